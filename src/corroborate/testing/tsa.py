@@ -1,0 +1,193 @@
+"""A real RFC 3161 timestamp authority on 127.0.0.1, made with `openssl ts`, for tests and demos.
+
+Tokens it issues are ordinary RFC 3161 responses, so the same `openssl ts -verify` command we
+document for users checks them. Its CA is made fresh in `workdir` and trusted by nobody else.
+"""
+
+from __future__ import annotations
+
+import http.server
+import shutil
+import subprocess
+import tempfile
+import threading
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+__all__ = ["LocalTSA", "failing_tsa", "local_tsa"]
+
+TSA_POLICY = "1.3.6.1.4.1.55738.1.1"  # a made-up policy id; only tests and demos use it
+
+_TS_CONFIG = """\
+[ tsa ]
+default_tsa = corroborate_tsa
+
+[ corroborate_tsa ]
+serial = {serial}
+crypto_device = builtin
+signer_cert = {tsa_cert}
+signer_key = {tsa_key}
+signer_digest = sha256
+default_policy = {policy}
+digests = {digests}
+accuracy = secs:1
+ordering = yes
+tsa_name = yes
+ess_cert_id_chain = no
+ess_cert_id_alg = sha256
+"""
+
+_TSA_EXTENSIONS = """\
+[ tsa_cert ]
+basicConstraints = critical, CA:FALSE
+keyUsage = critical, digitalSignature, nonRepudiation
+extendedKeyUsage = critical, timeStamping
+subjectKeyIdentifier = hash
+authorityKeyIdentifier = keyid:always
+"""
+
+
+@dataclass(frozen=True)
+class LocalTSA:
+    """Where a running local TSA listens and the certificates a verifier needs."""
+
+    url: str
+    ca_pem_path: Path
+    tsa_cert_path: Path
+    workdir: Path
+
+
+def _openssl(*args: str | Path, stdin: bytes | None = None) -> bytes:
+    """Run openssl and fail loudly with its own message: a broken fixture must not pass quietly."""
+    exe = shutil.which("openssl")
+    if exe is None:
+        raise RuntimeError("the local timestamp authority needs the openssl command")
+    proc = subprocess.run(
+        [exe, *map(str, args)], input=stdin, capture_output=True, check=False, timeout=60
+    )
+    if proc.returncode != 0:
+        raise RuntimeError(
+            f"openssl {args[0]} failed: {proc.stderr.decode(errors='replace').strip()}"
+        )
+    return proc.stdout
+
+
+def _make_certificates(workdir: Path, name: str) -> tuple[Path, Path, Path]:
+    """A self-signed CA, and a TSA certificate it issued with the critical timeStamping EKU."""
+    ca_key, ca_pem = workdir / "ca.key", workdir / "ca.pem"
+    tsa_key, tsa_csr, tsa_pem = workdir / "tsa.key", workdir / "tsa.csr", workdir / "tsa.pem"
+    ext = workdir / "tsa_ext.cnf"
+    _openssl(
+        "req", "-x509", "-new", "-newkey", "rsa:2048", "-nodes", "-sha256",
+        "-keyout", ca_key, "-out", ca_pem, "-days", "3650",
+        "-subj", f"/O={name}/CN={name} test CA",
+        "-addext", "basicConstraints=critical,CA:TRUE",
+        "-addext", "keyUsage=critical,keyCertSign,cRLSign",
+    )  # fmt: skip
+    _openssl(
+        "req", "-new", "-newkey", "rsa:2048", "-nodes", "-sha256",
+        "-keyout", tsa_key, "-out", tsa_csr, "-subj", f"/O={name}/CN={name} test TSA",
+    )  # fmt: skip
+    ext.write_text(_TSA_EXTENSIONS)
+    _openssl(
+        "x509", "-req", "-in", tsa_csr, "-CA", ca_pem, "-CAkey", ca_key,
+        "-set_serial", "0x1001", "-days", "3650", "-sha256",
+        "-extfile", ext, "-extensions", "tsa_cert", "-out", tsa_pem,
+    )  # fmt: skip
+    return ca_pem, tsa_key, tsa_pem
+
+
+def _handler(config: Path, lock: threading.Lock) -> type[http.server.BaseHTTPRequestHandler]:
+    class TimestampHandler(http.server.BaseHTTPRequestHandler):
+        def do_POST(self) -> None:  # noqa: N802 (http.server's naming)
+            length = int(self.headers.get("Content-Length") or 0)
+            query = self.rfile.read(length)
+            with lock, tempfile.TemporaryDirectory(dir=config.parent) as tmp:
+                query_path, reply_path = Path(tmp, "query.tsq"), Path(tmp, "reply.tsr")
+                query_path.write_bytes(query)
+                try:
+                    _openssl(
+                        "ts", "-reply", "-config", config,
+                        "-queryfile", query_path, "-out", reply_path,
+                    )  # fmt: skip
+                    reply = reply_path.read_bytes()
+                except (RuntimeError, OSError) as exc:
+                    self.send_error(400, explain=str(exc))
+                    return
+            self.send_response(200)
+            self.send_header("Content-Type", "application/timestamp-reply")
+            self.send_header("Content-Length", str(len(reply)))
+            self.end_headers()
+            self.wfile.write(reply)
+
+        def log_message(self, format: str, *args: object) -> None:  # noqa: A002
+            pass  # tests read results, not an access log on stderr
+
+    return TimestampHandler
+
+
+@contextmanager
+def _serve(handler: type[http.server.BaseHTTPRequestHandler]) -> Iterator[str]:
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    server.daemon_threads = True
+    thread = threading.Thread(target=server.serve_forever, name="corroborate-tsa", daemon=True)
+    thread.start()
+    try:
+        host, port = server.server_address[:2]
+        yield f"http://{host!s}:{port}/tsa"
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=10)
+
+
+@contextmanager
+def local_tsa(
+    workdir: Path,
+    *,
+    name: str = "corroborate",
+    digests: Sequence[str] = ("sha256", "sha384", "sha512"),
+) -> Iterator[LocalTSA]:
+    """Start a timestamp authority answering POSTs at `.url`; stops when the block ends.
+
+    `digests` are the message-imprint algorithms it accepts; requests with others get a
+    `rejection` status, which is how tests exercise a TSA that says no.
+    """
+    workdir = Path(workdir)
+    workdir.mkdir(parents=True, exist_ok=True)
+    ca_pem, tsa_key, tsa_pem = _make_certificates(workdir, name)
+    serial = workdir / "tsaserial"
+    serial.write_text("01\n")
+    config = workdir / "tsa.cnf"
+    config.write_text(
+        _TS_CONFIG.format(
+            serial=serial,
+            tsa_cert=tsa_pem,
+            tsa_key=tsa_key,
+            policy=TSA_POLICY,
+            digests=", ".join(digests),
+        )
+    )
+    with _serve(_handler(config, threading.Lock())) as url:
+        yield LocalTSA(url=url, ca_pem_path=ca_pem, tsa_cert_path=tsa_pem, workdir=workdir)
+
+
+@contextmanager
+def failing_tsa(status: int = 500, body: bytes = b"TSA is down") -> Iterator[str]:
+    """A URL that answers every request with an HTTP error, for testing how failures read."""
+
+    class FailingHandler(http.server.BaseHTTPRequestHandler):
+        def do_POST(self) -> None:  # noqa: N802
+            self.send_response(status)
+            self.send_header("Content-Type", "text/plain")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, format: str, *args: object) -> None:  # noqa: A002
+            pass
+
+    with _serve(FailingHandler) as url:
+        yield url
