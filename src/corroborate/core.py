@@ -111,3 +111,12 @@ class Claim:
     sentence: str
     char_start: int
     char_end: int
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing `verify` found wrong: what kind, where, and a sentence for the reader."""
+
+    kind: str  # missing_blob, altered_blob, altered_entry, removed_entry, bad_signature, ...
+    where: str
+    message: str

@@ -1,0 +1,16 @@
+"""The evidence archive: ingest of files, folders and URLs, sightings, and verification."""
+
+from corroborate.archive.ingest import IngestReport, IngestResult, ingest, ingest_file, ingest_url
+from corroborate.archive.queries import get_item, list_items
+from corroborate.archive.verify import verify_archive
+
+__all__ = [
+    "IngestReport",
+    "IngestResult",
+    "get_item",
+    "ingest",
+    "ingest_file",
+    "ingest_url",
+    "list_items",
+    "verify_archive",
+]

@@ -1,0 +1,355 @@
+"""Ingest: files, folders and URLs into content-addressed storage with a custody record.
+
+Order of work, for crash safety: bytes are stored (atomic rename) and slow media work is done
+before the database transaction; rows that point at blobs are committed only after the blobs
+are in place, together with their custody entries and a new signed head. A kill at any moment
+leaves at most an unreferenced blob or a temporary file, never a row without its blob.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+import tempfile
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import select
+
+from corroborate.archive.fetch import fetch_url, is_url, safe_name
+from corroborate.archive.models import DerivativeRow, ItemRow, SightingRow
+from corroborate.config import Archive
+from corroborate.custody import log
+from corroborate.custody.log import canonical_json
+from corroborate.db import utcnow
+from corroborate.errors import CorroborateError, InputError
+from corroborate.media import MediaUnreadable, detect_kind, keyframes, probe
+
+
+@dataclass
+class IngestResult:
+    """What happened to one input file or URL."""
+
+    input: str
+    item_id: str | None = None
+    sha256: str | None = None
+    kind: str | None = None
+    size: int | None = None
+    new: bool = False
+    original_name: str | None = None
+    error: str | None = None  # the input was not archived
+    warning: str | None = None  # archived, with a problem (e.g. unreadable media)
+    notes: list[str] = field(default_factory=list)  # e.g. "shares footage with ..."
+
+    @property
+    def ok(self) -> bool:
+        return self.error is None and self.warning is None
+
+
+@dataclass
+class IngestReport:
+    results: list[IngestResult] = field(default_factory=list)
+
+    @property
+    def failed(self) -> int:
+        return sum(1 for r in self.results if not r.ok)
+
+
+Progress = Callable[[str, int], None]  # (label, bytes advanced)
+
+
+def expand_inputs(inputs: list[str]) -> Iterator[str | Path]:
+    """Files as given, folders walked recursively in name order, URLs as strings."""
+    for spec in inputs:
+        if is_url(spec):
+            yield spec
+            continue
+        path = Path(spec)
+        if path.is_dir():
+            for root, dirs, files in os.walk(path, followlinks=False):
+                dirs.sort()
+                for name in sorted(files):
+                    yield Path(root) / name
+        else:
+            yield path
+
+
+def ingest(
+    archive: Archive,
+    inputs: list[str],
+    *,
+    actor: str,
+    source: str | None = None,
+    progress: Progress | None = None,
+) -> IngestReport:
+    """Ingest files, folders and URLs; every input gets a result, failures do not stop the rest."""
+    report = IngestReport()
+    for spec in expand_inputs(inputs):
+        if isinstance(spec, str):
+            report.results.extend(ingest_url(archive, spec, actor=actor, source=source))
+        else:
+            report.results.append(
+                ingest_file(archive, spec, actor=actor, source=source, progress=progress)
+            )
+    return report
+
+
+def ingest_url(
+    archive: Archive, url: str, *, actor: str, source: str | None = None
+) -> list[IngestResult]:
+    """Download a URL's content to a temporary folder and ingest each file it yields."""
+    workdir = Path(tempfile.mkdtemp(prefix="corroborate-fetch-"))
+    try:
+        try:
+            fetched = fetch_url(url, workdir)
+        except CorroborateError as exc:
+            return [IngestResult(input=url, error=str(exc))]
+        return [
+            ingest_file(
+                archive,
+                f.path,
+                actor=actor,
+                source=source,
+                url=url,
+                original_name=f.original_name,
+                published_at=f.published_at,
+                content_type=f.content_type,
+                extra=f.extra,
+                record_local_path=False,
+                label=url,
+            )
+            for f in fetched
+        ]
+    finally:
+        shutil.rmtree(workdir, ignore_errors=True)
+
+
+def ingest_file(
+    archive: Archive,
+    path: Path,
+    *,
+    actor: str,
+    source: str | None = None,
+    url: str | None = None,
+    original_name: str | None = None,
+    published_at: datetime | None = None,
+    content_type: str | None = None,
+    extra: dict[str, Any] | None = None,
+    record_local_path: bool = True,
+    label: str | None = None,
+    progress: Progress | None = None,
+) -> IngestResult:
+    """Archive one file (or record a new sighting of bytes already archived)."""
+    shown = label or str(path)
+    result = IngestResult(input=shown, original_name=original_name or safe_name(path.name))
+    try:
+        _check_readable(path)
+        sha, size = _store(archive, path, shown, progress)
+    except CorroborateError as exc:
+        result.error = str(exc)
+        return result
+    result.sha256, result.size, result.item_id = sha, size, sha[:12]
+    sighting = dict(
+        source_label=source,
+        url=url,
+        local_path=str(path.resolve()) if record_local_path else None,
+        original_name=result.original_name,
+        published_at=published_at,
+        extra=extra or {},
+    )
+    with archive.session() as session:
+        known = session.scalar(select(ItemRow).where(ItemRow.sha256 == sha))
+    prepared = None if known else _prepare(archive, sha, result, content_type)
+    with archive.write() as session:
+        item = session.scalar(select(ItemRow).where(ItemRow.sha256 == sha))
+        if item is None and prepared is None:  # removed meanwhile? prepare now, under lock
+            prepared = _prepare(archive, sha, result, content_type)
+        if item is None:
+            assert prepared is not None
+            _insert_item(session, prepared, sha, size, result, actor)
+            result.new = True
+        else:
+            result.kind = item.kind
+        row = SightingRow(item_id=sha[:12], archived_at=utcnow(), archived_by=actor, **sighting)
+        session.add(row)
+        session.flush()
+        log.append(
+            session,
+            actor=actor,
+            action="archive.ingest" if result.new else "archive.sighting",
+            subject_sha256=sha,
+            details={
+                "item": sha[:12],
+                "sighting": row.id,
+                "size": size,
+                "kind": result.kind,
+                "original_name": result.original_name,
+                "source": source,
+                "url": url,
+                "local_path": sighting["local_path"],
+                "published_at": published_at.isoformat() if published_at else None,
+            },
+        )
+        if result.new and prepared is not None:
+            _log_derived(session, prepared, sha, actor)
+    if result.new and prepared is not None and prepared.signature is not None:
+        result.notes.extend(_after_ingest_matches(archive, sha[:12]))
+    return result
+
+
+def _check_readable(path: Path) -> None:
+    try:
+        st = path.stat()
+    except FileNotFoundError:
+        raise InputError(f"{path}: no such file or folder") from None
+    except OSError as exc:
+        raise InputError(f"{path}: cannot read ({exc.strerror})") from None
+    if not path.is_file():
+        raise InputError(f"{path}: not a regular file")
+    if not os.access(path, os.R_OK):
+        raise InputError(f"{path}: cannot read (permission denied)")
+    if st.st_size == 0:
+        raise InputError(f"{path}: empty file (0 bytes), nothing to archive")
+
+
+def _store(archive: Archive, path: Path, shown: str, progress: Progress | None) -> tuple[str, int]:
+    try:
+        with open(path, "rb") as src:
+
+            def chunks() -> Iterator[bytes]:
+                while chunk := src.read(4 * 1024 * 1024):
+                    if progress:
+                        progress(shown, len(chunk))
+                    yield chunk
+
+            sha, size = archive.blobs.put_chunks(chunks())
+    except OSError as exc:
+        raise InputError(f"{path}: cannot read ({exc.strerror or exc})") from None
+    if size == 0:
+        raise InputError(f"{path}: empty file (0 bytes), nothing to archive")
+    return sha, size
+
+
+@dataclass
+class _Prepared:
+    kind: str
+    mime: str | None
+    metadata: dict[str, Any]
+    media_error: str | None
+    keyframes: list[tuple[str, float]]
+    signature: Any = None
+
+
+def _prepare(
+    archive: Archive, sha: str, result: IngestResult, content_type: str | None
+) -> _Prepared:
+    """Slow work outside the write lock: type, metadata, keyframes, perceptual signature."""
+    blob = archive.blobs.local_path(sha)
+    kind, mime = detect_kind(blob, content_type=content_type)
+    result.kind = kind
+    metadata: dict[str, Any] = {}
+    media_error = None
+    thumbs: list[tuple[str, float]] = []
+    signature = None
+    try:
+        metadata = probe(blob, kind)
+    except MediaUnreadable as exc:
+        media_error = str(exc).split(": ", 1)[-1]
+        result.warning = (
+            f"{result.input}: {media_error}; archived as a file, flagged as unreadable media"
+        )
+    if kind == "video" and media_error is None:
+        for frame in keyframes(blob, metadata.get("duration_s")):
+            thumb_sha, _ = archive.blobs.put_bytes(frame.jpeg)
+            thumbs.append((thumb_sha, frame.time_s))
+    if kind in ("video", "image") and media_error is None:
+        signature = _signature(blob, kind, result)
+    return _Prepared(kind, mime, metadata, media_error, thumbs, signature)
+
+
+def _signature(blob: Path, kind: str, result: IngestResult) -> Any:
+    try:
+        from corroborate import match
+    except ImportError:
+        return None
+    compute = getattr(match, "signature_for_file", None)
+    if compute is None:
+        return None
+    try:
+        return compute(blob, kind)
+    except CorroborateError as exc:
+        result.warning = f"{result.input}: no perceptual signature ({exc})"
+        return None
+
+
+def _insert_item(
+    session: Any, prepared: _Prepared, sha: str, size: int, result: IngestResult, actor: str
+) -> None:
+    session.add(
+        ItemRow(
+            id=sha[:12],
+            sha256=sha,
+            size=size,
+            kind=prepared.kind,
+            mime=prepared.mime,
+            original_name=result.original_name or "",
+            archived_at=utcnow(),
+            archived_by=actor,
+            media_readable=prepared.media_error is None,
+            media_error=prepared.media_error,
+            metadata_json=prepared.metadata,
+        )
+    )
+    for thumb_sha, t in prepared.keyframes:
+        session.add(
+            DerivativeRow(
+                item_id=sha[:12], role="keyframe", sha256=thumb_sha, mime="image/jpeg", time_s=t
+            )
+        )
+    session.flush()
+
+
+def _log_derived(session: Any, prepared: _Prepared, sha: str, actor: str) -> None:
+    meta_json = canonical_json(prepared.metadata)
+    log.append(
+        session,
+        actor=actor,
+        action="media.metadata",
+        subject_sha256=sha,
+        details={
+            "kind": prepared.kind,
+            "mime": prepared.mime,
+            "metadata_sha256": hashlib.sha256(meta_json.encode()).hexdigest(),
+            "media_readable": prepared.media_error is None,
+            "media_error": prepared.media_error,
+        },
+    )
+    if prepared.keyframes:
+        log.append(
+            session,
+            actor=actor,
+            action="media.keyframes",
+            subject_sha256=sha,
+            details={"keyframes": [{"sha256": s, "time_s": t} for s, t in prepared.keyframes]},
+        )
+    if prepared.signature is not None:
+        from corroborate import match
+
+        store = getattr(match, "store_signature", None)
+        if store is not None:
+            store(session, sha[:12], prepared.signature)
+
+
+def _after_ingest_matches(archive: Archive, item_id: str) -> list[str]:
+    try:
+        from corroborate import match
+    except ImportError:
+        return []
+    after = getattr(match, "after_ingest", None)
+    if after is None:
+        return []
+    return [m.describe() for m in after(archive, [item_id])]

@@ -1,0 +1,61 @@
+"""Archive tables: items (one per distinct SHA-256), sightings (every place a file was found)
+and derivatives (keyframe thumbnails and other files made from an item)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import JSON, BigInteger, Boolean, Float, ForeignKey, Integer, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from corroborate.db import Base
+
+
+class ItemRow(Base):
+    __tablename__ = "items"
+
+    id: Mapped[str] = mapped_column(String(12), primary_key=True)
+    sha256: Mapped[str] = mapped_column(String(64), unique=True)
+    size: Mapped[int] = mapped_column(BigInteger)
+    kind: Mapped[str] = mapped_column(String(20), index=True)
+    mime: Mapped[str | None] = mapped_column(String(100))
+    original_name: Mapped[str] = mapped_column(Text)
+    archived_at: Mapped[datetime]
+    archived_by: Mapped[str] = mapped_column(String(200))
+    media_readable: Mapped[bool] = mapped_column(Boolean, default=True)
+    media_error: Mapped[str | None] = mapped_column(Text)
+    metadata_json: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+
+    sightings: Mapped[list[SightingRow]] = relationship(
+        back_populates="item", order_by="SightingRow.id"
+    )
+    derivatives: Mapped[list[DerivativeRow]] = relationship(order_by="DerivativeRow.id")
+
+
+class SightingRow(Base):
+    __tablename__ = "sightings"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    item_id: Mapped[str] = mapped_column(ForeignKey("items.id"), index=True)
+    source_label: Mapped[str | None] = mapped_column(Text)
+    url: Mapped[str | None] = mapped_column(Text)
+    local_path: Mapped[str | None] = mapped_column(Text)
+    original_name: Mapped[str] = mapped_column(Text)
+    archived_at: Mapped[datetime]
+    archived_by: Mapped[str] = mapped_column(String(200))
+    published_at: Mapped[datetime | None]
+    extra: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+
+    item: Mapped[ItemRow] = relationship(back_populates="sightings")
+
+
+class DerivativeRow(Base):
+    __tablename__ = "derivatives"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    item_id: Mapped[str] = mapped_column(ForeignKey("items.id"), index=True)
+    role: Mapped[str] = mapped_column(String(40))  # keyframe
+    sha256: Mapped[str] = mapped_column(String(64))
+    mime: Mapped[str] = mapped_column(String(100))
+    time_s: Mapped[float | None] = mapped_column(Float)

@@ -1,0 +1,87 @@
+"""Trusted timestamps (RFC 3161) over signed tree heads: independent proof of *when* the log
+held what it holds, checkable with `openssl ts -verify`."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+from sqlalchemy import select
+
+from corroborate.config import Archive
+from corroborate.core import TreeHead
+from corroborate.custody import log
+from corroborate.custody.models import TimestampTokenRow, TreeHeadRow
+from corroborate.custody.timestamp import request_timestamp, verify_timestamp
+from corroborate.db import utcnow
+from corroborate.errors import InputError, NotFoundError
+
+
+@dataclass(frozen=True)
+class Anchor:
+    id: int
+    tree_size: int
+    tsa_url: str
+    gen_time: datetime
+    tsa: str
+
+
+def anchor(archive: Archive, tsa_url: str, *, actor: str) -> Anchor:
+    """Timestamp the current signed head at a TSA, check the answer, and store it."""
+    head = log.current_head(archive)
+    if head.tree_size == 0:
+        raise InputError("the custody log is empty: nothing to timestamp yet")
+    response = request_timestamp(tsa_url, head.signed_bytes())
+    info = verify_timestamp(response, head.signed_bytes())
+    with archive.write() as session:
+        row = TimestampTokenRow(
+            tree_size=head.tree_size,
+            tsa_url=tsa_url,
+            response=response,
+            gen_time=info.gen_time,
+            created_at=utcnow(),
+            created_by=actor,
+        )
+        session.add(row)
+        session.flush()
+        log.append(
+            session,
+            actor=actor,
+            action="custody.anchor",
+            details={
+                "tree_size": head.tree_size,
+                "root_hash": head.root_hash,
+                "tsa_url": tsa_url,
+                "gen_time": info.gen_time.isoformat(),
+                "tsa": info.tsa,
+            },
+        )
+    return Anchor(row.id, head.tree_size, tsa_url, info.gen_time, info.tsa)
+
+
+def anchors(archive: Archive) -> list[Anchor]:
+    with archive.session() as session:
+        rows = session.scalars(select(TimestampTokenRow).order_by(TimestampTokenRow.id))
+        return [Anchor(r.id, r.tree_size, r.tsa_url, r.gen_time, "") for r in rows]
+
+
+def export_anchor(archive: Archive, anchor_id: int, out_dir: Path) -> tuple[Path, Path]:
+    """Write the head's signed bytes and the TSA response, for `openssl ts -verify`."""
+    with archive.session() as session:
+        row = session.get(TimestampTokenRow, anchor_id)
+        if row is None:
+            raise NotFoundError(f"no timestamp token {anchor_id}")
+        head_row = session.get(TreeHeadRow, row.tree_size)
+        if head_row is None:
+            raise NotFoundError(f"tree head {row.tree_size} of token {anchor_id} is missing")
+        head = TreeHead(
+            head_row.tree_size, head_row.root_hash, head_row.timestamp, head_row.signature,
+            head_row.key_id,
+        )
+        out_dir.mkdir(parents=True, exist_ok=True)
+        data = out_dir / f"tree-head-{row.tree_size}.txt"
+        token = out_dir / f"tree-head-{row.tree_size}.tsr"
+        data.write_bytes(head.signed_bytes())
+        token.write_bytes(row.response)
+        return data, token

@@ -1,0 +1,7 @@
+"""Media facts: what a file is, what its container and streams say, and keyframe thumbnails."""
+
+from corroborate.media.detect import detect_kind
+from corroborate.media.keyframes import Keyframe, keyframes
+from corroborate.media.probe import MediaUnreadable, probe
+
+__all__ = ["Keyframe", "MediaUnreadable", "detect_kind", "keyframes", "probe"]

@@ -1,0 +1,57 @@
+"""Decide what kind of thing a file is from its bytes (not its name)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import filetype
+
+_VIDEO_EXT = {".mp4", ".mov", ".mkv", ".webm", ".avi", ".m4v", ".3gp", ".ts", ".flv", ".wmv"}
+_TEXT_EXT = {".txt", ".md", ".csv", ".json", ".srt", ".vtt", ".xml"}
+
+
+def detect_kind(path: Path, *, content_type: str | None = None) -> tuple[str, str | None]:
+    """(kind, mime) where kind is video, image, audio, document, webpage or other."""
+    guess = filetype.guess(str(path))
+    if guess is not None:
+        mime = guess.mime
+        major = mime.split("/", 1)[0]
+        if major in ("video", "image", "audio"):
+            return major, mime
+        if mime in ("application/pdf", "application/epub+zip") or "officedocument" in mime:
+            return "document", mime
+        if mime in ("application/x-matroska",):
+            return "video", mime
+        return "other", mime
+    head = _head(path)
+    ctype = (content_type or "").split(";")[0].strip().lower()
+    if ctype == "text/html" or _looks_like_html(head):
+        return "webpage", "text/html"
+    if ctype.startswith("video/") or path.suffix.lower() in _VIDEO_EXT:
+        # an unrecognised container with a video name: still a video, perhaps a broken one
+        return "video", ctype or None
+    if _is_text(head):
+        return "document", "text/plain"
+    return "other", ctype or None
+
+
+def _head(path: Path, n: int = 8192) -> bytes:
+    with open(path, "rb") as f:
+        return f.read(n)
+
+
+def _looks_like_html(head: bytes) -> bool:
+    start = head.lstrip()[:512].lower()
+    return start.startswith((b"<!doctype html", b"<html")) or b"<html" in start
+
+
+def _is_text(head: bytes) -> bool:
+    if not head or b"\0" in head:
+        return False
+    try:
+        head.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        # a multi-byte character cut at the end of the sample is still text
+        if exc.start < len(head) - 4:
+            return False
+    return True

@@ -1,0 +1,55 @@
+"""A few keyframe thumbnails per video, spread over its duration, decoded at small size."""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass
+from pathlib import Path
+
+import av
+
+THUMB_WIDTH = 320
+
+
+@dataclass(frozen=True)
+class Keyframe:
+    time_s: float
+    jpeg: bytes
+
+
+def keyframes(path: Path, duration_s: float | None, count: int = 4) -> list[Keyframe]:
+    """Up to `count` JPEG thumbnails at evenly spaced times (seeks to keyframes, decodes little)."""
+    out: list[Keyframe] = []
+    with av.open(str(path), metadata_errors="ignore") as container:
+        stream = container.streams.video[0]
+        stream.thread_type = "AUTO"
+        dur = duration_s or 0.0
+        times = [dur * (i + 0.5) / count for i in range(count)] if dur > 0 else [0.0]
+        seen: set[float] = set()
+        for t in times:
+            try:
+                container.seek(int(t * 1_000_000), any_frame=False, backward=True)
+                frame = _first_frame_at(container, stream, t)
+            except (av.FFmpegError, ValueError):
+                continue
+            if frame is None or frame.time is None or round(frame.time, 2) in seen:
+                continue
+            seen.add(round(frame.time, 2))
+            w = min(THUMB_WIDTH, frame.width)
+            h = max(2, round(frame.height * w / frame.width / 2) * 2)
+            img = frame.to_image(width=w, height=h)
+            buf = io.BytesIO()
+            img.save(buf, format="JPEG", quality=80)
+            out.append(Keyframe(round(float(frame.time), 3), buf.getvalue()))
+    return out
+
+
+def _first_frame_at(
+    container: av.container.InputContainer, stream: av.VideoStream, t: float
+) -> av.VideoFrame | None:
+    """Decode forward from the last keyframe to the first frame at or after t (bounded)."""
+    frame = None
+    for n, frame in enumerate(container.decode(stream)):
+        if frame.time is not None and frame.time >= t - 0.02 or n > 900:
+            return frame
+    return frame
