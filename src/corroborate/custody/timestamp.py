@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from asn1crypto import cms, tsp
+from asn1crypto import cms, core, tsp
 from asn1crypto import x509 as asn1_x509
 from cryptography import x509
 from cryptography.exceptions import InvalidSignature
@@ -46,6 +46,15 @@ _HASHES: dict[str, type[hashes.HashAlgorithm]] = {
     "sha3_384": hashes.SHA3_384,
     "sha3_512": hashes.SHA3_512,
 }
+
+
+class _TimeStampResp(core.Sequence):  # type: ignore[misc]
+    """RFC 3161 TimeStampResp; asn1crypto's own marks the token required, but a refusal has none."""
+
+    _fields = [
+        ("status", tsp.PKIStatusInfo),
+        ("time_stamp_token", cms.ContentInfo, {"optional": True}),
+    ]
 
 
 @dataclass(frozen=True)
@@ -111,16 +120,15 @@ def request_timestamp(tsa_url: str, data: bytes, timeout: float = 30) -> bytes:
         raise InputError(f"cannot reach timestamp authority {tsa_url}: {exc}") from exc
 
     try:
-        response = tsp.TimeStampResp.load(body)
+        response = _TimeStampResp.load(body)
         status = response["status"]["status"].native
-    except ValueError as exc:
+        status_text = _status_text(response)
+    except _MALFORMED as exc:
         raise InputError(
             f"timestamp authority {tsa_url} did not send a timestamp response"
         ) from exc
     if status not in ("granted", "granted_with_mods"):
-        raise InputError(
-            f"timestamp authority {tsa_url} refused the request: {_status_text(response)}"
-        )
+        raise InputError(f"timestamp authority {tsa_url} refused the request: {status_text}")
     try:
         info = verify_timestamp(body, data)
     except IntegrityError as exc:
@@ -141,15 +149,28 @@ def verify_timestamp(
     IntegrityError naming the first thing that does not check out.
     """
     try:
-        response = tsp.TimeStampResp.load(response_der)
+        response = _TimeStampResp.load(response_der)
         status = response["status"]["status"].native
-    except ValueError as exc:
+        status_text = _status_text(response)
+    except _MALFORMED as exc:
         raise IntegrityError(f"not an RFC 3161 timestamp response: {exc}") from exc
     if status not in ("granted", "granted_with_mods"):
-        raise IntegrityError(f"timestamp was not granted: {_status_text(response)}")
-
+        raise IntegrityError(f"timestamp was not granted: {status_text}")
     try:
         token = response["time_stamp_token"]
+        if isinstance(token, core.Void):
+            raise IntegrityError("timestamp response is granted but holds no token")
+        return _verify_token(token, data, ca_pem)
+    except _MALFORMED as exc:
+        raise IntegrityError(f"timestamp token is malformed: {exc}") from exc
+
+
+# What asn1crypto raises, lazily and deep inside, when DER is damaged.
+_MALFORMED = (ValueError, TypeError, KeyError, AttributeError, IndexError, OverflowError)
+
+
+def _verify_token(token: cms.ContentInfo, data: bytes, ca_pem: bytes | None) -> TimestampInfo:
+    try:
         if token["content_type"].native != "signed_data":
             raise IntegrityError("timestamp token is not CMS SignedData")
         signed_data = token["content"]
@@ -170,7 +191,7 @@ def verify_timestamp(
         certificates = [
             c.chosen for c in (signed_data["certificates"] or []) if c.name == "certificate"
         ]
-    except (ValueError, TypeError, KeyError) as exc:
+    except _MALFORMED as exc:
         raise IntegrityError(f"timestamp token is malformed: {exc}") from exc
 
     if imprint_alg not in _HASHES:
@@ -199,7 +220,7 @@ def verify_timestamp(
     )
 
 
-def _status_text(response: tsp.TimeStampResp) -> str:
+def _status_text(response: _TimeStampResp) -> str:
     info = response["status"]
     parts = [str(info["status"].native)]
     if info["fail_info"].native:

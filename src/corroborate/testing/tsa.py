@@ -74,20 +74,26 @@ def _openssl(*args: str | Path, stdin: bytes | None = None) -> bytes:
     return proc.stdout
 
 
-def _make_certificates(workdir: Path, name: str) -> tuple[Path, Path, Path]:
+_KEYS = {
+    "rsa": ("-newkey", "rsa:2048"),
+    "ec": ("-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256"),
+}
+
+
+def _make_certificates(workdir: Path, name: str, key: str) -> tuple[Path, Path, Path]:
     """A self-signed CA, and a TSA certificate it issued with the critical timeStamping EKU."""
     ca_key, ca_pem = workdir / "ca.key", workdir / "ca.pem"
     tsa_key, tsa_csr, tsa_pem = workdir / "tsa.key", workdir / "tsa.csr", workdir / "tsa.pem"
     ext = workdir / "tsa_ext.cnf"
     _openssl(
-        "req", "-x509", "-new", "-newkey", "rsa:2048", "-nodes", "-sha256",
+        "req", "-x509", "-new", *_KEYS[key], "-nodes", "-sha256",
         "-keyout", ca_key, "-out", ca_pem, "-days", "3650",
         "-subj", f"/O={name}/CN={name} test CA",
         "-addext", "basicConstraints=critical,CA:TRUE",
         "-addext", "keyUsage=critical,keyCertSign,cRLSign",
     )  # fmt: skip
     _openssl(
-        "req", "-new", "-newkey", "rsa:2048", "-nodes", "-sha256",
+        "req", "-new", *_KEYS[key], "-nodes", "-sha256",
         "-keyout", tsa_key, "-out", tsa_csr, "-subj", f"/O={name}/CN={name} test TSA",
     )  # fmt: skip
     ext.write_text(_TSA_EXTENSIONS)
@@ -149,15 +155,19 @@ def local_tsa(
     *,
     name: str = "corroborate",
     digests: Sequence[str] = ("sha256", "sha384", "sha512"),
+    key: str = "rsa",
 ) -> Iterator[LocalTSA]:
     """Start a timestamp authority answering POSTs at `.url`; stops when the block ends.
 
     `digests` are the message-imprint algorithms it accepts; requests with others get a
-    `rejection` status, which is how tests exercise a TSA that says no.
+    `rejection` status, which is how tests exercise a TSA that says no. `key` is "rsa"
+    (2048-bit, like most public TSAs) or "ec" (P-256).
     """
+    if key not in _KEYS:
+        raise ValueError(f"key must be one of {sorted(_KEYS)}, not {key!r}")
     workdir = Path(workdir)
     workdir.mkdir(parents=True, exist_ok=True)
-    ca_pem, tsa_key, tsa_pem = _make_certificates(workdir, name)
+    ca_pem, tsa_key, tsa_pem = _make_certificates(workdir, name, key)
     serial = workdir / "tsaserial"
     serial.write_text("01\n")
     config = workdir / "tsa.cnf"
