@@ -1,9 +1,219 @@
-"""CLI commands for archive (to be filled in)."""
+"""CLI: init, ingest, items, show, verify."""
 
 from __future__ import annotations
 
+import sys
+from pathlib import Path
+
 import typer
+from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TransferSpeedColumn
+from rich.table import Table
+
+from corroborate.archive import get_item, ingest, list_items, verify_archive
+from corroborate.cli.common import (
+    ArchiveOption,
+    AsOption,
+    JsonOption,
+    actor_name,
+    archive_path,
+    console,
+    err_console,
+    handles_errors,
+    print_json,
+)
+from corroborate.config import Archive
+from corroborate.custody import entries
+
+
+def open_archive(archive: Path | None) -> Archive:
+    """Open the archive the user named (or the default one)."""
+    return Archive.open(archive_path(archive))
+
+
+def _size(n: int) -> str:
+    for unit in ("B", "KB", "MB", "GB", "TB"):
+        if n < 1024 or unit == "TB":
+            return f"{n:.0f} {unit}" if unit == "B" else f"{n:.1f} {unit}"
+        n /= 1024  # type: ignore[assignment]
+    return str(n)
+
+
+@handles_errors
+def init_cmd(
+    archive: Path | None = ArchiveOption,
+    database_url: str | None = typer.Option(
+        None, "--database-url", help="SQLAlchemy URL, e.g. postgresql+psycopg://... (default SQLite)"
+    ),
+    blob_url: str | None = typer.Option(
+        None, "--blob-url", help="fsspec URL for blobs, e.g. s3://bucket/prefix (default local)"
+    ),
+    json_out: bool = JsonOption,
+) -> None:
+    """Create a new archive (database, blob store and custody signing key)."""
+    path = archive_path(archive)
+    opened = Archive.init(path, database_url=database_url, blob_url=blob_url)
+    info = {
+        "archive": str(path.resolve()),
+        "database": opened.database_url,
+        "blobs": opened.blob_url,
+        "key_id": opened.settings["key_id"],
+        "public_key": str((opened.key_dir / "custody.pub").resolve()),
+    }
+    if json_out:
+        print_json(info)
+        return
+    console.print(f"Created archive [bold]{info['archive']}[/]")
+    console.print(f"  custody key {info['key_id']} (public key: {info['public_key']})")
+
+
+@handles_errors
+def ingest_cmd(
+    inputs: list[str] = typer.Argument(..., help="Files, folders or http(s) URLs."),
+    source: str | None = typer.Option(
+        None, "--source", "-s", help='Where this came from, e.g. "Telegram: @channel".'
+    ),
+    archive: Path | None = ArchiveOption,
+    as_user: str | None = AsOption,
+    json_out: bool = JsonOption,
+) -> None:
+    """Archive files, folders (recursively) and URLs with a custody record."""
+    opened = open_archive(archive)
+    actor = actor_name(as_user)
+    show_bar = sys.stderr.isatty() and not json_out
+    if show_bar:
+        with Progress(
+            TextColumn("[progress.description]{task.description}"),
+            BarColumn(),
+            DownloadColumn(),
+            TransferSpeedColumn(),
+            console=err_console,
+            transient=True,
+        ) as bar:
+            task = bar.add_task("ingesting", total=None)
+
+            def advance(label: str, n: int) -> None:
+                bar.update(task, advance=n, description=Path(label).name[:40])
+
+            report = ingest(opened, inputs, actor=actor, source=source, progress=advance)
+    else:
+        report = ingest(opened, inputs, actor=actor, source=source)
+    if json_out:
+        print_json({"results": report.results, "failed": report.failed})
+    else:
+        for r in report.results:
+            if r.error:
+                err_console.print(f"[bold red]error:[/] {r.error}", highlight=False)
+                continue
+            state = "archived" if r.new else "already archived; new sighting recorded"
+            console.print(
+                f"[green]{r.item_id}[/] {r.kind:<8} {_size(r.size or 0):>9}  "
+                f"{r.original_name}  [dim]({state})[/]",
+                highlight=False,
+            )
+            if r.warning:
+                err_console.print(f"[bold yellow]warning:[/] {r.warning}", highlight=False)
+            for note in r.notes:
+                console.print(f"  [bold magenta]>>> {note}[/]", highlight=False)
+    if report.failed:
+        raise typer.Exit(1)
+
+
+@handles_errors
+def items_cmd(
+    kind: str | None = typer.Option(None, "--kind", help="Only items of this kind."),
+    archive: Path | None = ArchiveOption,
+    json_out: bool = JsonOption,
+) -> None:
+    """List what is archived."""
+    items = list_items(open_archive(archive), kind=kind)
+    if json_out:
+        print_json({"items": [
+            {k: v for k, v in i.__dict__.items() if k not in ("metadata",)} for i in items
+        ]})
+        return
+    table = Table(title=f"{len(items)} archived items")
+    for col in ("id", "kind", "size", "name", "sightings", "archived (UTC)", "by"):
+        table.add_column(col)
+    for i in items:
+        flag = "" if i.media_readable else " [red](unreadable)[/]"
+        table.add_row(
+            i.id, i.kind + flag, _size(i.size), i.original_name, str(len(i.sightings)),
+            i.archived_at.strftime("%Y-%m-%d %H:%M:%S"), i.archived_by,
+        )
+    console.print(table)
+
+
+@handles_errors
+def show_cmd(
+    item: str = typer.Argument(..., help="Item id or SHA-256 (prefix of 6+ characters)."),
+    archive: Path | None = ArchiveOption,
+    json_out: bool = JsonOption,
+) -> None:
+    """One item: hashes, metadata, sightings and custody entries."""
+    opened = open_archive(archive)
+    found = get_item(opened, item)
+    log = entries(opened, subject_sha256=found.sha256)
+    if json_out:
+        print_json({"item": found, "custody": log})
+        return
+    console.print(f"[bold]{found.id}[/]  {found.original_name}")
+    console.print(f"  sha256   {found.sha256}")
+    console.print(f"  kind     {found.kind} ({found.mime or 'unknown type'}), {_size(found.size)}")
+    if not found.media_readable:
+        console.print(f"  [red]media unreadable: {found.media_error}[/]")
+    meta = found.metadata
+    for key in ("duration_s", "width", "height", "frame_rate", "codec", "rotation",
+                "creation_time", "location"):
+        if meta.get(key) is not None:
+            console.print(f"  {key:<14} {meta[key]}")
+    if meta.get("c2pa"):
+        console.print("  C2PA Content Credentials present")
+    if found.keyframes:
+        console.print(f"  keyframes {len(found.keyframes)}")
+    table = Table(title="Sightings")
+    for col in ("#", "source", "url / path", "name", "published", "archived (UTC)", "by"):
+        table.add_column(col)
+    for s in found.sightings:
+        table.add_row(
+            str(s.id), s.source_label or "", s.url or s.local_path or "", s.original_name,
+            s.published_at.strftime("%Y-%m-%d") if s.published_at else "",
+            s.archived_at.strftime("%Y-%m-%d %H:%M:%S"), s.archived_by,
+        )
+    console.print(table)
+    table = Table(title="Custody entries")
+    for col in ("seq", "time (UTC)", "actor", "action"):
+        table.add_column(col)
+    for e in log:
+        table.add_row(str(e.seq), e.time.strftime("%Y-%m-%d %H:%M:%S"), e.actor, e.action)
+    console.print(table)
+
+
+@handles_errors
+def verify_cmd(archive: Path | None = ArchiveOption, json_out: bool = JsonOption) -> None:
+    """Re-hash every blob and check the custody log, its signatures and timestamps."""
+    opened = open_archive(archive)
+    problems = verify_archive(opened)
+    from corroborate.custody import current_head
+
+    head = current_head(opened)
+    if json_out:
+        print_json({"ok": not problems, "problems": problems, "head": head})
+    else:
+        for p in problems:
+            err_console.print(f"[bold red]FAIL[/] {p.message}", highlight=False)
+        if not problems:
+            console.print(
+                f"[bold green]OK[/] every blob and all {head.tree_size} custody entries check "
+                f"out (root {head.root_hash[:16]}…)"
+            )
+    if problems:
+        raise typer.Exit(1)
 
 
 def register(app: typer.Typer) -> None:
-    """Add this capability's commands to the main app."""
+    """Add the archive commands to the main app."""
+    app.command("init")(init_cmd)
+    app.command("ingest")(ingest_cmd)
+    app.command("items")(items_cmd)
+    app.command("show")(show_cmd)
+    app.command("verify")(verify_cmd)
