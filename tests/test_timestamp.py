@@ -5,6 +5,7 @@ from __future__ import annotations
 import shutil
 import socket
 import subprocess
+import threading
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -214,8 +215,15 @@ def test_only_http_urls_are_used() -> None:
         request_timestamp("file:///etc/passwd", TREE_HEAD)
 
 
+def _server_threads() -> int:
+    return sum(t.name == "corroborate-tsa" for t in threading.enumerate())
+
+
 def test_the_local_tsa_stops_cleanly(tmp_path: Path) -> None:
+    before = _server_threads()
     with local_tsa(tmp_path / "short-lived") as running:
+        assert _server_threads() == before + 1
         assert verify_timestamp(request_timestamp(running.url, b"x"), b"x")
     with pytest.raises(InputError, match="cannot reach timestamp authority"):
         request_timestamp(running.url, b"x", timeout=5)
+    assert _server_threads() == before
