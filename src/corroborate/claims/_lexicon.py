@@ -1,0 +1,212 @@
+"""The tables the reader is driven by: add a word here, not a special case in the reader."""
+
+from __future__ import annotations
+
+import re
+
+EVENTS = ("killed", "executed", "died", "injured", "captured", "missing", "surrendered", "incidents")
+QUALIFIERS = ("exact", "at_least", "at_most", "approx", "range")
+CATEGORIES = ("pow", "civilian", "combatant", "unknown")
+
+# --- Event words -------------------------------------------------------------------------------
+# Each entry: a regex over lower-cased text, the event it names, and its role:
+#   "verb"  a verb or participle ("were killed", "killing 12", "12 soldiers surrendered")
+#   "noun"  a noun that can be the head counted ("12 deaths", "deaths of 12", "death toll ... 12")
+#   "adj"   a participle used as a modifier of the victims ("12 missing soldiers")
+# "reach" is how many tokens may lie between the word and the number it governs when it comes
+# before the number ("death toll from the strike on X rose to 18" needs a long reach).
+EVENT_TERMS: list[tuple[str, str, str, int, bool]] = [
+    # (pattern, event, role, reach, needs a person as the thing counted)
+    (r"summar(?:y|ily) execut\w*|execut(?:e|ed|es|ing|ion|ions)", "executed", "verb", 4, False),
+    (r"shot dead|gunned down|kill(?:s|ed|ing|ings)?|slain|slaughtered|murder(?:ed|s|ing)?",
+     "killed", "verb", 4, False),
+    (r"shoot(?:ing|ings)?|shot", "killed", "verb", 3, True),
+    (r"(?:death|casualty) tolls?|tolls?", "killed", "noun", 14, False),
+    (r"fatalities|casualties|dead|bodies|corpses", "killed", "noun", 4, False),
+    (r"lost their lives|lives lost|perished", "killed", "verb", 3, False),
+    (r"los(?:t|s|ses|ing|e)", "killed", "verb", 3, True),
+    (r"died|die|dies|dying|deaths?", "died", "verb", 4, False),
+    (r"injur(?:e|ed|es|ing|y|ies)|wound(?:ed|ing|s)?|hurt|maimed", "injured", "verb", 3, False),
+    (r"captur(?:e|ed|es|ing)|taken (?:prisoner|captive)|took prisoner|prisoner|captive|"
+     r"detain(?:ed|ing|s)?|abduct(?:ed|ing|ion|ions)|imprisoned|taken into custody",
+     "captured", "verb", 3, False),
+    (r"hold(?:s|ing)?|held", "captured", "verb", 3, True),
+    (r"missing|disappear(?:ed|ance|ances)|unaccounted", "missing", "verb", 3, False),
+    (r"surrender(?:ed|s|ing)?|laid down (?:their )?arms|gave themselves up|give themselves up",
+     "surrendered", "verb", 3, False),
+    (r"incidents?|cases|episodes|instances", "incidents", "noun", 1, False),
+    (r"attacks", "incidents", "noun", 0, False),
+]
+EVENT_RES = [
+    (re.compile(rf"^(?:{p})$"), e, role, reach, person) for p, e, role, reach, person in EVENT_TERMS
+]
+# Longest event phrases, tried first when reading tokens (multi-word ones).
+EVENT_PHRASES = re.compile(
+    r"\b(?:shot dead|gunned down|lost their lives|lives lost|death tolls?|casualty tolls?|"
+    r"taken (?:prisoner|captive)|took prisoner|taken into custody|laid down (?:their )?arms|"
+    r"gave themselves up|give themselves up|summar(?:y|ily) execut\w*)\b",
+    re.I,
+)
+
+# Event words that only count as a harm event when the sentence also reports monitoring work:
+# "documented 1,442 attacks on health care" is a claim, "carried out 78 attacks" is not.
+MONITORING_ONLY = {"attacks"}
+MONITORING_CUES = re.compile(
+    r"\b(?:document\w*|record\w*|verif\w*|count\w*|register\w*|corroborat\w*|monitor\w*)\b", re.I
+)
+
+# Nouns that stand for a count of people already harmed ("12 deaths", "12 casualties").
+EVENT_HEAD_NOUNS: dict[str, str] = {
+    "deaths": "died", "death": "died", "fatalities": "killed", "casualties": "killed",
+    "dead": "killed", "bodies": "killed", "corpses": "killed", "killings": "killed",
+    "executions": "executed", "injuries": "injured", "wounded": "injured", "injured": "injured",
+    "disappearances": "missing", "abductions": "captured", "surrenders": "surrendered",
+    "incidents": "incidents", "cases": "incidents", "episodes": "incidents",
+    "instances": "incidents", "attacks": "incidents", "losses": "killed",
+}
+# Nouns that are looked through: "1,200 reports of missing soldiers" counts soldiers.
+TRANSPARENT_NOUNS = {"reports", "allegations", "accounts", "names", "identities"}
+
+# --- Victim nouns ------------------------------------------------------------------------------
+# Head noun (lower case) -> category. Multi-word heads are written with spaces.
+VICTIM_NOUNS: dict[str, str] = {}
+for _cat, _words in {
+    "pow": "prisoners of war|prisoner of war|pows|powS|prisoners|prisoner|captives|captive|"
+    "detainees|hostages",
+    "civilian": "civilians|civilian|residents|inhabitants|children|child|kids|minors|boys|girls|"
+    "babies|infants|teenagers|women|woman|elderly|pensioners|passengers|journalists|reporters|"
+    "medics|doctors|nurses|paramedics|rescuers|firefighters|volunteers|aid workers|workers|"
+    "employees|teachers|students|patients|farmers|miners|drivers|villagers|locals|families|"
+    "priests|deportees|citizens|adults|evacuees|refugees|shoppers|worshippers|"
+    "humanitarian workers|electricians|engineers|staff",
+    "combatant": "soldiers|soldier|troops|servicemen|serviceman|servicemembers|service members|"
+    "servicewomen|military personnel|personnel|fighters|militants|mercenaries|marines|"
+    "paratroopers|infantrymen|conscripts|mobilised|mobilized|reservists|officers|commanders|"
+    "defenders|occupiers|invaders|pilots|sailors|gunners|snipers|sappers|combatants|guardsmen|"
+    "guards|militiamen|separatists|stormtroopers|assault troops|crew members|crewmen|recruits|"
+    "convicts|servicepeople|warriors|scouts|operators",
+    "unknown": "people|persons|person|individuals|men|man|victims|others|ukrainians|russians|"
+    "family members|relatives|bodies|inmates|men and women",
+}.items():
+    for _w in _words.split("|"):
+        VICTIM_NOUNS[_w.lower()] = _cat
+# Lower-cased heads ordered longest first so "prisoners of war" wins over "prisoners".
+VICTIM_HEADS = sorted(VICTIM_NOUNS, key=lambda w: -len(w.split()))
+
+# Modifiers inside the victim phrase that settle its category whatever the head noun says.
+CATEGORY_MODIFIERS: dict[str, str] = {
+    "civilian": "civilian", "captured": "pow", "surrendered": "pow", "surrendering": "pow",
+    "imprisoned": "pow", "military": "combatant",
+}
+# Words in the sentence that say combatants were hors de combat, so their killing or capture
+# is about prisoners of war.
+POW_CONTEXT = re.compile(
+    r"\b(?:surrender\w*|captur\w*|captivity|captive\w*|hors de combat|laid down (?:their )?arms|"
+    r"prisoners?|taken prisoner|in custody|unarmed|pows?)\b",
+    re.I,
+)
+# Events that make combatant victims prisoners of war by themselves.
+POW_EVENTS = {"captured", "surrendered", "executed"}
+
+# Words that may stand between the number and its head noun (adjectives, nationalities).
+# Anything capitalised is allowed too; anything else ends the victim phrase.
+MODIFIERS = set(
+    """ukrainian russian belarusian chechen foreign wagner unarmed wounded injured captured
+    surrendered surrendering missing dead executed elderly young old other more innocent local
+    unclaimed released civilian military enemy allied fellow further additional own regular
+    nato north korean korean kadyrov mobilised mobilized ordinary armed detained
+    """.split()
+)
+# Words after the number that mean the number is not a count of harmed people.
+NON_CLAIM_FOLLOWERS = re.compile(
+    r"^(?:%|per\s*cent|percent|pc\b|percentage|years?\b|-year|year-old|months?\b|weeks?\b|days?\b|"
+    r"hours?\b|minutes?\b|seconds?\b|km\b|kilomet|mile|met(?:re|er)s?\b|m\b|kg\b|kilo|tonn?e|"
+    r"degrees?\b|times\b|dollars?|euros?|hryvni|roubles?|rubles?|uah\b|usd\b|eur\b|"
+    r"billion|bn\b|million dollars|[a-z]+-(?!strong))",
+    re.I,
+)
+CURRENCY_BEFORE = re.compile(r"(?:[$€£₴]|US\$|USD|EUR|UAH)\s*$")
+MONTHS = (
+    "january|february|march|april|may|june|july|august|september|october|november|december|"
+    "jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec"
+)
+WEEKDAYS = "monday|tuesday|wednesday|thursday|friday|saturday|sunday"
+AGE_BEFORE = re.compile(r"\b(?:aged|age|ages|aged between|ageing)\s*$", re.I)
+CALLSIGN_BEFORE = re.compile(
+    r"(?:call[ -]?sign|codename|code name|nicknamed|nickname|number|no\.|№|unit|brigade|"
+    r"battalion|regiment|division|corps|group|squad|platoon|company|flight)\s*['\"‘“]?[\w-]*\s*$",
+    re.I,
+)
+
+# --- Qualifiers --------------------------------------------------------------------------------
+# Phrase before the number -> qualifier. Checked against the text just before the number.
+QUALIFIER_BEFORE: list[tuple[str, str]] = [
+    (r"at (?:the very )?least|no fewer than|not fewer than|no less than|not less than|more than|"
+     r"over|upwards of|in excess of|a minimum of|at minimum|above|exceeding|exceeded|"
+     r"surpass(?:ed|ing)", "at_least"),
+    (r"as many as|up to|as high as|no more than|not more than|fewer than|less than|under|"
+     r"at (?:the )?most|a maximum of|at maximum", "at_most"),
+    (r"about|around|roughly|approximately|approx\.?|some|an estimated|estimated|nearly|almost|"
+     r"close to|circa|c\.|in the region of|an approximate|or so|just over|just under|"
+     r"somewhere around|more or less|reportedly", "approx"),
+]
+QUALIFIER_BEFORE_RE = [
+    (re.compile(rf"\b(?:{p})\s*$", re.I), q) for p, q in QUALIFIER_BEFORE
+]
+QUALIFIER_AFTER: list[tuple[str, str]] = [
+    (r"or more|and more|plus|\+|or so|and above", "at_least"),
+    (r"or fewer|or less|at most", "at_most"),
+]
+QUALIFIER_AFTER_RE = [(re.compile(rf"^\s*(?:{p})\b", re.I), q) for p, q in QUALIFIER_AFTER]
+RANGE_OPENERS = re.compile(r"\b(?:between|from|somewhere between)\s*$", re.I)
+RANGE_JOINERS = re.compile(r"^\s*(?:and|to|-|–|—|or)\s*$", re.I)
+
+# --- Attribution -------------------------------------------------------------------------------
+# Verbs that introduce who asserts a claim, in the forms they take after the claimant.
+ATTRIBUTION_VERBS = (
+    r"said|says|say|saying|told|tells|reported|reports|report|announced|announces|stated|states|"
+    r"claimed|claims|claim|claiming|estimated|estimates|estimate|documented|documents|recorded|"
+    r"records|verified|verifies|confirmed|confirms|acknowledged|acknowledges|admitted|admits|"
+    r"admitting|added|adds|wrote|writes|posted|noted|notes|assessed|assesses|found|finds|"
+    r"counted|counts|believes|believed|believe|established|establishes|boasted|boasts|"
+    r"alleged|alleges|registered|insisted|insists|warned|revealed|reveals|concluded|"
+    r"puts? the (?:death )?toll|put the number|geolocated|tallied|calculated|informed|"
+    r"indicated|indicates|testified|disclosed|declared|published|asserted|asserts|"
+    r"received (?:credible )?(?:allegations|reports)"
+)
+AUX = r"(?:has|have|had|also|previously|earlier|now|later|separately|has also|have also|had also|has since|would|will)"
+PRONOUNS = {"he", "she", "it", "they", "we", "i", "you"}
+# Phrases that carry the claimant after them.
+ACCORDING_TO = re.compile(
+    r"\b(?:according to|citing|cited by|as reported by|as documented by|figures (?:from|by)|"
+    r"data (?:from|by)|estimates? (?:from|by)|per)\s+(?P<who>[^,;:.()\"“”]+?)(?=\s*(?:[,;:.()\"“”]|$|\s+(?:that|who|which)\b))",
+    re.I,
+)
+QUOTED_AS_SAYING = re.compile(r"\bquot\w* (?P<who>[^,;]+?) as saying\b", re.I)
+# Words that may open a subject phrase but are not part of the claimant.
+SUBJECT_OPENERS = re.compile(
+    r"^(?:(?:and|but|while|whereas|then|so|however|meanwhile|also|separately|earlier|later|"
+    r"on \w+|last \w+|this \w+|in a statement|in its report|on telegram|that)\b[\s,]*)+",
+    re.I,
+)
+# Words that cannot be a claimant by themselves.
+NOT_CLAIMANTS = {"there", "this", "that", "which", "who", "what", "reports", "report", "footage", "video"}
+
+# Words that say the counted people did the harm, not suffered it.
+PERPETRATOR_CUES = re.compile(
+    r"\b(?:suspected|accused|charged|convicted|responsible|involved|implicated|ordered)\b", re.I
+)
+# Words before a number that make it part of a larger group already counted.
+INCLUSION_CUES = re.compile(
+    r"(?:\bincluding|\bamong (?:them|whom|those|these|the victims|the dead)(?: were)?|"
+    r"\bof (?:them|whom|those|these)|\bof which)\s*(?:at least |some |about |nearly |around )?$",
+    re.I,
+)
+# Openings that tie a sentence to the claim before it ("Of those, 109 were killed").
+ANAPHORA = re.compile(
+    r"^\W*(?:of (?:those|these|them|whom|the total|this number|that number)|among (?:them|those|these|"
+    r"the victims|the dead)|this (?:number|figure|total) includes?|(?:they|these) include|"
+    r"another|a further|in addition|the remaining|the rest|the others|of the (?:victims|dead))\b",
+    re.I,
+)
+ANAPHORIC_NUMBER_BEFORE = re.compile(r"\b(?:another|a further|the remaining|the other)\s*$", re.I)

@@ -1,0 +1,124 @@
+"""The period a claim covers: its words, and dates when they can be resolved."""
+
+from __future__ import annotations
+
+import calendar
+import re
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from corroborate.claims._lexicon import MONTHS, WEEKDAYS
+
+INVASION = date(2022, 2, 24)
+_DAY_MONTH_YEAR = rf"(?:\d{{1,2}}(?:st|nd|rd|th)?\s+(?:{MONTHS})\.?,?\s+\d{{4}}|(?:{MONTHS})\.?\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+\d{{4}})"
+_DAY_MONTH = rf"(?:\d{{1,2}}(?:st|nd|rd|th)?\s+(?:{MONTHS})|(?:{MONTHS})\s+\d{{1,2}}(?:st|nd|rd|th)?)\b"
+_MONTH_YEAR = rf"(?:(?:{MONTHS})\.?\s+\d{{4}})"
+_YEAR = r"(?:(?:19|20)\d{2})\b(?!\s*(?:people|civilians|soldiers|troops))"
+_MONTH = rf"(?:{MONTHS})\b"
+_DATE = rf"(?:{_DAY_MONTH_YEAR}|{_MONTH_YEAR}|{_DAY_MONTH}|{_YEAR}|{_MONTH})"
+_INVASION = r"(?:the (?:start|beginning|outset) of (?:the |russia's )?(?:full[- ]scale )?(?:invasion|war)|the (?:full[- ]scale )?invasion(?: began)?)"
+_RELATIVE = rf"(?:the (?:past|last) (?:day|24 hours|48 hours|week|month|year|\w+ (?:days|weeks|months))|last (?:week|month|year|night)|yesterday|overnight|today|this (?:week|month|year)|{WEEKDAYS})"
+
+_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
+    ("between", re.compile(rf"\b(?:between|from)\s+(?P<a>{_DATE})\s+(?:and|to|until|through|-|–)\s+(?P<b>{_DATE})", re.I)),
+    ("since", re.compile(rf"\b(?:since|from)\s+(?P<a>{_INVASION}|{_DATE})", re.I)),
+    ("as_of", re.compile(rf"\b(?:as of|as at|by|until|up to)\s+(?P<a>{_DAY_MONTH_YEAR}|{_MONTH_YEAR}|{_DAY_MONTH})", re.I)),
+    ("relative", re.compile(rf"\b(?:in|over|during|on|within)?\s*(?P<a>{_RELATIVE})\b", re.I)),
+    ("in", re.compile(rf"\b(?:in|during|throughout|on|of)\s+(?P<a>{_DAY_MONTH_YEAR}|{_MONTH_YEAR}|{_DAY_MONTH}|{_YEAR}|{_MONTH})(?:\s+alone)?", re.I)),
+]
+
+
+@dataclass(frozen=True)
+class Period:
+    """A period as written and the dates it covers (either may be None)."""
+
+    words: str
+    date_from: date | None
+    date_to: date | None
+
+
+def find_period(text: str, reference: date | None = None) -> Period | None:
+    """The first period expression in `text`, resolved against `reference` when it is relative."""
+    for kind, rx in _PATTERNS:
+        m = rx.search(text)
+        if not m:
+            continue
+        words = m.group(0).strip()
+        a = m.group("a")
+        if kind == "between":
+            start = _bounds(a, reference)
+            end = _bounds(m.group("b"), reference)
+            if start and end and start[0].year == 1900:
+                start = (start[0].replace(year=end[0].year), start[1].replace(year=end[0].year))
+            return Period(words, start[0] if start else None, end[1] if end else None)
+        if kind == "since":
+            b = (INVASION, INVASION) if re.match(_INVASION, a, re.I) else _bounds(a, reference)
+            return Period(words, b[0] if b else None, reference)
+        if kind == "as_of":
+            b = _bounds(a, reference)
+            return Period(words, None, b[1] if b else None)
+        if kind == "relative":
+            return Period(words, *_relative(a.lower(), reference))
+        b = _bounds(a, reference)
+        return Period(words, b[0] if b else None, b[1] if b else None)
+    return None
+
+
+def _bounds(expr: str, reference: date | None) -> tuple[date, date] | None:
+    """First and last day an expression covers: a year, a month, or a day."""
+    expr = expr.strip()
+    if re.fullmatch(r"(?:19|20)\d{2}", expr):
+        y = int(expr)
+        return date(y, 1, 1), date(y, 12, 31)
+    import dateparser
+
+    settings: dict[str, object] = {"PREFER_DAY_OF_MONTH": "first", "REQUIRE_PARTS": ["month"]}
+    if reference is not None:
+        from datetime import datetime
+
+        settings["RELATIVE_BASE"] = datetime(reference.year, reference.month, reference.day)
+    parsed = dateparser.parse(expr, languages=["en"], settings=settings)  # type: ignore[arg-type]
+    if parsed is None:
+        return None
+    has_day = bool(re.search(r"\d{1,2}(?:st|nd|rd|th)?\s+[A-Za-z]|[A-Za-z]\.?\s+\d{1,2}(?:st|nd|rd|th)?\b(?!\d)", expr))
+    has_year = bool(re.search(r"\d{4}", expr))
+    year = parsed.year if has_year or reference is not None else 1900
+    if has_day:
+        d = date(year, parsed.month, parsed.day)
+        return d, d
+    last = calendar.monthrange(year, parsed.month)[1]
+    return date(year, parsed.month, 1), date(year, parsed.month, last)
+
+
+def _relative(expr: str, reference: date | None) -> tuple[date | None, date | None]:
+    if reference is None:
+        return None, None
+    spans = {"day": 1, "24 hours": 1, "48 hours": 2, "week": 7, "month": 30, "year": 365}
+    m = re.match(r"the (?:past|last) (.+)", expr)
+    if m:
+        unit = m.group(1)
+        n = re.match(r"(\w+) (days|weeks|months)", unit)
+        if n:
+            from number_parser import parse_number
+
+            k = parse_number(n.group(1)) or 0
+            days = int(k) * {"days": 1, "weeks": 7, "months": 30}[n.group(2)]
+        else:
+            days = spans.get(unit, 1)
+        return reference - timedelta(days=days), reference
+    if expr in {"yesterday", "overnight", "last night"}:
+        d = reference - timedelta(days=1)
+        return d, reference if expr != "yesterday" else d
+    if expr == "today":
+        return reference, reference
+    if expr.startswith(("last ", "this ")):
+        unit = expr.split()[1]
+        days = spans.get(unit, 7)
+        back = days if expr.startswith("last") else 0
+        return reference - timedelta(days=back + days - 1 if back else days - 1), reference
+    if re.fullmatch(WEEKDAYS, expr):
+        target = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"].index(expr)
+        delta = (reference.weekday() - target) % 7
+        d = reference - timedelta(days=delta)
+        return d, d
+    return None, None

@@ -1,0 +1,52 @@
+"""Where a claim happened: the words, and a gazetteer entry when the gazetteer can resolve them."""
+
+from __future__ import annotations
+
+import re
+
+from corroborate.claims._lexicon import MONTHS, WEEKDAYS
+from corroborate.core import Place
+from corroborate.errors import CorroborateError
+
+_NAME = r"[A-Z][\w'’-]+(?:[ -][A-Z][\w'’-]+){0,2}"
+_PLACE = re.compile(
+    rf"\b(?:in|near|outside|around|at|on|of|from)\s+(?:the\s+)?"
+    rf"(?:(?:village|town|city|settlement|frontline town|frontline city|region|oblast|district)\s+of\s+)?"
+    rf"(?P<name>{_NAME}(?:\s+(?:region|oblast|Oblast|Region|district|District|raion))?)"
+)
+_NOT_PLACES = re.compile(
+    rf"^(?:{MONTHS}|{WEEKDAYS}|the|russian|ukrainian|ukrainians|russians|nato|un|telegram|"
+    r"reuters|tass|march|may|kremlin|ministry|office|prosecutor|general|human|defence|defense|"
+    r"war|national|state|security|president|his|her|their|its|our|mission|court|hrmmu|ohchr|"
+    r"armed|moscow time|kyiv time)\b",
+    re.I,
+)
+
+
+def find_place(text: str, exclude: str | None = None) -> str | None:
+    """The first place name in `text`, outside the claimant's own words."""
+    for m in _PLACE.finditer(text):
+        name = m.group("name")
+        if _NOT_PLACES.match(name):
+            continue
+        if exclude and name in exclude:
+            continue
+        return name
+    return None
+
+
+def resolve_place(name: str | None, context: str | None = None) -> Place | None:
+    """The gazetteer's best entry for `name`, or None when there is no gazetteer or no match."""
+    if not name:
+        return None
+    try:
+        from corroborate import geo
+
+        resolve = geo.resolve
+    except (ImportError, AttributeError):
+        return None
+    try:
+        results = resolve(name, context=context, limit=1)
+    except (CorroborateError, LookupError, ValueError, OSError):
+        return None
+    return results[0] if results else None

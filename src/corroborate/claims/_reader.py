@@ -1,0 +1,617 @@
+"""Reading numeric harm claims from English report text with table-driven rules."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, replace
+from datetime import date
+
+from corroborate.claims import _lexicon as lx
+from corroborate.claims._numbers import NumberMention, find_numbers
+from corroborate.claims._periods import find_period
+from corroborate.claims._places import find_place, resolve_place
+from corroborate.claims._sentences import Sentence, split_sentences
+from corroborate.core import Claim
+
+_TOKEN = re.compile(r"\w+(?:['’]\w+)*(?:-\w+)*|[^\w\s]")
+_CLAUSE_STOPS = {".", ";", ":", "!", "?", "(", ")", "—", "–", "\"", "“", "”"}
+_CONJUNCTIONS = {"and", "but", "while", "whereas", "or", "when", "after", "before", "because",
+                 "as", "although", "though", "whom", "which"}
+_FILLERS = {"were", "was", "are", "is", "be", "been", "being", "have", "has", "had", "reportedly",
+            "allegedly", "also", "later", "subsequently", "all", "still", "may", "might", "could",
+            "would", "will", "confirmed", "believed", "feared", "presumed", "to", "remain",
+            "remained", "remains", "listed", "as", "went", "who", "that", "then", "in", "the",
+            "video", "footage", "of", "them", "apparently", "likely", "either", "now", "either",
+            "reported", "said", "thought", "left", "found", "officially", "since", "been"}
+_BEFORE_SKIP = {"the", "of", "to", "at", "a", "an", "by", "rose", "risen", "reached", "climbed",
+                "stood", "stands", "is", "was", "has", "had", "have", "now", "increased",
+                "grew", "jumped", "hit", "total", "totalled", "totaled", "number", "numbered",
+                "its", "their", "his", "her", "it", "put", "toll"}
+_PASSIVE_AUX = {"were", "was", "been", "be", "being", "are", "is", "got", "remain", "remained",
+                "went", "listed", "confirmed", "feared", "presumed", "found"}
+_DETERMINERS = {"the", "a", "an", "their", "his", "her", "its", "our", "two", "three", "several",
+                "many", "dozens", "hundreds", "all", "some"}
+_WEAK_CAPITALS = re.compile(rf"^(?:{lx.MONTHS}|{lx.WEEKDAYS})$", re.I)
+
+
+@dataclass
+class _Token:
+    text: str
+    low: str
+    start: int
+    end: int
+    number: NumberMention | None = None
+
+
+@dataclass
+class _Draft:
+    """A claim being assembled; turned into a frozen Claim once every part is known."""
+
+    number: NumberMention
+    index: int
+    count: int
+    count_high: int | None
+    qualifier: str
+    event: str | None
+    victims: str | None
+    victim_category: str
+    head_kind: str  # person, event, bare
+    inclusion: bool
+    anaphoric: bool
+    end_index: int
+
+
+def extract_claims(
+    text: str, *, reference_date: date | None = None, resolve_places: bool = True
+) -> list[Claim]:
+    """Every numeric harm claim in `text`, in reading order, with who asserts it and about what.
+
+    Numbers that are not harm claims (ages, units, years, dates, money, distances, drones,
+    percentages, call signs) are left out. A sentence that refers back ("Of those, 109 were
+    killed") inherits victims and claimant from the claim before it.
+    """
+    claims: list[Claim] = []
+    last_claimant: str | None = None
+    for sentence in split_sentences(text):
+        found, last_claimant = _read_sentence(
+            sentence, claims[-1] if claims else None, last_claimant, reference_date
+        )
+        claims.extend(found)
+    if resolve_places:
+        claims = [
+            replace(c, place_resolved=resolve_place(c.place, c.sentence)) if c.place else c
+            for c in claims
+        ]
+    return claims
+
+
+def _tokenize(sentence: str, numbers: list[NumberMention]) -> list[_Token]:
+    tokens: list[_Token] = []
+    pos = 0
+    bounds: list[tuple[int, int, NumberMention | None]] = []
+    for n in numbers:
+        for m in _TOKEN.finditer(sentence, pos, n.start):
+            bounds.append((m.start(), m.end(), None))
+        bounds.append((n.start, n.end, n))
+        pos = n.end
+    for m in _TOKEN.finditer(sentence, pos):
+        bounds.append((m.start(), m.end(), None))
+    for start, end, num in bounds:
+        word = sentence[start:end]
+        tokens.append(_Token(word, word.lower().replace("’", "'"), start, end, num))
+    return _merge_phrases(sentence, tokens)
+
+
+def _merge_phrases(sentence: str, tokens: list[_Token]) -> list[_Token]:
+    """Join multi-word event phrases ("shot dead", "taken prisoner") into one token."""
+    for m in lx.EVENT_PHRASES.finditer(sentence):
+        inside = [i for i, t in enumerate(tokens) if m.start() <= t.start and t.end <= m.end()]
+        if len(inside) > 1 and all(tokens[i].number is None for i in inside):
+            first, last = inside[0], inside[-1]
+            merged = sentence[tokens[first].start : tokens[last].end]
+            tokens[first : last + 1] = [
+                _Token(merged, merged.lower(), tokens[first].start, tokens[last].end)
+            ]
+    return tokens
+
+
+def _event_of(word: str) -> tuple[str, str, int, bool] | None:
+    for rx, event, role, reach, person in lx.EVENT_RES:
+        if rx.match(word):
+            return event, role, reach, person
+    return None
+
+
+def _read_sentence(
+    sentence: Sentence, previous: Claim | None, last_claimant: str | None, reference: date | None
+) -> tuple[list[Claim], str | None]:
+    text = sentence.text
+    numbers = find_numbers(text)
+    attribution = _claimant(text, last_claimant)
+    if not numbers:
+        return [], attribution or last_claimant
+    tokens = _tokenize(text, numbers)
+    anaphoric = bool(lx.ANAPHORA.search(text))
+    drafts: list[_Draft] = []
+    consumed: set[int] = set()
+    for i, tok in enumerate(tokens):
+        if tok.number is None or i in consumed:
+            continue
+        draft = _read_number(text, tokens, i, consumed)
+        if draft is not None:
+            drafts.append(draft)
+    if not drafts:
+        return [], attribution or last_claimant
+    _fill_from_neighbours(drafts, previous, anaphoric)
+    period = find_period(text, reference)
+    place = find_place(text, exclude=attribution)
+    claims: list[Claim] = []
+    for d in drafts:
+        if d.event is None:
+            continue
+        claimant = attribution
+        victims, category = d.victims, d.victim_category
+        if claimant is None and (anaphoric or d.anaphoric) and previous is not None:
+            claimant = previous.claimant
+        category = _settle_category(victims, category, d.event, text)
+        last_tok = tokens[min(d.end_index, len(tokens) - 1)]
+        claims.append(
+            Claim(
+                count=d.count,
+                count_high=d.count_high,
+                qualifier=d.qualifier,
+                event=d.event,
+                victims=victims,
+                victim_category=category,
+                claimant=claimant,
+                period=period.words if period else None,
+                date_from=period.date_from if period else None,
+                date_to=period.date_to if period else None,
+                place=place,
+                place_resolved=None,
+                sentence=text,
+                char_start=sentence.start + d.number.start,
+                char_end=sentence.start + max(last_tok.end, d.number.end),
+            )
+        )
+    return claims, attribution or last_claimant
+
+
+def _fill_from_neighbours(drafts: list[_Draft], previous: Claim | None, anaphoric: bool) -> None:
+    """Elliptical and included counts take what they leave unsaid from the claim they lean on."""
+    for k, d in enumerate(drafts):
+        before = next((x for x in reversed(drafts[:k]) if x.event), None)
+        if d.inclusion and d.event is None:
+            after = next((x for x in drafts[k + 1 :] if x.event and not x.inclusion), None)
+            lean = before or after
+            if lean is not None:
+                d.event = lean.event
+            elif previous is not None and anaphoric:
+                d.event = previous.event
+        if d.victims is None and d.head_kind == "bare" and d.event is not None:
+            if before is not None and before.event is not None:
+                d.victims, d.victim_category = before.victims, before.victim_category
+            elif (anaphoric or d.anaphoric) and previous is not None:
+                d.victims, d.victim_category = previous.victims, previous.victim_category
+        if d.victims and d.victims.lower() == "others" and before is not None:
+            d.victim_category = before.victim_category
+        if d.event is None and (anaphoric or d.anaphoric) and previous is not None:
+            if d.head_kind == "person":
+                d.event = previous.event
+
+
+def _settle_category(victims: str | None, category: str, event: str, text: str) -> str:
+    """Combatants who were captured, surrendered, or held are counted as prisoners of war."""
+    if victims:
+        low = victims.lower().split()
+        for word in low:
+            if word in lx.CATEGORY_MODIFIERS and not (word == "military" and category != "unknown"):
+                return lx.CATEGORY_MODIFIERS[word]
+    if category == "combatant" and (event in lx.POW_EVENTS or lx.POW_CONTEXT.search(text)):
+        return "pow"
+    if category == "pow" and victims and "civilian" in victims.lower():
+        return "civilian"
+    return category
+
+
+# --- one number --------------------------------------------------------------------------------
+
+
+def _read_number(text: str, tokens: list[_Token], i: int, consumed: set[int]) -> _Draft | None:
+    tok = tokens[i]
+    num = tok.number
+    assert num is not None
+    before_text = text[: num.start]
+    after_text = text[num.end :]
+    if _is_not_a_count(text, tokens, i, before_text, after_text):
+        return None
+    count, high, qualifier = num.value, None, "exact"
+    last = i
+    # Ranges: "between 7,000 and 15,000", "from 150 to 200", "150-200".
+    if (
+        i + 2 < len(tokens)
+        and tokens[i + 2].number is not None
+        and lx.RANGE_JOINERS.match(tokens[i + 1].text)
+        and (tokens[i + 1].low in {"-", "–", "—"} or lx.RANGE_OPENERS.search(before_text)
+             or tokens[i + 1].low == "to")
+        and tokens[i + 2].number.value > num.value
+    ):
+        high, qualifier, last = tokens[i + 2].number.value, "range", i + 2
+        consumed.add(i + 2)
+    else:
+        for rx, q in lx.QUALIFIER_BEFORE_RE:
+            if rx.search(before_text):
+                qualifier = q
+                break
+        for rx, q in lx.QUALIFIER_AFTER_RE:
+            if rx.match(after_text):
+                qualifier = q
+                break
+    head = _victim_phrase(tokens, last + 1, consumed)
+    if head.kind == "thing":
+        return None
+    inclusion = bool(lx.INCLUSION_CUES.search(before_text))
+    anaphoric = bool(lx.ANAPHORIC_NUMBER_BEFORE.search(before_text))
+    event = head.event or _event_near(text, tokens, i, last, head)
+    if event == "perpetrator":
+        return None
+    if head.kind == "bare" and event is None and not inclusion:
+        return None
+    return _Draft(
+        number=num, index=i, count=count, count_high=high, qualifier=qualifier, event=event,
+        victims=head.words, victim_category=head.category, head_kind=head.kind,
+        inclusion=inclusion, anaphoric=anaphoric, end_index=head.end - 1 if head.end > last else last,
+    )
+
+
+def _is_not_a_count(
+    text: str, tokens: list[_Token], i: int, before_text: str, after_text: str
+) -> bool:
+    """Ages, dates, years, times, money, percentages, call signs and ordinals are not counts."""
+    num = tokens[i].number
+    assert num is not None
+    after = after_text.lstrip()
+    if re.match(r"^(?:st|nd|rd|th)\b", after_text, re.I):
+        return True
+    if after_text.startswith(("-", "‑")) and re.match(r"^[-‑][a-z]", after_text, re.I):
+        return True  # 19-year-old, nine-storey, 30-minute
+    if lx.NON_CLAIM_FOLLOWERS.match(after) or re.match(r"^\s*(?:[:.]\d|%)", after_text):
+        return True
+    if re.search(r"\d[:.]$", before_text):
+        return True
+    if lx.CURRENCY_BEFORE.search(before_text) or lx.AGE_BEFORE.search(before_text):
+        return True
+    if re.search(rf"\b(?:{lx.MONTHS})\.?\s*$", before_text, re.I) or re.match(
+        rf"^\s*(?:of\s+)?(?:{lx.MONTHS})\b", after_text, re.I
+    ):
+        return True
+    if not num.in_words and 1900 <= num.value <= 2100 and "," not in num.text:
+        nxt = _victim_phrase(tokens, i + 1, set())
+        if nxt.kind != "person":
+            return True
+    if num.in_words and num.value == 1 and re.match(r"^\s*of\b", after_text, re.I):
+        return True
+    if lx.CALLSIGN_BEFORE.search(before_text) or re.search(r"['\"‘“]\w*\s*$", before_text):
+        return True
+    if re.match(r"^\s*,", after_text) and re.search(r"\w,\s*$", before_text):
+        nxt = _victim_phrase(tokens, i + 1, set())
+        if nxt.kind == "bare":
+            return True  # "Ivanov, 47, commanded": an age in apposition
+    if i > 0 and tokens[i - 1].text[:1].isupper() and tokens[i - 1].number is None:
+        prev = tokens[i - 1]
+        sentence_start = i - 1 == 0
+        qualifierish = any(rx.search(prev.text) for rx, _ in lx.QUALIFIER_BEFORE_RE)
+        if not sentence_start and not qualifierish and not _WEAK_CAPITALS.match(prev.low):
+            nxt = _victim_phrase(tokens, i + 1, set())
+            if nxt.kind == "bare":
+                return True  # "Tiger 21": a call sign or a model name
+    return False
+
+
+@dataclass
+class _Head:
+    kind: str  # person, event, bare, thing
+    words: str | None
+    category: str
+    event: str | None
+    end: int  # index after the last token of the phrase
+
+
+def _victim_phrase(tokens: list[_Token], j: int, consumed: set[int]) -> _Head:
+    """What the number counts: people (with their words), harm events, nothing, or a thing."""
+    start = j
+    # "7 of the 16 soldiers": the partitive's whole is named after "of".
+    if (
+        j + 1 < len(tokens)
+        and tokens[j].low == "of"
+        and tokens[j + 1].low in {"the", "them", "those", "these", "whom", "which"}
+    ):
+        k = j + 2
+        if k < len(tokens) and tokens[k].number is not None:
+            consumed.add(k)
+            k += 1
+        inner = _victim_phrase(tokens, k, consumed)
+        if inner.kind in {"person", "event"}:
+            return inner
+        return _Head("bare", None, "unknown", None, j)
+    k = j
+    mods: list[str] = []
+    event_mod: str | None = None
+    while k < len(tokens) and k - start < 6:
+        t = tokens[k]
+        if t.number is not None:
+            break
+        match = _match_victim_head(tokens, k)
+        if match is not None:
+            head_words, end, category = match
+            words = " ".join(tokens[x].text for x in range(start, end))
+            words = re.sub(r"^(?:the|of)\s+", "", words)
+            cat = category
+            return _Head("person", words, cat, event_mod, end)
+        if t.low in lx.EVENT_HEAD_NOUNS and (
+            t.low not in lx.MONITORING_ONLY
+            or lx.MONITORING_CUES.search(" ".join(x.text for x in tokens))
+        ):
+            ev = lx.EVENT_HEAD_NOUNS[t.low]
+            victims, cat, end = _of_phrase(tokens, k + 1)
+            if t.low in {"wounded", "injured", "dead"} and k == start:
+                return _Head("bare", None, "unknown", ev, k + 1)
+            return _Head("event", victims, cat, ev, end)
+        if t.low in lx.TRANSPARENT_NOUNS and k + 1 < len(tokens) and tokens[k + 1].low == "of":
+            inner = _victim_phrase(tokens, k + 2, consumed)
+            if inner.kind == "person":
+                return inner
+            return _Head("thing", None, "unknown", None, k)
+        ev = _event_of(t.low)
+        if t.low in lx.MODIFIERS or (t.text[:1].isupper() and t.text.isalpha()):
+            if ev and ev[1] == "verb" and t.low in lx.MODIFIERS:
+                event_mod = ev[0]
+            mods.append(t.low)
+            k += 1
+            continue
+        break
+    if k == start or tokens[k - 1].low in lx.MODIFIERS and not tokens[start].text[:1].isupper():
+        if k == start or all(tokens[x].low in lx.MODIFIERS for x in range(start, k)):
+            return _Head("bare", None, "unknown", None, start)
+    if k < len(tokens) and k == start:
+        return _Head("bare", None, "unknown", None, start)
+    return _Head("thing", None, "unknown", None, k)
+
+
+def _match_victim_head(tokens: list[_Token], k: int) -> tuple[str, int, str] | None:
+    for head in lx.VICTIM_HEADS:
+        parts = head.split()
+        if k + len(parts) > len(tokens):
+            continue
+        if all(tokens[k + n].low == p for n, p in enumerate(parts)):
+            return head, k + len(parts), lx.VICTIM_NOUNS[head]
+    return None
+
+
+def _of_phrase(tokens: list[_Token], k: int) -> tuple[str | None, str, int]:
+    """The people named after an event noun: "executions of Ukrainian prisoners of war"."""
+    if k < len(tokens) and tokens[k].low in {"of", "against", "among", "involving"}:
+        j = k + 1
+        while j < len(tokens) and j - k < 7:
+            if tokens[j].number is not None or tokens[j].text in lx_stop_set():
+                break
+            match = _match_victim_head(tokens, j)
+            if match is not None:
+                _, end, category = match
+                first = k + 1
+                while first < j and (tokens[first].low in _DETERMINERS or _event_of(tokens[first].low)):
+                    first += 1
+                words = " ".join(t.text for t in tokens[first:end])
+                return words, category, end
+            j += 1
+    return None, "unknown", k
+
+
+def lx_stop_set() -> set[str]:
+    """Punctuation that ends a noun phrase."""
+    return _CLAUSE_STOPS | {","}
+
+
+def _event_near(text: str, tokens: list[_Token], i: int, last: int, head: _Head) -> str | None:
+    """The harm event a number is tied to: after its noun phrase, else before the number."""
+    after = _event_after(tokens, head.end, head)
+    before = _event_before(tokens, i, head)
+    if after == "perpetrator":
+        return after
+    if before is not None and (after is None or before[1] <= 1):
+        return before[0]
+    return after
+
+
+def _event_after(tokens: list[_Token], k: int, head: _Head) -> str | None:
+    j = k
+    # Skip a parenthetical: ", including five children," / ", among them ...,".
+    if j < len(tokens) and tokens[j].text == "," and j + 1 < len(tokens) and tokens[j + 1].low in {
+        "including", "among", "most", "many", "mostly", "mainly", "some", "all"
+    }:
+        m = j + 1
+        while m < len(tokens) and tokens[m].text not in {","} | _CLAUSE_STOPS:
+            m += 1
+        if m < len(tokens) and tokens[m].text == ",":
+            j = m + 1
+    steps = 0
+    saw_aux = False
+    saw_relative = False
+    while j < len(tokens) and steps < 7:
+        t = tokens[j]
+        if t.number is not None or t.text in _CLAUSE_STOPS or t.text == ",":
+            return None
+        ev = _event_of(t.low)
+        if ev is not None and t.low not in {"hold", "holds"}:
+            event, role, _reach, needs_person = ev
+            if needs_person and head.kind != "person":
+                return None
+            if t.low in {"prisoner", "captive"} and steps == 0:
+                return None
+            if not saw_aux and (saw_relative or _starts_object(tokens, j + 1)) and role == "verb":
+                if event not in {"died", "surrendered", "missing"} and not t.low.endswith("ing"):
+                    return "perpetrator"
+            if role == "noun" and event == "incidents":
+                return None
+            return event
+        if lx.PERPETRATOR_CUES.match(t.low):
+            return "perpetrator"
+        if t.low in _CONJUNCTIONS:
+            return None
+        if t.low in {"who", "that"}:
+            saw_relative = True
+        if t.low in _PASSIVE_AUX:
+            saw_aux = True
+        if t.low not in _FILLERS and not t.low.endswith("ly"):
+            steps += 1
+        steps += 1 if t.low in _FILLERS else 0
+        j += 1
+    return None
+
+
+def _starts_object(tokens: list[_Token], j: int) -> bool:
+    """Whether a noun phrase (the object of an active verb) starts at token j."""
+    if j >= len(tokens):
+        return False
+    t = tokens[j]
+    return (
+        t.number is not None
+        or t.low in _DETERMINERS - {"all"}
+        or _match_victim_head(tokens, j) is not None
+        or (t.text[:1].isupper() and t.text.isalpha())
+    )
+
+
+def _event_before(tokens: list[_Token], i: int, head: _Head) -> tuple[str, int] | None:
+    j = i - 1
+    distance = 0
+    # Qualifier words right before the number do not count as distance.
+    while j >= 0 and tokens[j].number is None:
+        t = tokens[j]
+        if t.text in _CLAUSE_STOPS or t.text == ",":
+            return None
+        ev = _event_of(t.low)
+        if ev is not None:
+            event, role, reach, needs_person = ev
+            if needs_person and head.kind not in {"person", "event"}:
+                if not (head.kind == "bare" and t.low in {"shot", "shooting"}):
+                    return None
+            if distance <= reach:
+                if role == "noun" and event == "incidents":
+                    return None
+                if t.low in {"prisoner", "captive"}:
+                    return None
+                return event, distance
+            return None
+        if t.low in _CONJUNCTIONS and t.low not in {"as"}:
+            return None
+        if not _is_qualifier_word(t.low) and t.low not in _BEFORE_SKIP:
+            distance += 1
+        j -= 1
+    return None
+
+
+_QUALIFIER_WORDS = {
+    "at", "least", "no", "fewer", "than", "not", "less", "more", "over", "upwards", "of", "in",
+    "excess", "a", "minimum", "as", "many", "up", "to", "high", "under", "most", "about",
+    "around", "roughly", "approximately", "some", "an", "estimated", "nearly", "almost", "close",
+    "another", "further", "between", "from", "somewhere", "just", "only", "all", "total",
+}
+
+
+def _is_qualifier_word(word: str) -> bool:
+    return word in _QUALIFIER_WORDS
+
+
+# --- attribution -------------------------------------------------------------------------------
+
+_VERB = re.compile(rf"\b(?:{lx.AUX}\s+)*(?:{lx.ATTRIBUTION_VERBS})\b", re.I)
+_TRAILING = re.compile(
+    rf",\s*(?P<who>[^,;:\"“”]+?)\s+(?:{lx.AUX}\s+)?(?:said|says|reported|reports|told [\w' ]+?|added|"
+    rf"wrote|posted|announced|claimed|claims|stated|noted|estimated|confirmed|estimates)"
+    rf"(?:\s+(?:on|in|late|early)\s+[\w' ]+?)?\s*[.!?\"”']*$",
+    re.I,
+)
+_TRAILING_SAID_X = re.compile(
+    r",\s*(?:said|says|according to|reported|wrote)\s+(?P<who>[^,;.]+?)(?:,[^,]*)?\s*[.!?\"”']*$",
+    re.I,
+)
+_HEADLINE = re.compile(r"^(?P<who>[A-Z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*){0,3})\s*:\s+\S")
+
+
+def _claimant(text: str, last_claimant: str | None) -> str | None:
+    """Who asserts what the sentence says, or None when the text names no one."""
+    m = _TRAILING_SAID_X.search(text)
+    if m and _good_claimant(m.group("who")):
+        return _clean_claimant(m.group("who"), last_claimant)
+    m = _TRAILING.search(text)
+    if m and _good_claimant(m.group("who")):
+        who = _clean_claimant(m.group("who"), last_claimant)
+        if who:
+            return who
+    m = lx.QUOTED_AS_SAYING.search(text)
+    if m:
+        return _clean_claimant(m.group("who"), last_claimant)
+    m = lx.ACCORDING_TO.search(text)
+    if m and _good_claimant(m.group("who")):
+        return _clean_claimant(m.group("who"), last_claimant)
+    m = _HEADLINE.match(text)
+    if m:
+        return m.group("who")
+    return _leading_claimant(text, last_claimant)
+
+
+def _leading_claimant(text: str, last_claimant: str | None) -> str | None:
+    """The subject of the first verb of saying or finding in the sentence."""
+    fallback: str | None = None
+    for m in _VERB.finditer(text):
+        head = text[: m.start()]
+        clause = re.split(r"[,;:\"“”(]|\s[—–-]\s", head)
+        subject = clause[-1].strip()
+        if not subject and len(clause) >= 3 and clause[-2].strip()[:1].islower():
+            subject = clause[0].strip()  # "Name, adviser to the head of X, said"
+        subject = lx.SUBJECT_OPENERS.sub("", subject).strip()
+        subject = re.sub(r"\b(?:that|and)\s*$", "", subject).strip()
+        if not subject:
+            if m.group(0).lower().endswith("ing") or m.group(0).lower().startswith(("only", "while")):
+                fallback = fallback or _sentence_subject(text)
+            continue
+        if subject.lower() in lx.PRONOUNS:
+            return last_claimant if subject.lower() in {"it", "he", "she", "they"} else None
+        if len(subject.split()) > 12 or not _good_claimant(subject):
+            continue
+        return subject
+    return fallback
+
+
+_SUBJECT_END = re.compile(
+    r"\s+(?:has|have|had|is|are|was|were|will|would|can|could|may|might|did|does)\b", re.I
+)
+
+
+def _sentence_subject(text: str) -> str | None:
+    m = _SUBJECT_END.search(text)
+    if not m:
+        return None
+    subject = lx.SUBJECT_OPENERS.sub("", text[: m.start()]).strip()
+    return subject if subject and _good_claimant(subject) and len(subject.split()) <= 8 else None
+
+
+def _good_claimant(who: str) -> bool:
+    words = who.strip().split()
+    if not words or len(words) > 12:
+        return False
+    if who.strip().lower() in lx.NOT_CLAIMANTS:
+        return False
+    if any(w.lower() in {"were", "was", "is", "are", "killed", "been"} for w in words):
+        return False
+    if find_numbers(who):
+        return False
+    return True
+
+
+def _clean_claimant(who: str, last_claimant: str | None) -> str | None:
+    who = lx.SUBJECT_OPENERS.sub("", who.strip()).strip(" '\"“”")
+    if who.lower() in lx.PRONOUNS:
+        return last_claimant if who.lower() in {"it", "he", "she", "they"} else None
+    return who or None
