@@ -117,6 +117,12 @@ MODIFIERS = set(
     nato north korean korean kadyrov mobilised mobilized ordinary armed detained
     """.split()
 )
+# Adjectives that may stand before an event noun: "86 criminal cases", "12 violent deaths".
+EVENT_NOUN_MODIFIERS = set(
+    """criminal separate new confirmed verified documented credible reported alleged recorded
+    violent fatal serious further additional more other such similar civilian military combat
+    non-combat registered known""".split()
+)
 # Words after the number that mean the number is not a count of harmed people.
 NON_CLAIM_FOLLOWERS = re.compile(
     r"^(?:%|per\s*cent|percent|pc\b|percentage|years?\b|-year|year-old|months?\b|weeks?\b|days?\b|"
@@ -186,7 +192,8 @@ QUOTED_AS_SAYING = re.compile(r"\bquot\w* (?P<who>[^,;]+?) as saying\b", re.I)
 # Words that may open a subject phrase but are not part of the claimant.
 SUBJECT_OPENERS = re.compile(
     r"^(?:(?:and|but|while|whereas|then|so|however|meanwhile|also|separately|earlier|later|"
-    r"on \w+|last \w+|this \w+|in a statement|in its report|on telegram|that)\b[\s,]*)+",
+    r"on \w+|last \w+|this \w+|in a statement|in its report|on telegram|that|only|just|even|"
+    r"reportedly|thus|now|since|finally)\b[\s,]*)+",
     re.I,
 )
 # Words that cannot be a claimant by themselves.

@@ -16,7 +16,7 @@ from corroborate.core import Claim
 _TOKEN = re.compile(r"\w+(?:['’]\w+)*(?:-\w+)*|[^\w\s]")
 _CLAUSE_STOPS = {".", ";", ":", "!", "?", "(", ")", "—", "–", "\"", "“", "”"}
 _CONJUNCTIONS = {"and", "but", "while", "whereas", "or", "when", "after", "before", "because",
-                 "as", "although", "though", "whom", "which"}
+                 "although", "though", "whom", "which"}
 _FILLERS = {"were", "was", "are", "is", "be", "been", "being", "have", "has", "had", "reportedly",
             "allegedly", "also", "later", "subsequently", "all", "still", "may", "might", "could",
             "would", "will", "confirmed", "believed", "feared", "presumed", "to", "remain",
@@ -180,7 +180,7 @@ def _read_sentence(
 def _fill_from_neighbours(drafts: list[_Draft], previous: Claim | None, anaphoric: bool) -> None:
     """Elliptical and included counts take what they leave unsaid from the claim they lean on."""
     for k, d in enumerate(drafts):
-        before = next((x for x in reversed(drafts[:k]) if x.event), None)
+        before = next((x for x in reversed(drafts[:k]) if x.event and not x.inclusion), None)
         if d.inclusion and d.event is None:
             after = next((x for x in drafts[k + 1 :] if x.event and not x.inclusion), None)
             lean = before or after
@@ -344,6 +344,8 @@ def _victim_phrase(tokens: list[_Token], j: int, consumed: set[int]) -> _Head:
         match = _match_victim_head(tokens, k)
         if match is not None:
             head_words, end, category = match
+            while end < len(tokens) and (more := _match_victim_head(tokens, end)) is not None:
+                head_words, end, category = more  # "civilian detainees", "family members"
             words = " ".join(tokens[x].text for x in range(start, end))
             words = re.sub(r"^(?:the|of)\s+", "", words)
             cat = category
@@ -363,7 +365,9 @@ def _victim_phrase(tokens: list[_Token], j: int, consumed: set[int]) -> _Head:
                 return inner
             return _Head("thing", None, "unknown", None, k)
         ev = _event_of(t.low)
-        if t.low in lx.MODIFIERS or (t.text[:1].isupper() and t.text.isalpha()):
+        if t.low in lx.MODIFIERS or t.low in lx.EVENT_NOUN_MODIFIERS and _next_is_event_noun(tokens, k) or (
+            t.text[:1].isupper() and t.text.isalpha()
+        ):
             if ev and ev[1] == "verb" and t.low in lx.MODIFIERS:
                 event_mod = ev[0]
             mods.append(t.low)
@@ -378,6 +382,11 @@ def _victim_phrase(tokens: list[_Token], j: int, consumed: set[int]) -> _Head:
     return _Head("thing", None, "unknown", None, k)
 
 
+def _next_is_event_noun(tokens: list[_Token], k: int) -> bool:
+    """Whether an event noun follows within two tokens ("criminal cases", "violent deaths")."""
+    return any(t.low in lx.EVENT_HEAD_NOUNS for t in tokens[k + 1 : k + 3])
+
+
 def _match_victim_head(tokens: list[_Token], k: int) -> tuple[str, int, str] | None:
     for head in lx.VICTIM_HEADS:
         parts = head.split()
@@ -390,7 +399,7 @@ def _match_victim_head(tokens: list[_Token], k: int) -> tuple[str, int, str] | N
 
 def _of_phrase(tokens: list[_Token], k: int) -> tuple[str | None, str, int]:
     """The people named after an event noun: "executions of Ukrainian prisoners of war"."""
-    if k < len(tokens) and tokens[k].low in {"of", "against", "among", "involving"}:
+    if k < len(tokens) and tokens[k].low in {"of", "against", "among", "involving", "into", "on"}:
         j = k + 1
         while j < len(tokens) and j - k < 7:
             if tokens[j].number is not None or tokens[j].text in lx_stop_set():
@@ -398,13 +407,19 @@ def _of_phrase(tokens: list[_Token], k: int) -> tuple[str | None, str, int]:
             match = _match_victim_head(tokens, j)
             if match is not None:
                 _, end, category = match
-                first = k + 1
-                while first < j and (tokens[first].low in _DETERMINERS or _event_of(tokens[first].low)):
-                    first += 1
+                while end < len(tokens) and (more := _match_victim_head(tokens, end)) is not None:
+                    _, end, category = more
+                first = j
+                while first > k + 1 and _is_modifier(tokens[first - 1]):
+                    first -= 1
                 words = " ".join(t.text for t in tokens[first:end])
                 return words, category, end
             j += 1
     return None, "unknown", k
+
+
+def _is_modifier(t: _Token) -> bool:
+    return t.low in lx.MODIFIERS or (t.text[:1].isupper() and t.text.isalpha())
 
 
 def lx_stop_set() -> set[str]:
