@@ -120,3 +120,130 @@ class Problem:
     kind: str  # missing_blob, altered_blob, altered_entry, removed_entry, bad_signature, ...
     where: str
     message: str
+
+
+# -- incidents, sources, review (the incidents capability) --------------------------------
+
+# Status ranks: a tally's --min-status keeps incidents at or above the given rank.
+INCIDENT_STATUSES = ("discounted", "disputed", "unverified", "under-review", "verified")
+EVIDENCE_ROLES = ("primary", "corroborating", "satellite", "witness-statement", "report")
+SOURCE_KINDS = ("official-body", "monitoring-mission", "media", "social-media", "witness", "other")
+# The Admiralty (NATO) scale: reliability of a source, credibility of one piece of information.
+RELIABILITY = {
+    "A": "completely reliable",
+    "B": "usually reliable",
+    "C": "fairly reliable",
+    "D": "not usually reliable",
+    "E": "unreliable",
+    "F": "reliability cannot be judged",
+}
+CREDIBILITY = {
+    1: "confirmed by other sources",
+    2: "probably true",
+    3: "possibly true",
+    4: "doubtful",
+    5: "improbable",
+    6: "truth cannot be judged",
+}
+VICTIM_CATEGORIES = ("hors-de-combat", "civilian", "combatant", "unknown")
+PLACE_PRECISIONS = ("exact", "settlement", "district", "region", "country")
+DATE_PRECISIONS = ("day", "month", "approximate")
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """An archived item or a footage cluster linked to an incident, with its role."""
+
+    id: int
+    incident_id: str
+    role: str
+    item_id: str | None
+    item_sha256: str | None
+    cluster_id: str | None
+    cluster_items: tuple[str, ...]
+    note: str | None
+    linked_at: datetime
+    linked_by: str
+
+
+@dataclass(frozen=True)
+class Source:
+    """Who published or supplied information, graded A-F for reliability."""
+
+    id: str  # SRC-0001
+    name: str
+    kind: str
+    reliability: str
+    url: str | None
+    note: str | None
+    created_at: datetime
+    created_by: str
+
+
+@dataclass(frozen=True)
+class Citation:
+    """One source's information about an incident, graded 1-6 for credibility."""
+
+    id: int
+    incident_id: str
+    source_id: str
+    source_name: str
+    reliability: str
+    credibility: int
+    item_id: str | None
+    note: str | None
+    cited_at: datetime
+    cited_by: str
+
+    @property
+    def grade(self) -> str:
+        """The Admiralty grade as analysts write it, e.g. `B2`."""
+        return f"{self.reliability}{self.credibility}"
+
+
+@dataclass(frozen=True)
+class Review:
+    """A reviewer's decision on an incident and the status it left behind."""
+
+    id: int
+    incident_id: str
+    reviewer: str
+    decision: str  # approve, reject
+    note: str | None
+    time: datetime
+    status_before: str
+    status_after: str
+
+
+@dataclass(frozen=True)
+class Incident:
+    """An event that footage and reports are evidence of: what, when, where, who, how many."""
+
+    id: str  # INC-0001
+    title: str
+    type: str
+    status: str
+    occurred_from: date | None
+    occurred_to: date | None
+    date_precision: str
+    place: Place | None
+    geolocation_note: str | None
+    perpetrator_party: str | None
+    victim_party: str | None
+    killed_low: int | None
+    killed_high: int | None
+    injured_low: int | None
+    injured_high: int | None
+    victim_category: str
+    description: str
+    tags: tuple[str, ...]
+    sensitive: bool
+    created_at: datetime
+    created_by: str
+    updated_at: datetime
+    last_changed_by: str
+    subject_sha256: str  # the custody log subject that names this incident
+    merged_into: str | None = None
+    evidence: tuple[Evidence, ...] = ()
+    citations: tuple[Citation, ...] = ()
+    reviews: tuple[Review, ...] = ()

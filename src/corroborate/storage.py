@@ -18,6 +18,7 @@ from typing import IO, BinaryIO
 
 import fsspec
 
+from corroborate.crashpoints import crash_point
 from corroborate.errors import IntegrityError, NotFoundError
 
 CHUNK = 4 * 1024 * 1024
@@ -85,7 +86,9 @@ class BlobStore:
                         out.write(chunk)
                         size += len(chunk)
             sha = digest.hexdigest()
+            crash_point("blob-written")
             self._commit(tmp, sha)
+            crash_point("blob-stored")
             return sha, size
         except BaseException:
             with suppress(Exception):

@@ -98,8 +98,11 @@ class HttpFetcher:
         except InputError:
             target.unlink(missing_ok=True)
             raise
-        return Fetched(target, url, safe_name(name, "index.html" if ctype and "html" in ctype
-                                                else "download"), ctype, None, {"fetcher": "http"})
+        is_html = bool(ctype and "html" in ctype)
+        name = safe_name(name, "index.html" if is_html else "download")
+        if is_html and not name.lower().endswith((".html", ".htm")):
+            name += ".html"
+        return Fetched(target, url, name, ctype, None, {"fetcher": "http"})
 
 
 def _disposition_name(headers: email.message.Message) -> str | None:
@@ -122,9 +125,7 @@ class YtDlpFetcher:
     def suitable(self, url: str) -> bool:
         from yt_dlp.extractor import gen_extractor_classes
 
-        return any(
-            ie.suitable(url) for ie in gen_extractor_classes() if ie.ie_key() != "Generic"
-        )
+        return any(ie.suitable(url) for ie in gen_extractor_classes() if ie.ie_key() != "Generic")
 
     def fetch(self, url: str, workdir: Path) -> list[Fetched]:
         import yt_dlp
@@ -155,8 +156,11 @@ class YtDlpFetcher:
         for entry in entries:
             if not entry:
                 continue
-            files = [Path(d["filepath"]) for d in entry.get("requested_downloads") or []
-                     if d.get("filepath")]
+            files = [
+                Path(d["filepath"])
+                for d in entry.get("requested_downloads") or []
+                if d.get("filepath")
+            ]
             for path in files:
                 if not path.exists() or path.stat().st_size == 0:
                     continue

@@ -23,6 +23,7 @@ from sqlalchemy import select
 from corroborate.archive.fetch import fetch_url, is_url, safe_name
 from corroborate.archive.models import DerivativeRow, ItemRow, SightingRow
 from corroborate.config import Archive
+from corroborate.crashpoints import crash_point
 from corroborate.custody import log
 from corroborate.custody.log import canonical_json
 from corroborate.db import utcnow
@@ -196,6 +197,9 @@ def ingest_file(
         )
         if result.new and prepared is not None:
             _log_derived(session, prepared, sha, actor)
+        session.flush()
+        crash_point("rows-added")
+    crash_point("committed")
     if result.new and prepared is not None and prepared.signature is not None:
         result.notes.extend(_after_ingest_matches(archive, sha[:12]))
     return result

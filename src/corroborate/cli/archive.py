@@ -42,7 +42,9 @@ def _size(n: int) -> str:
 def init_cmd(
     archive: Path | None = ArchiveOption,
     database_url: str | None = typer.Option(
-        None, "--database-url", help="SQLAlchemy URL, e.g. postgresql+psycopg://... (default SQLite)"
+        None,
+        "--database-url",
+        help="SQLAlchemy URL, e.g. postgresql+psycopg://... (default SQLite)",
     ),
     blob_url: str | None = typer.Option(
         None, "--blob-url", help="fsspec URL for blobs, e.g. s3://bucket/prefix (default local)"
@@ -127,9 +129,13 @@ def items_cmd(
     """List what is archived."""
     items = list_items(open_archive(archive), kind=kind)
     if json_out:
-        print_json({"items": [
-            {k: v for k, v in i.__dict__.items() if k not in ("metadata",)} for i in items
-        ]})
+        print_json(
+            {
+                "items": [
+                    {k: v for k, v in i.__dict__.items() if k not in ("metadata",)} for i in items
+                ]
+            }
+        )
         return
     table = Table(title=f"{len(items)} archived items")
     for col in ("id", "kind", "size", "name", "sightings", "archived (UTC)", "by"):
@@ -137,8 +143,13 @@ def items_cmd(
     for i in items:
         flag = "" if i.media_readable else " [red](unreadable)[/]"
         table.add_row(
-            i.id, i.kind + flag, _size(i.size), i.original_name, str(len(i.sightings)),
-            i.archived_at.strftime("%Y-%m-%d %H:%M:%S"), i.archived_by,
+            i.id,
+            i.kind + flag,
+            _size(i.size),
+            i.original_name,
+            str(len(i.sightings)),
+            i.archived_at.strftime("%Y-%m-%d %H:%M:%S"),
+            i.archived_by,
         )
     console.print(table)
 
@@ -162,8 +173,16 @@ def show_cmd(
     if not found.media_readable:
         console.print(f"  [red]media unreadable: {found.media_error}[/]")
     meta = found.metadata
-    for key in ("duration_s", "width", "height", "frame_rate", "codec", "rotation",
-                "creation_time", "location"):
+    for key in (
+        "duration_s",
+        "width",
+        "height",
+        "frame_rate",
+        "codec",
+        "rotation",
+        "creation_time",
+        "location",
+    ):
         if meta.get(key) is not None:
             console.print(f"  {key:<14} {meta[key]}")
     if meta.get("c2pa"):
@@ -175,9 +194,13 @@ def show_cmd(
         table.add_column(col)
     for s in found.sightings:
         table.add_row(
-            str(s.id), s.source_label or "", s.url or s.local_path or "", s.original_name,
+            str(s.id),
+            s.source_label or "",
+            s.url or s.local_path or "",
+            s.original_name,
             s.published_at.strftime("%Y-%m-%d") if s.published_at else "",
-            s.archived_at.strftime("%Y-%m-%d %H:%M:%S"), s.archived_by,
+            s.archived_at.strftime("%Y-%m-%d %H:%M:%S"),
+            s.archived_by,
         )
     console.print(table)
     table = Table(title="Custody entries")

@@ -38,7 +38,9 @@ def create(directory: Path) -> str:
         os.fsync(out.fileno())
     public = private.public_key()
     (directory / PUBLIC).write_bytes(
-        public.public_bytes(serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo)
+        public.public_bytes(
+            serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo
+        )
     )
     return key_id(public)
 
@@ -48,7 +50,9 @@ def load_private(directory: Path) -> Ed25519PrivateKey:
     try:
         key = serialization.load_pem_private_key(path.read_bytes(), password=None)
     except OSError as exc:
-        raise ArchiveError(f"{path}: cannot read the custody signing key ({exc.strerror})") from None
+        raise ArchiveError(
+            f"{path}: cannot read the custody signing key ({exc.strerror})"
+        ) from None
     if not isinstance(key, Ed25519PrivateKey):
         raise ArchiveError(f"{path}: not an Ed25519 key")
     return key

@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 
 from corroborate.config import Archive
 from corroborate.core import CustodyEntry, TreeHead
+from corroborate.crashpoints import crash_point
 from corroborate.custody import keys, merkle
 from corroborate.custody.models import CustodyEntryRow, TreeHeadRow
 from corroborate.db import utcnow
@@ -104,6 +105,8 @@ def seal_pending(archive: Archive, session: Session) -> TreeHead | None:
             frontier=json.dumps(compact.to_hex_list()),
         )
     )
+    session.flush()
+    crash_point("head-signed")
     return TreeHead(head.tree_size, head.root_hash, head.timestamp, signature, key_id)
 
 

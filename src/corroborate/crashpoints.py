@@ -1,0 +1,15 @@
+"""Named moments where a test may kill the process (SIGKILL), to prove that a crash anywhere in
+an ingest leaves the archive consistent. Inert unless CORROBORATE_CRASH_AT names the point."""
+
+from __future__ import annotations
+
+import os
+import signal
+
+POINTS = ("blob-written", "blob-stored", "rows-added", "head-signed", "committed")
+
+
+def crash_point(name: str) -> None:
+    """Die here, at once and uncleanly, when the environment asks for it."""
+    if os.environ.get("CORROBORATE_CRASH_AT") == name:
+        os.kill(os.getpid(), signal.SIGKILL)

@@ -1,0 +1,309 @@
+"""A prosecutor must be able to show that nothing in the archive changed since it was logged:
+verify catches every kind of tampering, proofs check out, timestamps verify with openssl."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from conftest import REPORTS, run_corroborate
+from corroborate.archive import ingest, verify_archive
+from corroborate.config import Archive
+from corroborate.custody import consistency, current_head, prove
+from corroborate.testing import local_tsa
+
+
+@pytest.fixture
+def filled(archive: Archive, footage: dict[str, Path]) -> Archive:
+    ingest(
+        archive,
+        [str(footage["coffee"]), str(footage["still"]), str(REPORTS)],
+        actor="alice",
+        source="Telegram: @a",
+    )
+    assert verify_archive(archive) == []
+    return archive
+
+
+def _db(archive: Archive) -> sqlite3.Connection:
+    conn = sqlite3.connect(archive.dir / "archive.db")
+    conn.isolation_level = None
+    return conn
+
+
+def _kinds(archive: Archive) -> set[str]:
+    return {p.kind for p in verify_archive(archive)}
+
+
+def test_a_changed_byte_in_a_blob_is_reported_as_altered(filled: Archive, cli) -> None:
+    sha = _db(filled).execute("select sha256 from items where kind='video'").fetchone()[0]
+    blob = filled.blobs.local_path(sha)
+    data = bytearray(blob.read_bytes())
+    data[len(data) // 2] ^= 0x01
+    blob.write_bytes(bytes(data))
+    result = cli("verify")
+    assert result.exit_code == 1
+    assert f"blob {sha} was altered" in result.stderr
+    assert json.loads(cli("verify", "--json").stdout)["problems"][0]["kind"] == "altered_blob"
+
+
+def test_a_missing_blob_is_reported(filled: Archive) -> None:
+    sha = _db(filled).execute("select sha256 from items where kind='image'").fetchone()[0]
+    filled.blobs.local_path(sha).unlink()
+    problems = verify_archive(filled)
+    assert [p.kind for p in problems] == ["missing_blob"]
+    assert sha in problems[0].message
+
+
+def test_the_log_tables_refuse_updates_and_deletes(filled: Archive) -> None:
+    db = _db(filled)
+    with pytest.raises(sqlite3.IntegrityError, match="append-only"):
+        db.execute("update custody_entries set actor='mallory' where seq=1")
+    with pytest.raises(sqlite3.IntegrityError, match="append-only"):
+        db.execute("delete from custody_entries where seq=1")
+
+
+def test_an_edited_log_row_is_reported_even_when_its_stored_hash_is_fixed_up(
+    filled: Archive,
+) -> None:
+    db = _db(filled)
+    db.execute("drop trigger custody_entries_no_update")
+    db.execute("update custody_entries set actor='mallory' where seq=1")
+    problems = verify_archive(filled)
+    assert "altered_entry" in {p.kind for p in problems}
+    assert any("custody entry 1" in p.message for p in problems)
+    # a careful forger also recomputes the leaf hash: the signed heads still catch it
+    from corroborate.custody import merkle
+    from corroborate.custody.log import leaf_data
+    from corroborate.custody.models import CustodyEntryRow
+
+    with filled.session() as session:
+        row = session.get(CustodyEntryRow, 1)
+        forged = merkle.leaf_hash(leaf_data(row)).hex()
+    db.execute("update custody_entries set leaf_hash=? where seq=1", (forged,))
+    kinds = _kinds(filled)
+    assert "altered_entry" not in kinds
+    assert "head_mismatch" in kinds
+
+
+def test_a_deleted_entry_is_reported(filled: Archive) -> None:
+    db = _db(filled)
+    db.execute("drop trigger custody_entries_no_delete")
+    db.execute("delete from custody_entries where seq=2")
+    problems = verify_archive(filled)
+    assert any(p.kind == "removed_entry" and "custody entry 2" in p.message for p in problems)
+
+
+def test_a_deleted_last_entry_is_reported(filled: Archive) -> None:
+    db = _db(filled)
+    size = db.execute("select max(seq) from custody_entries").fetchone()[0]
+    db.execute("drop trigger custody_entries_no_delete")
+    db.execute("delete from custody_entries where seq=?", (size,))
+    assert "removed_entry" in _kinds(filled)
+
+
+def test_a_forged_head_signature_is_reported(filled: Archive) -> None:
+    db = _db(filled)
+    db.execute("drop trigger tree_heads_no_update")
+    db.execute(
+        "update tree_heads set signature=? where tree_size=(select max(tree_size) from tree_heads)",
+        ("A" * 86 + "==",),
+    )
+    assert "bad_signature" in _kinds(filled)
+
+
+def test_an_item_slipped_into_the_database_without_custody_is_reported(filled: Archive) -> None:
+    db = _db(filled)
+    row = db.execute("select * from items limit 1").fetchone()
+    cols = [d[0] for d in db.execute("select * from items limit 1").description]
+    fake = dict(zip(cols, row, strict=True))
+    fake["id"], fake["sha256"] = "0" * 12, "0" * 64
+    db.execute(
+        f"insert into items ({','.join(cols)}) values ({','.join('?' * len(cols))})",
+        list(fake.values()),
+    )
+    kinds = _kinds(filled)
+    assert {"missing_blob", "unlogged_item"} <= kinds
+
+
+def test_inclusion_proof_of_an_entry_checks_out_against_the_signed_head(
+    filled: Archive, cli
+) -> None:
+    proof = prove(filled, 2)
+    assert proof.verify()
+    data = json.loads(cli("custody", "prove", "2").stdout)
+    assert data["leaf_index"] == 1
+    assert data["head"]["root_hash"] == current_head(filled).root_hash
+    # checked independently of the archive with the RFC 6962 algorithm
+    from corroborate.custody import merkle
+
+    assert merkle.verify_inclusion(
+        data["leaf_index"],
+        data["tree_size"],
+        merkle.leaf_hash(data["leaf_data"].encode()),
+        [bytes.fromhex(h) for h in data["audit_path"]],
+        bytes.fromhex(data["head"]["root_hash"]),
+    )
+    assert cli("custody", "prove", "999").exit_code == 2
+
+
+def test_an_earlier_published_head_is_proven_a_prefix_of_todays_log(
+    filled: Archive, footage: dict[str, Path], cli, tmp_path: Path
+) -> None:
+    published = tmp_path / "head.json"
+    published.write_text(cli("custody", "head", "--json").stdout)
+    ingest(filled, [str(footage["grass"])], actor="bob")
+    result = cli("custody", "consistency", published)
+    assert result.exit_code == 0, result.stderr
+    assert json.loads(result.stdout)["verified"] is True
+    old = json.loads(published.read_text())
+    assert consistency(filled, old["tree_size"], old["root_hash"]).verify()
+    # a head that was never this log's is refused
+    bad = consistency(filled, old["tree_size"], "00" * 32)
+    assert not bad.verify()
+    assert cli("custody", "consistency", f"{old['tree_size']}:{'00' * 32}").exit_code == 1
+
+
+def test_tree_head_is_anchored_with_rfc3161_and_checkable_with_openssl(
+    filled: Archive, cli, tmp_path: Path
+) -> None:
+    with local_tsa(tmp_path / "tsa") as tsa:
+        result = cli("custody", "anchor", "--tsa", tsa.url)
+        assert result.exit_code == 0, result.stderr
+        assert verify_archive(filled) == []
+        out = tmp_path / "exported"
+        assert cli("custody", "export-anchor", "1", "--out", out).exit_code == 0
+        data = next(out.glob("*.txt"))
+        token = next(out.glob("*.tsr"))
+        check = subprocess.run(
+            [
+                "openssl",
+                "ts",
+                "-verify",
+                "-data",
+                data,
+                "-in",
+                token,
+                "-CAfile",
+                tsa.ca_pem_path,
+                "-untrusted",
+                tsa.tsa_cert_path,
+            ],
+            capture_output=True,
+            text=True,
+        )
+        assert "Verification: OK" in check.stdout, check.stderr
+    # a token whose bytes were changed in the database no longer verifies
+    db = _db(filled)
+    db.execute("drop trigger timestamp_tokens_no_update")
+    blob = bytearray(db.execute("select response from timestamp_tokens").fetchone()[0])
+    blob[-40] ^= 0xFF
+    db.execute("update timestamp_tokens set response=?", (bytes(blob),))
+    assert "bad_timestamp" in _kinds(filled)
+
+
+def test_an_unreachable_tsa_is_a_one_line_error(filled: Archive, cli) -> None:
+    result = cli("custody", "anchor", "--tsa", "http://127.0.0.1:9/tsa")
+    assert result.exit_code == 2
+    assert "127.0.0.1:9" in result.stderr
+
+
+# -- crash safety and concurrency -------------------------------------------------------------
+
+
+def _archive_is_consistent(path: Path) -> None:
+    opened = Archive.open(path)
+    try:
+        assert verify_archive(opened) == []
+        db = sqlite3.connect(path / "archive.db")
+        for (sha,) in db.execute("select sha256 from items union select sha256 from derivatives"):
+            assert opened.blobs.exists(sha), "a row points at a missing blob"
+    finally:
+        opened.close()
+
+
+@pytest.mark.parametrize(
+    "point", ["blob-written", "blob-stored", "rows-added", "head-signed", "committed"]
+)
+def test_a_kill_at_any_point_of_an_ingest_leaves_a_verifiable_archive(
+    point: str, footage: dict[str, Path], tmp_path: Path
+) -> None:
+    arc = tmp_path / "arc"
+    Archive.init(arc).close()
+    ingest_first = run_corroborate("ingest", "-A", str(arc), str(footage["still"]))
+    assert ingest_first.returncode == 0, ingest_first.stderr
+    killed = run_corroborate(
+        "ingest", "-A", str(arc), str(footage["coffee"]), env={"CORROBORATE_CRASH_AT": point}
+    )
+    assert killed.returncode == -signal.SIGKILL
+    _archive_is_consistent(arc)
+    # and the archive goes on working: the same ingest now succeeds
+    again = run_corroborate("ingest", "-A", str(arc), str(footage["coffee"]))
+    assert again.returncode == 0, again.stderr
+    _archive_is_consistent(arc)
+
+
+def test_kills_at_random_moments_of_a_long_ingest_leave_a_verifiable_archive(
+    footage: dict[str, Path], tmp_path: Path
+) -> None:
+    arc = tmp_path / "arc"
+    Archive.init(arc).close()
+    folder = tmp_path / "many"
+    folder.mkdir()
+    for i in range(12):
+        (folder / f"clip{i}.mp4").write_bytes(footage["coffee"].read_bytes() + bytes([i]) * 9)
+    for delay in (0.3, 0.8, 1.5, 2.5):
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "corroborate", "ingest", "-A", str(arc), str(folder)],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        time.sleep(delay)
+        os.kill(proc.pid, signal.SIGKILL)
+        proc.wait()
+        _archive_is_consistent(arc)
+
+
+def test_two_ingest_processes_on_one_archive_both_succeed(
+    footage: dict[str, Path], tmp_path: Path
+) -> None:
+    arc = tmp_path / "arc"
+    Archive.init(arc).close()
+    sets = []
+    for n in range(2):
+        folder = tmp_path / f"set{n}"
+        folder.mkdir()
+        for i in range(4):
+            (folder / f"c{i}.mp4").write_bytes(footage["coffee"].read_bytes() + bytes([n, i]) * 5)
+        (folder / "shared.jpg").write_bytes(footage["still"].read_bytes())
+        sets.append(folder)
+    procs = [
+        subprocess.Popen(
+            [sys.executable, "-m", "corroborate", "ingest", "-A", str(arc), str(f)],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for f in sets
+    ]
+    for p in procs:
+        _out, err = p.communicate(timeout=300)
+        assert p.returncode == 0, err
+    _archive_is_consistent(arc)
+    db = sqlite3.connect(arc / "archive.db")
+    assert db.execute("select count(*) from items").fetchone()[0] == 9
+    assert (
+        db.execute(
+            "select count(*) from sightings s join items i on i.id=s.item_id "
+            "where i.original_name='shared.jpg'"
+        ).fetchone()[0]
+        == 2
+    )
