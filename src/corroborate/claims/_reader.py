@@ -334,6 +334,11 @@ def _victim_phrase(tokens: list[_Token], j: int, consumed: set[int]) -> _Head:
         if inner.kind in {"person", "event"}:
             return inner
         return _Head("bare", None, "unknown", None, j)
+    # "Of those, 40 were children": the count's people are named after the copula.
+    if j + 1 < len(tokens) and tokens[j].low in {"were", "was", "are", "is"}:
+        inner = _victim_phrase(tokens, j + 1, consumed)
+        if inner.kind == "person":
+            return inner
     k = j
     mods: list[str] = []
     event_mod: str | None = None

@@ -1,0 +1,338 @@
+"""The claims reader, told as the stories of people reading war reports."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import threading
+from datetime import date
+from http.server import BaseHTTPRequestHandler, HTTPServer
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+import corroborate.claims as claims_pkg
+from corroborate.claims import ClaimGroup, compare, extract_claims, read_text_source
+from corroborate.cli import app
+from corroborate.core import Claim
+from corroborate.errors import InputError
+
+REPORTS = Path(__file__).parents[2] / "shared/samples/reports"
+LABELLED = Path(__file__).parent / "data/claims/labelled.jsonl"
+
+
+def read(text: str, **kwargs: object) -> list[Claim]:
+    return extract_claims(text, resolve_places=False, **kwargs)  # type: ignore[arg-type]
+
+
+def one(text: str, **kwargs: object) -> Claim:
+    found = read(text, **kwargs)
+    assert len(found) == 1, found
+    return found[0]
+
+
+def report(name: str) -> str:
+    return (REPORTS / name).read_text(encoding="utf-8")
+
+
+# --- the sample reports ------------------------------------------------------------------------
+
+
+def test_nato_range_of_russian_troops_killed_is_read_from_the_daily_mail_report() -> None:
+    found = read(report("fleeing-soldier-drone.txt"))
+    nato = [c for c in found if c.claimant == "NATO"]
+    assert len(nato) == 1
+    assert (nato[0].count, nato[0].count_high, nato[0].qualifier) == (7000, 15000, "range")
+    assert nato[0].event == "killed"
+    assert nato[0].victims == "Russian troops"
+    assert nato[0].victim_category == "combatant"
+
+
+def test_the_kremlins_admitted_loss_is_attributed_to_the_kremlin() -> None:
+    found = read(report("fleeing-soldier-drone.txt"))
+    kremlin = [c for c in found if c.count == 1351]
+    assert len(kremlin) == 1
+    assert kremlin[0].claimant == "The Kremlin"
+    assert kremlin[0].event == "killed"
+    assert kremlin[0].victims == "soldiers"
+
+
+def test_ukraines_upper_estimate_of_the_russian_death_toll_is_at_most_19000() -> None:
+    found = read(report("fleeing-soldier-drone.txt"))
+    tolls = [c for c in found if c.count == 19000]
+    assert tolls and all(c.qualifier == "at_most" and c.claimant == "Ukraine" for c in tolls)
+    assert all(c.event == "killed" for c in tolls)
+
+
+def test_ages_units_years_and_dates_in_the_daily_mail_report_are_not_claims() -> None:
+    counts = {c.count for c in read(report("fleeing-soldier-drone.txt"))}
+    # 19-year-old gunner, 136th Reconnaissance Battalion, the 2015 decree, 2014, March 8, "25,"
+    assert counts.isdisjoint({19, 136, 2015, 2014, 8, 25})
+    assert counts <= {3000, 1351, 7000, 15000, 19000}
+
+
+@pytest.mark.parametrize("name", ["surrender-bakhmut-wsj.txt", "surrender-follow-the-drone.txt"])
+def test_surrender_stories_without_figures_yield_no_claims(name: str) -> None:
+    # Two planes, two flashes, May 9th, 11 May 2023 09:02, "No.10": none of them is a count.
+    assert read(report(name)) == []
+
+
+def test_claim_offsets_point_at_the_count_in_the_report() -> None:
+    text = report("fleeing-soldier-drone.txt")
+    for c in read(text):
+        assert c.sentence in text
+        span = text[c.char_start : c.char_end]
+        assert span.replace(",", "").startswith(str(c.count))
+
+
+# --- reading the usual forms -------------------------------------------------------------------
+
+
+def test_ombudsman_count_of_executed_prisoners_is_attributed() -> None:
+    c = one("The Ukrainian Human Rights Ombudsman Office says Russian forces have executed "
+            "at least 177 Ukrainian prisoners since the start of the full-scale invasion.")
+    assert (c.count, c.qualifier, c.event) == (177, "at_least", "executed")
+    assert c.victims == "Ukrainian prisoners" and c.victim_category == "pow"
+    assert c.claimant == "The Ukrainian Human Rights Ombudsman Office"
+    assert c.date_from == date(2022, 2, 24)
+
+
+def test_follow_up_sentence_inherits_victims_and_claimant() -> None:
+    first, second = read(
+        "The Ukrainian Human Rights Ombudsman Office says Russian forces have executed at least "
+        "177 Ukrainian prisoners since the start of the full-scale invasion. "
+        "Of those, 109 were killed in 2024 alone."
+    )
+    assert (second.count, second.event) == (109, "killed")
+    assert second.victims == first.victims == "Ukrainian prisoners"
+    assert second.claimant == first.claimant
+    assert (second.date_from, second.date_to) == (date(2024, 1, 1), date(2024, 12, 31))
+
+
+@pytest.mark.parametrize(
+    ("text", "count", "qualifier"),
+    [
+        ("Officials said nine civilians were killed.", 9, "exact"),
+        ("Officials said sixteen civilians were killed.", 16, "exact"),
+        ("Officials said two hundred and fifty civilians were killed.", 250, "exact"),
+        ("Officials said 1,134 civilians were killed.", 1134, "exact"),
+        ("Officials said at least 12 civilians were killed.", 12, "at_least"),
+        ("Officials said more than 40 civilians were killed.", 40, "at_least"),
+        ("Officials said as many as 50 civilians were killed.", 50, "at_most"),
+        ("Officials said up to 60 civilians were killed.", 60, "at_most"),
+        ("Officials said about 70 civilians were killed.", 70, "approx"),
+        ("Officials said 6.5 thousand civilians were killed.", 6500, "exact"),
+    ],
+)
+def test_numbers_in_words_and_digits_with_their_qualifiers(text: str, count: int, qualifier: str) -> None:
+    c = one(text)
+    assert (c.count, c.qualifier, c.event, c.claimant) == (count, qualifier, "killed", "Officials")
+
+
+def test_between_x_and_y_is_a_range() -> None:
+    c = one("Analysts estimate that between 150 and 200 Russian soldiers surrendered.")
+    assert (c.count, c.count_high, c.qualifier, c.event) == (150, 200, "range", "surrendered")
+    assert c.victim_category == "pow"
+
+
+@pytest.mark.parametrize(
+    ("text", "claimant"),
+    [
+        ("According to the regional governor, 12 people were injured.", "the regional governor"),
+        ("Twelve people were injured, the regional governor said.", "the regional governor"),
+        ("The regional governor announced that 12 people were injured.", "The regional governor"),
+        ("The mission has documented 12 people injured by mines.", "The mission"),
+        ("Twelve people were injured in the shelling.", None),
+    ],
+)
+def test_attribution_in_its_usual_forms(text: str, claimant: str | None) -> None:
+    c = one(text)
+    assert (c.count, c.event, c.claimant) == (12, "injured", claimant)
+
+
+def test_killed_and_injured_in_one_sentence_are_two_claims_about_the_same_people() -> None:
+    killed, injured = read("Russian shelling killed two civilians and wounded seven others in "
+                           "Kherson, the regional administration reported.")
+    assert (killed.count, killed.event, killed.victim_category) == (2, "killed", "civilian")
+    assert (injured.count, injured.event, injured.victim_category) == (7, "injured", "civilian")
+    assert killed.claimant == injured.claimant == "the regional administration"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "A 19-year-old gunner from the 110th Brigade was killed.",
+        "The 2015 decree made military deaths a state secret.",
+        "The attack took place on 9 May 2023 at 14:30, killing a soldier.",
+        "Russia launched 42 drones overnight and 38 were shot down, the air force said.",
+        "Support for talks fell to 32 percent, and 45% said the dead must be avenged.",
+        "The commander, call sign 'Tiger 21', was wounded.",
+        "The damage is put at $486 billion, with hospitals among the dead buildings.",
+        "The convoy of wounded stretched for about 64 kilometres.",
+        "Ivanov, 47, was killed on Tuesday.",
+        "Prosecutors identified 12 Russian servicemen suspected of executing the prisoners.",
+    ],
+)
+def test_numbers_that_are_not_harm_claims_are_left_out(text: str) -> None:
+    assert read(text) == []
+
+
+def test_text_in_another_language_gives_an_empty_result() -> None:
+    assert read("Внаслідок обстрілу загинули 12 людей, повідомили в поліції.") == []
+
+
+def test_relative_period_is_resolved_against_the_reference_date() -> None:
+    c = one("The General Staff said 870 Russian servicemen were killed in the past 24 hours.",
+            reference_date=date(2024, 5, 2))
+    assert c.period is not None and "past 24 hours" in c.period
+    assert (c.date_from, c.date_to) == (date(2024, 5, 1), date(2024, 5, 2))
+
+
+def test_place_words_are_kept_and_resolution_never_breaks_the_reader() -> None:
+    found = extract_claims("Police said 23 people were wounded in the strike on Kramatorsk.")
+    assert found[0].place == "Kramatorsk"
+
+
+# --- comparing claimants -----------------------------------------------------------------------
+
+
+def test_estimates_of_the_same_toll_from_different_claimants_are_side_by_side() -> None:
+    found = read(
+        "NATO has estimated that between 7,000 and 15,000 Russian troops have been killed. "
+        "The Kremlin admitted the loss of 1,351 soldiers. "
+        "Officials said 23 civilians were wounded in Kramatorsk."
+    )
+    groups = compare(found)
+    assert isinstance(groups[0], ClaimGroup)
+    top = groups[0]
+    assert top.event_family == "deaths" and top.victim_category == "combatant"
+    assert set(top.claimants) == {"NATO", "The Kremlin"}
+    assert (top.low, top.high, top.spread) == (1351, 15000, 15000 - 1351)
+    assert any(g.event_family == "injured" and len(g.claims) == 1 for g in groups)
+
+
+def test_claims_about_different_years_are_not_compared() -> None:
+    found = read("OHCHR said 100 civilians were killed in 2023. OHCHR said 200 civilians were "
+                 "killed in 2024.")
+    assert len(compare(found)) == 2
+
+
+# --- the labelled set --------------------------------------------------------------------------
+
+
+def test_labelled_set_is_large_enough_and_holds_out_a_third() -> None:
+    rows = [json.loads(line) for line in LABELLED.read_text(encoding="utf-8").splitlines()]
+    assert len(rows) >= 150
+    held_out = [r for r in rows if r["split"] == "test"]
+    assert len(held_out) >= 0.3 * len(rows)
+    assert sum(1 for r in rows if not r["claims"]) >= 50  # plenty of numbers that are not claims
+
+
+def test_reader_reaches_its_targets_on_the_dev_split() -> None:
+    sys.path.insert(0, str(Path(__file__).parents[1] / "benchmarks"))
+    import claims as bench  # type: ignore[import-not-found]
+
+    rows = [json.loads(line) for line in LABELLED.read_text(encoding="utf-8").splitlines()]
+    s = bench.score([r for r in rows if r["split"] == "dev"])
+    assert s["extraction_precision"] >= 0.9 and s["extraction_recall"] >= 0.9
+    assert s["attribution_precision"] >= 0.85 and s["attribution_recall"] >= 0.85
+
+
+# --- sources and the command line --------------------------------------------------------------
+
+
+def test_public_api_is_pinned() -> None:
+    assert sorted(claims_pkg.__all__) == ["ClaimGroup", "compare", "extract_claims", "read_text_source"]
+
+
+def test_binary_file_is_refused_with_its_name(tmp_path: Path) -> None:
+    path = tmp_path / "clip.mp4"
+    path.write_bytes(b"\x00\x00\x00\x18ftypmp42" + bytes(range(256)))
+    with pytest.raises(InputError, match="clip.mp4.*binary"):
+        read_text_source(str(path))
+
+
+def test_missing_file_is_refused_with_its_name(tmp_path: Path) -> None:
+    with pytest.raises(InputError, match="nope.txt: no such file"):
+        read_text_source(str(tmp_path / "nope.txt"))
+
+
+def test_empty_file_gives_no_claims(tmp_path: Path) -> None:
+    path = tmp_path / "empty.txt"
+    path.write_bytes(b"")
+    text, _ = read_text_source(str(path))
+    assert read(text) == []
+
+
+class _Pages(BaseHTTPRequestHandler):
+    def do_GET(self) -> None:  # noqa: N802 - the http.server API
+        if self.path == "/report.html":
+            body = (b"<html><head><script>var x = 99;</script></head><body><p>Police said 23 "
+                    b"people were wounded in Kramatorsk.</p></body></html>")
+            self.send_response(200)
+            self.send_header("Content-Type", "text/html; charset=utf-8")
+            self.end_headers()
+            self.wfile.write(body)
+        else:
+            self.send_error(404)
+
+    def log_message(self, *args: object) -> None:
+        pass
+
+
+@pytest.fixture
+def server() -> object:
+    httpd = HTTPServer(("127.0.0.1", 0), _Pages)
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{httpd.server_address[1]}"
+    httpd.shutdown()
+
+
+def test_claims_are_read_from_a_web_page(server: str) -> None:
+    text, label = read_text_source(f"{server}/report.html")
+    assert "var x" not in text
+    c = one(text)
+    assert (c.count, c.event, c.claimant) == (23, "injured", "Police")
+
+
+def test_url_that_fails_gives_one_line_error_and_nonzero_exit(server: str) -> None:
+    result = CliRunner().invoke(app, ["claims", "extract", f"{server}/gone.html"])
+    assert result.exit_code == 2
+    assert "gone.html" in result.output and "404" in result.output
+    assert "Traceback" not in result.output
+
+
+def test_cli_prints_json_lines_with_from_and_to(tmp_path: Path) -> None:
+    path = tmp_path / "report.txt"
+    path.write_text("OHCHR said 282 civilians were killed in 2023. Of those, 40 were children.",
+                    encoding="utf-8")
+    result = CliRunner().invoke(app, ["claims", "extract", str(path), "--json"])
+    assert result.exit_code == 0, result.output
+    lines = [json.loads(line) for line in result.output.splitlines()]
+    assert [r["count"] for r in lines] == [282, 40]
+    assert lines[0]["from"] == "2023-01-01" and lines[0]["to"] == "2023-12-31"
+    assert lines[1]["claimant"] == "OHCHR"
+    assert set(lines[0]) >= {"count", "count_high", "qualifier", "event", "victims", "victim_category",
+                             "claimant", "period", "place", "place_resolved", "sentence",
+                             "char_start", "char_end"}
+
+
+def test_cli_reads_standard_input_and_prints_a_table() -> None:
+    result = CliRunner().invoke(app, ["claims", "extract", "-"],
+                                input="Police said 23 people were wounded in Kramatorsk.")
+    assert result.exit_code == 0
+    assert "23" in result.output and "injured" in result.output
+
+
+def test_cli_binary_file_is_one_line_error(tmp_path: Path) -> None:
+    path = tmp_path / "photo.jpg"
+    path.write_bytes(b"\xff\xd8\xff\xe0\x00\x10JFIF\x00" * 20)
+    script = Path(sys.executable).parent / "corroborate"
+    proc = subprocess.run([str(script), "claims", "extract", str(path)],
+                          capture_output=True, text=True, check=False)
+    assert proc.returncode == 2
+    assert proc.stderr.strip().count("\n") == 0
+    assert "photo.jpg" in proc.stderr and "binary" in proc.stderr
