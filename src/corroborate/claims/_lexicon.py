@@ -86,7 +86,7 @@ for _cat, _words in {
     "guards|militiamen|separatists|stormtroopers|assault troops|crew members|crewmen|recruits|"
     "convicts|servicepeople|warriors|scouts|operators",
     "unknown": "people|persons|person|individuals|men|man|victims|others|ukrainians|russians|"
-    "family members|relatives|bodies|inmates|men and women",
+    "family members|relatives|inmates|men and women",
 }.items():
     for _w in _words.split("|"):
         VICTIM_NOUNS[_w.lower()] = _cat
@@ -178,7 +178,8 @@ ATTRIBUTION_VERBS = (
     r"alleged|alleges|registered|insisted|insists|warned|revealed|reveals|concluded|"
     r"puts? the (?:death )?toll|put the number|geolocated|tallied|calculated|informed|"
     r"indicated|indicates|testified|disclosed|declared|published|asserted|asserts|"
-    r"received (?:credible )?(?:allegations|reports)"
+    r"received (?:credible )?(?:allegations|reports)|(?:is|was|are|were|has been|became) aware|"
+    r"opened(?! fire)|initiated|instituted"
 )
 AUX = r"(?:has|have|had|also|previously|earlier|now|later|separately|has also|have also|had also|has since|would|will)"
 PRONOUNS = {"he", "she", "it", "they", "we", "i", "you"}

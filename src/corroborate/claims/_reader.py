@@ -31,6 +31,9 @@ _PASSIVE_AUX = {"were", "was", "been", "be", "being", "are", "is", "got", "remai
                 "went", "listed", "confirmed", "feared", "presumed", "found"}
 _DETERMINERS = {"the", "a", "an", "their", "his", "her", "its", "our", "two", "three", "several",
                 "many", "dozens", "hundreds", "all", "some"}
+_FORCES_SUFFERED = re.compile(
+    r"\b(?:forces|troops|army|military|units?)\b[^.;]{0,40}\b(?:suffered|lost|sustained)\b", re.I
+)
 _WEAK_CAPITALS = re.compile(rf"^(?:{lx.MONTHS}|{lx.WEEKDAYS})$", re.I)
 
 
@@ -154,6 +157,8 @@ def _read_sentence(
         if claimant is None and (anaphoric or d.anaphoric) and previous is not None:
             claimant = previous.claimant
         category = _settle_category(victims, category, d.event, text)
+        if victims is None and category == "unknown" and _FORCES_SUFFERED.search(text):
+            category = "combatant"
         last_tok = tokens[min(d.end_index, len(tokens) - 1)]
         claims.append(
             Claim(
@@ -351,10 +356,13 @@ def _victim_phrase(tokens: list[_Token], j: int, consumed: set[int]) -> _Head:
             head_words, end, category = match
             while end < len(tokens) and (more := _match_victim_head(tokens, end)) is not None:
                 head_words, end, category = more  # "civilian detainees", "family members"
-            words = " ".join(tokens[x].text for x in range(start, end))
-            words = re.sub(r"^(?:the|of)\s+", "", words)
-            cat = category
-            return _Head("person", words, cat, event_mod, end)
+            first = start
+            while first < k and (tokens[first].low in {"the", "of"} or _event_of(tokens[first].low)):
+                if tokens[first].low in lx.CATEGORY_MODIFIERS:
+                    category = lx.CATEGORY_MODIFIERS[tokens[first].low]
+                first += 1  # "6 executed Ukrainian defenders" names Ukrainian defenders
+            words = " ".join(tokens[x].text for x in range(first, end))
+            return _Head("person", words, category, event_mod, end)
         if t.low in lx.EVENT_HEAD_NOUNS and (
             t.low not in lx.MONITORING_ONLY
             or lx.MONITORING_CUES.search(" ".join(x.text for x in tokens))
@@ -363,6 +371,8 @@ def _victim_phrase(tokens: list[_Token], j: int, consumed: set[int]) -> _Head:
             victims, cat, end = _of_phrase(tokens, k + 1)
             if t.low in {"wounded", "injured", "dead"} and k == start:
                 return _Head("bare", None, "unknown", ev, k + 1)
+            if victims is None:
+                cat = next((lx.CATEGORY_MODIFIERS[m] for m in mods if m in lx.CATEGORY_MODIFIERS), cat)
             return _Head("event", victims, cat, ev, end)
         if t.low in lx.TRANSPARENT_NOUNS and k + 1 < len(tokens) and tokens[k + 1].low == "of":
             inner = _victim_phrase(tokens, k + 2, consumed)
@@ -393,6 +403,8 @@ def _next_is_event_noun(tokens: list[_Token], k: int) -> bool:
 
 
 def _match_victim_head(tokens: list[_Token], k: int) -> tuple[str, int, str] | None:
+    if k + 1 < len(tokens) and tokens[k + 1].low in lx.EVENT_HEAD_NOUNS:
+        return None  # "civilian deaths": an adjective before an event noun
     for head in lx.VICTIM_HEADS:
         parts = head.split()
         if k + len(parts) > len(tokens):
@@ -466,8 +478,10 @@ def _event_after(tokens: list[_Token], k: int, head: _Head) -> str | None:
             event, role, _reach, needs_person = ev
             if needs_person and head.kind != "person":
                 return None
-            if t.low in {"prisoner", "captive"} and steps == 0:
-                return None
+            if t.low in {"prisoner", "captive"} and not any(
+                x.low in {"took", "take", "taken", "taking", "takes"} for x in tokens[max(0, k - 8) : k]
+            ):
+                return None  # only "took 5 soldiers prisoner" names a capture
             if not saw_aux and (saw_relative or _starts_object(tokens, j + 1)) and role == "verb":
                 if event not in {"died", "surrendered", "missing"} and not t.low.endswith("ing"):
                     return "perpetrator"
