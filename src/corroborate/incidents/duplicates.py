@@ -1,0 +1,132 @@
+"""Possible duplicates: two incidents whose evidence is the same item or the same footage
+(the same cluster of reposts, recuts and screen recordings), until a person merges them or
+rules them distinct."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import select
+
+from corroborate.config import Archive
+from corroborate.core import Incident
+from corroborate.db import utcnow
+from corroborate.errors import InputError
+from corroborate.incidents.models import DistinctPairRow
+from corroborate.incidents.records import (
+    _parse_ref,
+    _writable,
+    incident_ref,
+    item_ids,
+    list_incidents,
+    log_incident,
+)
+
+
+@dataclass(frozen=True)
+class DuplicateGroup:
+    """Incidents that may be one event, and the footage they share."""
+
+    incidents: tuple[str, ...]
+    shared: tuple[str, ...]  # "item 0a1b2c3d4e5f", "cluster 7"
+
+
+def item_clusters(archive: Archive) -> dict[str, str]:
+    """Footage cluster id of every clustered item; empty when the matcher is not installed."""
+    try:
+        from corroborate.match import clusters  # type: ignore[attr-defined]
+    except ImportError:
+        return {}
+    out: dict[str, str] = {}
+    for cluster in clusters(archive):
+        for item in cluster.items:
+            out[str(getattr(item, "id", item))] = str(cluster.id)
+    return out
+
+
+def footage_keys(incident: Incident, clusters: dict[str, str]) -> set[str]:
+    """What an incident's evidence shows: each item, and the footage cluster each belongs to."""
+    keys: set[str] = set()
+    for ev in incident.evidence:
+        if ev.cluster_id:
+            keys.add(f"cluster {ev.cluster_id}")
+    for item in item_ids(incident):
+        keys.add(f"item {item}")
+        if item in clusters:
+            keys.add(f"cluster {clusters[item]}")
+    return keys
+
+
+def distinct_pairs(archive: Archive) -> set[frozenset[str]]:
+    """Pairs of incidents a person has ruled are different events."""
+    with archive.session() as session:
+        rows = session.scalars(select(DistinctPairRow)).all()
+        return {frozenset((incident_ref(r.first_id), incident_ref(r.second_id))) for r in rows}
+
+
+def group_duplicates(
+    incidents: list[Incident],
+    clusters: dict[str, str],
+    distinct: set[frozenset[str]],
+) -> list[DuplicateGroup]:
+    """Connected groups of incidents that share footage (pairs ruled distinct do not connect)."""
+    keys = {inc.id: footage_keys(inc, clusters) for inc in incidents}
+    parent = {inc.id: inc.id for inc in incidents}
+
+    def find(x: str) -> str:
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    shared: dict[str, set[str]] = {}
+    ids = [inc.id for inc in incidents]
+    for i, a in enumerate(ids):
+        for b in ids[i + 1 :]:
+            common = keys[a] & keys[b]
+            if common and frozenset((a, b)) not in distinct:
+                ra, rb = find(a), find(b)
+                if ra != rb:
+                    parent[rb] = ra
+                shared.setdefault(a, set()).update(common)
+                shared.setdefault(b, set()).update(common)
+    groups: dict[str, list[str]] = {}
+    for inc_id in ids:
+        groups.setdefault(find(inc_id), []).append(inc_id)
+    out = []
+    for members in groups.values():
+        if len(members) > 1:
+            common = set().union(*(shared.get(m, set()) for m in members))
+            out.append(DuplicateGroup(tuple(sorted(members)), tuple(sorted(common))))
+    return sorted(out, key=lambda g: g.incidents)
+
+
+def possible_duplicates(archive: Archive) -> list[DuplicateGroup]:
+    """Every group of unmerged incidents that may be the same event."""
+    incidents = list_incidents(archive)
+    return group_duplicates(incidents, item_clusters(archive), distinct_pairs(archive))
+
+
+def mark_distinct(
+    archive: Archive, first: str, second: str, *, actor: str, note: str | None = None
+) -> None:
+    """Rule that two incidents sharing footage are different events, so both count."""
+    if not (note and note.strip()):
+        raise InputError("say why the two incidents are different events (--note)")
+    if _parse_ref(first) == _parse_ref(second):
+        raise InputError("an incident cannot be distinct from itself")
+    with archive.write() as session:
+        a, b = _writable(session, first), _writable(session, second)
+        session.add(
+            DistinctPairRow(
+                first_id=a.id, second_id=b.id, note=note, marked_at=utcnow(), marked_by=actor
+            )
+        )
+        for row, other in ((a, b), (b, a)):
+            log_incident(
+                session,
+                row,
+                actor=actor,
+                action="incident.distinct",
+                details={"distinct_from": incident_ref(other.id), "note": note},
+            )

@@ -1,0 +1,349 @@
+"""Reading and checking what a person gives for an incident, one field at a time.
+
+The same rules serve the CLI, the CSV importer and the web forms; every error names its field
+so a spreadsheet import can say which column of which row is wrong.
+"""
+
+from __future__ import annotations
+
+import calendar
+import re
+from dataclasses import dataclass, fields
+from datetime import date
+from typing import Any
+
+from corroborate.core import DATE_PRECISIONS, PLACE_PRECISIONS, VICTIM_CATEGORIES, Place
+from corroborate.errors import InputError
+from corroborate.incidents.taxonomy import IncidentType
+
+
+class FieldError(InputError):
+    """Bad value for one named field of an incident."""
+
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(message)
+        self.field = field
+
+
+@dataclass
+class IncidentInput:
+    """What a person gives to create or edit an incident; None means "not given, keep"."""
+
+    title: str | None = None
+    type: str | None = None
+    date: str | None = None  # 2024-10-10, 2024-10, 2024, or 2024-10-10..2024-10-12
+    date_from: str | date | None = None
+    date_to: str | date | None = None
+    date_precision: str | None = None
+    place: str | None = None
+    latitude: float | str | None = None
+    longitude: float | str | None = None
+    place_precision: str | None = None
+    region: str | None = None
+    geolocation_note: str | None = None
+    perpetrator: str | None = None
+    victim_party: str | None = None
+    killed: str | int | None = None  # "3", "3-4", "unknown"
+    injured: str | int | None = None
+    victim_category: str | None = None
+    description: str | None = None
+    tags: str | list[str] | tuple[str, ...] | None = None
+    sensitive: bool | str | None = None
+
+    def given(self) -> list[str]:
+        """Names of the fields that were given."""
+        return [f.name for f in fields(self) if getattr(self, f.name) is not None]
+
+
+DEFAULTS: dict[str, Any] = {
+    "title": "",
+    "type": "",
+    "occurred_from": None,
+    "occurred_to": None,
+    "date_precision": "day",
+    "place_name": None,
+    "latitude": None,
+    "longitude": None,
+    "place_precision": None,
+    "region": None,
+    "district": None,
+    "country": None,
+    "geolocation_note": None,
+    "perpetrator_party": None,
+    "victim_party": None,
+    "killed_low": None,
+    "killed_high": None,
+    "injured_low": None,
+    "injured_high": None,
+    "victim_category": "unknown",
+    "description": "",
+    "tags": [],
+    "sensitive": False,
+}
+# Fields whose change re-opens the question a reviewer approved.
+SUBSTANTIVE = tuple(k for k in DEFAULTS if k not in ("description", "tags", "sensitive"))
+
+_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_MONTH = re.compile(r"^(\d{4})-(\d{2})$")
+_YEAR = re.compile(r"^(\d{4})$")
+
+
+def parse_day(value: str | date, field: str) -> date:
+    """A calendar day, ISO form."""
+    if isinstance(value, date):
+        return value
+    text = value.strip()
+    if not _DAY.match(text):
+        raise FieldError(field, f"{field} {value!r} is not a date (write YYYY-MM-DD)")
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise FieldError(field, f"{field} {value!r} is not a real calendar day") from None
+
+
+def parse_when(value: str, field: str = "date") -> tuple[date, date, str]:
+    """(from, to, precision) of a day, a month, a year, or a range `FROM..TO`."""
+    text = value.strip().lstrip("~")
+    approximate = value.strip().startswith("~")
+    if ".." in text:
+        start, end = (part.strip() for part in text.split("..", 1))
+        first, _, p1 = parse_when(start, field)
+        _, last, p2 = parse_when(end, field)
+        precision = "approximate" if approximate else ("day" if p1 == p2 == "day" else "month")
+        return first, last, precision
+    if m := _MONTH.match(text):
+        year, month = int(m[1]), int(m[2])
+        if not 1 <= month <= 12:
+            raise FieldError(field, f"{field} {value!r}: there is no month {month}")
+        last = calendar.monthrange(year, month)[1]
+        return (
+            date(year, month, 1),
+            date(year, month, last),
+            ("approximate" if approximate else "month"),
+        )
+    if m := _YEAR.match(text):
+        year = int(m[1])
+        return date(year, 1, 1), date(year, 12, 31), "approximate"
+    day = parse_day(text, field)
+    return day, day, "approximate" if approximate else "day"
+
+
+def parse_figure(value: str | int, field: str) -> tuple[int | None, int | None]:
+    """A victim figure as (low, high): `3`, `3-4`, or `unknown` / empty for not known."""
+    if isinstance(value, bool):
+        raise FieldError(field, f"{field} {value!r} is not a number")
+    if isinstance(value, int):
+        low = high = value
+    else:
+        text = value.strip().lower().replace("–", "-")
+        if text in ("", "unknown", "?", "n/a"):
+            return None, None
+        m = re.fullmatch(r"(\d+)\s*(?:-\s*(\d+))?", text)
+        if not m:
+            raise FieldError(
+                field, f"{field} {value!r} is not a figure (write 3, or low-high such as 3-4)"
+            )
+        low = int(m[1])
+        high = int(m[2]) if m[2] is not None else low
+    if low < 0 or high < 0:
+        raise FieldError(field, f"{field} {value!r}: a figure cannot be negative")
+    if low > high:
+        raise FieldError(
+            field, f"{field} {value!r}: the low figure {low} is more than the high {high}"
+        )
+    return low, high
+
+
+def parse_coordinate(value: float | str, field: str, limit: float) -> float:
+    """A latitude or longitude in decimal degrees, inside its range."""
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        raise FieldError(field, f"{field} {value!r} is not a number of degrees") from None
+    if not -limit <= number <= limit:
+        raise FieldError(
+            field, f"{field} {number} is out of range (-{limit:g} to {limit:g} degrees)"
+        )
+    return number
+
+
+def parse_bool(value: bool | str, field: str) -> bool:
+    if isinstance(value, bool):
+        return value
+    text = value.strip().lower()
+    if text in ("1", "true", "yes", "y"):
+        return True
+    if text in ("", "0", "false", "no", "n"):
+        return False
+    raise FieldError(field, f"{field} {value!r} is not yes or no")
+
+
+def _choice(value: str, allowed: tuple[str, ...], field: str, what: str) -> str:
+    text = value.strip().lower().replace("_", "-").replace(" ", "-")
+    if text not in allowed:
+        raise FieldError(field, f"unknown {what} {value!r}; use one of: {', '.join(allowed)}")
+    return text
+
+
+def _text(value: str | None) -> str | None:
+    if value is None:
+        return None
+    return value.strip() or None
+
+
+def resolve_place(name: str) -> Place | None:
+    """The gazetteer's best candidate for a place name, when the geo capability is installed."""
+    try:
+        from corroborate.geo import resolve  # type: ignore[attr-defined]
+    except ImportError:
+        return None
+    found = resolve(name, context=None, limit=5)
+    return found[0] if found else None
+
+
+def normalize(
+    given: IncidentInput,
+    taxonomy: dict[str, IncidentType],
+    current: dict[str, Any] | None = None,
+    *,
+    today: date | None = None,
+) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The complete record after applying `given` to `current`, checked; plus notes for the log.
+
+    Raises FieldError naming the first bad field; nothing is changed by a failed call.
+    """
+    creating = current is None
+    rec: dict[str, Any] = dict(DEFAULTS if current is None else current)
+    notes: dict[str, Any] = {}
+    today = today or date.today()
+
+    if given.title is not None or creating:
+        title = _text(given.title)
+        if not title:
+            raise FieldError("title", "an incident needs a title")
+        rec["title"] = title
+    if given.type is not None or creating:
+        type_id = (given.type or "").strip()
+        if type_id not in taxonomy:
+            raise FieldError(
+                "type",
+                f"unknown incident type {type_id!r}; known types: {', '.join(sorted(taxonomy))}",
+            )
+        rec["type"] = type_id
+
+    # -- when ---------------------------------------------------------------------------
+    if given.date is not None and (given.date_from is not None or given.date_to is not None):
+        raise FieldError("date", "give either a date or a date from/to, not both")
+    if given.date is not None:
+        if given.date.strip():
+            rec["occurred_from"], rec["occurred_to"], rec["date_precision"] = parse_when(given.date)
+        else:
+            rec["occurred_from"] = rec["occurred_to"] = None
+    if given.date_from is not None:
+        rec["occurred_from"] = parse_day(given.date_from, "date_from") if given.date_from else None
+        if given.date_to is None and (creating or rec["occurred_to"] is None):
+            rec["occurred_to"] = rec["occurred_from"]
+    if given.date_to is not None:
+        rec["occurred_to"] = parse_day(given.date_to, "date_to") if given.date_to else None
+        if rec["occurred_from"] is None:
+            rec["occurred_from"] = rec["occurred_to"]
+    if given.date_precision is not None:
+        rec["date_precision"] = _choice(
+            given.date_precision, DATE_PRECISIONS, "date_precision", "date precision"
+        )
+    start, end = rec["occurred_from"], rec["occurred_to"]
+    if start is not None and end is not None and start > end:
+        raise FieldError("date", f"the date from ({start}) is after the date to ({end})")
+    if start is not None and start > today:
+        raise FieldError("date", f"the date {start} is in the future")
+
+    # -- where --------------------------------------------------------------------------
+    coords_given = given.latitude is not None or given.longitude is not None
+    if coords_given:
+        if (
+            given.latitude is None
+            or given.longitude is None
+            or ""
+            in (
+                given.latitude,
+                given.longitude,
+            )
+        ):
+            if given.latitude in (None, "") and given.longitude in (None, ""):
+                rec["latitude"] = rec["longitude"] = None
+            else:
+                raise FieldError("latitude", "give both a latitude and a longitude, or neither")
+        else:
+            rec["latitude"] = parse_coordinate(given.latitude, "latitude", 90)
+            rec["longitude"] = parse_coordinate(given.longitude, "longitude", 180)
+    if given.place is not None:
+        rec["place_name"] = _text(given.place)
+        if not coords_given:
+            rec["latitude"] = rec["longitude"] = None
+            rec["region"] = rec["district"] = rec["country"] = None
+            rec["place_precision"] = None
+            if rec["place_name"]:
+                found = resolve_place(rec["place_name"])
+                if found is not None and found.latitude is not None:
+                    rec["latitude"], rec["longitude"] = found.latitude, found.longitude
+                    rec["region"], rec["district"] = found.admin1, found.admin2
+                    rec["country"] = found.country
+                    precision = found.precision if found.precision in PLACE_PRECISIONS else None
+                    rec["place_precision"] = precision or "settlement"
+                    notes["place_resolved"] = {
+                        "by": "gazetteer",
+                        "id": found.id,
+                        "name": found.name,
+                        "score": found.score,
+                    }
+    if given.place_precision is not None:
+        rec["place_precision"] = (
+            _choice(given.place_precision, PLACE_PRECISIONS, "place_precision", "place precision")
+            if given.place_precision.strip()
+            else None
+        )
+    elif coords_given and rec["latitude"] is not None and rec["place_precision"] is None:
+        rec["place_precision"] = "exact"
+    if given.region is not None:
+        rec["region"] = _text(given.region)
+    if given.geolocation_note is not None:
+        rec["geolocation_note"] = _text(given.geolocation_note)
+
+    # -- who and how many ---------------------------------------------------------------
+    if given.perpetrator is not None:
+        rec["perpetrator_party"] = _text(given.perpetrator)
+    if given.victim_party is not None:
+        rec["victim_party"] = _text(given.victim_party)
+    if given.killed is not None:
+        rec["killed_low"], rec["killed_high"] = parse_figure(given.killed, "killed")
+    if given.injured is not None:
+        rec["injured_low"], rec["injured_high"] = parse_figure(given.injured, "injured")
+    if given.victim_category is not None and given.victim_category.strip():
+        rec["victim_category"] = _choice(
+            given.victim_category, VICTIM_CATEGORIES, "victim_category", "victim category"
+        )
+    elif creating:
+        rec["victim_category"] = taxonomy[rec["type"]].victim_category
+
+    if given.description is not None:
+        rec["description"] = given.description.strip()
+    if given.tags is not None:
+        items = given.tags.split(",") if isinstance(given.tags, str) else list(given.tags)
+        rec["tags"] = sorted({t.strip() for t in items if t.strip()})
+    if given.sensitive is not None:
+        rec["sensitive"] = parse_bool(given.sensitive, "sensitive")
+    return rec, notes
+
+
+def jsonable(value: Any) -> Any:
+    """A record value as it goes into a custody entry."""
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, tuple):
+        return list(value)
+    return value
+
+
+def changes(old: dict[str, Any], new: dict[str, Any]) -> dict[str, list[Any]]:
+    """{field: [before, after]} for every field that differs."""
+    return {k: [jsonable(old.get(k)), jsonable(v)] for k, v in new.items() if old.get(k) != v}

@@ -1,0 +1,496 @@
+"""Incident records: create, edit, link evidence, merge, read, and the history from the log.
+
+Every write runs in one `archive.write()` transaction with its custody entry, so the record and
+the log can never disagree; a failed check raises before anything is written.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import uuid
+from collections.abc import Iterable
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, selectinload
+
+from corroborate.archive.models import ItemRow
+from corroborate.config import Archive
+from corroborate.core import (
+    EVIDENCE_ROLES,
+    INCIDENT_STATUSES,
+    Citation,
+    CustodyEntry,
+    Evidence,
+    Incident,
+    Place,
+    Review,
+)
+from corroborate.custody import log
+from corroborate.db import utcnow
+from corroborate.errors import InputError, NotFoundError, ReviewError
+from corroborate.incidents.fields import (
+    DEFAULTS,
+    SUBSTANTIVE,
+    FieldError,
+    IncidentInput,
+    changes,
+    jsonable,
+    normalize,
+)
+from corroborate.incidents.models import CitationRow, EvidenceRow, IncidentRow
+from corroborate.incidents.taxonomy import load_taxonomy
+
+_REF = re.compile(r"^(?:inc-?)?0*(\d+)$", re.IGNORECASE)
+
+
+# -- names ---------------------------------------------------------------------------------
+def incident_ref(pk: int) -> str:
+    """The public id of an incident, as people write it in notes and reports."""
+    return f"INC-{pk:04d}"
+
+
+def subject_for(kind: str, uid: str) -> str:
+    """The custody-log subject of a record that is not a file: a hash of its kind and uid."""
+    return hashlib.sha256(f"corroborate-{kind}/1\n{uid}".encode()).hexdigest()
+
+
+def _parse_ref(ref: str) -> int:
+    m = _REF.match(str(ref).strip())
+    if not m:
+        raise NotFoundError(f"{ref!r} is not an incident id (write INC-0001 or 1)")
+    return int(m[1])
+
+
+def _load(session: Session, ref: str) -> IncidentRow:
+    row = session.get(IncidentRow, _parse_ref(ref))
+    if row is None:
+        raise NotFoundError(f"no incident {ref}")
+    return row
+
+
+def _writable(session: Session, ref: str) -> IncidentRow:
+    row = _load(session, ref)
+    if row.merged_into_id is not None:
+        raise InputError(
+            f"{incident_ref(row.id)} was merged into {incident_ref(row.merged_into_id)}; "
+            "change that incident instead"
+        )
+    return row
+
+
+# -- plain data ----------------------------------------------------------------------------
+def _record(row: IncidentRow) -> dict[str, Any]:
+    return {k: getattr(row, k) for k in DEFAULTS}
+
+
+def _evidence(row: EvidenceRow, ref: str) -> Evidence:
+    return Evidence(
+        id=row.id,
+        incident_id=ref,
+        role=row.role,
+        item_id=row.item_id,
+        item_sha256=row.item.sha256 if row.item is not None else None,
+        cluster_id=row.cluster_id,
+        cluster_items=tuple(row.cluster_items or ()),
+        note=row.note,
+        linked_at=row.linked_at,
+        linked_by=row.linked_by,
+    )
+
+
+def _citation(row: CitationRow, ref: str) -> Citation:
+    from corroborate.incidents.sources import source_ref
+
+    return Citation(
+        id=row.id,
+        incident_id=ref,
+        source_id=source_ref(row.source.id),
+        source_name=row.source.name,
+        reliability=row.source.reliability,
+        credibility=row.credibility,
+        item_id=row.item_id,
+        note=row.note,
+        cited_at=row.cited_at,
+        cited_by=row.cited_by,
+    )
+
+
+def to_incident(row: IncidentRow) -> Incident:
+    """The plain record of a row, with its evidence, citations and reviews."""
+    ref = incident_ref(row.id)
+    place = None
+    if row.place_name or row.latitude is not None:
+        place = Place(
+            name=row.place_name or "",
+            latitude=row.latitude,
+            longitude=row.longitude,
+            admin1=row.region,
+            admin2=row.district,
+            country=row.country,
+            precision=row.place_precision or "settlement",
+        )
+    return Incident(
+        id=ref,
+        title=row.title,
+        type=row.type,
+        status=row.status,
+        occurred_from=row.occurred_from,
+        occurred_to=row.occurred_to,
+        date_precision=row.date_precision,
+        place=place,
+        geolocation_note=row.geolocation_note,
+        perpetrator_party=row.perpetrator_party,
+        victim_party=row.victim_party,
+        killed_low=row.killed_low,
+        killed_high=row.killed_high,
+        injured_low=row.injured_low,
+        injured_high=row.injured_high,
+        victim_category=row.victim_category,
+        description=row.description,
+        tags=tuple(row.tags or ()),
+        sensitive=row.sensitive,
+        created_at=row.created_at,
+        created_by=row.created_by,
+        updated_at=row.updated_at,
+        last_changed_by=row.last_changed_by,
+        subject_sha256=subject_for("incident", row.uid),
+        merged_into=incident_ref(row.merged_into_id) if row.merged_into_id else None,
+        evidence=tuple(_evidence(e, ref) for e in row.evidence),
+        citations=tuple(_citation(c, ref) for c in row.citations),
+        reviews=tuple(
+            Review(
+                id=r.id,
+                incident_id=ref,
+                reviewer=r.reviewer,
+                decision=r.decision,
+                note=r.note,
+                time=r.time,
+                status_before=r.status_before,
+                status_after=r.status_after,
+            )
+            for r in row.reviews
+        ),
+    )
+
+
+def _query() -> Any:
+    return select(IncidentRow).options(
+        selectinload(IncidentRow.evidence).selectinload(EvidenceRow.item),
+        selectinload(IncidentRow.citations).selectinload(CitationRow.source),
+        selectinload(IncidentRow.reviews),
+    )
+
+
+def _fresh(session: Session, pk: int) -> Incident:
+    session.flush()
+    session.expire_all()
+    row = session.scalars(_query().where(IncidentRow.id == pk)).one()
+    return to_incident(row)
+
+
+def log_incident(
+    session: Session, row: IncidentRow, *, actor: str, action: str, details: dict[str, Any]
+) -> CustodyEntry:
+    """Append the custody entry of a change to an incident (its subject names the incident)."""
+    return log.append(
+        session,
+        actor=actor,
+        action=action,
+        subject_sha256=subject_for("incident", row.uid),
+        details={"incident": incident_ref(row.id), **details},
+    )
+
+
+def touch(row: IncidentRow, actor: str) -> None:
+    """Mark who made the last change: the four-eyes rule asks someone else to approve."""
+    row.updated_at = utcnow()
+    row.last_changed_by = actor
+
+
+# -- reading -------------------------------------------------------------------------------
+def get_incident(archive: Archive, ref: str) -> Incident:
+    """One incident by id (`INC-0001`, `inc-1` or `1`)."""
+    pk = _parse_ref(ref)
+    with archive.session() as session:
+        row = session.scalars(_query().where(IncidentRow.id == pk)).first()
+        if row is None:
+            raise NotFoundError(f"no incident {ref}")
+        return to_incident(row)
+
+
+def list_incidents(
+    archive: Archive, *, status: str | None = None, include_merged: bool = False
+) -> list[Incident]:
+    """Incidents, oldest first; those merged into another are left out unless asked for."""
+    with archive.session() as session:
+        query = _query().order_by(IncidentRow.id)
+        if status:
+            query = query.where(IncidentRow.status == status)
+        if not include_merged:
+            query = query.where(IncidentRow.merged_into_id.is_(None))
+        return [to_incident(r) for r in session.scalars(query)]
+
+
+def history(archive: Archive, ref: str) -> list[CustodyEntry]:
+    """Every custody entry about the incident and the incidents merged into it, oldest first."""
+    pk = _parse_ref(ref)
+    with archive.session() as session:
+        if session.get(IncidentRow, pk) is None:
+            raise NotFoundError(f"no incident {ref}")
+        uids = [r.uid for r in _merged_family(session, pk)]
+    subjects = {subject_for("incident", uid) for uid in uids}
+    found: dict[int, CustodyEntry] = {}
+    for subject in subjects:
+        for entry in log.entries(archive, subject_sha256=subject):
+            found[entry.seq] = entry
+    return [found[k] for k in sorted(found)]
+
+
+def _merged_family(session: Session, pk: int) -> list[IncidentRow]:
+    """The incident and, recursively, every incident merged into it."""
+    out: list[IncidentRow] = []
+    todo = [pk]
+    while todo:
+        current = todo.pop()
+        row = session.get(IncidentRow, current)
+        if row is None:
+            continue
+        out.append(row)
+        todo.extend(
+            session.scalars(
+                select(IncidentRow.id).where(IncidentRow.merged_into_id == current)
+            ).all()
+        )
+    return out
+
+
+# -- writing -------------------------------------------------------------------------------
+def new_row(session: Session, record: dict[str, Any], *, actor: str) -> IncidentRow:
+    """Insert a checked record as a new unverified incident (inside a write transaction)."""
+    now = utcnow()
+    row = IncidentRow(
+        uid=uuid.uuid4().hex,
+        status="unverified",
+        created_at=now,
+        created_by=actor,
+        updated_at=now,
+        last_changed_by=actor,
+        **record,
+    )
+    session.add(row)
+    session.flush()
+    return row
+
+
+def create_incident(archive: Archive, data: IncidentInput, *, actor: str) -> Incident:
+    """Record a new incident (status `unverified`); its creation is logged with the full record."""
+    record, notes = normalize(data, load_taxonomy(archive.dir))
+    with archive.write() as session:
+        row = new_row(session, record, actor=actor)
+        log_incident(
+            session,
+            row,
+            actor=actor,
+            action="incident.create",
+            details={"record": {k: jsonable(v) for k, v in record.items()}, **notes},
+        )
+        return _fresh(session, row.id)
+
+
+def edit_incident(
+    archive: Archive, ref: str, data: IncidentInput, *, actor: str, note: str | None = None
+) -> Incident:
+    """Change fields of an incident; a substantive change to a verified one re-opens review."""
+    taxonomy = load_taxonomy(archive.dir)
+    with archive.write() as session:
+        row = _writable(session, ref)
+        before = _record(row)
+        after, notes = normalize(data, taxonomy, before)
+        diff = changes(before, after)
+        if not diff:
+            raise InputError(f"{incident_ref(row.id)}: nothing to change")
+        for key, value in after.items():
+            setattr(row, key, value)
+        details: dict[str, Any] = {"changes": diff, **notes}
+        if note:
+            details["note"] = note
+        if row.status == "verified" and any(k in SUBSTANTIVE for k in diff):
+            row.status = "under-review"
+            details["status"] = ["verified", "under-review"]
+            details["reason"] = "a verified record changed; it needs a new approval"
+        touch(row, actor)
+        log_incident(session, row, actor=actor, action="incident.edit", details=details)
+        return _fresh(session, row.id)
+
+
+def _cluster_items(archive: Archive, cluster_id: str) -> list[str] | None:
+    """Item ids of a footage cluster, or None when there is no such cluster (or no matcher)."""
+    try:
+        from corroborate.match import clusters  # type: ignore[attr-defined]
+    except ImportError:
+        return None
+    for cluster in clusters(archive):
+        if str(cluster.id) == cluster_id:
+            return sorted(str(getattr(i, "id", i)) for i in cluster.items)
+    return None
+
+
+def link_evidence(
+    archive: Archive,
+    ref: str,
+    target: str,
+    *,
+    role: str,
+    actor: str,
+    note: str | None = None,
+) -> Evidence:
+    """Link an archived item (by id or SHA-256 prefix) or a footage cluster to an incident."""
+    from corroborate.archive import get_item
+
+    role = role.strip().lower()
+    if role not in EVIDENCE_ROLES:
+        raise InputError(f"unknown evidence role {role!r}; use one of: {', '.join(EVIDENCE_ROLES)}")
+    item_id: str | None = None
+    cluster_id: str | None = None
+    cluster_items: list[str] = []
+    try:
+        item_id = get_item(archive, target).id
+    except (NotFoundError, InputError) as exc:
+        members = _cluster_items(archive, target.strip())
+        if members is None:
+            raise NotFoundError(
+                f"no archived item or footage cluster {target!r} ({exc}); nothing linked"
+            ) from None
+        cluster_id, cluster_items = target.strip(), members
+    with archive.write() as session:
+        row = _writable(session, ref)
+        for existing in row.evidence:
+            if (item_id and existing.item_id == item_id) or (
+                cluster_id and existing.cluster_id == cluster_id
+            ):
+                raise InputError(
+                    f"{target} is already linked to {incident_ref(row.id)} as {existing.role}"
+                )
+        evidence = EvidenceRow(
+            incident_id=row.id,
+            role=role,
+            item_id=item_id,
+            cluster_id=cluster_id,
+            cluster_items=cluster_items,
+            note=note,
+            linked_at=utcnow(),
+            linked_by=actor,
+        )
+        session.add(evidence)
+        session.flush()
+        sha = session.get(ItemRow, item_id).sha256 if item_id else None  # type: ignore[union-attr]
+        touch(row, actor)
+        log_incident(
+            session,
+            row,
+            actor=actor,
+            action="incident.link",
+            details={
+                "evidence": evidence.id,
+                "role": role,
+                "item": item_id,
+                "item_sha256": sha,
+                "cluster": cluster_id,
+                "cluster_items": cluster_items,
+                "note": note,
+            },
+        )
+        ref_s = incident_ref(row.id)
+        session.refresh(evidence)
+        return _evidence(evidence, ref_s)
+
+
+def merge_incidents(
+    archive: Archive, keep: str, other: str, *, actor: str, note: str | None = None
+) -> Incident:
+    """Join a duplicate into the incident kept: its evidence and citations move over, both
+    histories stay in the log, and the duplicate stops counting in tallies."""
+    with archive.write() as session:
+        kept = _writable(session, keep)
+        gone = _writable(session, other)
+        if kept.id == gone.id:
+            raise InputError("an incident cannot be merged into itself")
+        have_items = {e.item_id for e in kept.evidence if e.item_id}
+        have_clusters = {e.cluster_id for e in kept.evidence if e.cluster_id}
+        moved_evidence, moved_citations = [], []
+        for ev in list(gone.evidence):
+            if (ev.item_id and ev.item_id in have_items) or (
+                ev.cluster_id and ev.cluster_id in have_clusters
+            ):
+                continue
+            ev.incident_id = kept.id
+            moved_evidence.append(ev.id)
+        for cit in list(gone.citations):
+            cit.incident_id = kept.id
+            moved_citations.append(cit.id)
+        gone.merged_into_id = kept.id
+        touch(gone, actor)
+        touch(kept, actor)
+        details = {
+            "kept": incident_ref(kept.id),
+            "merged": incident_ref(gone.id),
+            "merged_subject": subject_for("incident", gone.uid),
+            "evidence_moved": moved_evidence,
+            "citations_moved": moved_citations,
+            "merged_record": {k: jsonable(v) for k, v in _record(gone).items()},
+            "merged_status": gone.status,
+            "note": note,
+        }
+        log_incident(session, kept, actor=actor, action="incident.merge", details=details)
+        log_incident(
+            session,
+            gone,
+            actor=actor,
+            action="incident.merged-into",
+            details={"into": incident_ref(kept.id), "note": note},
+        )
+        return _fresh(session, kept.id)
+
+
+def set_status(
+    archive: Archive, ref: str, status: str, *, actor: str, note: str | None = None
+) -> Incident:
+    """Move an incident to under-review, disputed, discounted or back to unverified.
+
+    `verified` is reached only through an approving review (see `review_incident`).
+    """
+    status = status.strip().lower().replace("_", "-").replace(" ", "-")
+    if status not in INCIDENT_STATUSES:
+        raise FieldError(
+            "status", f"unknown status {status!r}; use one of: {', '.join(INCIDENT_STATUSES)}"
+        )
+    if status == "verified":
+        raise ReviewError(
+            "an incident becomes verified only when a second person approves it "
+            "(`corroborate incident review INCIDENT --approve`)"
+        )
+    with archive.write() as session:
+        row = _writable(session, ref)
+        if row.status == status:
+            raise InputError(f"{incident_ref(row.id)} is already {status}")
+        before = row.status
+        row.status = status
+        row.updated_at = utcnow()
+        log_incident(
+            session,
+            row,
+            actor=actor,
+            action="incident.status",
+            details={"status": [before, status], "note": note},
+        )
+        return _fresh(session, row.id)
+
+
+def item_ids(incident: Incident) -> Iterable[str]:
+    """Every archived item an incident's evidence names, directly or through a cluster."""
+    for ev in incident.evidence:
+        if ev.item_id:
+            yield ev.item_id
+        yield from ev.cluster_items

@@ -1,0 +1,225 @@
+"""Sources and citations graded on the Admiralty scale: a source's reliability (A-F) and the
+credibility (1-6) of each piece of information it gave about an incident."""
+
+from __future__ import annotations
+
+import re
+import uuid
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from corroborate.config import Archive
+from corroborate.core import CREDIBILITY, RELIABILITY, SOURCE_KINDS, Citation, Source
+from corroborate.custody import log
+from corroborate.db import utcnow
+from corroborate.errors import InputError, NotFoundError
+from corroborate.incidents.fields import FieldError
+from corroborate.incidents.models import CitationRow, SourceRow
+from corroborate.incidents.records import (
+    _citation,
+    _writable,
+    incident_ref,
+    log_incident,
+    subject_for,
+    touch,
+)
+
+_REF = re.compile(r"^src-?0*(\d+)$", re.IGNORECASE)
+
+
+def source_ref(pk: int) -> str:
+    return f"SRC-{pk:04d}"
+
+
+def to_source(row: SourceRow) -> Source:
+    return Source(
+        id=source_ref(row.id),
+        name=row.name,
+        kind=row.kind,
+        reliability=row.reliability,
+        url=row.url,
+        note=row.note,
+        created_at=row.created_at,
+        created_by=row.created_by,
+    )
+
+
+def check_reliability(value: str) -> str:
+    grade = value.strip().upper()
+    if grade not in RELIABILITY:
+        raise FieldError(
+            "reliability", f"source reliability {value!r} must be one of A-F (Admiralty scale)"
+        )
+    return grade
+
+
+def check_credibility(value: int | str) -> int:
+    try:
+        grade = int(value)
+    except (TypeError, ValueError):
+        grade = 0
+    if grade not in CREDIBILITY:
+        raise FieldError(
+            "credibility", f"credibility {value!r} must be a number 1-6 (Admiralty scale)"
+        )
+    return grade
+
+
+def check_kind(value: str) -> str:
+    kind = value.strip().lower().replace("_", "-").replace(" ", "-")
+    if kind not in SOURCE_KINDS:
+        raise FieldError(
+            "kind", f"unknown source kind {value!r}; use one of: {', '.join(SOURCE_KINDS)}"
+        )
+    return kind
+
+
+def _find(session: Session, ref: str) -> SourceRow:
+    text = ref.strip()
+    m = _REF.match(text)
+    row = session.get(SourceRow, int(m[1])) if m else None
+    if row is None:
+        row = session.scalars(
+            select(SourceRow).where(func.lower(SourceRow.name) == text.lower())
+        ).first()
+    if row is None:
+        raise NotFoundError(f"no source {ref!r} (add it with `corroborate source add`)")
+    return row
+
+
+def _log_source(
+    session: Session, row: SourceRow, *, actor: str, action: str, details: dict[str, Any]
+) -> None:
+    log.append(
+        session,
+        actor=actor,
+        action=action,
+        subject_sha256=subject_for("source", row.uid),
+        details={"source": source_ref(row.id), **details},
+    )
+
+
+def add_source(
+    archive: Archive,
+    name: str,
+    *,
+    kind: str,
+    reliability: str,
+    actor: str,
+    url: str | None = None,
+    note: str | None = None,
+) -> Source:
+    """Register who publishes or supplies information, with its reliability grade."""
+    name = name.strip()
+    if not name:
+        raise FieldError("name", "a source needs a name")
+    kind, reliability = check_kind(kind), check_reliability(reliability)
+    with archive.write() as session:
+        clash = session.scalars(
+            select(SourceRow).where(func.lower(SourceRow.name) == name.lower())
+        ).first()
+        if clash is not None:
+            raise InputError(
+                f"a source named {clash.name!r} exists already ({source_ref(clash.id)})"
+            )
+        row = SourceRow(
+            uid=uuid.uuid4().hex,
+            name=name,
+            kind=kind,
+            reliability=reliability,
+            url=url,
+            note=note,
+            created_at=utcnow(),
+            created_by=actor,
+        )
+        session.add(row)
+        session.flush()
+        _log_source(
+            session,
+            row,
+            actor=actor,
+            action="source.create",
+            details={"name": name, "kind": kind, "reliability": reliability, "url": url},
+        )
+        return to_source(row)
+
+
+def grade_source(
+    archive: Archive, ref: str, reliability: str, *, actor: str, note: str | None = None
+) -> Source:
+    """Re-grade a source's reliability; the old grade stays in the log."""
+    grade = check_reliability(reliability)
+    with archive.write() as session:
+        row = _find(session, ref)
+        if row.reliability == grade:
+            raise InputError(f"{row.name} is already graded {grade}")
+        before, row.reliability = row.reliability, grade
+        _log_source(
+            session,
+            row,
+            actor=actor,
+            action="source.grade",
+            details={"reliability": [before, grade], "note": note},
+        )
+        return to_source(row)
+
+
+def get_source(archive: Archive, ref: str) -> Source:
+    """A source by id (`SRC-0001`) or by name."""
+    with archive.session() as session:
+        return to_source(_find(session, ref))
+
+
+def list_sources(archive: Archive) -> list[Source]:
+    with archive.session() as session:
+        return [to_source(r) for r in session.scalars(select(SourceRow).order_by(SourceRow.id))]
+
+
+def cite_source(
+    archive: Archive,
+    incident: str,
+    source: str,
+    *,
+    credibility: int | str,
+    actor: str,
+    item: str | None = None,
+    note: str | None = None,
+) -> Citation:
+    """Record that a source said something about an incident, and how credible that is."""
+    from corroborate.archive import get_item
+
+    grade = check_credibility(credibility)
+    item_id = get_item(archive, item).id if item else None
+    with archive.write() as session:
+        row = _writable(session, incident)
+        src = _find(session, source)
+        cit = CitationRow(
+            incident_id=row.id,
+            source_id=src.id,
+            credibility=grade,
+            item_id=item_id,
+            note=note,
+            cited_at=utcnow(),
+            cited_by=actor,
+        )
+        session.add(cit)
+        session.flush()
+        session.refresh(cit)
+        touch(row, actor)
+        log_incident(
+            session,
+            row,
+            actor=actor,
+            action="incident.cite",
+            details={
+                "citation": cit.id,
+                "source": source_ref(src.id),
+                "source_name": src.name,
+                "grade": f"{src.reliability}{grade}",
+                "item": item_id,
+                "note": note,
+            },
+        )
+        return _citation(cit, incident_ref(row.id))

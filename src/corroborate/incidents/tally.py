@@ -1,0 +1,217 @@
+"""Honest tallies: incidents counted once, victims summed with low and high kept apart, and
+every incident left out named with the reason, so a published figure can be read for what it is
+("29 encounters, at least 91 killed, counting only cases rated reliable")."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import date
+
+from corroborate.config import Archive
+from corroborate.core import INCIDENT_STATUSES, Incident
+from corroborate.errors import InputError
+from corroborate.incidents.duplicates import (
+    DuplicateGroup,
+    distinct_pairs,
+    group_duplicates,
+    item_clusters,
+)
+from corroborate.incidents.fields import parse_when
+from corroborate.incidents.records import list_incidents
+
+DIMENSIONS = ("month", "year", "type", "region", "perpetrator", "victim", "category", "status")
+REASONS = {
+    "outside-period": "outside the period",
+    "undated": "no date, so not placed in the period",
+    "below-status": "below the minimum status",
+    "possible-duplicate": "possible duplicate not yet merged",
+}
+
+
+@dataclass
+class TallyRow:
+    """One group of the tally: how many incidents and how many victims (low and high)."""
+
+    key: dict[str, str]
+    incidents: int = 0
+    killed_low: int = 0
+    killed_high: int = 0
+    injured_low: int = 0
+    injured_high: int = 0
+    figures_unknown: int = 0  # incidents counted whose victim figures are not known
+    incident_ids: list[str] = field(default_factory=list)
+
+    def add(self, inc: Incident) -> None:
+        self.incidents += 1
+        self.incident_ids.append(inc.id)
+        if inc.killed_low is None and inc.injured_low is None:
+            self.figures_unknown += 1
+        self.killed_low += inc.killed_low or 0
+        self.killed_high += inc.killed_high or 0
+        self.injured_low += inc.injured_low or 0
+        self.injured_high += inc.injured_high or 0
+
+
+@dataclass(frozen=True)
+class LeftOut:
+    """An incident the tally did not count, and why."""
+
+    incident_id: str
+    reason: str  # a key of REASONS
+    detail: str
+
+
+@dataclass
+class Tally:
+    by: tuple[str, ...]
+    min_status: str | None
+    date_from: date | None
+    date_to: date | None
+    rows: list[TallyRow]
+    total: TallyRow
+    left_out: list[LeftOut]
+    duplicates: list[DuplicateGroup]  # every possible-duplicate group among counted candidates
+
+    @property
+    def left_out_counts(self) -> dict[str, int]:
+        return dict(Counter(x.reason for x in self.left_out))
+
+    def summary(self) -> str:
+        """The tally in one sentence, with its scope and what it left out."""
+        t = self.total
+        parts = [f"{t.incidents} incident{'s' if t.incidents != 1 else ''}"]
+        parts.append(_figure(t.killed_low, t.killed_high, "killed"))
+        parts.append(_figure(t.injured_low, t.injured_high, "injured"))
+        text = ", ".join(parts)
+        if self.min_status:
+            top = self.min_status == INCIDENT_STATUSES[-1]
+            text += f", counting only incidents rated {self.min_status}" + (
+                "" if top else " or above"
+            )
+        if self.date_from or self.date_to:
+            text += f", from {self.date_from or 'the start'} to {self.date_to or 'today'}"
+        if t.figures_unknown:
+            text += f" ({t.figures_unknown} with victim figures not known)"
+        counts = self.left_out_counts
+        if counts:
+            text += ". Left out: " + ", ".join(
+                f"{n} {REASONS[r]}" for r, n in sorted(counts.items())
+            )
+        return text + "."
+
+
+def _figure(low: int, high: int, what: str) -> str:
+    if low == high:
+        return f"at least {low} {what}"
+    return f"at least {low} {what} (up to {high})"
+
+
+def _key(inc: Incident, dim: str) -> str:
+    if dim == "month":
+        return inc.occurred_from.strftime("%Y-%m") if inc.occurred_from else "undated"
+    if dim == "year":
+        return str(inc.occurred_from.year) if inc.occurred_from else "undated"
+    if dim == "type":
+        return inc.type
+    if dim == "region":
+        return (inc.place.admin1 if inc.place else None) or "unknown"
+    if dim == "perpetrator":
+        return inc.perpetrator_party or "unknown"
+    if dim == "victim":
+        return inc.victim_party or "unknown"
+    if dim == "category":
+        return inc.victim_category
+    return inc.status
+
+
+def parse_by(by: str | list[str] | tuple[str, ...] | None) -> tuple[str, ...]:
+    """Dimensions from `month,type` or a list; unknown names are an error."""
+    if not by:
+        return ()
+    names = by.split(",") if isinstance(by, str) else list(by)
+    out = tuple(n.strip().lower() for n in names if n.strip())
+    for name in out:
+        if name not in DIMENSIONS:
+            raise InputError(f"cannot tally by {name!r}; use any of: {', '.join(DIMENSIONS)}")
+    return out
+
+
+def _period_bound(value: str | date | None, end: bool) -> date | None:
+    if value is None or isinstance(value, date):
+        return value
+    first, last, _ = parse_when(value, "to" if end else "from")
+    return last if end else first
+
+
+def tally(
+    archive: Archive,
+    *,
+    by: str | list[str] | tuple[str, ...] | None = None,
+    min_status: str | None = "verified",
+    date_from: str | date | None = None,
+    date_to: str | date | None = None,
+) -> Tally:
+    """Count incidents and victims by the given dimensions, leaving out (and naming) incidents
+    below `min_status`, outside the period, or possible duplicates not yet merged."""
+    dims = parse_by(by)
+    if min_status is not None and min_status not in INCIDENT_STATUSES:
+        raise InputError(
+            f"unknown status {min_status!r}; use one of: {', '.join(INCIDENT_STATUSES)}"
+        )
+    start, end = _period_bound(date_from, False), _period_bound(date_to, True)
+    if start and end and start > end:
+        raise InputError(f"the period starts ({start}) after it ends ({end})")
+    rank = INCIDENT_STATUSES.index(min_status) if min_status else 0
+
+    left_out: list[LeftOut] = []
+    candidates: list[Incident] = []
+    for inc in list_incidents(archive):
+        when = inc.occurred_from
+        if (start or end) and when is None:
+            left_out.append(LeftOut(inc.id, "undated", "the incident has no date"))
+        elif (start and when and when < start) or (end and when and when > end):
+            left_out.append(LeftOut(inc.id, "outside-period", f"occurred {when}"))
+        elif INCIDENT_STATUSES.index(inc.status) < rank:
+            left_out.append(LeftOut(inc.id, "below-status", f"status {inc.status}"))
+        else:
+            candidates.append(inc)
+
+    groups = group_duplicates(candidates, item_clusters(archive), distinct_pairs(archive))
+    by_id = {inc.id: inc for inc in candidates}
+    dropped: set[str] = set()
+    for group in groups:
+        members = sorted(
+            (by_id[i] for i in group.incidents),
+            key=lambda x: (-INCIDENT_STATUSES.index(x.status), x.id),
+        )
+        kept = members[0]
+        for other in members[1:]:
+            dropped.add(other.id)
+            left_out.append(
+                LeftOut(
+                    other.id,
+                    "possible-duplicate",
+                    f"may be the same event as {kept.id} ({', '.join(group.shared)}); "
+                    f"merge them or mark them distinct",
+                )
+            )
+
+    rows: dict[tuple[str, ...], TallyRow] = {}
+    total = TallyRow(key={})
+    for inc in candidates:
+        if inc.id in dropped:
+            continue
+        key = tuple(_key(inc, d) for d in dims)
+        rows.setdefault(key, TallyRow(key=dict(zip(dims, key, strict=True)))).add(inc)
+        total.add(inc)
+    return Tally(
+        by=dims,
+        min_status=min_status,
+        date_from=start,
+        date_to=end,
+        rows=[rows[k] for k in sorted(rows)],
+        total=total,
+        left_out=sorted(left_out, key=lambda x: (x.reason, x.incident_id)),
+        duplicates=groups,
+    )
