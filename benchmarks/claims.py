@@ -44,16 +44,27 @@ def predicted(text: str, baseline: bool) -> list[dict[str, Any]]:
     if baseline:
         if not _HARM.search(text):
             return []
-        return [{"count": n.value, "event": "killed", "claimant": None, "victims": None}
-                for n in find_numbers(text)]
+        return [
+            {"count": n.value, "event": "killed", "claimant": None, "victims": None}
+            for n in find_numbers(text)
+        ]
     return [
-        {"count": c.count, "count_high": c.count_high, "qualifier": c.qualifier, "event": c.event,
-         "claimant": c.claimant, "victims": c.victims, "victim_category": c.victim_category}
+        {
+            "count": c.count,
+            "count_high": c.count_high,
+            "qualifier": c.qualifier,
+            "event": c.event,
+            "claimant": c.claimant,
+            "victims": c.victims,
+            "victim_category": c.victim_category,
+        }
         for c in extract_claims(text, resolve_places=False)
     ]
 
 
-def score(rows: list[dict[str, Any]], baseline: bool = False, show: bool = False) -> dict[str, float]:
+def score(
+    rows: list[dict[str, Any]], baseline: bool = False, show: bool = False
+) -> dict[str, float]:
     tp_x = tp_a = n_pred = n_gold = exact = 0
     for row in rows:
         gold = row["claims"]
@@ -62,22 +73,29 @@ def score(rows: list[dict[str, Any]], baseline: bool = False, show: bool = False
         n_gold += len(gold)
         unmatched = list(gold)
         for p in pred:
-            hit = next((g for g in unmatched if g["count"] == p["count"] and g["event"] == p["event"]), None)
+            hit = next(
+                (g for g in unmatched if g["count"] == p["count"] and g["event"] == p["event"]),
+                None,
+            )
             if hit is None:
                 if show:
                     print(f"  FP {row['id']}: {p}  <- {row['text'][:100]}")
                 continue
             unmatched.remove(hit)
             tp_x += 1
-            if same_phrase(p["claimant"], hit["claimant"]) and same_phrase(p["victims"], hit["victims"]):
+            if same_phrase(p["claimant"], hit["claimant"]) and same_phrase(
+                p["victims"], hit["victims"]
+            ):
                 tp_a += 1
                 if all(p.get(k) == hit[k] for k in ("count_high", "qualifier", "victim_category")):
                     exact += 1
                 elif show:
                     print(f"  DETAIL {row['id']}: {p} vs {hit}")
             elif show:
-                print(f"  ATTR {row['id']}: claimant={p['claimant']!r} victims={p['victims']!r}"
-                      f" vs {hit['claimant']!r} / {hit['victims']!r}")
+                print(
+                    f"  ATTR {row['id']}: claimant={p['claimant']!r} victims={p['victims']!r}"
+                    f" vs {hit['claimant']!r} / {hit['victims']!r}"
+                )
         if show:
             for g in unmatched:
                 print(f"  FN {row['id']}: {g}  <- {row['text'][:100]}")
@@ -85,9 +103,15 @@ def score(rows: list[dict[str, Any]], baseline: bool = False, show: bool = False
     r = tp_x / n_gold if n_gold else 1.0
     pa = tp_a / n_pred if n_pred else 1.0
     ra = tp_a / n_gold if n_gold else 1.0
-    return {"gold": n_gold, "predicted": n_pred, "extraction_precision": p, "extraction_recall": r,
-            "attribution_precision": pa, "attribution_recall": ra,
-            "exact_match": exact / n_gold if n_gold else 1.0}
+    return {
+        "gold": n_gold,
+        "predicted": n_pred,
+        "extraction_precision": p,
+        "extraction_recall": r,
+        "attribution_precision": pa,
+        "attribution_recall": ra,
+        "exact_match": exact / n_gold if n_gold else 1.0,
+    }
 
 
 def main() -> None:
@@ -96,9 +120,13 @@ def main() -> None:
     parser.add_argument("--split", choices=["dev", "test"], default=None)
     parser.add_argument("--data", type=Path, default=DATA)
     args = parser.parse_args()
-    rows = [json.loads(line) for line in args.data.read_text(encoding="utf-8").splitlines() if line.strip()]
+    rows = [
+        json.loads(line)
+        for line in args.data.read_text(encoding="utf-8").splitlines()
+        if line.strip()
+    ]
     splits = [args.split] if args.split else ["dev", "test"]
-    header = f"{'split':<6}{'method':<10}{'gold':>5}{'pred':>6}{'ext P':>8}{'ext R':>8}{'attr P':>8}{'attr R':>8}{'exact':>8}{'ms/sent':>9}"
+    header = f"{'split':<6}{'method':<10}{'gold':>5}{'pred':>6}{'ext P':>8}{'ext R':>8}{'attr P':>8}{'attr R':>8}{'exact':>8}{'ms/sent':>9}"  # noqa: E501 - one regex alternative per line reads best
     print(header)
     for split in splits:
         part = [r for r in rows if r["split"] == split]
@@ -106,10 +134,12 @@ def main() -> None:
             t = time.perf_counter()
             s = score(part, base, show=args.show_errors and not base)
             ms = (time.perf_counter() - t) * 1000 / max(1, len(part))
-            print(f"{split:<6}{name:<10}{s['gold']:>5}{s['predicted']:>6}"
-                  f"{s['extraction_precision']:>8.3f}{s['extraction_recall']:>8.3f}"
-                  f"{s['attribution_precision']:>8.3f}{s['attribution_recall']:>8.3f}"
-                  f"{s['exact_match']:>8.3f}{ms:>9.1f}")
+            print(
+                f"{split:<6}{name:<10}{s['gold']:>5}{s['predicted']:>6}"
+                f"{s['extraction_precision']:>8.3f}{s['extraction_recall']:>8.3f}"
+                f"{s['attribution_precision']:>8.3f}{s['attribution_recall']:>8.3f}"
+                f"{s['exact_match']:>8.3f}{ms:>9.1f}"
+            )
     sys.stdout.flush()
 
 

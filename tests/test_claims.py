@@ -91,8 +91,10 @@ def test_claim_offsets_point_at_the_count_in_the_report() -> None:
 
 
 def test_ombudsman_count_of_executed_prisoners_is_attributed() -> None:
-    c = one("The Ukrainian Human Rights Ombudsman Office says Russian forces have executed "
-            "at least 177 Ukrainian prisoners since the start of the full-scale invasion.")
+    c = one(
+        "The Ukrainian Human Rights Ombudsman Office says Russian forces have executed "
+        "at least 177 Ukrainian prisoners since the start of the full-scale invasion."
+    )
     assert (c.count, c.qualifier, c.event) == (177, "at_least", "executed")
     assert c.victims == "Ukrainian prisoners" and c.victim_category == "pow"
     assert c.claimant == "The Ukrainian Human Rights Ombudsman Office"
@@ -126,7 +128,9 @@ def test_follow_up_sentence_inherits_victims_and_claimant() -> None:
         ("Officials said 6.5 thousand civilians were killed.", 6500, "exact"),
     ],
 )
-def test_numbers_in_words_and_digits_with_their_qualifiers(text: str, count: int, qualifier: str) -> None:
+def test_numbers_in_words_and_digits_with_their_qualifiers(
+    text: str, count: int, qualifier: str
+) -> None:
     c = one(text)
     assert (c.count, c.qualifier, c.event, c.claimant) == (count, qualifier, "killed", "Officials")
 
@@ -153,8 +157,10 @@ def test_attribution_in_its_usual_forms(text: str, claimant: str | None) -> None
 
 
 def test_killed_and_injured_in_one_sentence_are_two_claims_about_the_same_people() -> None:
-    killed, injured = read("Russian shelling killed two civilians and wounded seven others in "
-                           "Kherson, the regional administration reported.")
+    killed, injured = read(
+        "Russian shelling killed two civilians and wounded seven others in "
+        "Kherson, the regional administration reported."
+    )
     assert (killed.count, killed.event, killed.victim_category) == (2, "killed", "civilian")
     assert (injured.count, injured.event, injured.victim_category) == (7, "injured", "civilian")
     assert killed.claimant == injured.claimant == "the regional administration"
@@ -184,8 +190,10 @@ def test_text_in_another_language_gives_an_empty_result() -> None:
 
 
 def test_relative_period_is_resolved_against_the_reference_date() -> None:
-    c = one("The General Staff said 870 Russian servicemen were killed in the past 24 hours.",
-            reference_date=date(2024, 5, 2))
+    c = one(
+        "The General Staff said 870 Russian servicemen were killed in the past 24 hours.",
+        reference_date=date(2024, 5, 2),
+    )
     assert c.period is not None and "past 24 hours" in c.period
     assert (c.date_from, c.date_to) == (date(2024, 5, 1), date(2024, 5, 2))
 
@@ -214,8 +222,10 @@ def test_estimates_of_the_same_toll_from_different_claimants_are_side_by_side() 
 
 
 def test_claims_about_different_years_are_not_compared() -> None:
-    found = read("OHCHR said 100 civilians were killed in 2023. OHCHR said 200 civilians were "
-                 "killed in 2024.")
+    found = read(
+        "OHCHR said 100 civilians were killed in 2023. OHCHR said 200 civilians were "
+        "killed in 2024."
+    )
     assert len(compare(found)) == 2
 
 
@@ -244,7 +254,12 @@ def test_reader_reaches_its_targets_on_the_dev_split() -> None:
 
 
 def test_public_api_is_pinned() -> None:
-    assert sorted(claims_pkg.__all__) == ["ClaimGroup", "compare", "extract_claims", "read_text_source"]
+    assert sorted(claims_pkg.__all__) == [
+        "ClaimGroup",
+        "compare",
+        "extract_claims",
+        "read_text_source",
+    ]
 
 
 def test_binary_file_is_refused_with_its_name(tmp_path: Path) -> None:
@@ -269,8 +284,10 @@ def test_empty_file_gives_no_claims(tmp_path: Path) -> None:
 class _Pages(BaseHTTPRequestHandler):
     def do_GET(self) -> None:  # noqa: N802 - the http.server API
         if self.path == "/report.html":
-            body = (b"<html><head><script>var x = 99;</script></head><body><p>Police said 23 "
-                    b"people were wounded in Kramatorsk.</p></body></html>")
+            body = (
+                b"<html><head><script>var x = 99;</script></head><body><p>Police said 23 "
+                b"people were wounded in Kramatorsk.</p></body></html>"
+            )
             self.send_response(200)
             self.send_header("Content-Type", "text/html; charset=utf-8")
             self.end_headers()
@@ -307,22 +324,37 @@ def test_url_that_fails_gives_one_line_error_and_nonzero_exit(server: str) -> No
 
 def test_cli_prints_json_lines_with_from_and_to(tmp_path: Path) -> None:
     path = tmp_path / "report.txt"
-    path.write_text("OHCHR said 282 civilians were killed in 2023. Of those, 40 were children.",
-                    encoding="utf-8")
+    path.write_text(
+        "OHCHR said 282 civilians were killed in 2023. Of those, 40 were children.",
+        encoding="utf-8",
+    )
     result = CliRunner().invoke(app, ["claims", "extract", str(path), "--json"])
     assert result.exit_code == 0, result.output
     lines = [json.loads(line) for line in result.output.splitlines()]
     assert [r["count"] for r in lines] == [282, 40]
     assert lines[0]["from"] == "2023-01-01" and lines[0]["to"] == "2023-12-31"
     assert lines[1]["claimant"] == "OHCHR"
-    assert set(lines[0]) >= {"count", "count_high", "qualifier", "event", "victims", "victim_category",
-                             "claimant", "period", "place", "place_resolved", "sentence",
-                             "char_start", "char_end"}
+    assert set(lines[0]) >= {
+        "count",
+        "count_high",
+        "qualifier",
+        "event",
+        "victims",
+        "victim_category",
+        "claimant",
+        "period",
+        "place",
+        "place_resolved",
+        "sentence",
+        "char_start",
+        "char_end",
+    }
 
 
 def test_cli_reads_standard_input_and_prints_a_table() -> None:
-    result = CliRunner().invoke(app, ["claims", "extract", "-"],
-                                input="Police said 23 people were wounded in Kramatorsk.")
+    result = CliRunner().invoke(
+        app, ["claims", "extract", "-"], input="Police said 23 people were wounded in Kramatorsk."
+    )
     assert result.exit_code == 0
     assert "23" in result.output and "injured" in result.output
 
@@ -331,8 +363,9 @@ def test_cli_binary_file_is_one_line_error(tmp_path: Path) -> None:
     path = tmp_path / "photo.jpg"
     path.write_bytes(b"\xff\xd8\xff\xe0\x00\x10JFIF\x00" * 20)
     script = Path(sys.executable).parent / "corroborate"
-    proc = subprocess.run([str(script), "claims", "extract", str(path)],
-                          capture_output=True, text=True, check=False)
+    proc = subprocess.run(
+        [str(script), "claims", "extract", str(path)], capture_output=True, text=True, check=False
+    )
     assert proc.returncode == 2
     assert proc.stderr.strip().count("\n") == 0
     assert "photo.jpg" in proc.stderr and "binary" in proc.stderr

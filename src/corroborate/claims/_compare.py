@@ -11,8 +11,13 @@ from corroborate.core import Claim
 
 # Events that count the same people from different angles are compared together.
 EVENT_FAMILIES: dict[str, str] = {
-    "killed": "deaths", "executed": "deaths", "died": "deaths", "injured": "injured",
-    "captured": "captured", "surrendered": "captured", "missing": "missing",
+    "killed": "deaths",
+    "executed": "deaths",
+    "died": "deaths",
+    "injured": "injured",
+    "captured": "captured",
+    "surrendered": "captured",
+    "missing": "missing",
     "incidents": "incidents",
 }
 

@@ -4,7 +4,16 @@ from __future__ import annotations
 
 import re
 
-EVENTS = ("killed", "executed", "died", "injured", "captured", "missing", "surrendered", "incidents")
+EVENTS = (
+    "killed",
+    "executed",
+    "died",
+    "injured",
+    "captured",
+    "missing",
+    "surrendered",
+    "incidents",
+)
 QUALIFIERS = ("exact", "at_least", "at_most", "approx", "range")
 CATEGORIES = ("pow", "civilian", "combatant", "unknown")
 
@@ -18,8 +27,13 @@ CATEGORIES = ("pow", "civilian", "combatant", "unknown")
 EVENT_TERMS: list[tuple[str, str, str, int, bool]] = [
     # (pattern, event, role, reach, needs a person as the thing counted)
     (r"summar(?:y|ily) execut\w*|execut(?:e|ed|es|ing|ion|ions)", "executed", "verb", 4, False),
-    (r"shot dead|gunned down|kill(?:s|ed|ing|ings)?|slain|slaughtered|murder(?:ed|s|ing)?",
-     "killed", "verb", 4, False),
+    (
+        r"shot dead|gunned down|kill(?:s|ed|ing|ings)?|slain|slaughtered|murder(?:ed|s|ing)?",
+        "killed",
+        "verb",
+        4,
+        False,
+    ),
     (r"shoot(?:ing|ings)?|shot", "killed", "verb", 3, True),
     (r"(?:death|casualty) tolls?|tolls?", "killed", "noun", 14, False),
     (r"fatalities|casualties|dead|bodies|corpses", "killed", "noun", 4, False),
@@ -27,13 +41,23 @@ EVENT_TERMS: list[tuple[str, str, str, int, bool]] = [
     (r"los(?:t|s|ses|ing|e)", "killed", "verb", 3, True),
     (r"died|die|dies|dying|deaths?", "died", "verb", 4, False),
     (r"injur(?:e|ed|es|ing|y|ies)|wound(?:ed|ing|s)?|hurt|maimed", "injured", "verb", 3, False),
-    (r"captur(?:e|ed|es|ing)|taken (?:prisoner|captive)|took prisoner|prisoner|captive|"
-     r"detain(?:ed|ing|s)?|abduct(?:ed|ing|ion|ions)|imprisoned|taken into custody",
-     "captured", "verb", 3, False),
+    (
+        r"captur(?:e|ed|es|ing)|taken (?:prisoner|captive)|took prisoner|prisoner|captive|"
+        r"detain(?:ed|ing|s)?|abduct(?:ed|ing|ion|ions)|imprisoned|taken into custody",
+        "captured",
+        "verb",
+        3,
+        False,
+    ),
     (r"hold(?:s|ing)?|held", "captured", "verb", 3, True),
     (r"missing|disappear(?:ed|ance|ances)|unaccounted", "missing", "verb", 3, False),
-    (r"surrender(?:ed|s|ing)?|laid down (?:their )?arms|gave themselves up|give themselves up",
-     "surrendered", "verb", 3, False),
+    (
+        r"surrender(?:ed|s|ing)?|laid down (?:their )?arms|gave themselves up|give themselves up",
+        "surrendered",
+        "verb",
+        3,
+        False,
+    ),
     (r"incidents?|cases|episodes|instances", "incidents", "noun", 1, False),
     (r"attacks", "incidents", "noun", 0, False),
 ]
@@ -57,12 +81,27 @@ MONITORING_CUES = re.compile(
 
 # Nouns that stand for a count of people already harmed ("12 deaths", "12 casualties").
 EVENT_HEAD_NOUNS: dict[str, str] = {
-    "deaths": "died", "death": "died", "fatalities": "killed", "casualties": "killed",
-    "dead": "killed", "bodies": "killed", "corpses": "killed", "killings": "killed",
-    "executions": "executed", "injuries": "injured", "wounded": "injured", "injured": "injured",
-    "disappearances": "missing", "abductions": "captured", "surrenders": "surrendered",
-    "incidents": "incidents", "cases": "incidents", "episodes": "incidents",
-    "instances": "incidents", "attacks": "incidents", "losses": "killed",
+    "deaths": "died",
+    "death": "died",
+    "fatalities": "killed",
+    "casualties": "killed",
+    "dead": "killed",
+    "bodies": "killed",
+    "corpses": "killed",
+    "killings": "killed",
+    "executions": "executed",
+    "injuries": "injured",
+    "wounded": "injured",
+    "injured": "injured",
+    "disappearances": "missing",
+    "abductions": "captured",
+    "surrenders": "surrendered",
+    "incidents": "incidents",
+    "cases": "incidents",
+    "episodes": "incidents",
+    "instances": "incidents",
+    "attacks": "incidents",
+    "losses": "killed",
 }
 # Nouns that are looked through: "1,200 reports of missing soldiers" counts soldiers.
 TRANSPARENT_NOUNS = {"reports", "allegations", "accounts", "names", "identities"}
@@ -95,8 +134,12 @@ VICTIM_HEADS = sorted(VICTIM_NOUNS, key=lambda w: -len(w.split()))
 
 # Modifiers inside the victim phrase that settle its category whatever the head noun says.
 CATEGORY_MODIFIERS: dict[str, str] = {
-    "civilian": "civilian", "captured": "pow", "surrendered": "pow", "surrendering": "pow",
-    "imprisoned": "pow", "military": "combatant",
+    "civilian": "civilian",
+    "captured": "pow",
+    "surrendered": "pow",
+    "surrendering": "pow",
+    "imprisoned": "pow",
+    "military": "combatant",
 }
 # Words in the sentence that say combatants were hors de combat, so their killing or capture
 # is about prisoners of war.
@@ -147,18 +190,25 @@ CALLSIGN_BEFORE = re.compile(
 # --- Qualifiers --------------------------------------------------------------------------------
 # Phrase before the number -> qualifier. Checked against the text just before the number.
 QUALIFIER_BEFORE: list[tuple[str, str]] = [
-    (r"at (?:the very )?least|no fewer than|not fewer than|no less than|not less than|more than|"
-     r"over|upwards of|in excess of|a minimum of|at minimum|above|exceeding|exceeded|"
-     r"surpass(?:ed|ing)", "at_least"),
-    (r"as many as|up to|as high as|no more than|not more than|fewer than|less than|under|"
-     r"at (?:the )?most|a maximum of|at maximum", "at_most"),
-    (r"about|around|roughly|approximately|approx\.?|some|an estimated|estimated|nearly|almost|"
-     r"close to|circa|c\.|in the region of|an approximate|or so|just over|just under|"
-     r"somewhere around|more or less|reportedly", "approx"),
+    (
+        r"at (?:the very )?least|no fewer than|not fewer than|no less than|not less than|more than|"
+        r"over|upwards of|in excess of|a minimum of|at minimum|above|exceeding|exceeded|"
+        r"surpass(?:ed|ing)",
+        "at_least",
+    ),
+    (
+        r"as many as|up to|as high as|no more than|not more than|fewer than|less than|under|"
+        r"at (?:the )?most|a maximum of|at maximum",
+        "at_most",
+    ),
+    (
+        r"about|around|roughly|approximately|approx\.?|some|an estimated|estimated|nearly|almost|"
+        r"close to|circa|c\.|in the region of|an approximate|or so|just over|just under|"
+        r"somewhere around|more or less|reportedly",
+        "approx",
+    ),
 ]
-QUALIFIER_BEFORE_RE = [
-    (re.compile(rf"\b(?:{p})\s*$", re.I), q) for p, q in QUALIFIER_BEFORE
-]
+QUALIFIER_BEFORE_RE = [(re.compile(rf"\b(?:{p})\s*$", re.I), q) for p, q in QUALIFIER_BEFORE]
 QUALIFIER_AFTER: list[tuple[str, str]] = [
     (r"or more|and more|plus|\+|or so|and above", "at_least"),
     (r"or fewer|or less|at most", "at_most"),
@@ -181,12 +231,12 @@ ATTRIBUTION_VERBS = (
     r"received (?:credible )?(?:allegations|reports)|(?:is|was|are|were|has been|became) aware|"
     r"opened(?! fire)|initiated|instituted"
 )
-AUX = r"(?:has|have|had|also|previously|earlier|now|later|separately|has also|have also|had also|has since|would|will)"
+AUX = r"(?:has|have|had|also|previously|earlier|now|later|separately|has also|have also|had also|has since|would|will)"  # noqa: E501 - one regex alternative per line reads best
 PRONOUNS = {"he", "she", "it", "they", "we", "i", "you"}
 # Phrases that carry the claimant after them.
 ACCORDING_TO = re.compile(
     r"\b(?:according to|citing|cited by|as reported by|as documented by|figures (?:from|by)|"
-    r"data (?:from|by)|estimates? (?:from|by)|per)\s+(?P<who>[^,;:.()\"“”]+?)(?=\s*(?:[,;:.()\"“”]|$|\s+(?:that|who|which)\b))",
+    r"data (?:from|by)|estimates? (?:from|by)|per)\s+(?P<who>[^,;:.()\"“”]+?)(?=\s*(?:[,;:.()\"“”]|$|\s+(?:that|who|which)\b))",  # noqa: E501 - one regex alternative per line reads best
     re.I,
 )
 QUOTED_AS_SAYING = re.compile(r"\bquot\w* (?P<who>[^,;]+?) as saying\b", re.I)
@@ -198,7 +248,18 @@ SUBJECT_OPENERS = re.compile(
     re.I,
 )
 # Words that cannot be a claimant by themselves.
-NOT_CLAIMANTS = {"there", "this", "that", "which", "who", "what", "reports", "report", "footage", "video"}
+NOT_CLAIMANTS = {
+    "there",
+    "this",
+    "that",
+    "which",
+    "who",
+    "what",
+    "reports",
+    "report",
+    "footage",
+    "video",
+}
 
 # Words that say the counted people did the harm, not suffered it.
 PERPETRATOR_CUES = re.compile(
@@ -212,7 +273,7 @@ INCLUSION_CUES = re.compile(
 )
 # Openings that tie a sentence to the claim before it ("Of those, 109 were killed").
 ANAPHORA = re.compile(
-    r"^\W*(?:of (?:those|these|them|whom|the total|this number|that number)|among (?:them|those|these|"
+    r"^\W*(?:of (?:those|these|them|whom|the total|this number|that number)|among (?:them|those|these|"  # noqa: E501 - one regex alternative per line reads best
     r"the victims|the dead)|this (?:number|figure|total) includes?|(?:they|these) include|"
     r"another|a further|in addition|the remaining|the rest|the others|of the (?:victims|dead))\b",
     re.I,

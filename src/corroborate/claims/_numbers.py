@@ -22,8 +22,26 @@ DIGIT_NUMBER = re.compile(
 )
 _MULTIPLIERS = {"million": 1_000_000, "mln": 1_000_000, "thousand": 1000, "k": 1000}
 # Words that a number may be glued to by a missing space ("the loss of1,351 soldiers").
-_GLUE_WORDS = {"of", "as", "to", "than", "at", "by", "about", "over", "least", "some", "nearly",
-               "around", "were", "killed", "and", "the", "all", "only"}
+_GLUE_WORDS = {
+    "of",
+    "as",
+    "to",
+    "than",
+    "at",
+    "by",
+    "about",
+    "over",
+    "least",
+    "some",
+    "nearly",
+    "around",
+    "were",
+    "killed",
+    "and",
+    "the",
+    "all",
+    "only",
+}
 
 
 @dataclass(frozen=True)

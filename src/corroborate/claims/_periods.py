@@ -10,21 +10,41 @@ from datetime import date, timedelta
 from corroborate.claims._lexicon import MONTHS, WEEKDAYS
 
 INVASION = date(2022, 2, 24)
-_DAY_MONTH_YEAR = rf"(?:\d{{1,2}}(?:st|nd|rd|th)?\s+(?:{MONTHS})\.?,?\s+\d{{4}}|(?:{MONTHS})\.?\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+\d{{4}})"
-_DAY_MONTH = rf"(?:\d{{1,2}}(?:st|nd|rd|th)?\s+(?:{MONTHS})|(?:{MONTHS})\s+\d{{1,2}}(?:st|nd|rd|th)?)\b"
+_DAY_MONTH_YEAR = rf"(?:\d{{1,2}}(?:st|nd|rd|th)?\s+(?:{MONTHS})\.?,?\s+\d{{4}}|(?:{MONTHS})\.?\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+\d{{4}})"  # noqa: E501 - one regex alternative per line reads best
+_DAY_MONTH = (
+    rf"(?:\d{{1,2}}(?:st|nd|rd|th)?\s+(?:{MONTHS})|(?:{MONTHS})\s+\d{{1,2}}(?:st|nd|rd|th)?)\b"
+)
 _MONTH_YEAR = rf"(?:(?:{MONTHS})\.?\s+\d{{4}})"
 _YEAR = r"(?:(?:19|20)\d{2})\b(?!\s*(?:people|civilians|soldiers|troops))"
 _MONTH = rf"(?:{MONTHS})\b"
 _DATE = rf"(?:{_DAY_MONTH_YEAR}|{_MONTH_YEAR}|{_DAY_MONTH}|{_YEAR}|{_MONTH})"
-_INVASION = r"(?:the (?:start|beginning|outset) of (?:the |russia's )?(?:full[- ]scale )?(?:invasion|war)|the (?:full[- ]scale )?invasion(?: began)?)"
-_RELATIVE = rf"(?:the (?:past|last) (?:day|24 hours|48 hours|week|month|year|\w+ (?:days|weeks|months))|last (?:week|month|year|night)|yesterday|overnight|today|this (?:week|month|year)|{WEEKDAYS})"
+_INVASION = r"(?:the (?:start|beginning|outset) of (?:the |russia's )?(?:full[- ]scale )?(?:invasion|war)|the (?:full[- ]scale )?invasion(?: began)?)"  # noqa: E501 - one regex alternative per line reads best
+_RELATIVE = rf"(?:the (?:past|last) (?:day|24 hours|48 hours|week|month|year|\w+ (?:days|weeks|months))|last (?:week|month|year|night)|yesterday|overnight|today|this (?:week|month|year)|{WEEKDAYS})"  # noqa: E501 - one regex alternative per line reads best
 
 _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
-    ("between", re.compile(rf"\b(?:between|from)\s+(?P<a>{_DATE})\s+(?:and|to|until|through|-|–)\s+(?P<b>{_DATE})", re.I)),
+    (
+        "between",
+        re.compile(
+            rf"\b(?:between|from)\s+(?P<a>{_DATE})\s+(?:and|to|until|through|-|–)\s+(?P<b>{_DATE})",
+            re.I,
+        ),
+    ),
     ("since", re.compile(rf"\b(?:since|from)\s+(?P<a>{_INVASION}|{_DATE})", re.I)),
-    ("as_of", re.compile(rf"\b(?:as of|as at|by|until|up to)\s+(?P<a>{_DAY_MONTH_YEAR}|{_MONTH_YEAR}|{_DAY_MONTH})", re.I)),
+    (
+        "as_of",
+        re.compile(
+            rf"\b(?:as of|as at|by|until|up to)\s+(?P<a>{_DAY_MONTH_YEAR}|{_MONTH_YEAR}|{_DAY_MONTH})",  # noqa: E501 - one regex alternative per line reads best
+            re.I,
+        ),
+    ),
     ("relative", re.compile(rf"\b(?:in|over|during|on|within)?\s*(?P<a>{_RELATIVE})\b", re.I)),
-    ("in", re.compile(rf"\b(?:in|during|throughout|on|of)\s+(?P<a>{_DAY_MONTH_YEAR}|{_MONTH_YEAR}|{_DAY_MONTH}|{_YEAR}|{_MONTH})(?:\s+alone)?", re.I)),
+    (
+        "in",
+        re.compile(
+            rf"\b(?:in|during|throughout|on|of)\s+(?P<a>{_DAY_MONTH_YEAR}|{_MONTH_YEAR}|{_DAY_MONTH}|{_YEAR}|{_MONTH})(?:\s+alone)?",
+            re.I,
+        ),
+    ),
 ]
 
 
@@ -80,7 +100,12 @@ def _bounds(expr: str, reference: date | None) -> tuple[date, date] | None:
     parsed = dateparser.parse(expr, languages=["en"], settings=settings)  # type: ignore[arg-type]
     if parsed is None:
         return None
-    has_day = bool(re.search(r"\d{1,2}(?:st|nd|rd|th)?\s+[A-Za-z]|[A-Za-z]\.?\s+\d{1,2}(?:st|nd|rd|th)?\b(?!\d)", expr))
+    has_day = bool(
+        re.search(
+            r"\d{1,2}(?:st|nd|rd|th)?\s+[A-Za-z]|[A-Za-z]\.?\s+\d{1,2}(?:st|nd|rd|th)?\b(?!\d)",
+            expr,
+        )
+    )
     has_year = bool(re.search(r"\d{4}", expr))
     year = parsed.year if has_year or reference is not None else 1900
     if has_day:
@@ -117,7 +142,15 @@ def _relative(expr: str, reference: date | None) -> tuple[date | None, date | No
         back = days if expr.startswith("last") else 0
         return reference - timedelta(days=back + days - 1 if back else days - 1), reference
     if re.fullmatch(WEEKDAYS, expr):
-        target = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"].index(expr)
+        target = [
+            "monday",
+            "tuesday",
+            "wednesday",
+            "thursday",
+            "friday",
+            "saturday",
+            "sunday",
+        ].index(expr)
         delta = (reference.weekday() - target) % 7
         d = reference - timedelta(days=delta)
         return d, d

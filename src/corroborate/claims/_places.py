@@ -11,7 +11,7 @@ from corroborate.errors import CorroborateError
 _NAME = r"[A-Z][\w'’-]+(?:[ -][A-Z][\w'’-]+){0,2}"
 _PLACE = re.compile(
     rf"\b(?:in|near|outside|around|at|on|of|from)\s+(?:the\s+)?"
-    rf"(?:(?:village|town|city|settlement|frontline town|frontline city|region|oblast|district)\s+of\s+)?"
+    rf"(?:(?:village|town|city|settlement|frontline town|frontline city|region|oblast|district)\s+of\s+)?"  # noqa: E501 - one regex alternative per line reads best
     rf"(?P<name>{_NAME}(?:\s+(?:region|oblast|Oblast|Region|district|District|raion))?)"
 )
 _NOT_PLACES = re.compile(

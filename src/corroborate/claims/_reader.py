@@ -14,23 +14,150 @@ from corroborate.claims._sentences import Sentence, split_sentences
 from corroborate.core import Claim
 
 _TOKEN = re.compile(r"\w+(?:['’]\w+)*(?:-\w+)*|[^\w\s]")
-_CLAUSE_STOPS = {".", ";", ":", "!", "?", "(", ")", "—", "–", "\"", "“", "”"}
-_CONJUNCTIONS = {"and", "but", "while", "whereas", "or", "when", "after", "before", "because",
-                 "although", "though", "whom", "which"}
-_FILLERS = {"were", "was", "are", "is", "be", "been", "being", "have", "has", "had", "reportedly",
-            "allegedly", "also", "later", "subsequently", "all", "still", "may", "might", "could",
-            "would", "will", "confirmed", "believed", "feared", "presumed", "to", "remain",
-            "remained", "remains", "listed", "as", "went", "who", "that", "then", "in", "the",
-            "video", "footage", "of", "them", "apparently", "likely", "either", "now", "either",
-            "reported", "said", "thought", "left", "found", "officially", "since", "been"}
-_BEFORE_SKIP = {"the", "of", "to", "at", "a", "an", "by", "rose", "risen", "reached", "climbed",
-                "stood", "stands", "is", "was", "has", "had", "have", "now", "increased",
-                "grew", "jumped", "hit", "total", "totalled", "totaled", "number", "numbered",
-                "its", "their", "his", "her", "it", "put", "toll"}
-_PASSIVE_AUX = {"were", "was", "been", "be", "being", "are", "is", "got", "remain", "remained",
-                "went", "listed", "confirmed", "feared", "presumed", "found"}
-_DETERMINERS = {"the", "a", "an", "their", "his", "her", "its", "our", "two", "three", "several",
-                "many", "dozens", "hundreds", "all", "some"}
+_CLAUSE_STOPS = {".", ";", ":", "!", "?", "(", ")", "—", "–", '"', "“", "”"}
+_CONJUNCTIONS = {
+    "and",
+    "but",
+    "while",
+    "whereas",
+    "or",
+    "when",
+    "after",
+    "before",
+    "because",
+    "although",
+    "though",
+    "whom",
+    "which",
+}
+_FILLERS = {
+    "were",
+    "was",
+    "are",
+    "is",
+    "be",
+    "been",
+    "being",
+    "have",
+    "has",
+    "had",
+    "reportedly",
+    "allegedly",
+    "also",
+    "later",
+    "subsequently",
+    "all",
+    "still",
+    "may",
+    "might",
+    "could",
+    "would",
+    "will",
+    "confirmed",
+    "believed",
+    "feared",
+    "presumed",
+    "to",
+    "remain",
+    "remained",
+    "remains",
+    "listed",
+    "as",
+    "went",
+    "who",
+    "that",
+    "then",
+    "in",
+    "the",
+    "video",
+    "footage",
+    "of",
+    "them",
+    "apparently",
+    "likely",
+    "either",
+    "now",
+    "reported",
+    "said",
+    "thought",
+    "left",
+    "found",
+    "officially",
+    "since",
+}
+_BEFORE_SKIP = {
+    "the",
+    "of",
+    "to",
+    "at",
+    "a",
+    "an",
+    "by",
+    "rose",
+    "risen",
+    "reached",
+    "climbed",
+    "stood",
+    "stands",
+    "is",
+    "was",
+    "has",
+    "had",
+    "have",
+    "now",
+    "increased",
+    "grew",
+    "jumped",
+    "hit",
+    "total",
+    "totalled",
+    "totaled",
+    "number",
+    "numbered",
+    "its",
+    "their",
+    "his",
+    "her",
+    "it",
+    "put",
+    "toll",
+}
+_PASSIVE_AUX = {
+    "were",
+    "was",
+    "been",
+    "be",
+    "being",
+    "are",
+    "is",
+    "got",
+    "remain",
+    "remained",
+    "went",
+    "listed",
+    "confirmed",
+    "feared",
+    "presumed",
+    "found",
+}
+_DETERMINERS = {
+    "the",
+    "a",
+    "an",
+    "their",
+    "his",
+    "her",
+    "its",
+    "our",
+    "two",
+    "three",
+    "several",
+    "many",
+    "dozens",
+    "hundreds",
+    "all",
+    "some",
+}
 _FORCES_SUFFERED = re.compile(
     r"\b(?:forces|troops|army|military|units?)\b[^.;]{0,40}\b(?:suffered|lost|sustained)\b", re.I
 )
@@ -237,8 +364,11 @@ def _read_number(text: str, tokens: list[_Token], i: int, consumed: set[int]) ->
         i + 2 < len(tokens)
         and tokens[i + 2].number is not None
         and lx.RANGE_JOINERS.match(tokens[i + 1].text)
-        and (tokens[i + 1].low in {"-", "–", "—"} or lx.RANGE_OPENERS.search(before_text)
-             or tokens[i + 1].low == "to")
+        and (
+            tokens[i + 1].low in {"-", "–", "—"}
+            or lx.RANGE_OPENERS.search(before_text)
+            or tokens[i + 1].low == "to"
+        )
         and tokens[i + 2].number.value > num.value
     ):
         high, qualifier, last = tokens[i + 2].number.value, "range", i + 2
@@ -263,9 +393,18 @@ def _read_number(text: str, tokens: list[_Token], i: int, consumed: set[int]) ->
     if head.kind == "bare" and event is None and not inclusion:
         return None
     return _Draft(
-        number=num, index=i, count=count, count_high=high, qualifier=qualifier, event=event,
-        victims=head.words, victim_category=head.category, head_kind=head.kind,
-        inclusion=inclusion, anaphoric=anaphoric, end_index=head.end - 1 if head.end > last else last,
+        number=num,
+        index=i,
+        count=count,
+        count_high=high,
+        qualifier=qualifier,
+        event=event,
+        victims=head.words,
+        victim_category=head.category,
+        head_kind=head.kind,
+        inclusion=inclusion,
+        anaphoric=anaphoric,
+        end_index=head.end - 1 if head.end > last else last,
     )
 
 
@@ -357,7 +496,9 @@ def _victim_phrase(tokens: list[_Token], j: int, consumed: set[int]) -> _Head:
             while end < len(tokens) and (more := _match_victim_head(tokens, end)) is not None:
                 head_words, end, category = more  # "civilian detainees", "family members"
             first = start
-            while first < k and (tokens[first].low in {"the", "of"} or _event_of(tokens[first].low)):
+            while first < k and (
+                tokens[first].low in {"the", "of"} or _event_of(tokens[first].low)
+            ):
                 if tokens[first].low in lx.CATEGORY_MODIFIERS:
                     category = lx.CATEGORY_MODIFIERS[tokens[first].low]
                 first += 1  # "6 executed Ukrainian defenders" names Ukrainian defenders
@@ -372,7 +513,9 @@ def _victim_phrase(tokens: list[_Token], j: int, consumed: set[int]) -> _Head:
             if t.low in {"wounded", "injured", "dead"} and k == start:
                 return _Head("bare", None, "unknown", ev, k + 1)
             if victims is None:
-                cat = next((lx.CATEGORY_MODIFIERS[m] for m in mods if m in lx.CATEGORY_MODIFIERS), cat)
+                cat = next(
+                    (lx.CATEGORY_MODIFIERS[m] for m in mods if m in lx.CATEGORY_MODIFIERS), cat
+                )
             return _Head("event", victims, cat, ev, end)
         if t.low in lx.TRANSPARENT_NOUNS and k + 1 < len(tokens) and tokens[k + 1].low == "of":
             inner = _victim_phrase(tokens, k + 2, consumed)
@@ -380,8 +523,11 @@ def _victim_phrase(tokens: list[_Token], j: int, consumed: set[int]) -> _Head:
                 return inner
             return _Head("thing", None, "unknown", None, k)
         ev = _event_of(t.low)
-        if t.low in lx.MODIFIERS or t.low in lx.EVENT_NOUN_MODIFIERS and _next_is_event_noun(tokens, k) or (
-            t.text[:1].isupper() and t.text.isalpha()
+        if (
+            t.low in lx.MODIFIERS
+            or t.low in lx.EVENT_NOUN_MODIFIERS
+            and _next_is_event_noun(tokens, k)
+            or (t.text[:1].isupper() and t.text.isalpha())
         ):
             if ev and ev[1] == "verb" and t.low in lx.MODIFIERS:
                 event_mod = ev[0]
@@ -458,9 +604,13 @@ def _event_near(text: str, tokens: list[_Token], i: int, last: int, head: _Head)
 def _event_after(tokens: list[_Token], k: int, head: _Head) -> str | None:
     j = k
     # Skip a parenthetical: ", including five children," / ", among them ...,".
-    if j < len(tokens) and tokens[j].text == "," and j + 1 < len(tokens) and tokens[j + 1].low in {
-        "including", "among", "most", "many", "mostly", "mainly", "some", "all"
-    }:
+    if (
+        j < len(tokens)
+        and tokens[j].text == ","
+        and j + 1 < len(tokens)
+        and tokens[j + 1].low
+        in {"including", "among", "most", "many", "mostly", "mainly", "some", "all"}
+    ):
         m = j + 1
         while m < len(tokens) and tokens[m].text not in {","} | _CLAUSE_STOPS:
             m += 1
@@ -479,7 +629,8 @@ def _event_after(tokens: list[_Token], k: int, head: _Head) -> str | None:
             if needs_person and head.kind != "person":
                 return None
             if t.low in {"prisoner", "captive"} and not any(
-                x.low in {"took", "take", "taken", "taking", "takes"} for x in tokens[max(0, k - 8) : k]
+                x.low in {"took", "take", "taken", "taking", "takes"}
+                for x in tokens[max(0, k - 8) : k]
             ):
                 return None  # only "took 5 soldiers prisoner" names a capture
             if not saw_aux and (saw_relative or _starts_object(tokens, j + 1)) and role == "verb":
@@ -546,10 +697,47 @@ def _event_before(tokens: list[_Token], i: int, head: _Head) -> tuple[str, int] 
 
 
 _QUALIFIER_WORDS = {
-    "at", "least", "no", "fewer", "than", "not", "less", "more", "over", "upwards", "of", "in",
-    "excess", "a", "minimum", "as", "many", "up", "to", "high", "under", "most", "about",
-    "around", "roughly", "approximately", "some", "an", "estimated", "nearly", "almost", "close",
-    "another", "further", "between", "from", "somewhere", "just", "only", "all", "total",
+    "at",
+    "least",
+    "no",
+    "fewer",
+    "than",
+    "not",
+    "less",
+    "more",
+    "over",
+    "upwards",
+    "of",
+    "in",
+    "excess",
+    "a",
+    "minimum",
+    "as",
+    "many",
+    "up",
+    "to",
+    "high",
+    "under",
+    "most",
+    "about",
+    "around",
+    "roughly",
+    "approximately",
+    "some",
+    "an",
+    "estimated",
+    "nearly",
+    "almost",
+    "close",
+    "another",
+    "further",
+    "between",
+    "from",
+    "somewhere",
+    "just",
+    "only",
+    "all",
+    "total",
 }
 
 
@@ -561,7 +749,7 @@ def _is_qualifier_word(word: str) -> bool:
 
 _VERB = re.compile(rf"\b(?:{lx.AUX}\s+)*(?:{lx.ATTRIBUTION_VERBS})\b", re.I)
 _TRAILING = re.compile(
-    rf",\s*(?P<who>[^,;:\"“”]+?)\s+(?:{lx.AUX}\s+)?(?:said|says|reported|reports|told [\w' ]+?|added|"
+    rf",\s*(?P<who>[^,;:\"“”]+?)\s+(?:{lx.AUX}\s+)?(?:said|says|reported|reports|told [\w' ]+?|added|"  # noqa: E501 - one regex alternative per line reads best
     rf"wrote|posted|announced|claimed|claims|stated|noted|estimated|confirmed|estimates)"
     rf"(?:\s+(?:on|in|late|early)\s+[\w' ]+?)?\s*[.!?\"”']*$",
     re.I,
@@ -607,7 +795,9 @@ def _leading_claimant(text: str, last_claimant: str | None) -> str | None:
         subject = lx.SUBJECT_OPENERS.sub("", subject).strip()
         subject = re.sub(r"\b(?:that|and)\s*$", "", subject).strip()
         if not subject:
-            if m.group(0).lower().endswith("ing") or m.group(0).lower().startswith(("only", "while")):
+            if m.group(0).lower().endswith("ing") or m.group(0).lower().startswith(
+                ("only", "while")
+            ):
                 fallback = fallback or _sentence_subject(text)
             continue
         if subject.lower() in lx.PRONOUNS:

@@ -65,7 +65,9 @@ def _read_url(url: str) -> str:
     except (urllib.error.URLError, OSError, ValueError) as exc:
         reason = getattr(exc, "reason", exc)
         raise InputError(f"{url}: could not be fetched ({reason})") from None
-    if "html" in content_type or data.lstrip()[:15].lower().startswith((b"<!doctype html", b"<html")):
+    if "html" in content_type or data.lstrip()[:15].lower().startswith(
+        (b"<!doctype html", b"<html")
+    ):
         try:
             html = data.decode(charset, errors="replace")
         except LookupError:
@@ -81,8 +83,24 @@ def _read_url(url: str) -> str:
 
 class _TextOfHtml(HTMLParser):
     _SKIP = {"script", "style", "noscript", "template", "svg", "head"}
-    _BLOCKS = {"p", "div", "br", "li", "h1", "h2", "h3", "h4", "h5", "h6", "tr", "article",
-               "section", "blockquote", "figcaption", "title"}
+    _BLOCKS = {
+        "p",
+        "div",
+        "br",
+        "li",
+        "h1",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "tr",
+        "article",
+        "section",
+        "blockquote",
+        "figcaption",
+        "title",
+    }
 
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
@@ -111,8 +129,10 @@ def html_to_text(html: str) -> str:
     parser = _TextOfHtml()
     parser.feed(html)
     parser.close()
-    lines = ["".join(line.split(" ")).strip() and " ".join(line.split()) for line in
-             "".join(parser.parts).split("\n")]
+    lines = [
+        "".join(line.split(" ")).strip() and " ".join(line.split())
+        for line in "".join(parser.parts).split("\n")
+    ]
     text = "\n".join(line for line in lines)
     import re
 

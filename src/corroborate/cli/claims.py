@@ -14,7 +14,8 @@ from corroborate.cli.common import JsonOption, console, err_console, handles_err
 from corroborate.core import Claim
 
 claims_app = typer.Typer(
-    name="claims", help="Read numeric harm claims (who says how many) from reports.",
+    name="claims",
+    help="Read numeric harm claims (who says how many) from reports.",
     no_args_is_help=True,
 )
 
@@ -44,12 +45,29 @@ def extract(
         err_console.print(f"{label}: no numeric harm claims found", highlight=False)
         return
     table = Table(title=f"Claims in {label}")
-    for column in ("count", "qualifier", "event", "victims", "category", "claimant", "period", "place"):
+    for column in (
+        "count",
+        "qualifier",
+        "event",
+        "victims",
+        "category",
+        "claimant",
+        "period",
+        "place",
+    ):
         table.add_column(column, overflow="fold")
     for c in claims:
         count = f"{c.count}–{c.count_high}" if c.count_high is not None else str(c.count)
-        table.add_row(count, c.qualifier, c.event, c.victims or "", c.victim_category,
-                      c.claimant or "", c.period or "", c.place or "")
+        table.add_row(
+            count,
+            c.qualifier,
+            c.event,
+            c.victims or "",
+            c.victim_category,
+            c.claimant or "",
+            c.period or "",
+            c.place or "",
+        )
     console.print(table)
 
 
