@@ -1,0 +1,64 @@
+"""A team moves its archive to a server: PostgreSQL by URL, same commands, same guarantees."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+
+from corroborate.archive import ingest, list_items, verify_archive
+from corroborate.config import Archive
+from corroborate.testing.postgres import local_postgres, postgres_bin
+
+pytestmark = pytest.mark.skipif(
+    postgres_bin() is None and not os.environ.get("CI"),
+    reason="PostgreSQL not installed (scripts/install installs it; CI must have it)",
+)
+
+
+@pytest.fixture(scope="module")
+def pg_url() -> str:
+    with local_postgres() as url:
+        yield url
+
+
+def test_an_archive_on_postgresql_ingests_verifies_and_serves_two_writers(
+    pg_url: str, footage: dict[str, Path], tmp_path: Path
+) -> None:
+    arc = tmp_path / "team"
+    archive = Archive.init(arc, database_url=pg_url)
+    assert archive.writer.dialect.name == "postgresql"
+    report = ingest(archive, [str(footage["coffee"]), str(footage["still"])], actor="alice",
+                    source="Telegram: @a")
+    assert report.failed == 0
+    assert verify_archive(archive) == []
+
+    folders = []
+    for n in range(2):
+        folder = tmp_path / f"w{n}"
+        folder.mkdir()
+        for i in range(3):
+            (folder / f"c{i}.mp4").write_bytes(footage["grass"].read_bytes() + bytes([n, i]) * 3)
+        folders.append(folder)
+    procs = [
+        subprocess.Popen([sys.executable, "-m", "corroborate", "ingest", "-A", str(arc), str(f)],
+                         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        for f in folders
+    ]
+    for p in procs:
+        _out, err = p.communicate(timeout=300)
+        assert p.returncode == 0, err
+    assert len(list_items(archive)) == 8
+    assert verify_archive(archive) == []
+
+    with archive.writer.connect() as conn, pytest.raises(sa.exc.DBAPIError, match="append-only"):
+        conn.execute(sa.text("UPDATE custody_entries SET actor='mallory' WHERE seq=1"))
+    with archive.writer.begin() as conn:
+        conn.execute(sa.text("ALTER TABLE custody_entries DISABLE TRIGGER USER"))
+        conn.execute(sa.text("UPDATE custody_entries SET actor='mallory' WHERE seq=1"))
+    assert "altered_entry" in {p.kind for p in verify_archive(archive)}
+    archive.close()
