@@ -86,21 +86,30 @@ def ingest(
     actor: str,
     source: str | None = None,
     progress: Progress | None = None,
+    signatures: bool = True,
 ) -> IngestReport:
-    """Ingest files, folders and URLs; every input gets a result, failures do not stop the rest."""
+    """Ingest files, folders and URLs; every input gets a result, failures do not stop the rest.
+
+    With signatures=False the slow perceptual hashing is left for `rehash` (bulk intake).
+    """
     report = IngestReport()
     for spec in expand_inputs(inputs):
         if isinstance(spec, str):
-            report.results.extend(ingest_url(archive, spec, actor=actor, source=source))
+            report.results.extend(
+                ingest_url(archive, spec, actor=actor, source=source, signatures=signatures)
+            )
         else:
             report.results.append(
-                ingest_file(archive, spec, actor=actor, source=source, progress=progress)
+                ingest_file(
+                    archive, spec, actor=actor, source=source, progress=progress,
+                    signatures=signatures,
+                )
             )
     return report
 
 
 def ingest_url(
-    archive: Archive, url: str, *, actor: str, source: str | None = None
+    archive: Archive, url: str, *, actor: str, source: str | None = None, signatures: bool = True
 ) -> list[IngestResult]:
     """Download a URL's content to a temporary folder and ingest each file it yields."""
     workdir = Path(tempfile.mkdtemp(prefix="corroborate-fetch-"))
@@ -122,6 +131,7 @@ def ingest_url(
                 extra=f.extra,
                 record_local_path=False,
                 label=url,
+                signatures=signatures,
             )
             for f in fetched
         ]
@@ -143,6 +153,7 @@ def ingest_file(
     record_local_path: bool = True,
     label: str | None = None,
     progress: Progress | None = None,
+    signatures: bool = True,
 ) -> IngestResult:
     """Archive one file (or record a new sighting of bytes already archived)."""
     shown = label or str(path)
@@ -164,11 +175,11 @@ def ingest_file(
     )
     with archive.session() as session:
         known = session.scalar(select(ItemRow).where(ItemRow.sha256 == sha))
-    prepared = None if known else _prepare(archive, sha, result, content_type)
+    prepared = None if known else _prepare(archive, sha, result, content_type, signatures)
     with archive.write() as session:
         item = session.scalar(select(ItemRow).where(ItemRow.sha256 == sha))
         if item is None and prepared is None:  # removed meanwhile? prepare now, under lock
-            prepared = _prepare(archive, sha, result, content_type)
+            prepared = _prepare(archive, sha, result, content_type, signatures)
         if item is None:
             assert prepared is not None
             _insert_item(session, prepared, sha, size, result, actor)
@@ -246,10 +257,15 @@ class _Prepared:
     media_error: str | None
     keyframes: list[tuple[str, float]]
     signature: Any = None
+    claims: list[Any] = field(default_factory=list)
 
 
 def _prepare(
-    archive: Archive, sha: str, result: IngestResult, content_type: str | None
+    archive: Archive,
+    sha: str,
+    result: IngestResult,
+    content_type: str | None,
+    signatures: bool = True,
 ) -> _Prepared:
     """Slow work outside the write lock: type, metadata, keyframes, perceptual signature."""
     blob = archive.blobs.local_path(sha)
@@ -270,9 +286,21 @@ def _prepare(
         for frame in keyframes(blob, metadata.get("duration_s")):
             thumb_sha, _ = archive.blobs.put_bytes(frame.jpeg)
             thumbs.append((thumb_sha, frame.time_s))
-    if kind in ("video", "image") and media_error is None:
+    if signatures and kind in ("video", "image") and media_error is None:
         signature = _signature(blob, kind, result)
-    return _Prepared(kind, mime, metadata, media_error, thumbs, signature)
+    claims = _read_claims(blob, kind, result) if kind in ("document", "webpage") else []
+    return _Prepared(kind, mime, metadata, media_error, thumbs, signature, claims)
+
+
+def _read_claims(blob: Path, kind: str, result: IngestResult) -> list[Any]:
+    """Numeric claims in a text report, stored with it (empty for non-text documents)."""
+    from corroborate.claims import claims_for_file
+
+    try:
+        return claims_for_file(blob, kind)
+    except CorroborateError as exc:
+        result.notes.append(f"claims not read: {exc}")
+        return []
 
 
 def _signature(blob: Path, kind: str, result: IngestResult) -> Any:
@@ -340,6 +368,10 @@ def _log_derived(session: Any, prepared: _Prepared, sha: str, actor: str) -> Non
             subject_sha256=sha,
             details={"keyframes": [{"sha256": s, "time_s": t} for s, t in prepared.keyframes]},
         )
+    if prepared.claims:
+        from corroborate.claims import store_claims
+
+        store_claims(session, sha[:12], prepared.claims, actor=actor)
     if prepared.signature is not None:
         from corroborate import match
 

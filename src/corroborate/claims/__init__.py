@@ -5,5 +5,22 @@ from __future__ import annotations
 from corroborate.claims._compare import ClaimGroup, compare
 from corroborate.claims._reader import extract_claims
 from corroborate.claims._source import read_text_source
+from corroborate.claims.store import (
+    StoredClaim,
+    claims_for_file,
+    compare_stored,
+    list_claims,
+    store_claims,
+)
 
-__all__ = ["ClaimGroup", "compare", "extract_claims", "read_text_source"]
+__all__ = [
+    "ClaimGroup",
+    "StoredClaim",
+    "claims_for_file",
+    "compare",
+    "compare_stored",
+    "extract_claims",
+    "list_claims",
+    "read_text_source",
+    "store_claims",
+]

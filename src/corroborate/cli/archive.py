@@ -74,6 +74,9 @@ def ingest_cmd(
     source: str | None = typer.Option(
         None, "--source", "-s", help='Where this came from, e.g. "Telegram: @channel".'
     ),
+    no_signatures: bool = typer.Option(
+        False, "--no-signatures", help="Skip perceptual hashing now (run `rehash` later)."
+    ),
     archive: Path | None = ArchiveOption,
     as_user: str | None = AsOption,
     json_out: bool = JsonOption,
@@ -96,9 +99,14 @@ def ingest_cmd(
             def advance(label: str, n: int) -> None:
                 bar.update(task, advance=n, description=Path(label).name[:40])
 
-            report = ingest(opened, inputs, actor=actor, source=source, progress=advance)
+            report = ingest(
+                opened, inputs, actor=actor, source=source, progress=advance,
+                signatures=not no_signatures,
+            )
     else:
-        report = ingest(opened, inputs, actor=actor, source=source)
+        report = ingest(
+            opened, inputs, actor=actor, source=source, signatures=not no_signatures
+        )
     if json_out:
         print_json({"results": report.results, "failed": report.failed})
     else:

@@ -4,13 +4,24 @@ from __future__ import annotations
 
 import json
 import sys
+from pathlib import Path
 from typing import Any
 
 import typer
 from rich.table import Table
 
 from corroborate.claims import extract_claims, read_text_source
-from corroborate.cli.common import JsonOption, console, err_console, handles_errors, to_jsonable
+from corroborate.cli.common import (
+    ArchiveOption,
+    JsonOption,
+    archive_path,
+    console,
+    err_console,
+    handles_errors,
+    print_json,
+    to_jsonable,
+)
+from corroborate.config import Archive
 from corroborate.core import Claim
 
 claims_app = typer.Typer(
@@ -69,6 +80,69 @@ def extract(
             c.place or "",
         )
     console.print(table)
+
+
+@claims_app.command("list")
+@handles_errors
+def list_cmd(
+    event: str | None = typer.Option(None, "--event", help="Only claims of this event."),
+    item: str | None = typer.Option(None, "--item", help="Only claims read from this item."),
+    archive: Path | None = ArchiveOption,
+    as_json: bool = JsonOption,
+) -> None:
+    """Claims read from archived reports."""
+    from corroborate.claims import list_claims
+
+    stored = list_claims(Archive.open(archive_path(archive)), event=event, item=item)
+    if as_json:
+        for s in stored:
+            record = {"id": s.id, "item": s.item_id, "item_name": s.item_name,
+                      **claim_record(s.claim)}
+            sys.stdout.write(json.dumps(record, ensure_ascii=False) + "\n")
+        return
+    table = Table(title=f"{len(stored)} claims in archived reports")
+    for column in ("#", "count", "event", "victims", "claimant", "period", "report"):
+        table.add_column(column, overflow="fold")
+    for s in stored:
+        c = s.claim
+        table.add_row(str(s.id), _count(c), c.event, c.victims or "", c.claimant or "",
+                      c.period or "", s.item_name)
+    console.print(table)
+
+
+@claims_app.command("compare")
+@handles_errors
+def compare_cmd(archive: Path | None = ArchiveOption, as_json: bool = JsonOption) -> None:
+    """Claims about the same quantity from different claimants, side by side, with spread."""
+    from corroborate.claims import compare_stored
+
+    groups = compare_stored(Archive.open(archive_path(archive)))
+    if as_json:
+        print_json({"groups": [
+            {"event_family": g.event_family, "victim_category": g.victim_category,
+             "period": g.period, "place": g.place, "low": g.low, "high": g.high,
+             "spread": g.spread, "claimants": list(g.claimants),
+             "claims": [claim_record(c) for c in g.claims]}
+            for g in groups
+        ]})
+        return
+    for g in groups:
+        title = f"{g.event_family} · {g.victim_category}"
+        if g.period:
+            title += f" · {g.period}"
+        if g.place:
+            title += f" · {g.place}"
+        table = Table(title=f"{title}  (from {g.low} to {g.high}, spread {g.spread})")
+        for column in ("claimant", "count", "qualifier", "victims", "sentence"):
+            table.add_column(column, overflow="fold")
+        for c in g.claims:
+            table.add_row(c.claimant or "(unattributed)", _count(c), c.qualifier, c.victims or "",
+                          c.sentence[:160])
+        console.print(table)
+
+
+def _count(c: Claim) -> str:
+    return f"{c.count}–{c.count_high}" if c.count_high is not None else str(c.count)
 
 
 def register(app: typer.Typer) -> None:
