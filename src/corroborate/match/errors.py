@@ -1,0 +1,9 @@
+"""Errors of the match capability."""
+
+from __future__ import annotations
+
+from corroborate.errors import InputError
+
+
+class MediaError(InputError):
+    """A file that should be a video or image cannot be decoded, so it cannot be hashed."""

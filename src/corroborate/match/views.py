@@ -1,0 +1,165 @@
+"""Views of a frame: the picture with its fill stripped, cut several ways, so that crops,
+caption bands, logos and mirroring leave some pair of views nearly identical.
+
+Fill (black bars, a blurred copy of the video, a phone's screen-recording UI) is found per
+shot from temporal statistics: real picture both changes over time and has fine detail;
+bars and UI are static, blurred fill has no detail.
+
+Stored views are few (they go into the index). Query views are many: for every way an edge
+may have been cut, the window that lines the query up with a stored view, in steps small
+enough (1.25-2.5% of the picture) that PDQ stays within its threshold.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from corroborate.match.frames import SampledFrame
+from corroborate.match.pdq import hash_windows, jarosz
+
+Window = tuple[float, float, float, float]  # fractions cut from left, right, top, bottom
+
+# Part of the signal's version: changing these lists means a new signal version.
+STORED_VIEWS: tuple[Window, ...] = (
+    (0.0, 0.0, 0.0, 0.0),  # whole picture
+    (0.2, 0.0, 0.0, 0.0),  # a fifth cut from one edge
+    (0.0, 0.2, 0.0, 0.0),
+    (0.0, 0.0, 0.2, 0.0),
+    (0.0, 0.0, 0.0, 0.2),
+    (0.1, 0.1, 0.1, 0.1),  # centre, clear of corner logos and tickers
+    (0.1, 0.1, 0.0, 0.2),  # upper centre, clear of a caption band too
+)
+
+
+def _query_views() -> tuple[Window, ...]:
+    views: list[Window] = list(STORED_VIEWS)
+    steps = [round(0.025 * i, 4) for i in range(1, 17)]
+    for c in steps[:10]:
+        views += [(c, 0.0, 0.0, 0.0), (0.0, c, 0.0, 0.0)]
+    for c in steps:
+        views += [(0.0, 0.0, c, 0.0), (0.0, 0.0, 0.0, c)]
+    for i in range(1, 17):
+        e = round(0.0125 * i, 4)
+        views.append((e, e, e, e))
+    for b in [0.0, *steps]:
+        views.append((0.1, 0.1, 0.0, b))
+    unique: list[Window] = []
+    for v in views:
+        if v not in unique:
+            unique.append(v)
+    return tuple(unique)
+
+
+QUERY_VIEWS: tuple[Window, ...] = _query_views()
+N_STORED = len(STORED_VIEWS)
+# View ids at or above this are the same windows of the mirrored picture.
+MIRRORED = 128
+assert len(QUERY_VIEWS) < MIRRORED
+
+# A new shot starts where consecutive samples differ this much (mean absolute luma, 0-255,
+# on a 16x9 thumbnail).
+CUT_THRESHOLD = 40.0
+
+
+def _thumb(gray: np.ndarray) -> np.ndarray:
+    h, w = gray.shape
+    ys = (np.arange(9) * h // 9 + h // 18)[:, None]
+    xs = (np.arange(16) * w // 16 + w // 32)[None, :]
+    return gray[ys, xs]
+
+
+def shots(grays: list[np.ndarray]) -> list[tuple[int, int]]:
+    """Index ranges [a, b) of samples that belong to one shot (one layout of fill)."""
+    bounds = [0]
+    prev = None
+    for i, g in enumerate(grays):
+        th = _thumb(g)
+        if prev is not None and (
+            prev.shape != th.shape or float(np.abs(th - prev).mean()) > CUT_THRESHOLD
+        ):
+            bounds.append(i)
+        prev = th
+    bounds.append(len(grays))
+    return [(a, b) for a, b in zip(bounds, bounds[1:], strict=False) if b > a]
+
+
+def _span(active: np.ndarray) -> tuple[int, int] | None:
+    idx = np.flatnonzero(active)
+    if idx.size == 0:
+        return None
+    return int(idx[0]), int(idx[-1]) + 1
+
+
+def content_box(grays: list[np.ndarray]) -> tuple[int, int, int, int]:
+    """(x0, y0, x1, y1) in pixels of the real picture within these frames of one shot."""
+    h, w = grays[0].shape
+    stack = np.stack(grays[:: max(1, len(grays) // 24)])
+    detail = np.zeros((h, w), dtype=np.float32)
+    detail[:, :-1] += np.abs(np.diff(stack, axis=2)).mean(axis=0)
+    detail[:-1, :] += np.abs(np.diff(stack, axis=1)).mean(axis=0)
+    if len(stack) >= 3:
+        motion = stack.std(axis=0)
+        scale = np.percentile(motion, 90) + 1e-3
+        # picture moves and has detail; fill lacks one or the other
+        score = np.minimum(detail, 40.0) * np.minimum(motion / scale, 1.0)
+    else:
+        score = np.minimum(detail, 40.0)
+    col = np.percentile(score, 75, axis=0)
+    xs = _span(col > 0.2 * (np.percentile(col, 90) + 1e-6))
+    if xs is None:
+        return 0, 0, w, h
+    row = np.percentile(score[:, xs[0] : xs[1]], 75, axis=1)
+    ys = _span(row > 0.2 * (np.percentile(row, 90) + 1e-6))
+    if ys is None:
+        return 0, 0, w, h
+    (x0, x1), (y0, y1) = xs, ys
+    if (x1 - x0) * (y1 - y0) < 0.08 * w * h or x1 - x0 < 24 or y1 - y0 < 24:
+        return 0, 0, w, h
+    # edges within a couple of pixels of the frame are the frame
+    x0 = 0 if x0 <= 2 else x0
+    y0 = 0 if y0 <= 2 else y0
+    x1 = w if x1 >= w - 2 else x1
+    y1 = h if y1 >= h - 2 else y1
+    return x0, y0, x1, y1
+
+
+def boxes_for(frames: list[SampledFrame]) -> list[tuple[int, int, int, int]]:
+    """The content box of each sampled frame, found per shot."""
+    grays = [f.gray for f in frames]
+    result: list[tuple[int, int, int, int]] = [(0, 0, 1, 1)] * len(frames)
+    for a, b in shots(grays):
+        box = content_box(grays[a:b])
+        for i in range(a, b):
+            result[i] = box
+    return result
+
+
+def _pixel_windows(box: tuple[int, int, int, int], views: tuple[Window, ...]) -> np.ndarray:
+    x0, y0, x1, y1 = box
+    w, h = x1 - x0, y1 - y0
+    v = np.asarray(views, dtype=np.float32)
+    return np.stack(
+        [x0 + v[:, 0] * w, y0 + v[:, 2] * h, x1 - v[:, 1] * w, y1 - v[:, 3] * h], axis=1
+    )
+
+
+def hash_frame(
+    gray: np.ndarray, box: tuple[int, int, int, int], query: bool
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(view ids, packed hashes [n, 32], qualities) of one frame: stored views only, or
+    every query view and its mirror image."""
+    x0, y0, x1, y1 = box
+    blurred = jarosz(gray, x1 - x0, y1 - y0)
+    views = QUERY_VIEWS if query else STORED_VIEWS
+    hashes, quality = hash_windows(blurred, _pixel_windows(box, views))
+    ids = np.arange(len(views), dtype=np.uint8)
+    if not query:
+        return ids, hashes, quality
+    w = gray.shape[1]
+    mbox = (w - x1, y0, w - x0, y1)
+    mh, mq = hash_windows(np.ascontiguousarray(blurred[:, ::-1]), _pixel_windows(mbox, views))
+    return (
+        np.concatenate([ids, ids + MIRRORED]).astype(np.uint8),
+        np.concatenate([hashes, mh]),
+        np.concatenate([quality, mq]),
+    )
