@@ -113,9 +113,10 @@ def norm_cyr(text: str) -> str:
 
 def km(a: tuple[float, float], b: tuple[float, float]) -> float:
     lat1, lon1, lat2, lon2 = map(math.radians, (*a, *b))
-    h = math.sin((lat2 - lat1) / 2) ** 2 + math.cos(lat1) * math.cos(lat2) * math.sin(
-        (lon2 - lon1) / 2
-    ) ** 2
+    h = (
+        math.sin((lat2 - lat1) / 2) ** 2
+        + math.cos(lat1) * math.cos(lat2) * math.sin((lon2 - lon1) / 2) ** 2
+    )
     return 6371.0 * 2 * math.asin(math.sqrt(h))
 
 
@@ -302,7 +303,9 @@ def build(out: Path) -> dict[str, int]:
                 raion_pts[s["raion"]].append(p)
             oblast_pts[s["oblast"]].append(p)
     for g in geonames:
-        region = geo_admin1.get(g["admin1code"] if g["countrycode"] == "UA" else "RU" + g["admin1code"])
+        region = geo_admin1.get(
+            g["admin1code"] if g["countrycode"] == "UA" else "RU" + g["admin1code"]
+        )
         if region:
             oblast_pts[region].append((g["latitude"], g["longitude"]))
     hromada_point: dict[str, tuple[float, float] | None] = {}
@@ -416,12 +419,26 @@ def build(out: Path) -> dict[str, int]:
         if former:
             found_renamings += 1
         add_entry(
-            f"katottg:{s['id']}", s["latin"], lat, lon, s["oblast"], admin2, "UA", precision,
-            prior, [s["name"]], alternates, former, press_forms(s["name"]),
+            f"katottg:{s['id']}",
+            s["latin"],
+            lat,
+            lon,
+            s["oblast"],
+            admin2,
+            "UA",
+            precision,
+            prior,
+            [s["name"]],
+            alternates,
+            former,
+            press_forms(s["name"]),
         )
     log(f"renamings attached: {found_renamings} of {len(renamings)}")
-    missing = [r["new_name_uk"] for r in renamings
-               if (OBLASTS[r["oblast_uk"]][0], norm_cyr(r["new_name_uk"])) not in renamed_at]
+    missing = [
+        r["new_name_uk"]
+        for r in renamings
+        if (OBLASTS[r["oblast_uk"]][0], norm_cyr(r["new_name_uk"])) not in renamed_at
+    ]
     if missing:
         log(f"renamed places not in the register: {missing}")
     log(f"approximate placements: {dict(approx_from)}")
@@ -442,8 +459,19 @@ def build(out: Path) -> dict[str, int]:
             best = max(cyr, key=lambda a: (fuzz.ratio(fold(romanise_ru(a)), target), a))
             derived = press_forms(best, ukrainian=(country == "UA"))
         add_entry(
-            f"geonames:{g['geonameid']}", g["name"], g["latitude"], g["longitude"], region, None,
-            country, "settlement", population_prior(g["population"]), [], alts, [], derived,
+            f"geonames:{g['geonameid']}",
+            g["name"],
+            g["latitude"],
+            g["longitude"],
+            region,
+            None,
+            country,
+            "settlement",
+            population_prior(g["population"]),
+            [],
+            alts,
+            [],
+            derived,
         )
 
     # Raions
@@ -460,8 +488,18 @@ def build(out: Path) -> dict[str, int]:
         alternates = [f"{stem} district", *(f"{a} район" for a in adj_ru)]
         alternates += [f"{romanise_ru(a)} raion" for a in adj_ru]
         add_entry(
-            f"katottg:{r['id']}", name, *(p if p else (None, None)), oblast, None, "UA",
-            "district", 0.7, official, alternates, [], [],
+            f"katottg:{r['id']}",
+            name,
+            *(p if p else (None, None)),
+            oblast,
+            None,
+            "UA",
+            "district",
+            0.7,
+            official,
+            alternates,
+            [],
+            [],
         )
         raion_count += 1
 
@@ -474,8 +512,18 @@ def build(out: Path) -> dict[str, int]:
         for stem in stems:
             names += [f"{stem} Oblast", f"{stem} region", f"Oblast {stem}", f"region of {stem}"]
         add_entry(
-            eid, english, *(p if p else (None, None)), english, None, country, "region", 0.9,
-            official, names, [], [],
+            eid,
+            english,
+            *(p if p else (None, None)),
+            english,
+            None,
+            country,
+            "region",
+            0.9,
+            official,
+            names,
+            [],
+            [],
         )
         for alias in [english, *official, *stems, *names]:
             k = fold(alias)

@@ -1,9 +1,120 @@
-"""CLI commands for geo (to be filled in)."""
+"""CLI commands for geo: resolve place names offline (the library does the ranking)."""
 
 from __future__ import annotations
 
+from typing import Any
+
 import typer
+from rich.table import Table
+
+from corroborate.cli.common import (
+    JsonOption,
+    console,
+    fail,
+    handles_errors,
+    print_json,
+    to_jsonable,
+)
+from corroborate.geo import ATTRIBUTION, Candidate, default_gazetteer
+
+geo_app = typer.Typer(
+    name="geo",
+    help="Resolve place names in Ukraine and the bordering Russian regions, offline. "
+    + ATTRIBUTION,
+    no_args_is_help=True,
+)
+
+
+def candidate_record(candidate: Candidate) -> dict[str, Any]:
+    """A candidate as the JSON object the CLI prints: the place's fields, then how it matched."""
+    record: dict[str, Any] = to_jsonable(candidate.place)
+    record["matched"] = candidate.matched
+    record["how"] = candidate.how
+    record["similarity"] = candidate.similarity
+    record["context_match"] = candidate.context_match
+    record["former_names"] = list(candidate.former_names)
+    record["derived_names"] = [{"name": n, "rule": r} for n, r in candidate.derived_names]
+    return record
+
+
+@geo_app.command("resolve")
+@handles_errors
+def resolve_command(
+    name: str = typer.Argument(..., help="A place name in any spelling or script."),
+    context: str = typer.Option(
+        None, "--context", "-c", help='Where it is, e.g. "Kursk region" or the sentence around it.'
+    ),
+    limit: int = typer.Option(5, "--limit", "-n", min=1, max=100, help="Candidates to show."),
+    as_json: bool = JsonOption,
+) -> None:
+    """Ranked candidates for a place name, best first."""
+    candidates = default_gazetteer().candidates(name, context=context, limit=limit)
+    if as_json:
+        print_json([candidate_record(c) for c in candidates])
+        return
+    if not candidates:
+        raise fail(f"no place in the gazetteer matches {name!r}", 1)
+    table = Table(title=f"Places matching {name!r}" + (f" near {context!r}" if context else ""))
+    for column in (
+        "score",
+        "name",
+        "admin1",
+        "admin2",
+        "country",
+        "lat",
+        "lon",
+        "precision",
+        "how",
+    ):
+        table.add_column(column, overflow="fold")
+    for c in candidates:
+        p = c.place
+        how = c.how if c.how != "fuzzy" else f"fuzzy {c.similarity:.0f}%"
+        if c.context_match:
+            how += f", {c.context_match}"
+        table.add_row(
+            f"{p.score:.3f}" if p.score is not None else "",
+            p.name,
+            p.admin1 or "",
+            p.admin2 or "",
+            p.country or "",
+            f"{p.latitude:.4f}" if p.latitude is not None else "",
+            f"{p.longitude:.4f}" if p.longitude is not None else "",
+            p.precision,
+            how,
+        )
+    console.print(table)
+    console.print(f"[dim]{ATTRIBUTION}[/]", highlight=False)
+
+
+@geo_app.command("find")
+@handles_errors
+def find_command(
+    text: str = typer.Argument(
+        ..., help="A sentence or report; places after in/near/... are found."
+    ),
+    as_json: bool = JsonOption,
+) -> None:
+    """Places named inside a text, with their character offsets."""
+    found = default_gazetteer().find_places_in_text(text)
+    if as_json:
+        print_json([{"start": s, "end": e, "text": text[s:e], "place": p} for s, e, p in found])
+        return
+    table = Table(title="Places in the text")
+    for column in ("text", "name", "admin1", "lat", "lon", "precision"):
+        table.add_column(column, overflow="fold")
+    for s, e, p in found:
+        table.add_row(
+            text[s:e],
+            p.name,
+            p.admin1 or "",
+            f"{p.latitude:.4f}" if p.latitude is not None else "",
+            f"{p.longitude:.4f}" if p.longitude is not None else "",
+            p.precision,
+        )
+    console.print(table)
 
 
 def register(app: typer.Typer) -> None:
     """Add this capability's commands to the main app."""
+    app.add_typer(geo_app, name="geo")

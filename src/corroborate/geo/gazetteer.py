@@ -178,7 +178,9 @@ class Gazetteer:
                     i += n - 1
                     break
             i += 1
-        return ContextHint(frozenset(admin1), frozenset(admin2), frozenset(countries), tuple(anchors))
+        return ContextHint(
+            frozenset(admin1), frozenset(admin2), frozenset(countries), tuple(anchors)
+        )
 
     def _anchor(self, key: str) -> tuple[float, float] | None:
         """A town named in the context (the largest of that name), to prefer places near it."""

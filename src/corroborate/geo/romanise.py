@@ -97,7 +97,7 @@ def _transliterate(text: str, table: dict[str, str | tuple[str, str]], zgh: bool
 
 
 def romanise_uk(text: str) -> str:
-    """Official Ukrainian national romanisation (KMU 2010): Харків -> Kharkiv, Згурівка -> Zghurivka."""
+    """Official Ukrainian romanisation (KMU 2010): Харків -> Kharkiv, Згурівка -> Zghurivka."""
     return _transliterate(text, _KMU, zgh=True)
 
 
@@ -169,7 +169,7 @@ def _russify_word(word: str) -> list[str]:
 
 
 def russify(name_uk: str, limit: int = 6) -> list[str]:
-    """Russian-style Cyrillic spellings of a Ukrainian name: Харків -> Харков, Попасна -> Попасная."""
+    """Russian-style spellings of a Ukrainian name: Харків -> Харков, Попасна -> Попасная."""
     words = re.split(r"(\s+|-)", name_uk)
     results = [""]
     for word in words:
@@ -190,6 +190,7 @@ _NOISE_START = re.compile(
     r"m\.? |s\.? |smt\.? |selo |selyshche |misto |g\.? |gorod |pgt\.? |p\.? |"
     r"village |town |city |settlement |hamlet )+"
 )
+_NOISE_END = re.compile(r"(?: city| town| village| settlement| misto| selo)+$")
 _REGION_WORDS = re.compile(
     r"\b(?:region|oblast|oblasti|oblast's|obl|oblastu|oblasts|province|provinz|"
     r"gebiet|regione|oblys|obwod|obwodu|oblastia)\b"
@@ -220,7 +221,7 @@ def fold(text: str) -> str:
         text = text.replace(mark, "")
     text = _NON_WORD.sub(" ", text.replace("-", " "))
     text = _SPACES.sub(" ", text).strip()
-    text = _NOISE_START.sub("", text)
+    text = _NOISE_END.sub("", _NOISE_START.sub("", text))
     text = _REGION_WORDS.sub("oblast", text)
     text = _DISTRICT_WORDS.sub("raion", text)
     for old, new in _MERGES:
