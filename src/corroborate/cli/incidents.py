@@ -12,6 +12,7 @@ import sys
 from pathlib import Path
 
 import typer
+from rich.markup import escape
 from rich.table import Table
 
 from corroborate import incidents as lib
@@ -26,7 +27,7 @@ from corroborate.cli.common import (
     print_json,
 )
 from corroborate.config import Archive
-from corroborate.core import Incident
+from corroborate.core import CustodyEntry, Incident
 from corroborate.errors import InputError
 from corroborate.incidents.tally import REASONS
 
@@ -108,7 +109,7 @@ def _show(inc: Incident) -> None:
         if inc.occurred_to != inc.occurred_from:
             when += f" .. {inc.occurred_to}"
         when += f" ({inc.date_precision})"
-    console.print(f"[bold]{inc.id}[/] {inc.title}  [{inc.status}]", highlight=False)
+    console.print(f"[bold]{inc.id}[/] {escape(inc.title)}  ({inc.status})", highlight=False)
     facts = Table.grid(padding=(0, 2))
     for label, value in (
         ("type", inc.type),
@@ -428,11 +429,20 @@ def history_cmd(
         return
     table = Table("entry", "when (UTC)", "who", "action", "details")
     for e in entries:
-        details = {k: v for k, v in e.details.items() if k not in ("incident", "record")}
-        table.add_row(
-            str(e.seq), f"{e.time:%Y-%m-%d %H:%M:%S}", e.actor, e.action, str(details)[:200]
-        )
+        table.add_row(str(e.seq), f"{e.time:%Y-%m-%d %H:%M:%S}", e.actor, e.action, _brief(e))
     console.print(table)
+
+
+def _brief(entry: CustodyEntry) -> str:
+    d = entry.details
+    if "changes" in d:
+        return "; ".join(f"{k}: {v[0]} → {v[1]}" for k, v in d["changes"].items())
+    if entry.action == "incident.create":
+        return str(d.get("record", {}).get("title", ""))
+    if entry.action == "export.package":
+        return f"{d.get('package')} ({len(d.get('files', {}))} files)"
+    skip = ("incident", "record", "files", "merged_record", "item_sha256", "cluster_items")
+    return escape(", ".join(f"{k}={v}" for k, v in d.items() if k not in skip and v is not None))
 
 
 @incident_app.command("types")

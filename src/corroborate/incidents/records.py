@@ -360,8 +360,10 @@ def link_evidence(
     except (NotFoundError, InputError) as exc:
         members = _cluster_items(archive, target.strip())
         if members is None:
+            if isinstance(exc, InputError):
+                raise
             raise NotFoundError(
-                f"no archived item or footage cluster {target!r} ({exc}); nothing linked"
+                f"no archived item or footage cluster {target!r}; nothing linked"
             ) from None
         cluster_id, cluster_items = target.strip(), members
     with archive.write() as session:

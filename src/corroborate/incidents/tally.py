@@ -23,9 +23,9 @@ from corroborate.incidents.records import list_incidents
 DIMENSIONS = ("month", "year", "type", "region", "perpetrator", "victim", "category", "status")
 REASONS = {
     "outside-period": "outside the period",
-    "undated": "no date, so not placed in the period",
+    "undated": "without a date, so not placed in the period",
     "below-status": "below the minimum status",
-    "possible-duplicate": "possible duplicate not yet merged",
+    "possible-duplicate": "possibly duplicating a counted one (not yet merged)",
 }
 
 
@@ -82,7 +82,8 @@ class Tally:
         t = self.total
         parts = [f"{t.incidents} incident{'s' if t.incidents != 1 else ''}"]
         parts.append(_figure(t.killed_low, t.killed_high, "killed"))
-        parts.append(_figure(t.injured_low, t.injured_high, "injured"))
+        if t.injured_high:
+            parts.append(_figure(t.injured_low, t.injured_high, "injured"))
         text = ", ".join(parts)
         if self.min_status:
             top = self.min_status == INCIDENT_STATUSES[-1]
@@ -96,7 +97,8 @@ class Tally:
         counts = self.left_out_counts
         if counts:
             text += ". Left out: " + ", ".join(
-                f"{n} {REASONS[r]}" for r, n in sorted(counts.items())
+                f"{n} incident{'s' if n != 1 else ''} {REASONS[r]}"
+                for r, n in sorted(counts.items())
             )
         return text + "."
 
