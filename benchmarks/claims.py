@@ -126,16 +126,23 @@ def main() -> None:
         if line.strip()
     ]
     splits = [args.split] if args.split else ["dev", "test"]
-    header = f"{'split':<6}{'method':<10}{'gold':>5}{'pred':>6}{'ext P':>8}{'ext R':>8}{'attr P':>8}{'attr R':>8}{'exact':>8}{'ms/sent':>9}"  # noqa: E501 - one regex alternative per line reads best
-    print(header)
+    groups: list[tuple[str, list[dict[str, Any]]]] = []
     for split in splits:
         part = [r for r in rows if r["split"] == split]
+        groups.append((split, part))
+        batches = sorted({r.get("batch", 1) for r in part})
+        if len(batches) > 1:
+            for b in batches:
+                groups.append((f"{split}/b{b}", [r for r in part if r.get("batch", 1) == b]))
+    header = f"{'split':<9}{'method':<10}{'gold':>5}{'pred':>6}{'ext P':>8}{'ext R':>8}{'attr P':>8}{'attr R':>8}{'exact':>8}{'ms/sent':>9}"  # noqa: E501 - one regex alternative per line reads best
+    print(header)
+    for split, part in groups:
         for name, base in (("baseline", True), ("rules", False)):
             t = time.perf_counter()
             s = score(part, base, show=args.show_errors and not base)
             ms = (time.perf_counter() - t) * 1000 / max(1, len(part))
             print(
-                f"{split:<6}{name:<10}{s['gold']:>5}{s['predicted']:>6}"
+                f"{split:<9}{name:<10}{s['gold']:>5}{s['predicted']:>6}"
                 f"{s['extraction_precision']:>8.3f}{s['extraction_recall']:>8.3f}"
                 f"{s['attribution_precision']:>8.3f}{s['attribution_recall']:>8.3f}"
                 f"{s['exact_match']:>8.3f}{ms:>9.1f}"

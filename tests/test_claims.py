@@ -256,9 +256,14 @@ def test_reader_reaches_its_targets_on_the_dev_split() -> None:
 def test_public_api_is_pinned() -> None:
     assert sorted(claims_pkg.__all__) == [
         "ClaimGroup",
+        "StoredClaim",
+        "claims_for_file",
         "compare",
+        "compare_stored",
         "extract_claims",
+        "list_claims",
         "read_text_source",
+        "store_claims",
     ]
 
 
