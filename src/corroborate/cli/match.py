@@ -1,9 +1,101 @@
-"""CLI commands for match (to be filled in)."""
+"""CLI commands for same-footage recognition: match, clusters, rehash."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import typer
+from rich.table import Table
+
+from corroborate.cli.common import (
+    ArchiveOption,
+    JsonOption,
+    archive_path,
+    console,
+    handles_errors,
+    print_json,
+)
+
+
+def _open(archive: Path | None):  # noqa: ANN202 - the Archive type is imported lazily
+    from corroborate.config import Archive
+
+    return Archive.open(archive_path(archive))
+
+
+def _ranges(ranges: list[list[float]]) -> str:
+    from corroborate.match.temporal import clock
+
+    return ", ".join(f"{clock(a)}-{clock(b)}" for a, b in ranges)
 
 
 def register(app: typer.Typer) -> None:
     """Add this capability's commands to the main app."""
+
+    @app.command("match")
+    @handles_errors
+    def match_cmd(
+        file_or_item: str = typer.Argument(..., help="A file (archived or not) or an item id."),
+        archive: Path | None = ArchiveOption,
+        as_json: bool = JsonOption,
+    ) -> None:
+        """Archived items that share footage with a file or item, and where."""
+        from corroborate.match import find_matches
+
+        matches = find_matches(_open(archive), file_or_item)
+        if as_json:
+            print_json({"matches": [m.as_dict() for m in matches]})
+            return
+        if not matches:
+            console.print("No archived item shares footage with it.")
+            return
+        table = Table(
+            "item",
+            "name",
+            "here",
+            "there",
+            "share here",
+            "share there",
+            "score",
+            "distances (median/max, threshold)",
+        )
+        for m in matches:
+            d = m.as_dict()["distances"]
+            table.add_row(
+                m.item_id or "",
+                m.name or "",
+                _ranges(m.query_ranges),
+                _ranges(m.item_ranges),
+                f"{m.query_share:.0%}",
+                f"{m.item_share:.0%}",
+                f"{m.score:.2f}",
+                f"{d['median']:.0f}/{d['max']} of {m.threshold} ({m.signal})",  # type: ignore[index]
+            )
+        console.print(table)
+
+    @app.command("clusters")
+    @handles_errors
+    def clusters_cmd(archive: Path | None = ArchiveOption, as_json: bool = JsonOption) -> None:
+        """Every piece of footage with all its copies and its earliest known upload."""
+        from corroborate.match import clusters
+
+        found = clusters(_open(archive))
+        if as_json:
+            print_json({"clusters": [c.as_dict() for c in found]})
+            return
+        for c in found:
+            console.print(
+                f"[bold]footage {c.id}[/]  earliest: {c.earliest}  copies: {len(c.items)}"
+            )
+            for i in c.items:
+                mark = " (compilation)" if i.compilation else ""
+                console.print(f"  {i.id}  {i.name}  {_ranges(i.ranges)}{mark}", highlight=False)
+
+    @app.command("rehash")
+    @handles_errors
+    def rehash_cmd(archive: Path | None = ArchiveOption) -> None:
+        """Compute perceptual signatures for items archived before matching existed."""
+        from corroborate.match import rehash
+
+        n = rehash(_open(archive))
+        console.print(f"Hashed {n} item{'s' if n != 1 else ''}.")

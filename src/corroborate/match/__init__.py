@@ -1,19 +1,44 @@
 """Same-footage recognition: perceptual signatures of videos and images, a FAISS index of
-frame hashes, temporal verification, and clusters of copies with their earliest upload."""
+frame hashes, temporal verification, and clusters of copies with their earliest upload.
+
+Pure functions (`signature_for_file`, `match_signatures`) work on files and signatures;
+the rest works on an opened archive.
+"""
 
 from corroborate.match.errors import MediaError
+from corroborate.match.footage import (
+    Cluster,
+    ClusterItem,
+    after_ingest,
+    clusters,
+    find_matches,
+    load_signature,
+    rehash,
+    store_signature,
+    sync_index,
+)
+from corroborate.match.footage import full_signature as signature_for_file
 from corroborate.match.signal import PDQ_MULTIVIEW, SIGNALS, SignalType
-from corroborate.match.signature import FileSignature, signature_for_file
+from corroborate.match.signature import FileSignature
 from corroborate.match.temporal import Match, Segment, match_signatures
 
 __all__ = [
     "PDQ_MULTIVIEW",
     "SIGNALS",
+    "Cluster",
+    "ClusterItem",
     "FileSignature",
     "Match",
     "MediaError",
     "Segment",
     "SignalType",
+    "after_ingest",
+    "clusters",
+    "find_matches",
+    "load_signature",
     "match_signatures",
+    "rehash",
     "signature_for_file",
+    "store_signature",
+    "sync_index",
 ]

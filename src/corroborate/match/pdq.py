@@ -16,7 +16,10 @@ _N = 64
 # PDQ's DCT matrix: rows 1..16 of a 64-point DCT-II (the DC row is skipped).
 _DCT = np.array(
     [
-        [math.sqrt(2.0 / _N) * math.cos(math.pi / 2 / _N * (i + 1) * (2 * j + 1)) for j in range(_N)]
+        [
+            math.sqrt(2.0 / _N) * math.cos(math.pi / 2 / _N * (i + 1) * (2 * j + 1))
+            for j in range(_N)
+        ]
         for i in range(16)
     ],
     dtype=np.float32,
@@ -59,9 +62,7 @@ def jarosz(gray: np.ndarray, width: int, height: int) -> np.ndarray:
     return out
 
 
-def hash_windows(
-    blurred: np.ndarray, windows: np.ndarray
-) -> tuple[np.ndarray, np.ndarray]:
+def hash_windows(blurred: np.ndarray, windows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """PDQ hashes of pixel windows [x0, y0, x1, y1] (float array [n, 4]) of a filtered frame.
 
     Returns packed hashes uint8[n, 32] and qualities uint8[n].

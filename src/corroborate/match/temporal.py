@@ -73,11 +73,11 @@ class Match:
 
     def describe(self) -> str:
         """One line for the person who just ingested a file."""
-        where = ", ".join(
-            f"{clock(s.item_start)}-{clock(s.item_end)}" for s in self.segments
-        )
+        where = ", ".join(f"{clock(s.item_start)}-{clock(s.item_end)}" for s in self.segments)
         who = self.item_id or self.name or "item"
-        return f"shares footage with {who} ({where} of it)" if where else f"shares footage with {who}"
+        return (
+            f"shares footage with {who} ({where} of it)" if where else f"shares footage with {who}"
+        )
 
     def as_dict(self) -> dict[str, object]:
         return {
@@ -231,7 +231,9 @@ def match_signatures(query: FileSignature, candidate: FileSignature) -> Match | 
     q_len = _union_length([(s.query_start, s.query_end) for s, _ in segments])
     c_len = _union_length([(s.item_start, s.item_end) for s, _ in segments])
     query_share = 1.0 if query.kind == "image" else min(1.0, q_len / max(query.duration, step))
-    item_share = 1.0 if candidate.kind == "image" else min(1.0, c_len / max(candidate.duration, step))
+    item_share = (
+        1.0 if candidate.kind == "image" else min(1.0, c_len / max(candidate.duration, step))
+    )
     median = float(np.median(dists))
     score = max(query_share, item_share) * (1.0 - median / signal.bits)
     return Match(

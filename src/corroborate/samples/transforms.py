@@ -18,7 +18,9 @@ from PIL import Image, ImageDraw, ImageEnhance, ImageFilter, ImageFont
 FrameEdit = Callable[[Image.Image], Image.Image]
 
 
-def _frames(src: Path, start: float = 0.0, end: float | None = None) -> Iterator[tuple[float, Image.Image]]:
+def _frames(
+    src: Path, start: float = 0.0, end: float | None = None
+) -> Iterator[tuple[float, Image.Image]]:
     """(time from `start`, picture) of every frame in [start, end)."""
     with av.open(str(src)) as container:
         stream = container.streams.video[0]
@@ -119,14 +121,21 @@ def reencode(src: Path, out: Path, *, bitrate: int = 200_000, height: int | None
 
 
 def crop(
-    src: Path, out: Path, *, left: float = 0.0, top: float = 0.0, right: float = 0.0,
+    src: Path,
+    out: Path,
+    *,
+    left: float = 0.0,
+    top: float = 0.0,
+    right: float = 0.0,
     bottom: float = 0.0,
 ) -> Path:
     """Cut fractions off the edges (0.2 = a fifth of the width or height)."""
 
     def edit(img: Image.Image) -> Image.Image:
         w, h = img.size
-        return img.crop((round(left * w), round(top * h), round(w - right * w), round(h - bottom * h)))
+        return img.crop(
+            (round(left * w), round(top * h), round(w - right * w), round(h - bottom * h))
+        )
 
     return rewrite(src, out, edit)
 
@@ -139,7 +148,11 @@ def _font(size: int) -> ImageFont.ImageFont | ImageFont.FreeTypeFont:
 
 
 def caption(
-    src: Path, out: Path, *, text: str = "BREAKING: footage from the front", logo: str = "TV24",
+    src: Path,
+    out: Path,
+    *,
+    text: str = "BREAKING: footage from the front",
+    logo: str = "TV24",
     subtitles: bool = True,
 ) -> Path:
     """A channel logo in a corner, a caption band at the bottom and changing subtitles."""
@@ -152,11 +165,24 @@ def caption(
         band = round(h * 0.14)
         d.rectangle((0, h - band, w, h), fill=(180, 20, 20))
         d.text((round(w * 0.03), h - band + band // 4), text, fill="white", font=_font(band // 2))
-        d.rectangle((w - round(w * 0.16), round(h * 0.03), w - round(w * 0.03), round(h * 0.12)), fill=(255, 255, 255))
-        d.text((w - round(w * 0.15), round(h * 0.04)), logo, fill=(200, 0, 0), font=_font(round(h * 0.07)))
+        d.rectangle(
+            (w - round(w * 0.16), round(h * 0.03), w - round(w * 0.03), round(h * 0.12)),
+            fill=(255, 255, 255),
+        )
+        d.text(
+            (w - round(w * 0.15), round(h * 0.04)),
+            logo,
+            fill=(200, 0, 0),
+            font=_font(round(h * 0.07)),
+        )
         if subtitles:
             line = lines[(counter[0] // 50) % len(lines)]
-            d.text((round(w * 0.2), h - band - round(h * 0.09)), line, fill="yellow", font=_font(round(h * 0.06)))
+            d.text(
+                (round(w * 0.2), h - band - round(h * 0.09)),
+                line,
+                fill="yellow",
+                font=_font(round(h * 0.06)),
+            )
         counter[0] += 1
         return img
 
@@ -193,7 +219,12 @@ def mirror(src: Path, out: Path) -> Path:
 
 
 def recolour(
-    src: Path, out: Path, *, brightness: float = 1.25, contrast: float = 0.8, saturation: float = 1.5,
+    src: Path,
+    out: Path,
+    *,
+    brightness: float = 1.25,
+    contrast: float = 0.8,
+    saturation: float = 1.5,
     tint: tuple[float, float, float] = (1.0, 0.92, 0.8),
 ) -> Path:
     """Brightness, contrast, saturation and a colour tint changed."""
@@ -209,7 +240,9 @@ def recolour(
     return rewrite(src, out, edit)
 
 
-def screen_record(src: Path, out: Path, *, size: tuple[int, int] = (360, 640), fps: float = 30) -> Path:
+def screen_record(
+    src: Path, out: Path, *, size: tuple[int, int] = (360, 640), fps: float = 30
+) -> Path:
     """The video played small inside a phone app's UI (status bar, title, comments, buttons),
     recorded as a vertical screen capture at another frame rate."""
     W, H = size
@@ -219,14 +252,21 @@ def screen_record(src: Path, out: Path, *, size: tuple[int, int] = (360, 640), f
         d = ImageDraw.Draw(canvas)
         d.rectangle((0, 0, W, round(H * 0.05)), fill=(20, 20, 20))
         d.text((8, 4), "12:41   LTE  87%", fill="white", font=_font(round(H * 0.025)))
-        d.text((12, round(H * 0.08)), "Channel name  - 2h ago", fill=(30, 30, 30), font=_font(round(H * 0.03)))
+        d.text(
+            (12, round(H * 0.08)),
+            "Channel name  - 2h ago",
+            fill=(30, 30, 30),
+            font=_font(round(H * 0.03)),
+        )
         vw = round(W * 0.94)
         vh = round(vw * img.height / img.width)
         top = round(H * 0.15)
         canvas.paste(img.resize((vw, vh), Image.BILINEAR), ((W - vw) // 2, top))
         y = top + vh + 20
         for i, line in enumerate(["1.2K views", "comment: where is this?", "comment: share it"]):
-            d.text((12, y + i * round(H * 0.05)), line, fill=(60, 60, 60), font=_font(round(H * 0.028)))
+            d.text(
+                (12, y + i * round(H * 0.05)), line, fill=(60, 60, 60), font=_font(round(H * 0.028))
+            )
         d.ellipse((W // 2 - 20, H - 50, W // 2 + 20, H - 10), outline=(80, 80, 80), width=3)
         return canvas
 
@@ -244,8 +284,12 @@ def change_fps(src: Path, out: Path, *, fps: float) -> Path:
 
 
 def compilation(
-    parts: Sequence[tuple[Path, float, float]], out: Path, *, size: tuple[int, int] = (640, 360),
-    fps: float = 25, bitrate: int = 1_000_000,
+    parts: Sequence[tuple[Path, float, float]],
+    out: Path,
+    *,
+    size: tuple[int, int] = (640, 360),
+    fps: float = 25,
+    bitrate: int = 1_000_000,
 ) -> tuple[Path, list[tuple[float, float]]]:
     """Splice (file, start, end) parts one after another; returns the file and where each
     part sits in it (start, end seconds), for checking the ranges a match reports."""
