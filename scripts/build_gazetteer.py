@@ -187,15 +187,23 @@ def choose_centre(admin_name: str, children: list[dict]) -> dict | None:
         return n
 
     order = {"K": 0, "M": 1, "T": 2, "X": 3, "C": 4}
+    # A unit that holds a city is named after it, even when the adjective alternates the vowel
+    # (Лозова -> Лозівський), so a city sharing the first letters wins over a closer village.
+    cities = [
+        c
+        for c in children
+        if c["category"] in ("K", "M")
+        and common(stem, norm_cyr(c["name"]).replace(" ", "").replace("'", "")) >= 3
+    ]
     best = max(
-        children,
+        cities or children,
         key=lambda c: (
             min(common(stem, norm_cyr(c["name"]).replace(" ", "").replace("'", "")), len(stem)),
             -order.get(c["category"], 9),
         ),
     )
     shared = common(stem, norm_cyr(best["name"]).replace(" ", "").replace("'", ""))
-    if shared >= min(4, len(stem)):
+    if cities or shared >= min(4, len(stem)):
         return best
     towns = [c for c in children if c["category"] in ("K", "M", "T")]
     return towns[0] if len(towns) == 1 else None
@@ -340,10 +348,15 @@ def build(out: Path) -> dict[str, int]:
         add_keys(idx, [name, *official], KIND_NAME)
         add_keys(idx, alternates, KIND_ALT)
         add_keys(idx, former, KIND_FORMER)
+        # Keep every derived spelling the sources do not already give (Cyrillic and Latin
+        # forms of one Russian-style name fold alike, but a reader wants to see both).
+        source_keys = set(entry_keys)
         kept_derived = []
+        kept_forms: set[str] = set()
         for form, how in derived:
             k = fold(form)
-            if k and k not in entry_keys:
+            if k and k not in source_keys and form not in kept_forms:
+                kept_forms.add(form)
                 kept_derived.append([form, how])
                 add_keys(idx, [form], KIND_DERIVED)
         alts = []

@@ -64,6 +64,7 @@ class Candidate:
     how: str  # name, alternate, former, derived, fuzzy
     similarity: float  # 0..100, string similarity of query and key
     context_match: str | None = None  # admin2, admin1, country, nearby, or None
+    importance: float = 0.0  # 0..1 from population or settlement type, used to break ties
     derived_names: tuple[tuple[str, str], ...] = ()  # (spelling, rule) made by rule, not sources
     former_names: tuple[str, ...] = ()
 
@@ -315,6 +316,7 @@ class Gazetteer:
             how=how,
             similarity=round(similarity, 1),
             context_match=context_match,
+            importance=entry[_PRIOR],
             derived_names=tuple((f, h) for f, h in entry[_DERIVED]),
             former_names=tuple(entry[_FORMER]),
         )
@@ -322,46 +324,50 @@ class Gazetteer:
     # ---- places inside a text ------------------------------------------------------------
 
     def find_places_in_text(self, text: str) -> list[tuple[int, int, Place]]:
-        """Places named in a text after in/near/outside/... with character offsets, best guess each.
+        """Places named in a text, with character offsets, best guess each.
 
-        Only exact spellings (any known or derived form) count here: a fuzzy match on every
-        capitalised word of a report would find a village for most of them.
+        A capitalised name after in/near/outside/... (or a Ukrainian or Russian preposition)
+        counts when any known or derived spelling matches exactly; without such a word only
+        towns of some size count, so that ordinary capitalised words stay words. No fuzzy
+        matching here: near misses on every capitalised word would find a village for most.
         """
         found: list[tuple[int, int, Place]] = []
-        for match in _PLACE_AFTER_TRIGGER.finditer(text):
-            start = match.start("place")
-            words = list(_WORD.finditer(match.group("place")))
+        for match in _CAPITALISED.finditer(text):
+            start = match.start()
+            triggered = bool(_TRIGGER_BEFORE.search(text[max(0, start - 40) : start]))
+            words = list(_WORD.finditer(match.group(0)))
             for n in range(len(words), 0, -1):
                 end = start + words[n - 1].end()
                 phrase = text[start:end]
                 tail = _REGION_TAIL.match(text, end)
                 if tail:
-                    region = f"{phrase} {tail.group(1)}"
-                    hits = self.candidates(region, limit=1, fuzzy=False)
-                    if hits:
+                    hits = self.candidates(f"{phrase} {tail.group(1)}", limit=1, fuzzy=False)
+                    if hits and hits[0].place.precision in ("region", "district"):
                         found.append((start, tail.end(), hits[0].place))
                         break
-                rest = f"{text[: match.start()]} {text[end:]}"
+                rest = f"{text[:start]} {text[end:]}"
                 hits = self.candidates(phrase, context=rest, limit=1, fuzzy=False)
-                if hits and hits[0].place.precision in ("settlement", "approximate"):
+                if not hits or hits[0].place.precision not in ("settlement", "approximate"):
+                    continue
+                if triggered or hits[0].importance >= _UNTRIGGERED_MIN_IMPORTANCE:
                     found.append((start, end, hits[0].place))
                     break
         return found
 
 
-_TRIGGERS = (
-    r"in|near|outside|around|at|from|to|towards|into|of|"
-    r"біля|поблизу|під|в|у|з|около|возле|под|в районе|из|с"
+_TRIGGER_BEFORE = re.compile(
+    r"(?:^|[\s(])(?:in|near|outside|around|at|from|to|towards|into|of|by|"
+    r"біля|поблизу|під|в|у|з|із|около|возле|под|в районе|из|с)\s+"
+    r"(?:the\s+)?(?:(?:village|town|city|settlement)\s+of\s+)?$",
+    re.IGNORECASE,
 )
 _CAP_WORD = r"[A-ZА-ЯІЇЄҐ][\w'’ʼ]*(?:-[\w'’ʼ]+)*"
-_PLACE_AFTER_TRIGGER = re.compile(
-    rf"\b(?:{_TRIGGERS})\s+(?:the\s+)?(?:(?:village|town|city|settlement)\s+of\s+)?"
-    rf"(?P<place>{_CAP_WORD}(?:\s+{_CAP_WORD}){{0,2}})"
-)
+_CAPITALISED = re.compile(rf"(?<![\w'’ʼ-]){_CAP_WORD}(?:\s+{_CAP_WORD}){{0,2}}")
 _WORD = re.compile(r"\S+")
 _REGION_TAIL = re.compile(
     r"\s+(region|oblast|district|raion|область|району|район|областi|області)\b", re.IGNORECASE
 )
+_UNTRIGGERED_MIN_IMPORTANCE = 0.6  # a city, or a GeoNames place of about 8,000 people or more
 
 
 @lru_cache(maxsize=1)
