@@ -20,8 +20,8 @@ from corroborate.config import Archive
 from corroborate.custody.verify import verify_log
 from corroborate.incidents import get_incident, history
 from corroborate.report import verify_package
-from incident_fixtures import archive, clips, items  # noqa: F401
 
+pytest_plugins = ["incident_fixtures"]
 runner = CliRunner()
 
 
@@ -36,8 +36,8 @@ def cli_json(archive: Archive, *args: str) -> object:
 
 
 def test_a_monitor_records_verifies_tallies_and_packages_an_execution(
-    archive: Archive,  # noqa: F811
-    items: list[str],  # noqa: F811
+    archive: Archive,
+    items: list[str],
     tmp_path: Path,
 ) -> None:
     clip, other = items
@@ -180,8 +180,8 @@ def _rewrite(src: Path, dst: Path, name: str, change: object, fix_manifest: bool
     ],
 )
 def test_verify_package_names_what_was_altered(
-    archive: Archive,  # noqa: F811
-    items: list[str],  # noqa: F811
+    archive: Archive,
+    items: list[str],
     tmp_path: Path,
     member: str,
     kind: str,
@@ -215,8 +215,8 @@ def test_verify_package_names_what_was_altered(
 
 
 def test_every_incident_write_is_in_the_signed_custody_log(
-    archive: Archive,  # noqa: F811
-    items: list[str],  # noqa: F811
+    archive: Archive,
+    items: list[str],
 ) -> None:
     from corroborate.custody import entries
     from corroborate.incidents import (
