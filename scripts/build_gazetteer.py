@@ -554,12 +554,18 @@ def build(out: Path) -> dict[str, int]:
                  *(romanise_ru(a) for a in adj_ru), *OBLAST_EXTRA.get(english, [])]  # fmt: skip
         official = [f"{adj} область" if r["category"] == "O" and "Крим" not in adj else adj]
         official += [f"{a} область" for a in adj_ru if "Крим" not in adj]
+        if "Крим" not in adj:  # genitive, as reports write it: "у Донецькій/Донецької області"
+            official += [f"{adj[:-1]}ої області", f"{adj[:-1]}ій області"]
+            official += [f"{a[:-2]}ой области" for a in adj_ru if a.endswith("ая")]
         region_entry(f"katottg:{r['id']}", english, "UA", official, stems)
     for code, (english, ru_name, uk_name) in sorted(RU_REGIONS.items()):
         stem = english.replace(" Oblast", "")
         adj_ru = ru_name.split()[0]
-        stems = [stem, romanise_ru(adj_ru), romanise_uk(uk_name.split()[0])]
-        region_entry(f"geonames-admin1:RU.{code}", english, "RU", [ru_name, uk_name], stems)
+        adj_uk = uk_name.split()[0]
+        stems = [stem, romanise_ru(adj_ru), romanise_uk(adj_uk)]
+        official = [ru_name, uk_name, f"{adj_ru[:-2]}ой области", f"{adj_uk[:-1]}ої області"]
+        official.append(f"{adj_uk[:-1]}ій області")
+        region_entry(f"geonames-admin1:RU.{code}", english, "RU", official, stems)
     for alias, targets in REGION_NICKNAMES.items():
         for t in targets:
             if t not in regions[fold(alias)]:

@@ -55,34 +55,21 @@ def resolve_command(
     if not candidates:
         raise fail(f"no place in the gazetteer matches {name!r}", 1)
     table = Table(title=f"Places matching {name!r}" + (f" near {context!r}" if context else ""))
-    for column in (
-        "score",
-        "name",
-        "admin1",
-        "admin2",
-        "country",
-        "lat",
-        "lon",
-        "precision",
-        "how",
-    ):
-        table.add_column(column, overflow="fold")
+    table.add_column("score", no_wrap=True)
+    table.add_column("name", no_wrap=True)
+    table.add_column("where", overflow="fold")
+    table.add_column("lat, lon", no_wrap=True)
+    table.add_column("precision", overflow="fold")
+    table.add_column("how", overflow="fold")
     for c in candidates:
         p = c.place
         how = c.how if c.how != "fuzzy" else f"fuzzy {c.similarity:.0f}%"
         if c.context_match:
             how += f", {c.context_match}"
-        table.add_row(
-            f"{p.score:.3f}" if p.score is not None else "",
-            p.name,
-            p.admin1 or "",
-            p.admin2 or "",
-            p.country or "",
-            f"{p.latitude:.4f}" if p.latitude is not None else "",
-            f"{p.longitude:.4f}" if p.longitude is not None else "",
-            p.precision,
-            how,
-        )
+        where = ", ".join(x for x in (p.admin2, p.admin1, p.country) if x)
+        point = f"{p.latitude:.4f}, {p.longitude:.4f}" if p.latitude is not None else ""
+        score = f"{p.score:.3f}" if p.score is not None else ""
+        table.add_row(score, p.name, where, point, p.precision, how)
     console.print(table)
     console.print(f"[dim]{ATTRIBUTION}[/]", highlight=False)
 

@@ -21,7 +21,7 @@ from rapidfuzz import fuzz, process
 
 from corroborate.core import Place
 from corroborate.errors import CorroborateError, InputError
-from corroborate.geo.romanise import fold
+from corroborate.geo.romanise import fold, has_cyrillic
 
 FORMAT = "corroborate-gazetteer/1"
 DATA_PACKAGE = "corroborate.geo"
@@ -333,39 +333,72 @@ class Gazetteer:
         """
         found: list[tuple[int, int, Place]] = []
         for match in _CAPITALISED.finditer(text):
-            start = match.start()
-            triggered = bool(_TRIGGER_BEFORE.search(text[max(0, start - 40) : start]))
             words = list(_WORD.finditer(match.group(0)))
-            for n in range(len(words), 0, -1):
-                end = start + words[n - 1].end()
-                phrase = text[start:end]
-                tail = _REGION_TAIL.match(text, end)
-                if tail:
-                    hits = self.candidates(f"{phrase} {tail.group(1)}", limit=1, fuzzy=False)
-                    if hits and hits[0].place.precision in ("region", "district"):
-                        found.append((start, tail.end(), hits[0].place))
+            i = 0
+            while i < len(words):
+                start = match.start() + words[i].start()
+                hit = None
+                for n in range(len(words) - i, 0, -1):
+                    end = match.start() + words[i + n - 1].end()
+                    hit = self._place_at(text, start, end)
+                    if hit is not None:
+                        found.append(hit)
+                        i += n
                         break
-                rest = f"{text[:start]} {text[end:]}"
-                hits = self.candidates(phrase, context=rest, limit=1, fuzzy=False)
-                if not hits or hits[0].place.precision not in ("settlement", "approximate"):
-                    continue
-                if triggered or hits[0].importance >= _UNTRIGGERED_MIN_IMPORTANCE:
-                    found.append((start, end, hits[0].place))
-                    break
+                if hit is None:
+                    i += 1
         return found
+
+    def _place_at(self, text: str, start: int, end: int) -> tuple[int, int, Place] | None:
+        phrase = text[start:end]
+        tail = _REGION_TAIL.match(text, end)
+        if tail:
+            hits = self.candidates(f"{phrase} {tail.group(1)}", limit=1, fuzzy=False)
+            if hits and hits[0].place.precision in ("region", "district"):
+                return (start, tail.end(), hits[0].place)
+        triggered = bool(_TRIGGER_BEFORE.search(text[max(0, start - 40) : start]))
+        rest = f"{text[:start]} {text[end:]}"
+        for form in (phrase, *_nominative_guesses(phrase)):
+            hits = self.candidates(form, context=rest, limit=1, fuzzy=False)
+            if not hits or hits[0].place.precision not in ("settlement", "approximate"):
+                continue
+            if triggered or hits[0].importance >= _UNTRIGGERED_MIN_IMPORTANCE:
+                return (start, end, hits[0].place)
+        return None
+
+
+def _nominative_guesses(phrase: str) -> list[str]:
+    """Likely nominatives of an inflected Cyrillic place name: около Суджи -> Суджа."""
+    if not has_cyrillic(phrase) or " " in phrase:
+        return []
+    low = phrase.lower()
+    guesses = []
+    for ending, replacements in _CASE_ENDINGS:
+        if low.endswith(ending) and len(low) > len(ending) + 2:
+            guesses += [phrase[: -len(ending)] + r for r in replacements]
+    return guesses
+
+
+_CASE_ENDINGS = (
+    ("ої", ("а",)), ("ій", ("а",)), ("ою", ("а",)), ("ой", ("а",)), ("ом", ("", "о")),
+    ("ем", ("",)), ("и", ("а",)), ("ы", ("а",)), ("і", ("а", "")), ("е", ("а", "")),
+    ("у", ("", "а")), ("ю", ("я",)), ("а", ("",)), ("і", ("",)),
+)  # fmt: skip
 
 
 _TRIGGER_BEFORE = re.compile(
     r"(?:^|[\s(])(?:in|near|outside|around|at|from|to|towards|into|of|by|"
     r"біля|поблизу|під|в|у|з|із|около|возле|под|в районе|из|с)\s+"
-    r"(?:the\s+)?(?:(?:village|town|city|settlement)\s+of\s+)?$",
+    r"(?:the\s+)?(?:(?:village|town|city|settlement)\s+of\s+|"
+    r"(?:селі|селищі|місті|смт|селе|поселке|посёлке|городе|пгт)\s+)?$",
     re.IGNORECASE,
 )
 _CAP_WORD = r"[A-ZА-ЯІЇЄҐ][\w'’ʼ]*(?:-[\w'’ʼ]+)*"
 _CAPITALISED = re.compile(rf"(?<![\w'’ʼ-]){_CAP_WORD}(?:\s+{_CAP_WORD}){{0,2}}")
 _WORD = re.compile(r"\S+")
 _REGION_TAIL = re.compile(
-    r"\s+(region|oblast|district|raion|область|району|район|областi|області)\b", re.IGNORECASE
+    r"\s+(region|oblast|district|raion|область|області|области|район|району|районі)(?!\w)",
+    re.IGNORECASE,
 )
 _UNTRIGGERED_MIN_IMPORTANCE = 0.6  # a city, or a GeoNames place of about 8,000 people or more
 

@@ -192,10 +192,12 @@ _NOISE_START = re.compile(
 )
 _NOISE_END = re.compile(r"(?: city| town| village| settlement| misto| selo)+$")
 _REGION_WORDS = re.compile(
-    r"\b(?:region|oblast|oblasti|oblast's|obl|oblastu|oblasts|province|provinz|"
+    r"\b(?:region|oblast|oblasti|oblasty|oblast's|obl|oblastu|oblasts|province|provinz|"
     r"gebiet|regione|oblys|obwod|obwodu|oblastia)\b"
 )
-_DISTRICT_WORDS = re.compile(r"\b(?:raion|raione|rayon|raioni|district|bezirk|rajon|powiat)\b")
+_DISTRICT_WORDS = re.compile(
+    r"\b(?:raion|raione|rayon|raioni|raionu|raiony|raiona|rayone|district|bezirk|rajon|powiat)\b"
+)
 _MERGES = [
     ("schtsch", "shch"), ("szcz", "shch"), ("chtch", "shch"), ("tsch", "ch"), ("tch", "ch"),
     ("sch", "sh"), ("sz", "sh"), ("cz", "ch"), ("ou", "u"), ("w", "v"), ("j", "y"), ("y", "i"),
