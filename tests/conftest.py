@@ -13,6 +13,8 @@ from typer.testing import CliRunner
 from corroborate.config import Archive
 from corroborate.samples import render_flight, render_still
 
+pytest_plugins = ["incident_fixtures"]
+
 SHARED = Path(__file__).resolve().parents[2] / "shared"
 REPORTS = SHARED / "samples" / "reports"
 

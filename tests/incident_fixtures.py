@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -20,13 +19,6 @@ def clips(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
     first = render_flight(folder / "clip.mp4", "coffee", seconds=3, width=320, height=180)
     second = render_flight(folder / "rocket.mp4", "rocket", seconds=3, width=320, height=180)
     return first, second
-
-
-@pytest.fixture
-def archive(tmp_path: Path) -> Iterator[Archive]:
-    opened = Archive.init(tmp_path / "archive")
-    yield opened
-    opened.close()
 
 
 @pytest.fixture

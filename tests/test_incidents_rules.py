@@ -29,7 +29,6 @@ from corroborate.incidents import (
 )
 from incident_fixtures import execution
 
-pytest_plugins = ["incident_fixtures"]
 runner = CliRunner()
 
 

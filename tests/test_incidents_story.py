@@ -21,7 +21,6 @@ from corroborate.custody.verify import verify_log
 from corroborate.incidents import get_incident, history
 from corroborate.report import verify_package
 
-pytest_plugins = ["incident_fixtures"]
 runner = CliRunner()
 
 
