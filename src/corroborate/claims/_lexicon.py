@@ -35,6 +35,16 @@ EVENT_TERMS: list[tuple[str, str, str, int, bool]] = [
         False,
     ),
     (r"shoot(?:ing|ings)?|shot", "killed", "verb", 3, True),
+    # Military boasts: "eliminated up to 70 troops", "destroyed 15 infantrymen" count people only.
+    (
+        r"eliminat(?:e|ed|es|ing)|neutrali[sz](?:e|ed|es|ing)|liquidat(?:e|ed|es|ing)|"
+        r"destroy(?:ed|ing|s)?|annihilat(?:ed|ing)|wiped out|took out|taken out",
+        "killed",
+        "verb",
+        3,
+        True,
+    ),
+    (r"fatal|fatally", "killed", "verb", 1, False),
     (r"(?:death|casualty) tolls?|tolls?", "killed", "noun", 14, False),
     (r"fatalities|casualties|dead|bodies|corpses", "killed", "noun", 4, False),
     (r"lost their lives|lives lost|perished", "killed", "verb", 3, False),
@@ -42,7 +52,9 @@ EVENT_TERMS: list[tuple[str, str, str, int, bool]] = [
     (r"died|die|dies|dying|deaths?", "died", "verb", 4, False),
     (r"injur(?:e|ed|es|ing|y|ies)|wound(?:ed|ing|s)?|hurt|maimed", "injured", "verb", 3, False),
     (
-        r"captur(?:e|ed|es|ing)|taken (?:prisoner|captive)|took prisoner|prisoner|captive|"
+        r"captur(?:e|ed|es|ing)|taken (?:prisoner|captive|hostage)|"
+        r"took (?:prisoner|captive|hostage)|"
+        r"prisoner|captive|hostage|kidnap(?:ped|ping|s)?|"
         r"detain(?:ed|ing|s)?|abduct(?:ed|ing|ion|ions)|imprisoned|taken into custody",
         "captured",
         "verb",
@@ -67,8 +79,10 @@ EVENT_RES = [
 # Longest event phrases, tried first when reading tokens (multi-word ones).
 EVENT_PHRASES = re.compile(
     r"\b(?:shot dead|gunned down|lost their lives|lives lost|death tolls?|casualty tolls?|"
-    r"taken (?:prisoner|captive)|took prisoner|taken into custody|laid down (?:their )?arms|"
-    r"gave themselves up|give themselves up|summar(?:y|ily) execut\w*)\b",
+    r"taken (?:prisoner|captive|hostage)|took (?:prisoner|captive|hostage)|taken into custody|"
+    r"laid down (?:their )?arms|wiped out|took out|taken out|"
+    r"gave themselves up|give themselves up|summar(?:y|ily) execut\w*|"
+    r"shot down|shoot down|shooting down|shoots down)\b",
     re.I,
 )
 
@@ -103,6 +117,18 @@ EVENT_HEAD_NOUNS: dict[str, str] = {
     "attacks": "incidents",
     "losses": "killed",
 }
+# Things that are counted but are not people: "shot down 27 of 34 drones", "14 armoured vehicles".
+THING_NOUNS = set(
+    """drones uavs missiles rockets shells rounds bombs munitions submunitions warheads tanks
+    vehicles apcs ifvs bmps btrs trucks pickups cars buses aircraft planes jets helicopters boats
+    ships vessels guns howitzers mortars launchers systems radars sorties strikes assaults
+    positions trenches dugouts bunkers kilometres kilometers km miles metres meters hectares
+    tonnes tons buildings homes houses apartments flats schools hospitals clinics shops
+    settlements villages towns cities regions districts bridges roads calls messages interviews
+    questions votes points videos photos images posts documents pages files subscribers followers
+    views items kits tourniquets packages parcels weapons rifles firearms grenades mines
+    requests applications rubles roubles dollars euros hryvnias storeys floors kilograms""".split()
+)
 # Nouns that are looked through: "1,200 reports of missing soldiers" counts soldiers.
 TRANSPARENT_NOUNS = {"reports", "allegations", "accounts", "names", "identities"}
 
@@ -117,15 +143,23 @@ for _cat, _words in {
     "medics|doctors|nurses|paramedics|rescuers|firefighters|volunteers|aid workers|workers|"
     "employees|teachers|students|patients|farmers|miners|drivers|villagers|locals|families|"
     "priests|deportees|citizens|adults|evacuees|refugees|shoppers|worshippers|"
-    "humanitarian workers|electricians|engineers|staff",
+    "humanitarian workers|electricians|engineers|staff|fishermen|builders|pedestrians|motorists|"
+    "cyclists|bystanders|civil servants|police officers|policemen|rescue workers|emergency workers|"
+    "deminers|schoolchildren|pupils|toddlers|newborns|youths|adolescents|mothers|fathers|sons|"
+    "daughters|wives|husbands|neighbours|neighbors|tenants|guests|customers|spectators|clergy|"
+    "monks|nuns|retirees|seniors|railway workers|utility workers|power engineers|medical workers|"
+    "health workers|healthcare workers|media workers|drivers|truck drivers|abductees",
     "combatant": "soldiers|soldier|troops|servicemen|serviceman|servicemembers|service members|"
     "servicewomen|military personnel|personnel|fighters|militants|mercenaries|marines|"
     "paratroopers|infantrymen|conscripts|mobilised|mobilized|reservists|officers|commanders|"
     "defenders|occupiers|invaders|pilots|sailors|gunners|snipers|sappers|combatants|guardsmen|"
     "guards|militiamen|separatists|stormtroopers|assault troops|crew members|crewmen|recruits|"
-    "convicts|servicepeople|warriors|scouts|operators",
+    "convicts|servicepeople|warriors|scouts|operators|border guards|national guardsmen|"
+    "special forces|partisans|insurgents|legionnaires|contract soldiers|airborne troops|"
+    "naval infantrymen|tankmen|drone operators|artillerymen|riflemen|motorised riflemen|"
+    "motorized riflemen|military servicemen|enemy personnel|militia|volunteer fighters",
     "unknown": "people|persons|person|individuals|men|man|victims|others|ukrainians|russians|"
-    "family members|relatives|inmates|men and women",
+    "family members|relatives|inmates|men and women|occupants",
 }.items():
     for _w in _words.split("|"):
         VICTIM_NOUNS[_w.lower()] = _cat
@@ -229,7 +263,9 @@ ATTRIBUTION_VERBS = (
     r"puts? the (?:death )?toll|put the number|geolocated|tallied|calculated|informed|"
     r"indicated|indicates|testified|disclosed|declared|published|asserted|asserts|"
     r"received (?:credible )?(?:allegations|reports)|(?:is|was|are|were|has been|became) aware|"
-    r"opened(?! fire)|initiated|instituted"
+    r"opened(?! fire)|initiated|instituted|"
+    # Who found or recovered the dead is the source of the count: "Divers recovered 4 bodies".
+    r"recovered|retrieved|pulled|exhumed|discovered|unearthed|identified|removed|located"
 )
 AUX = r"(?:has|have|had|also|previously|earlier|now|later|separately|has also|have also|had also|has since|would|will)"  # noqa: E501 - one regex alternative per line reads best
 PRONOUNS = {"he", "she", "it", "they", "we", "i", "you"}

@@ -57,6 +57,48 @@ class Period:
     date_to: date | None
 
 
+_DATELINE = re.compile(
+    rf"^\W*(?:(?:first )?(?:published|updated|posted|dated?|filed)\s*(?:on|at)?\s*:?\s*)?"
+    rf"(?:(?:{WEEKDAYS}|mon|tue|tues|wed|thu|thur|thurs|fri|sat|sun)\.?,?\s+)?"
+    rf"(?P<d>{_DAY_MONTH_YEAR}|\d{{4}}-\d{{2}}-\d{{2}}|\d{{8}}|\d{{1,2}}[./]\d{{1,2}}[./]\d{{4}})"
+    rf"(?:[,\s]+(?:at\s+)?\d{{1,2}}[:.]\d{{2}}(?:[:.]\d{{2}})?\s*(?:am|pm|a\.m\.|p\.m\.)?"
+    rf"(?:\s*(?:[A-Z]{{2,5}}|[+-]\d{{2}}:?\d{{2}}))?)?\W*$",
+    re.I,
+)
+
+
+def find_dateline(text: str, lines: int = 8) -> date | None:
+    """The date a report carries on a line of its own near the top ("11 May 2023, 09:02")."""
+    seen = 0
+    for line in text.splitlines():
+        if not line.strip():
+            continue
+        seen += 1
+        if seen > lines:
+            break
+        m = _DATELINE.match(line.strip())
+        if m:
+            found = _date_of(m.group("d"))
+            if found is not None:
+                return found
+    return None
+
+
+def _date_of(expr: str) -> date | None:
+    try:
+        if re.fullmatch(r"\d{8}", expr):
+            return date(int(expr[:4]), int(expr[4:6]), int(expr[6:]))
+        if re.fullmatch(r"\d{4}-\d{2}-\d{2}", expr):
+            return date.fromisoformat(expr)
+        m = re.fullmatch(r"(\d{1,2})[./](\d{1,2})[./](\d{4})", expr)
+        if m:
+            return date(int(m.group(3)), int(m.group(2)), int(m.group(1)))
+    except ValueError:
+        return None
+    bounds = _bounds(expr, None)
+    return bounds[0] if bounds and bounds[0].year != 1900 else None
+
+
 def find_period(text: str, reference: date | None = None) -> Period | None:
     """The first period expression in `text`, resolved against `reference` when it is relative."""
     for kind, rx in _PATTERNS:

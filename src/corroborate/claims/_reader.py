@@ -8,7 +8,7 @@ from datetime import date
 
 from corroborate.claims import _lexicon as lx
 from corroborate.claims._numbers import NumberMention, find_numbers
-from corroborate.claims._periods import find_period
+from corroborate.claims._periods import find_dateline, find_period
 from corroborate.claims._places import find_place, resolve_place
 from corroborate.claims._sentences import Sentence, split_sentences
 from corroborate.core import Claim
@@ -161,6 +161,11 @@ _DETERMINERS = {
 _FORCES_SUFFERED = re.compile(
     r"\b(?:forces|troops|army|military|units?)\b[^.;]{0,40}\b(?:suffered|lost|sustained)\b", re.I
 )
+_PARTICIPLES = {"wounded", "injured", "dead"}  # "11 people wounded": after the head, not a noun
+_PARTITIVE_PRONOUNS = {"them", "those", "these", "whom", "which"}
+_PARTITIVE_OPENERS = _PARTITIVE_PRONOUNS | {"the", "their", "its", "our"}
+# Singular nouns that follow the counted people as a complement of "take": "took 8 men captive".
+_COMPLEMENTS = {"prisoner", "captive", "hostage"}
 _WEAK_CAPITALS = re.compile(rf"^(?:{lx.MONTHS}|{lx.WEEKDAYS})$", re.I)
 
 
@@ -198,21 +203,34 @@ def extract_claims(
 
     Numbers that are not harm claims (ages, units, years, dates, money, distances, drones,
     percentages, call signs) are left out. A sentence that refers back ("Of those, 109 were
-    killed") inherits victims and claimant from the claim before it.
+    killed", "He said 30 of them were wounded") inherits victims and claimant from before it.
+    Without `reference_date`, a dateline at the top of the report resolves relative periods.
     """
+    reference = reference_date or find_dateline(text)
+    context = _Context()
     claims: list[Claim] = []
-    last_claimant: str | None = None
+    end_of_last = 0
     for sentence in split_sentences(text):
-        found, last_claimant = _read_sentence(
-            sentence, claims[-1] if claims else None, last_claimant, reference_date
-        )
-        claims.extend(found)
+        if "\n" in text[end_of_last : sentence.start]:
+            context.statement = None  # a new line or paragraph ends a continued statement
+        end_of_last = sentence.start + len(sentence.text)
+        claims.extend(_read_sentence(sentence, context, reference))
     if resolve_places:
         claims = [
             replace(c, place_resolved=resolve_place(c.place, c.sentence)) if c.place else c
             for c in claims
         ]
     return claims
+
+
+@dataclass
+class _Context:
+    """What earlier sentences leave for later ones to refer back to."""
+
+    previous: Claim | None = None  # the last claim read
+    last_claimant: str | None = None  # the last claimant named, for "he", "it", "they"
+    statement: str | None = None  # whose statement this line continues
+    people: tuple[str | None, str] | None = None  # the last counted people, for "of them"
 
 
 def _tokenize(sentence: str, numbers: list[NumberMention]) -> list[_Token]:
@@ -252,14 +270,14 @@ def _event_of(word: str) -> tuple[str, str, int, bool] | None:
     return None
 
 
-def _read_sentence(
-    sentence: Sentence, previous: Claim | None, last_claimant: str | None, reference: date | None
-) -> tuple[list[Claim], str | None]:
+def _read_sentence(sentence: Sentence, ctx: _Context, reference: date | None) -> list[Claim]:
     text = sentence.text
     numbers = find_numbers(text)
-    attribution = _claimant(text, last_claimant)
+    attribution = _claimant(text, ctx.last_claimant)
+    if attribution:
+        ctx.last_claimant = ctx.statement = attribution
     if not numbers:
-        return [], attribution or last_claimant
+        return []
     tokens = _tokenize(text, numbers)
     anaphoric = bool(lx.ANAPHORA.search(text))
     drafts: list[_Draft] = []
@@ -271,22 +289,29 @@ def _read_sentence(
         if draft is not None:
             drafts.append(draft)
     if not drafts:
-        return [], attribution or last_claimant
-    _fill_from_neighbours(drafts, previous, anaphoric)
+        return []
+    previous = ctx.previous
+    _fill_from_neighbours(drafts, ctx, anaphoric)
     period = find_period(text, reference)
     place = find_place(text, exclude=attribution)
     claims: list[Claim] = []
     for d in drafts:
+        if not d.inclusion and (d.victims or d.event):
+            ctx.people = (d.victims, d.victim_category)
         if d.event is None:
             continue
         claimant = attribution
         victims, category = d.victims, d.victim_category
         if claimant is None and (anaphoric or d.anaphoric) and previous is not None:
             claimant = previous.claimant
+        if claimant is None:
+            claimant = ctx.statement
         category = _settle_category(victims, category, d.event, text)
         if victims is None and category == "unknown" and _FORCES_SUFFERED.search(text):
             category = "combatant"
         last_tok = tokens[min(d.end_index, len(tokens) - 1)]
+        if not d.inclusion:
+            ctx.people = (victims, category)
         claims.append(
             Claim(
                 count=d.count,
@@ -306,11 +331,14 @@ def _read_sentence(
                 char_end=sentence.start + max(last_tok.end, d.number.end),
             )
         )
-    return claims, attribution or last_claimant
+    if claims:
+        ctx.previous = claims[-1]
+    return claims
 
 
-def _fill_from_neighbours(drafts: list[_Draft], previous: Claim | None, anaphoric: bool) -> None:
-    """Elliptical and included counts take what they leave unsaid from the claim they lean on."""
+def _fill_from_neighbours(drafts: list[_Draft], ctx: _Context, anaphoric: bool) -> None:
+    """Elliptical and included counts take what they leave unsaid from the phrase they lean on."""
+    previous = ctx.previous
     for k, d in enumerate(drafts):
         before = next((x for x in reversed(drafts[:k]) if x.event and not x.inclusion), None)
         if d.inclusion and d.event is None:
@@ -321,10 +349,15 @@ def _fill_from_neighbours(drafts: list[_Draft], previous: Claim | None, anaphori
             elif previous is not None and anaphoric:
                 d.event = previous.event
         if d.victims is None and d.head_kind == "bare" and d.event is not None:
-            if before is not None and before.event is not None:
-                d.victims, d.victim_category = before.victims, before.victim_category
-            elif (anaphoric or d.anaphoric) and previous is not None:
-                d.victims, d.victim_category = previous.victims, previous.victim_category
+            # "returned 90 servicemen, 12 of whom were wounded": the nearest people named
+            near = next(
+                (x for x in reversed(drafts[:k]) if not x.inclusion and (x.event or x.victims)),
+                None,
+            )
+            if near is not None:
+                d.victims, d.victim_category = near.victims, near.victim_category
+            elif (anaphoric or d.anaphoric) and ctx.people is not None:
+                d.victims, d.victim_category = ctx.people
         if d.victims and d.victims.lower() == "others" and before is not None:
             d.victim_category = before.victim_category
         if d.event is None and (anaphoric or d.anaphoric) and previous is not None:
@@ -386,7 +419,7 @@ def _read_number(text: str, tokens: list[_Token], i: int, consumed: set[int]) ->
     if head.kind == "thing":
         return None
     inclusion = bool(lx.INCLUSION_CUES.search(before_text))
-    anaphoric = bool(lx.ANAPHORIC_NUMBER_BEFORE.search(before_text))
+    anaphoric = bool(lx.ANAPHORIC_NUMBER_BEFORE.search(before_text)) or head.partitive
     event = head.event or _event_near(text, tokens, i, last, head)
     if event == "perpetrator":
         return None
@@ -459,25 +492,30 @@ class _Head:
     category: str
     event: str | None
     end: int  # index after the last token of the phrase
+    partitive: bool = False  # "30 of them": the people are named elsewhere
 
 
 def _victim_phrase(tokens: list[_Token], j: int, consumed: set[int]) -> _Head:
     """What the number counts: people (with their words), harm events, nothing, or a thing."""
     start = j
-    # "7 of the 16 soldiers": the partitive's whole is named after "of".
+    # "7 of the 16 soldiers", "27 of 34 drones", "30 of them": the whole is named after "of",
+    # or, after a pronoun, in the phrase the pronoun stands for.
     if (
         j + 1 < len(tokens)
         and tokens[j].low == "of"
-        and tokens[j + 1].low in {"the", "them", "those", "these", "whom", "which"}
+        and (tokens[j + 1].low in _PARTITIVE_OPENERS or tokens[j + 1].number is not None)
     ):
-        k = j + 2
+        pronoun = tokens[j + 1].low in _PARTITIVE_PRONOUNS
+        k = j + 1 if tokens[j + 1].number is not None else j + 2
         if k < len(tokens) and tokens[k].number is not None:
             consumed.add(k)
             k += 1
         inner = _victim_phrase(tokens, k, consumed)
         if inner.kind in {"person", "event"}:
             return inner
-        return _Head("bare", None, "unknown", None, j)
+        if inner.kind == "thing" and not pronoun:
+            return inner
+        return _Head("bare", None, "unknown", None, k if pronoun else j, partitive=pronoun)
     # "Of those, 40 were children": the count's people are named after the copula.
     if j + 1 < len(tokens) and tokens[j].low in {"were", "was", "are", "is"}:
         inner = _victim_phrase(tokens, j + 1, consumed)
@@ -517,6 +555,8 @@ def _victim_phrase(tokens: list[_Token], j: int, consumed: set[int]) -> _Head:
                     (lx.CATEGORY_MODIFIERS[m] for m in mods if m in lx.CATEGORY_MODIFIERS), cat
                 )
             return _Head("event", victims, cat, ev, end)
+        if t.low in lx.THING_NOUNS:
+            return _Head("thing", None, "unknown", None, k)
         if t.low in lx.TRANSPARENT_NOUNS and k + 1 < len(tokens) and tokens[k + 1].low == "of":
             inner = _victim_phrase(tokens, k + 2, consumed)
             if inner.kind == "person":
@@ -535,6 +575,8 @@ def _victim_phrase(tokens: list[_Token], j: int, consumed: set[int]) -> _Head:
             k += 1
             continue
         break
+    if k < len(tokens) and k - start <= 2 and _plain_thing(tokens, k):
+        return _Head("thing", None, "unknown", None, k)  # "14 armoured vehicles"
     if k == start or tokens[k - 1].low in lx.MODIFIERS and not tokens[start].text[:1].isupper():
         if k == start or all(tokens[x].low in lx.MODIFIERS for x in range(start, k)):
             return _Head("bare", None, "unknown", None, start)
@@ -543,14 +585,26 @@ def _victim_phrase(tokens: list[_Token], j: int, consumed: set[int]) -> _Head:
     return _Head("thing", None, "unknown", None, k)
 
 
+def _plain_thing(tokens: list[_Token], k: int) -> bool:
+    """Whether a thing noun follows after at most one plain adjective ("armoured vehicles")."""
+    for t in tokens[k : k + 2]:
+        if t.low in lx.THING_NOUNS:
+            return True
+        if not t.text.isalpha() or _event_of(t.low) or t.low in _FILLERS | _CONJUNCTIONS:
+            return False
+    return False
+
+
 def _next_is_event_noun(tokens: list[_Token], k: int) -> bool:
     """Whether an event noun follows within two tokens ("criminal cases", "violent deaths")."""
     return any(t.low in lx.EVENT_HEAD_NOUNS for t in tokens[k + 1 : k + 3])
 
 
 def _match_victim_head(tokens: list[_Token], k: int) -> tuple[str, int, str] | None:
-    if k + 1 < len(tokens) and tokens[k + 1].low in lx.EVENT_HEAD_NOUNS:
+    if k + 1 < len(tokens) and tokens[k + 1].low in lx.EVENT_HEAD_NOUNS.keys() - _PARTICIPLES:
         return None  # "civilian deaths": an adjective before an event noun
+    if k > 0 and tokens[k].low in _COMPLEMENTS and _match_victim_head(tokens, k - 1):
+        return None  # "took 5 infantrymen prisoner": a complement, not a second head
     for head in lx.VICTIM_HEADS:
         parts = head.split()
         if k + len(parts) > len(tokens):
@@ -628,7 +682,7 @@ def _event_after(tokens: list[_Token], k: int, head: _Head) -> str | None:
             event, role, _reach, needs_person = ev
             if needs_person and head.kind != "person":
                 return None
-            if t.low in {"prisoner", "captive"} and not any(
+            if t.low in _COMPLEMENTS and not any(
                 x.low in {"took", "take", "taken", "taking", "takes"}
                 for x in tokens[max(0, k - 8) : k]
             ):
@@ -684,7 +738,7 @@ def _event_before(tokens: list[_Token], i: int, head: _Head) -> tuple[str, int] 
             if distance <= reach:
                 if role == "noun" and event == "incidents":
                     return None
-                if t.low in {"prisoner", "captive"}:
+                if t.low in _COMPLEMENTS:
                     return None
                 return event, distance
             return None
@@ -829,8 +883,8 @@ def _good_claimant(who: str) -> bool:
         return False
     if any(w.lower() in {"were", "was", "is", "are", "killed", "been"} for w in words):
         return False
-    if find_numbers(who):
-        return False
+    if any(not re.match(r"(?:st|nd|rd|th)\b", who[n.end :]) for n in find_numbers(who)):
+        return False  # a count, not a name; "the 65th Brigade" is a name
     return True
 
 
