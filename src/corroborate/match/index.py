@@ -140,7 +140,7 @@ class FrameIndex:
         old = self.index
         stored = old.reconstruct_n(0, old.ntotal) if old.ntotal else np.zeros((0, 32), np.uint8)
         sample = np.concatenate([stored, incoming])
-        nlist = int(min(65536, max(256, 4 * np.sqrt(max(len(sample), IVF_FROM) * 10))))
+        nlist = int(max(1, min(65536, 4 * np.sqrt(len(sample)), len(sample) // 39)))
         ivf = ivf_index(self.signal.bits, nlist, sample)
         if len(stored):
             ivf.add(stored)

@@ -1,0 +1,193 @@
+"""Same-footage recognition on real footage: every repost in issue 4 is found, with where,
+and different flights over the same fields are not."""
+
+from __future__ import annotations
+
+import io
+import json
+from pathlib import Path
+
+import numpy as np
+import pdqhash
+import pytest
+from PIL import Image
+
+from corroborate.match import MediaError, match_signatures, signature_for_file
+from corroborate.match.frames import sample_video
+from corroborate.match.index import FrameIndex
+from corroborate.match.pdq import hash_windows, jarosz
+from corroborate.match.signal import PDQ_MULTIVIEW
+from corroborate.match.signature import FileSignature
+from corroborate.samples import render_still
+from match_fixtures import COMP_AT, COMP_PART, TRIM, FootageSet, shared_footage
+
+
+@pytest.fixture(scope="session")
+def fs(tmp_path_factory: pytest.TempPathFactory) -> FootageSet:
+    return shared_footage(tmp_path_factory)
+
+
+@pytest.fixture(scope="session")
+def sigs(fs: FootageSet) -> dict[str, FileSignature]:
+    paths = {
+        "source": fs.source,
+        "vertical": fs.vertical,
+        **fs.reposts,
+        **fs.vertical_reposts,
+        **fs.negatives,
+    }
+    out = {}
+    for name, p in paths.items():
+        sig = signature_for_file(p, "video")
+        assert sig is not None
+        out[name] = sig
+    return out
+
+
+REPOSTS = [
+    "low_bitrate_rescaled",
+    "crop_left_20",
+    "crop_bottom_15",
+    "captioned",
+    "mirrored",
+    "recoloured",
+    "screen_recorded",
+    "trimmed",
+    "frame_rate_15",
+    "compilation",
+]
+
+
+@pytest.mark.parametrize("name", REPOSTS)
+def test_repost_is_found_both_ways(sigs: dict[str, FileSignature], name: str) -> None:
+    for query, cand in ((sigs[name], sigs["source"]), (sigs["source"], sigs[name])):
+        m = match_signatures(query, cand)
+        assert m is not None, f"{name} not matched"
+        assert m.signal == "pdq-multiview/1" and m.threshold == PDQ_MULTIVIEW.threshold
+        assert max(m.distances) <= m.threshold and m.score > 0.3
+
+
+@pytest.mark.parametrize("name", ["pillarbox_black", "pillarbox_blurred"])
+def test_vertical_phone_video_inside_a_horizontal_frame_is_found(
+    sigs: dict[str, FileSignature], name: str
+) -> None:
+    m = match_signatures(sigs[name], sigs["vertical"])
+    assert m is not None and m.query_share > 0.8
+    assert match_signatures(sigs["vertical"], sigs[name]) is not None
+    assert match_signatures(sigs[name], sigs["vertical_other_flight"]) is None
+
+
+@pytest.mark.parametrize("name", ["source", *REPOSTS])
+def test_other_flight_over_the_same_fields_does_not_match(
+    sigs: dict[str, FileSignature], name: str
+) -> None:
+    if name == "compilation":  # it really holds part of the other flight
+        return
+    for neg in ("hard_negative", "other_photo"):
+        assert match_signatures(sigs[name], sigs[neg]) is None, f"{name} ~ {neg}"
+        assert match_signatures(sigs[neg], sigs[name]) is None, f"{neg} ~ {name}"
+
+
+def test_trimmed_clip_reports_where_it_came_from(sigs: dict[str, FileSignature]) -> None:
+    m = match_signatures(sigs["trimmed"], sigs["source"])
+    assert m is not None and len(m.segments) == 1
+    (q0, q1), (i0, i1) = m.query_ranges[0], m.item_ranges[0]
+    assert abs(q0 - 0) <= 1 and abs(q1 - (TRIM[1] - TRIM[0])) <= 1
+    assert abs(i0 - TRIM[0]) <= 1 and abs(i1 - TRIM[1]) <= 1
+    assert m.query_share > 0.8 and m.item_share < 0.7
+    assert "00:05-00:11" in m.describe() or "00:06-00:11" in m.describe()
+
+
+def test_clip_is_found_inside_a_compilation_with_its_place(
+    sigs: dict[str, FileSignature],
+) -> None:
+    m = match_signatures(sigs["source"], sigs["compilation"])
+    assert m is not None
+    (q0, q1), (i0, i1) = m.query_ranges[0], m.item_ranges[0]
+    assert abs(i0 - COMP_AT[0]) <= 1 and abs(i1 - COMP_AT[1]) <= 1
+    assert abs(q0 - COMP_PART[0]) <= 1 and abs(q1 - COMP_PART[1]) <= 1
+    # and the other flight is found in its own part of the compilation, not in the source's
+    neg = match_signatures(sigs["hard_negative"], sigs["compilation"])
+    assert neg is not None and neg.item_ranges[0][0] >= COMP_AT[1] - 1
+
+
+def test_frame_rate_change_keeps_time(sigs: dict[str, FileSignature]) -> None:
+    m = match_signatures(sigs["frame_rate_15"], sigs["source"])
+    assert m is not None and m.query_share > 0.9
+    assert abs(m.item_ranges[0][0] - m.query_ranges[0][0]) < 0.5
+
+
+def test_signature_is_stored_without_pickle_and_round_trips(sigs: dict[str, FileSignature]) -> None:
+    sig = sigs["source"]
+    data = sig.stored().to_bytes()
+    with np.load(io.BytesIO(data), allow_pickle=False) as z:
+        assert str(z["signal"]) == "pdq-multiview/1"
+    back = FileSignature.from_bytes(data)
+    assert back.signal == sig.signal and back.kind == "video"
+    assert len(back) == int((sig.views < 7).sum())
+    assert match_signatures(sig, back) is not None
+    assert abs(sig.duration - 12.0) < 0.2
+
+
+def test_batch_pdq_agrees_with_the_pdqhash_wheel(fs: FootageSet) -> None:
+    frames, _ = sample_video(fs.source, 1.0)
+    rgb_frames = []
+    import av
+
+    with av.open(str(fs.source)) as c:
+        for i, f in enumerate(c.decode(video=0)):
+            if i % 25 == 0:
+                rgb_frames.append(f.reformat(width=288, height=162, format="rgb24").to_ndarray())
+    for rgb in rgb_frames[:4]:
+        gray = rgb.astype(np.float32) @ np.array([0.299, 0.587, 0.114], dtype=np.float32)
+        h, w = gray.shape
+        mine, _ = hash_windows(jarosz(gray, w, h), np.array([[0, 0, w, h]], np.float32))
+        ref, _ = pdqhash.compute(rgb)
+        assert int((np.unpackbits(mine[0]).astype(bool) != ref.astype(bool)).sum()) <= 32
+
+
+def test_stills_match_when_reposted_and_not_when_another_view(tmp_path: Path) -> None:
+    a = render_still(tmp_path / "a.jpg", "astronaut", seed=5, width=640, height=480)
+    img = Image.open(a)
+    img.transpose(Image.FLIP_LEFT_RIGHT).crop((0, 0, 560, 480)).save(tmp_path / "b.jpg", quality=40)
+    render_still(tmp_path / "c.jpg", "astronaut", seed=6, width=640, height=480)
+    sa, sb, sc = (signature_for_file(tmp_path / n, "image") for n in ("a.jpg", "b.jpg", "c.jpg"))
+    assert sa and sb and sc
+    assert match_signatures(sb, sa) is not None
+    assert match_signatures(sc, sa) is None
+
+
+def test_undecodable_media_raises_and_other_kinds_have_no_signature(tmp_path: Path) -> None:
+    bad = tmp_path / "broken.mp4"
+    bad.write_bytes(b"\x00\x00\x00\x18ftypmp42" + b"garbage" * 100)
+    with pytest.raises(MediaError, match="broken.mp4"):
+        signature_for_file(bad, "video")
+    badimg = tmp_path / "broken.jpg"
+    badimg.write_bytes(b"\xff\xd8\xff" + b"\x00" * 50)
+    with pytest.raises(MediaError):
+        signature_for_file(badimg, "image")
+    assert signature_for_file(tmp_path / "broken.mp4", "document") is None
+
+
+def test_index_is_persisted_without_pickle_and_grows_incrementally(
+    tmp_path: Path, sigs: dict[str, FileSignature], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import corroborate.match.index as index_mod
+
+    monkeypatch.setattr(index_mod, "IVF_FROM", 200)
+    idx = FrameIndex(tmp_path / "idx", PDQ_MULTIVIEW)
+    with idx.locked() as ix:
+        ix.add("aaaaaaaaaaaa", sigs["source"])
+        ix.save()
+    n1 = len(FrameIndex(tmp_path / "idx", PDQ_MULTIVIEW).load())
+    with idx.locked() as ix:
+        ix.add("bbbbbbbbbbbb", sigs["trimmed"])
+        ix.save()
+    again = FrameIndex(tmp_path / "idx", PDQ_MULTIVIEW).load()
+    assert len(again) > n1 and again.items() == {"aaaaaaaaaaaa", "bbbbbbbbbbbb"}
+    assert type(again.index).__name__ == "IndexBinaryIVF"  # trained once it grew
+    assert (tmp_path / "idx" / "pdq-multiview-1.faissb").read_bytes()[:4] != b"\x80\x04"
+    q = sigs["crop_left_20"]
+    hits = again.search(q.hashes[q.usable()], PDQ_MULTIVIEW.threshold)
+    assert 0xAAAAAAAAAAAA in set(hits.items.tolist())
+    json.dumps(again.meta[:2].tolist())

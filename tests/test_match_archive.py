@@ -1,0 +1,100 @@
+"""Matching inside an archive, as investigators use it: ingest says loudly what a new file
+shares footage with, `match` answers for files and items, `clusters` counts each piece of
+footage once with its earliest upload, and `rehash` catches up older items."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from corroborate.archive import ingest_file
+from corroborate.config import Archive
+from corroborate.match import clusters, find_matches, rehash
+from match_fixtures import COMP_AT, COMP_PART, TRIM, FootageSet, shared_footage
+
+
+@pytest.fixture(scope="session")
+def fs(tmp_path_factory: pytest.TempPathFactory) -> FootageSet:
+    return shared_footage(tmp_path_factory)
+
+
+def _ingest(archive: Archive, path, **kw) -> str:  # noqa: ANN001
+    r = ingest_file(archive, path, actor="alice", **kw)
+    assert r.error is None, r.error
+    return r.item_id
+
+
+def test_ingest_says_which_item_shares_footage_and_where(archive: Archive, fs: FootageSet) -> None:
+    src = _ingest(archive, fs.source)
+    r = ingest_file(archive, fs.reposts["trimmed"], actor="alice")
+    assert any(n.startswith(f"shares footage with {src} (00:05-00:11") for n in r.notes), r.notes
+    r = ingest_file(archive, fs.negatives["hard_negative"], actor="alice")
+    assert not any("shares footage" in n for n in r.notes)
+
+
+def test_match_finds_a_clip_inside_an_unarchived_compilation(
+    archive: Archive,
+    fs: FootageSet,
+    cli,  # noqa: ANN001
+) -> None:
+    src = _ingest(archive, fs.source)
+    neg = _ingest(archive, fs.negatives["hard_negative"])
+    out = cli("match", fs.reposts["compilation"], "--json")
+    assert out.exit_code == 0, out.output
+    found = {m["id"]: m for m in json.loads(out.stdout)["matches"]}
+    assert set(found) == {src, neg}
+    m = found[src]
+    assert abs(m["query_ranges"][0][0] - COMP_AT[0]) <= 1
+    assert abs(m["query_ranges"][0][1] - COMP_AT[1]) <= 1
+    assert abs(m["item_ranges"][0][0] - COMP_PART[0]) <= 1
+    assert m["signal"] == "pdq-multiview/1" and m["threshold"] > 0
+    assert m["name"] == "source.mp4" and 0 < m["query_share"] < 0.5
+    assert found[neg]["query_ranges"][0][0] >= COMP_AT[1] - 1
+    # an archived item can be the query too
+    by_item = find_matches(archive, src)
+    assert [m.item_id for m in by_item] == []  # the compilation is not archived
+    out = cli("match", fs.negatives["other_photo"], "--json")
+    assert json.loads(out.stdout) == {"matches": []}
+
+
+def test_clusters_count_each_piece_of_footage_once_with_its_earliest_upload(
+    archive: Archive,
+    fs: FootageSet,
+    cli,  # noqa: ANN001
+) -> None:
+    crop = _ingest(archive, fs.reposts["crop_left_20"])
+    mirror = _ingest(archive, fs.reposts["mirrored"])
+    src = _ingest(archive, fs.source)  # archived last, but its container says 2024-03-01
+    other = _ingest(archive, fs.negatives["other_photo"])
+    neg = _ingest(archive, fs.negatives["hard_negative"])
+    comp = _ingest(archive, fs.reposts["compilation"])
+    trim = _ingest(archive, fs.reposts["trimmed"])
+    out = cli("clusters", "--json")
+    assert out.exit_code == 0, out.output
+    found = json.loads(out.stdout)["clusters"]
+    by_members = {frozenset(i["id"] for i in c["items"]): c for c in found}
+    main = by_members[frozenset({crop, mirror, src, comp, trim})]
+    assert main["earliest"] == src
+    items = {i["id"]: i for i in main["items"]}
+    assert items[src]["name"] == "source.mp4" and len(items[src]["sha256"]) == 64
+    assert abs(items[comp]["ranges"][0][0] - COMP_AT[0]) <= 1
+    assert abs(items[trim]["ranges"][0][1] - (TRIM[1] - TRIM[0])) <= 1
+    assert frozenset({other, comp}) in by_members
+    assert frozenset({neg, comp}) in by_members
+    # everything but the compilation sits in exactly one cluster
+    seen = [i["id"] for c in found for i in c["items"] if i["id"] != comp]
+    assert sorted(seen) == sorted({crop, mirror, src, other, neg, trim})
+    out = cli("clusters")
+    assert "compilation" in out.stdout
+
+
+def test_rehash_hashes_items_archived_without_signatures(archive: Archive, fs: FootageSet) -> None:
+    a = _ingest(archive, fs.source, signatures=False)
+    b = _ingest(archive, fs.reposts["captioned"], signatures=False)
+    assert {len(c.items) for c in clusters(archive)} == {1}
+    assert rehash(archive) == 2
+    assert rehash(archive) == 0
+    (together,) = [c for c in clusters(archive) if len(c.items) == 2]
+    assert {i.id for i in together.items} == {a, b}
+    assert [m.item_id for m in find_matches(archive, a)] == [b]
