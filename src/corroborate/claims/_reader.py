@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import date
 
 from corroborate.claims import _lexicon as lx
@@ -166,6 +166,9 @@ _PARTITIVE_PRONOUNS = {"them", "those", "these", "whom", "which"}
 _PARTITIVE_OPENERS = _PARTITIVE_PRONOUNS | {"the", "their", "its", "our"}
 # Singular nouns that follow the counted people as a complement of "take": "took 8 men captive".
 _COMPLEMENTS = {"prisoner", "captive", "hostage"}
+_CIVILIAN_TOLL = re.compile(
+    r"\bcivilian (?:casualties|deaths|victims|toll|losses|fatalities|injuries)\b", re.I
+)
 _WEAK_CAPITALS = re.compile(rf"^(?:{lx.MONTHS}|{lx.WEEKDAYS})$", re.I)
 
 
@@ -194,6 +197,7 @@ class _Draft:
     inclusion: bool
     anaphoric: bool
     end_index: int
+    increments: list[NumberMention] = field(default_factory=list)
 
 
 def extract_claims(
@@ -245,9 +249,33 @@ def _tokenize(sentence: str, numbers: list[NumberMention]) -> list[_Token]:
     for m in _TOKEN.finditer(sentence, pos):
         bounds.append((m.start(), m.end(), None))
     for start, end, num in bounds:
-        word = sentence[start:end]
-        tokens.append(_Token(word, word.lower().replace("’", "'"), start, end, num))
+        for a, b in _unglue(sentence, start, end) if num is None else [(start, end)]:
+            word = sentence[a:b]
+            tokens.append(_Token(word, word.lower().replace("’", "'"), a, b, num))
     return _merge_phrases(sentence, tokens)
+
+
+_CAMEL_GLUE = re.compile(r"(?<=[a-z]{2})(?=[A-Z][a-z])")
+_WORD_GLUE = re.compile(
+    r"^(?P<head>[a-z]{3,}?)(?P<tail>in|on|at|of|and|to|from|near|were|was|had|have|who|killed|"
+    r"died|wounded|injured)$"
+)
+
+
+def _unglue(sentence: str, start: int, end: int) -> list[tuple[int, int]]:
+    """Split words a missing space glued together ("isVadim", "soldiersin") into their parts."""
+    word = sentence[start:end]
+    if not word.isalpha():
+        return [(start, end)]
+    m = _CAMEL_GLUE.search(word)
+    if m and word[: m.start()].islower():
+        return [(start, start + m.start()), (start + m.start(), end)]
+    low = word.lower()
+    if low not in lx.VICTIM_NOUNS and (g := _WORD_GLUE.match(low)):
+        if g.group("head") in lx.VICTIM_NOUNS or g.group("head") in lx.THING_NOUNS:
+            cut = start + g.end("head")
+            return [(start, cut), (cut, end)]
+    return [(start, end)]
 
 
 def _merge_phrases(sentence: str, tokens: list[_Token]) -> list[_Token]:
@@ -288,6 +316,10 @@ def _read_sentence(sentence: Sentence, ctx: _Context, reference: date | None) ->
         draft = _read_number(text, tokens, i, consumed)
         if draft is not None:
             drafts.append(draft)
+            for inc in draft.increments:
+                drafts.append(
+                    replace(draft, number=inc, count=inc.value, count_high=None, qualifier="exact")
+                )
     if not drafts:
         return []
     previous = ctx.previous
@@ -309,6 +341,8 @@ def _read_sentence(sentence: Sentence, ctx: _Context, reference: date | None) ->
         category = _settle_category(victims, category, d.event, text)
         if victims is None and category == "unknown" and _FORCES_SUFFERED.search(text):
             category = "combatant"
+        if victims is None and category == "unknown" and _CIVILIAN_TOLL.search(text):
+            category = "civilian"
         last_tok = tokens[min(d.end_index, len(tokens) - 1)]
         if not d.inclusion:
             ctx.people = (victims, category)
@@ -415,6 +449,11 @@ def _read_number(text: str, tokens: list[_Token], i: int, consumed: set[int]) ->
             if rx.match(after_text):
                 qualifier = q
                 break
+    increments: list[NumberMention] = []
+    if _is_increment(tokens, last + 2):  # "197,260 (+490) persons": a daily rise in brackets
+        increments.append(tokens[last + 3].number)  # type: ignore[arg-type]
+        consumed.add(last + 3)
+        last += 4
     head = _victim_phrase(tokens, last + 1, consumed)
     if head.kind == "thing":
         return None
@@ -423,6 +462,10 @@ def _read_number(text: str, tokens: list[_Token], i: int, consumed: set[int]) ->
     event = head.event or _event_near(text, tokens, i, last, head)
     if event == "perpetrator":
         return None
+    if event is None and (label := _list_label(tokens, i)) is not None:
+        event = label[1]  # "personnel – about 615,000", "killed: 4"
+        if head.kind == "bare":
+            head = label[0]
     if head.kind == "bare" and event is None and not inclusion:
         return None
     return _Draft(
@@ -438,7 +481,61 @@ def _read_number(text: str, tokens: list[_Token], i: int, consumed: set[int]) ->
         inclusion=inclusion,
         anaphoric=anaphoric,
         end_index=head.end - 1 if head.end > last else last,
+        increments=increments,
     )
+
+
+def _is_increment(tokens: list[_Token], k: int) -> bool:
+    """Whether tokens k-1 .. k+2 read "( + N )"."""
+    return (
+        k + 2 < len(tokens)
+        and tokens[k - 1].text == "("
+        and tokens[k].text == "+"
+        and tokens[k + 1].number is not None
+        and tokens[k + 2].text == ")"
+    )
+
+
+_LIST_MARKS = {":", "–", "—", "‒", "-", "="}
+
+
+def _list_label(tokens: list[_Token], i: int) -> tuple[_Head, str | None] | None:
+    """A figure in a bulletin list takes its label: "personnel – about 615,000", "wounded: 19".
+
+    A people label takes its event from a loss word earlier in the sentence ("Enemy losses:").
+    """
+    j = i - 1
+    while j >= 0 and tokens[j].number is None and _is_qualifier_word(tokens[j].low):
+        j -= 1
+    if j < 1 or tokens[j].text not in _LIST_MARKS:
+        return None
+    label = tokens[j - 1]
+    ev = _event_of(label.low)
+    if label.low in lx.EVENT_HEAD_NOUNS and lx.EVENT_HEAD_NOUNS[label.low] != "incidents":
+        event = lx.EVENT_HEAD_NOUNS[label.low]  # "Personnel losses – 1,100"
+        people = tokens[j - 2] if j >= 2 else None
+        if people is not None and people.low in lx.VICTIM_NOUNS:
+            return _Head("person", people.text, lx.VICTIM_NOUNS[people.low], event, i + 1), event
+        return _Head("bare", None, "unknown", event, i + 1), event
+    if ev is not None and not ev[3]:
+        return _Head("bare", None, "unknown", ev[0], i + 1), ev[0]
+    for start in range(max(0, j - 3), j):
+        match = _match_victim_head(tokens, start)
+        if match is not None and match[1] == j:
+            words, _, category = match
+            loss = next(
+                (
+                    lx.EVENT_HEAD_NOUNS[t.low]
+                    for t in tokens[:start]
+                    if t.low in lx.EVENT_HEAD_NOUNS and lx.EVENT_HEAD_NOUNS[t.low] != "incidents"
+                ),
+                None,
+            )
+            if loss is None:
+                return None
+            words = " ".join(t.text for t in tokens[start:j])
+            return _Head("person", words, category, loss, i + 1), loss
+    return None
 
 
 def _is_not_a_count(
@@ -812,6 +909,8 @@ _TRAILING_SAID_X = re.compile(
     r",\s*(?:said|says|according to|reported|wrote)\s+(?P<who>[^,;.]+?)(?:,[^,]*)?\s*[.!?\"”']*$",
     re.I,
 )
+# "... 4 killed, 19 wounded — Donetsk regional military administration."
+_TRAILING_DASH = re.compile(r"\s[—–]\s*(?P<who>[A-Z][\w'’.-]*(?:\s+[\w'’.-]+){0,7}?)\s*\.?$")
 _HEADLINE = re.compile(r"^(?P<who>[A-Z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*){0,3})\s*:\s+\S")
 
 
@@ -832,8 +931,11 @@ def _claimant(text: str, last_claimant: str | None) -> str | None:
     if m and _good_claimant(m.group("who")):
         return _clean_claimant(m.group("who"), last_claimant)
     m = _HEADLINE.match(text)
-    if m:
+    if m and not any(_event_of(w.lower()) for w in m.group("who").split()):
         return m.group("who")
+    m = _TRAILING_DASH.search(text)
+    if m and _good_claimant(m.group("who")) and not re.search(r"\w+est\b", m.group("who")):
+        return m.group("who").rstrip(".")
     return _leading_claimant(text, last_claimant)
 
 
