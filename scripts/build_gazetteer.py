@@ -96,6 +96,8 @@ COUNTRIES = [
     ("country:RU", "Russia", 55.75, 37.62, "RU",
      ["Росія", "Россия", "Russian Federation", "Rossiya", "Russland", "Russie", "Rosja", "RF"]),
 ]  # fmt: skip
+MAX_RAION_KM = 70.0  # a raion's places lie within this of the median of its known points
+MAX_HROMADA_KM = 40.0  # and a hromada's within this of its administrative centre
 CATEGORY_PRIOR = {"K": 1.0, "M": 0.6, "T": 0.45, "X": 0.33, "C": 0.3}
 KIND_NAME, KIND_ALT, KIND_FORMER, KIND_DERIVED = 0, 1, 2, 3
 _LATIN_OR_CYRILLIC = re.compile(r"^[A-Za-z\u00c0-\u024f\u0400-\u04ff\u1e00-\u1eff '’ʼ\-.()]+$")
@@ -272,20 +274,54 @@ def build(out: Path) -> dict[str, int]:
         g = geonames[gi]
         raion_points[settlements[si]["raion"]].append((g["latitude"], g["longitude"]))
     raion_centre = {k: median_point(v) for k, v in raion_points.items()}
-    # Ambiguous names: pair each point with the settlement whose raion it lies nearest.
+    # A unique name can still be the wrong place: GeoNames lists city neighbourhoods (Terny in
+    # Kryvyi Rih) that share a village's name. A point far from its raion's other points is not it.
+    dropped = [
+        si
+        for si, gi in match.items()
+        if (centre := raion_centre.get(settlements[si]["raion"])) is not None
+        and km(centre, (geonames[gi]["latitude"], geonames[gi]["longitude"])) > MAX_RAION_KM
+    ]
+    for si in dropped:
+        del match[si]
+    log(f"unique-name matches dropped as too far from their raion: {len(dropped)}")
+    raion_points = defaultdict(list)
+    for si, gi in match.items():
+        g = geonames[gi]
+        raion_points[settlements[si]["raion"]].append((g["latitude"], g["longitude"]))
+    raion_centre = {k: median_point(v) for k, v in raion_points.items()}
+    # Ambiguous names: pair each point with the settlement whose hromada centre (or, failing
+    # that, raion) it lies nearest; a hromada is some 10-30 km across, a raion ~100 km.
+    index_of = {s["id"]: si for si, s in enumerate(settlements)}
+    children: dict[str, list[dict]] = defaultdict(list)
+    for s in settlements:
+        for a in (s["hromada"], s["raion"]):
+            if a:
+                children[a].append(s)
+    hromada_ref: dict[str, tuple[float, float]] = {}
+    for r in register:
+        if r["category"] == "H":
+            centre = choose_centre(r["name"], children[r["id"]])
+            gi = match.get(index_of[centre["id"]]) if centre else None
+            if gi is not None:
+                hromada_ref[r["id"]] = (geonames[gi]["latitude"], geonames[gi]["longitude"])
     pairs = []
     for si, gs in candidates.items():
         if si in match:
             continue
-        centre = raion_centre.get(settlements[si]["raion"])
+        s = settlements[si]
+        near = hromada_ref.get(s["hromada"]) if s["hromada"] else None
+        centre, limit = (near, MAX_HROMADA_KM) if near else (raion_centre.get(s["raion"]), None)
         if centre is None:
             continue
         for gi in gs:
             g = geonames[gi]
-            pairs.append((km(centre, (g["latitude"], g["longitude"])), si, gi))
+            pairs.append(
+                (km(centre, (g["latitude"], g["longitude"])), limit or MAX_RAION_KM, si, gi)
+            )
     used = set(match.values())
-    for distance, si, gi in sorted(pairs):
-        if distance > 60 or si in match or gi in used:
+    for distance, limit, si, gi in sorted(pairs):
+        if distance > limit or si in match or gi in used:
             continue
         match[si] = gi
         used.add(gi)
@@ -296,12 +332,6 @@ def build(out: Path) -> dict[str, int]:
         gi = match.get(si)
         return (geonames[gi]["latitude"], geonames[gi]["longitude"]) if gi is not None else None
 
-    index_of = {s["id"]: si for si, s in enumerate(settlements)}
-    children: dict[str, list[dict]] = defaultdict(list)
-    for s in settlements:
-        for a in (s["hromada"], s["raion"]):
-            if a:
-                children[a].append(s)
     raion_pts: dict[str, list[tuple[float, float]]] = defaultdict(list)
     oblast_pts: dict[str, list[tuple[float, float]]] = defaultdict(list)
     for si, s in enumerate(settlements):
