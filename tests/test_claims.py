@@ -87,7 +87,99 @@ def test_claim_offsets_point_at_the_count_in_the_report() -> None:
         assert span.replace(",", "").startswith(str(c.count))
 
 
+def test_repeated_figures_in_the_daily_mail_report_are_two_mentions_not_one_read_twice() -> None:
+    text = report("fleeing-soldier-drone.txt")
+    bodies = [c for c in read(text) if c.count == 7000 and c.qualifier == "exact"]
+    # The body text and a picture caption both state the 7,000 corpses.
+    assert len(bodies) == 2 and bodies[0].char_start != bodies[1].char_start
+    assert bodies[0].sentence != bodies[1].sentence
+    assert all(c.victims and c.victims.endswith("Russian soldiers") for c in bodies)
+
+
+def test_the_reports_dateline_resolves_on_friday() -> None:
+    text = report("fleeing-soldier-drone.txt")  # dated 20220408, a Friday
+    friday = [c for c in read(text) if c.period == "on Friday"]
+    assert friday and all(c.date_from == c.date_to == date(2022, 4, 8) for c in friday)
+    c = one("Headline\n\n11 May 2023, 09:02\n\nOfficials said 5 people were killed on Tuesday.")
+    assert c.date_from == date(2023, 5, 9)
+    c = one("11 May 2023\n\nOfficials said 5 people were killed on Tuesday.", reference_date=None)
+    assert c.date_from == date(2023, 5, 9)
+
+
+def test_an_owner_is_not_a_place() -> None:
+    text = report("fleeing-soldier-drone.txt")
+    arestovych = next(c for c in read(text) if c.count == 3000)
+    assert arestovych.place is None  # "Ukraine's presidential administration"
+
+
 # --- reading the usual forms -------------------------------------------------------------------
+
+
+def test_a_pronoun_carries_victims_and_claimant_from_the_sentence_before() -> None:
+    first, second = read(
+        "Russia's Defence Ministry said 43 Ukrainian soldiers had been captured. "
+        "It said 11 of them were wounded."
+    )
+    assert (second.count, second.event) == (11, "injured")
+    assert second.victims == first.victims == "Ukrainian soldiers"
+    assert second.claimant == "Russia's Defence Ministry" and second.victim_category == "pow"
+
+
+def test_people_named_without_a_claim_are_what_of_them_refers_to() -> None:
+    found = read("Lubinets said 142 prisoners of war came home. He said 30 of them were wounded.")
+    assert [(c.count, c.event, c.victims, c.claimant) for c in found] == [
+        (30, "injured", "prisoners of war", "Lubinets")
+    ]
+
+
+def test_a_statement_continued_on_the_same_line_keeps_its_claimant() -> None:
+    found = read(
+        "The ministry said its forces repelled five attacks. "
+        "Ukrainian losses amounted to up to 90 troops.\n\nKyiv reported 3 civilians killed."
+    )
+    assert [(c.count, c.claimant) for c in found] == [(90, "The ministry"), (3, "Kyiv")]
+    alone = one("The governor spoke at noon.\nRussian shelling killed 4 people in Kherson.")
+    assert alone.claimant is None
+
+
+def test_whoever_recovered_the_dead_is_the_source() -> None:
+    assert one("Divers recovered the bodies of 4 soldiers.").claimant == "Divers"
+    assert one("Forensic teams have identified 58 bodies.").claimant == "Forensic teams"
+
+
+@pytest.mark.parametrize(
+    ("text", "count", "victims"),
+    [
+        ("Officials said at least 8 civilianswere wounded.", 8, "civilians"),
+        ("The toll is 7,000 Russian soldiersin morgues, Ukraine said.", 7000, "Russian soldiers"),
+        ("The Kremlin admitted the loss of1,351 soldiers.", 1351, "soldiers"),
+    ],
+)
+def test_words_glued_by_a_missing_space_are_read_apart(text: str, count: int, victims: str) -> None:
+    c = one(text)
+    assert (c.count, c.victims) == (count, victims)
+
+
+def test_partitive_fatal_and_daily_increments_are_claims() -> None:
+    found = read("Monitors recorded 64 civilian casualties, 18 of them fatal.")
+    assert [(c.count, c.event) for c in found] == [(64, "killed"), (18, "killed")]
+    found = read("Enemy losses: personnel – about 615,000 (+1,190) troops, tanks – 9,500 (+7).")
+    assert [(c.count, c.qualifier, c.victims) for c in found] == [
+        (615000, "approx", "troops"),
+        (1190, "exact", "troops"),
+    ]
+
+
+def test_military_boasts_count_people_not_vehicles() -> None:
+    c = one("Its drone units destroyed 15 Russian infantrymen and 14 armoured vehicles.")
+    assert (c.count, c.event, c.victim_category) == (15, "killed", "combatant")
+    assert read("Air defence shot down 27 of 34 drones, the air force said.") == []
+    c = one("Our scouts took 5 Russian infantrymen prisoner, the 65th Brigade wrote.")
+    assert (c.event, c.victims, c.claimant) == (
+        "captured",
+        "Russian infantrymen",
+        "the 65th Brigade",
+    )
 
 
 def test_ombudsman_count_of_executed_prisoners_is_attributed() -> None:

@@ -192,6 +192,8 @@ MODIFIERS = set(
     surrendered surrendering missing dead executed elderly young old other more innocent local
     unclaimed released civilian military enemy allied fellow further additional own regular
     nato north korean korean kadyrov mobilised mobilized ordinary armed detained
+    fallen deceased slain murdered tortured abducted deported seriously severely critically
+    badly lightly slightly
     """.split()
 )
 # Adjectives that may stand before an event noun: "86 criminal cases", "12 violent deaths".
@@ -256,7 +258,7 @@ RANGE_JOINERS = re.compile(r"^\s*(?:and|to|-|–|—|or)\s*$", re.I)
 ATTRIBUTION_VERBS = (
     r"said|says|say|saying|told|tells|reported|reports|report|announced|announces|stated|states|"
     r"claimed|claims|claim|claiming|estimated|estimates|estimate|documented|documents|recorded|"
-    r"records|verified|verifies|confirmed|confirms|acknowledged|acknowledges|admitted|admits|"
+    r"records|verified|verifies|confirmed|confirms|acknowledged|acknowledges|admitted|admits|corroborated|corroborates|"
     r"admitting|added|adds|wrote|writes|posted|noted|notes|assessed|assesses|found|finds|"
     r"counted|counts|believes|believed|believe|established|establishes|boasted|boasts|"
     r"alleged|alleges|registered|insisted|insists|warned|revealed|reveals|concluded|"

@@ -198,6 +198,7 @@ class _Draft:
     anaphoric: bool
     end_index: int
     increments: list[NumberMention] = field(default_factory=list)
+    leans: bool = False  # says only who or where; the event is the one named before it
 
 
 def extract_claims(
@@ -392,6 +393,10 @@ def _fill_from_neighbours(drafts: list[_Draft], ctx: _Context, anaphoric: bool) 
                 d.victims, d.victim_category = near.victims, near.victim_category
             elif (anaphoric or d.anaphoric) and ctx.people is not None:
                 d.victims, d.victim_category = ctx.people
+        if d.leans and d.event is None and before is not None:
+            d.event = before.event
+            if d.victims is None:
+                d.victims, d.victim_category = before.victims, before.victim_category
         if d.victims and d.victims.lower() == "others" and before is not None:
             d.victim_category = before.victim_category
         if d.event is None and (anaphoric or d.anaphoric) and previous is not None:
@@ -466,7 +471,8 @@ def _read_number(text: str, tokens: list[_Token], i: int, consumed: set[int]) ->
         event = label[1]  # "personnel – about 615,000", "killed: 4"
         if head.kind == "bare":
             head = label[0]
-    if head.kind == "bare" and event is None and not inclusion:
+    leans = head.copula or (head.kind == "bare" and _elliptic(tokens, i, head.end))
+    if head.kind == "bare" and event is None and not inclusion and not leans:
         return None
     return _Draft(
         number=num,
@@ -482,6 +488,17 @@ def _read_number(text: str, tokens: list[_Token], i: int, consumed: set[int]) ->
         anaphoric=anaphoric,
         end_index=head.end - 1 if head.end > last else last,
         increments=increments,
+        leans=leans and event is None,
+    )
+
+
+def _elliptic(tokens: list[_Token], i: int, end: int) -> bool:
+    """ "9 cases in Kyiv region and 3 in Chernihiv region": a count that repeats the one before."""
+    return (
+        i > 0
+        and tokens[i - 1].low in {"and", "while", "with", ","}
+        and end < len(tokens)
+        and tokens[end].low in {"in", "on", "near", "at", "from", "during", "across"}
     )
 
 
@@ -590,6 +607,7 @@ class _Head:
     event: str | None
     end: int  # index after the last token of the phrase
     partitive: bool = False  # "30 of them": the people are named elsewhere
+    copula: bool = False  # "12 were children": the event is named elsewhere
 
 
 def _victim_phrase(tokens: list[_Token], j: int, consumed: set[int]) -> _Head:
@@ -605,6 +623,13 @@ def _victim_phrase(tokens: list[_Token], j: int, consumed: set[int]) -> _Head:
         pronoun = tokens[j + 1].low in _PARTITIVE_PRONOUNS
         k = j + 1 if tokens[j + 1].number is not None else j + 2
         if k < len(tokens) and tokens[k].number is not None:
+            whole = _victim_phrase(tokens, k + 1, set())
+            if whole.kind == "person" and whole.end < len(tokens):
+                after = tokens[whole.end].low
+                if after in _PARTICIPLES or (after.endswith("ed") and _event_of(after)):
+                    # "2 of the 5 people wounded were in critical condition": the claim is the
+                    # whole, read on its own; the part says something else about them.
+                    return _Head("bare", None, "unknown", None, whole.end + 1)
             consumed.add(k)
             k += 1
         inner = _victim_phrase(tokens, k, consumed)
@@ -617,7 +642,7 @@ def _victim_phrase(tokens: list[_Token], j: int, consumed: set[int]) -> _Head:
     if j + 1 < len(tokens) and tokens[j].low in {"were", "was", "are", "is"}:
         inner = _victim_phrase(tokens, j + 1, consumed)
         if inner.kind == "person":
-            return inner
+            return replace(inner, copula=True)
     k = j
     mods: list[str] = []
     event_mod: str | None = None
@@ -911,6 +936,9 @@ _TRAILING_SAID_X = re.compile(
 )
 # "... 4 killed, 19 wounded — Donetsk regional military administration."
 _TRAILING_DASH = re.compile(r"\s[—–]\s*(?P<who>[A-Z][\w'’.-]*(?:\s+[\w'’.-]+){0,7}?)\s*\.?$")
+_REGION_HEADING = re.compile(
+    r"\b(?:oblast|region|province|district|raion|krai|city|direction|axis|front|sector)$", re.I
+)
 _HEADLINE = re.compile(r"^(?P<who>[A-Z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*){0,3})\s*:\s+\S")
 
 
@@ -932,7 +960,8 @@ def _claimant(text: str, last_claimant: str | None) -> str | None:
         return _clean_claimant(m.group("who"), last_claimant)
     m = _HEADLINE.match(text)
     if m and not any(_event_of(w.lower()) for w in m.group("who").split()):
-        return m.group("who")
+        if not _REGION_HEADING.search(m.group("who")):
+            return m.group("who")
     m = _TRAILING_DASH.search(text)
     if m and _good_claimant(m.group("who")) and not re.search(r"\w+est\b", m.group("who")):
         return m.group("who").rstrip(".")
