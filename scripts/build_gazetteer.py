@@ -64,7 +64,7 @@ OBLASTS: dict[str, tuple[str, str]] = {
 OBLAST_EXTRA = {
     "Dnipropetrovsk Oblast": ["Dnipro", "Dnepropetrovsk", "Dnipro region"],
     "Kirovohrad Oblast": ["Kirovograd", "Kropyvnytskyi"],
-    "Autonomous Republic of Crimea": ["Crimea", "Krym", "Crimean"],
+    "Autonomous Republic of Crimea": ["Crimea", "Krym", "Crimean", "Krim", "Crimée"],
     "Kyiv Oblast": ["Kiev"], "Odesa Oblast": ["Odessa"], "Kharkiv Oblast": ["Kharkov"],
     "Luhansk Oblast": ["Lugansk"], "Mykolaiv Oblast": ["Nikolaev", "Nikolayev"],
     "Zaporizhzhia Oblast": ["Zaporozhye", "Zaporizhia", "Zaporozhe"],
@@ -279,7 +279,8 @@ def build(out: Path) -> dict[str, int]:
     dropped = [
         si
         for si, gi in match.items()
-        if (centre := raion_centre.get(settlements[si]["raion"])) is not None
+        if settlements[si]["raion"] is not None  # Kyiv and Sevastopol have no raion
+        and (centre := raion_centre.get(settlements[si]["raion"])) is not None
         and km(centre, (geonames[gi]["latitude"], geonames[gi]["longitude"])) > MAX_RAION_KM
     ]
     for si in dropped:
@@ -590,6 +591,8 @@ def build(out: Path) -> dict[str, int]:
         stems = [stem, romanise_uk(adj), romanise_de(stem.replace("Kyiv", "Kyjiw")),
                  *(romanise_ru(a) for a in adj_ru), *OBLAST_EXTRA.get(english, [])]  # fmt: skip
         official = [f"{adj} область" if r["category"] == "O" and "Крим" not in adj else adj]
+        if "Крим" in adj:  # no city is called Crimea, so the bare name can be a key
+            official += ["Крим", "Крым", "Crimea", "Krym", "Crimée", "Krim"]
         official += [f"{a} область" for a in adj_ru if "Крим" not in adj]
         if "Крим" not in adj:  # genitive, as reports write it: "у Донецькій/Донецької області"
             official += [f"{adj[:-1]}ої області", f"{adj[:-1]}ій області"]

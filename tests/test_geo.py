@@ -373,3 +373,19 @@ def test_russian_style_forms_follow_the_usual_rules() -> None:
 def test_fold_makes_spellings_of_one_name_equal() -> None:
     assert fold("Бахмут") == fold("Bakhmout") == fold("BAKHMUT")
     assert fold("Kupyansk") == fold("Kupiansk") == fold("Куп’янськ")
+
+
+def test_a_town_named_in_the_context_prefers_villages_near_it(gazetteer: Gazetteer) -> None:
+    candidate = gazetteer.candidates("Mykolaivka", context="near Sloviansk")[0]
+    assert candidate.place.admin1 == "Donetsk Oblast"
+    assert candidate.context_match == "nearby"
+    assert km(candidate.place, 48.852, 37.605) < 30
+
+
+def test_crimea_and_the_special_status_cities_resolve(gazetteer: Gazetteer) -> None:
+    assert top(gazetteer, "Crimea").precision == "region"
+    kyiv = top(gazetteer, "Київ")
+    assert kyiv.name == "Kyiv" and kyiv.precision == "settlement"
+    assert km(kyiv, 50.450, 30.523) < 10
+    sevastopol = top(gazetteer, "Sevastopol")
+    assert sevastopol.precision == "settlement" and km(sevastopol, 44.60, 33.52) < 15

@@ -185,12 +185,16 @@ class Gazetteer:
         flat = self._postings(key)
         if not flat:
             return None
-        best = max(
-            (self._entries[flat[j]] for j in range(0, len(flat), 2) if flat[j + 1] <= 2),
-            key=lambda e: e[_PRIOR],
-            default=None,
-        )
-        if best is None or best[_PRIOR] < 0.6 or best[_PRECISION] != "settlement":
+        # A place's own name counts before another's alternate (Nikopol was once "Slaviansk").
+        named = [
+            (flat[j + 1] != 0, -self._entries[flat[j]][_PRIOR], flat[j])
+            for j in range(0, len(flat), 2)
+            if flat[j + 1] <= 2
+        ]
+        if not named:
+            return None
+        best = self._entries[min(named)[2]]
+        if best[_PRIOR] < 0.6 or best[_PRECISION] != "settlement":
             return None
         return (best[_LAT], best[_LON])
 
