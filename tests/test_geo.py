@@ -389,3 +389,23 @@ def test_crimea_and_the_special_status_cities_resolve(gazetteer: Gazetteer) -> N
     assert km(kyiv, 50.450, 30.523) < 10
     sevastopol = top(gazetteer, "Sevastopol")
     assert sevastopol.precision == "settlement" and km(sevastopol, 44.60, 33.52) < 15
+
+
+def test_places_listed_together_in_a_report_are_read_as_neighbours() -> None:
+    """Andriivka repeats across Ukraine; next to Bakhmut it is the one in Bakhmut Raion."""
+    text = "Shelling was reported near Bakhmut and Andriivka."
+    found = geo.find_places_in_text(text)
+    assert [text[s:e] for s, e, _ in found] == ["Bakhmut", "Andriivka"]
+    assert found[1][2].admin2 == "Bakhmut Raion"
+
+
+def test_inflected_ukrainian_and_russian_names_in_a_text_are_found() -> None:
+    text = "Бої тривають поблизу Кліщіївки та Андріївки; обстріл около Суджи."
+    found = geo.find_places_in_text(text)
+    assert [p.name for _, _, p in found] == ["Klishchiivka", "Andriivka", "Sudzha"]
+    assert found[1][2].admin1 == "Donetsk Oblast"
+
+
+def test_ordinary_words_after_prepositions_are_not_places() -> None:
+    text = "In March, attacks in April were reported by Reuters, the General Staff said."
+    assert geo.find_places_in_text(text) == []

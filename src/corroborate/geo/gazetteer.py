@@ -243,7 +243,12 @@ class Gazetteer:
         return [int(x) for x in raw.split(",")] if raw else []
 
     def candidates(
-        self, name: str, context: str | None = None, limit: int = 5, fuzzy: bool = True
+        self,
+        name: str,
+        context: str | None = None,
+        limit: int = 5,
+        fuzzy: bool = True,
+        near: tuple[tuple[float, float], ...] = (),
     ) -> list[Candidate]:
         """Ranked candidates for a place name, best first, each saying how it matched."""
         if name is None or not str(name).strip():
@@ -262,6 +267,8 @@ class Gazetteer:
         if not key or not any(c.isalpha() for c in key):
             return []
         hint = self.context_hint(context)
+        if near:  # points already known to be involved, e.g. other places in the same report
+            hint = ContextHint(hint.admin1, hint.admin2, hint.countries, hint.anchors + near)
         # Score every hit cheaply; build Candidate objects (and decode names) for the few shown.
         scored: dict[int, tuple[float, int, str, float, str | None]] = {}
 
@@ -356,9 +363,18 @@ class Gazetteer:
             while i < len(words):
                 start = match.start() + words[i].start()
                 hit = None
+                # "near Krynky and Robotyne": a name listed after a found place is triggered too
+                listed = bool(found) and bool(_LIST_GAP.fullmatch(text[found[-1][1] : start]))
                 for n in range(len(words) - i, 0, -1):
                     end = match.start() + words[i + n - 1].end()
-                    hit = self._place_at(text, start, end)
+                    near = tuple(
+                        (p.latitude, p.longitude)
+                        for _, _, p in found
+                        if p.latitude is not None
+                        and p.longitude is not None
+                        and p.precision in ("settlement", "approximate")
+                    )
+                    hit = self._place_at(text, start, end, listed, near)
                     if hit is not None:
                         found.append(hit)
                         i += n
@@ -367,17 +383,24 @@ class Gazetteer:
                     i += 1
         return found
 
-    def _place_at(self, text: str, start: int, end: int) -> tuple[int, int, Place] | None:
+    def _place_at(
+        self,
+        text: str,
+        start: int,
+        end: int,
+        listed: bool = False,
+        near: tuple[tuple[float, float], ...] = (),
+    ) -> tuple[int, int, Place] | None:
         phrase = text[start:end]
         tail = _REGION_TAIL.match(text, end)
         if tail:
             hits = self.candidates(f"{phrase} {tail.group(1)}", limit=1, fuzzy=False)
             if hits and hits[0].place.precision in ("region", "district"):
                 return (start, tail.end(), hits[0].place)
-        triggered = bool(_TRIGGER_BEFORE.search(text[max(0, start - 40) : start]))
+        triggered = listed or bool(_TRIGGER_BEFORE.search(text[max(0, start - 40) : start]))
         rest = f"{text[:start]} {text[end:]}"
         for form in (phrase, *_nominative_guesses(phrase)):
-            hits = self.candidates(form, context=rest, limit=1, fuzzy=False)
+            hits = self.candidates(form, context=rest, limit=1, fuzzy=False, near=near)
             if not hits or hits[0].place.precision not in ("settlement", "approximate"):
                 continue
             if triggered or hits[0].importance >= _UNTRIGGERED_MIN_IMPORTANCE:
@@ -411,6 +434,7 @@ _TRIGGER_BEFORE = re.compile(
     r"(?:селі|селищі|місті|смт|селе|поселке|посёлке|городе|пгт)\s+)?$",
     re.IGNORECASE,
 )
+_LIST_GAP = re.compile(r"\s*(?:,|,?\s+(?:and|or|та|і|й|и|или|або))\s+", re.IGNORECASE)
 _CAP_WORD = r"[A-ZА-ЯІЇЄҐ][\w'’ʼ]*(?:-[\w'’ʼ]+)*"
 _CAPITALISED = re.compile(rf"(?<![\w'’ʼ-]){_CAP_WORD}(?:\s+{_CAP_WORD}){{0,2}}")
 _WORD = re.compile(r"\S+")
