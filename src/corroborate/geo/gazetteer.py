@@ -122,7 +122,7 @@ class Gazetteer:
         """Read a gazetteer file (default: the one shipped with the package)."""
         try:
             if path is None:
-                ref = resources.files(DATA_PACKAGE).joinpath("data", DATA_FILE)
+                ref = resources.files(DATA_PACKAGE).joinpath("data").joinpath(DATA_FILE)
                 with ref.open("rb") as raw, gzip.open(raw, "rt", encoding="utf-8") as handle:
                     document = json.load(handle)
             else:
