@@ -21,6 +21,7 @@ from corroborate.match.models import MatchRow, SignatureRow
 from corroborate.match.signal import PDQ_MULTIVIEW, SignalType
 from corroborate.match.signature import FileSignature, signature_for_file
 from corroborate.match.temporal import Match, Segment, match_signatures
+from corroborate.match.views import N_STORED
 
 if TYPE_CHECKING:
     from corroborate.config import Archive
@@ -114,12 +115,29 @@ def sync_index(archive: Archive, signal: SignalType = PDQ_MULTIVIEW) -> int:
 
 
 # -- matching -----------------------------------------------------------------------------
+def retrieval_rows(query: FileSignature) -> tuple[np.ndarray, np.ndarray]:
+    """(hashes, times) a query searches the index with: every view, one sample a second.
+
+    Nominating candidates needs only a few hits; full verification then uses every row.
+    """
+    usable = query.usable()
+    if query.kind == "video" and query.has_query_views:
+        qtimes = np.unique(query.times[usable & (query.views >= N_STORED)])
+        keep_times = qtimes[:: max(1, round(query.signal_type.query_rate))]
+        usable &= np.isin(query.times, keep_times)
+    hashes, first = np.unique(query.hashes[usable], axis=0, return_index=True)
+    return hashes, query.times[usable][first]
+
+
+def query_hashes(query: FileSignature) -> np.ndarray:
+    """The distinct hashes a query searches the index with."""
+    return retrieval_rows(query)[0]
+
+
 def _candidates(index: FrameIndex, query: FileSignature, exclude: set[str]) -> list[str]:
     """Items whose indexed views are hit by enough distinct query times."""
     signal = query.signal_type
-    usable = query.usable()
-    hashes = query.hashes[usable]
-    times = query.times[usable]
+    hashes, times = retrieval_rows(query)
     threshold = signal.image_threshold if query.kind == "image" else signal.threshold
     hits = index.search(hashes, threshold)
     if len(hits.items) == 0:

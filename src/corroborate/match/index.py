@@ -21,7 +21,7 @@ from corroborate.match.signal import SignalType
 from corroborate.match.signature import FileSignature
 
 IVF_FROM = 200_000  # hashes before switching from exact flat search to an IVF index
-NPROBE = 24
+NPROBE = 16
 
 
 def item_number(item_id: str) -> int:
@@ -140,7 +140,7 @@ class FrameIndex:
         old = self.index
         stored = old.reconstruct_n(0, old.ntotal) if old.ntotal else np.zeros((0, 32), np.uint8)
         sample = np.concatenate([stored, incoming])
-        nlist = int(max(1, min(65536, 4 * np.sqrt(len(sample)), len(sample) // 39)))
+        nlist = int(max(1, min(65536, 4 * np.sqrt(len(sample)), len(sample) // 16)))
         ivf = ivf_index(self.signal.bits, nlist, sample)
         if len(stored):
             ivf.add(stored)
@@ -173,12 +173,16 @@ class FrameIndex:
 
 
 def ivf_index(bits: int, nlist: int, training: np.ndarray) -> faiss.IndexBinaryIVF:
-    """An untrained-then-trained binary IVF index (used by the index and the benchmark)."""
-    quantizer = faiss.IndexBinaryFlat(bits)
+    """An inverted-file index whose cells are centred on `nlist` stored hashes drawn at
+    random (k-means on 256-bit codes is slow and buys little for near-duplicate search),
+    with an HNSW graph over the centres so that assigning and probing cells stays cheap."""
+    rng = np.random.default_rng(0)
+    nlist = min(nlist, len(training))
+    pick = rng.choice(len(training), nlist, replace=False)
+    quantizer = faiss.IndexBinaryHNSW(bits, 32)
+    quantizer.add(np.ascontiguousarray(training[pick]))
     ivf = faiss.IndexBinaryIVF(quantizer, bits, nlist)
     ivf.own_fields = True
     quantizer.this.disown()
-    n = min(len(training), nlist * 64)
-    pick = np.random.default_rng(0).choice(len(training), n, replace=False)
-    ivf.train(np.ascontiguousarray(training[pick]))
+    assert ivf.is_trained
     return ivf
