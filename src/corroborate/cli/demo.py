@@ -1,10 +1,11 @@
-"""CLI: `corroborate demo`, the bundled walk-through on sample data."""
+"""CLI: `corroborate demo`, the bundled walk-through on sample data, every step shown."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
 import typer
+from rich.table import Table
 
 from corroborate.cli.common import console, handles_errors
 
@@ -15,9 +16,84 @@ def demo_cmd(
     fresh: bool = typer.Option(False, "--fresh", help="Replace an earlier demo archive."),
 ) -> None:
     """Build a demo archive from bundled sample footage and reports, and show every step."""
-    from corroborate.samples.demo import run_demo
+    from corroborate.archive import list_items, verify_archive
+    from corroborate.claims import compare_stored
+    from corroborate.cli.incidents import render_tally
+    from corroborate.cli.match import render_clusters
+    from corroborate.custody import current_head
+    from corroborate.geo import resolve
+    from corroborate.incidents import tally
+    from corroborate.incidents.demo import build_demo_incidents
+    from corroborate.match import clusters
+    from corroborate.samples.demo import build_demo_archive
 
-    raise typer.Exit(run_demo(archive, fresh=fresh, console=console))
+    console.rule("[bold]corroborate demo")
+    console.print("Rendering sample footage over real photographs (first run only), archiving…")
+    demo = build_demo_archive(archive, fresh=fresh)
+    opened = demo.archive
+    titles = ["1. The original footage and reports are archived",
+              "2. Later, reposts arrive from other channels"]
+    for title, batch in zip(titles, demo.batches, strict=True):
+        console.rule(title)
+        for entry, r in batch:
+            if r.error:
+                console.print(f"[red]error:[/] {r.error}")
+                continue
+            state = "archived" if r.new else "same bytes already archived: new sighting"
+            console.print(f"[green]{r.item_id}[/] {r.kind:<8} {r.original_name}  "
+                          f"[dim]{entry.source} — {state}[/]", highlight=False)
+            for note in r.notes:
+                console.print(f"    [bold magenta]>>> {note}[/]", highlight=False)
+
+    console.rule("3. Pieces of footage, each counted once, with its earliest copy")
+    render_clusters([c for c in clusters(opened) if len(c.items) > 1])
+    singles = sum(1 for c in clusters(opened) if len(c.items) == 1)
+    console.print(f"(and {singles} pieces of footage with a single copy)")
+
+    console.rule("4. Claims read from the reports, compared across claimants")
+    for group in compare_stored(opened)[:2]:
+        table = Table("claimant", "figure", "victims", title=(
+            f"{group.event_family} · {group.victim_category}: from {group.low} to {group.high}"))
+        for c in group.claims:
+            figure = f"{c.count}-{c.count_high}" if c.count_high else str(c.count)
+            table.add_row(c.claimant or "(unattributed)", f"{c.qualifier} {figure}",
+                          c.victims or "")
+        console.print(table)
+
+    console.rule("5. Place names in every spelling")
+    table = Table("as written", "resolved to", "region", "lat, lon")
+    for name in ("Bachmout", "Artemovsk", "Бахмут", "Krasnoarmeysk", "Kupyansk"):
+        found = resolve(name, limit=1)
+        if found:
+            p = found[0]
+            table.add_row(name, p.name, p.admin1 or "", f"{p.latitude:.3f}, {p.longitude:.3f}")
+    console.print(table)
+
+    console.rule("6. Incidents: recorded by alice, verified by a second reviewer (bob)")
+    items = [demo.item_id(n) for n in ("bakhmut-surrender-drone.mp4", "field-strike-drone.mp4",
+                                       "treeline-drone.mp4")]
+    build_demo_incidents(opened, items, "alice", "bob")
+    render_tally(tally(opened, by=["month", "type"], min_status="verified"))
+
+    console.rule("7. Everything archived, and verify")
+    table = Table("id", "kind", "name", "sightings")
+    for item in list_items(opened):
+        table.add_row(item.id, item.kind, item.original_name, str(len(item.sightings)))
+    console.print(table)
+    problems = verify_archive(opened)
+    head = current_head(opened)
+    for p in problems:
+        console.print(f"[red]FAIL[/] {p.message}")
+    if not problems:
+        console.print(
+            f"[bold green]verify OK[/]: every blob intact; {head.tree_size} custody entries "
+            f"under signed root {head.root_hash[:16]}… (key {head.key_id})"
+        )
+    console.rule("Done")
+    console.print(f"Demo archive: {Path(archive).resolve()}\n"
+                  f"Try: corroborate items -A {archive}   corroborate clusters -A {archive}   "
+                  f"corroborate tally -A {archive} --by type --min-status any")
+    raise typer.Exit(1 if problems else 0)
 
 
 def register(app: typer.Typer) -> None:

@@ -573,6 +573,11 @@ def tally_cmd(
             )  # fmt: skip
         sys.stdout.write(buf.getvalue())
         return
+    render_tally(result)
+
+
+def render_tally(result: lib.Tally) -> None:
+    """The tally as a table, its one-sentence summary, and what it left out and why."""
     table = Table(*result.by, "incidents", "killed", "injured")
     for row in result.rows:
         table.add_row(

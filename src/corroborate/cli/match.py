@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import typer
 from rich.table import Table
@@ -27,6 +28,15 @@ def _ranges(ranges: list[list[float]]) -> str:
     from corroborate.match.temporal import clock
 
     return ", ".join(f"{clock(a)}-{clock(b)}" for a, b in ranges)
+
+
+def render_clusters(found: list[Any]) -> None:
+    """Each piece of footage, its earliest copy, and where it sits in every copy."""
+    for c in found:
+        console.print(f"[bold]footage {c.id}[/]  earliest: {c.earliest}  copies: {len(c.items)}")
+        for i in c.items:
+            mark = " (compilation)" if i.compilation else ""
+            console.print(f"  {i.id}  {i.name}  {_ranges(i.ranges)}{mark}", highlight=False)
 
 
 def register(app: typer.Typer) -> None:
@@ -83,13 +93,7 @@ def register(app: typer.Typer) -> None:
         if as_json:
             print_json({"clusters": [c.as_dict() for c in found]})
             return
-        for c in found:
-            console.print(
-                f"[bold]footage {c.id}[/]  earliest: {c.earliest}  copies: {len(c.items)}"
-            )
-            for i in c.items:
-                mark = " (compilation)" if i.compilation else ""
-                console.print(f"  {i.id}  {i.name}  {_ranges(i.ranges)}{mark}", highlight=False)
+        render_clusters(found)
 
     @app.command("rehash")
     @handles_errors

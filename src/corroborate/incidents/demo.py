@@ -109,10 +109,9 @@ def build_demo_incidents(archive: Archive, items: list[str], actor_a: str, actor
         created.append(inc.id)
         primary = items[0] if n in (0, 3) else items[n % len(items)]
         link_evidence(archive, inc.id, primary, role="primary", actor=actor_a)
-        if n in (0, 1) and len(items) > 1:
-            extra = items[(n + 1) % len(items)]
-            if extra != primary:
-                link_evidence(archive, inc.id, extra, role="corroborating", actor=actor_a)
+        if n == 0 and len(items) > 3:
+            # a piece of footage no other incident uses; sharing one would flag a duplicate
+            link_evidence(archive, inc.id, items[3], role="corroborating", actor=actor_a)
         cite_source(
             archive,
             inc.id,

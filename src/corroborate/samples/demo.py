@@ -8,12 +8,8 @@ from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 
-from rich.console import Console
-from rich.table import Table
-
-from corroborate.archive import IngestResult, ingest, list_items, verify_archive
+from corroborate.archive import IngestResult, ingest
 from corroborate.config import Archive
-from corroborate.custody import current_head
 from corroborate.errors import ArchiveError
 from corroborate.samples import render_flight, render_still
 
@@ -70,58 +66,37 @@ def prepare_inputs(folder: Path) -> list[list[DemoInput]]:
     ]
 
 
-def run_demo(directory: Path, *, fresh: bool = False, console: Console | None = None) -> int:
-    """Build a demo archive in `directory` and show what corroborate does; returns exit code."""
-    console = console or Console()
+@dataclass
+class DemoArchive:
+    """A demo archive built from the sample material, and what each ingest said."""
+
+    archive: Archive
+    batches: list[list[tuple[DemoInput, IngestResult]]]
+
+    def item_id(self, name: str) -> str:
+        """The item id of the first archived input with this file name."""
+        for batch in self.batches:
+            for _entry, result in batch:
+                if result.original_name == name and result.item_id:
+                    return result.item_id
+        raise KeyError(name)
+
+
+def build_demo_archive(directory: Path, *, fresh: bool = False) -> DemoArchive:
+    """Create the demo archive and ingest the sample material in two batches."""
     directory = Path(directory)
     if fresh and directory.exists():
         if not (directory / MARKER).exists():
             raise ArchiveError(f"{directory}: exists and is not a demo archive; not touching it")
         shutil.rmtree(directory)
-    console.rule("[bold]corroborate demo")
-    console.print("Rendering sample footage over real photographs (first run only)…")
     batches = prepare_inputs(directory.parent / f"{directory.name}-inputs")
     archive = Archive.init(directory)
     (directory / MARKER).write_text("made by `corroborate demo`; safe to delete\n")
-
-    console.rule("1. Archiving the original footage and reports")
-    for batch_no, batch in enumerate(batches):
-        if batch_no == 1:
-            console.rule("2. Later, reposts arrive from other channels")
+    done: list[list[tuple[DemoInput, IngestResult]]] = []
+    for batch in batches:
+        results = []
         for entry in batch:
             report = ingest(archive, [str(entry.path)], actor="alice", source=entry.source)
-            for r in report.results:
-                _print_result(console, r, entry.source)
-
-    console.rule("3. Everything archived")
-    table = Table()
-    for col in ("id", "kind", "name", "sightings", "sources"):
-        table.add_column(col)
-    for item in list_items(archive):
-        table.add_row(item.id, item.kind, item.original_name, str(len(item.sightings)),
-                      ", ".join(sorted({s.source_label or "" for s in item.sightings})))
-    console.print(table)
-
-    console.rule("4. Verify: every blob re-hashed, the custody log re-checked")
-    problems = verify_archive(archive)
-    head = current_head(archive)
-    for p in problems:
-        console.print(f"[red]FAIL[/] {p.message}")
-    if not problems:
-        console.print(
-            f"[bold green]verify OK[/]: all blobs intact; {head.tree_size} custody entries "
-            f"under signed root {head.root_hash[:16]}… (key {head.key_id})"
-        )
-    console.rule("Done")
-    console.print(f"Demo archive: {directory.resolve()}  (try: corroborate items -A {directory})")
-    return 1 if problems else 0
-
-
-def _print_result(console: Console, r: IngestResult, source: str) -> None:
-    if r.error:
-        console.print(f"[red]error:[/] {r.error}")
-        return
-    state = "archived" if r.new else "same bytes already archived: new sighting"
-    console.print(f"[green]{r.item_id}[/] {r.kind:<8} {r.original_name}  [dim]{source} — {state}[/]")
-    for note in r.notes:
-        console.print(f"    [bold magenta]>>> {note}[/]")
+            results.extend((entry, r) for r in report.results)
+        done.append(results)
+    return DemoArchive(archive, done)
