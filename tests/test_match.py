@@ -18,6 +18,7 @@ from corroborate.match.index import FrameIndex
 from corroborate.match.pdq import hash_windows, jarosz
 from corroborate.match.signal import PDQ_MULTIVIEW
 from corroborate.match.signature import FileSignature
+from corroborate.match.views import N_STORED
 from corroborate.samples import render_still
 from match_fixtures import COMP_AT, COMP_PART, TRIM, FootageSet, shared_footage
 
@@ -124,7 +125,7 @@ def test_signature_is_stored_without_pickle_and_round_trips(sigs: dict[str, File
         assert str(z["signal"]) == "pdq-multiview/1"
     back = FileSignature.from_bytes(data)
     assert back.signal == sig.signal and back.kind == "video"
-    assert len(back) == int((sig.views < 7).sum())
+    assert len(back) == int((sig.views < N_STORED).sum())
     assert match_signatures(sig, back) is not None
     assert abs(sig.duration - 12.0) < 0.2
 

@@ -25,7 +25,7 @@ class FileSignature:
     kind: str
     duration: float
     times: np.ndarray  # float32[n]
-    views: np.ndarray  # uint8[n]
+    views: np.ndarray  # uint16[n]
     quality: np.ndarray  # uint8[n]
     hashes: np.ndarray  # uint8[n, 32]
     signal: str = field(default=PDQ_MULTIVIEW.key)
@@ -84,7 +84,7 @@ class FileSignature:
                 kind=str(z["kind"]),
                 duration=float(z["duration"]),
                 times=z["times"].astype(np.float32),
-                views=z["views"].astype(np.uint8),
+                views=z["views"].astype(np.uint16),
                 quality=z["quality"].astype(np.uint8),
                 hashes=z["hashes"].astype(np.uint8).reshape(-1, 32),
                 signal=str(z["signal"]),
@@ -110,7 +110,7 @@ def signature_of_frames(
         kind=kind,
         duration=float(duration),
         times=np.concatenate(times),
-        views=np.concatenate(views).astype(np.uint8),
+        views=np.concatenate(views).astype(np.uint16),
         quality=np.concatenate(quality).astype(np.uint8),
         hashes=np.concatenate(hashes).astype(np.uint8),
         signal=signal.key,

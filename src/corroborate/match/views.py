@@ -28,7 +28,9 @@ STORED_VIEWS: tuple[Window, ...] = (
     (0.0, 0.0, 0.0, 0.2),
     (0.1, 0.1, 0.1, 0.1),  # centre, clear of corner logos and tickers
     (0.1, 0.1, 0.0, 0.2),  # upper centre, clear of a caption band too
+    (0.1, 0.1, 0.15, 0.28),  # middle band: clear of corner logos, captions and subtitles
 )
+_BAND = (0.15, 0.72)  # the middle band's top and bottom
 
 
 def _query_views() -> tuple[Window, ...]:
@@ -38,11 +40,23 @@ def _query_views() -> tuple[Window, ...]:
         views += [(c, 0.0, 0.0, 0.0), (0.0, c, 0.0, 0.0)]
     for c in steps:
         views += [(0.0, 0.0, c, 0.0), (0.0, 0.0, 0.0, c)]
-    for i in range(1, 17):
-        e = round(0.0125 * i, 4)
+    for i in range(1, 9):
+        e = round(0.025 * i, 4)
         views.append((e, e, e, e))
     for b in [0.0, *steps]:
         views.append((0.1, 0.1, 0.0, b))
+    # the middle band, lined up when a band or crop took `c` off the bottom or the top of
+    # the query or of the stored copy
+    top, bottom = _BAND
+    for c in steps[:12]:
+        for t0, t1 in (
+            (top / (1 - c), bottom / (1 - c)),  # query lost c at the bottom
+            (top * (1 - c), bottom * (1 - c)),  # stored copy lost c at the bottom
+            ((top - c) / (1 - c), (bottom - c) / (1 - c)),  # query lost c at the top
+            (c + top * (1 - c), c + bottom * (1 - c)),  # stored copy lost c at the top
+        ):
+            if 0.0 <= t0 < t1 <= 1.0:
+                views.append((0.1, 0.1, round(t0, 4), round(1.0 - t1, 4)))
     unique: list[Window] = []
     for v in views:
         if v not in unique:
@@ -53,7 +67,7 @@ def _query_views() -> tuple[Window, ...]:
 QUERY_VIEWS: tuple[Window, ...] = _query_views()
 N_STORED = len(STORED_VIEWS)
 # View ids at or above this are the same windows of the mirrored picture.
-MIRRORED = 128
+MIRRORED = 1000
 assert len(QUERY_VIEWS) < MIRRORED
 
 # A new shot starts where consecutive samples differ this much (mean absolute luma, 0-255,
@@ -94,9 +108,22 @@ def content_box(grays: list[np.ndarray]) -> tuple[int, int, int, int]:
     """(x0, y0, x1, y1) in pixels of the real picture within these frames of one shot."""
     h, w = grays[0].shape
     stack = np.stack(grays[:: max(1, len(grays) // 24)])
-    detail = np.zeros((h, w), dtype=np.float32)
-    detail[:, :-1] += np.abs(np.diff(stack, axis=2)).mean(axis=0)
-    detail[:-1, :] += np.abs(np.diff(stack, axis=1)).mean(axis=0)
+    # fine detail (a Laplacian), which blurred fill lacks even where it has gradients
+    lap = np.zeros_like(stack)
+    lap[:, 1:-1, 1:-1] = np.abs(
+        4 * stack[:, 1:-1, 1:-1]
+        - stack[:, :-2, 1:-1]
+        - stack[:, 2:, 1:-1]
+        - stack[:, 1:-1, :-2]
+        - stack[:, 1:-1, 2:]
+    )
+    detail = lap.mean(axis=0)
+    detail[0, :], detail[-1, :], detail[:, 0], detail[:, -1] = (
+        detail[1, :],
+        detail[-2, :],
+        detail[:, 1],
+        detail[:, -2],
+    )
     if len(stack) >= 3:
         motion = stack.std(axis=0)
         scale = np.percentile(motion, 90) + 1e-3
@@ -104,12 +131,12 @@ def content_box(grays: list[np.ndarray]) -> tuple[int, int, int, int]:
         score = np.minimum(detail, 40.0) * np.minimum(motion / scale, 1.0)
     else:
         score = np.minimum(detail, 40.0)
-    col = np.percentile(score, 75, axis=0)
-    xs = _span(col > 0.2 * (np.percentile(col, 90) + 1e-6))
+    col = np.percentile(score, 90, axis=0)
+    xs = _span(col > 0.13 * (np.percentile(col, 90) + 1e-6))
     if xs is None:
         return 0, 0, w, h
-    row = np.percentile(score[:, xs[0] : xs[1]], 75, axis=1)
-    ys = _span(row > 0.2 * (np.percentile(row, 90) + 1e-6))
+    row = np.percentile(score[:, xs[0] : xs[1]], 90, axis=1)
+    ys = _span(row > 0.13 * (np.percentile(row, 90) + 1e-6))
     if ys is None:
         return 0, 0, w, h
     (x0, x1), (y0, y1) = xs, ys
@@ -120,6 +147,38 @@ def content_box(grays: list[np.ndarray]) -> tuple[int, int, int, int]:
     y0 = 0 if y0 <= 2 else y0
     x1 = w if x1 >= w - 2 else x1
     y1 = h if y1 >= h - 2 else y1
+    return _plausible_fill(stack, detail, (x0, y0, x1, y1))
+
+
+def _plausible_fill(
+    stack: np.ndarray, detail: np.ndarray, box: tuple[int, int, int, int]
+) -> tuple[int, int, int, int]:
+    """Keep a stripped side only if it looks like fill: static (bars, UI, a caption band)
+    or mirrored by a like strip on the opposite side (centred video in black or blurred
+    fill). Plain sky or smoke on one side is picture, not fill."""
+    h, w = stack.shape[1:]
+    x0, y0, x1, y1 = box
+    moving = stack.std(axis=0) if len(stack) >= 3 else None
+
+    def static(region: tuple[slice, slice]) -> bool:
+        if moving is None:
+            return float(np.median(detail[region])) < 1.0
+        return float(np.median(moving[region])) < 2.0
+
+    def pair(a: int, b: int, size: int) -> bool:
+        return a > 0 and b > 0 and abs(a - b) <= max(3, 0.1 * max(a, b)) and a < size // 2
+
+    left, right, top, bottom = x0, w - x1, y0, h - y1
+    keep_lr = pair(left, right, w)
+    keep_tb = pair(top, bottom, h)
+    if left and not keep_lr and not static((slice(None), slice(0, x0))):
+        x0 = 0
+    if right and not keep_lr and not static((slice(None), slice(x1, w))):
+        x1 = w
+    if top and not keep_tb and not static((slice(0, y0), slice(x0, x1))):
+        y0 = 0
+    if bottom and not keep_tb and not static((slice(y1, h), slice(x0, x1))):
+        y1 = h
     return x0, y0, x1, y1
 
 
@@ -152,14 +211,14 @@ def hash_frame(
     blurred = jarosz(gray, x1 - x0, y1 - y0)
     views = QUERY_VIEWS if query else STORED_VIEWS
     hashes, quality = hash_windows(blurred, _pixel_windows(box, views))
-    ids = np.arange(len(views), dtype=np.uint8)
+    ids = np.arange(len(views), dtype=np.uint16)
     if not query:
         return ids, hashes, quality
     w = gray.shape[1]
     mbox = (w - x1, y0, w - x0, y1)
     mh, mq = hash_windows(np.ascontiguousarray(blurred[:, ::-1]), _pixel_windows(mbox, views))
     return (
-        np.concatenate([ids, ids + MIRRORED]).astype(np.uint8),
+        np.concatenate([ids, ids + MIRRORED]).astype(np.uint16),
         np.concatenate([hashes, mh]),
         np.concatenate([quality, mq]),
     )
