@@ -427,7 +427,7 @@ def clusters(archive: Archive) -> list[Cluster]:
                 SightingRow.published_at.is_not(None)
             )
         ):
-            if item_id not in published or at < published[item_id]:
+            if at is not None and (item_id not in published or at < published[item_id]):
                 published[item_id] = at
         links = list(session.scalars(select(MatchRow)))
 
@@ -469,9 +469,9 @@ def clusters(archive: Archive) -> list[Cluster]:
             members[sets.find(x)].append(x)
     # compilations: one entry in each piece of footage they hold
     placed: dict[str, list[tuple[str, list[list[float]]]]] = defaultdict(list)
-    for x, groups in groups_of.items():
+    for x, held in groups_of.items():
         roots: dict[str, list[list[float]]] = defaultdict(list)
-        for group in groups:
+        for group in held:
             for n in group:
                 root = sets.find(n) if n not in groups_of else None
                 if root is not None:

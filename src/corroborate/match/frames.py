@@ -94,10 +94,10 @@ def sample_video(
 def load_image(path: Path) -> np.ndarray:
     """A still as a small luma array, EXIF rotation applied."""
     try:
-        with Image.open(path) as img:
-            img = ImageOps.exif_transpose(img).convert("L")
+        with Image.open(path) as opened:
+            img = ImageOps.exif_transpose(opened).convert("L")
             w, h = _small_size(img.width, img.height)
-            img = img.resize((w, h), Image.BILINEAR, reducing_gap=2.0)
+            img = img.resize((w, h), Image.Resampling.BILINEAR, reducing_gap=2.0)
             return np.asarray(img, dtype=np.float32)
     except (OSError, ValueError, Image.DecompressionBombError) as exc:
         raise MediaError(f"cannot decode image {path.name}: {exc}") from exc

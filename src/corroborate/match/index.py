@@ -183,6 +183,6 @@ def ivf_index(bits: int, nlist: int, training: np.ndarray) -> faiss.IndexBinaryI
     quantizer.add(np.ascontiguousarray(training[pick]))
     ivf = faiss.IndexBinaryIVF(quantizer, bits, nlist)
     ivf.own_fields = True
-    quantizer.this.disown()
+    quantizer.this.disown()  # type: ignore[attr-defined]
     assert ivf.is_trained
     return ivf
