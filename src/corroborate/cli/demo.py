@@ -65,8 +65,9 @@ def demo_cmd(
     for name in ("Bachmout", "Artemovsk", "Бахмут", "Krasnoarmeysk", "Kupyansk"):
         found = resolve(name, limit=1)
         if found:
-            p = found[0]
-            table.add_row(name, p.name, p.admin1 or "", f"{p.latitude:.3f}, {p.longitude:.3f}")
+            place = found[0]
+            table.add_row(name, place.name, place.admin1 or "",
+                          f"{place.latitude:.3f}, {place.longitude:.3f}")
     console.print(table)
 
     console.rule("6. Incidents: recorded by alice, verified by a second reviewer (bob)")

@@ -8,7 +8,7 @@ import json
 from sqlalchemy import select
 
 from corroborate.config import Archive
-from corroborate.core import Problem
+from corroborate.core import Problem, TreeHead
 from corroborate.custody import keys, merkle
 from corroborate.custody.log import leaf_data, to_head
 from corroborate.custody.models import CustodyEntryRow, TimestampTokenRow, TreeHeadRow
@@ -111,7 +111,7 @@ def verify_log(archive: Archive) -> list[Problem]:
 
 
 def _check_token(
-    archive: Archive, token: TimestampTokenRow, heads: dict[int, object]
+    archive: Archive, token: TimestampTokenRow, heads: dict[int, TreeHead]
 ) -> list[Problem]:
     from corroborate.custody.timestamp import verify_timestamp
     from corroborate.errors import CorroborateError
@@ -121,7 +121,7 @@ def _check_token(
     if head is None:
         return [Problem("bad_timestamp", where, f"{where}: the head it covers is missing")]
     try:
-        verify_timestamp(token.response, head.signed_bytes())  # type: ignore[attr-defined]
+        verify_timestamp(token.response, head.signed_bytes())
     except CorroborateError as exc:
         return [Problem("bad_timestamp", where, f"{where}: {exc}")]
     return []

@@ -57,7 +57,7 @@ def _probe_av(path: Path, kind: str) -> dict[str, Any]:
                 meta["location"] = loc
         for stream in container.streams:
             info: dict[str, Any] = {"index": stream.index, "type": stream.type}
-            ctx = stream.codec_context
+            ctx: Any = stream.codec_context
             info["codec"] = ctx.name if ctx else None
             if stream.type == "video":
                 info.update(

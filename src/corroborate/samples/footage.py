@@ -53,7 +53,8 @@ def terrain(photo: str, size: int = 1600) -> np.ndarray:
     arr = arr[..., :3]
     img = Image.fromarray(arr)
     scale = size / max(img.size)
-    img = img.resize((round(img.width * scale), round(img.height * scale)), Image.BICUBIC)
+    size_out = (round(img.width * scale), round(img.height * scale))
+    img = img.resize(size_out, Image.Resampling.BICUBIC)
     return np.asarray(img)
 
 
@@ -101,7 +102,7 @@ def _frame(photo: np.ndarray, path: FlightPath, t: float, width: int, height: in
         cy * ph - sin_a * ox - cos_a * oy,
     )
     img = Image.fromarray(photo).transform(
-        (width, height), Image.AFFINE, coeffs, resample=Image.BILINEAR
+        (width, height), Image.Transform.AFFINE, coeffs, resample=Image.Resampling.BILINEAR
     )
     return np.asarray(img)
 
