@@ -62,3 +62,35 @@ def test_an_archive_on_postgresql_ingests_verifies_and_serves_two_writers(
         conn.execute(sa.text("UPDATE custody_entries SET actor='mallory' WHERE seq=1"))
     assert "altered_entry" in {p.kind for p in verify_archive(archive)}
     archive.close()
+
+
+def test_blobs_in_s3_compatible_storage_with_the_database_on_postgresql(
+    pg_url: str, footage: dict[str, Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import fsspec
+
+    from corroborate.testing.s3 import local_s3
+
+    with local_s3("evidence") as env:
+        for key, value in env.items():
+            monkeypatch.setenv(key, value)
+        fsspec.AbstractFileSystem.clear_instance_cache()
+        archive = Archive.init(
+            tmp_path / "s3team", database_url=pg_url.replace("/corroborate", "/postgres"),
+            blob_url="s3://evidence/case-7",
+        )
+        report = ingest(archive, [str(footage["coffee"]), str(footage["still"])], actor="alice")
+        assert report.failed == 0
+        assert not (tmp_path / "s3team" / "blobs").exists(), "no blob is kept locally"
+        stored = set(archive.blobs.iter_digests())
+        assert {r.sha256 for r in report.results} <= stored
+        assert verify_archive(archive) == []
+        # someone overwrites the still in the bucket: verify names it
+        still = next(r.sha256 for r in report.results if r.kind == "image")
+        with archive.blobs.fs.open(archive.blobs.path(still), "wb") as out:
+            out.write(b"not the original photograph")
+        archive.blobs.fs.invalidate_cache()
+        problems = verify_archive(archive)
+        assert [p.kind for p in problems] == ["altered_blob"]
+        assert still in problems[0].message
+        archive.close()
