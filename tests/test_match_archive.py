@@ -98,3 +98,17 @@ def test_rehash_hashes_items_archived_without_signatures(archive: Archive, fs: F
     (together,) = [c for c in clusters(archive) if len(c.items) == 2]
     assert {i.id for i in together.items} == {a, b}
     assert [m.item_id for m in find_matches(archive, a)] == [b]
+
+
+def test_match_explains_what_it_cannot_use(archive: Archive, cli, tmp_path) -> None:  # noqa: ANN001
+    out = cli("match", "0123456789ab")
+    assert out.exit_code == 2
+    assert "no such file, and no archived item with that id" in out.output
+    note = tmp_path / "report.txt"
+    note.write_text("Two tanks were destroyed near the village.\n")
+    out = cli("match", note)
+    assert out.exit_code == 2 and "only videos and images are matched" in out.output
+    broken = tmp_path / "broken.mp4"
+    broken.write_bytes(b"\x00\x00\x00\x18ftypmp42" + b"garbage" * 100)
+    out = cli("match", broken)
+    assert out.exit_code != 0

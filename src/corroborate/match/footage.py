@@ -21,7 +21,7 @@ from corroborate.match.models import MatchRow, SignatureRow
 from corroborate.match.signal import PDQ_MULTIVIEW, SignalType
 from corroborate.match.signature import FileSignature, signature_for_file
 from corroborate.match.temporal import Match, Segment, match_signatures
-from corroborate.match.views import N_STORED
+from corroborate.match.views import MIRRORED, N_STORED
 
 if TYPE_CHECKING:
     from corroborate.config import Archive
@@ -116,11 +116,10 @@ def sync_index(archive: Archive, signal: SignalType = PDQ_MULTIVIEW) -> int:
 
 # -- matching -----------------------------------------------------------------------------
 def retrieval_rows(query: FileSignature) -> tuple[np.ndarray, np.ndarray]:
-    """(hashes, times) a query searches the index with: every view, one sample a second.
-
-    Nominating candidates needs only a few hits; full verification then uses every row.
+    """(hashes, times) a query searches the index with: every other view, one sample a
+    second. Nominating candidates needs only a few hits; verification then uses every row.
     """
-    usable = query.usable()
+    usable = query.usable() & ((query.views % MIRRORED < N_STORED) | (query.views % 2 == 0))
     if query.kind == "video" and query.has_query_views:
         qtimes = np.unique(query.times[usable & (query.views >= N_STORED)])
         keep_times = qtimes[:: max(1, round(query.signal_type.query_rate))]

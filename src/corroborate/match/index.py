@@ -22,6 +22,7 @@ from corroborate.match.signature import FileSignature
 
 IVF_FROM = 200_000  # hashes before switching from exact flat search to an IVF index
 NPROBE = 16
+NLIST = 65536  # cells of the IVF index, centred on stored hashes drawn at random
 
 
 def item_number(item_id: str) -> int:
@@ -140,14 +141,15 @@ class FrameIndex:
         old = self.index
         stored = old.reconstruct_n(0, old.ntotal) if old.ntotal else np.zeros((0, 32), np.uint8)
         sample = np.concatenate([stored, incoming])
-        nlist = int(max(1, min(65536, 4 * np.sqrt(len(sample)), len(sample) // 16)))
+        # sized for growth to tens of millions of hashes: cells start small and fill up
+        nlist = int(max(1, min(NLIST, len(sample) // 3)))
         ivf = ivf_index(self.signal.bits, nlist, sample)
         if len(stored):
             ivf.add(stored)
         return ivf
 
     # -- search ---------------------------------------------------------------------------
-    def search(self, hashes: np.ndarray, threshold: int, k: int = 32) -> Hits:
+    def search(self, hashes: np.ndarray, threshold: int, k: int = 16) -> Hits:
         """Index rows within `threshold` bits of each query hash (at most k per hash)."""
         empty = Hits(
             np.zeros(0, np.int64),

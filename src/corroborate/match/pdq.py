@@ -32,24 +32,25 @@ def luma(rgb: np.ndarray) -> np.ndarray:
 
 
 def _box(a: np.ndarray, window: int, axis: int) -> np.ndarray:
-    """Centred moving average along `axis`, averaging only the pixels inside at the edges."""
+    """Centred moving average along `axis` (edges repeat the border pixel)."""
     if window <= 1:
         return a
     half = (window + 2) // 2
     before, after = half - 1, window - half
-    c = np.cumsum(a, axis=axis, dtype=np.float32)
     pad = [(0, 0)] * a.ndim
-    pad[axis] = (1, 0)
-    c = np.pad(c, pad)
+    pad[axis] = (before, after)
+    p = np.pad(a, pad, mode="edge")
     n = a.shape[axis]
-    idx = np.arange(n)
-    lo = np.clip(idx - before, 0, n)
-    hi = np.clip(idx + after + 1, 0, n)
-    take_hi = np.take(c, hi, axis=axis)
-    take_lo = np.take(c, lo, axis=axis)
-    shape = [1] * a.ndim
-    shape[axis] = n
-    return ((take_hi - take_lo) / (hi - lo).reshape(shape)).astype(np.float32)
+    out = np.zeros_like(a)
+    for k in range(window):
+        out += _shift(p, k, n, axis)
+    return out / window
+
+
+def _shift(p: np.ndarray, k: int, n: int, axis: int) -> np.ndarray:
+    index = [slice(None)] * p.ndim
+    index[axis] = slice(k, k + n)
+    return p[tuple(index)]
 
 
 def jarosz(gray: np.ndarray, width: int, height: int) -> np.ndarray:
@@ -62,10 +63,13 @@ def jarosz(gray: np.ndarray, width: int, height: int) -> np.ndarray:
     return out
 
 
-def hash_windows(blurred: np.ndarray, windows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def hash_windows(
+    blurred: np.ndarray, windows: np.ndarray, *, each_quality: bool = True
+) -> tuple[np.ndarray, np.ndarray]:
     """PDQ hashes of pixel windows [x0, y0, x1, y1] (float array [n, 4]) of a filtered frame.
 
-    Returns packed hashes uint8[n, 32] and qualities uint8[n].
+    Returns packed hashes uint8[n, 32] and qualities uint8[n]; with each_quality=False
+    every window gets the first window's quality (windows of one picture share it).
     """
     h, w = blurred.shape
     k = (np.arange(_N, dtype=np.float32) + 0.5) / _N
@@ -81,9 +85,10 @@ def hash_windows(blurred: np.ndarray, windows: np.ndarray) -> tuple[np.ndarray, 
     flat = coeffs.transpose(0, 2, 1).reshape(n, 256)
     median = np.median(flat, axis=1, keepdims=True)
     bits = flat > median
-    grad = np.abs(np.diff(buf, axis=1)).sum(axis=(1, 2)) + np.abs(np.diff(buf, axis=2)).sum(
-        axis=(1, 2)
-    )
+    q = buf if each_quality else buf[:1]
+    grad = np.abs(np.diff(q, axis=1)).sum(axis=(1, 2)) + np.abs(np.diff(q, axis=2)).sum(axis=(1, 2))
+    if not each_quality:
+        grad = np.repeat(grad, n)
     quality = np.minimum(100, (grad * 100 / 255) // 90).astype(np.uint8)
     # PDQ numbers bits from the last coefficient down, as the pdqhash wheel returns them
     return np.packbits(bits[:, ::-1], axis=1), quality

@@ -210,13 +210,15 @@ def hash_frame(
     x0, y0, x1, y1 = box
     blurred = jarosz(gray, x1 - x0, y1 - y0)
     views = QUERY_VIEWS if query else STORED_VIEWS
-    hashes, quality = hash_windows(blurred, _pixel_windows(box, views))
+    hashes, quality = hash_windows(blurred, _pixel_windows(box, views), each_quality=False)
     ids = np.arange(len(views), dtype=np.uint16)
     if not query:
         return ids, hashes, quality
     w = gray.shape[1]
     mbox = (w - x1, y0, w - x0, y1)
-    mh, mq = hash_windows(np.ascontiguousarray(blurred[:, ::-1]), _pixel_windows(mbox, views))
+    mh, mq = hash_windows(
+        np.ascontiguousarray(blurred[:, ::-1]), _pixel_windows(mbox, views), each_quality=False
+    )
     return (
         np.concatenate([ids, ids + MIRRORED]).astype(np.uint16),
         np.concatenate([hashes, mh]),
