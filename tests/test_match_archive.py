@@ -112,3 +112,20 @@ def test_match_explains_what_it_cannot_use(archive: Archive, cli, tmp_path) -> N
     broken.write_bytes(b"\x00\x00\x00\x18ftypmp42" + b"garbage" * 100)
     out = cli("match", broken)
     assert out.exit_code != 0
+
+
+def test_a_reposted_photo_is_recognised_at_ingest(archive: Archive, tmp_path) -> None:  # noqa: ANN001
+    from PIL import Image
+
+    from corroborate.samples import render_still
+
+    a = render_still(tmp_path / "post.jpg", "astronaut", seed=5, width=640, height=480)
+    Image.open(a).transpose(Image.Transpose.FLIP_LEFT_RIGHT).crop((40, 0, 640, 480)).save(
+        tmp_path / "repost.jpg", quality=35
+    )
+    first = _ingest(archive, a)
+    r = ingest_file(archive, tmp_path / "repost.jpg", actor="alice")
+    assert f"shares footage with {first}" in r.notes
+    other = render_still(tmp_path / "other.jpg", "astronaut", seed=9, width=640, height=480)
+    r = ingest_file(archive, other, actor="alice")
+    assert not r.notes

@@ -119,8 +119,9 @@ def retrieval_rows(query: FileSignature) -> tuple[np.ndarray, np.ndarray]:
     """(hashes, times) a query searches the index with: every other view, one sample a
     second. Nominating candidates needs only a few hits; verification then uses every row.
     """
-    usable = query.usable() & ((query.views % MIRRORED < N_STORED) | (query.views % 2 == 0))
+    usable = query.usable()
     if query.kind == "video" and query.has_query_views:
+        usable &= (query.views % MIRRORED < N_STORED) | (query.views % 2 == 0)
         qtimes = np.unique(query.times[usable & (query.views >= N_STORED)])
         keep_times = qtimes[:: max(1, round(query.signal_type.query_rate))]
         usable &= np.isin(query.times, keep_times)
@@ -282,6 +283,9 @@ def after_ingest(archive: Archive, item_ids: list[str]) -> list[Match]:
             item = session.get(ItemRow, item_id)
         if item is None or item.kind not in ("video", "image"):
             continue
+        with archive.session() as session:
+            if load_signature(session, item_id) is None:
+                continue  # not hashed (unreadable media, or ingest --no-signatures)
         sig = _item_signature(archive, item)
         matches = matches_for_signature(archive, sig, query_id=item_id)
         matches = [m.with_ids(query_name=item.original_name) for m in matches]

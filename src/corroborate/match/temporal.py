@@ -73,7 +73,12 @@ class Match:
 
     def describe(self) -> str:
         """One line for the person who just ingested a file."""
-        where = ", ".join(f"{clock(s.item_start)}-{clock(s.item_end)}" for s in self.segments)
+        # a still has no time range to give
+        where = ", ".join(
+            f"{clock(s.item_start)}-{clock(s.item_end)}"
+            for s in self.segments
+            if s.item_end - s.item_start > 0.01
+        )
         who = self.item_id or self.name or "item"
         return (
             f"shares footage with {who} ({where} of it)" if where else f"shares footage with {who}"
