@@ -73,6 +73,8 @@ assert len(QUERY_VIEWS) < MIRRORED
 # A new shot starts where consecutive samples differ this much (mean absolute luma, 0-255,
 # on a 16x9 thumbnail).
 CUT_THRESHOLD = 40.0
+# Temporal standard deviation (grey levels) below which a pixel counts as static.
+NOISE = 2.0
 
 
 def _thumb(gray: np.ndarray) -> np.ndarray:
@@ -126,9 +128,11 @@ def content_box(grays: list[np.ndarray]) -> tuple[int, int, int, int]:
     )
     if len(stack) >= 3:
         motion = stack.std(axis=0)
-        scale = np.percentile(motion, 90) + 1e-3
-        # picture moves and has detail; fill lacks one or the other
-        score = np.minimum(detail, 40.0) * np.minimum(motion / scale, 1.0)
+        # picture moves and has detail; fill lacks one or the other. Codec noise makes static
+        # text and UI flicker by a grey level or two: that is not motion.
+        moving = np.maximum(motion - NOISE, 0.0)
+        scale = np.percentile(moving, 90) + 1e-3
+        score = np.minimum(detail, 40.0) * np.minimum(moving / scale, 1.0)
     else:
         score = np.minimum(detail, 40.0)
     col = np.percentile(score, 90, axis=0)
@@ -163,7 +167,7 @@ def _plausible_fill(
     def static(region: tuple[slice, slice]) -> bool:
         if moving is None:
             return float(np.median(detail[region])) < 1.0
-        return float(np.median(moving[region])) < 2.0
+        return float(np.median(moving[region])) < NOISE
 
     def pair(a: int, b: int, size: int) -> bool:
         return a > 0 and b > 0 and abs(a - b) <= max(3, 0.1 * max(a, b)) and a < size // 2
