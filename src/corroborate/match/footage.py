@@ -21,7 +21,7 @@ from corroborate.match.models import MatchRow, SignatureRow
 from corroborate.match.signal import PDQ_MULTIVIEW, SignalType
 from corroborate.match.signature import FileSignature, signature_for_file
 from corroborate.match.temporal import Match, Segment, match_signatures
-from corroborate.match.views import MIRRORED, N_STORED
+from corroborate.match.views import MIRRORED, N_STORED, SEARCHED
 
 if TYPE_CHECKING:
     from corroborate.config import Archive
@@ -121,7 +121,7 @@ def retrieval_rows(query: FileSignature) -> tuple[np.ndarray, np.ndarray]:
     """
     usable = query.usable()
     if query.kind == "video" and query.has_query_views:
-        usable &= (query.views % MIRRORED < N_STORED) | (query.views % 2 == 0)
+        usable &= SEARCHED[query.views % MIRRORED]
         qtimes = np.unique(query.times[usable & (query.views >= N_STORED)])
         keep_times = qtimes[:: max(1, round(query.signal_type.query_rate))]
         usable &= np.isin(query.times, keep_times)

@@ -66,6 +66,19 @@ def _query_views() -> tuple[Window, ...]:
 
 QUERY_VIEWS: tuple[Window, ...] = _query_views()
 N_STORED = len(STORED_VIEWS)
+
+
+def _searched(view: Window) -> bool:
+    """Whether the index is searched with this query view: one-edge crops only every 5%
+    (the steps between find the same footage and are used when verifying)."""
+    cuts = [c for c in view if c]
+    if len(cuts) != 1:
+        return True
+    return round(cuts[0] / 0.025) % 2 == 0
+
+
+# Query view ids (plain and mirrored) that search the index.
+SEARCHED = np.array([_searched(v) for v in QUERY_VIEWS], dtype=bool)
 # View ids at or above this are the same windows of the mirrored picture.
 MIRRORED = 1000
 assert len(QUERY_VIEWS) < MIRRORED
