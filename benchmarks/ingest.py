@@ -30,8 +30,9 @@ def make_video(size_mb: int) -> Path:
     from corroborate.samples import render_flight
 
     segment = WORK / "segment.ts"
-    render_flight(segment, "gravel", seconds=20, fps=25, width=1280, height=720,
-                  bitrate=40_000_000, seed=3)
+    render_flight(
+        segment, "gravel", seconds=20, fps=25, width=1280, height=720, bitrate=40_000_000, seed=3
+    )
     seg = segment.read_bytes()
     with open(target, "wb") as out:
         while out.tell() < size_mb * 1024 * 1024:

@@ -58,6 +58,8 @@ def build_footage(root: Path) -> FootageSet:
     r["low_bitrate_rescaled"] = T.reencode(src, root / "lowres.mp4", bitrate=120_000, height=90)
     r["crop_left_20"] = T.crop(src, root / "crop_left.mp4", left=0.2)
     r["crop_bottom_15"] = T.crop(src, root / "crop_bottom.mp4", bottom=0.15)
+    r["crop_corner_10"] = T.crop(src, root / "crop_corner.mp4", left=0.1, bottom=0.1)
+    r["crop_corner_5_10"] = T.crop(src, root / "crop_corner2.mp4", right=0.05, top=0.1)
     r["captioned"] = T.caption(src, root / "caption.mp4")
     r["mirrored"] = T.mirror(src, root / "mirror.mp4")
     r["recoloured"] = T.recolour(src, root / "recolour.mp4")

@@ -49,6 +49,8 @@ REPOSTS = [
     "low_bitrate_rescaled",
     "crop_left_20",
     "crop_bottom_15",
+    "crop_corner_10",
+    "crop_corner_5_10",
     "captioned",
     "mirrored",
     "recoloured",

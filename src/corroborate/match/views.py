@@ -33,6 +33,19 @@ STORED_VIEWS: tuple[Window, ...] = (
 _BAND = (0.15, 0.72)  # the middle band's top and bottom
 
 
+def _stored_corner(a: float, b: float) -> list[Window]:
+    """Windows of an uncropped query onto the centre view of a copy that lost `a` from a
+    side and `b` from the top or bottom."""
+    cut_h, keep_h = round(a + 0.1 * (1 - a), 4), round(0.1 * (1 - a), 4)
+    cut_v, keep_v = round(b + 0.1 * (1 - b), 4), round(0.1 * (1 - b), 4)
+    return [
+        (cut_h, keep_h, cut_v, keep_v),
+        (cut_h, keep_h, keep_v, cut_v),
+        (keep_h, cut_h, cut_v, keep_v),
+        (keep_h, cut_h, keep_v, cut_v),
+    ]
+
+
 def _query_views() -> tuple[Window, ...]:
     views: list[Window] = list(STORED_VIEWS)
     steps = [round(0.025 * i, 4) for i in range(1, 17)]
@@ -57,6 +70,20 @@ def _query_views() -> tuple[Window, ...]:
         ):
             if 0.0 <= t0 < t1 <= 1.0:
                 views.append((0.1, 0.1, round(t0, 4), round(1.0 - t1, 4)))
+    # corner crops (two adjacent edges cut, e.g. to remove a watermark): the window of the
+    # query that lines up with the stored centre view (a tenth cut from every edge)
+    for a in steps[:4]:
+        for b in steps[:4]:
+            near_h, far_h = round((0.1 - a) / (1 - a), 4), round(0.1 / (1 - a), 4)
+            near_v, far_v = round((0.1 - b) / (1 - b), 4), round(0.1 / (1 - b), 4)
+            views += [
+                (near_h, far_h, near_v, far_v),  # query lost its left and top
+                (near_h, far_h, far_v, near_v),  # left and bottom
+                (far_h, near_h, near_v, far_v),  # right and top
+                (far_h, near_h, far_v, near_v),  # right and bottom
+            ]
+            # the stored copy lost the corner: the query's window onto its centre view
+            views += _stored_corner(a, b)
     unique: list[Window] = []
     for v in views:
         if v not in unique:
@@ -72,9 +99,26 @@ def _searched(view: Window) -> bool:
     """Whether the index is searched with this query view: one-edge crops only every 5%
     (the steps between find the same footage and are used when verifying)."""
     cuts = [c for c in view if c]
+    if view in _CORNER_ALL:  # a corner-crop window: searched at the 5% steps only
+        return view in _CORNER_SEARCHED
     if len(cuts) != 1:
         return True
     return round(cuts[0] / 0.025) % 2 == 0
+
+
+def _corner_windows(amounts: tuple[float, ...]) -> set[Window]:
+    out: set[Window] = set()
+    for a in amounts:
+        for b in amounts:
+            nh, fh = round((0.1 - a) / (1 - a), 4), round(0.1 / (1 - a), 4)
+            nv, fv = round((0.1 - b) / (1 - b), 4), round(0.1 / (1 - b), 4)
+            out |= {(nh, fh, nv, fv), (nh, fh, fv, nv), (fh, nh, nv, fv), (fh, nh, fv, nv)}
+            out |= set(_stored_corner(a, b))
+    return out
+
+
+_CORNER_ALL = _corner_windows((0.025, 0.05, 0.075, 0.1))
+_CORNER_SEARCHED = _corner_windows((0.05, 0.1))
 
 
 # Query view ids (plain and mirrored) that search the index.
