@@ -245,3 +245,15 @@ def test_archive_rows_never_point_at_missing_blobs(
     with archive.session() as session:
         for row in session.scalars(select(ItemRow)):
             assert archive.blobs.exists(row.sha256)
+
+
+def test_a_video_in_a_container_without_magic_bytes_is_still_a_video(
+    archive: Archive, footage: dict[str, Path], tmp_path: Path
+) -> None:
+    from corroborate.samples import render_flight
+
+    ts = render_flight(tmp_path / "broadcast.ts", "coffee", seconds=2, width=320, height=180)
+    report = ingest(archive, [str(ts)], actor="alice")
+    assert report.results[0].kind == "video", "MPEG-TS has no magic bytes; FFmpeg knows it"
+    item = get_item(archive, report.results[0].item_id)
+    assert item.mime == "video/mpegts" and item.metadata["duration_s"] > 1.5

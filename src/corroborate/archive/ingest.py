@@ -269,7 +269,7 @@ def _prepare(
 ) -> _Prepared:
     """Slow work outside the write lock: type, metadata, keyframes, perceptual signature."""
     blob = archive.blobs.local_path(sha)
-    kind, mime = detect_kind(blob, content_type=content_type)
+    kind, mime = detect_kind(blob, content_type=content_type, name=result.original_name)
     result.kind = kind
     metadata: dict[str, Any] = {}
     media_error = None

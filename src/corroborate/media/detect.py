@@ -10,8 +10,13 @@ _VIDEO_EXT = {".mp4", ".mov", ".mkv", ".webm", ".avi", ".m4v", ".3gp", ".ts", ".
 _TEXT_EXT = {".txt", ".md", ".csv", ".json", ".srt", ".vtt", ".xml"}
 
 
-def detect_kind(path: Path, *, content_type: str | None = None) -> tuple[str, str | None]:
-    """(kind, mime) where kind is video, image, audio, document, webpage or other."""
+def detect_kind(
+    path: Path, *, content_type: str | None = None, name: str | None = None
+) -> tuple[str, str | None]:
+    """(kind, mime) where kind is video, image, audio, document, webpage or other.
+
+    `name` is the original file name: blobs have none, but its extension is a hint.
+    """
     guess = filetype.guess(str(path))
     if guess is not None:
         mime = guess.mime
@@ -27,12 +32,35 @@ def detect_kind(path: Path, *, content_type: str | None = None) -> tuple[str, st
     ctype = (content_type or "").split(";")[0].strip().lower()
     if ctype == "text/html" or _looks_like_html(head):
         return "webpage", "text/html"
-    if ctype.startswith("video/") or path.suffix.lower() in _VIDEO_EXT:
+    probed = _probe_streams(path, head)
+    if probed:
+        return probed
+    suffix = Path(name).suffix.lower() if name else path.suffix.lower()
+    if ctype.startswith("video/") or suffix in _VIDEO_EXT:
         # an unrecognised container with a video name: still a video, perhaps a broken one
         return "video", ctype or None
     if _is_text(head):
         return "document", "text/plain"
     return "other", ctype or None
+
+
+def _probe_streams(path: Path, head: bytes) -> tuple[str, str | None] | None:
+    """Containers filetype does not know (MPEG-TS, raw H.264...): ask FFmpeg what is inside."""
+    if not head or _is_text(head):
+        return None
+    import av
+
+    try:
+        with av.open(str(path), metadata_errors="ignore") as container:
+            kinds = {s.type for s in container.streams}
+            fmt = container.format.name.split(",")[0]
+    except (av.FFmpegError, OSError, ValueError):
+        return None
+    if "video" in kinds:
+        return "video", f"video/{fmt}"
+    if "audio" in kinds:
+        return "audio", f"audio/{fmt}"
+    return None
 
 
 def _head(path: Path, n: int = 8192) -> bytes:
