@@ -29,7 +29,8 @@ def keyframes(path: Path, duration_s: float | None, count: int = 4) -> list[Keyf
         for t in times:
             try:
                 container.seek(int(t * 1_000_000), any_frame=False, backward=True)
-                frame = _first_frame_at(container, stream, t)
+                # long videos: the keyframe at or before t is near enough, and cheap
+                frame = _first_frame_at(container, stream, t, limit=0 if dur > 60 else 900)
             except (av.FFmpegError, ValueError):
                 continue
             if frame is None or frame.time is None or round(frame.time, 2) in seen:
@@ -45,11 +46,12 @@ def keyframes(path: Path, duration_s: float | None, count: int = 4) -> list[Keyf
 
 
 def _first_frame_at(
-    container: av.container.InputContainer, stream: av.VideoStream, t: float
+    container: av.container.InputContainer, stream: av.VideoStream, t: float, limit: int
 ) -> av.VideoFrame | None:
-    """Decode forward from the last keyframe to the first frame at or after t (bounded)."""
+    """Decode forward from the last keyframe to the first frame at or after t, giving up
+    (and taking the frame reached) after `limit` frames."""
     frame = None
     for n, frame in enumerate(container.decode(stream)):
-        if frame.time is not None and frame.time >= t - 0.02 or n > 900:
+        if frame.time is not None and frame.time >= t - 0.02 or n >= limit:
             return frame
     return frame
