@@ -138,7 +138,7 @@ def _thumb(gray: np.ndarray) -> np.ndarray:
     h, w = gray.shape
     ys = (np.arange(9) * h // 9 + h // 18)[:, None]
     xs = (np.arange(16) * w // 16 + w // 32)[None, :]
-    return gray[ys, xs]
+    return gray[ys, xs].astype(np.float32)
 
 
 def shots(grays: list[np.ndarray]) -> list[tuple[int, int]]:
@@ -166,7 +166,7 @@ def _span(active: np.ndarray) -> tuple[int, int] | None:
 def content_box(grays: list[np.ndarray]) -> tuple[int, int, int, int]:
     """(x0, y0, x1, y1) in pixels of the real picture within these frames of one shot."""
     h, w = grays[0].shape
-    stack = np.stack(grays[:: max(1, len(grays) // 24)])
+    stack = np.stack(grays[:: max(1, len(grays) // 24)]).astype(np.float32)
     # fine detail (a Laplacian), which blurred fill lacks even where it has gradients
     lap = np.zeros_like(stack)
     lap[:, 1:-1, 1:-1] = np.abs(
@@ -269,6 +269,7 @@ def hash_frame(
     """(view ids, packed hashes [n, 32], qualities) of one frame: stored views only, or
     every query view and its mirror image."""
     x0, y0, x1, y1 = box
+    gray = gray.astype(np.float32, copy=False)
     blurred = jarosz(gray, x1 - x0, y1 - y0)
     views = QUERY_VIEWS if query else STORED_VIEWS
     hashes, quality = hash_windows(blurred, _pixel_windows(box, views), each_quality=False)
