@@ -25,8 +25,8 @@ class DemoInput:
 def prepare_inputs(folder: Path) -> list[list[DemoInput]]:
     """Render the sample footage and copy the sample reports; returns ingest batches in order.
 
-    Batch 1 is the original material; batch 2 arrives later from other channels: a captioned,
-    cropped repost and a compilation that reuses part of an original clip.
+    Batch 1 is the original material; batch 2 arrives later from other channels: a mirrored,
+    captioned repost and a compilation that reuses part of an original clip.
     """
     from corroborate.samples import transforms
 
@@ -39,9 +39,10 @@ def prepare_inputs(folder: Path) -> list[list[DemoInput]]:
         render_flight(flight_b, "grass", seconds=10, seed=5, creation_time="2024-10-09T14:02:00Z")
         render_flight(flight_c, "grass", seconds=10, seed=23)  # same fields, another flight
         render_still(folder / "crater.jpg", "moon", seed=2)
-        repost = transforms.crop(flight_a, folder / "_cropped.mp4", left=0.1, bottom=0.1)
+        # channels flip footage to dodge duplicate detection and burn in their own caption
+        repost = transforms.mirror(flight_a, folder / "_mirrored.mp4")
         transforms.caption(repost, folder / "repost-channel-b.mp4", text="EXCLUSIVE: surrender")
-        (folder / "_cropped.mp4").unlink()
+        (folder / "_mirrored.mp4").unlink()
         transforms.compilation(
             [(flight_c, 0.0, 6.0), (flight_a, 3.0, 10.0)], folder / "compilation-week-review.mp4"
         )
