@@ -13,12 +13,19 @@ import pytest
 from PIL import Image
 
 from corroborate.match import MediaError, match_signatures, signature_for_file
-from corroborate.match.frames import sample_video
+from corroborate.match.frames import SampledFrame, sample_video
 from corroborate.match.index import FrameIndex
 from corroborate.match.pdq import hash_windows, jarosz
-from corroborate.match.signal import PDQ_MULTIVIEW
+from corroborate.match.signal import PDQ_MULTIVIEW, hamming
 from corroborate.match.signature import FileSignature
-from corroborate.match.views import N_STORED
+from corroborate.match.views import (
+    MAX_PIECE,
+    N_STORED,
+    QUERY_VIEWS,
+    boxed_pieces,
+    content_box,
+    hash_frame,
+)
 from corroborate.samples import render_still
 from match_fixtures import COMP_AT, COMP_PART, TRIM, FootageSet, shared_footage
 
@@ -194,3 +201,41 @@ def test_index_is_persisted_without_pickle_and_grows_incrementally(
     hits = again.search(q.hashes[q.usable()], PDQ_MULTIVIEW.threshold)
     assert 0xAAAAAAAAAAAA in set(hits.items.tolist())
     json.dumps(again.meta[:2].tolist())
+
+
+def test_a_long_single_shot_video_is_hashed_in_pieces_without_holding_it_all(
+    fs: FootageSet,
+) -> None:
+    """A four-minute drone flight is one shot: its frames are boxed 30 s at a time and let
+    go, so memory stays flat however long the video is, and every piece finds the same
+    picture inside the blurred fill."""
+    frames, _ = sample_video(fs.vertical_reposts["pillarbox_blurred"], 4.0)
+    produced = []
+
+    def long_shot():  # the same shot played over and over, as one long take
+        for i in range(400):
+            f = frames[i % len(frames)]
+            produced.append(i)
+            yield SampledFrame(i / 4.0, f.gray)
+
+    whole = content_box([f.gray for f in frames])
+    pieces = []
+    for piece, box in boxed_pieces(long_shot()):
+        assert len(produced) <= len(pieces) * MAX_PIECE + len(piece) + 1  # consumed lazily
+        pieces.append((len(piece), box))
+    assert sum(n for n, _ in pieces) == 400
+    assert max(n for n, _ in pieces) <= MAX_PIECE
+    for _, box in pieces:
+        assert all(abs(a - b) <= 3 for a, b in zip(box, whole, strict=True)), (box, whole)
+    assert whole[0] > 0 and whole[2] < frames[0].gray.shape[1]  # the fill was stripped
+
+
+def test_mirror_image_hashes_equal_hashing_an_explicitly_flipped_frame(fs: FootageSet) -> None:
+    frames, _ = sample_video(fs.source, 1.0)
+    n = len(QUERY_VIEWS)
+    for f in frames[:6]:
+        h, w = f.gray.shape
+        _, ours, _ = hash_frame(f.gray, (0, 0, w, h), query=True)
+        _, flipped, _ = hash_frame(np.ascontiguousarray(f.gray[:, ::-1]), (0, 0, w, h), query=True)
+        bits = np.diag(hamming(ours[n:], flipped[:n]))
+        assert np.percentile(bits, 95) <= 12, bits

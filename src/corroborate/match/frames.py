@@ -9,6 +9,7 @@ works on a 64x64 downsample and never sees the difference.
 from __future__ import annotations
 
 import math
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -35,60 +36,86 @@ def _small_size(width: int, height: int) -> tuple[int, int]:
     return max(16, round(width * scale) // 2 * 2), max(16, round(height * scale) // 2 * 2)
 
 
+class VideoSamples:
+    """Frames sampled `rate` times a second, decoded one at a time as they are iterated.
+
+    Only the frame being handed out is held, so memory does not grow with the video's
+    length. `duration` (seconds) is known once iteration has finished. `threads=0` lets
+    FFmpeg pick; benchmarks pass 1 to measure one core.
+    """
+
+    def __init__(self, path: Path, rate: float = 2.0, *, threads: int = 0) -> None:
+        self.path = Path(path)
+        self.rate = rate
+        self.threads = threads
+        self.duration = 0.0
+        self.count = 0
+
+    def __iter__(self) -> Iterator[SampledFrame]:
+        path, step = self.path, 1.0 / self.rate
+        try:
+            container = av.open(str(path))
+        except (av.FFmpegError, OSError) as exc:
+            raise MediaError(f"cannot open {path.name} as video: {exc}") from exc
+        with container:
+            if not container.streams.video:
+                raise MediaError(f"{path.name} has no video stream")
+            stream = container.streams.video[0]
+            _configure(stream, self.threads)
+            start: float | None = None
+            next_t = 0.0
+            last_t = 0.0
+            size: tuple[int, int] | None = None
+            try:
+                for frame in container.decode(stream):
+                    if frame.pts is None or frame.time is None:
+                        continue
+                    if start is None:
+                        start = float(frame.time)
+                    t = float(frame.time) - start
+                    last_t = max(last_t, t)
+                    if t + 1e-3 < next_t:
+                        continue
+                    if size is None:
+                        size = _small_size(frame.width, frame.height)
+                    small = frame.reformat(width=size[0], height=size[1], format="gray")
+                    self.count += 1
+                    yield SampledFrame(t, small.to_ndarray())
+                    next_t = (math.floor(t / step + 1e-6) + 1) * step
+            except av.FFmpegError as exc:
+                if not self.count:
+                    raise MediaError(f"cannot decode video {path.name}: {exc}") from exc
+            self.duration = last_t
+            if stream.average_rate:
+                self.duration += 1.0 / float(stream.average_rate)
+        if not self.count:
+            raise MediaError(f"no decodable frames in {path.name}")
+
+
+def _configure(stream: av.video.stream.VideoStream, threads: int) -> None:
+    """Decode as little as PDQ needs: frames nothing refers to and the loop filter are
+    skipped (a 64x64 downsample never sees the difference)."""
+    ctx = stream.codec_context
+    if threads == 1:
+        stream.thread_type = "NONE"
+        ctx.thread_count = 1
+    else:
+        stream.thread_type = "AUTO"
+        ctx.thread_count = threads
+    # NONREF, not BIDIR: many encoders (x264 with refs > 1) let P-frames refer to B-frames,
+    # and skipping those corrupts every later frame of the group of pictures.
+    ctx.skip_frame = "NONREF"
+    ctx.options = {"skip_loop_filter": "all", "flags2": "+fast"}
+
+
 def sample_video(
     path: Path, rate: float = 2.0, *, threads: int = 0
 ) -> tuple[list[SampledFrame], float]:
-    """Frames sampled `rate` times a second and the duration in seconds.
-
-    `threads=0` lets FFmpeg pick; benchmarks pass 1 to measure one core.
-    """
-    step = 1.0 / rate
-    frames: list[SampledFrame] = []
-    try:
-        container = av.open(str(path))
-    except (av.FFmpegError, OSError) as exc:
-        raise MediaError(f"cannot open {path.name} as video: {exc}") from exc
-    with container:
-        if not container.streams.video:
-            raise MediaError(f"{path.name} has no video stream")
-        stream = container.streams.video[0]
-        ctx = stream.codec_context
-        if threads == 1:
-            stream.thread_type = "NONE"
-            ctx.thread_count = 1
-        else:
-            stream.thread_type = "AUTO"
-            ctx.thread_count = threads
-        ctx.skip_frame = "NONREF"
-        ctx.options = {"skip_loop_filter": "all", "flags2": "+fast"}
-        start = None
-        next_t = 0.0
-        last_t = 0.0
-        size: tuple[int, int] | None = None
-        try:
-            for frame in container.decode(stream):
-                if frame.pts is None or frame.time is None:
-                    continue
-                if start is None:
-                    start = float(frame.time)
-                t = float(frame.time) - start
-                last_t = max(last_t, t)
-                if t + 1e-3 < next_t:
-                    continue
-                if size is None:
-                    size = _small_size(frame.width, frame.height)
-                small = frame.reformat(width=size[0], height=size[1], format="gray")
-                frames.append(SampledFrame(t, small.to_ndarray()))
-                next_t = (math.floor(t / step + 1e-6) + 1) * step
-        except av.FFmpegError as exc:
-            if not frames:
-                raise MediaError(f"cannot decode video {path.name}: {exc}") from exc
-        duration = last_t
-        if stream.average_rate:
-            duration += 1.0 / float(stream.average_rate)
-    if not frames:
-        raise MediaError(f"no decodable frames in {path.name}")
-    return frames, duration
+    """All sampled frames in a list, and the duration in seconds (for short files and tests;
+    signatures stream through `VideoSamples`)."""
+    samples = VideoSamples(path, rate, threads=threads)
+    frames = list(samples)
+    return frames, samples.duration
 
 
 def load_image(path: Path) -> np.ndarray:

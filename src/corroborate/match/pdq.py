@@ -64,12 +64,19 @@ def jarosz(gray: np.ndarray, width: int, height: int) -> np.ndarray:
 
 
 def hash_windows(
-    blurred: np.ndarray, windows: np.ndarray, *, each_quality: bool = True
+    blurred: np.ndarray,
+    windows: np.ndarray,
+    *,
+    each_quality: bool = True,
+    mirror_of: np.ndarray | None = None,
 ) -> tuple[np.ndarray, np.ndarray]:
     """PDQ hashes of pixel windows [x0, y0, x1, y1] (float array [n, 4]) of a filtered frame.
 
     Returns packed hashes uint8[n, 32] and qualities uint8[n]; with each_quality=False
     every window gets the first window's quality (windows of one picture share it).
+    With `mirror_of` (indices into `windows`), hashes of the left-right mirror image of
+    those windows follow the n plain ones: a mirror image only flips the sign of the odd
+    horizontal frequencies, so it costs a median and a comparison, not a second DCT.
     """
     h, w = blurred.shape
     k = (np.arange(_N, dtype=np.float32) + 0.5) / _N
@@ -83,12 +90,21 @@ def hash_windows(
     coeffs = (tmp.transpose(0, 2, 1).reshape(n * 16, _N) @ _DCT.T).reshape(n, 16, 16)
     # coeffs[v, j, i]: transposed; PDQ's layout is [i, j]
     flat = coeffs.transpose(0, 2, 1).reshape(n, 256)
+    if mirror_of is not None:
+        flat = np.concatenate([flat, flat[mirror_of] * _MIRROR_SIGN])
     median = np.median(flat, axis=1, keepdims=True)
     bits = flat > median
     q = buf if each_quality else buf[:1]
     grad = np.abs(np.diff(q, axis=1)).sum(axis=(1, 2)) + np.abs(np.diff(q, axis=2)).sum(axis=(1, 2))
     if not each_quality:
-        grad = np.repeat(grad, n)
+        grad = np.repeat(grad, len(flat))
+    elif mirror_of is not None:
+        grad = np.concatenate([grad, grad[mirror_of]])
     quality = np.minimum(100, (grad * 100 / 255) // 90).astype(np.uint8)
     # PDQ numbers bits from the last coefficient down, as the pdqhash wheel returns them
     return np.packbits(bits[:, ::-1], axis=1), quality
+
+
+# Coefficient [i, j] of PDQ's layout has horizontal frequency j + 1 (row j + 1 of the DCT);
+# mirroring x -> 63 - x multiplies basis row k by (-1)^k.
+_MIRROR_SIGN = np.tile(np.where(np.arange(1, 17) % 2 == 1, -1.0, 1.0), 16).astype(np.float32)

@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 import io
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 
 from corroborate.match.errors import MediaError
-from corroborate.match.frames import SampledFrame, load_image, sample_video
+from corroborate.match.frames import SampledFrame, VideoSamples, load_image
 from corroborate.match.signal import PDQ_MULTIVIEW, SignalType, signal_by_key
-from corroborate.match.views import N_STORED, boxes_for, hash_frame
+from corroborate.match.views import N_STORED, boxed_pieces, hash_frame
 
 
 @dataclass(eq=False)
@@ -92,23 +93,31 @@ class FileSignature:
 
 
 def signature_of_frames(
-    frames: list[SampledFrame], kind: str, duration: float, signal: SignalType = PDQ_MULTIVIEW
+    frames: Iterable[SampledFrame],
+    kind: str,
+    duration: float | Callable[[], float],
+    signal: SignalType = PDQ_MULTIVIEW,
 ) -> FileSignature:
-    """Hash every view of already decoded frames."""
+    """Hash every view of frames as they are decoded, a shot (or 30 s) at a time, so only
+    the hashes are kept for the whole file. `duration` may be a callable read at the end,
+    when a streamed video's length is known."""
     hashes: list[np.ndarray] = []
     times: list[np.ndarray] = []
     views: list[np.ndarray] = []
     quality: list[np.ndarray] = []
     query_every = max(1, round(signal.sample_rate / signal.query_rate))
-    for i, (frame, box) in enumerate(zip(frames, boxes_for(frames), strict=True)):
-        ids, digests, q = hash_frame(frame.gray, box, query=i % query_every == 0)
-        hashes.append(digests)
-        views.append(ids)
-        quality.append(q)
-        times.append(np.full(len(ids), frame.time, dtype=np.float32))
+    i = 0
+    for piece, box in boxed_pieces(frames):
+        for frame in piece:
+            ids, digests, q = hash_frame(frame.gray, box, query=i % query_every == 0)
+            hashes.append(digests)
+            views.append(ids)
+            quality.append(q)
+            times.append(np.full(len(ids), frame.time, dtype=np.float32))
+            i += 1
     return FileSignature(
         kind=kind,
-        duration=float(duration),
+        duration=float(duration() if callable(duration) else duration),
         times=np.concatenate(times),
         views=np.concatenate(views).astype(np.uint16),
         quality=np.concatenate(quality).astype(np.uint8),
@@ -125,8 +134,8 @@ def signature_for_file(path: Path, kind: str, *, threads: int = 0) -> FileSignat
     """
     path = Path(path)
     if kind == "video":
-        frames, duration = sample_video(path, PDQ_MULTIVIEW.sample_rate, threads=threads)
-        return signature_of_frames(frames, "video", duration)
+        samples = VideoSamples(path, PDQ_MULTIVIEW.sample_rate, threads=threads)
+        return signature_of_frames(samples, "video", lambda: samples.duration)
     if kind == "image":
         gray = load_image(path)
         return signature_of_frames([SampledFrame(0.0, gray)], "image", 0.0)

@@ -12,6 +12,8 @@ enough (1.25-2.5% of the picture) that PDQ stays within its threshold.
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator
+
 import numpy as np
 
 from corroborate.match.frames import SampledFrame
@@ -141,21 +143,6 @@ def _thumb(gray: np.ndarray) -> np.ndarray:
     return gray[ys, xs].astype(np.float32)
 
 
-def shots(grays: list[np.ndarray]) -> list[tuple[int, int]]:
-    """Index ranges [a, b) of samples that belong to one shot (one layout of fill)."""
-    bounds = [0]
-    prev = None
-    for i, g in enumerate(grays):
-        th = _thumb(g)
-        if prev is not None and (
-            prev.shape != th.shape or float(np.abs(th - prev).mean()) > CUT_THRESHOLD
-        ):
-            bounds.append(i)
-        prev = th
-    bounds.append(len(grays))
-    return [(a, b) for a, b in zip(bounds, bounds[1:], strict=False) if b > a]
-
-
 def _span(active: np.ndarray) -> tuple[int, int] | None:
     idx = np.flatnonzero(active)
     if idx.size == 0:
@@ -243,15 +230,44 @@ def _plausible_fill(
     return x0, y0, x1, y1
 
 
-def boxes_for(frames: list[SampledFrame]) -> list[tuple[int, int, int, int]]:
-    """The content box of each sampled frame, found per shot."""
-    grays = [f.gray for f in frames]
-    result: list[tuple[int, int, int, int]] = [(0, 0, 1, 1)] * len(frames)
-    for a, b in shots(grays):
-        box = content_box(grays[a:b])
-        for i in range(a, b):
-            result[i] = box
-    return result
+# A shot longer than this many samples is boxed in pieces, so only one piece is ever held
+# in memory (30 s at 4 samples a second); a piece shorter than MIN_PIECE keeps the box of
+# the piece before it, as too few samples say little about what is static.
+MAX_PIECE = 120
+MIN_PIECE = 12
+
+
+def boxed_pieces(
+    frames: Iterable[SampledFrame],
+) -> Iterator[tuple[list[SampledFrame], tuple[int, int, int, int]]]:
+    """Consecutive runs of frames from one shot (one layout of fill), each with the content
+    box found in it; frames are consumed as they come, a shot or 30 s at a time."""
+    piece: list[SampledFrame] = []
+    prev: np.ndarray | None = None
+    box: tuple[int, int, int, int] | None = None  # of the last piece of the current shot
+
+    def boxed(
+        run: list[SampledFrame], carried: tuple[int, int, int, int] | None
+    ) -> tuple[int, int, int, int]:
+        if carried is not None and len(run) < MIN_PIECE:
+            return carried
+        return content_box([f.gray for f in run])
+
+    for frame in frames:
+        th = _thumb(frame.gray)
+        cut = prev is not None and (
+            prev.shape != th.shape or float(np.abs(th - prev).mean()) > CUT_THRESHOLD
+        )
+        prev = th
+        if piece and (cut or len(piece) >= MAX_PIECE):
+            box = boxed(piece, box)
+            yield piece, box
+            piece = []
+            if cut:
+                box = None
+        piece.append(frame)
+    if piece:
+        yield piece, boxed(piece, box)
 
 
 def _pixel_windows(box: tuple[int, int, int, int], views: tuple[Window, ...]) -> np.ndarray:
@@ -263,6 +279,18 @@ def _pixel_windows(box: tuple[int, int, int, int], views: tuple[Window, ...]) ->
     )
 
 
+def _mirror_plan() -> tuple[tuple[Window, ...], np.ndarray]:
+    """Windows to hash so that every query view's mirror image comes from a plain one: the
+    mirror image of view (l, r, t, b) is the mirrored hash of window (r, l, t, b)."""
+    swapped = [(r, left, t, b) for left, r, t, b in QUERY_VIEWS]
+    hashed = list(QUERY_VIEWS)
+    hashed += [v for v in dict.fromkeys(swapped) if v not in QUERY_VIEWS]
+    return tuple(hashed), np.array([hashed.index(v) for v in swapped], dtype=np.intp)
+
+
+_HASHED, _MIRROR_OF = _mirror_plan()
+
+
 def hash_frame(
     gray: np.ndarray, box: tuple[int, int, int, int], query: bool
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -271,18 +299,15 @@ def hash_frame(
     x0, y0, x1, y1 = box
     gray = gray.astype(np.float32, copy=False)
     blurred = jarosz(gray, x1 - x0, y1 - y0)
-    views = QUERY_VIEWS if query else STORED_VIEWS
-    hashes, quality = hash_windows(blurred, _pixel_windows(box, views), each_quality=False)
-    ids = np.arange(len(views), dtype=np.uint16)
     if not query:
-        return ids, hashes, quality
-    w = gray.shape[1]
-    mbox = (w - x1, y0, w - x0, y1)
-    mh, mq = hash_windows(
-        np.ascontiguousarray(blurred[:, ::-1]), _pixel_windows(mbox, views), each_quality=False
+        hashes, quality = hash_windows(
+            blurred, _pixel_windows(box, STORED_VIEWS), each_quality=False
+        )
+        return np.arange(len(STORED_VIEWS), dtype=np.uint16), hashes, quality
+    hashes, quality = hash_windows(
+        blurred, _pixel_windows(box, _HASHED), each_quality=False, mirror_of=_MIRROR_OF
     )
-    return (
-        np.concatenate([ids, ids + MIRRORED]).astype(np.uint16),
-        np.concatenate([hashes, mh]),
-        np.concatenate([quality, mq]),
-    )
+    n = len(QUERY_VIEWS)
+    keep = np.r_[0:n, len(_HASHED) : len(_HASHED) + n]
+    ids = np.arange(n, dtype=np.uint16)
+    return np.concatenate([ids, ids + MIRRORED]).astype(np.uint16), hashes[keep], quality[keep]
