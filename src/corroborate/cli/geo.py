@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import typer
+from rich.markup import escape
 from rich.table import Table
 
 from corroborate.cli.common import (
@@ -25,9 +26,13 @@ geo_app = typer.Typer(
 )
 
 
-def candidate_record(candidate: Candidate) -> dict[str, Any]:
-    """A candidate as the JSON object the CLI prints: the place's fields, then how it matched."""
+def candidate_record(candidate: Candidate, taken: bool = False) -> dict[str, Any]:
+    """A candidate as the JSON object the CLI prints: the place's fields, then how it matched.
+
+    `taken` is true only for the candidate a record would take (a confident resolution).
+    """
     record: dict[str, Any] = to_jsonable(candidate.place)
+    record["taken"] = taken
     record["matched"] = candidate.matched
     record["how"] = candidate.how
     record["similarity"] = candidate.similarity
@@ -47,10 +52,13 @@ def resolve_command(
     limit: int = typer.Option(5, "--limit", "-n", min=1, max=100, help="Candidates to show."),
     as_json: bool = JsonOption,
 ) -> None:
-    """Ranked candidates for a place name, best first."""
-    candidates = default_gazetteer().candidates(name, context=context, limit=limit)
+    """Ranked candidates for a place name, best first, and whether a record would take the first."""
+    resolution = default_gazetteer().resolve_confidently(name, context=context, limit=limit)
+    candidates = resolution.candidates
     if as_json:
-        print_json([candidate_record(c) for c in candidates])
+        print_json(
+            [candidate_record(c, i == 0 and resolution.confident) for i, c in enumerate(candidates)]
+        )
         return
     if not candidates:
         raise fail(f"no place in the gazetteer matches {name!r}", 1)
@@ -71,6 +79,17 @@ def resolve_command(
         score = f"{p.score:.3f}" if p.score is not None else ""
         table.add_row(score, p.name, where, point, p.precision, how)
     console.print(table)
+    if resolution.place is not None:
+        console.print(
+            f"[green]Records take {resolution.place.name}[/] ({resolution.reason}).",
+            highlight=False,
+        )
+    else:
+        console.print(
+            f"[yellow]Not confident; records keep the name without a point:[/] "
+            f"{escape(resolution.reason)}",
+            highlight=False,
+        )
     console.print(f"[dim]{ATTRIBUTION}[/]", highlight=False)
 
 

@@ -39,6 +39,16 @@ _FUZZY_QUALITY = 0.85  # an exact hit on any spelling beats a near miss on anoth
 _W_MATCH, _W_PRIOR, _W_CONTEXT = 0.70, 0.12, 0.18
 _MAX_QUERY = 200
 
+# When the best candidate is good enough to attach to a record (see `Resolution`). Chosen on the
+# spelling variants and the negative names (places outside the data, plain words) that
+# benchmarks/geo.py measures; the figures are in its docstring.
+FUZZY_MIN_SIMILARITY = 90.0  # a near miss below this is as often another place as a typo
+TOWN_IMPORTANCE = 0.55  # a city, or a place of about 3,700 people or more (GeoNames population)
+# A far-away rival within this score is a tie: with equal spellings, under three times as populous.
+TIE_MARGIN = round(0.12 * math.log10(3) / 6.5, 4)  # _W_PRIOR x the prior of a factor of 3
+TIE_DISTANCE_KM = 15.0  # rivals nearer than this are the same spot for an incident record
+_CONFIRMING_CONTEXT = ("admin2", "admin1", "nearby")
+
 _ID, _NAME, _LAT, _LON, _ADMIN1, _ADMIN2, _COUNTRY, _PRECISION, _PRIOR, _NAMES = range(10)
 
 
@@ -64,6 +74,29 @@ class Candidate:
     importance: float = 0.0  # 0..1 from population or settlement type, used to break ties
     derived_names: tuple[tuple[str, str], ...] = ()  # (spelling, rule) made by rule, not sources
     former_names: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Resolution:
+    """What a place name resolves to for a record: the place only when the match is confident.
+
+    A weak match (a near spelling, a tie between far-apart places, a village known by a foreign
+    spelling with no region to confirm it, or a region that contradicts it) leaves `place` None;
+    `reason` says why, in words a user can act on, and `candidates` are the best guesses.
+    """
+
+    query: str
+    place: Place | None
+    reason: str
+    candidates: tuple[Candidate, ...] = ()
+
+    @property
+    def confident(self) -> bool:
+        return self.place is not None
+
+    @property
+    def best(self) -> Candidate | None:
+        return self.candidates[0] if self.candidates else None
 
 
 @dataclass(frozen=True)
@@ -310,8 +343,83 @@ class Gazetteer:
         ]
 
     def resolve(self, name: str, context: str | None = None, limit: int = 5) -> list[Place]:
-        """Ranked places for a name, best first; empty when nothing is close enough."""
+        """Ranked places for a name, best first; empty when nothing is close enough.
+
+        The first is only the best guess; to attach a place to a record use `resolve_confidently`.
+        """
         return [c.place for c in self.candidates(name, context=context, limit=limit)]
+
+    def resolve_confidently(
+        self,
+        name: str,
+        context: str | None = None,
+        *,
+        region: str | None = None,
+        limit: int = 5,
+        fuzzy: bool = True,
+        near: tuple[tuple[float, float], ...] = (),
+    ) -> Resolution:
+        """The place a name means when the gazetteer can tell, else the guesses and why not.
+
+        `context` is a hint (the words around the name); `region` (or the part of `name` after a
+        comma) is where the user says the place is, and a candidate outside it is not taken.
+        """
+        joined = " ".join(x for x in (region, context) if x and x.strip()) or None
+        found = tuple(
+            self.candidates(name, context=joined, limit=max(limit, 10), fuzzy=fuzzy, near=near)
+        )
+        shown = found[:limit]
+        if not found:
+            return Resolution(name, None, f"no place in the gazetteer matches {name!r}")
+        head, _, tail = name.partition(",")
+        told = self.context_hint(f"{tail} {region or ''}")
+        why_not = self._weakness(head.strip() or name, found[0], found[1:], told)
+        if why_not:
+            return Resolution(name, None, why_not, shown)
+        return Resolution(name, found[0].place, _how_words(found[0]), shown)
+
+    def _weakness(
+        self, name: str, top: Candidate, rivals: tuple[Candidate, ...], told: ContextHint
+    ) -> str | None:
+        """Why the top candidate must not be taken as the place meant, or None when it may."""
+        p = top.place
+        confirmed = top.context_match in _CONFIRMING_CONTEXT
+        outside = (told.admin2 and p.admin2 not in told.admin2) or (
+            told.admin1 and p.admin1 not in told.admin1
+        )
+        if outside:
+            named = ", ".join(sorted(told.admin2 | told.admin1))
+            return (
+                f"the region given is {named}, but the best match, {_where(p)}, is not there; "
+                "the gazetteer may not list the place meant"
+            )
+        if top.how == "fuzzy" and top.similarity < FUZZY_MIN_SIMILARITY:
+            return (
+                f"only a near spelling matches: {_where(p)} ({top.similarity:.0f}% similar, "
+                f"under the {FUZZY_MIN_SIMILARITY:.0f}% a confident match needs)"
+            )
+        if top.how != "name" and top.importance < TOWN_IMPORTANCE and not confirmed:
+            spelling = _SPELLING_WORDS.get(top.how, top.how)
+            return (
+                f"{name!r} matches {spelling} of {_where(p)}, a small place; the gazetteer has "
+                "every village of Ukraine but few outside it, so a village of that name across "
+                "the border (Russia, Belarus, Poland) cannot be ruled out without the region"
+            )
+        for rival in rivals:
+            if rival.place.score is None or p.score is None:
+                continue
+            if rival.place.score < p.score - TIE_MARGIN:
+                break
+            if p.latitude is None or rival.place.latitude is None or rival.place.longitude is None:
+                continue
+            assert p.longitude is not None
+            km = _km(p.latitude, p.longitude, rival.place.latitude, rival.place.longitude)
+            if km > TIE_DISTANCE_KM:
+                return (
+                    f"ambiguous: {_where(p)} and {_where(rival.place)}, {km:.0f} km apart, "
+                    "match about equally well"
+                )
+        return None
 
     def _candidate(
         self,
@@ -400,12 +508,41 @@ class Gazetteer:
         triggered = listed or bool(_TRIGGER_BEFORE.search(text[max(0, start - 40) : start]))
         rest = f"{text[:start]} {text[end:]}"
         for form in (phrase, *_nominative_guesses(phrase)):
-            hits = self.candidates(form, context=rest, limit=1, fuzzy=False, near=near)
-            if not hits or hits[0].place.precision not in ("settlement", "approximate"):
+            found = self.resolve_confidently(form, context=rest, fuzzy=False, near=near)
+            best = found.best
+            if best is None or best.place.precision not in ("settlement", "approximate"):
                 continue
-            if triggered or hits[0].importance >= _UNTRIGGERED_MIN_IMPORTANCE:
-                return (start, end, hits[0].place)
+            if found.place is None:
+                return None  # a place is named, but which one cannot be told
+            if triggered or best.importance >= _UNTRIGGERED_MIN_IMPORTANCE:
+                return (start, end, found.place)
         return None
+
+
+_SPELLING_WORDS = {
+    "alternate": "another spelling",
+    "former": "a former name",
+    "derived": "a spelling made by rule",
+    "fuzzy": "a near spelling",
+}
+
+
+def _where(place: Place) -> str:
+    region = place.admin1 or place.country
+    return f"{place.name} ({region})" if region else place.name
+
+
+def _how_words(candidate: Candidate) -> str:
+    how = {
+        "name": "its name",
+        "alternate": "a known spelling",
+        "former": "a former name",
+        "derived": "a spelling made by rule",
+        "fuzzy": f"a near spelling ({candidate.similarity:.0f}% similar)",
+    }.get(candidate.how, candidate.how)
+    if candidate.context_match in _CONFIRMING_CONTEXT:
+        how += f", confirmed by the context ({candidate.context_match})"
+    return f"matched {how}"
 
 
 def _nominative_guesses(phrase: str) -> list[str]:
@@ -454,6 +591,13 @@ def default_gazetteer() -> Gazetteer:
 def resolve(name: str, context: str | None = None, limit: int = 5) -> list[Place]:
     """Ranked places for a name in the shipped gazetteer, best first."""
     return default_gazetteer().resolve(name, context=context, limit=limit)
+
+
+def resolve_confidently(
+    name: str, context: str | None = None, *, region: str | None = None
+) -> Resolution:
+    """The place a name means in the shipped gazetteer, when it can tell; see `Resolution`."""
+    return default_gazetteer().resolve_confidently(name, context=context, region=region)
 
 
 def find_places_in_text(text: str) -> list[tuple[int, int, Place]]:
