@@ -247,3 +247,5 @@ class Incident:
     evidence: tuple[Evidence, ...] = ()
     citations: tuple[Citation, ...] = ()
     reviews: tuple[Review, ...] = ()
+    # What the person making this change should know, e.g. a place kept without a point; not stored
+    notices: tuple[str, ...] = ()

@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import io
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 import typer
@@ -101,6 +102,18 @@ def _input(**kw: object) -> lib.IncidentInput:
     )
 
 
+def _say(notices: tuple[str, ...], prefix: str = "") -> None:
+    """Print what the library says the user should know about a change, with how to act on it."""
+    for notice in notices:
+        console.print(f"[yellow]note:[/] {escape(prefix + notice)}", highlight=False)
+        if "without coordinates" in notice:
+            console.print(
+                "      pin it with --lat/--lon, or a more specific name such as "
+                "--place 'NAME, Oblast' (or --region); candidates: corroborate geo resolve NAME",
+                highlight=False,
+            )
+
+
 def _show(inc: Incident) -> None:
     place = inc.place
     when = "?"
@@ -191,6 +204,7 @@ def add_cmd(
         print_json(inc)
     else:
         console.print(f"Recorded [bold]{inc.id}[/] ({inc.status})")
+        _say(inc.notices)
 
 
 @incident_app.command("edit")
@@ -230,16 +244,21 @@ def edit_cmd(
     actor = actor_name(as_user)
     data = _input(**locals())
     inc = None
+    said: tuple[str, ...] = ()
     if data.given():
         inc = lib.edit_incident(opened, incident, data, actor=actor, note=note)
+        said = inc.notices
     if status:
-        inc = lib.set_status(opened, incident, status, actor=actor, note=note)
+        inc = replace(
+            lib.set_status(opened, incident, status, actor=actor, note=note), notices=said
+        )
     if inc is None:
         raise InputError("nothing to change: give at least one option")
     if json_out:
         print_json(inc)
     else:
         console.print(f"Changed [bold]{inc.id}[/] ({inc.status})")
+        _say(inc.notices)
 
 
 @incident_app.command("link")
@@ -697,6 +716,8 @@ def import_incidents_cmd(
             f"Imported {len(report.incidents)} incidents from {report.file}: "
             f"{report.incidents[0].id} .. {report.incidents[-1].id}"
         )
+        for inc in report.incidents:
+            _say(inc.notices, f"{inc.id}: ")
 
 
 def register(app: typer.Typer) -> None:

@@ -10,11 +10,14 @@ import calendar
 import re
 from dataclasses import dataclass, fields
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from corroborate.core import DATE_PRECISIONS, PLACE_PRECISIONS, VICTIM_CATEGORIES, Place
+from corroborate.core import DATE_PRECISIONS, PLACE_PRECISIONS, VICTIM_CATEGORIES
 from corroborate.errors import InputError
 from corroborate.incidents.taxonomy import IncidentType
+
+if TYPE_CHECKING:
+    from corroborate.geo import Resolution
 
 
 class FieldError(InputError):
@@ -191,14 +194,38 @@ def _text(value: str | None) -> str | None:
     return value.strip() or None
 
 
-def resolve_place(name: str) -> Place | None:
-    """The gazetteer's best candidate for a place name, when the geo capability is installed."""
+def resolve_place(name: str, region: str | None = None) -> Resolution | None:
+    """How the gazetteer resolves a place name for a record; None without the geo capability."""
     try:
-        from corroborate.geo import resolve  # type: ignore[attr-defined]
+        from corroborate.geo import resolve_confidently
     except ImportError:
         return None
-    found = resolve(name, context=None, limit=5)
-    return found[0] if found else None
+    return resolve_confidently(name, region=region)
+
+
+def notices(notes: dict[str, Any]) -> tuple[str, ...]:
+    """The notices of a change's notes that the person making it should see."""
+    unresolved = notes.get("place_unresolved")
+    return (unresolved["notice"],) if unresolved else ()
+
+
+def unresolved_notice(resolution: Resolution) -> str:
+    """What to tell the person recording a place the gazetteer cannot resolve confidently."""
+    guesses = "; ".join(
+        f"{c.place.name} ({', '.join(x for x in (c.place.admin1, c.place.country) if x)}"
+        + (
+            f", {c.place.latitude:.4f}, {c.place.longitude:.4f})"
+            if c.place.latitude is not None and c.place.longitude is not None
+            else ")"
+        )
+        for c in resolution.candidates[:3]
+    )
+    return (
+        f"place {resolution.query!r} kept as written, without coordinates: {resolution.reason}."
+        + (f" Candidates: {guesses}." if guesses else "")
+        + " To locate it, give its coordinates, or a more specific name with its region"
+        f" (e.g. {resolution.query.split(',')[0].strip()!r} plus the oblast)."
+    )
 
 
 def normalize(
@@ -282,9 +309,22 @@ def normalize(
             rec["latitude"] = rec["longitude"] = None
             rec["region"] = rec["district"] = rec["country"] = None
             rec["place_precision"] = None
+            resolution = None
             if rec["place_name"]:
-                found = resolve_place(rec["place_name"])
-                if found is not None and found.latitude is not None:
+                resolution = resolve_place(rec["place_name"], _text(given.region))
+            if resolution is not None and resolution.place is None:
+                notes["place_unresolved"] = {
+                    "name": rec["place_name"],
+                    "reason": resolution.reason,
+                    "candidates": [
+                        {"id": c.place.id, "name": c.place.name, "score": c.place.score}
+                        for c in resolution.candidates[:3]
+                    ],
+                    "notice": unresolved_notice(resolution),
+                }
+            if resolution is not None and resolution.place is not None:
+                found = resolution.place
+                if found.latitude is not None:
                     rec["latitude"], rec["longitude"] = found.latitude, found.longitude
                     rec["region"], rec["district"] = found.admin1, found.admin2
                     rec["country"] = found.country
@@ -295,6 +335,7 @@ def normalize(
                         "id": found.id,
                         "name": found.name,
                         "score": found.score,
+                        "how": resolution.reason,
                     }
     if given.place_precision is not None:
         rec["place_precision"] = (

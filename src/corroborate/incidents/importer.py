@@ -9,14 +9,14 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, fields, replace
 from pathlib import Path
 from typing import Any
 
 from corroborate.config import Archive
 from corroborate.core import Incident
 from corroborate.errors import InputError
-from corroborate.incidents.fields import FieldError, IncidentInput, jsonable, normalize
+from corroborate.incidents.fields import FieldError, IncidentInput, jsonable, normalize, notices
 from corroborate.incidents.records import _fresh, log_incident, new_row
 from corroborate.incidents.taxonomy import load_taxonomy
 
@@ -120,7 +120,7 @@ def import_incidents(archive: Archive, path: Path, *, actor: str) -> ImportRepor
         )
     if not records:
         raise InputError(f"{path.name}: no rows to import")
-    created = []
+    created: list[tuple[int, tuple[str, ...]]] = []
     with archive.write() as session:
         for number, record, notes in records:
             row = new_row(session, record, actor=actor)
@@ -135,6 +135,6 @@ def import_incidents(archive: Archive, path: Path, *, actor: str) -> ImportRepor
                     **notes,
                 },
             )
-            created.append(row.id)
-        incidents = [_fresh(session, pk) for pk in created]
+            created.append((row.id, notices(notes)))
+        incidents = [replace(_fresh(session, pk), notices=said) for pk, said in created]
     return ImportReport(file=path.name, sha256=sha, incidents=incidents)

@@ -10,6 +10,7 @@ import hashlib
 import re
 import uuid
 from collections.abc import Iterable
+from dataclasses import replace
 from typing import Any
 
 from sqlalchemy import select
@@ -38,6 +39,7 @@ from corroborate.incidents.fields import (
     changes,
     jsonable,
     normalize,
+    notices,
 )
 from corroborate.incidents.models import CitationRow, EvidenceRow, IncidentRow
 from corroborate.incidents.taxonomy import load_taxonomy
@@ -296,7 +298,7 @@ def create_incident(archive: Archive, data: IncidentInput, *, actor: str) -> Inc
             action="incident.create",
             details={"record": {k: jsonable(v) for k, v in record.items()}, **notes},
         )
-        return _fresh(session, row.id)
+        return replace(_fresh(session, row.id), notices=notices(notes))
 
 
 def edit_incident(
@@ -322,7 +324,7 @@ def edit_incident(
             details["reason"] = "a verified record changed; it needs a new approval"
         touch(row, actor)
         log_incident(session, row, actor=actor, action="incident.edit", details=details)
-        return _fresh(session, row.id)
+        return replace(_fresh(session, row.id), notices=notices(notes))
 
 
 def _cluster_items(archive: Archive, cluster_id: str) -> list[str] | None:
