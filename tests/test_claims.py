@@ -295,6 +295,29 @@ def test_place_words_are_kept_and_resolution_never_breaks_the_reader() -> None:
     assert found[0].place == "Kramatorsk"
 
 
+def test_a_claim_about_a_russian_village_keeps_its_name_but_no_ukrainian_place() -> None:
+    # Plekhovo (Kursk Oblast) is not in the gazetteer; its nearest spelling is a Poltava village.
+    text = (
+        "Three civilians were killed in shelling near the village of Plekhovo in the Kursk "
+        "region, the regional governor said."
+    )
+    c = extract_claims(text)[0]
+    assert c.place == "Plekhovo"
+    assert c.place_resolved is None
+
+
+def test_a_claim_in_a_foreign_press_spelling_of_bakhmut_is_located() -> None:
+    c = extract_claims("Five people were killed in Bachmout on Monday, officials said.")[0]
+    assert c.place == "Bachmout"
+    assert c.place_resolved is not None and c.place_resolved.name == "Bakhmut"
+    assert c.place_resolved.admin1 == "Donetsk Oblast"
+
+
+def test_a_village_name_ukraine_has_twice_is_not_guessed_for_a_claim() -> None:
+    c = extract_claims("Four civilians were injured in Yahidne, police said.")[0]
+    assert c.place == "Yahidne" and c.place_resolved is None
+
+
 # --- comparing claimants -----------------------------------------------------------------------
 
 

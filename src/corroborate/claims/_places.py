@@ -52,17 +52,19 @@ def find_place(text: str, exclude: str | None = None) -> str | None:
 
 
 def resolve_place(name: str | None, context: str | None = None) -> Place | None:
-    """The gazetteer's best entry for `name`, or None when there is no gazetteer or no match."""
+    """The gazetteer's place for `name` when it is confident, else None (the words stay).
+
+    None too when there is no gazetteer: a claim is read the same without one.
+    """
     if not name:
         return None
     try:
         from corroborate import geo
 
-        resolve = geo.resolve
+        resolve_confidently = geo.resolve_confidently
     except (ImportError, AttributeError):
         return None
     try:
-        results = resolve(name, context=context, limit=1)
+        return resolve_confidently(name, context=context).place
     except (CorroborateError, LookupError, ValueError, OSError):
         return None
-    return results[0] if results else None

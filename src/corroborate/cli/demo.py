@@ -21,7 +21,7 @@ def demo_cmd(
     from corroborate.cli.incidents import render_tally
     from corroborate.cli.match import render_clusters
     from corroborate.custody import current_head
-    from corroborate.geo import resolve
+    from corroborate.geo import resolve_confidently
     from corroborate.incidents import tally
     from corroborate.incidents.demo import build_demo_incidents
     from corroborate.match import clusters
@@ -62,12 +62,15 @@ def demo_cmd(
 
     console.rule("5. Place names in every spelling")
     table = Table("as written", "resolved to", "region", "lat, lon")
-    for name in ("Bachmout", "Artemovsk", "Бахмут", "Krasnoarmeysk", "Kupyansk"):
-        found = resolve(name, limit=1)
-        if found:
-            place = found[0]
+    for name in ("Bachmout", "Artemovsk", "Бахмут", "Krasnoarmeysk", "Kupyansk", "Plekhovo"):
+        found = resolve_confidently(name)
+        place = found.place
+        if place is not None:
             table.add_row(name, place.name, place.admin1 or "",
                           f"{place.latitude:.3f}, {place.longitude:.3f}")
+        elif found.best is not None:  # a Kursk village the data lacks: a guess is not a place
+            table.add_row(name, f"not located: only a guess ({found.best.place.name}, "
+                          f"{found.best.place.admin1})", "", "")
     console.print(table)
 
     console.rule("6. Incidents: recorded by alice, verified by a second reviewer (bob)")
