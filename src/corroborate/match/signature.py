@@ -119,9 +119,9 @@ def signature_of_frames(
         kind=kind,
         duration=float(duration() if callable(duration) else duration),
         times=np.concatenate(times),
-        views=np.concatenate(views).astype(np.uint16),
-        quality=np.concatenate(quality).astype(np.uint8),
-        hashes=np.concatenate(hashes).astype(np.uint8),
+        views=np.concatenate(views).astype(np.uint16, copy=False),
+        quality=np.concatenate(quality).astype(np.uint8, copy=False),
+        hashes=np.concatenate(hashes).astype(np.uint8, copy=False),
         signal=signal.key,
     )
 
