@@ -2,9 +2,10 @@
 
 Flights over real photographs are reposted with every transformation in issue 4 (low
 bitrate, rescale, crop, caption, letterbox/pillarbox, mirror, recolour, screen recording,
-trim, compilation, frame-rate change); other flights over the same photographs are the hard
-negatives. The set is ingested into a fresh archive; a pair counts as found when ingest's
-match (each new file against everything archived before it) linked the two. Plain vPDQ
+trim, compilation, frame-rate change) and a crop captioned by another channel; other
+flights over the same photographs are the hard negatives. The set is ingested into a fresh
+archive; a pair counts as found when ingest's match (each new file against everything
+archived before it) linked the two. Plain vPDQ
 (Meta's reference, default thresholds: quality >= 50, distance <= 31, 80% of the query's
 frames) is scored on the same files in the same run.
 
@@ -99,6 +100,10 @@ def build(root: Path, photos: list[str]) -> list[Clip]:
                     "screen": lambda s, o: R.screen_record(s, o),
                     "fps15": lambda s, o: R.change_fps(s, o, fps=15),
                     "letterbox": lambda s, o: R.letterbox(s, o, size=(480, 480), fill="blur"),
+                    # one channel's crop, captioned by another channel
+                    "cropcap": lambda s, o, n=name: R.caption(
+                        R.crop(s, root / f"{n}-crop10.mp4", left=0.1), o
+                    ),
                 }
             for kind, make in reposts.items():
                 clips.append(Clip(make(src, root / f"{name}-{kind}.mp4"), full, photo))

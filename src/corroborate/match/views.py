@@ -48,6 +48,63 @@ def _stored_corner(a: float, b: float) -> list[Window]:
     ]
 
 
+Region = tuple[float, float, float, float]  # x0, x1, y0, y1 as fractions of a larger picture
+_WHOLE: Region = (0.0, 1.0, 0.0, 1.0)
+
+# A crop by one channel and a caption band by another: the band is stripped as static fill,
+# so the copy shows the cropped picture less a band at its bottom. Bands of 10-20%.
+_CAPTION_BANDS = tuple(round(0.1 + 0.025 * i, 4) for i in range(5))
+_CAPTIONED_SIDE_CROPS = (0.05, 0.1, 0.15, 0.2)
+_CAPTIONED_TOP_CROPS = (0.05, 0.1, 0.15)
+
+
+def _kept(region: Region, view: Window) -> Region:
+    """The part of `region` that `view` keeps."""
+    x0, x1, y0, y1 = region
+    w, h = x1 - x0, y1 - y0
+    left, right, top, bottom = view
+    return x0 + left * w, x1 - right * w, y0 + top * h, y1 - bottom * h
+
+
+def _onto(query: Region, target: Region) -> Window | None:
+    """The window of a picture showing `query` that shows `target`; None if it cannot."""
+    x0, x1, y0, y1 = query
+    w, h = x1 - x0, y1 - y0
+    view = (
+        round((target[0] - x0) / w, 4),
+        round((x1 - target[1]) / w, 4),
+        round((target[2] - y0) / h, 4),
+        round((y1 - target[3]) / h, 4),
+    )
+    return view if min(view) >= 0.0 else None
+
+
+def _cropped_captioned(bands: tuple[float, ...] = _CAPTION_BANDS) -> list[Window]:
+    """Windows onto the middle band of another copy, for copies cropped by one channel and
+    captioned by another: the cropped-and-captioned copy (or a captioned one) against the
+    uncropped picture (or a cropped one), and the other way round."""
+    band_view = STORED_VIEWS[-1]
+    out: list[Window] = []
+    for b in bands:
+        captioned = (0.0, 1.0, 0.0, 1.0 - b)
+        crops: list[Region] = []
+        for a in _CAPTIONED_SIDE_CROPS:
+            crops += [(a, 1.0, 0.0, 1.0), (0.0, 1.0 - a, 0.0, 1.0)]
+        crops += [(0.0, 1.0, t, 1.0) for t in _CAPTIONED_TOP_CROPS]
+        for crop in crops:
+            both = (crop[0], crop[1], crop[2], crop[2] + (crop[3] - crop[2]) * (1.0 - b))
+            for query, stored in (
+                (both, _WHOLE),
+                (_WHOLE, both),
+                (captioned, crop),
+                (crop, captioned),
+            ):
+                view = _onto(query, _kept(stored, band_view))
+                if view is not None:
+                    out.append(view)
+    return out
+
+
 def _query_views() -> tuple[Window, ...]:
     views: list[Window] = list(STORED_VIEWS)
     steps = [round(0.025 * i, 4) for i in range(1, 17)]
@@ -86,6 +143,7 @@ def _query_views() -> tuple[Window, ...]:
             ]
             # the stored copy lost the corner: the query's window onto its centre view
             views += _stored_corner(a, b)
+    views += _cropped_captioned()
     unique: list[Window] = []
     for v in views:
         if v not in unique:
@@ -101,6 +159,8 @@ def _searched(view: Window) -> bool:
     """Whether the index is searched with this query view: one-edge crops only every 5%
     (the steps between find the same footage and are used when verifying)."""
     cuts = [c for c in view if c]
+    if view in _CAPTIONED_ALL:  # a crop-and-caption window: bands every 5% only
+        return view in _CAPTIONED_SEARCHED
     if view in _CORNER_ALL:  # a corner-crop window: searched at the 5% steps only
         return view in _CORNER_SEARCHED
     if len(cuts) != 1:
@@ -121,6 +181,8 @@ def _corner_windows(amounts: tuple[float, ...]) -> set[Window]:
 
 _CORNER_ALL = _corner_windows((0.025, 0.05, 0.075, 0.1))
 _CORNER_SEARCHED = _corner_windows((0.05, 0.1))
+_CAPTIONED_ALL = set(_cropped_captioned())
+_CAPTIONED_SEARCHED = set(_cropped_captioned(_CAPTION_BANDS[::2]))
 
 
 # Query view ids (plain and mirrored) that search the index.
