@@ -84,17 +84,24 @@ def hash_windows(
     ys = windows[:, 1:2] + k[None, :] * (windows[:, 3:4] - windows[:, 1:2])
     xi = np.clip(xs.astype(np.intp), 0, w - 1)
     yi = np.clip(ys.astype(np.intp), 0, h - 1)
-    buf = np.ascontiguousarray(blurred).ravel().take(yi[:, :, None] * w + xi[:, None, :])
     n = len(windows)
-    tmp = (buf.reshape(n * _N, _N) @ _DCT.T).reshape(n, _N, 16)  # along rows
-    coeffs = (tmp.transpose(0, 2, 1).reshape(n * 16, _N) @ _DCT.T).reshape(n, 16, 16)
-    # coeffs[v, j, i]: transposed; PDQ's layout is [i, j]
-    flat = coeffs.transpose(0, 2, 1).reshape(n, 256)
+    # Windows of a frame share few column ranges (crops differ mostly in height), so the
+    # horizontal DCT is done once per distinct range over every row, and each window only
+    # picks its 64 rows of that and does the vertical DCT: the same sums, a third the work.
+    span = windows[:, 0].astype(np.float64) * (4 * w) + windows[:, 2]
+    _, first, which = np.unique(span, return_index=True, return_inverse=True)
+    across = blurred[:, xi[first]].transpose(1, 0, 2) @ _DCT.T  # [ranges, h, 16]
+    picked = across[which.reshape(-1)[:, None], yi]  # [n, 64, 16]
+    flat = (_DCT @ picked).reshape(n, 256)  # PDQ's layout: [vertical, horizontal]
     if mirror_of is not None:
         flat = np.concatenate([flat, flat[mirror_of] * _MIRROR_SIGN])
     median = np.median(flat, axis=1, keepdims=True)
     bits = flat > median
-    q = buf if each_quality else buf[:1]
+    q = (
+        blurred[yi[:, :, None], xi[:, None, :]]
+        if each_quality
+        else blurred[yi[:1, :, None], xi[:1, None, :]]
+    )
     grad = np.abs(np.diff(q, axis=1)).sum(axis=(1, 2)) + np.abs(np.diff(q, axis=2)).sum(axis=(1, 2))
     if not each_quality:
         grad = np.repeat(grad, len(flat))
