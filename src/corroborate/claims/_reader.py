@@ -432,18 +432,18 @@ def _read_number(text: str, tokens: list[_Token], i: int, consumed: set[int]) ->
     count, high, qualifier = num.value, None, "exact"
     last = i
     # Ranges: "between 7,000 and 15,000", "from 150 to 200", "150-200".
+    upper = tokens[i + 2].number if i + 2 < len(tokens) else None
     if (
-        i + 2 < len(tokens)
-        and tokens[i + 2].number is not None
+        upper is not None
         and lx.RANGE_JOINERS.match(tokens[i + 1].text)
         and (
             tokens[i + 1].low in {"-", "–", "—"}
             or lx.RANGE_OPENERS.search(before_text)
             or tokens[i + 1].low == "to"
         )
-        and tokens[i + 2].number.value > num.value
+        and upper.value > num.value
     ):
-        high, qualifier, last = tokens[i + 2].number.value, "range", i + 2
+        high, qualifier, last = upper.value, "range", i + 2
         consumed.add(i + 2)
     else:
         for rx, q in lx.QUALIFIER_BEFORE_RE:
@@ -684,15 +684,15 @@ def _victim_phrase(tokens: list[_Token], j: int, consumed: set[int]) -> _Head:
             if inner.kind == "person":
                 return inner
             return _Head("thing", None, "unknown", None, k)
-        ev = _event_of(t.low)
+        word_event = _event_of(t.low)
         if (
             t.low in lx.MODIFIERS
             or t.low in lx.EVENT_NOUN_MODIFIERS
             and _next_is_event_noun(tokens, k)
             or (t.text[:1].isupper() and t.text.isalpha())
         ):
-            if ev and ev[1] == "verb" and t.low in lx.MODIFIERS:
-                event_mod = ev[0]
+            if word_event and word_event[1] == "verb" and t.low in lx.MODIFIERS:
+                event_mod = word_event[0]
             mods.append(t.low)
             k += 1
             continue

@@ -7,6 +7,7 @@ so a spreadsheet import can say which column of which row is wrong.
 from __future__ import annotations
 
 import calendar
+import datetime
 import re
 from dataclasses import dataclass, fields
 from datetime import date
@@ -35,8 +36,9 @@ class IncidentInput:
     title: str | None = None
     type: str | None = None
     date: str | None = None  # 2024-10-10, 2024-10, 2024, or 2024-10-10..2024-10-12
-    date_from: str | date | None = None
-    date_to: str | date | None = None
+    # `datetime.date`: inside this class `date` is the field above, not the type.
+    date_from: str | datetime.date | None = None
+    date_to: str | datetime.date | None = None
     date_precision: str | None = None
     place: str | None = None
     latitude: float | str | None = None
@@ -118,10 +120,10 @@ def parse_when(value: str, field: str = "date") -> tuple[date, date, str]:
         year, month = int(m[1]), int(m[2])
         if not 1 <= month <= 12:
             raise FieldError(field, f"{field} {value!r}: there is no month {month}")
-        last = calendar.monthrange(year, month)[1]
+        days_in_month = calendar.monthrange(year, month)[1]
         return (
             date(year, month, 1),
-            date(year, month, last),
+            date(year, month, days_in_month),
             ("approximate" if approximate else "month"),
         )
     if m := _YEAR.match(text):

@@ -114,7 +114,8 @@ def to_geojson(incidents: list[Incident]) -> str:
         geometry = None
         if place is not None and place.latitude is not None and place.longitude is not None:
             geometry = {"type": "Point", "coordinates": [place.longitude, place.latitude]}
-        props = csv_row(inc)
+        # The CSV strings, with figures, flag and tags given back their JSON types.
+        props: dict[str, str | int | bool | list[str] | None] = dict(csv_row(inc))
         props.pop("latitude")
         props.pop("longitude")
         props.update(

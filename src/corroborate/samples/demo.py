@@ -95,7 +95,7 @@ def build_demo_archive(directory: Path, *, fresh: bool = False) -> DemoArchive:
     (directory / MARKER).write_text("made by `corroborate demo`; safe to delete\n")
     done: list[list[tuple[DemoInput, IngestResult]]] = []
     for batch in batches:
-        results = []
+        results: list[tuple[DemoInput, IngestResult]] = []
         for entry in batch:
             report = ingest(archive, [str(entry.path)], actor="alice", source=entry.source)
             results.extend((entry, r) for r in report.results)

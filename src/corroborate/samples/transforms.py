@@ -66,7 +66,7 @@ class _Writer:
                 self.n += 1
                 continue
             if img.size != self.size:
-                img = img.resize(self.size, Image.BILINEAR)
+                img = img.resize(self.size, Image.Resampling.BILINEAR)
             frame = av.VideoFrame.from_image(img.convert("RGB"))
             frame.pts = self.n
             frame.time_base = Fraction(1) / Fraction(self.fps).limit_denominator(1001)
@@ -199,10 +199,10 @@ def letterbox(
     def edit(img: Image.Image) -> Image.Image:
         w, h = img.size
         s = min(W / w, H / h)
-        inner = img.resize((_even(w * s), _even(h * s)), Image.BILINEAR)
+        inner = img.resize((_even(w * s), _even(h * s)), Image.Resampling.BILINEAR)
         if fill == "blur":
             s2 = max(W / w, H / h)
-            bg = img.resize((round(w * s2) + 2, round(h * s2) + 2), Image.BILINEAR)
+            bg = img.resize((round(w * s2) + 2, round(h * s2) + 2), Image.Resampling.BILINEAR)
             bg = bg.crop((0, 0, W, H)).filter(ImageFilter.GaussianBlur(12))
             bg = ImageEnhance.Brightness(bg).enhance(0.7)
         else:
@@ -215,7 +215,7 @@ def letterbox(
 
 def mirror(src: Path, out: Path) -> Path:
     """Flipped left to right, as channels do to dodge matching."""
-    return rewrite(src, out, lambda img: img.transpose(Image.FLIP_LEFT_RIGHT))
+    return rewrite(src, out, lambda img: img.transpose(Image.Transpose.FLIP_LEFT_RIGHT))
 
 
 def recolour(
@@ -261,7 +261,7 @@ def screen_record(
         vw = round(W * 0.94)
         vh = round(vw * img.height / img.width)
         top = round(H * 0.15)
-        canvas.paste(img.resize((vw, vh), Image.BILINEAR), ((W - vw) // 2, top))
+        canvas.paste(img.resize((vw, vh), Image.Resampling.BILINEAR), ((W - vw) // 2, top))
         y = top + vh + 20
         for i, line in enumerate(["1.2K views", "comment: where is this?", "comment: share it"]):
             d.text(
