@@ -21,7 +21,7 @@ from corroborate.match.models import MatchRow, SignatureRow
 from corroborate.match.signal import PDQ_MULTIVIEW, SignalType
 from corroborate.match.signature import FileSignature, signature_for_file
 from corroborate.match.temporal import Match, Segment, match_signatures
-from corroborate.match.views import MIRRORED, N_STORED, SEARCHED
+from corroborate.match.views import MIRRORED, N_STORED, SEARCHED, SEARCHED_MIRRORED
 
 if TYPE_CHECKING:
     from corroborate.config import Archive
@@ -116,12 +116,14 @@ def sync_index(archive: Archive, signal: SignalType = PDQ_MULTIVIEW) -> int:
 
 # -- matching -----------------------------------------------------------------------------
 def retrieval_rows(query: FileSignature) -> tuple[np.ndarray, np.ndarray]:
-    """(hashes, times) a query searches the index with: every other view, one sample a
-    second. Nominating candidates needs only a few hits; verification then uses every row.
+    """(hashes, times) a query searches the index with: the searched views (fewer for mirror
+    images), one sample a second. Nominating candidates needs only a few hits; verification
+    then uses every row.
     """
     usable = query.usable()
     if query.kind == "video" and query.has_query_views:
-        usable &= SEARCHED[query.views % MIRRORED]
+        base = query.views % MIRRORED
+        usable &= np.where(query.views >= MIRRORED, SEARCHED_MIRRORED[base], SEARCHED[base])
         qtimes = np.unique(query.times[usable & (query.views >= N_STORED)])
         keep_times = qtimes[:: max(1, round(query.signal_type.query_rate))]
         usable &= np.isin(query.times, keep_times)
