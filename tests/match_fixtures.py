@@ -6,6 +6,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from corroborate.match import signature_for_file
+from corroborate.match.signature import FileSignature
 from corroborate.samples import render_flight
 from corroborate.samples import transforms as T
 
@@ -85,3 +87,13 @@ def shared_footage(tmp_path_factory: object) -> FootageSet:
     if "fs" not in _built:
         _built["fs"] = build_footage(tmp_path_factory.mktemp("match_footage"))  # type: ignore[attr-defined]
     return _built["fs"]
+
+
+def signatures_of(paths: dict[str, Path]) -> dict[str, FileSignature]:
+    """The signature of every file, by name (each must be a decodable video)."""
+    out = {}
+    for name, path in paths.items():
+        sig = signature_for_file(path, "video")
+        assert sig is not None, name
+        out[name] = sig
+    return out

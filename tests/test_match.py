@@ -27,7 +27,7 @@ from corroborate.match.views import (
     hash_frame,
 )
 from corroborate.samples import render_still
-from match_fixtures import COMP_AT, COMP_PART, TRIM, FootageSet, shared_footage
+from match_fixtures import COMP_AT, COMP_PART, TRIM, FootageSet, shared_footage, signatures_of
 
 
 @pytest.fixture(scope="session")
@@ -37,19 +37,15 @@ def fs(tmp_path_factory: pytest.TempPathFactory) -> FootageSet:
 
 @pytest.fixture(scope="session")
 def sigs(fs: FootageSet) -> dict[str, FileSignature]:
-    paths = {
-        "source": fs.source,
-        "vertical": fs.vertical,
-        **fs.reposts,
-        **fs.vertical_reposts,
-        **fs.negatives,
-    }
-    out = {}
-    for name, p in paths.items():
-        sig = signature_for_file(p, "video")
-        assert sig is not None
-        out[name] = sig
-    return out
+    return signatures_of(
+        {
+            "source": fs.source,
+            "vertical": fs.vertical,
+            **fs.reposts,
+            **fs.vertical_reposts,
+            **fs.negatives,
+        }
+    )
 
 
 REPOSTS = [

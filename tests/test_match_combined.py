@@ -11,13 +11,12 @@ import pytest
 
 from corroborate.archive import ingest_file
 from corroborate.config import Archive
-from corroborate.match import match_signatures, signature_for_file
+from corroborate.match import match_signatures
 from corroborate.match.signature import FileSignature
 from corroborate.samples import render_flight
 from corroborate.samples import transforms as T
+from match_fixtures import SECONDS, SIZE, signatures_of
 
-SECONDS = 12.0
-SIZE = (480, 270)
 CROPS = {
     "left_10": {"left": 0.1},
     "bottom_10": {"bottom": 0.1},
@@ -48,12 +47,7 @@ def footage(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
 
 @pytest.fixture(scope="module")
 def sigs(footage: dict[str, Path]) -> dict[str, FileSignature]:
-    out = {}
-    for name, path in footage.items():
-        sig = signature_for_file(path, "video")
-        assert sig is not None
-        out[name] = sig
-    return out
+    return signatures_of(footage)
 
 
 def _assert_whole_overlap(
