@@ -15,8 +15,7 @@ from corroborate.samples import render_flight, render_still
 
 pytest_plugins = ["incident_fixtures"]
 
-SHARED = Path(__file__).resolve().parents[2] / "shared"
-REPORTS = SHARED / "samples" / "reports"
+REPORTS = Path(__file__).resolve().parent / "data" / "reports"  # copies: tests read only the repository
 
 
 @pytest.fixture(scope="session")

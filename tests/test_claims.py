@@ -19,7 +19,7 @@ from corroborate.cli import app
 from corroborate.core import Claim
 from corroborate.errors import InputError
 
-REPORTS = Path(__file__).parents[2] / "shared/samples/reports"
+REPORTS = Path(__file__).parent / "data" / "reports"
 LABELLED = Path(__file__).parent / "data/claims/labelled.jsonl"
 
 
