@@ -22,7 +22,8 @@ from corroborate.errors import ArchiveError
 from corroborate.storage import BlobStore
 
 CONFIG_NAME = "archive.json"
-FORMAT = 1
+FORMAT = 2
+STATE_BOUND_FORMAT = 2  # from this format on, every row has been recorded in the custody log
 
 
 @dataclass
@@ -83,7 +84,22 @@ class Archive:
         blob_url = settings.get("blob_url") or str((directory / "blobs").resolve())
         reader, writer = make_engines(db_url)
         upgrade(writer)
-        return cls(directory, db_url, blob_url, reader, writer, BlobStore(blob_url), settings)
+        opened = cls(directory, db_url, blob_url, reader, writer, BlobStore(blob_url), settings)
+        opened._baseline_state_if_older()
+        return opened
+
+    def _baseline_state_if_older(self) -> None:
+        """An archive made before state was bound to the log gets its state recorded once."""
+        from corroborate.custody import state
+
+        if int(self.settings.get("format", 1)) >= STATE_BOUND_FORMAT:
+            return
+        with self.session() as session:
+            if not state.needs_baseline(session):
+                return
+        with self.write() as session:
+            if state.needs_baseline(session):
+                state.record_baseline(session, actor="corroborate (upgrade)")
 
     # -- sessions -------------------------------------------------------------------------
     @contextmanager
@@ -99,11 +115,14 @@ class Archive:
         Custody entries appended in it are sealed under a new signed tree head before the
         commit, in the same transaction: the log and its head never disagree.
         """
+        from corroborate.custody import state
         from corroborate.custody.log import seal_pending
 
         with Session(self.writer, expire_on_commit=False) as session:
+            state.track(session)
             try:
                 yield session
+                state.record_pending(session)
                 seal_pending(self, session)
                 session.commit()
             except BaseException:

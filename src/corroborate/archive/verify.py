@@ -10,6 +10,7 @@ from corroborate.archive.models import DerivativeRow, ItemRow
 from corroborate.config import Archive
 from corroborate.core import Problem
 from corroborate.custody.models import CustodyEntryRow
+from corroborate.custody.state import verify_state
 from corroborate.custody.verify import verify_log
 
 
@@ -49,6 +50,8 @@ def verify_archive(
         if progress:
             progress(done, total)
     problems.extend(verify_log(archive))
+    with archive.session() as session:
+        problems.extend(verify_state(session))
     return problems
 
 

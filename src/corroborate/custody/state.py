@@ -1,0 +1,307 @@
+"""Database state bound to the custody log.
+
+The log proves what was *done*; the rows that `show`, `tally`, exports and packages read are
+what is *believed*. Someone with the database can change the second without touching the
+first, so every write transaction also appends a `state.record` entry carrying, for each row
+it inserted, updated or deleted, the SHA-256 of the row's canonical serialisation (or null when
+the row was deleted). `verify` replays those entries and recomputes every current row: a row
+that differs from its latest logged state, a row that no entry covers, and a logged row that is
+gone are each named.
+
+Canonical serialisation of one row (stated in the README so anyone can recompute it):
+`{"row": {column: value, ...}, "table": name}` as JSON with sorted keys, no spaces, UTF-8;
+timestamps as `YYYY-MM-DDTHH:MM:SS.ffffffZ` (UTC), dates as `YYYY-MM-DD`, binary columns as
+`"sha256:<hex of the bytes' SHA-256>"`, JSON columns as their JSON value, numbers as JSON
+numbers. The row's key in the log is `table/primary-key`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterable, Iterator
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import Table, event, func, inspect, select
+from sqlalchemy.orm import Session
+
+from corroborate.core import Problem
+from corroborate.custody.models import CustodyEntryRow
+
+RECORD = "state.record"
+BASELINE = "state.baseline"
+ACTIONS = (RECORD, BASELINE)
+# Tables the custody log checks by itself (entries are leaves, heads are signed).
+EXEMPT = frozenset({"custody_entries", "tree_heads", "alembic_version"})
+_CHANGED = "state_changed"
+_CHUNK = 500
+
+# How a row is named to the reader, per table: (noun, column that users know it by).
+_NAMES: dict[str, tuple[str, str]] = {
+    "items": ("item", "id"),
+    "sightings": ("sighting", "id"),
+    "derivatives": ("derivative (keyframe)", "id"),
+    "incidents": ("incident", "uid"),
+    "incident_evidence": ("evidence link", "id"),
+    "sources": ("source", "name"),
+    "incident_citations": ("citation", "id"),
+    "incident_reviews": ("review", "id"),
+    "incident_distinct_pairs": ("distinct-pair ruling", "id"),
+    "claims": ("claim", "id"),
+    "match_signatures": ("signature", "id"),
+    "match_links": ("stored match", "id"),
+    "timestamp_tokens": ("timestamp token", "id"),
+}
+
+
+def bound_tables() -> list[Table]:
+    """Every table whose rows must match the log: all of them but the log's own."""
+    from corroborate.db import Base, import_all_models
+
+    import_all_models()
+    return [t for name, t in sorted(Base.metadata.tables.items()) if name not in EXEMPT]
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, datetime):
+        return value.strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, bytes | bytearray | memoryview):
+        return "sha256:" + hashlib.sha256(bytes(value)).hexdigest()
+    if isinstance(value, dict):
+        return {str(k): _jsonable(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_jsonable(v) for v in value]
+    return value
+
+
+def canonical_row(table: Table, row: Any) -> str:
+    """The canonical serialisation of one row (a mapping of column name to value)."""
+    from corroborate.custody.log import canonical_json
+
+    return canonical_json(
+        {"table": table.name, "row": {c.name: _jsonable(row[c.name]) for c in table.columns}}
+    )
+
+
+def row_digest(table: Table, row: Any) -> str:
+    return hashlib.sha256(canonical_row(table, row).encode()).hexdigest()
+
+
+def _pk_column(table: Table) -> Any:
+    (column,) = table.primary_key.columns
+    return column
+
+
+def row_key(table: Table, pk: Any) -> str:
+    return f"{table.name}/{pk}"
+
+
+# -- recording, inside a write transaction -------------------------------------------------
+
+
+def track(session: Session) -> None:
+    """Collect the rows each flush of this write session inserts, updates or deletes."""
+    event.listen(session, "after_flush", _collect)
+
+
+def _collect(session: Session, _flush_context: Any) -> None:
+    changed: dict[str, set[Any]] = session.info.setdefault(_CHANGED, {})
+    for obj in (*session.new, *session.dirty, *session.deleted):
+        state = inspect(obj)
+        table = state.mapper.local_table
+        if not isinstance(table, Table) or table.name in EXEMPT:
+            continue
+        (pk,) = state.mapper.primary_key_from_instance(obj)
+        if pk is not None:
+            changed.setdefault(table.name, set()).add(pk)
+
+
+def _digests(session: Session, table: Table, keys: Iterable[Any]) -> dict[str, str | None]:
+    pk = _pk_column(table)
+    wanted = sorted(keys, key=str)
+    found: dict[str, str | None] = {row_key(table, k): None for k in wanted}
+    for start in range(0, len(wanted), _CHUNK):
+        chunk = wanted[start : start + _CHUNK]
+        for row in session.execute(select(table).where(pk.in_(chunk))).mappings():
+            found[row_key(table, row[pk.name])] = row_digest(table, row)
+    return found
+
+
+def record_pending(session: Session, *, actor: str | None = None) -> None:
+    """Append one `state.record` entry for the rows this transaction changed (if any)."""
+    from corroborate.custody import log
+
+    session.flush()
+    changed: dict[str, set[Any]] = session.info.pop(_CHANGED, {})
+    if not changed:
+        return
+    tables = {t.name: t for t in bound_tables()}
+    rows: dict[str, str | None] = {}
+    for name in sorted(changed):
+        rows.update(_digests(session, tables[name], changed[name]))
+    pending = session.info.get("custody_pending") or []
+    who = actor or (pending[-1].actor if pending else "corroborate")
+    log.append(session, actor=who, action=RECORD, details={"rows": rows})
+
+
+def record_baseline(session: Session, *, actor: str) -> int:
+    """Record every current row once, for an archive made before state was bound to the log.
+
+    Rows that existed before this entry were never checked against the log; the entry says so
+    and `verify` reports a baseline that comes after any other state record.
+    """
+    from corroborate.custody import log
+
+    rows: dict[str, str | None] = {}
+    for table in bound_tables():
+        for key, digest in _current(session, table):
+            rows[key] = digest
+    log.append(
+        session,
+        actor=actor,
+        action=BASELINE,
+        details={
+            "rows": rows,
+            "note": "state recorded when this archive was upgraded; earlier edits are unchecked",
+        },
+    )
+    return len(rows)
+
+
+def needs_baseline(session: Session) -> bool:
+    """True for an archive with rows but no state record at all (made by an older version)."""
+    if session.scalar(
+        select(func.count()).select_from(CustodyEntryRow).where(CustodyEntryRow.action.in_(ACTIONS))
+    ):
+        return False
+    return any(
+        session.scalar(select(func.count()).select_from(t)) for t in bound_tables()
+    )
+
+
+# -- checking ------------------------------------------------------------------------------
+
+
+def _current(session: Session, table: Table) -> Iterator[tuple[str, str]]:
+    pk = _pk_column(table)
+    result = session.execute(select(table).order_by(pk).execution_options(yield_per=2000))
+    for row in result.mappings():
+        yield row_key(table, row[pk.name]), row_digest(table, row)
+
+
+def _label(table: Table, session: Session, pk: Any) -> str:
+    if table.name == "incidents" and isinstance(pk, int):
+        return f"incident INC-{pk:04d}"  # as users know it (incidents.records.display_id)
+    noun, column = _NAMES.get(table.name, (f"{table.name} row", _pk_column(table).name))
+    if column != _pk_column(table).name:
+        name = session.scalar(select(table.c[column]).where(_pk_column(table) == pk))
+        if name is not None:
+            return f"{noun} {name} ({table.name} #{pk})"
+    return f"{noun} {pk} ({table.name})"
+
+
+def logged_state(session: Session) -> tuple[dict[str, str | None], list[Problem]]:
+    """The latest logged digest of every row key, replaying state entries in log order."""
+    expected: dict[str, str | None] = {}
+    problems: list[Problem] = []
+    seen_record = False
+    query = (
+        select(CustodyEntryRow.seq, CustodyEntryRow.action, CustodyEntryRow.details)
+        .where(CustodyEntryRow.action.in_(ACTIONS))
+        .order_by(CustodyEntryRow.seq)
+    )
+    for seq, action, details in session.execute(query):
+        try:
+            rows = json.loads(details)["rows"]
+        except (ValueError, KeyError, TypeError):
+            problems.append(
+                Problem(
+                    "altered_entry",
+                    f"custody entry {seq}",
+                    f"custody entry {seq} ({action}) is unreadable",
+                )
+            )
+            continue
+        if action == BASELINE and seen_record:
+            problems.append(
+                Problem(
+                    "late_baseline",
+                    f"custody entry {seq}",
+                    f"custody entry {seq} re-records the whole state after state was already "
+                    "bound to the log: edits before it may have been blessed",
+                )
+            )
+        seen_record = seen_record or action == RECORD
+        expected.update(rows)
+    return expected, problems
+
+
+def verify_state(session: Session) -> list[Problem]:
+    """Every row that differs from its latest logged state, is not logged, or has gone."""
+    expected, problems = logged_state(session)
+    for table in bound_tables():
+        prefix = f"{table.name}/"
+        seen: set[str] = set()
+        altered: list[Any] = []
+        unlogged: list[Any] = []
+        pk_type = _pk_column(table).type.python_type
+        for key, digest in _current(session, table):
+            seen.add(key)
+            if key not in expected or expected[key] is None:
+                unlogged.append(key[len(prefix) :])
+            elif expected[key] != digest:
+                altered.append(key[len(prefix) :])
+        for pk in altered:
+            where = _label(table, session, pk_type(pk))
+            problems.append(
+                Problem(
+                    "altered_row",
+                    where,
+                    f"{where} was changed outside corroborate: it no longer matches its "
+                    "state recorded in the custody log",
+                )
+            )
+        for pk in unlogged:
+            where = _label(table, session, pk_type(pk))
+            problems.append(
+                Problem(
+                    "unlogged_row",
+                    where,
+                    f"{where} is in the database but no custody entry records it "
+                    "(inserted outside corroborate, or deleted in the log)",
+                )
+            )
+        for key, logged in expected.items():
+            if key.startswith(prefix) and logged is not None and key not in seen:
+                noun = _NAMES.get(table.name, (f"{table.name} row", ""))[0]
+                where = f"{noun} {key[len(prefix) :]}"
+                problems.append(
+                    Problem(
+                        "removed_row",
+                        f"{where} ({table.name})",
+                        f"{where} ({table.name}) is recorded in the custody log but is gone "
+                        "from the database (deleted outside corroborate)",
+                    )
+                )
+    return problems
+
+
+def check_rows(session: Session, table: Table, pks: Iterable[Any]) -> list[Problem]:
+    """The named rows' agreement with the log, for commands that must not act on forged state."""
+    expected, _ = logged_state(session)
+    problems: list[Problem] = []
+    for key, digest in _digests(session, table, pks).items():
+        if digest is not None and expected.get(key) != digest:
+            pk = key.split("/", 1)[1]
+            where = _label(table, session, _pk_column(table).type.python_type(pk))
+            problems.append(
+                Problem(
+                    "altered_row",
+                    where,
+                    f"{where} does not match its state recorded in the custody log",
+                )
+            )
+    return problems
