@@ -102,68 +102,131 @@ EDITS: list[tuple[str, str, str]] = [
         "update incidents set status='verified', killed_low=40, killed_high=40 where id=2",
         "incident INC-0002 was changed",
     ),
-    ("incident title rewritten", "update incidents set title='Nothing happened' where id=1",
-     "incident INC-0001 was changed"),
-    ("incident moved elsewhere", "update incidents set latitude=50.45, longitude=30.52 where id=1",
-     "incident INC-0001 was changed"),
-    ("incident's sensitive flag flipped", "update incidents set sensitive=1-sensitive where id=1",
-     "incident INC-0001 was changed"),
-    ("incident's victims and perpetrators swapped",
-     "update incidents set perpetrator_party=victim_party, victim_party=perpetrator_party "
-     "where id=1", "incident INC-0001 was changed"),
+    (
+        "incident title rewritten",
+        "update incidents set title='Nothing happened' where id=1",
+        "incident INC-0001 was changed",
+    ),
+    (
+        "incident moved elsewhere",
+        "update incidents set latitude=50.45, longitude=30.52 where id=1",
+        "incident INC-0001 was changed",
+    ),
+    (
+        "incident's sensitive flag flipped",
+        "update incidents set sensitive=1-sensitive where id=1",
+        "incident INC-0001 was changed",
+    ),
+    (
+        "incident's victims and perpetrators swapped",
+        "update incidents set perpetrator_party=victim_party, victim_party=perpetrator_party "
+        "where id=1",
+        "incident INC-0001 was changed",
+    ),
     ("incident deleted", "delete from incidents where id=3", "incident 3 (incidents) is recorded"),
-    ("incident back-dated",
-     "update incidents set occurred_from='2022-02-24', occurred_to='2022-02-24' where id=1",
-     "incident INC-0001 was changed"),
-    ("item pointed at another file's bytes",
-     "update items set sha256=(select sha256 from derivatives limit 1) "
-     "where id=(select min(id) from items where kind='video')",
-     "was changed outside corroborate"),
-    ("item's creation time forged",
-     "update items set metadata_json=json_set(metadata_json, '$.creation_time', "
-     "'2022-01-01T00:00:00Z') where kind='video'", "was changed outside corroborate"),
-    ("item given a GPS position",
-     "update items set metadata_json=json_set(metadata_json, '$.gps', json('[48.0, 37.9]')) "
-     "where kind='video'", "was changed outside corroborate"),
-    ("item renamed", "update items set original_name='official UN footage.mp4' where kind='video'",
-     "was changed outside corroborate"),
-    ("item kind changed", "update items set kind='image' where kind='document'",
-     "was changed outside corroborate"),
-    ("item deleted with its rows", "pragma foreign_keys=off; delete from items where kind='document'",
-     "is recorded in the custody log but is gone"),
-    ("sighting URL forged", "update sightings set url='https://t.me/official/1' where id=1",
-     "sighting 1 (sightings) was changed"),
-    ("sighting source forged", "update sightings set source_label='UN HRMMU' where id=2",
-     "sighting 2 (sightings) was changed"),
-    ("sighting back-dated to make it the earliest copy",
-     "update sightings set published_at='2020-01-01 00:00:00.000000' where id=2",
-     "sighting 2 (sightings) was changed"),
-    ("keyframe pointed at another picture",
-     "update derivatives set sha256=(select sha256 from derivatives where id=2) where id=1",
-     "derivative (keyframe) 1"),
-    ("evidence role raised to primary",
-     "update incident_evidence set role='primary' where role='corroborating'",
-     "evidence link"),
-    ("evidence link removed", "delete from incident_evidence where id=1",
-     "evidence link 1 (incident_evidence) is recorded in the custody log but is gone"),
-    ("source re-graded to A", "update sources set reliability='A'",
-     "source UN HRMMU (sources #1) was changed"),
+    (
+        "incident back-dated",
+        "update incidents set occurred_from='2022-02-24', occurred_to='2022-02-24' where id=1",
+        "incident INC-0001 was changed",
+    ),
+    (
+        "item pointed at another file's bytes",
+        "update items set sha256=(select sha256 from derivatives limit 1) "
+        "where id=(select min(id) from items where kind='video')",
+        "was changed outside corroborate",
+    ),
+    (
+        "item's creation time forged",
+        "update items set metadata_json=json_set(metadata_json, '$.creation_time', "
+        "'2022-01-01T00:00:00Z') where kind='video'",
+        "was changed outside corroborate",
+    ),
+    (
+        "item given a GPS position",
+        "update items set metadata_json=json_set(metadata_json, '$.gps', json('[48.0, 37.9]')) "
+        "where kind='video'",
+        "was changed outside corroborate",
+    ),
+    (
+        "item renamed",
+        "update items set original_name='official UN footage.mp4' where kind='video'",
+        "was changed outside corroborate",
+    ),
+    (
+        "item kind changed",
+        "update items set kind='image' where kind='document'",
+        "was changed outside corroborate",
+    ),
+    (
+        "item deleted with its rows",
+        "pragma foreign_keys=off; delete from items where kind='document'",
+        "is recorded in the custody log but is gone",
+    ),
+    (
+        "sighting URL forged",
+        "update sightings set url='https://t.me/official/1' where id=1",
+        "sighting 1 (sightings) was changed",
+    ),
+    (
+        "sighting source forged",
+        "update sightings set source_label='UN HRMMU' where id=2",
+        "sighting 2 (sightings) was changed",
+    ),
+    (
+        "sighting back-dated to make it the earliest copy",
+        "update sightings set published_at='2020-01-01 00:00:00.000000' where id=2",
+        "sighting 2 (sightings) was changed",
+    ),
+    (
+        "keyframe pointed at another picture",
+        "update derivatives set sha256=(select sha256 from derivatives where id=2) where id=1",
+        "derivative (keyframe) 1",
+    ),
+    (
+        "evidence role raised to primary",
+        "update incident_evidence set role='primary' where role='corroborating'",
+        "evidence link",
+    ),
+    (
+        "evidence link removed",
+        "delete from incident_evidence where id=1",
+        "evidence link 1 (incident_evidence) is recorded in the custody log but is gone",
+    ),
+    (
+        "source re-graded to A",
+        "update sources set reliability='A'",
+        "source UN HRMMU (sources #1) was changed",
+    ),
     ("source renamed", "update sources set name='UN OHCHR'", "source UN OHCHR (sources #1)"),
-    ("citation credibility raised", "update incident_citations set credibility=1",
-     "citation 1 (incident_citations) was changed"),
+    (
+        "citation credibility raised",
+        "update incident_citations set credibility=1",
+        "citation 1 (incident_citations) was changed",
+    ),
     ("citation removed", "delete from incident_citations", "citation 1"),
-    ("review's reviewer renamed", "update incident_reviews set reviewer='alice'",
-     "review 1 (incident_reviews) was changed"),
-    ("distinct ruling removed", "delete from incident_distinct_pairs",
-     "distinct-pair ruling 1"),
-    ("stored match's threshold loosened", "update match_links set item_share=item_share/2, threshold=threshold+20",
-     "stored match"),
+    (
+        "review's reviewer renamed",
+        "update incident_reviews set reviewer='alice'",
+        "review 1 (incident_reviews) was changed",
+    ),
+    ("distinct ruling removed", "delete from incident_distinct_pairs", "distinct-pair ruling 1"),
+    (
+        "stored match's threshold loosened",
+        "update match_links set item_share=item_share/2, threshold=threshold+20",
+        "stored match",
+    ),
     ("stored match removed", "delete from match_links", "stored match"),
     ("signature replaced", "update match_signatures set data=x'00' where id=1", "signature 1"),
-    ("claim count inflated", "update claims set count=count*10 where id=1",
-     "claim 1 (claims) was changed"),
-    ("claim put in another claimant's mouth", "update claims set claimant='UN HRMMU' where id=1",
-     "claim 1 (claims) was changed"),
+    (
+        "claim count inflated",
+        "update claims set count=count*10 where id=1",
+        "claim 1 (claims) was changed",
+    ),
+    (
+        "claim put in another claimant's mouth",
+        "update claims set claimant='UN HRMMU' where id=1",
+        "claim 1 (claims) was changed",
+    ),
     ("claim removed", "delete from claims where id=1", "claim 1 (claims) is recorded"),
 ]
 
@@ -182,12 +245,20 @@ def test_a_direct_database_edit_is_named_by_verify(case: Archive, sql: str, name
 
 INSERTS: list[tuple[str, str, str, dict[str, object]]] = [
     ("a fake approval review", "incident_reviews", "id=1", {"id": 99, "reviewer": "mallory"}),
-    ("a fake sighting on an official channel", "sightings", "id=1",
-     {"id": 99, "source_label": "Ministry of Defence", "url": "https://t.me/mod/1"}),
+    (
+        "a fake sighting on an official channel",
+        "sightings",
+        "id=1",
+        {"id": 99, "source_label": "Ministry of Defence", "url": "https://t.me/mod/1"},
+    ),
     ("a fake citation", "incident_citations", "id=1", {"id": 99, "incident_id": 2}),
     ("a fake evidence link", "incident_evidence", "id=1", {"id": 99, "incident_id": 2}),
-    ("a fake source", "sources", "id=1",
-     {"id": 99, "uid": "x" * 32, "name": "Independent witness", "reliability": "A"}),
+    (
+        "a fake source",
+        "sources",
+        "id=1",
+        {"id": 99, "uid": "x" * 32, "name": "Independent witness", "reliability": "A"},
+    ),
     ("a fake claim", "claims", "id=1", {"id": 99, "claimant": "UN HRMMU", "count": 500}),
     ("a fake incident", "incidents", "id=1", {"id": 99, "uid": "y" * 32, "title": "Forged"}),
     ("a fake distinct ruling", "incident_distinct_pairs", "id=1", {"id": 99, "first_id": 1}),
@@ -204,9 +275,9 @@ def test_a_row_slipped_into_the_database_is_named_by_verify(
     problems = _row_problems(case)
     assert [p.kind for p in problems] == ["unlogged_row"]
     assert "no custody entry records it" in problems[0].message
-    assert "99" in problems[0].where or "Forged" in problems[0].where or "witness" in problems[
-        0
-    ].where
+    assert (
+        "99" in problems[0].where or "Forged" in problems[0].where or "witness" in problems[0].where
+    )
 
 
 def test_two_rows_swapped_are_both_named(case: Archive) -> None:
@@ -268,7 +339,9 @@ def test_a_third_party_recomputes_a_row_digest_from_the_readme_rule(case: Archiv
 
     source["created_at"] = ts(source["created_at"])
     text = json.dumps(
-        {"table": "sources", "row": source}, sort_keys=True, separators=(",", ":"),
+        {"table": "sources", "row": source},
+        sort_keys=True,
+        separators=(",", ":"),
         ensure_ascii=False,
     )
     digest = hashlib.sha256(text.encode()).hexdigest()

@@ -94,3 +94,23 @@ def test_blobs_in_s3_compatible_storage_with_the_database_on_postgresql(
         assert [p.kind for p in problems] == ["altered_blob"]
         assert still in problems[0].message
         archive.close()
+
+
+def test_a_row_edited_on_the_team_database_is_named_by_verify(
+    pg_url: str, footage: dict[str, Path], tmp_path: Path
+) -> None:
+    server = sa.create_engine(pg_url.replace("/corroborate", "/postgres"))
+    with server.execution_options(isolation_level="AUTOCOMMIT").connect() as conn:
+        conn.execute(sa.text("CREATE DATABASE statecheck"))
+    server.dispose()
+    url = pg_url.replace("/corroborate", "/statecheck")
+    archive = Archive.init(tmp_path / "pgstate", database_url=url)
+    report = ingest(archive, [str(footage["still"])], actor="alice", source="Telegram: @a")
+    assert report.failed == 0
+    assert verify_archive(archive) == []
+    with archive.writer.begin() as conn:
+        conn.execute(sa.text("UPDATE sightings SET source_label='UN HRMMU'"))
+    problems = verify_archive(archive)
+    assert [p.kind for p in problems] == ["altered_row"]
+    assert "sighting 1 (sightings) was changed outside corroborate" in problems[0].message
+    archive.close()

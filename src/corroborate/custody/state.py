@@ -177,9 +177,7 @@ def needs_baseline(session: Session) -> bool:
         select(func.count()).select_from(CustodyEntryRow).where(CustodyEntryRow.action.in_(ACTIONS))
     ):
         return False
-    return any(
-        session.scalar(select(func.count()).select_from(t)) for t in bound_tables()
-    )
+    return any(session.scalar(select(func.count()).select_from(t)) for t in bound_tables())
 
 
 # -- checking ------------------------------------------------------------------------------
