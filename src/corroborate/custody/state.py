@@ -201,8 +201,10 @@ def _label(table: Table, session: Session, pk: Any) -> str:
     return f"{noun} {pk} ({table.name})"
 
 
-def logged_state(session: Session) -> tuple[dict[str, str | None], list[Problem]]:
-    """The latest logged digest of every row key, replaying state entries in log order."""
+def logged_state(
+    session: Session, *, table: str | None = None
+) -> tuple[dict[str, str | None], list[Problem]]:
+    """The latest logged digest of every row key (of one table, if named), in log order."""
     expected: dict[str, str | None] = {}
     problems: list[Problem] = []
     seen_record = False
@@ -211,6 +213,8 @@ def logged_state(session: Session) -> tuple[dict[str, str | None], list[Problem]
         .where(CustodyEntryRow.action.in_(ACTIONS))
         .order_by(CustodyEntryRow.seq)
     )
+    if table is not None:  # canonical JSON keeps the key's text as written: a cheap pre-filter
+        query = query.where(CustodyEntryRow.details.contains(f'"{table}/'))
     for seq, action, details in session.execute(query):
         try:
             rows = json.loads(details)["rows"]
@@ -233,7 +237,10 @@ def logged_state(session: Session) -> tuple[dict[str, str | None], list[Problem]
                 )
             )
         seen_record = seen_record or action == RECORD
-        expected.update(rows)
+        if table is None:
+            expected.update(rows)
+        else:
+            expected.update((k, v) for k, v in rows.items() if k.startswith(f"{table}/"))
     return expected, problems
 
 
@@ -287,9 +294,15 @@ def verify_state(session: Session) -> list[Problem]:
     return problems
 
 
+def table_named(name: str) -> Table:
+    """One bound table by name (for callers that check their own rows)."""
+    return {t.name: t for t in bound_tables()}[name]
+
+
 def check_rows(session: Session, table: Table, pks: Iterable[Any]) -> list[Problem]:
-    """The named rows' agreement with the log, for commands that must not act on forged state."""
-    expected, _ = logged_state(session)
+    """The named rows' agreement with the log, for commands that must not act on forged state
+    (an evidence package, a tally): a row that differs, or that no entry records."""
+    expected, _ = logged_state(session, table=table.name)
     problems: list[Problem] = []
     for key, digest in _digests(session, table, pks).items():
         if digest is not None and expected.get(key) != digest:
