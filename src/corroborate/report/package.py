@@ -38,7 +38,7 @@ from corroborate.custody import keys, log, merkle
 from corroborate.custody.models import CustodyEntryRow, TimestampTokenRow, TreeHeadRow
 from corroborate.custody.timestamp import verify_timestamp
 from corroborate.db import utcnow
-from corroborate.errors import CorroborateError, InputError, IntegrityError
+from corroborate.errors import ArchiveError, CorroborateError, InputError, IntegrityError
 from corroborate.incidents import get_incident, history, load_taxonomy
 from corroborate.incidents.models import SourceRow
 from corroborate.incidents.records import subject_for
@@ -435,9 +435,13 @@ def build_package(
                     raise InputError(f"{out}: cannot write here ({exc.strerror or exc})") from None
                 placed = True
                 _fsync_folder(out.parent)
-    except BaseException:
+    except BaseException as exc:
         if placed:
             out.unlink(missing_ok=True)  # the export entry was rolled back: no package either
+        if isinstance(exc, OSError):
+            raise ArchiveError(
+                f"{out}: export failed ({exc.strerror or exc}); nothing was written or logged"
+            ) from None
         raise
     finally:
         try:
@@ -564,7 +568,12 @@ def verify_package(
     path = Path(path)
     limits = limits or ZipLimits()
     check = PackageCheck(path)
-    with safezip.open_zip(path, limits) as zf:
+    try:
+        opened = safezip.open_zip(path, limits)
+    except safezip.HostileZip as exc:
+        check.problem("hostile_zip", str(path), f"refused to unpack: {exc}")
+        return check
+    with opened as zf:
         infos = zf.infolist()
         hostile = safezip.declared_problems(infos, path.stat().st_size, limits)
         if hostile:
@@ -596,7 +605,8 @@ def _verify_open(
             what = "a symbolic link" if member_is_safe(name) else "unsafe to extract"
             check.problem("unsafe_name", name, f"{name!r}: entry name is {what}")
         elif _is_os_metadata(name):
-            check.ignored.append(name)
+            if not name.endswith("/"):
+                check.ignored.append(name)
         elif name.endswith("/"):
             if info.file_size:
                 check.problem("added_file", name, f"{name}: a folder entry that holds data")
@@ -612,9 +622,10 @@ def _verify_open(
             continue
         entries.append(_Entry(info.filename[len(root) :], info))
     if check.ignored:
+        shown = ", ".join(check.ignored[:3]) + (", …" if len(check.ignored) > 3 else "")
         check.notes.append(
-            f"set aside {len(check.ignored)} entries that zip tools add "
-            f"(__MACOSX, .DS_Store): not evidence, not checked"
+            f"set aside {len(check.ignored)} entries that zip tools add ({shown}): "
+            "not evidence, not checked"
         )
     counts = Counter(e.name for e in entries)
     for name, n in sorted(counts.items()):
@@ -636,6 +647,9 @@ def _verify_open(
             return None
         try:
             return safezip.read_small(zf, copies[-1], cap)
+        except safezip.LimitExceeded as exc:
+            check.problem("too_large", name, f"{name}: not read, it {exc}")
+            return None
         except safezip.READ_ERRORS as exc:
             check.problem("damaged_file", name, f"{name}: cannot be read ({exc})")
             return None

@@ -38,6 +38,10 @@ class ZipLimits:
     parsed_bytes: int = 64 * MiB  # a file we parse in memory (manifest, proofs, JSON)
 
 
+class HostileZip(InputError):
+    """The zip's own directory says it is too big to read safely."""
+
+
 class LimitExceeded(Exception):
     """An entry gave more bytes than allowed or than it declared."""
 
@@ -83,13 +87,10 @@ def open_zip(path: Path, limits: ZipLimits) -> zipfile.ZipFile:
         raise InputError(f"{path}: not a readable zip file (truncated or damaged: no end record)")
     entries, cd_size = end
     if entries > limits.entries:
-        raise InputError(
-            f"{path}: refused, the zip declares {entries:,} entries (limit {limits.entries:,})"
-        )
+        raise HostileZip(f"the zip declares {entries:,} entries (limit {limits.entries:,})")
     if cd_size > limits.central_directory:
-        raise InputError(
-            f"{path}: refused, the zip's directory is {cd_size:,} bytes "
-            f"(limit {limits.central_directory:,})"
+        raise HostileZip(
+            f"the zip's directory is {cd_size:,} bytes (limit {limits.central_directory:,})"
         )
     try:
         return zipfile.ZipFile(path)
