@@ -967,8 +967,12 @@ def _check_stamp(
         check.problem("bad_proof", PROOFS, f"{PROOFS}: a timestamp in the export record is unreadable")
         return
     where = f"tree head {anchored.tree_size}"
-    if verifier is not None and not keys.signature_valid(
-        verifier, anchored.signed_bytes(), anchored.signature
+    # The record and the consistency proof already bind this head to the verified one; its own
+    # signature is checked too when it is by the same key (an earlier head may predate a rotation).
+    if (
+        verifier is not None
+        and anchored.key_id == keys.key_id(verifier)
+        and not keys.signature_valid(verifier, anchored.signed_bytes(), anchored.signature)
     ):
         check.problem("bad_signature", where, f"{where} (timestamped): signature does not verify")
     proof = consistency.get(anchored.tree_size)
