@@ -20,6 +20,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import pytest
 from cryptography.hazmat.primitives import serialization
@@ -113,9 +114,7 @@ def sha(data: bytes) -> str:
 
 def manifest_of(entries: dict[str, bytes]) -> bytes:
     """The manifest a careful forger writes: every file with its SHA-256."""
-    return "".join(
-        f"{sha(d)}  {n}\n" for n, d in sorted(entries.items()) if n != MANIFEST
-    ).encode()
+    return "".join(f"{sha(d)}  {n}\n" for n, d in sorted(entries.items()) if n != MANIFEST).encode()
 
 
 def tamper(case: Case, tmp_path: Path, change: dict[str, bytes | None]) -> Path:
@@ -274,9 +273,7 @@ def test_readable_files_edited(case: Case, tmp_path: Path, member: str) -> None:
 
 def test_manifest_edited(case: Case, tmp_path: Path) -> None:
     entries = dict(members(case.package))
-    entries[MANIFEST] = entries[MANIFEST].replace(
-        sha(entries["incident.json"]).encode(), b"0" * 64
-    )
+    entries[MANIFEST] = entries[MANIFEST].replace(sha(entries["incident.json"]).encode(), b"0" * 64)
     code, out = verify(write(tmp_path / "tampered.zip", entries.items()))
     assert code == 1
     assert a_line(out, "altered_file", MANIFEST, "incident.json")
@@ -419,34 +416,30 @@ def raw_zip(path: Path, entries: list[tuple[str, int, Iterable[bytes], int, int]
     with open(path, "wb") as out:
         for name, method, chunks, crc, size in entries:
             offset = out.tell()
-            raw_name = name.encode()
+            raw_name, n = name.encode(), len(name.encode())
+            fixed = (20, 0, method, 0, 0x21)  # version, flags, method, time, date (1980-01-01)
             out.write(
-                struct.pack(
-                    "<4s5H3L2H", b"PK\x03\x04", 20, 0, method, 0, 0x21, crc, 0, size,
-                    len(raw_name), 0,
-                )  # fmt: skip
-                + raw_name
+                struct.pack("<4s5H3L2H", b"PK\x03\x04", *fixed, crc, 0, size, n, 0) + raw_name
             )
             written = 0
             for chunk in chunks:
                 out.write(chunk)
                 written += len(chunk)
             end = out.tell()
-            out.seek(offset + 18)
+            out.seek(offset + 18)  # the compressed size, known now
             out.write(struct.pack("<L", written))
             out.seek(end)
+            tail = (n, 0, 0, 0, 0, 0, offset)  # name length, no extra/comment, attributes, offset
             central += (
-                struct.pack(
-                    "<4s6H3L5H2L", b"PK\x01\x02", 20, 20, 0, method, 0, 0x21, crc, written,
-                    size, len(raw_name), 0, 0, 0, 0, 0, offset,
-                )  # fmt: skip
+                struct.pack("<4s6H3L5H2L", b"PK\x01\x02", 20, *fixed, crc, written, size, *tail)
                 + raw_name
             )
         at = out.tell()
         out.write(central)
         out.write(
-            struct.pack("<4s4H2LH", b"PK\x05\x06", 0, 0, len(entries), len(entries),
-                        len(central), at, 0)  # fmt: skip
+            struct.pack(
+                "<4s4H2LH", b"PK\x05\x06", 0, 0, len(entries), len(entries), len(central), at, 0
+            )
         )
     return path
 
@@ -488,7 +481,11 @@ def peak_rss_of_verify(path: Path) -> tuple[int, str, int]:
     )
     env = {**os.environ, "PYTHONPATH": SRC}
     done = subprocess.run(
-        [sys.executable, "-c", code, str(path)], capture_output=True, text=True, env=env, timeout=120
+        [sys.executable, "-c", code, str(path)],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
     )
     hwm = int(a_line(done.stderr, "VMHWM").split()[1])
     return done.returncode, done.stdout + done.stderr, hwm
@@ -561,7 +558,7 @@ def export_entries(archive: Archive) -> int:
 
 
 def test_export_refuses_to_overwrite_or_create_folders_and_logs_only_what_it_wrote(
-    archive: Archive, items: list[str], cli, tmp_path: Path
+    archive: Archive, items: list[str], cli: Any, tmp_path: Path
 ) -> None:
     inc = create_incident(archive, execution(), actor="alice")
     link_evidence(archive, inc.id, items[0], role="primary", actor="alice")
@@ -641,9 +638,7 @@ def forge_with_a_fresh_key(case: Case, tmp_path: Path, change: dict[str, bytes])
     record = proven[export_seq]["details"]
     record["timestamps"] = []
     record["key_fingerprint"] = keys.fingerprint(public)
-    record["files"] = {
-        n: sha(d) for n, d in entries.items() if n not in (MANIFEST, HEAD, PROOFS)
-    }
+    record["files"] = {n: sha(d) for n, d in entries.items() if n not in (MANIFEST, HEAD, PROOFS)}
     record["sizes"] = {n: len(d) for n, d in entries.items() if n in record["files"]}
     size = json.loads(entries[HEAD])["tree_size"]
     leaves = [merkle.leaf_hash(f"filler {i}".encode()) for i in range(size)]
@@ -654,9 +649,7 @@ def forge_with_a_fresh_key(case: Case, tmp_path: Path, change: dict[str, bytes])
     now = datetime.now(UTC).replace(tzinfo=None)
     stamp = now.strftime("%Y-%m-%dT%H:%M:%S.%fZ")
     head = {"tree_size": size, "root_hash": root, "timestamp": stamp, "key_id": keys.key_id(public)}
-    signed = (
-        f"corroborate-tree-head/1\n{size}\n{root}\n{stamp}\n{head['key_id']}\n"
-    ).encode()
+    signed = (f"corroborate-tree-head/1\n{size}\n{root}\n{stamp}\n{head['key_id']}\n").encode()
     head["signature"] = base64.b64encode(private.sign(signed)).decode()
     entries[HEAD] = dump(head)
     entries[PROOFS] = dump(

@@ -381,7 +381,9 @@ def build_package(
                     token_name = f"{TIMESTAMPS}/head-{a.head.tree_size}-token-{token_id}.tsr"
                     w.add_bytes(token_name, der)
                     token_names.append(token_name)
-                stamped.append({"head": _head_json(a.head), "data": data_name, "tokens": token_names})
+                stamped.append(
+                    {"head": _head_json(a.head), "data": data_name, "tokens": token_names}
+                )
             w.add_bytes("README.txt", _readme(inc.id, fingerprint, bool(anchors)).encode())
             recorded = dict(w.hashes)
             with archive.write() as session:
@@ -489,7 +491,7 @@ def _readme(ref: str, fingerprint: str, timestamped: bool) -> str:
         "custody/head.json is the signed custody log head; custody/proofs.json proves every\n"
         "entry, including the export entry that records the SHA-256 of every file here.\n"
         f"The archive's key fingerprint: {fingerprint}\n"
-        "(a forger can write any fingerprint here: compare it with the one the archive publishes).\n"
+        "(a forger can write any fingerprint here: compare it with the archive's published one).\n"
         f"{stamps}"
         "report.html is a readable summary; incident.json and history.json are the record.\n"
     )
@@ -848,9 +850,7 @@ def _verify_open(
                 )
         check.files_checked += 1
     for name in sorted(set(recorded) - set(by_name)):
-        check.problem(
-            "missing_file", name, f"{name} is missing: the signed export record lists it"
-        )
+        check.problem("missing_file", name, f"{name} is missing: the signed export record lists it")
 
     # 5. the manifest: exactly the record's files and the proofs, with their SHA-256
     raw_manifest = small(MANIFEST, limits.parsed_bytes)
@@ -859,7 +859,9 @@ def _verify_open(
         for name in (HEAD, PROOFS):
             if name in by_name:
                 try:
-                    expected[name] = safezip.sha256_of(zf, by_name[name][-1], limits.parsed_bytes)[0]
+                    expected[name] = safezip.sha256_of(zf, by_name[name][-1], limits.parsed_bytes)[
+                        0
+                    ]
                 except safezip.READ_ERRORS:
                     pass
         _check_manifest(raw_manifest, expected, check)
@@ -964,7 +966,9 @@ def _check_stamp(
         data_name = str(stamp["data"])
         token_names = [str(t) for t in stamp["tokens"]]
     except (KeyError, TypeError, ValueError):
-        check.problem("bad_proof", PROOFS, f"{PROOFS}: a timestamp in the export record is unreadable")
+        check.problem(
+            "bad_proof", PROOFS, f"{PROOFS}: a timestamp in the export record is unreadable"
+        )
         return
     where = f"tree head {anchored.tree_size}"
     # The record and the consistency proof already bind this head to the verified one; its own

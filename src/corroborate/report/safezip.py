@@ -111,9 +111,8 @@ def declared_problems(infos: list[zipfile.ZipInfo], zip_size: int, limits: ZipLi
                 f"{info.filename}: declares {info.file_size:,} bytes "
                 f"(limit {limits.entry_bytes:,} per file)"
             )
-        elif (
-            info.file_size > limits.ratio_floor
-            and info.file_size > limits.ratio * max(info.compress_size, 1)
+        elif info.file_size > limits.ratio_floor and info.file_size > limits.ratio * max(
+            info.compress_size, 1
         ):
             out.append(
                 f"{info.filename}: {info.compress_size:,} bytes unpack to {info.file_size:,} "
