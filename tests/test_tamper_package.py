@@ -36,7 +36,7 @@ from corroborate.custody.log import canonical_json
 from corroborate.custody.models import CustodyEntryRow
 from corroborate.errors import CorroborateError
 from corroborate.incidents import create_incident, link_evidence
-from corroborate.report import ZipLimits, build_package, verify_package
+from corroborate.report import ZipLimits, build_package, key_fingerprint, verify_package
 from corroborate.testing import local_tsa
 from incident_fixtures import execution
 
@@ -200,7 +200,7 @@ def test_primary_video_swapped_and_the_whole_log_re_signed_with_a_fresh_key(
     code, out = verify(forged, "--key", str(case.public_key))
     assert code == 1
     line = a_line(out, "bad_key", case.fingerprint)
-    forger = keys.fingerprint(
+    forger = key_fingerprint(
         serialization.load_pem_public_key(dict(members(forged))[PUBLIC_KEY])  # type: ignore[arg-type]
     )
     assert forger in line and forger != case.fingerprint
@@ -589,7 +589,7 @@ def test_export_refuses_to_overwrite_or_create_folders_and_logs_only_what_it_wro
 
     replaced = cli("export", "package", inc.id, "--out", out, "--force", "--json")
     assert replaced.exit_code == 0
-    assert json.loads(replaced.stdout)["key_fingerprint"] == keys.fingerprint(
+    assert json.loads(replaced.stdout)["key_fingerprint"] == key_fingerprint(
         keys.load_public(archive.key_dir)
     )
     assert export_entries(archive) == 2
@@ -633,11 +633,11 @@ def forge_with_a_fresh_key(case: Case, tmp_path: Path, change: dict[str, bytes])
     )
     entries[PUBLIC_KEY] = pem
     entries["README.txt"] = entries["README.txt"].replace(
-        case.fingerprint.encode(), keys.fingerprint(public).encode()
+        case.fingerprint.encode(), key_fingerprint(public).encode()
     )
     record = proven[export_seq]["details"]
     record["timestamps"] = []
-    record["key_fingerprint"] = keys.fingerprint(public)
+    record["key_fingerprint"] = key_fingerprint(public)
     record["files"] = {n: sha(d) for n, d in entries.items() if n not in (MANIFEST, HEAD, PROOFS)}
     record["sizes"] = {n: len(d) for n, d in entries.items() if n in record["files"]}
     size = json.loads(entries[HEAD])["tree_size"]
@@ -671,3 +671,44 @@ def forge_with_a_fresh_key(case: Case, tmp_path: Path, change: dict[str, bytes])
     )
     entries[MANIFEST] = manifest_of(entries)
     return write(tmp_path / "forged.zip", entries.items())
+
+
+def test_a_timestamp_dated_before_the_head_it_covers_is_reported(
+    archive: Archive,
+    items: list[str],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A head signed 'tomorrow' (a clock run ahead, or a log rewritten after the fact) cannot
+    have been timestamped today: the token would vouch for a time the head claims it did not
+    yet exist."""
+    from datetime import timedelta
+
+    from corroborate.custody import log
+    from corroborate.custody.models import TimestampTokenRow
+    from corroborate.custody.timestamp import request_timestamp
+
+    inc = create_incident(archive, execution(), actor="alice")
+    ahead = datetime.now(UTC) + timedelta(days=1)
+    monkeypatch.setattr(log, "utcnow", lambda: ahead)
+    link_evidence(archive, inc.id, items[0], role="primary", actor="alice")
+    monkeypatch.undo()
+    head = log.current_head(archive)
+    assert head.timestamp.replace(tzinfo=UTC) == ahead
+    with local_tsa(tmp_path / "tsa") as tsa:
+        token = request_timestamp(tsa.url, head.signed_bytes())
+    with archive.write() as session:  # stored as `custody anchor` stores it
+        session.add(
+            TimestampTokenRow(
+                tree_size=head.tree_size,
+                tsa_url=tsa.url,
+                response=token,
+                gen_time=datetime.now(UTC),
+                created_at=datetime.now(UTC),
+                created_by="alice",
+            )
+        )
+    package = build_package(archive, inc.id, tmp_path / "case.zip", actor="alice").path
+    code, out = verify(package)
+    assert code == 1
+    assert a_line(out, "bad_timestamp", ".tsr", "before the head it covers was signed")

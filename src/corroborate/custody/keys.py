@@ -23,12 +23,6 @@ def key_id(public: Ed25519PublicKey) -> str:
     return hashlib.sha256(raw).hexdigest()[:16]
 
 
-def fingerprint(public: Ed25519PublicKey) -> str:
-    """The full SHA-256 of the raw public key, hex: what a verifier pins (`key_id` is its start)."""
-    raw = public.public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
-    return hashlib.sha256(raw).hexdigest()
-
-
 def create(directory: Path) -> str:
     """Write a new key pair into `directory` (0700, private key 0600); return the key id."""
     directory.mkdir(parents=True, exist_ok=True)

@@ -22,7 +22,7 @@ import re
 import zipfile
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import IO, Any
 
@@ -59,10 +59,20 @@ FORMAT = "corroborate-evidence-package/2"
 CHUNK = 1024 * 1024
 _UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
 _HEX64 = re.compile(r"[0-9a-f]{64}")
+# A token dated before the head it covers is backdated (or its TSA's clock is wrong); the same
+# tolerance as `corroborate verify` uses for the archive's own tokens.
+TIMESTAMP_TOLERANCE = timedelta(minutes=5)
 _TIME = "%Y-%m-%dT%H:%M:%S.%fZ"  # the form a tree head's signature covers
 # What ordinary zip tools add beside the files; not evidence, so set aside (and said so).
 _OS_METADATA_DIRS = ("__MACOSX/",)
 _OS_METADATA_FILES = (".DS_Store", "Thumbs.db", "desktop.ini")
+
+
+def key_fingerprint(public: Ed25519PublicKey) -> str:
+    """SHA-256 (hex) of the raw 32-byte Ed25519 public key: what a verifier pins and compares
+    (the same as `custody.keys.fingerprint`; the key id is its first 16 hex digits)."""
+    raw = public.public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
+    return hashlib.sha256(raw).hexdigest()
 
 
 def safe_member(name: str, limit: int = 80) -> str:
@@ -336,7 +346,7 @@ def build_package(
             concern[e.seq] = e
     anchors = _anchors(archive, set(concern))
     public = keys.load_public(archive.key_dir)
-    fingerprint = keys.fingerprint(public)
+    fingerprint = key_fingerprint(public)
 
     now = utcnow()
     taxonomy = load_taxonomy(archive.dir)
@@ -507,7 +517,7 @@ def pinned_key(text_or_pem: bytes, source: str) -> PinnedKey:
             raise InputError(f"{source}: not a readable PEM public key ({exc})") from None
         if not isinstance(public, Ed25519PublicKey):
             raise InputError(f"{source}: not an Ed25519 public key")
-        return PinnedKey(keys.fingerprint(public), public, source)
+        return PinnedKey(key_fingerprint(public), public, source)
     try:
         text = text_or_pem.decode("ascii").strip()
     except UnicodeDecodeError:
@@ -693,7 +703,7 @@ def _verify_open(
             inside = loaded
         except ValueError as exc:
             check.problem("altered_file", PUBLIC_KEY, f"{PUBLIC_KEY}: unreadable key ({exc})")
-    inside_fp = keys.fingerprint(inside) if inside is not None else None
+    inside_fp = key_fingerprint(inside) if inside is not None else None
     verifier: Ed25519PublicKey | None = inside
     if key is not None:
         check.key_pinned = True
@@ -722,7 +732,7 @@ def _verify_open(
                 "bad_signature",
                 HEAD,
                 f"{HEAD}: the head names key id {head.key_id}, not {keys.key_id(verifier)} "
-                f"(fingerprint {keys.fingerprint(verifier)})",
+                f"(fingerprint {key_fingerprint(verifier)})",
             )
         elif not keys.signature_valid(verifier, head.signed_bytes(), head.signature):
             check.problem(
@@ -1018,6 +1028,16 @@ def _check_stamp(
             info = verify_timestamp(der, data, tsa_ca_pem)
         except CorroborateError as exc:
             check.problem("bad_timestamp", token_name, f"{token_name}: {exc}")
+            continue
+        signed_at = anchored.timestamp.replace(tzinfo=UTC)
+        if info.gen_time < signed_at - TIMESTAMP_TOLERANCE:
+            check.problem(
+                "bad_timestamp",
+                token_name,
+                f"{token_name}: dated {info.gen_time:%Y-%m-%d %H:%M:%S} UTC, before the head it "
+                f"covers was signed ({signed_at:%Y-%m-%d %H:%M:%S} UTC; tolerance "
+                f"{TIMESTAMP_TOLERANCE.total_seconds() / 60:g} minutes)",
+            )
             continue
         if consistent:
             check.timestamps.append(
