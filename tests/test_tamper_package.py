@@ -372,7 +372,7 @@ def test_timestamp_from_an_authority_the_verifier_does_not_trust(
     with local_tsa(tmp_path / "other", name="someone-else") as other:
         code, out = verify(case.package, "--tsa-ca", str(other.ca_pem_path))
     assert code == 1
-    assert a_line(out, "bad_timestamp", ".tsr", "trusted CA")
+    assert a_line(out, "bad_timestamp", ".tsr", "TSA certificate", "trusted")
 
 
 # -- honest re-zips pass ---------------------------------------------------------------------
