@@ -549,18 +549,19 @@ class _Entry:
 
 
 def _is_os_metadata(name: str) -> bool:
-    return name.startswith(_OS_METADATA_DIRS) or name.rsplit("/", 1)[-1] in _OS_METADATA_FILES
+    """macOS AppleDouble files (`__MACOSX/…/._name`) and folder caches (.DS_Store, Thumbs.db)."""
+    base = name.rstrip("/").rsplit("/", 1)[-1]
+    if name.startswith(_OS_METADATA_DIRS):
+        return name.endswith("/") or base.startswith("._")
+    return base in _OS_METADATA_FILES
 
 
 def _root_folder(names: list[str]) -> str:
-    """The folder every file sits in when a package was unzipped and re-zipped as a folder."""
+    """The folder the package sits in when it was unzipped and re-zipped as a folder."""
     if MANIFEST in names:
         return ""
     candidates = [n[: -len(MANIFEST)] for n in names if n.endswith("/" + MANIFEST)]
-    for prefix in sorted(candidates, key=len):
-        if all(n.startswith(prefix) for n in names):
-            return prefix
-    return ""
+    return candidates[0] if len(candidates) == 1 else ""
 
 
 def verify_package(
@@ -630,7 +631,11 @@ def _verify_open(
     entries: list[_Entry] = []
     for info in files:
         if root and not info.filename.startswith(root):
-            check.problem("added_file", info.filename, f"{info.filename}: outside {root}")
+            check.problem(
+                "added_file",
+                info.filename,
+                f"{info.filename} was added: it is outside the package's folder {root}",
+            )
             continue
         entries.append(_Entry(info.filename[len(root) :], info))
     if check.ignored:
