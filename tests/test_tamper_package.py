@@ -730,3 +730,25 @@ def test_a_timestamp_dated_before_the_head_it_covers_is_reported(
     code, out = verify(package)
     assert code == 1
     assert a_line(out, "bad_timestamp", ".tsr", "before the head it covers was signed")
+
+
+def test_export_and_verify_report_progress_for_a_front_end_to_draw(
+    archive: Archive, items: list[str], tmp_path: Path
+) -> None:
+    inc = create_incident(archive, execution(), actor="alice")
+    link_evidence(archive, inc.id, items[0], role="primary", actor="alice")
+    link_evidence(archive, inc.id, items[1], role="corroborating", actor="alice")
+    wrote: list[tuple[int, int]] = []
+    out = build_package(
+        archive,
+        inc.id,
+        tmp_path / "case.zip",
+        actor="alice",
+        progress=lambda d, t: wrote.append((d, t)),
+    ).path
+    clips = [i.file_size for i in zipfile.ZipFile(out).infolist() if i.filename.endswith(".mp4")]
+    assert wrote and wrote[-1] == (sum(clips), sum(clips))
+    hashed: list[tuple[int, int]] = []
+    assert verify_package(out, progress=lambda d, t: hashed.append((d, t))).ok
+    assert hashed[-1][0] == hashed[-1][1] > sum(clips)  # every recorded file, clips and records
+    assert [d for d, _ in hashed] == sorted(d for d, _ in hashed)

@@ -21,6 +21,7 @@ import os
 import re
 import zipfile
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -57,6 +58,7 @@ TIMESTAMPS = "custody/timestamps"
 UNRECORDED = (MANIFEST, HEAD, PROOFS)
 FORMAT = "corroborate-evidence-package/2"
 CHUNK = 1024 * 1024
+Progress = Callable[[int, int], None]  # (done, total), e.g. a progress bar the front end draws
 _UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
 _HEX64 = re.compile(r"[0-9a-f]{64}")
 # A token dated before the head it covers is backdated (or its TSA's clock is wrong); the same
@@ -197,10 +199,13 @@ def _head_from(data: Any) -> TreeHead:
 class _Writer:
     """Adds members to the zip, hashing and sizing each as it goes."""
 
-    def __init__(self, zf: zipfile.ZipFile) -> None:
+    def __init__(
+        self, zf: zipfile.ZipFile, progress: Progress | None = None, total: int = 0
+    ) -> None:
         self.zf = zf
         self.hashes: dict[str, str] = {}
         self.sizes: dict[str, int] = {}
+        self.progress, self.total, self.done = progress, total, 0
 
     def add_bytes(self, name: str, data: bytes) -> None:
         assert member_is_safe(name) and not name.endswith("/"), name
@@ -219,6 +224,9 @@ class _Writer:
                 digest.update(chunk)
                 size += len(chunk)
                 out.write(chunk)
+                if self.progress is not None:
+                    self.done += len(chunk)
+                    self.progress(self.done, max(self.total, self.done))
         if digest.hexdigest() != expected_sha256:
             raise IntegrityError(
                 f"stored file {expected_sha256[:12]} no longer matches its SHA-256; "
@@ -318,12 +326,19 @@ def _check_destination(out: Path, force: bool) -> None:
 
 
 def build_package(
-    archive: Archive, ref: str, out: Path, *, actor: str, force: bool = False
+    archive: Archive,
+    ref: str,
+    out: Path,
+    *,
+    actor: str,
+    force: bool = False,
+    progress: Progress | None = None,
 ) -> PackageSummary:
     """Write the evidence package of one incident to `out` and log the export.
 
     The zip is written under a temporary name beside `out`, synced and renamed into place
     inside the transaction that logs the export: a failed export leaves neither file nor entry.
+    `progress(done, total)` is told the bytes of original files copied so far.
     """
     out = Path(out)
     _check_destination(out, force)
@@ -358,7 +373,7 @@ def build_package(
         except OSError as exc:
             raise InputError(f"{out}: cannot write here ({exc.strerror or exc})") from None
         with fh, zipfile.ZipFile(fh, "w", allowZip64=True) as zf:
-            w = _Writer(zf)
+            w = _Writer(zf, progress, sum(it.size for it in items))
             named: list[tuple[Item, str]] = []
             for it in items:
                 name = f"evidence/{it.id}_{safe_member(it.original_name)}"
@@ -570,13 +585,15 @@ def verify_package(
     key: PinnedKey | None = None,
     tsa_ca_pem: bytes | None = None,
     limits: ZipLimits | None = None,
+    progress: Progress | None = None,
 ) -> PackageCheck:
     """Check a package with nothing but the package and the key the verifier chose.
 
     Every file against the signed export record, every proof against the signed head, the
     head's signature against `key` (or, unpinned, the key inside, said so in `notes`), each
     timestamp token over its head. Memory and time stay bounded by `limits` whatever the zip
-    holds; a hostile zip is refused before its content is read.
+    holds; a hostile zip is refused before its content is read. `progress(done, total)` is told
+    the bytes hashed so far.
     """
     path = Path(path)
     limits = limits or ZipLimits()
@@ -594,7 +611,7 @@ def verify_package(
                 check.problem("hostile_zip", str(path), f"refused to unpack: {reason}")
             return check
         try:
-            _verify_open(zf, infos, check, key, tsa_ca_pem, limits)
+            _verify_open(zf, infos, check, key, tsa_ca_pem, limits, progress)
         except CorroborateError:
             raise
         except safezip.READ_ERRORS as exc:  # damage the per-file checks did not expect
@@ -609,6 +626,7 @@ def _verify_open(
     key: PinnedKey | None,
     tsa_ca_pem: bytes | None,
     limits: ZipLimits,
+    progress: Progress | None,
 ) -> None:
     # 1. names: unsafe, folders, OS metadata, a root folder, duplicates
     files: list[zipfile.ZipInfo] = []
@@ -823,6 +841,15 @@ def _verify_open(
 
     # 4. every file against the record (streamed, each read capped at its recorded size)
     actual: dict[str, str] = {}
+    to_hash = sum(i.file_size for n, c in by_name.items() if n in recorded for i in c)
+    hashed = 0
+
+    def advanced(n: int) -> None:
+        nonlocal hashed
+        hashed += n
+        if progress is not None:
+            progress(hashed, max(to_hash, hashed))
+
     for name, copies in sorted(by_name.items()):
         if name in UNRECORDED:
             continue
@@ -851,7 +878,7 @@ def _verify_open(
                 )
                 continue
             try:
-                sha, _n = safezip.sha256_of(zf, info, cap)
+                sha, _n = safezip.sha256_of(zf, info, cap, advanced)
             except safezip.READ_ERRORS as exc:
                 check.problem("damaged_file", name, f"{name}{copy}: cannot be read ({exc})")
                 continue

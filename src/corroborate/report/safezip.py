@@ -15,7 +15,7 @@ import stat
 import struct
 import zipfile
 import zlib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -140,12 +140,20 @@ def chunks(zf: zipfile.ZipFile, info: zipfile.ZipInfo, cap: int) -> Iterator[byt
             yield chunk
 
 
-def sha256_of(zf: zipfile.ZipFile, info: zipfile.ZipInfo, cap: int) -> tuple[str, int]:
+def sha256_of(
+    zf: zipfile.ZipFile,
+    info: zipfile.ZipInfo,
+    cap: int,
+    on_chunk: Callable[[int], None] | None = None,
+) -> tuple[str, int]:
+    """SHA-256 (hex) and length of an entry, streamed; `on_chunk(bytes)` after each chunk."""
     digest = hashlib.sha256()
     n = 0
     for chunk in chunks(zf, info, cap):
         digest.update(chunk)
         n += len(chunk)
+        if on_chunk is not None:
+            on_chunk(len(chunk))
     return digest.hexdigest(), n
 
 
