@@ -752,3 +752,11 @@ def test_export_and_verify_report_progress_for_a_front_end_to_draw(
     assert verify_package(out, progress=lambda d, t: hashed.append((d, t))).ok
     assert hashed[-1][0] == hashed[-1][1] > sum(clips)  # every recorded file, clips and records
     assert [d for d, _ in hashed] == sorted(d for d, _ in hashed)
+
+
+def test_a_package_of_the_older_format_is_named_as_such(case: Case, tmp_path: Path) -> None:
+    proofs = json.loads(dict(members(case.package))[PROOFS])
+    proofs["format"] = "corroborate-evidence-package/1"
+    code, out = verify(tamper(case, tmp_path, {PROOFS: dump(proofs)}))
+    assert code == 1
+    assert a_line(out, "old_format", "package/1", "export it again")

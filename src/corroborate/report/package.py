@@ -767,6 +767,14 @@ def _verify_open(
     proven: set[int] = set()
     proofs_data = parsed(PROOFS)
     consistency: dict[int, list[str]] = {}
+    if isinstance(proofs_data, dict) and proofs_data.get("format") != FORMAT:
+        check.problem(
+            "old_format",
+            PROOFS,
+            f"{PROOFS}: a package of format {str(proofs_data.get('format'))[:60]!r}, made by an "
+            f"older corroborate; this verifier checks {FORMAT}: export it again to check it",
+        )
+        return None
     if head is not None and isinstance(proofs_data, dict):
         export_seq = proofs_data.get("export_entry")
         raw_proofs = proofs_data.get("proofs")
