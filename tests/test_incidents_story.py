@@ -149,7 +149,8 @@ def test_a_monitor_records_verifies_tallies_and_packages_an_execution(
     )
     check = verify_package(tampered)
     assert not check.ok
-    assert {p.where for p in check.problems} == {"incident.json"}
+    # the file, and the manifest line the forger fixed up, both differ from the signed record
+    assert {p.where for p in check.problems} == {"incident.json", "MANIFEST.sha256"}
     assert "signed custody log" in " ".join(p.message for p in check.problems)
     result = runner.invoke(app, ["verify-package", str(tampered)])
     assert result.exit_code == 1 and "incident.json" in result.stdout

@@ -656,6 +656,7 @@ def export_incidents_cmd(
 def export_package_cmd(
     incident: str = typer.Argument(...),
     out: Path = typer.Option(..., "--out", help="The zip file to write, e.g. case.zip."),
+    force: bool = typer.Option(False, "--force", help="Replace --out if it already exists."),
     as_user: str | None = AsOption,
     archive: Path | None = ArchiveOption,
     json_out: bool = JsonOption,
@@ -663,38 +664,82 @@ def export_package_cmd(
     """Write an evidence package a court can check offline."""
     from corroborate.report import build_package
 
-    summary = build_package(_open(archive), incident, out, actor=actor_name(as_user))
+    summary = build_package(
+        _open(archive), incident, out, actor=actor_name(as_user), force=force
+    )
     if json_out:
         print_json(summary)
     else:
         console.print(
-            f"Wrote {summary.path}: {summary.files} files, {summary.proofs} custody proofs "
-            f"under log head {summary.tree_size} ({summary.root_hash[:16]}…); "
-            f"SHA-256 {summary.sha256}"
+            f"Wrote {escape(str(summary.path))}: {summary.files} files, {summary.proofs} custody "
+            f"proofs, {summary.timestamp_tokens} timestamp tokens under log head "
+            f"{summary.tree_size} ({summary.root_hash[:16]}…); SHA-256 {summary.sha256}",
+            highlight=False,
         )
+        console.print(f"key fingerprint {summary.key_fingerprint}", highlight=False)
 
 
 @handles_errors
 def verify_package_cmd(
     package: Path = typer.Argument(..., help="An evidence package (.zip)."),
+    key: Path | None = typer.Option(
+        None,
+        "--key",
+        help="The archive's public key (PEM, e.g. custody.pub) or a file holding its "
+        "SHA-256 fingerprint: the head must be signed by it.",
+    ),
+    fingerprint: str | None = typer.Option(
+        None, "--fingerprint", help="The archive key's SHA-256 fingerprint (64 hex), pinned."
+    ),
+    tsa_ca: Path | None = typer.Option(
+        None, "--tsa-ca", help="CA certificate(s) (PEM) of the timestamp authorities you trust."
+    ),
     json_out: bool = JsonOption,
 ) -> None:
     """Check an evidence package offline; names every altered, added or missing file."""
-    from corroborate.report import verify_package
+    from corroborate.report import pinned_key, pinned_key_file, verify_package
 
-    check = verify_package(package)
+    pinned = None
+    if key is not None:
+        pinned = pinned_key_file(key)
+    if fingerprint is not None:
+        given = pinned_key(fingerprint.encode(), "--fingerprint")
+        if pinned is not None and pinned.fingerprint != given.fingerprint:
+            raise InputError(
+                f"--key {key} has fingerprint {pinned.fingerprint}, not {given.fingerprint}"
+            )
+        pinned = pinned or given
+    ca_pem = None
+    if tsa_ca is not None:
+        try:
+            ca_pem = tsa_ca.read_bytes()
+        except OSError as exc:
+            raise InputError(f"{tsa_ca}: cannot read ({exc.strerror or exc})") from None
+    check = verify_package(package, key=pinned, tsa_ca_pem=ca_pem)
     if json_out:
         print_json({**check.__dict__, "ok": check.ok})
-    elif check.ok:
-        console.print(
-            f"[green]OK[/] {package}: {check.files_checked} files and {check.proofs_checked} "
-            f"custody proofs check out under log head {check.tree_size} signed by key "
-            f"{check.key_id}",
-            highlight=False,
-        )
     else:
         for p in check.problems:
-            console.print(f"[red]{p.kind}[/] {p.message}", highlight=False)
+            console.print(f"[red]{p.kind}[/] {escape(p.message)}", highlight=False, soft_wrap=True)
+        if check.ok:
+            console.print(
+                f"[green]OK[/] {escape(str(package))}: {check.files_checked} files and "
+                f"{check.proofs_checked} custody proofs check out under log head "
+                f"{check.tree_size} signed by key {check.key_fingerprint}"
+                + (" (pinned)" if check.key_pinned else ""),
+                highlight=False,
+                soft_wrap=True,
+            )
+        for t in check.timestamps:
+            console.print(
+                f"timestamp: the log's first {t.tree_size} entries existed by "
+                f"{t.gen_time:%Y-%m-%d %H:%M:%S} UTC, says {escape(t.tsa)}"
+                + ("" if t.tsa_trusted else " (TSA not checked against a CA you trust)"),
+                highlight=False,
+                soft_wrap=True,
+            )
+        for note in check.notes:
+            console.print(f"note: {escape(note)}", highlight=False, soft_wrap=True)
     if not check.ok:
         raise typer.Exit(1)
 

@@ -164,7 +164,8 @@ def render_report(
         "<code>custody/proofs.json</code> proves each custody entry is in the archive's "
         "append-only log under the signed head in <code>custody/head.json</code>; the export "
         "entry there records the hash of every file as exported. "
-        "Run <code>corroborate verify-package</code> to check it all offline.</p>"
+        "Run <code>corroborate verify-package THIS.zip --key custody.pub</code> with the "
+        "archive's published public key (or its fingerprint) to check it all offline.</p>"
     )
     parts.append(
         f"<p><small>Generated {escape(generated_at)} by {escape(generated_by)} with "
