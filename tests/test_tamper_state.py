@@ -374,3 +374,27 @@ def test_an_archive_made_before_state_binding_is_recorded_once_and_then_protecte
     assert [a for (a,) in _db(upgraded).execute("select action from custody_entries")] == actions
     _db(upgraded).execute("update sightings set url='https://forged.example/'")
     assert [p.kind for p in verify_archive(upgraded)] == ["altered_row"]
+
+
+def test_a_package_is_never_built_over_a_forged_record(case: Archive, tmp_path: Path) -> None:
+    from conftest import Cli
+
+    _db(case).execute("update incidents set killed_low=40, killed_high=40 where id=1")
+    result = Cli(case.dir)("export", "package", "INC-0001", "--out", str(tmp_path / "case.zip"))
+    assert result.exit_code == 1
+    assert "INC-0001 cannot be packaged: incident INC-0001 does not match its state" in (
+        result.stderr
+    )
+    assert not (tmp_path / "case.zip").exists()
+
+
+def test_a_package_is_never_built_over_a_forged_sighting_of_its_evidence(
+    case: Archive, tmp_path: Path
+) -> None:
+    from corroborate.errors import IntegrityError
+    from corroborate.report import build_package
+
+    _db(case).execute("update sightings set url='https://t.me/official/1' where id=1")
+    with pytest.raises(IntegrityError, match="sighting 1"):
+        build_package(case, "INC-0001", tmp_path / "case.zip", actor="alice")
+    build_package(case, "INC-0003", tmp_path / "other.zip", actor="alice")  # not its evidence

@@ -316,3 +316,11 @@ def check_rows(session: Session, table: Table, pks: Iterable[Any]) -> list[Probl
                 )
             )
     return problems
+
+
+def check_records(session: Session, rows: dict[str, Iterable[Any]]) -> list[Problem]:
+    """`check_rows` over several tables at once: {table name: primary keys}."""
+    problems: list[Problem] = []
+    for name, pks in rows.items():
+        problems.extend(check_rows(session, table_named(name), pks))
+    return problems

@@ -65,6 +65,11 @@ def _parse_ref(ref: str) -> int:
     return int(m[1])
 
 
+def parse_ref(ref: str) -> int:
+    """The database key of an incident id as users write it (INC-0001, inc-1, 1)."""
+    return _parse_ref(ref)
+
+
 def _load(session: Session, ref: str) -> IncidentRow:
     row = session.get(IncidentRow, _parse_ref(ref))
     if row is None:

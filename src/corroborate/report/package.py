@@ -325,6 +325,44 @@ def _check_destination(out: Path, force: bool) -> None:
         raise InputError(f"{out}: already exists; pass --force to replace it")
 
 
+def _refuse_forged_state(archive: Archive, ref: str, item_ids: list[str]) -> None:
+    """A package is never built over rows that differ from the custody log: it would sign an
+    attacker's edit (a status, a figure, a source) into evidence."""
+    from corroborate.archive.models import SightingRow
+    from corroborate.custody import state
+    from corroborate.incidents.models import (
+        CitationRow,
+        EvidenceRow,
+        IncidentRow,
+        ReviewRow,
+    )
+    from corroborate.incidents.records import parse_ref
+
+    pk = parse_ref(ref)
+    with archive.session() as session:
+
+        def pks(column: Any, where: Any) -> list[Any]:
+            return list(session.scalars(select(column).where(where)))
+
+        problems = state.check_records(
+            session,
+            {
+                "incidents": [pk],
+                "incident_evidence": pks(EvidenceRow.id, EvidenceRow.incident_id == pk),
+                "incident_citations": pks(CitationRow.id, CitationRow.incident_id == pk),
+                "incident_reviews": pks(ReviewRow.id, ReviewRow.incident_id == pk),
+                "sources": pks(CitationRow.source_id, CitationRow.incident_id == pk),
+                "items": item_ids,
+                "sightings": pks(SightingRow.id, SightingRow.item_id.in_(item_ids)),
+            },
+        )
+    if problems:
+        more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
+        raise IntegrityError(
+            f"{ref} cannot be packaged: {problems[0].message}{more}; run `corroborate verify`"
+        )
+
+
 def build_package(
     archive: Archive,
     ref: str,
@@ -348,6 +386,7 @@ def build_package(
     ids += [i for e in inc.evidence for i in e.cluster_items]
     ids += [c.item_id for c in inc.citations if c.item_id]
     items = _items(archive, ids)
+    _refuse_forged_state(archive, inc.id, [it.id for it in items])
     concern: dict[int, CustodyEntry] = {e.seq: e for e in entries}
     for it in items:
         for e in log.entries(archive, subject_sha256=it.sha256):
