@@ -158,6 +158,7 @@ def to_incident(row: IncidentRow) -> Incident:
         updated_at=row.updated_at,
         last_changed_by=row.last_changed_by,
         subject_sha256=subject_for("incident", row.uid),
+        uid=row.uid,
         merged_into=incident_ref(row.merged_into_id) if row.merged_into_id else None,
         evidence=tuple(_evidence(e, ref) for e in row.evidence),
         citations=tuple(_citation(c, ref) for c in row.citations),
@@ -269,11 +270,14 @@ def _merged_family(session: Session, pk: int) -> list[IncidentRow]:
 
 
 # -- writing -------------------------------------------------------------------------------
-def new_row(session: Session, record: dict[str, Any], *, actor: str) -> IncidentRow:
-    """Insert a checked record as a new unverified incident (inside a write transaction)."""
+def new_row(
+    session: Session, record: dict[str, Any], *, actor: str, uid: str | None = None
+) -> IncidentRow:
+    """Insert a checked record as a new unverified incident (inside a write transaction);
+    `uid` keeps the identity an incident had in the archive it was exported from."""
     now = utcnow()
     row = IncidentRow(
-        uid=uuid.uuid4().hex,
+        uid=uid or uuid.uuid4().hex,
         status="unverified",
         created_at=now,
         created_by=actor,
@@ -370,52 +374,82 @@ def link_evidence(
         cluster_id, cluster_items = target.strip(), members
     with archive.write() as session:
         row = _writable(session, ref)
-        for existing in row.evidence:
-            if (item_id and existing.item_id == item_id) or (
-                cluster_id and existing.cluster_id == cluster_id
-            ):
-                raise InputError(
-                    f"{target} is already linked to {incident_ref(row.id)} as {existing.role}"
-                )
-        evidence = EvidenceRow(
-            incident_id=row.id,
+        evidence = add_evidence(
+            session,
+            row,
             role=role,
             item_id=item_id,
             cluster_id=cluster_id,
             cluster_items=cluster_items,
-            note=note,
-            linked_at=utcnow(),
-            linked_by=actor,
-        )
-        session.add(evidence)
-        session.flush()
-        sha = session.get(ItemRow, item_id).sha256 if item_id else None  # type: ignore[union-attr]
-        touch(row, actor)
-        log_incident(
-            session,
-            row,
             actor=actor,
-            action="incident.link",
-            details={
-                "evidence": evidence.id,
-                "role": role,
-                "item": item_id,
-                "item_sha256": sha,
-                "cluster": cluster_id,
-                "cluster_items": cluster_items,
-                "note": note,
-            },
+            note=note,
+            shown=target,
         )
-        ref_s = incident_ref(row.id)
-        session.refresh(evidence)
-        return _evidence(evidence, ref_s)
+        return _evidence(evidence, incident_ref(row.id))
+
+
+def add_evidence(
+    session: Session,
+    row: IncidentRow,
+    *,
+    role: str,
+    item_id: str | None,
+    cluster_id: str | None,
+    cluster_items: list[str],
+    actor: str,
+    note: str | None = None,
+    shown: str | None = None,
+    extra: dict[str, Any] | None = None,
+) -> EvidenceRow:
+    """Link checked evidence to an incident inside a write transaction, with its entry."""
+    for existing in row.evidence:
+        if (item_id and existing.item_id == item_id) or (
+            cluster_id and existing.cluster_id == cluster_id
+        ):
+            raise InputError(
+                f"{shown or item_id or cluster_id} is already linked to "
+                f"{incident_ref(row.id)} as {existing.role}"
+            )
+    evidence = EvidenceRow(
+        incident_id=row.id,
+        role=role,
+        item_id=item_id,
+        cluster_id=cluster_id,
+        cluster_items=cluster_items,
+        note=note,
+        linked_at=utcnow(),
+        linked_by=actor,
+    )
+    session.add(evidence)
+    session.flush()
+    item = session.get(ItemRow, item_id) if item_id else None
+    touch(row, actor)
+    log_incident(
+        session,
+        row,
+        actor=actor,
+        action="incident.link",
+        details={
+            "evidence": evidence.id,
+            "role": role,
+            "item": item_id,
+            "item_sha256": item.sha256 if item is not None else None,
+            "cluster": cluster_id,
+            "cluster_items": cluster_items,
+            "note": note,
+            **(extra or {}),
+        },
+    )
+    session.refresh(evidence)
+    return evidence
 
 
 def merge_incidents(
     archive: Archive, keep: str, other: str, *, actor: str, note: str | None = None
 ) -> Incident:
     """Join a duplicate into the incident kept: its evidence and citations move over, both
-    histories stay in the log, and the duplicate stops counting in tallies."""
+    histories stay in the log, and the duplicate stops counting in tallies. A verified
+    incident kept goes back to review: its approval did not see what was merged in."""
     with archive.write() as session:
         kept = _writable(session, keep)
         gone = _writable(session, other)
@@ -437,7 +471,10 @@ def merge_incidents(
         gone.merged_into_id = kept.id
         touch(gone, actor)
         touch(kept, actor)
-        details = {
+        reopened = kept.status == "verified"
+        if reopened:  # new evidence and citations under an approval that did not see them
+            kept.status = "under-review"
+        details: dict[str, Any] = {
             "kept": incident_ref(kept.id),
             "merged": incident_ref(gone.id),
             "merged_subject": subject_for("incident", gone.uid),
@@ -447,6 +484,12 @@ def merge_incidents(
             "merged_status": gone.status,
             "note": note,
         }
+        if reopened:
+            details["status"] = ["verified", "under-review"]
+            details["reason"] = (
+                f"{incident_ref(gone.id)} was merged into a verified record; the joined record "
+                "needs a new approval"
+            )
         log_incident(session, kept, actor=actor, action="incident.merge", details=details)
         log_incident(
             session,
@@ -481,7 +524,7 @@ def set_status(
             raise InputError(f"{incident_ref(row.id)} is already {status}")
         before = row.status
         row.status = status
-        row.updated_at = utcnow()
+        touch(row, actor)  # who moved it: four eyes asks someone else to approve it next
         log_incident(
             session,
             row,
