@@ -156,7 +156,7 @@ def _show(inc: Incident) -> None:
         table = Table("evidence", "role", "linked by", title=None)
         for ev in inc.evidence:
             table.add_row(
-                ev.item_id or f"cluster {ev.cluster_id} ({len(ev.cluster_items)} items)",
+                ev.item_id or f"footage {ev.cluster_id} ({len(ev.cluster_items)} copies now)",
                 ev.role,
                 ev.linked_by,
             )
@@ -285,7 +285,10 @@ def link_cmd(
     if json_out:
         print_json(ev)
     else:
-        what = ev.item_id or f"cluster {ev.cluster_id}"
+        what = ev.item_id or (
+            f"footage {ev.cluster_id} ({len(ev.cluster_items)} copies; copies archived later "
+            "are covered too)"
+        )
         console.print(f"Linked {what} to {ev.incident_id} as {ev.role}")
 
 

@@ -220,7 +220,8 @@ def get_incident(archive: Archive, ref: str) -> Incident:
         row = session.scalars(_query().where(IncidentRow.id == pk)).first()
         if row is None:
             raise NotFoundError(f"no incident {ref}")
-        return to_incident(row)
+        found = to_incident(row)
+    return current_evidence(archive, [found])[0]
 
 
 def list_incidents(
@@ -233,7 +234,8 @@ def list_incidents(
             query = query.where(IncidentRow.status == status)
         if not include_merged:
             query = query.where(IncidentRow.merged_into_id.is_(None))
-        return [to_incident(r) for r in session.scalars(query)]
+        found = [to_incident(r) for r in session.scalars(query)]
+    return current_evidence(archive, found)
 
 
 def history(archive: Archive, ref: str) -> list[CustodyEntry]:
@@ -331,16 +333,42 @@ def edit_incident(
         return replace(_fresh(session, row.id), notices=notices(notes))
 
 
-def _cluster_items(archive: Archive, cluster_id: str) -> list[str] | None:
-    """Item ids of a footage cluster, or None when there is no such cluster (or no matcher)."""
+def _cluster(archive: Archive, ref: str) -> tuple[str, list[str]] | None:
+    """The current name and items of a footage cluster (`FC-0001`, or a name merged into
+    another), or None when there is no such cluster (or no matcher)."""
     try:
-        from corroborate.match import clusters  # type: ignore[attr-defined]
+        from corroborate.match import find_cluster
     except ImportError:
         return None
-    for cluster in clusters(archive):
-        if str(cluster.id) == cluster_id:
-            return sorted(str(getattr(i, "id", i)) for i in cluster.items)
-    return None
+    cluster = find_cluster(archive, ref)
+    if cluster is None:
+        return None
+    return cluster.id, sorted(i.id for i in cluster.items)
+
+
+def current_evidence(archive: Archive, incidents: list[Incident]) -> list[Incident]:
+    """Incidents whose cluster evidence names the cluster as it is now: its current name (a
+    cluster merged into an older one is that one) and every copy it holds today, so a link
+    made before new copies arrived covers them. Links to items are as made."""
+    if not any(ev.cluster_id for inc in incidents for ev in inc.evidence):
+        return incidents
+    try:
+        from corroborate.match import cluster_members
+    except ImportError:
+        return incidents
+    current, members = cluster_members(archive)
+
+    def now(ev: Evidence) -> Evidence:
+        if not ev.cluster_id or ev.cluster_id not in current:
+            return ev
+        name = current[ev.cluster_id]
+        return replace(
+            ev,
+            cluster_id=name,
+            cluster_items=tuple(sorted(members.get(name, ev.cluster_items))),
+        )
+
+    return [replace(inc, evidence=tuple(now(ev) for ev in inc.evidence)) for inc in incidents]
 
 
 def link_evidence(
@@ -364,14 +392,14 @@ def link_evidence(
     try:
         item_id = get_item(archive, target).id
     except (NotFoundError, InputError) as exc:
-        members = _cluster_items(archive, target.strip())
-        if members is None:
+        found = _cluster(archive, target.strip())
+        if found is None:
             if isinstance(exc, InputError):
                 raise
             raise NotFoundError(
                 f"no archived item or footage cluster {target!r}; nothing linked"
             ) from None
-        cluster_id, cluster_items = target.strip(), members
+        cluster_id, cluster_items = found
     with archive.write() as session:
         row = _writable(session, ref)
         evidence = add_evidence(
