@@ -176,14 +176,23 @@ def _citations_cell(text: str) -> list[tuple[str, int, str]]:
     return out
 
 
-def _same(before: dict[str, Any], after: dict[str, Any]) -> dict[str, list[Any]]:
-    """The fields a sheet row would change, floats compared to the 6 decimals CSV keeps."""
+# Record fields -> the sheet column that sets them, to say which cells differ.
+_RECORD_COLUMN = {
+    "occurred_from": "date_from", "occurred_to": "date_to", "place_name": "place",
+    "perpetrator_party": "perpetrator", "killed_low": "killed", "killed_high": "killed",
+    "injured_low": "injured", "injured_high": "injured",
+}  # fmt: skip
+
+
+def _differs(before: dict[str, Any], after: dict[str, Any]) -> list[str]:
+    """The sheet columns whose cells differ from the record, floats compared to the six
+    decimals a CSV export keeps."""
     diff = changes(before, after)
     for key in list(diff):
         old, new = diff[key]
         if isinstance(old, float) and isinstance(new, float) and abs(old - new) < 5e-7:
             del diff[key]
-    return diff
+    return sorted({_RECORD_COLUMN.get(k, k) for k in diff})
 
 
 def import_incidents(archive: Archive, path: Path, *, actor: str) -> ImportReport:
@@ -254,11 +263,11 @@ def import_incidents(archive: Archive, path: Path, *, actor: str) -> ImportRepor
                 continue
             ref = incident_ref(existing.id)
             before = _record(existing)
-            diff = _same(before, normalize(r.given, taxonomy, before)[0])
+            diff = _differs(before, normalize(r.given, taxonomy, before)[0])
             if diff:
                 errors.append(
                     f"{path.name}: row {r.number}: {ref} is already in this archive and this row "
-                    f"differs from it ({', '.join(sorted(diff))}); change it with `corroborate "
+                    f"differs from it ({', '.join(diff)}); change it with `corroborate "
                     "incident edit`, or clear the row's id and uid cells to import it as a new "
                     "incident"
                 )
