@@ -603,7 +603,15 @@ def _name_groups(
     for cands in wanted:
         for pk in cands:
             claims[pk] += 1
-    order = sorted(range(len(groups)), key=lambda i: (wanted[i][0] if wanted[i] else 1 << 60, i))
+    def first_archived(i: int) -> float:
+        times = [e.archived_at.timestamp() for e in groups[i] if e.archived_at is not None]
+        return min(times) if times else float("inf")
+
+    # named pieces first (oldest name first), then new ones in the order they were archived
+    order = sorted(
+        range(len(groups)),
+        key=lambda i: (wanted[i][0] if wanted[i] else 1 << 60, first_archived(i), i),
+    )
     taken: set[int] = set()
     chosen: list[int | None] = [None] * len(groups)
     merged: list[tuple[int, int]] = []
