@@ -100,6 +100,8 @@ def test_two_named_pieces_found_to_be_one_keep_the_older_name(
     assert ev.cluster_id == older and set(ev.cluster_items) == {first, repost}
     out = cli("clusters")
     assert f"footage {older}" in out.stdout and f"also named {younger}" in out.stdout
+    out = cli("incident", "link", ref, older)
+    assert out.exit_code == 2 and f"now named {older}" in out.stderr  # the same footage
     # linking the old name again is linking the same footage
     second = create_incident(archive, execution(date="2024-10-12"), actor="alice").id
     assert cli("incident", "link", second, younger).exit_code == 0

@@ -89,7 +89,9 @@ def test_the_csv_tally_carries_its_caveats_and_writes_no_zero_for_unknown(
     target = tmp_path / "out" / "tally.csv"
     target.parent.mkdir()
     assert cli("tally", "--min-status", "any", "--csv", "--out", target).exit_code == 0
-    assert "caveat" in target.read_text()
+    written = list(csv.DictReader(io.StringIO(target.read_text())))
+    assert written[0]["row"] == "total" and written[0]["incidents"] == "2"  # one labelled total
+    assert {r["row"] for r in written[1:]} == {"caveat"}
     assert [p.name for p in target.parent.iterdir()] == ["tally.csv"]  # no temporary left
 
 

@@ -346,6 +346,14 @@ def _cluster(archive: Archive, ref: str) -> tuple[str, list[str]] | None:
     return cluster.id, sorted(i.id for i in cluster.items)
 
 
+def _current_names(archive: Archive) -> dict[str, str]:
+    try:
+        from corroborate.match import cluster_members
+    except ImportError:
+        return {}
+    return cluster_members(archive)[0]
+
+
 def current_evidence(archive: Archive, incidents: list[Incident]) -> list[Incident]:
     """Incidents whose cluster evidence names the cluster as it is now: its current name (a
     cluster merged into an older one is that one) and every copy it holds today, so a link
@@ -400,8 +408,15 @@ def link_evidence(
                 f"no archived item or footage cluster {target!r}; nothing linked"
             ) from None
         cluster_id, cluster_items = found
+    linked_as = _current_names(archive) if cluster_id else {}
     with archive.write() as session:
         row = _writable(session, ref)
+        for existing in row.evidence:
+            if existing.cluster_id and linked_as.get(existing.cluster_id) == cluster_id:
+                raise InputError(
+                    f"{target} is already linked to {incident_ref(row.id)} as {existing.role} "
+                    f"(as {existing.cluster_id}, now named {cluster_id})"
+                )
         evidence = add_evidence(
             session,
             row,

@@ -297,8 +297,8 @@ def after_ingest(archive: Archive, item_ids: list[str]) -> list[Match]:
             _store_matches(archive, item_id, matches)
         found.extend(matches)
     sync_index(archive)
-    if item_ids:
-        clusters(archive)  # name new pieces of footage now, so their names date from here
+    if found:
+        clusters(archive)  # name pieces of footage as copies join them (singles: when asked)
     return found
 
 
@@ -686,6 +686,8 @@ def clusters(archive: Archive) -> list[Cluster]:
         names = _stored_names(session)
     if changed:
         with archive.write() as session:
+            _stored_names(session)  # takes the write lock; then recompute what others committed
+            groups = _computed(archive)
             chosen, changed, details = _name_groups(session, groups, write=True)
             if changed:
                 log.append(

@@ -332,7 +332,7 @@ def tally_csv(result: Tally) -> str:
 
     pad = [""] * (len(result.by) + len(TALLY_FIGURES))
     rows: list[list[object]] = [[*header]]
-    for row in result.rows:
+    for row in result.rows if result.by else []:  # without --by the total is the one row
         rows.append(["group", *(safe_cell(row.key[d]) for d in result.by), *figures(row),
                      safe_cell(reads(row))])  # fmt: skip
     rows.append(["total", *(["all"] * len(result.by)), *figures(result.total),
