@@ -14,7 +14,7 @@ from conftest import Cli
 from corroborate.archive import ingest_file
 from corroborate.config import Archive
 from corroborate.incidents import create_incident, get_incident, possible_duplicates
-from corroborate.match import clusters, find_cluster, rehash
+from corroborate.match import clusters, find_cluster
 from corroborate.samples import render_flight
 from corroborate.samples.transforms import reencode
 from incident_fixtures import execution

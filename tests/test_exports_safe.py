@@ -30,7 +30,9 @@ def _two_one_sensitive(archive: Archive) -> tuple[str, str]:
 
 @pytest.mark.parametrize("fmt", ["csv", "jsonl", "geojson"])
 def test_sensitive_incidents_are_left_out_unless_asked_for(
-    archive: Archive, cli, fmt: str  # noqa: ANN001
+    archive: Archive,
+    cli,
+    fmt: str,  # noqa: ANN001
 ) -> None:
     plain, hidden = _two_one_sensitive(archive)
     out = cli("export", "incidents", "--format", fmt)
@@ -45,7 +47,9 @@ def test_sensitive_incidents_are_left_out_unless_asked_for(
 
 
 def test_the_json_summary_of_an_export_says_what_it_left_out(
-    archive: Archive, cli, tmp_path: Path  # noqa: ANN001
+    archive: Archive,
+    cli,
+    tmp_path: Path,  # noqa: ANN001
 ) -> None:
     plain, _ = _two_one_sensitive(archive)
     target = tmp_path / "out.jsonl"
@@ -74,7 +78,9 @@ def test_a_formula_cell_is_neutralised(cell: str, shown: str) -> None:
 
 
 def test_an_imported_formula_is_stored_as_written_and_exported_as_text(
-    archive: Archive, cli, tmp_path: Path  # noqa: ANN001
+    archive: Archive,
+    cli,
+    tmp_path: Path,  # noqa: ANN001
 ) -> None:
     sheet = tmp_path / "sheet.csv"
     with sheet.open("w", newline="") as fh:
@@ -104,7 +110,10 @@ def test_an_imported_formula_is_stored_as_written_and_exported_as_text(
 
 @pytest.mark.parametrize("where", ["missing-folder", "a-folder", "under-a-file"])
 def test_an_unwritable_out_is_one_line_and_leaves_no_signed_entry(
-    archive: Archive, cli, tmp_path: Path, where: str  # noqa: ANN001
+    archive: Archive,
+    cli,
+    tmp_path: Path,
+    where: str,  # noqa: ANN001
 ) -> None:
     create_incident(archive, execution(), actor="alice")
     target = {
@@ -124,7 +133,9 @@ def test_an_unwritable_out_is_one_line_and_leaves_no_signed_entry(
 
 
 def test_an_export_is_in_place_before_its_entry_and_leaves_no_temporary(
-    archive: Archive, cli, tmp_path: Path  # noqa: ANN001
+    archive: Archive,
+    cli,
+    tmp_path: Path,  # noqa: ANN001
 ) -> None:
     create_incident(archive, execution(), actor="alice")
     folder = tmp_path / "exports"

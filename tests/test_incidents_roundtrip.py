@@ -9,6 +9,7 @@ import csv
 import io
 from pathlib import Path
 
+from conftest import Cli
 from corroborate.archive import ingest
 from corroborate.config import Archive
 from corroborate.custody import entries
@@ -20,7 +21,6 @@ from corroborate.incidents import (
     list_incidents,
     review_incident,
 )
-from conftest import Cli
 from incident_fixtures import execution
 
 

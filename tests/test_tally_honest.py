@@ -26,7 +26,8 @@ def _verify_passes(cli) -> None:  # noqa: ANN001
 
 
 def test_an_incident_with_no_injured_figure_makes_the_injured_total_a_minimum(
-    archive: Archive, cli  # noqa: ANN001
+    archive: Archive,
+    cli,  # noqa: ANN001
 ) -> None:
     _record(archive, killed="3")  # injured: not known
     _record(archive, killed="2-4", injured="1", date="2024-10-11")
@@ -51,7 +52,8 @@ def test_an_incident_with_no_injured_figure_makes_the_injured_total_a_minimum(
 
 
 def test_a_group_where_no_incident_has_a_figure_reads_unknown_not_zero(
-    archive: Archive, cli  # noqa: ANN001
+    archive: Archive,
+    cli,  # noqa: ANN001
 ) -> None:
     _record(archive, killed="", type="attack-on-civilians", victim_category="civilian")
     _record(archive, killed="", date="2024-10-12")
@@ -65,9 +67,11 @@ def test_a_group_where_no_incident_has_a_figure_reads_unknown_not_zero(
 
 
 def test_the_csv_tally_carries_its_caveats_and_writes_no_zero_for_unknown(
-    archive: Archive, cli, tmp_path: Path  # noqa: ANN001
+    archive: Archive,
+    cli,
+    tmp_path: Path,  # noqa: ANN001
 ) -> None:
-    _record(archive, killed="3", perpetrator="=HYPERLINK(\"http://evil\",\"x\")")
+    _record(archive, killed="3", perpetrator='=HYPERLINK("http://evil","x")')
     _record(archive, killed="1", injured="2", date="2024-10-11", perpetrator="Party A")
     out = cli("tally", "--min-status", "any", "--by", "perpetrator", "--csv")
     assert out.exit_code == 0, out.output
@@ -76,8 +80,8 @@ def test_the_csv_tally_carries_its_caveats_and_writes_no_zero_for_unknown(
     assert kinds[:3] == ["group", "group", "total"] and set(kinds[3:]) == {"caveat"}
     by = {r["perpetrator"]: r for r in rows if r["row"] == "group"}
     # the formula a source wrote is shown as text, never run by the spreadsheet
-    assert "'=HYPERLINK(\"http://evil\",\"x\")" in by
-    evil = by["'=HYPERLINK(\"http://evil\",\"x\")"]
+    assert '\'=HYPERLINK("http://evil","x")' in by
+    evil = by['\'=HYPERLINK("http://evil","x")']
     assert (evil["injured_low"], evil["injured_high"], evil["injured_no_figure"]) == ("0", "", "1")
     assert evil["reads"].startswith("killed: 3; injured: unknown")
     total = rows[2]
@@ -96,7 +100,9 @@ def test_the_csv_tally_carries_its_caveats_and_writes_no_zero_for_unknown(
 
 
 def test_an_unwritable_tally_out_is_one_line(
-    archive: Archive, cli, tmp_path: Path  # noqa: ANN001
+    archive: Archive,
+    cli,
+    tmp_path: Path,  # noqa: ANN001
 ) -> None:
     _record(archive)
     out = cli("tally", "--min-status", "any", "--csv", "--out", tmp_path / "no" / "t.csv")
@@ -106,7 +112,8 @@ def test_an_unwritable_tally_out_is_one_line(
 
 
 def test_a_place_not_located_counts_under_the_oblast_the_monitor_wrote(
-    archive: Archive, cli  # noqa: ANN001
+    archive: Archive,
+    cli,  # noqa: ANN001
 ) -> None:
     inc = create_incident(
         archive,

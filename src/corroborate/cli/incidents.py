@@ -705,9 +705,7 @@ def export_incidents_cmd(
         text = done.text
         sys.stdout.write(text if text.endswith("\n") else text + "\n")
     else:
-        console.print(
-            f"Wrote {escape(str(out))}: {len(done.incidents)} incidents", highlight=False
-        )
+        console.print(f"Wrote {escape(str(out))}: {len(done.incidents)} incidents", highlight=False)
     if left and not json_out:
         err_console.print(
             f"note: {left} incident{'s' if left != 1 else ''} marked sensitive left out "

@@ -44,9 +44,7 @@ def render_clusters(found: list[Any]) -> None:
         )
         for i in c.items:
             mark = " (compilation)" if i.compilation else ""
-            console.print(
-                f"  {i.id}  {escape(i.name)}  {_ranges(i.ranges)}{mark}", highlight=False
-            )
+            console.print(f"  {i.id}  {escape(i.name)}  {_ranges(i.ranges)}{mark}", highlight=False)
 
 
 def item_footage(opened: Any, item_id: str) -> list[Any]:

@@ -16,9 +16,9 @@ import numpy as np
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
+from corroborate.db import utcnow
 from corroborate.errors import InputError, NotFoundError
 from corroborate.match.index import FrameIndex, item_name
-from corroborate.db import utcnow
 from corroborate.match.models import ClusterItemRow, ClusterRow, MatchRow, SignatureRow
 from corroborate.match.signal import PDQ_MULTIVIEW, SignalType
 from corroborate.match.signature import FileSignature, signature_for_file
@@ -603,6 +603,7 @@ def _name_groups(
     for cands in wanted:
         for pk in cands:
             claims[pk] += 1
+
     def first_archived(i: int) -> float:
         times = [e.archived_at.timestamp() for e in groups[i] if e.archived_at is not None]
         return min(times) if times else float("inf")
@@ -635,7 +636,9 @@ def _name_groups(
         chosen[i] = keep
         taken.add(keep)
     desired = {
-        (pk, e.id, e.compilation) for pk, g in zip(chosen, groups, strict=True) for e in g
+        (pk, e.id, e.compilation)
+        for pk, g in zip(chosen, groups, strict=True)
+        for e in g
         if pk is not None
     }
     changed = bool(merged) or None in chosen or desired != names.rows
@@ -690,9 +693,7 @@ def clusters(archive: Archive) -> list[Cluster]:
             groups = _computed(archive)
             chosen, changed, details = _name_groups(session, groups, write=True)
             if changed:
-                log.append(
-                    session, actor="corroborate", action="footage.clusters", details=details
-                )
+                log.append(session, actor="corroborate", action="footage.clusters", details=details)
             session.flush()
             names = _stored_names(session)
     aliases = names.aliases()

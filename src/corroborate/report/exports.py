@@ -54,7 +54,7 @@ CSV_COLUMNS = (
     "victim_party", "killed", "injured", "victim_category", "description", "tags", "sensitive",
     "evidence", "citations",
 )  # fmt: skip
-# Columns written from numbers (ours, not a person's text): not neutralised, so -33.5 stays a number.
+# Columns we write from numbers, not a person's text: not neutralised (-33.5 stays a number).
 NUMERIC_COLUMNS = ("latitude", "longitude")
 
 
@@ -279,7 +279,7 @@ def export_incidents(
         if pending is not None:
             pending.discard()
             if pending.committed and _holds(pending.path, sha):
-                pending.path.unlink()  # renamed, but the entry was not committed: no unlogged export
+                pending.path.unlink()  # in place but its entry not committed: no unlogged file
         raise
     return IncidentExport(
         format=fmt,
@@ -296,7 +296,6 @@ def _holds(path: Path | None, sha: str) -> bool:
         return path is not None and hashlib.sha256(path.read_bytes()).hexdigest() == sha
     except OSError:
         return False
-
 
 
 # -- tallies -------------------------------------------------------------------------------

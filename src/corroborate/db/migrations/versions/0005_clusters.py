@@ -25,9 +25,7 @@ def upgrade() -> None:
         sa.ForeignKeyConstraint(["merged_into_id"], ["footage_clusters.id"]),
         sa.PrimaryKeyConstraint("id"),
     )
-    op.create_index(
-        "ix_footage_clusters_merged_into_id", "footage_clusters", ["merged_into_id"]
-    )
+    op.create_index("ix_footage_clusters_merged_into_id", "footage_clusters", ["merged_into_id"])
     op.create_table(
         "footage_cluster_items",
         sa.Column("id", sa.Integer(), nullable=False),
@@ -39,9 +37,7 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id"),
         sa.UniqueConstraint("cluster_id", "item_id"),
     )
-    op.create_index(
-        "ix_footage_cluster_items_cluster_id", "footage_cluster_items", ["cluster_id"]
-    )
+    op.create_index("ix_footage_cluster_items_cluster_id", "footage_cluster_items", ["cluster_id"])
     op.create_index("ix_footage_cluster_items_item_id", "footage_cluster_items", ["item_id"])
 
 
