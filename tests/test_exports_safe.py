@@ -58,6 +58,11 @@ def test_the_json_summary_of_an_export_says_what_it_left_out(
     summary = json.loads(out.stdout)
     assert summary["sensitive_left_out"] == 1 and summary["incidents"] == [plain]
     assert summary["sha256"] == __import__("hashlib").sha256(target.read_bytes()).hexdigest()
+    # to stdout, the JSON carries the export itself
+    out = cli("export", "incidents", "--format", "csv", "--json")
+    summary = json.loads(out.stdout)
+    assert summary["sensitive_left_out"] == 1 and summary["file"] is None
+    assert summary["content"].startswith("id,uid,status,")
 
 
 @pytest.mark.parametrize(

@@ -670,7 +670,7 @@ def export_incidents_cmd(
     as_user: str | None = AsOption,
     archive: Path | None = ArchiveOption,
     json_out: bool = typer.Option(
-        False, "--json", help="With --out: print what was written as JSON."
+        False, "--json", help="Print what was exported (and what left out) as JSON."
     ),
 ) -> None:
     """Export incidents for other tools (the export is logged with its SHA-256).
@@ -680,8 +680,6 @@ def export_incidents_cmd(
     """
     from corroborate.report import export_incidents
 
-    if json_out and out is None:
-        raise InputError("--json describes the file written: give --out FILE with it")
     done = export_incidents(
         _open(archive),
         format,
@@ -692,15 +690,16 @@ def export_incidents_cmd(
     )
     left = done.sensitive_left_out
     if json_out:
-        print_json(
-            {
-                "file": str(out),
-                "format": done.format,
-                "sha256": done.sha256,
-                "incidents": done.incidents,
-                "sensitive_left_out": left,
-            }
-        )
+        summary: dict[str, object] = {
+            "file": str(out) if out is not None else None,
+            "format": done.format,
+            "sha256": done.sha256,
+            "incidents": done.incidents,
+            "sensitive_left_out": left,
+        }
+        if out is None:
+            summary["content"] = done.text  # the export itself, when no file was written
+        print_json(summary)
     elif out is None:
         text = done.text
         sys.stdout.write(text if text.endswith("\n") else text + "\n")
