@@ -145,16 +145,19 @@ def test_csv_export_imports_back(archive: Archive, tmp_path: Path) -> None:
 
     create_incident(archive, execution(tags="pow,drone"), actor="alice")
     sheet = tmp_path / "export.csv"
-    sheet.write_text(export_incidents(archive, "csv", actor="alice"))
-    again = import_incidents(archive, sheet, actor="alice").incidents[0]
+    sheet.write_text(export_incidents(archive, "csv", actor="alice").text)
+    fresh = Archive.init(tmp_path / "fresh")
+    again = import_incidents(fresh, sheet, actor="alice").incidents[0]
     first = list_incidents(archive)[0]
-    assert (again.title, again.killed_low, again.killed_high, again.place) == (
+    assert (again.title, again.killed_low, again.killed_high, again.place, again.uid) == (
         first.title,
         first.killed_low,
         first.killed_high,
         first.place,
+        first.uid,
     )
     assert again.tags == ("drone", "pow")
+    fresh.close()
 
 
 def _verified(archive: Archive, item: str, **overrides: object) -> str:
@@ -190,6 +193,11 @@ def test_two_incidents_linking_the_same_footage_are_flagged_then_merged(
     actions = [e.action for e in history(archive, first)]
     assert actions.count("incident.create") == 2  # both histories are kept
     assert "incident.merge" in actions and "incident.merged-into" in actions
+    # the approval did not see what was merged in: the joined record goes back to review
+    assert merged.status == "under-review"
+    with pytest.raises(ReviewError, match="four eyes"):
+        review_incident(archive, first, decision="approve", actor="carol")
+    review_incident(archive, first, decision="approve", actor="bob")
     assert tally(archive).left_out == []
     with pytest.raises(InputError, match="was merged into"):
         edit_incident(archive, second, IncidentInput(title="x"), actor="alice")

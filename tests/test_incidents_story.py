@@ -98,14 +98,12 @@ def test_a_monitor_records_verifies_tallies_and_packages_an_execution(
     assert "at least 3 killed (up to 4)" in counted["summary"]
     assert "counting only incidents rated verified" in counted["summary"]
     table = cli(archive, "tally", "--by", "region", "--csv")
-    assert list(csv.reader(io.StringIO(table)))[1] == [
-        "Zaporizhzhia Oblast",
-        "1",
-        "3",
-        "4",
-        "0",
-        "0",
-    ]
+    rows = list(csv.DictReader(io.StringIO(table)))
+    assert rows[0]["row"] == "group" and rows[0]["region"] == "Zaporizhzhia Oblast"
+    assert (rows[0]["incidents"], rows[0]["killed_low"], rows[0]["killed_high"]) == ("1", "3", "4")
+    # no injured figure was given: unknown, never 0
+    assert (rows[0]["injured_high"], rows[0]["injured_no_figure"]) == ("", "1")
+    assert [r["row"] for r in rows[1:]][:2] == ["total", "caveat"]
 
     # exports
     geo = json.loads(cli(archive, "export", "incidents", "--format", "geojson"))

@@ -178,6 +178,8 @@ class Source:
     note: str | None
     created_at: datetime
     created_by: str
+    # Verified incidents a re-grade sent back to review (what the caller should be told)
+    reopened: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -194,6 +196,8 @@ class Citation:
     note: str | None
     cited_at: datetime
     cited_by: str
+    # What the person citing should know, e.g. that the incident cites this source already
+    warnings: tuple[str, ...] = ()
 
     @property
     def grade(self) -> str:
@@ -249,3 +253,4 @@ class Incident:
     reviews: tuple[Review, ...] = ()
     # What the person making this change should know, e.g. a place kept without a point; not stored
     notices: tuple[str, ...] = ()
+    uid: str = ""  # unique across archives: an export re-imported is recognised by it

@@ -172,8 +172,11 @@ def show_cmd(
     opened = open_archive(archive)
     found = get_item(opened, item)
     log = entries(opened, subject_sha256=found.sha256)
+    from corroborate.cli.match import item_footage, render_item_footage
+
+    footage = item_footage(opened, found.id)
     if json_out:
-        print_json({"item": found, "custody": log})
+        print_json({"item": found, "custody": log, "footage": [c.as_dict() for c in footage]})
         return
     console.print(f"[bold]{found.id}[/]  {found.original_name}")
     console.print(f"  sha256   {found.sha256}")
@@ -197,6 +200,7 @@ def show_cmd(
         console.print("  C2PA Content Credentials present")
     if found.keyframes:
         console.print(f"  keyframes {len(found.keyframes)}")
+    render_item_footage(found.id, footage)
     table = Table(title="Sightings")
     for col in ("#", "source", "url / path", "name", "published", "archived (UTC)", "by"):
         table.add_column(col)

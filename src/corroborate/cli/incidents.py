@@ -6,8 +6,6 @@ rule (four eyes, what verified needs, validation) lives in `corroborate.incident
 
 from __future__ import annotations
 
-import csv
-import io
 import sys
 from dataclasses import replace
 from pathlib import Path
@@ -24,6 +22,7 @@ from corroborate.cli.common import (
     actor_name,
     archive_path,
     console,
+    err_console,
     handles_errors,
     print_json,
 )
@@ -36,6 +35,9 @@ incident_app = typer.Typer(help="Record incidents, link evidence, cite sources, 
 source_app = typer.Typer(help="Sources of information, graded A-F for reliability.")
 export_app = typer.Typer(help="Export incidents (CSV, JSON Lines, GeoJSON) or evidence packages.")
 import_app = typer.Typer(help="Import incidents from a spreadsheet (CSV).")
+
+
+PAST = {"approve": "approved", "reject": "rejected"}
 
 
 def _open(archive: Path | None) -> Archive:
@@ -154,7 +156,7 @@ def _show(inc: Incident) -> None:
         table = Table("evidence", "role", "linked by", title=None)
         for ev in inc.evidence:
             table.add_row(
-                ev.item_id or f"cluster {ev.cluster_id} ({len(ev.cluster_items)} items)",
+                ev.item_id or f"footage {ev.cluster_id} ({len(ev.cluster_items)} copies now)",
                 ev.role,
                 ev.linked_by,
             )
@@ -283,7 +285,10 @@ def link_cmd(
     if json_out:
         print_json(ev)
     else:
-        what = ev.item_id or f"cluster {ev.cluster_id}"
+        what = ev.item_id or (
+            f"footage {ev.cluster_id} ({len(ev.cluster_items)} copies; copies archived later "
+            "are covered too)"
+        )
         console.print(f"Linked {what} to {ev.incident_id} as {ev.role}")
 
 
@@ -312,7 +317,12 @@ def cite_cmd(
     if json_out:
         print_json(cit)
     else:
-        console.print(f"Cited {cit.source_name} on {cit.incident_id}: graded {cit.grade}")
+        console.print(
+            f"Cited {escape(cit.source_name)} on {cit.incident_id}: graded {cit.grade}",
+            highlight=False,
+        )
+    for warning in cit.warnings:
+        err_console.print(f"warning: {escape(warning)}", highlight=False)
 
 
 @incident_app.command("review")
@@ -340,7 +350,7 @@ def review_cmd(
         print_json(review)
     else:
         console.print(
-            f"{review.incident_id}: {review.decision}d by {review.reviewer}; "
+            f"{review.incident_id}: {PAST[review.decision]} by {review.reviewer}; "
             f"{review.status_before} → {review.status_after}"
         )
 
@@ -360,7 +370,12 @@ def merge_cmd(
     if json_out:
         print_json(inc)
     else:
-        console.print(f"Merged {other} into [bold]{inc.id}[/]")
+        console.print(f"Merged {escape(other)} into [bold]{inc.id}[/] ({inc.status})")
+        if inc.status == "under-review":
+            console.print(
+                "[yellow]note:[/] it was verified; the joined record needs a new approval",
+                highlight=False,
+            )
 
 
 @incident_app.command("distinct")
@@ -520,12 +535,23 @@ def source_grade_cmd(
     note: str | None = typer.Option(None, "--note"),
     as_user: str | None = AsOption,
     archive: Path | None = ArchiveOption,
+    json_out: bool = JsonOption,
 ) -> None:
-    """Re-grade a source's reliability (the old grade stays in the log)."""
+    """Re-grade a source's reliability (the old grade stays in the log); verified incidents
+    citing it go back to review."""
     src = lib.grade_source(
         _open(archive), source, reliability, actor=actor_name(as_user), note=note
     )
-    console.print(f"{src.name} is now graded {src.reliability}")
+    if json_out:
+        print_json(src)
+        return
+    console.print(f"{escape(src.name)} is now graded {src.reliability}", highlight=False)
+    if src.reopened:
+        console.print(
+            f"[yellow]note:[/] back to review (were verified, cite this source): "
+            f"{', '.join(src.reopened)}",
+            highlight=False,
+        )
 
 
 @source_app.command("list")
@@ -551,7 +577,10 @@ def tally_cmd(
     ),
     date_from: str | None = typer.Option(None, "--from", help="Period start (2024-10)."),
     date_to: str | None = typer.Option(None, "--to", help="Period end (2024-12-31)."),
-    csv_out: bool = typer.Option(False, "--csv", help="Print the rows as CSV."),
+    csv_out: bool = typer.Option(
+        False, "--csv", help="CSV with its caveats (left out, duplicates, unknown figures)."
+    ),
+    out: Path | None = typer.Option(None, "--out", help="With --csv: write here, not stdout."),
     archive: Path | None = ArchiveOption,
     json_out: bool = JsonOption,
 ) -> None:
@@ -576,48 +605,53 @@ def tally_cmd(
                 "left_out": result.left_out,
                 "left_out_counts": result.left_out_counts,
                 "possible_duplicates": result.duplicates,
+                "caveats": result.caveats(),
             }
         )
         return
-    cols = [*result.by, "incidents", "killed_low", "killed_high", "injured_low", "injured_high"]
     if csv_out:
-        buf = io.StringIO()
-        writer = csv.writer(buf, lineterminator="\n")
-        writer.writerow(cols)
-        for row in [*result.rows, result.total]:
-            key = [row.key.get(d, "TOTAL") for d in result.by]
-            writer.writerow(
-                [*key, row.incidents, row.killed_low, row.killed_high, row.injured_low,
-                 row.injured_high]
-            )  # fmt: skip
-        sys.stdout.write(buf.getvalue())
+        from corroborate.report.exports import tally_csv
+
+        text = tally_csv(result)
+        if out is None:
+            sys.stdout.write(text)
+        else:
+            from corroborate.report.exports import AtomicFile
+
+            AtomicFile(out, text.encode()).commit()
+            console.print(f"Wrote {escape(str(out))}", highlight=False)
         return
+    if out is not None:
+        raise InputError("--out writes the CSV tally; give --csv with it")
     render_tally(result)
 
 
 def render_tally(result: lib.Tally) -> None:
-    """The tally as a table, its one-sentence summary, and what it left out and why."""
-    table = Table(*result.by, "incidents", "killed", "injured")
-    for row in result.rows:
-        table.add_row(
-            *[row.key[d] for d in result.by],
-            str(row.incidents),
-            _figure(row.killed_low, row.killed_high),
-            _figure(row.injured_low, row.injured_high),
-        )
+    """The tally as a table, its one-sentence summary, and what it left out and why.
+
+    A figure some incident has no number for reads "at least N (k of n no figure)".
+    """
     t = result.total
-    table.add_row(
-        *(["[bold]total[/]"] + [""] * (len(result.by) - 1) if result.by else []),
-        f"[bold]{t.incidents}[/]",
-        _figure(t.killed_low, t.killed_high),
-        _figure(t.injured_low, t.injured_high),
-    )
+    if result.by:
+        table = Table(*result.by, "incidents", "killed", "injured")
+        for row in result.rows:
+            table.add_row(
+                *[escape(row.key[d]) for d in result.by],
+                str(row.incidents),
+                row.figure("killed"),
+                row.figure("injured"),
+            )
+        label = ["[bold]total[/]"] + [""] * (len(result.by) - 1)
+    else:
+        table = Table("", "incidents", "killed", "injured")
+        label = ["[bold]total[/]"]
+    table.add_row(*label, f"[bold]{t.incidents}[/]", t.figure("killed"), t.figure("injured"))
     console.print(table)
-    console.print(result.summary(), highlight=False)
+    console.print(escape(result.summary()), highlight=False)
     if result.left_out:
         left = Table("left out", "why", "detail")
         for x in result.left_out:
-            left.add_row(x.incident_id, REASONS[x.reason], x.detail)
+            left.add_row(x.incident_id, REASONS[x.reason], escape(x.detail))
         console.print(left)
 
 
@@ -628,27 +662,55 @@ def export_incidents_cmd(
     format: str = typer.Option("csv", "--format", help="csv, jsonl or geojson."),
     out: Path | None = typer.Option(None, "--out", help="Write here (default: stdout)."),
     min_status: str | None = typer.Option(None, "--min-status"),
-    no_sensitive: bool = typer.Option(False, "--no-sensitive", help="Leave sensitive ones out."),
+    include_sensitive: bool = typer.Option(
+        False,
+        "--include-sensitive",
+        help="Also export incidents marked sensitive (left out by default).",
+    ),
     as_user: str | None = AsOption,
     archive: Path | None = ArchiveOption,
+    json_out: bool = typer.Option(
+        False, "--json", help="Print what was exported (and what left out) as JSON."
+    ),
 ) -> None:
-    """Export incidents for other tools (the export is logged with its SHA-256)."""
+    """Export incidents for other tools (the export is logged with its SHA-256).
+
+    Incidents marked sensitive are left out unless --include-sensitive; CSV cells a spreadsheet
+    would run as a formula (starting = + - @) are written with a leading '.
+    """
     from corroborate.report import export_incidents
 
-    text = export_incidents(
+    done = export_incidents(
         _open(archive),
         format,
         actor=actor_name(as_user),
         min_status=min_status,
-        include_sensitive=not no_sensitive,
+        include_sensitive=include_sensitive,
+        out=out,
     )
-    if out is None:
+    left = done.sensitive_left_out
+    if json_out:
+        summary: dict[str, object] = {
+            "file": str(out) if out is not None else None,
+            "format": done.format,
+            "sha256": done.sha256,
+            "incidents": done.incidents,
+            "sensitive_left_out": left,
+        }
+        if out is None:
+            summary["content"] = done.text  # the export itself, when no file was written
+        print_json(summary)
+    elif out is None:
+        text = done.text
         sys.stdout.write(text if text.endswith("\n") else text + "\n")
     else:
-        tmp = out.with_name(f".{out.name}.tmp")
-        tmp.write_text(text, encoding="utf-8")
-        tmp.replace(out)
-        console.print(f"Wrote {out}")
+        console.print(f"Wrote {escape(str(out))}: {len(done.incidents)} incidents", highlight=False)
+    if left and not json_out:
+        err_console.print(
+            f"note: {left} incident{'s' if left != 1 else ''} marked sensitive left out "
+            "(--include-sensitive to export them)",
+            highlight=False,
+        )
 
 
 @export_app.command("package")
@@ -752,17 +814,43 @@ def import_incidents_cmd(
     archive: Path | None = ArchiveOption,
     json_out: bool = JsonOption,
 ) -> None:
-    """Import incidents from a CSV sheet: all rows or none."""
+    """Import incidents from a CSV sheet: all rows or none.
+
+    \b
+    Columns (header names; case, spaces and - or _ do not matter):
+      title, type                       required
+      date (2024-10-10, 2024-10, 2024, FROM..TO) or date_from, date_to; date_precision
+      place, latitude (lat), longitude (lon, lng), place_precision, region, geolocation_note
+      perpetrator, victim_party, killed, injured (3 or 3-4; empty: not known)
+      victim_category, description, tags (comma-separated), sensitive (yes/no)
+    \b
+    Columns of corroborate's own export (export incidents --format csv):
+      uid        a row whose uid is already in this archive is never imported twice
+                 (unchanged: skipped; changed: refused, use incident edit)
+      id         kept only as a note: incidents get this archive's ids
+      status     not imported: every incident starts unverified (four eyes here)
+      evidence   ROLE:ITEM ...: linked when the item is archived here
+      citations  GRADE NAME; ...: cited when a source of that name is registered here
+    """
     report = lib.import_incidents(_open(archive), sheet, actor=actor_name(as_user))
     if json_out:
         print_json(report)
+        return
+    if report.incidents:
+        console.print(
+            f"Imported {len(report.incidents)} incidents from {escape(report.file)}: "
+            f"{report.incidents[0].id} .. {report.incidents[-1].id}",
+            highlight=False,
+        )
     else:
         console.print(
-            f"Imported {len(report.incidents)} incidents from {report.file}: "
-            f"{report.incidents[0].id} .. {report.incidents[-1].id}"
+            f"Nothing imported from {escape(report.file)}: every row is in this archive already",
+            highlight=False,
         )
-        for inc in report.incidents:
-            _say(inc.notices, f"{inc.id}: ")
+    for line in report.skipped:
+        console.print(f"[dim]skipped:[/] {escape(line)}", highlight=False)
+    for inc in report.incidents:
+        _say(inc.notices, f"{inc.id}: ")
 
 
 def register(app: typer.Typer) -> None:

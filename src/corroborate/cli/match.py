@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import typer
+from rich.markup import escape
 from rich.table import Table
 
 from corroborate.cli.common import (
@@ -17,8 +18,11 @@ from corroborate.cli.common import (
     print_json,
 )
 
+if TYPE_CHECKING:
+    from corroborate.config import Archive
 
-def _open(archive: Path | None):  # noqa: ANN202 - the Archive type is imported lazily
+
+def _open(archive: Path | None) -> Archive:
     from corroborate.config import Archive
 
     return Archive.open(archive_path(archive))
@@ -33,10 +37,38 @@ def _ranges(ranges: list[list[float]]) -> str:
 def render_clusters(found: list[Any]) -> None:
     """Each piece of footage, its earliest copy, and where it sits in every copy."""
     for c in found:
-        console.print(f"[bold]footage {c.id}[/]  earliest: {c.earliest}  copies: {len(c.items)}")
+        was = f"  (also named {', '.join(c.aliases)})" if c.aliases else ""
+        console.print(
+            f"[bold]footage {c.id}[/]  earliest: {c.earliest}  copies: {len(c.items)}{was}",
+            highlight=False,
+        )
         for i in c.items:
             mark = " (compilation)" if i.compilation else ""
-            console.print(f"  {i.id}  {i.name}  {_ranges(i.ranges)}{mark}", highlight=False)
+            console.print(f"  {i.id}  {escape(i.name)}  {_ranges(i.ranges)}{mark}", highlight=False)
+
+
+def item_footage(opened: Any, item_id: str) -> list[Any]:
+    """The pieces of footage an archived item is a copy of (for `show ITEM`)."""
+    from corroborate.match import footage_of
+
+    return footage_of(opened, item_id)
+
+
+def render_item_footage(item_id: str, found: list[Any]) -> None:
+    """Its footage cluster(s) and every other copy, for `show ITEM`."""
+    for c in found:
+        others = [i for i in c.items if i.id != item_id]
+        first = "this one" if c.earliest == item_id else c.earliest
+        console.print(
+            f"  footage  {c.id}: {len(others)} other cop{'y' if len(others) == 1 else 'ies'}"
+            f", earliest known: {first}",
+            highlight=False,
+        )
+        for i in others:
+            mark = " (compilation)" if i.compilation else ""
+            console.print(
+                f"    {i.id}  {escape(i.name)}  {_ranges(i.ranges)}{mark}", highlight=False
+            )
 
 
 def register(app: typer.Typer) -> None:
@@ -97,9 +129,21 @@ def register(app: typer.Typer) -> None:
 
     @app.command("rehash")
     @handles_errors
-    def rehash_cmd(archive: Path | None = ArchiveOption) -> None:
-        """Compute perceptual signatures for items archived before matching existed."""
+    def rehash_cmd(archive: Path | None = ArchiveOption, as_json: bool = JsonOption) -> None:
+        """Compute perceptual signatures for items archived before matching existed, and say
+        what now shares footage."""
         from corroborate.match import rehash
 
-        n = rehash(_open(archive))
+        done = rehash(_open(archive))
+        if as_json:
+            print_json({"hashed": done.hashed, "matches": [
+                {"query_id": m.query_id, "query_name": m.query_name, **m.as_dict()}
+                for m in done.matches
+            ]})  # fmt: skip
+            return
+        n = done.hashed
         console.print(f"Hashed {n} item{'s' if n != 1 else ''}.")
+        for line in done.notes():
+            console.print(f"  {escape(line)}", highlight=False)
+        if n and not done.matches:
+            console.print("None of them shares footage with another item.")

@@ -34,7 +34,7 @@ class DuplicateGroup:
 def item_clusters(archive: Archive) -> dict[str, str]:
     """Footage cluster id of every clustered item; empty when the matcher is not installed."""
     try:
-        from corroborate.match import clusters  # type: ignore[attr-defined]
+        from corroborate.match import clusters
     except ImportError:
         return {}
     out: dict[str, str] = {}

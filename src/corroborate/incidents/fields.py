@@ -91,6 +91,9 @@ SUBSTANTIVE = tuple(k for k in DEFAULTS if k not in ("description", "tags", "sen
 _DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _MONTH = re.compile(r"^(\d{4})-(\d{2})$")
 _YEAR = re.compile(r"^(\d{4})$")
+_REGION_WORD = re.compile(
+    r"\b(oblast|region|krai|kray|republic|область|обл\.?|край|республика)\b", re.IGNORECASE
+)
 
 
 def parse_day(value: str | date, field: str) -> date:
@@ -205,6 +208,24 @@ def resolve_place(name: str, region: str | None = None) -> Resolution | None:
     return resolve_confidently(name, region=region)
 
 
+def written_region(place: str) -> str | None:
+    """The region a person wrote after a comma ("Plekhovo, Kursk Oblast" -> "Kursk Oblast"),
+    in the gazetteer's spelling when it knows the region, else as written."""
+    _, comma, tail = place.rpartition(",")
+    tail = tail.strip()
+    if not comma or not tail:
+        return None
+    looks_like_region = bool(_REGION_WORD.search(tail))
+    try:
+        from corroborate.geo import default_gazetteer
+    except ImportError:
+        return tail if looks_like_region else None
+    named = default_gazetteer().context_hint(tail).admin1
+    if len(named) == 1:
+        return next(iter(named))
+    return tail if looks_like_region else None
+
+
 def notices(notes: dict[str, Any]) -> tuple[str, ...]:
     """The notices of a change's notes that the person making it should see."""
     unresolved = notes.get("place_unresolved")
@@ -315,6 +336,8 @@ def normalize(
             if rec["place_name"]:
                 resolution = resolve_place(rec["place_name"], _text(given.region))
             if resolution is not None and resolution.place is None:
+                # "NAME, X Oblast" not located: the oblast the user wrote still places it
+                rec["region"] = written_region(rec["place_name"])
                 notes["place_unresolved"] = {
                     "name": rec["place_name"],
                     "reason": resolution.reason,

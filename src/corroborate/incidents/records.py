@@ -163,6 +163,7 @@ def to_incident(row: IncidentRow) -> Incident:
         updated_at=row.updated_at,
         last_changed_by=row.last_changed_by,
         subject_sha256=subject_for("incident", row.uid),
+        uid=row.uid,
         merged_into=incident_ref(row.merged_into_id) if row.merged_into_id else None,
         evidence=tuple(_evidence(e, ref) for e in row.evidence),
         citations=tuple(_citation(c, ref) for c in row.citations),
@@ -224,7 +225,8 @@ def get_incident(archive: Archive, ref: str) -> Incident:
         row = session.scalars(_query().where(IncidentRow.id == pk)).first()
         if row is None:
             raise NotFoundError(f"no incident {ref}")
-        return to_incident(row)
+        found = to_incident(row)
+    return current_evidence(archive, [found])[0]
 
 
 def list_incidents(
@@ -237,7 +239,8 @@ def list_incidents(
             query = query.where(IncidentRow.status == status)
         if not include_merged:
             query = query.where(IncidentRow.merged_into_id.is_(None))
-        return [to_incident(r) for r in session.scalars(query)]
+        found = [to_incident(r) for r in session.scalars(query)]
+    return current_evidence(archive, found)
 
 
 def history(archive: Archive, ref: str) -> list[CustodyEntry]:
@@ -274,11 +277,14 @@ def _merged_family(session: Session, pk: int) -> list[IncidentRow]:
 
 
 # -- writing -------------------------------------------------------------------------------
-def new_row(session: Session, record: dict[str, Any], *, actor: str) -> IncidentRow:
-    """Insert a checked record as a new unverified incident (inside a write transaction)."""
+def new_row(
+    session: Session, record: dict[str, Any], *, actor: str, uid: str | None = None
+) -> IncidentRow:
+    """Insert a checked record as a new unverified incident (inside a write transaction);
+    `uid` keeps the identity an incident had in the archive it was exported from."""
     now = utcnow()
     row = IncidentRow(
-        uid=uuid.uuid4().hex,
+        uid=uid or uuid.uuid4().hex,
         status="unverified",
         created_at=now,
         created_by=actor,
@@ -332,16 +338,50 @@ def edit_incident(
         return replace(_fresh(session, row.id), notices=notices(notes))
 
 
-def _cluster_items(archive: Archive, cluster_id: str) -> list[str] | None:
-    """Item ids of a footage cluster, or None when there is no such cluster (or no matcher)."""
+def _cluster(archive: Archive, ref: str) -> tuple[str, list[str]] | None:
+    """The current name and items of a footage cluster (`FC-0001`, or a name merged into
+    another), or None when there is no such cluster (or no matcher)."""
     try:
-        from corroborate.match import clusters  # type: ignore[attr-defined]
+        from corroborate.match import find_cluster
     except ImportError:
         return None
-    for cluster in clusters(archive):
-        if str(cluster.id) == cluster_id:
-            return sorted(str(getattr(i, "id", i)) for i in cluster.items)
-    return None
+    cluster = find_cluster(archive, ref)
+    if cluster is None:
+        return None
+    return cluster.id, sorted(i.id for i in cluster.items)
+
+
+def _current_names(archive: Archive) -> dict[str, str]:
+    try:
+        from corroborate.match import cluster_members
+    except ImportError:
+        return {}
+    return cluster_members(archive)[0]
+
+
+def current_evidence(archive: Archive, incidents: list[Incident]) -> list[Incident]:
+    """Incidents whose cluster evidence names the cluster as it is now: its current name (a
+    cluster merged into an older one is that one) and every copy it holds today, so a link
+    made before new copies arrived covers them. Links to items are as made."""
+    if not any(ev.cluster_id for inc in incidents for ev in inc.evidence):
+        return incidents
+    try:
+        from corroborate.match import cluster_members
+    except ImportError:
+        return incidents
+    current, members = cluster_members(archive)
+
+    def now(ev: Evidence) -> Evidence:
+        if not ev.cluster_id or ev.cluster_id not in current:
+            return ev
+        name = current[ev.cluster_id]
+        return replace(
+            ev,
+            cluster_id=name,
+            cluster_items=tuple(sorted(members.get(name, ev.cluster_items))),
+        )
+
+    return [replace(inc, evidence=tuple(now(ev) for ev in inc.evidence)) for inc in incidents]
 
 
 def link_evidence(
@@ -365,62 +405,99 @@ def link_evidence(
     try:
         item_id = get_item(archive, target).id
     except (NotFoundError, InputError) as exc:
-        members = _cluster_items(archive, target.strip())
-        if members is None:
+        found = _cluster(archive, target.strip())
+        if found is None:
             if isinstance(exc, InputError):
                 raise
             raise NotFoundError(
                 f"no archived item or footage cluster {target!r}; nothing linked"
             ) from None
-        cluster_id, cluster_items = target.strip(), members
+        cluster_id, cluster_items = found
+    linked_as = _current_names(archive) if cluster_id else {}
     with archive.write() as session:
         row = _writable(session, ref)
         for existing in row.evidence:
-            if (item_id and existing.item_id == item_id) or (
-                cluster_id and existing.cluster_id == cluster_id
-            ):
+            if existing.cluster_id and linked_as.get(existing.cluster_id) == cluster_id:
                 raise InputError(
-                    f"{target} is already linked to {incident_ref(row.id)} as {existing.role}"
+                    f"{target} is already linked to {incident_ref(row.id)} as {existing.role} "
+                    f"(as {existing.cluster_id}, now named {cluster_id})"
                 )
-        evidence = EvidenceRow(
-            incident_id=row.id,
+        evidence = add_evidence(
+            session,
+            row,
             role=role,
             item_id=item_id,
             cluster_id=cluster_id,
             cluster_items=cluster_items,
-            note=note,
-            linked_at=utcnow(),
-            linked_by=actor,
-        )
-        session.add(evidence)
-        session.flush()
-        sha = session.get(ItemRow, item_id).sha256 if item_id else None  # type: ignore[union-attr]
-        touch(row, actor)
-        log_incident(
-            session,
-            row,
             actor=actor,
-            action="incident.link",
-            details={
-                "evidence": evidence.id,
-                "role": role,
-                "item": item_id,
-                "item_sha256": sha,
-                "cluster": cluster_id,
-                "cluster_items": cluster_items,
-                "note": note,
-            },
+            note=note,
+            shown=target,
         )
-        ref_s = incident_ref(row.id)
-        session.refresh(evidence)
-        return _evidence(evidence, ref_s)
+        return _evidence(evidence, incident_ref(row.id))
+
+
+def add_evidence(
+    session: Session,
+    row: IncidentRow,
+    *,
+    role: str,
+    item_id: str | None,
+    cluster_id: str | None,
+    cluster_items: list[str],
+    actor: str,
+    note: str | None = None,
+    shown: str | None = None,
+    extra: dict[str, Any] | None = None,
+) -> EvidenceRow:
+    """Link checked evidence to an incident inside a write transaction, with its entry."""
+    for existing in row.evidence:
+        if (item_id and existing.item_id == item_id) or (
+            cluster_id and existing.cluster_id == cluster_id
+        ):
+            raise InputError(
+                f"{shown or item_id or cluster_id} is already linked to "
+                f"{incident_ref(row.id)} as {existing.role}"
+            )
+    evidence = EvidenceRow(
+        incident_id=row.id,
+        role=role,
+        item_id=item_id,
+        cluster_id=cluster_id,
+        cluster_items=cluster_items,
+        note=note,
+        linked_at=utcnow(),
+        linked_by=actor,
+    )
+    session.add(evidence)
+    session.flush()
+    item = session.get(ItemRow, item_id) if item_id else None
+    touch(row, actor)
+    log_incident(
+        session,
+        row,
+        actor=actor,
+        action="incident.link",
+        details={
+            "evidence": evidence.id,
+            "role": role,
+            "item": item_id,
+            "item_sha256": item.sha256 if item is not None else None,
+            "cluster": cluster_id,
+            "cluster_items": cluster_items,
+            "note": note,
+            **(extra or {}),
+        },
+    )
+    session.refresh(evidence)
+    return evidence
 
 
 def merge_incidents(
     archive: Archive, keep: str, other: str, *, actor: str, note: str | None = None
 ) -> Incident:
     """Join a duplicate into the incident kept: its evidence and citations move over, both
-    histories stay in the log, and the duplicate stops counting in tallies."""
+    histories stay in the log, and the duplicate stops counting in tallies. A verified
+    incident kept goes back to review: its approval did not see what was merged in."""
     with archive.write() as session:
         kept = _writable(session, keep)
         gone = _writable(session, other)
@@ -442,7 +519,10 @@ def merge_incidents(
         gone.merged_into_id = kept.id
         touch(gone, actor)
         touch(kept, actor)
-        details = {
+        reopened = kept.status == "verified"
+        if reopened:  # new evidence and citations under an approval that did not see them
+            kept.status = "under-review"
+        details: dict[str, Any] = {
             "kept": incident_ref(kept.id),
             "merged": incident_ref(gone.id),
             "merged_subject": subject_for("incident", gone.uid),
@@ -452,6 +532,12 @@ def merge_incidents(
             "merged_status": gone.status,
             "note": note,
         }
+        if reopened:
+            details["status"] = ["verified", "under-review"]
+            details["reason"] = (
+                f"{incident_ref(gone.id)} was merged into a verified record; the joined record "
+                "needs a new approval"
+            )
         log_incident(session, kept, actor=actor, action="incident.merge", details=details)
         log_incident(
             session,
@@ -486,7 +572,7 @@ def set_status(
             raise InputError(f"{incident_ref(row.id)} is already {status}")
         before = row.status
         row.status = status
-        row.updated_at = utcnow()
+        touch(row, actor)  # who moved it: four eyes asks someone else to approve it next
         log_incident(
             session,
             row,

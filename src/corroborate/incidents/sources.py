@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 import uuid
+from dataclasses import replace
 from typing import Any
 
 from sqlalchemy import func, select
@@ -16,7 +17,7 @@ from corroborate.custody import log
 from corroborate.db import utcnow
 from corroborate.errors import InputError, NotFoundError
 from corroborate.incidents.fields import FieldError
-from corroborate.incidents.models import CitationRow, SourceRow
+from corroborate.incidents.models import CitationRow, IncidentRow, SourceRow
 from corroborate.incidents.records import (
     _citation,
     _writable,
@@ -149,21 +150,54 @@ def add_source(
 def grade_source(
     archive: Archive, ref: str, reliability: str, *, actor: str, note: str | None = None
 ) -> Source:
-    """Re-grade a source's reliability; the old grade stays in the log."""
+    """Re-grade a source's reliability; the old grade stays in the log.
+
+    Every verified incident citing the source changes grade under its reviewer, so it goes
+    back to review (status under-review, logged on the incident); `reopened` names them.
+    """
     grade = check_reliability(reliability)
     with archive.write() as session:
         row = _find(session, ref)
         if row.reliability == grade:
             raise InputError(f"{row.name} is already graded {grade}")
         before, row.reliability = row.reliability, grade
+        citing = session.scalars(
+            select(IncidentRow)
+            .join(CitationRow, CitationRow.incident_id == IncidentRow.id)
+            .where(
+                CitationRow.source_id == row.id,
+                IncidentRow.status == "verified",
+                IncidentRow.merged_into_id.is_(None),
+            )
+            .distinct()
+            .order_by(IncidentRow.id)
+        ).all()
+        reopened = []
+        for inc in citing:
+            inc.status = "under-review"
+            touch(inc, actor)
+            log_incident(
+                session,
+                inc,
+                actor=actor,
+                action="incident.status",
+                details={
+                    "status": ["verified", "under-review"],
+                    "reason": f"source {source_ref(row.id)} ({row.name}) re-graded "
+                    f"{before} -> {grade}; a verified record's citation changed, so it needs "
+                    "a new approval",
+                    "source": source_ref(row.id),
+                },
+            )
+            reopened.append(incident_ref(inc.id))
         _log_source(
             session,
             row,
             actor=actor,
             action="source.grade",
-            details={"reliability": [before, grade], "note": note},
+            details={"reliability": [before, grade], "note": note, "reopened": reopened},
         )
-        return to_source(row)
+        return replace(to_source(row), reopened=tuple(reopened))
 
 
 def get_source(archive: Archive, ref: str) -> Source:
@@ -195,31 +229,61 @@ def cite_source(
     with archive.write() as session:
         row = _writable(session, incident)
         src = _find(session, source)
-        cit = CitationRow(
-            incident_id=row.id,
-            source_id=src.id,
-            credibility=grade,
-            item_id=item_id,
-            note=note,
-            cited_at=utcnow(),
-            cited_by=actor,
+        cit, warnings = add_citation(
+            session, row, src, grade, actor=actor, item_id=item_id, note=note
         )
-        session.add(cit)
-        session.flush()
-        session.refresh(cit)
-        touch(row, actor)
-        log_incident(
-            session,
-            row,
-            actor=actor,
-            action="incident.cite",
-            details={
-                "citation": cit.id,
-                "source": source_ref(src.id),
-                "source_name": src.name,
-                "grade": f"{src.reliability}{grade}",
-                "item": item_id,
-                "note": note,
-            },
+        return replace(_citation(cit, incident_ref(row.id)), warnings=tuple(warnings))
+
+
+def add_citation(
+    session: Session,
+    row: IncidentRow,
+    src: SourceRow,
+    credibility: int,
+    *,
+    actor: str,
+    item_id: str | None = None,
+    note: str | None = None,
+    extra: dict[str, Any] | None = None,
+) -> tuple[CitationRow, list[str]]:
+    """Cite a source on an incident inside a write transaction, with its entry; plus warnings
+    (the incident cites this source already: one source said twice is not two confirmations)."""
+    warnings = [
+        f"{incident_ref(row.id)} already cites {src.name} (citation {c.id}, graded "
+        f"{src.reliability}{c.credibility}); a source cited twice is still one source"
+        for c in session.scalars(
+            select(CitationRow)
+            .where(CitationRow.incident_id == row.id, CitationRow.source_id == src.id)
+            .order_by(CitationRow.id)
         )
-        return _citation(cit, incident_ref(row.id))
+    ]
+    cit = CitationRow(
+        incident_id=row.id,
+        source_id=src.id,
+        credibility=credibility,
+        item_id=item_id,
+        note=note,
+        cited_at=utcnow(),
+        cited_by=actor,
+    )
+    session.add(cit)
+    session.flush()
+    session.refresh(cit)
+    touch(row, actor)
+    log_incident(
+        session,
+        row,
+        actor=actor,
+        action="incident.cite",
+        details={
+            "citation": cit.id,
+            "source": source_ref(src.id),
+            "source_name": src.name,
+            "grade": f"{src.reliability}{credibility}",
+            "item": item_id,
+            "note": note,
+            **({"warnings": warnings} if warnings else {}),
+            **(extra or {}),
+        },
+    )
+    return cit, warnings

@@ -29,28 +29,79 @@ REASONS = {
 }
 
 
+MEASURES = ("killed", "injured")
+
+
 @dataclass
 class TallyRow:
-    """One group of the tally: how many incidents and how many victims (low and high)."""
+    """One group of the tally: how many incidents and how many victims (low and high).
+
+    An incident with no figure for a measure adds nothing to that measure's sums and is counted
+    in `<measure>_unknown`; the high figure is then None (no upper bound is known), and the
+    figure reads "at least". Unknown is never turned into 0.
+    """
 
     key: dict[str, str]
     incidents: int = 0
     killed_low: int = 0
-    killed_high: int = 0
+    killed_high: int | None = 0
+    killed_unknown: int = 0  # incidents counted that have no killed figure
     injured_low: int = 0
-    injured_high: int = 0
-    figures_unknown: int = 0  # incidents counted whose victim figures are not known
+    injured_high: int | None = 0
+    injured_unknown: int = 0  # incidents counted that have no injured figure
+    figures_unknown: int = 0  # incidents counted that lack a killed or an injured figure
     incident_ids: list[str] = field(default_factory=list)
 
     def add(self, inc: Incident) -> None:
         self.incidents += 1
         self.incident_ids.append(inc.id)
-        if inc.killed_low is None and inc.injured_low is None:
+        missing = False
+        for measure in MEASURES:
+            low = getattr(inc, f"{measure}_low")
+            high = getattr(inc, f"{measure}_high")
+            if low is None:
+                missing = True
+                setattr(self, f"{measure}_unknown", getattr(self, f"{measure}_unknown") + 1)
+                setattr(self, f"{measure}_high", None)
+                continue
+            setattr(self, f"{measure}_low", getattr(self, f"{measure}_low") + low)
+            total_high = getattr(self, f"{measure}_high")
+            if total_high is not None:
+                setattr(self, f"{measure}_high", total_high + (low if high is None else high))
+        if missing:
             self.figures_unknown += 1
-        self.killed_low += inc.killed_low or 0
-        self.killed_high += inc.killed_high or 0
-        self.injured_low += inc.injured_low or 0
-        self.injured_high += inc.injured_high or 0
+
+    def exact(self, measure: str) -> bool:
+        """True when every incident counted has a figure for the measure."""
+        return int(getattr(self, f"{measure}_unknown")) == 0
+
+    def figure(self, measure: str) -> str:
+        """The measure as a table shows it: `3`, `3-4`, `at least 3 (1 of 2 no figure)`."""
+        low: int = getattr(self, f"{measure}_low")
+        high: int | None = getattr(self, f"{measure}_high")
+        unknown: int = getattr(self, f"{measure}_unknown")
+        if not unknown:
+            return str(low) if high == low else f"{low}-{high}"
+        if unknown == self.incidents:
+            return f"unknown ({unknown} of {self.incidents} no figure)"
+        return f"at least {low} ({unknown} of {self.incidents} no figure)"
+
+    def phrase(self, measure: str) -> str:
+        """The measure in a sentence, saying "at least" and how many incidents have no figure."""
+        low: int = getattr(self, f"{measure}_low")
+        high: int | None = getattr(self, f"{measure}_high")
+        unknown: int = getattr(self, f"{measure}_unknown")
+        if not unknown:
+            return _figure(low, high if high is not None else low, measure)
+        none = (
+            f"{unknown} incident{'s' if unknown != 1 else ''} with no {measure} figure"
+            if unknown != self.incidents
+            else f"no {measure} figure for any of the {self.incidents} incident"
+            + ("s" if self.incidents != 1 else "")
+        )
+        if unknown == self.incidents:
+            return f"{measure} not known ({none})"
+        return f"at least {low} {measure} ({none}, so no upper figure)"
 
 
 @dataclass(frozen=True)
@@ -81,9 +132,9 @@ class Tally:
         """The tally in one sentence, with its scope and what it left out."""
         t = self.total
         parts = [f"{t.incidents} incident{'s' if t.incidents != 1 else ''}"]
-        parts.append(_figure(t.killed_low, t.killed_high, "killed"))
-        if t.injured_high:
-            parts.append(_figure(t.injured_low, t.injured_high, "injured"))
+        parts.append(t.phrase("killed"))
+        if t.injured_low or t.injured_unknown or (t.injured_high or 0):
+            parts.append(t.phrase("injured"))
         text = ", ".join(parts)
         if self.min_status:
             top = self.min_status == INCIDENT_STATUSES[-1]
@@ -92,8 +143,6 @@ class Tally:
             )
         if self.date_from or self.date_to:
             text += f", from {self.date_from or 'the start'} to {self.date_to or 'today'}"
-        if t.figures_unknown:
-            text += f" ({t.figures_unknown} with victim figures not known)"
         counts = self.left_out_counts
         if counts:
             text += ". Left out: " + ", ".join(
@@ -101,6 +150,20 @@ class Tally:
                 for r, n in sorted(counts.items())
             )
         return text + "."
+
+    def caveats(self) -> list[str]:
+        """Everything a reader of the figures must know, one sentence each."""
+        out = [self.summary()]
+        for measure in MEASURES:
+            unknown = int(getattr(self.total, f"{measure}_unknown"))
+            if unknown:
+                out.append(
+                    f"{unknown} of {self.total.incidents} incidents counted have no {measure} "
+                    f"figure: {measure} totals are minimums (at least), with no upper figure."
+                )
+        for x in self.left_out:
+            out.append(f"Left out {x.incident_id}: {REASONS[x.reason]} ({x.detail}).")
+        return out
 
 
 def _figure(low: int, high: int, what: str) -> str:

@@ -5,6 +5,7 @@ with their earliest known upload, and hashing items archived before this feature
 
 from __future__ import annotations
 
+import re
 from collections import OrderedDict, defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -12,12 +13,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
-from sqlalchemy import select
+from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
+from corroborate.db import utcnow
 from corroborate.errors import InputError, NotFoundError
 from corroborate.match.index import FrameIndex, item_name
-from corroborate.match.models import MatchRow, SignatureRow
+from corroborate.match.models import ClusterItemRow, ClusterRow, MatchRow, SignatureRow
 from corroborate.match.signal import PDQ_MULTIVIEW, SignalType
 from corroborate.match.signature import FileSignature, signature_for_file
 from corroborate.match.temporal import Match, Segment, match_signatures
@@ -295,12 +297,29 @@ def after_ingest(archive: Archive, item_ids: list[str]) -> list[Match]:
             _store_matches(archive, item_id, matches)
         found.extend(matches)
     sync_index(archive)
+    if found:
+        clusters(archive)  # name pieces of footage as copies join them (singles: when asked)
     return found
 
 
-def rehash(archive: Archive) -> int:
+@dataclass(frozen=True)
+class RehashReport:
+    """What `rehash` did: how many items it hashed and what now shares footage."""
+
+    hashed: int
+    matches: list[Match] = field(default_factory=list)
+
+    def notes(self) -> list[str]:
+        """One line per item that now shares footage with another: `A (name): shares ...`."""
+        return [
+            f"{m.query_id}" + (f" ({m.query_name})" if m.query_name else "") + f": {m.describe()}"
+            for m in self.matches
+        ]
+
+
+def rehash(archive: Archive) -> RehashReport:
     """Hash videos and images archived before matching existed (or under an older signal),
-    then match them; returns how many items were hashed."""
+    then match them; says how many items were hashed and what now shares footage."""
     from corroborate.archive.models import ItemRow
 
     signal = PDQ_MULTIVIEW
@@ -321,14 +340,15 @@ def rehash(archive: Archive) -> int:
             )
             if i.id not in done
         ]
+    found: list[Match] = []
     for item_id, sha, kind in todo:
         sig = full_signature(archive.blobs.local_path(sha), kind)
         if sig is None:
             continue
         with archive.write() as session:
             store_signature(session, item_id, sig)
-        after_ingest(archive, [item_id])
-    return len(todo)
+        found.extend(after_ingest(archive, [item_id]))
+    return RehashReport(len(todo), found)
 
 
 # -- clusters -----------------------------------------------------------------------------
@@ -349,13 +369,15 @@ class ClusterItem:
 class Cluster:
     """A piece of footage: every archived copy, and the earliest known one."""
 
-    id: str
+    id: str  # FC-0001: stable as copies arrive
     earliest: str
     items: list[ClusterItem] = field(default_factory=list)
+    aliases: tuple[str, ...] = ()  # names of pieces of footage found to be this one
 
     def as_dict(self) -> dict[str, Any]:
         return {
             "id": self.id,
+            "aliases": list(self.aliases),
             "earliest": self.earliest,
             "items": [
                 {
@@ -415,9 +437,8 @@ def _parse_time(value: Any) -> datetime | None:
         return None
 
 
-def clusters(archive: Archive) -> list[Cluster]:
-    """Every piece of footage with all its copies; a compilation is listed in each piece of
-    footage it holds (with its time ranges), every other video or image in exactly one."""
+def _computed(archive: Archive) -> list[list[ClusterItem]]:
+    """Every piece of footage as computed from the stored matches, copies earliest first."""
     from corroborate.archive.models import ItemRow, SightingRow
 
     with archive.session() as session:
@@ -500,7 +521,7 @@ def clusters(archive: Archive) -> list[Cluster]:
             x, item.sha256, item.original_name, ranges, compilation, known(x), item.archived_at
         )
 
-    result: list[Cluster] = []
+    result: list[list[ClusterItem]] = []
     for root in sorted(set(members) | set(placed)):
         entries = [entry(x, None, False) for x in members.get(root, [])]
         entries += [entry(x, r, True) for x, r in placed.get(root, [])]
@@ -513,15 +534,220 @@ def clusters(archive: Archive) -> list[Cluster]:
             return (min(times), 0 if e.known_time else 1)
 
         entries.sort(key=when)
-        plain = [e for e in entries if not e.compilation] or entries
-        result.append(Cluster(id=min(e.id for e in plain), earliest=entries[0].id, items=entries))
+        result.append(entries)
+    return result
+
+
+def cluster_ref(pk: int) -> str:
+    """The public name of a piece of footage."""
+    return f"FC-{pk:04d}"
+
+
+_CLUSTER_REF = re.compile(r"^fc-?0*(\d+)$", re.IGNORECASE)
+
+
+def parse_cluster_ref(ref: str) -> int | None:
+    """The key of `FC-0001` (or `fc-1`), or None when `ref` is not a cluster name."""
+    m = _CLUSTER_REF.match(str(ref).strip())
+    return int(m[1]) if m else None
+
+
+@dataclass
+class _Names:
+    """The names stored for pieces of footage: aliases and who holds which item."""
+
+    into: dict[int, int | None]
+    held: dict[str, set[int]]  # item -> current names of the clusters it is a plain copy in
+    rows: set[tuple[int, str, bool]]  # (cluster, item, compilation) as stored
+
+    def current(self, pk: int) -> int:
+        seen = set()
+        while (nxt := self.into.get(pk)) is not None and pk not in seen:
+            seen.add(pk)
+            pk = nxt
+        return pk
+
+    def aliases(self) -> dict[int, tuple[str, ...]]:
+        """Every current name and the older names that resolve to it."""
+        out: dict[int, list[str]] = defaultdict(list)
+        for a in sorted(self.into):
+            if self.into[a] is not None:
+                out[self.current(a)].append(cluster_ref(a))
+        return {k: tuple(v) for k, v in out.items()}
+
+
+def _stored_names(session: Session) -> _Names:
+    into = dict(session.execute(select(ClusterRow.id, ClusterRow.merged_into_id)).all())
+    names = _Names(into, defaultdict(set), set())
+    for cid, item_id, comp in session.execute(
+        select(ClusterItemRow.cluster_id, ClusterItemRow.item_id, ClusterItemRow.compilation)
+    ):
+        names.rows.add((cid, item_id, bool(comp)))
+        if not comp:
+            names.held[item_id].add(names.current(cid))
+    return names
+
+
+def _name_groups(
+    session: Session, groups: list[list[ClusterItem]], *, write: bool
+) -> tuple[list[int | None], bool, dict[str, Any]]:
+    """A stored name for each computed piece of footage: the name its copies already had (the
+    oldest, when copies of two named pieces now join: the other becomes its alias), else a new
+    one. Returns the names (None: would be new), whether anything changes, and what changed."""
+    names = _stored_names(session)
+    wanted = [
+        sorted({pk for e in g if not e.compilation for pk in names.held.get(e.id, ())})
+        for g in groups
+    ]
+    claims: dict[int, int] = defaultdict(int)
+    for cands in wanted:
+        for pk in cands:
+            claims[pk] += 1
+
+    def first_archived(i: int) -> float:
+        times = [e.archived_at.timestamp() for e in groups[i] if e.archived_at is not None]
+        return min(times) if times else float("inf")
+
+    # named pieces first (oldest name first), then new ones in the order they were archived
+    order = sorted(
+        range(len(groups)),
+        key=lambda i: (wanted[i][0] if wanted[i] else 1 << 60, first_archived(i), i),
+    )
+    taken: set[int] = set()
+    chosen: list[int | None] = [None] * len(groups)
+    merged: list[tuple[int, int]] = []
+    formed: list[int] = []
+    for i in order:
+        free = [pk for pk in wanted[i] if pk not in taken]
+        if free:
+            keep = free[0]
+            for other in free[1:]:
+                if claims[other] == 1:  # only this piece of footage holds it: one and the same
+                    merged.append((other, keep))
+                    taken.add(other)
+        elif write:
+            row = ClusterRow()
+            session.add(row)
+            session.flush()
+            keep = row.id
+            formed.append(keep)
+        else:
+            continue
+        chosen[i] = keep
+        taken.add(keep)
+    desired = {
+        (pk, e.id, e.compilation)
+        for pk, g in zip(chosen, groups, strict=True)
+        for e in g
+        if pk is not None
+    }
+    changed = bool(merged) or None in chosen or desired != names.rows
+    details: dict[str, Any] = {}
+    if write and changed:
+        now = utcnow()
+        for other, keep in merged:
+            alias = session.get(ClusterRow, other)
+            assert alias is not None
+            alias.merged_into_id, alias.merged_at = keep, now
+        for pk, item_id, comp in names.rows - desired:
+            session.execute(
+                delete(ClusterItemRow).where(
+                    ClusterItemRow.cluster_id == pk,
+                    ClusterItemRow.item_id == item_id,
+                    ClusterItemRow.compilation == comp,
+                )
+            )
+        session.flush()
+        for pk, item_id, comp in sorted(desired - names.rows):
+            session.add(ClusterItemRow(cluster_id=pk, item_id=item_id, compilation=comp))
+        touched = {pk for pk, _, _ in desired ^ names.rows} | {k for _, k in merged}
+        details = {
+            "formed": [cluster_ref(pk) for pk in formed],
+            "merged": [{"cluster": cluster_ref(a), "into": cluster_ref(b)} for a, b in merged],
+            "members": {
+                cluster_ref(pk): sorted(e.id for e in g)
+                for pk, g in zip(chosen, groups, strict=True)
+                if pk in touched
+            },
+        }
+    return chosen, changed, details
+
+
+def clusters(archive: Archive) -> list[Cluster]:
+    """Every piece of footage with all its copies; a compilation is listed in each piece of
+    footage it holds (with its time ranges), every other video or image in exactly one.
+
+    Each piece of footage keeps the name (`FC-0001`) it got when first formed, however many
+    copies arrive; when two named pieces turn out to be one, the older name is kept and the
+    other resolves to it (`aliases`). Names given or changed are written to the custody log.
+    """
+    from corroborate.custody import log
+
+    groups = _computed(archive)
+    with archive.session() as session:
+        chosen, changed, _ = _name_groups(session, groups, write=False)
+        names = _stored_names(session)
+    if changed:
+        with archive.write() as session:
+            _stored_names(session)  # takes the write lock; then recompute what others committed
+            groups = _computed(archive)
+            chosen, changed, details = _name_groups(session, groups, write=True)
+            if changed:
+                log.append(session, actor="corroborate", action="footage.clusters", details=details)
+            session.flush()
+            names = _stored_names(session)
+    aliases = names.aliases()
+    result = [
+        Cluster(
+            id=cluster_ref(pk),
+            earliest=entries[0].id,
+            items=entries,
+            aliases=aliases.get(pk, ()),
+        )
+        for pk, entries in zip(chosen, groups, strict=True)
+        if pk is not None
+    ]
     result.sort(key=lambda c: (-len(c.items), c.id))
     return result
+
+
+def find_cluster(archive: Archive, ref: str) -> Cluster | None:
+    """The piece of footage a name means now (`FC-0002` merged into `FC-0001` is FC-0001)."""
+    if parse_cluster_ref(ref) is None:
+        return None
+    wanted = cluster_ref(parse_cluster_ref(ref) or 0)
+    for cluster in clusters(archive):
+        if cluster.id == wanted or wanted in cluster.aliases:
+            return cluster
+    return None
+
+
+def footage_of(archive: Archive, item_id: str) -> list[Cluster]:
+    """The pieces of footage an item is a copy of (a compilation: each it holds)."""
+    return [c for c in clusters(archive) if any(i.id == item_id for i in c.items)]
+
+
+def cluster_members(archive: Archive) -> tuple[dict[str, str], dict[str, list[str]]]:
+    """As stored, without recomputing: the current name of every cluster name (aliases
+    included), and the items of each current cluster."""
+    with archive.session() as session:
+        names = _stored_names(session)
+        current = {cluster_ref(pk): cluster_ref(names.current(pk)) for pk in names.into}
+        members: dict[str, list[str]] = defaultdict(list)
+        for pk, item_id, _ in sorted(names.rows):
+            members[cluster_ref(names.current(pk))].append(item_id)
+    return current, dict(members)
 
 
 __all__ = [
     "Cluster",
     "ClusterItem",
+    "RehashReport",
+    "cluster_members",
+    "cluster_ref",
+    "find_cluster",
+    "footage_of",
+    "parse_cluster_ref",
     "Segment",
     "after_ingest",
     "clusters",

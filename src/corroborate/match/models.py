@@ -50,3 +50,30 @@ class MatchRow(Base):
     segments: Mapped[list[dict[str, Any]]] = mapped_column(JSON)
     distances: Mapped[dict[str, Any]] = mapped_column(JSON)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class ClusterRow(Base):
+    """A piece of footage, named `FC-0001` from its key when first formed; the name never
+    changes as copies arrive. When two pieces turn out to be one, the younger points at the
+    older (`merged_into_id`), so its name still resolves."""
+
+    __tablename__ = "footage_clusters"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    merged_into_id: Mapped[int | None] = mapped_column(
+        ForeignKey("footage_clusters.id"), index=True
+    )
+    merged_at: Mapped[datetime | None] = mapped_column()
+
+
+class ClusterItemRow(Base):
+    """An item's place in a piece of footage as last computed (a compilation is in several)."""
+
+    __tablename__ = "footage_cluster_items"
+    __table_args__ = (UniqueConstraint("cluster_id", "item_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    cluster_id: Mapped[int] = mapped_column(ForeignKey("footage_clusters.id"), index=True)
+    item_id: Mapped[str] = mapped_column(ForeignKey("items.id"), index=True)
+    compilation: Mapped[bool] = mapped_column(default=False)

@@ -1,7 +1,9 @@
-"""Exports of incidents for other tools: CSV (re-importable), JSON Lines and GeoJSON.
+"""Exports of incidents for other tools: CSV (re-importable), JSON Lines and GeoJSON; and the
+CSV of a tally with its caveats.
 
 Exporters are small functions registered by format name; adding a format touches this file.
-Every export is recorded in the custody log with the SHA-256 of what was handed out.
+Every export is recorded in the custody log with the SHA-256 of what was handed out, once the
+file is in place. CSV cells a spreadsheet would evaluate as a formula are neutralised.
 """
 
 from __future__ import annotations
@@ -10,9 +12,12 @@ import csv
 import hashlib
 import io
 import json
-from collections.abc import Callable
-from dataclasses import asdict
+import os
+import tempfile
+from collections.abc import Callable, Iterable
+from dataclasses import asdict, dataclass
 from datetime import date, datetime
+from pathlib import Path
 from typing import Any
 
 from corroborate.config import Archive
@@ -20,13 +25,37 @@ from corroborate.core import INCIDENT_STATUSES, Incident
 from corroborate.custody import log
 from corroborate.errors import InputError
 from corroborate.incidents import list_incidents
+from corroborate.incidents.tally import REASONS, Tally, TallyRow
+
+# A cell starting with one of these is a formula (or becomes one) in Excel, LibreOffice and
+# Google Sheets; OWASP's advice is to prefix it with a single quote, which shows as text.
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def safe_cell(value: object) -> str:
+    """A text cell as a spreadsheet will show it, never evaluate it: `=1+1` -> `'=1+1`.
+
+    Only for text: numbers we write ourselves (coordinates, figures) are left as numbers.
+    """
+    text = "" if value is None else str(value)
+    return "'" + text if text.startswith(FORMULA_START) else text
+
+
+def _csv(rows: Iterable[Iterable[object]]) -> str:
+    buf = io.StringIO()
+    writer = csv.writer(buf, lineterminator="\n")
+    writer.writerows(rows)
+    return buf.getvalue()
+
 
 CSV_COLUMNS = (
-    "id", "status", "title", "type", "date_from", "date_to", "date_precision", "place",
+    "id", "uid", "status", "title", "type", "date_from", "date_to", "date_precision", "place",
     "latitude", "longitude", "place_precision", "region", "geolocation_note", "perpetrator",
     "victim_party", "killed", "injured", "victim_category", "description", "tags", "sensitive",
     "evidence", "citations",
 )  # fmt: skip
+# Columns we write from numbers, not a person's text: not neutralised (-33.5 stays a number).
+NUMERIC_COLUMNS = ("latitude", "longitude")
 
 
 def plain(value: Any) -> Any:
@@ -63,6 +92,7 @@ def csv_row(inc: Incident) -> dict[str, str]:
     place = inc.place
     return {
         "id": inc.id,
+        "uid": inc.uid,
         "status": inc.status,
         "title": inc.title,
         "type": inc.type,
@@ -84,19 +114,21 @@ def csv_row(inc: Incident) -> dict[str, str]:
         "tags": ",".join(inc.tags),
         "sensitive": "yes" if inc.sensitive else "no",
         "evidence": " ".join(
-            f"{e.role}:{e.item_id or 'cluster-' + str(e.cluster_id)}" for e in inc.evidence
+            f"{e.role}:{e.item_id or 'cluster:' + str(e.cluster_id)}" for e in inc.evidence
         ),
-        "citations": " ".join(f"{c.source_id}:{c.grade}" for c in inc.citations),
+        # "B2 UN HRMMU; A1 Reuters": grade, then the source's name, as the importer reads it
+        "citations": "; ".join(f"{c.grade} {c.source_name}" for c in inc.citations),
     }
 
 
 def to_csv(incidents: list[Incident]) -> str:
-    buf = io.StringIO()
-    writer = csv.DictWriter(buf, fieldnames=CSV_COLUMNS, lineterminator="\n")
-    writer.writeheader()
-    for inc in incidents:
-        writer.writerow(csv_row(inc))
-    return buf.getvalue()
+    """One row per incident under CSV_COLUMNS; text cells neutralised (see `safe_cell`)."""
+
+    def cells(inc: Incident) -> list[str]:
+        row = csv_row(inc)
+        return [row[c] if c in NUMERIC_COLUMNS else safe_cell(row[c]) for c in CSV_COLUMNS]
+
+    return _csv([list(CSV_COLUMNS), *(cells(inc) for inc in incidents)])
 
 
 def to_jsonl(incidents: list[Incident]) -> str:
@@ -139,15 +171,78 @@ EXPORTERS: dict[str, Callable[[list[Incident]], str]] = {
 }
 
 
+@dataclass(frozen=True)
+class IncidentExport:
+    """What an export handed out: its text, where it was written, and what it left out."""
+
+    format: str
+    text: str
+    sha256: str
+    incidents: list[str]
+    sensitive_left_out: int
+    path: Path | None = None
+
+
+class AtomicFile:
+    """Bytes written to a temporary file beside `path` and fsynced; `commit` renames it into
+    place, `discard` removes it. An unwritable place raises InputError naming it, in one line."""
+
+    def __init__(self, path: Path, data: bytes) -> None:
+        self.path = Path(path)
+        self.folder = self.path.parent
+        if self.path.is_dir():
+            raise InputError(f"{self.path}: is a folder; give a file name to write")
+        try:
+            fd, tmp = tempfile.mkstemp(prefix=f".{self.path.name}.", suffix=".tmp", dir=self.folder)
+        except OSError as exc:
+            raise InputError(f"{self.path}: cannot write here ({exc.strerror or exc})") from None
+        self.tmp = Path(tmp)
+        self.committed = False
+        try:
+            with os.fdopen(fd, "wb") as out:
+                out.write(data)
+                out.flush()
+                os.fsync(out.fileno())
+        except OSError as exc:
+            self.discard()
+            raise InputError(f"{self.path}: cannot write ({exc.strerror or exc})") from None
+
+    def commit(self) -> None:
+        try:
+            os.replace(self.tmp, self.path)
+        except OSError as exc:
+            self.discard()
+            raise InputError(f"{self.path}: cannot write ({exc.strerror or exc})") from None
+        self.committed = True
+        try:
+            dfd = os.open(self.folder, os.O_RDONLY)
+        except OSError:
+            return
+        try:
+            os.fsync(dfd)
+        except OSError:
+            pass
+        finally:
+            os.close(dfd)
+
+    def discard(self) -> None:
+        self.tmp.unlink(missing_ok=True)
+
+
 def export_incidents(
     archive: Archive,
     fmt: str,
     *,
     actor: str,
     min_status: str | None = None,
-    include_sensitive: bool = True,
-) -> str:
-    """Incidents in one of EXPORTERS' formats; the export is logged with its SHA-256."""
+    include_sensitive: bool = False,
+    out: Path | None = None,
+) -> IncidentExport:
+    """Incidents in one of EXPORTERS' formats, sensitive ones left out unless asked for.
+
+    With `out`, the file is written atomically and the custody entry (with its SHA-256) is
+    committed only once the file is in place; a failed write leaves neither.
+    """
     fmt = fmt.strip().lower()
     if fmt not in EXPORTERS:
         raise InputError(f"unknown export format {fmt!r}; use one of: {', '.join(EXPORTERS)}")
@@ -156,23 +251,103 @@ def export_incidents(
             f"unknown status {min_status!r}; use one of: {', '.join(INCIDENT_STATUSES)}"
         )
     rank = INCIDENT_STATUSES.index(min_status) if min_status else 0
-    chosen = [
-        inc
-        for inc in list_incidents(archive)
-        if INCIDENT_STATUSES.index(inc.status) >= rank and (include_sensitive or not inc.sensitive)
-    ]
+    ranked = [inc for inc in list_incidents(archive) if INCIDENT_STATUSES.index(inc.status) >= rank]
+    chosen = [inc for inc in ranked if include_sensitive or not inc.sensitive]
     text = EXPORTERS[fmt](chosen)
-    with archive.write() as session:
-        log.append(
-            session,
-            actor=actor,
-            action="export.incidents",
-            details={
-                "format": fmt,
-                "incidents": [inc.id for inc in chosen],
-                "sha256": hashlib.sha256(text.encode()).hexdigest(),
-                "min_status": min_status,
-                "include_sensitive": include_sensitive,
-            },
-        )
-    return text
+    data = text.encode()
+    sha = hashlib.sha256(data).hexdigest()
+    pending = AtomicFile(out, data) if out is not None else None
+    try:
+        with archive.write() as session:
+            log.append(
+                session,
+                actor=actor,
+                action="export.incidents",
+                details={
+                    "format": fmt,
+                    "incidents": [inc.id for inc in chosen],
+                    "sha256": sha,
+                    "min_status": min_status,
+                    "include_sensitive": include_sensitive,
+                    "sensitive_left_out": len(ranked) - len(chosen),
+                    "file": out.name if out is not None else None,
+                },
+            )
+            if pending is not None:
+                pending.commit()  # the file is in place before its entry is committed
+    except BaseException:
+        if pending is not None:
+            pending.discard()
+            if pending.committed and _holds(pending.path, sha):
+                pending.path.unlink()  # in place but its entry not committed: no unlogged file
+        raise
+    return IncidentExport(
+        format=fmt,
+        text=text,
+        sha256=sha,
+        incidents=[inc.id for inc in chosen],
+        sensitive_left_out=len(ranked) - len(chosen),
+        path=out,
+    )
+
+
+def _holds(path: Path | None, sha: str) -> bool:
+    try:
+        return path is not None and hashlib.sha256(path.read_bytes()).hexdigest() == sha
+    except OSError:
+        return False
+
+
+# -- tallies -------------------------------------------------------------------------------
+TALLY_FIGURES = (
+    "incidents", "killed_low", "killed_high", "killed_no_figure",
+    "injured_low", "injured_high", "injured_no_figure",
+)  # fmt: skip
+
+
+def tally_csv(result: Tally) -> str:
+    """A tally as CSV that keeps its caveats where a spreadsheet user sees them.
+
+    The first column says what each row is (`group`, `total`, `caveat`); every figure row
+    has a `reads` column ("at least ...", with how many incidents have no figure), and the
+    caveat rows after the total say what was left out and why. A high figure is empty when
+    some incident has no figure (no upper figure is known); unknown is never written as 0.
+    """
+    header = ["row", *result.by, *TALLY_FIGURES, "reads"]
+
+    def figures(row: TallyRow) -> list[object]:
+        return [
+            row.incidents,
+            row.killed_low,
+            "" if row.killed_high is None else row.killed_high,
+            row.killed_unknown,
+            row.injured_low,
+            "" if row.injured_high is None else row.injured_high,
+            row.injured_unknown,
+        ]
+
+    def reads(row: TallyRow) -> str:
+        return f"killed: {row.figure('killed')}; injured: {row.figure('injured')}"
+
+    pad = [""] * (len(result.by) + len(TALLY_FIGURES))
+    rows: list[list[object]] = [[*header]]
+    for row in result.rows if result.by else []:  # without --by the total is the one row
+        rows.append(["group", *(safe_cell(row.key[d]) for d in result.by), *figures(row),
+                     safe_cell(reads(row))])  # fmt: skip
+    rows.append(["total", *(["all"] * len(result.by)), *figures(result.total),
+                 safe_cell(reads(result.total))])  # fmt: skip
+    for caveat in result.caveats():
+        rows.append(["caveat", *pad, safe_cell(caveat)])
+    return _csv(rows)
+
+
+__all__ = [
+    "CSV_COLUMNS",
+    "EXPORTERS",
+    "IncidentExport",
+    "REASONS",
+    "export_incidents",
+    "safe_cell",
+    "tally_csv",
+    "AtomicFile",
+]
