@@ -14,13 +14,14 @@ from pathlib import Path
 
 import typer
 from rich.markup import escape
-from rich.table import Table
 
 from corroborate import incidents as lib
 from corroborate.cli.common import (
     ArchiveOption,
     AsOption,
     JsonOption,
+    Table,
+    Text,
     actor_name,
     archive_path,
     console,
@@ -148,7 +149,7 @@ def _show(inc: Incident) -> None:
         ("merged into", inc.merged_into or ""),
     ):
         if value:
-            facts.add_row(f"[dim]{label}[/]", str(value))
+            facts.add_row(Text(label, style="dim"), str(value))
     console.print(facts)
     if inc.evidence:
         table = Table("evidence", "role", "linked by", title=None)
@@ -166,7 +167,7 @@ def _show(inc: Incident) -> None:
         console.print(table)
     gaps = lib.verification_gaps(inc)
     if gaps and inc.status != "verified":
-        console.print(f"[yellow]before it can be verified:[/] {'; '.join(gaps)}")
+        console.print(f"[yellow]before it can be verified:[/] {escape('; '.join(gaps))}")
 
 
 # -- incident ------------------------------------------------------------------------------
@@ -312,7 +313,10 @@ def cite_cmd(
     if json_out:
         print_json(cit)
     else:
-        console.print(f"Cited {cit.source_name} on {cit.incident_id}: graded {cit.grade}")
+        console.print(
+            f"Cited {escape(cit.source_name)} on {cit.incident_id}: graded {cit.grade}",
+            highlight=False,
+        )
 
 
 @incident_app.command("review")
@@ -340,7 +344,7 @@ def review_cmd(
         print_json(review)
     else:
         console.print(
-            f"{review.incident_id}: {review.decision}d by {review.reviewer}; "
+            f"{review.incident_id}: {review.decision}d by {escape(review.reviewer)}; "
             f"{review.status_before} → {review.status_after}"
         )
 
@@ -360,7 +364,7 @@ def merge_cmd(
     if json_out:
         print_json(inc)
     else:
-        console.print(f"Merged {other} into [bold]{inc.id}[/]")
+        console.print(f"Merged {escape(other)} into [bold]{inc.id}[/]")
 
 
 @incident_app.command("distinct")
@@ -374,7 +378,7 @@ def distinct_cmd(
 ) -> None:
     """Rule that two incidents sharing footage are different events, so both are counted."""
     lib.mark_distinct(_open(archive), first, second, actor=actor_name(as_user), note=note)
-    console.print(f"{first} and {second} are recorded as distinct events")
+    console.print(escape(f"{first} and {second} are recorded as distinct events"))
 
 
 @incident_app.command("duplicates")
@@ -388,7 +392,7 @@ def duplicates_cmd(archive: Path | None = ArchiveOption, json_out: bool = JsonOp
     if not groups:
         console.print("No possible duplicates.")
     for g in groups:
-        console.print(f"{' = '.join(g.incidents)}  (share {', '.join(g.shared)})")
+        console.print(escape(f"{' = '.join(g.incidents)}  (share {', '.join(g.shared)})"))
 
 
 @incident_app.command("list")
@@ -461,7 +465,7 @@ def _brief(entry: CustodyEntry) -> str:
     if entry.action == "export.package":
         return f"{d.get('package')} ({len(d.get('files', {}))} files)"
     skip = ("incident", "record", "files", "merged_record", "item_sha256", "cluster_items")
-    return escape(", ".join(f"{k}={v}" for k, v in d.items() if k not in skip and v is not None))
+    return ", ".join(f"{k}={v}" for k, v in d.items() if k not in skip and v is not None)
 
 
 @incident_app.command("types")
@@ -509,7 +513,10 @@ def source_add_cmd(
     if json_out:
         print_json(src)
     else:
-        console.print(f"Added source [bold]{src.id}[/] {src.name} ({src.kind}, {src.reliability})")
+        console.print(
+            f"Added source [bold]{src.id}[/] {escape(src.name)} ({src.kind}, {src.reliability})",
+            highlight=False,
+        )
 
 
 @source_app.command("grade")
@@ -525,7 +532,7 @@ def source_grade_cmd(
     src = lib.grade_source(
         _open(archive), source, reliability, actor=actor_name(as_user), note=note
     )
-    console.print(f"{src.name} is now graded {src.reliability}")
+    console.print(f"{escape(src.name)} is now graded {src.reliability}", highlight=False)
 
 
 @source_app.command("list")
@@ -607,13 +614,13 @@ def render_tally(result: lib.Tally) -> None:
         )
     t = result.total
     table.add_row(
-        *(["[bold]total[/]"] + [""] * (len(result.by) - 1) if result.by else []),
-        f"[bold]{t.incidents}[/]",
+        *([Text("total", style="bold")] + [""] * (len(result.by) - 1) if result.by else []),
+        Text(str(t.incidents), style="bold"),
         _figure(t.killed_low, t.killed_high),
         _figure(t.injured_low, t.injured_high),
     )
     console.print(table)
-    console.print(result.summary(), highlight=False)
+    console.print(escape(result.summary()), highlight=False)
     if result.left_out:
         left = Table("left out", "why", "detail")
         for x in result.left_out:
@@ -648,7 +655,7 @@ def export_incidents_cmd(
         tmp = out.with_name(f".{out.name}.tmp")
         tmp.write_text(text, encoding="utf-8")
         tmp.replace(out)
-        console.print(f"Wrote {out}")
+        console.print(f"Wrote {escape(str(out))}", highlight=False)
 
 
 @export_app.command("package")
@@ -668,7 +675,7 @@ def export_package_cmd(
         print_json(summary)
     else:
         console.print(
-            f"Wrote {summary.path}: {summary.files} files, {summary.proofs} custody proofs "
+            f"Wrote {escape(str(summary.path))}: {summary.files} files, {summary.proofs} custody proofs "
             f"under log head {summary.tree_size} ({summary.root_hash[:16]}…); "
             f"SHA-256 {summary.sha256}"
         )
@@ -687,14 +694,14 @@ def verify_package_cmd(
         print_json({**check.__dict__, "ok": check.ok})
     elif check.ok:
         console.print(
-            f"[green]OK[/] {package}: {check.files_checked} files and {check.proofs_checked} "
+            f"[green]OK[/] {escape(str(package))}: {check.files_checked} files and {check.proofs_checked} "
             f"custody proofs check out under log head {check.tree_size} signed by key "
             f"{check.key_id}",
             highlight=False,
         )
     else:
         for p in check.problems:
-            console.print(f"[red]{p.kind}[/] {p.message}", highlight=False)
+            console.print(f"[red]{escape(p.kind)}[/] {escape(p.message)}", highlight=False)
     if not check.ok:
         raise typer.Exit(1)
 
@@ -713,7 +720,7 @@ def import_incidents_cmd(
         print_json(report)
     else:
         console.print(
-            f"Imported {len(report.incidents)} incidents from {report.file}: "
+            f"Imported {len(report.incidents)} incidents from {escape(str(report.file))}: "
             f"{report.incidents[0].id} .. {report.incidents[-1].id}"
         )
         for inc in report.incidents:

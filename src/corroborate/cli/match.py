@@ -3,22 +3,26 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import typer
-from rich.table import Table
 
 from corroborate.cli.common import (
     ArchiveOption,
     JsonOption,
+    Table,
     archive_path,
     console,
+    escape,
     handles_errors,
     print_json,
 )
 
+if TYPE_CHECKING:
+    from corroborate.config import Archive
 
-def _open(archive: Path | None):  # noqa: ANN202 - the Archive type is imported lazily
+
+def _open(archive: Path | None) -> Archive:
     from corroborate.config import Archive
 
     return Archive.open(archive_path(archive))
@@ -33,10 +37,13 @@ def _ranges(ranges: list[list[float]]) -> str:
 def render_clusters(found: list[Any]) -> None:
     """Each piece of footage, its earliest copy, and where it sits in every copy."""
     for c in found:
-        console.print(f"[bold]footage {c.id}[/]  earliest: {c.earliest}  copies: {len(c.items)}")
+        console.print(
+            f"[bold]footage {c.id}[/]  earliest: {escape(str(c.earliest))}  copies: {len(c.items)}",
+            highlight=False,
+        )
         for i in c.items:
             mark = " (compilation)" if i.compilation else ""
-            console.print(f"  {i.id}  {i.name}  {_ranges(i.ranges)}{mark}", highlight=False)
+            console.print(f"  {i.id}  {escape(i.name)}  {_ranges(i.ranges)}{mark}", highlight=False)
 
 
 def register(app: typer.Typer) -> None:
