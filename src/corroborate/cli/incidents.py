@@ -523,14 +523,18 @@ def source_add_cmd(
 @handles_errors
 def source_grade_cmd(
     source: str = typer.Argument(...),
-    reliability: str = typer.Argument(..., help="A .. F"),
+    grade: str | None = typer.Argument(None, help="A .. F (or give it as --reliability)."),
+    reliability: str | None = typer.Option(None, "--reliability", help="A (reliable) .. F."),
     note: str | None = typer.Option(None, "--note"),
     as_user: str | None = AsOption,
     archive: Path | None = ArchiveOption,
 ) -> None:
     """Re-grade a source's reliability (the old grade stays in the log)."""
+    given = {g for g in (grade, reliability) if g is not None}
+    if len(given) != 1:
+        raise InputError("give the new grade once: `source grade SOURCE --reliability C`")
     src = lib.grade_source(
-        _open(archive), source, reliability, actor=actor_name(as_user), note=note
+        _open(archive), source, given.pop(), actor=actor_name(as_user), note=note
     )
     console.print(f"{escape(src.name)} is now graded {src.reliability}", highlight=False)
 

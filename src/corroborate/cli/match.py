@@ -16,6 +16,7 @@ from corroborate.cli.common import (
     escape,
     handles_errors,
     print_json,
+    progress_bar,
 )
 
 if TYPE_CHECKING:
@@ -104,9 +105,13 @@ def register(app: typer.Typer) -> None:
 
     @app.command("rehash")
     @handles_errors
-    def rehash_cmd(archive: Path | None = ArchiveOption) -> None:
+    def rehash_cmd(archive: Path | None = ArchiveOption, as_json: bool = JsonOption) -> None:
         """Compute perceptual signatures for items archived before matching existed."""
         from corroborate.match import rehash
 
-        n = rehash(_open(archive))
+        with progress_bar("hashing", quiet=as_json) as progress:
+            n = rehash(_open(archive), progress=progress)
+        if as_json:
+            print_json({"hashed": n})
+            return
         console.print(f"Hashed {n} item{'s' if n != 1 else ''}.")

@@ -6,6 +6,7 @@ with their earliest known upload, and hashing items archived before this feature
 from __future__ import annotations
 
 from collections import OrderedDict, defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -298,9 +299,10 @@ def after_ingest(archive: Archive, item_ids: list[str]) -> list[Match]:
     return found
 
 
-def rehash(archive: Archive) -> int:
+def rehash(archive: Archive, *, progress: Callable[[int, int], None] | None = None) -> int:
     """Hash videos and images archived before matching existed (or under an older signal),
-    then match them; returns how many items were hashed."""
+    then match them; returns how many items were hashed. `progress(done, total)` is told after
+    each item."""
     from corroborate.archive.models import ItemRow
 
     signal = PDQ_MULTIVIEW
@@ -321,13 +323,14 @@ def rehash(archive: Archive) -> int:
             )
             if i.id not in done
         ]
-    for item_id, sha, kind in todo:
+    for count, (item_id, sha, kind) in enumerate(todo, 1):
         sig = full_signature(archive.blobs.local_path(sha), kind)
-        if sig is None:
-            continue
-        with archive.write() as session:
-            store_signature(session, item_id, sig)
-        after_ingest(archive, [item_id])
+        if sig is not None:
+            with archive.write() as session:
+                store_signature(session, item_id, sig)
+            after_ingest(archive, [item_id])
+        if progress:
+            progress(count, len(todo))
     return len(todo)
 
 
