@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 import typer
@@ -89,7 +88,7 @@ def ingest_cmd(
     """Archive files, folders (recursively) and URLs with a custody record."""
     opened = open_archive(archive)
     actor = actor_name(as_user)
-    show_bar = sys.stderr.isatty() and not json_out
+    show_bar = err_console.is_terminal and not json_out
     if show_bar:
         with Progress(
             TextColumn("[progress.description]{task.description}"),
