@@ -13,12 +13,10 @@ from importlib.metadata import version
 from pathlib import Path
 
 import pytest
-
 from typer.testing import CliRunner
 
 from conftest import Cli, run_corroborate
-from corroborate.cli import app
-from corroborate.cli import common
+from corroborate.cli import app, common
 from corroborate.config import Archive
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -125,12 +123,19 @@ def test_a_spoofed_link_never_becomes_a_terminal_hyperlink(
 
 
 def test_an_error_carrying_markup_prints_it_literally_on_one_line(archive: Archive) -> None:
-    for args in (["show", "[bold]nope[/bold]"], ["show", "[/]"], ["incident", "show", LINK],
-                 ["ingest", "/nonexistent/[/]x.mp4"], ["source", "grade", HOSTILE, "C"]):
+    for args in (
+        ["show", "[bold]nope[/bold]"],
+        ["show", "[/]"],
+        ["incident", "show", LINK],
+        ["ingest", "/nonexistent/[/]x.mp4"],
+        ["source", "grade", HOSTILE, "C"],
+    ):
         result = run(archive, *args)
         assert result.exit_code != 0
         assert args[-1].lower() in result.stderr.lower() or args[-2] in result.stderr, (
-            args, result.stderr)
+            args,
+            result.stderr,
+        )
         assert result.stderr.count("\n") == 1, result.stderr
 
 

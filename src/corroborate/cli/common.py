@@ -99,6 +99,7 @@ class Table(rich.table.Table):
             yield Segment("".join(segment.text for segment in line).rstrip())
             yield Segment.line()
 
+
 ArchiveOption = typer.Option(
     None,
     "--archive",

@@ -81,7 +81,8 @@ def resolve_command(
     console.print(table)
     if resolution.place is not None:
         console.print(
-            f"[green]Records take {escape(resolution.place.name)}[/] ({escape(resolution.reason)}).",
+            f"[green]Records take {escape(resolution.place.name)}[/] "
+            f"({escape(resolution.reason)}).",
             highlight=False,
         )
     else:

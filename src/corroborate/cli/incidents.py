@@ -679,7 +679,8 @@ def export_package_cmd(
         print_json(summary)
     else:
         console.print(
-            f"Wrote {escape(str(summary.path))}: {summary.files} files, {summary.proofs} custody proofs "
+            f"Wrote {escape(str(summary.path))}: {summary.files} files, "
+            f"{summary.proofs} custody proofs "
             f"under log head {summary.tree_size} ({summary.root_hash[:16]}…); "
             f"SHA-256 {summary.sha256}"
         )
@@ -698,7 +699,8 @@ def verify_package_cmd(
         print_json({**check.__dict__, "ok": check.ok})
     elif check.ok:
         console.print(
-            f"[green]OK[/] {escape(str(package))}: {check.files_checked} files and {check.proofs_checked} "
+            f"[green]OK[/] {escape(str(package))}: {check.files_checked} files and "
+            f"{check.proofs_checked} "
             f"custody proofs check out under log head {check.tree_size} signed by key "
             f"{check.key_id}",
             highlight=False,
