@@ -80,6 +80,11 @@ class Table(rich.table.Table):
             self.pad_edge = False
             self.show_edge = False
             options = options.update_width(PLAIN_WIDTH)
+            for column in self.columns:  # one row, one line: a newline in a value is a space
+                column._cells = [
+                    Text(" ".join(c.plain.splitlines())) if isinstance(c, Text) else c
+                    for c in column._cells
+                ]
         for index, column in enumerate(self.columns):
             header = column.header.plain if isinstance(column.header, Text) else str(column.header)
             if (index == 0) if self._whole is None else (header in self._whole):

@@ -52,7 +52,7 @@ def log_cmd(
     if json_out:
         print_json({"entries": rows})
         return
-    table = Table(title=f"{len(rows)} custody entries")
+    table = Table(title=f"{len(rows)} custody entries", whole=("seq", "subject"))
     for col in ("seq", "time (UTC)", "actor", "action", "subject"):
         table.add_column(col)
     for e in rows:

@@ -161,7 +161,7 @@ def _show(inc: Incident) -> None:
             )
         console.print(table)
     if inc.citations:
-        table = Table("source", "grade", "item", "note")
+        table = Table("source", "grade", "item", "note", whole=("item",))
         for c in inc.citations:
             table.add_row(c.source_name, c.grade, c.item_id or "", c.note or "")
         console.print(table)
@@ -285,7 +285,7 @@ def link_cmd(
         print_json(ev)
     else:
         what = ev.item_id or f"cluster {ev.cluster_id}"
-        console.print(f"Linked {what} to {ev.incident_id} as {ev.role}")
+        console.print(escape(f"Linked {what} to {ev.incident_id} as {ev.role}"))
 
 
 @incident_app.command("cite")
