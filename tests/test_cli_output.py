@@ -3,12 +3,14 @@ identifiers never cut, one-line errors, the README's commands, progress only whe
 
 from __future__ import annotations
 
+import http.server
 import json
 import os
 import re
 import shutil
 import stat
 import subprocess
+import threading
 from importlib.metadata import version
 from pathlib import Path
 
@@ -324,3 +326,29 @@ def test_install_when_already_installed_is_one_line(tmp_path: Path) -> None:
     assert proc.stdout == ""
     assert proc.stderr == "corroborate install: already installed (.venv/bin/corroborate)\n"
     assert not (repo / ".venv/bin/calls").exists()
+
+
+class _Hostile(http.server.BaseHTTPRequestHandler):
+    """A server whose reason phrase carries markup."""
+
+    def do_GET(self) -> None:  # noqa: N802 - http.server's naming
+        self.send_response(404, f"[/] {LINK}")
+        self.send_header("Content-Length", "0")
+        self.end_headers()
+
+    def log_message(self, format: str, *args: object) -> None:  # noqa: A002
+        pass
+
+
+def test_a_servers_reason_phrase_is_shown_literally(archive: Archive) -> None:
+    httpd = http.server.HTTPServer(("127.0.0.1", 0), _Hostile)
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    try:
+        url = f"http://127.0.0.1:{httpd.server_address[1]}/report.html"
+        result = run(archive, "claims", "extract", url)
+    finally:
+        httpd.shutdown()
+    assert result.exit_code != 0
+    assert "404" in result.stderr and LINK in result.stderr, result.stderr
+    assert result.stderr.count("\n") == 1
