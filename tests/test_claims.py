@@ -442,7 +442,7 @@ def test_url_that_fails_gives_one_line_error_and_nonzero_exit(server: str) -> No
     assert "Traceback" not in result.output
 
 
-def test_cli_prints_json_lines_with_from_and_to(tmp_path: Path) -> None:
+def test_cli_prints_one_json_document_with_from_and_to(tmp_path: Path) -> None:
     path = tmp_path / "report.txt"
     path.write_text(
         "OHCHR said 282 civilians were killed in 2023. Of those, 40 were children.",
@@ -450,7 +450,9 @@ def test_cli_prints_json_lines_with_from_and_to(tmp_path: Path) -> None:
     )
     result = CliRunner().invoke(app, ["claims", "extract", str(path), "--json"])
     assert result.exit_code == 0, result.output
-    lines = [json.loads(line) for line in result.output.splitlines()]
+    document = json.loads(result.output)  # one document, like every other --json
+    assert document["source"] == str(path)
+    lines = document["claims"]
     assert [r["count"] for r in lines] == [282, 40]
     assert lines[0]["from"] == "2023-01-01" and lines[0]["to"] == "2023-12-31"
     assert lines[1]["claimant"] == "OHCHR"

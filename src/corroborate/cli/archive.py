@@ -2,24 +2,28 @@
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 import typer
 from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TransferSpeedColumn
-from rich.table import Table
 
 from corroborate.archive import get_item, ingest, list_items, verify_archive
 from corroborate.cli.common import (
     ArchiveOption,
     AsOption,
     JsonOption,
+    Table,
+    Text,
     actor_name,
     archive_path,
     console,
     err_console,
+    error_line,
+    escape,
     handles_errors,
     print_json,
+    progress_bar,
+    warning_line,
 )
 from corroborate.config import Archive
 from corroborate.custody import entries
@@ -64,8 +68,8 @@ def init_cmd(
     if json_out:
         print_json(info)
         return
-    console.print(f"Created archive [bold]{info['archive']}[/]")
-    console.print(f"  custody key {info['key_id']} (public key: {info['public_key']})")
+    console.print(f"Created archive [bold]{escape(info['archive'])}[/]")
+    console.print(f"  custody key {info['key_id']} (public key: {escape(info['public_key'])})")
 
 
 @handles_errors
@@ -84,7 +88,7 @@ def ingest_cmd(
     """Archive files, folders (recursively) and URLs with a custody record."""
     opened = open_archive(archive)
     actor = actor_name(as_user)
-    show_bar = sys.stderr.isatty() and not json_out
+    show_bar = err_console.is_terminal and not json_out
     if show_bar:
         with Progress(
             TextColumn("[progress.description]{task.description}"),
@@ -94,10 +98,10 @@ def ingest_cmd(
             console=err_console,
             transient=True,
         ) as bar:
-            task = bar.add_task("ingesting", total=None)
+            task = bar.add_task("ingesting", total=_local_bytes(inputs))
 
             def advance(label: str, n: int) -> None:
-                bar.update(task, advance=n, description=Path(label).name[:40])
+                bar.update(task, advance=n, description=escape(Path(label).name[:40]))
 
             report = ingest(
                 opened, inputs, actor=actor, source=source, progress=advance,
@@ -112,18 +116,18 @@ def ingest_cmd(
     else:
         for r in report.results:
             if r.error:
-                err_console.print(f"[bold red]error:[/] {r.error}", highlight=False)
+                error_line(r.error)
                 continue
             state = "archived" if r.new else "already archived; new sighting recorded"
             console.print(
                 f"[green]{r.item_id}[/] {r.kind:<8} {_size(r.size or 0):>9}  "
-                f"{r.original_name}  [dim]({state})[/]",
+                f"{escape(str(r.original_name))}  [dim]({state})[/]",
                 highlight=False,
             )
             if r.warning:
-                err_console.print(f"[bold yellow]warning:[/] {r.warning}", highlight=False)
+                warning_line(r.warning)
             for note in r.notes:
-                console.print(f"  [bold magenta]>>> {note}[/]", highlight=False)
+                console.print(f"  [bold magenta]>>> {escape(note)}[/]", highlight=False)
     if report.failed:
         raise typer.Exit(1)
 
@@ -149,10 +153,10 @@ def items_cmd(
     for col in ("id", "kind", "size", "name", "sightings", "archived (UTC)", "by"):
         table.add_column(col)
     for i in items:
-        flag = "" if i.media_readable else " [red](unreadable)[/]"
+        flag = "" if i.media_readable else " (unreadable)"
         table.add_row(
             i.id,
-            i.kind + flag,
+            Text.assemble(i.kind, (flag, "red")),
             _size(i.size),
             i.original_name,
             str(len(i.sightings)),
@@ -178,11 +182,13 @@ def show_cmd(
     if json_out:
         print_json({"item": found, "custody": log, "footage": [c.as_dict() for c in footage]})
         return
-    console.print(f"[bold]{found.id}[/]  {found.original_name}")
+    console.print(f"[bold]{found.id}[/]  {escape(found.original_name)}", highlight=False)
     console.print(f"  sha256   {found.sha256}")
-    console.print(f"  kind     {found.kind} ({found.mime or 'unknown type'}), {_size(found.size)}")
+    console.print(
+        f"  kind     {found.kind} ({escape(found.mime or 'unknown type')}), {_size(found.size)}"
+    )
     if not found.media_readable:
-        console.print(f"  [red]media unreadable: {found.media_error}[/]")
+        console.print(f"  [red]media unreadable: {escape(str(found.media_error))}[/]")
     meta = found.metadata
     for key in (
         "duration_s",
@@ -195,7 +201,7 @@ def show_cmd(
         "location",
     ):
         if meta.get(key) is not None:
-            console.print(f"  {key:<14} {meta[key]}")
+            console.print(f"  {key:<14} {escape(str(meta[key]))}", highlight=False)
     if meta.get("c2pa"):
         console.print("  C2PA Content Credentials present")
     if found.keyframes:
@@ -227,7 +233,8 @@ def show_cmd(
 def verify_cmd(archive: Path | None = ArchiveOption, json_out: bool = JsonOption) -> None:
     """Re-hash every blob and check the custody log, its signatures and timestamps."""
     opened = open_archive(archive)
-    problems = verify_archive(opened)
+    with progress_bar("verifying", quiet=json_out) as progress:
+        problems = verify_archive(opened, progress=progress)
     from corroborate.custody import current_head
 
     head = current_head(opened)
@@ -235,7 +242,7 @@ def verify_cmd(archive: Path | None = ArchiveOption, json_out: bool = JsonOption
         print_json({"ok": not problems, "problems": problems, "head": head})
     else:
         for p in problems:
-            err_console.print(f"[bold red]FAIL[/] {p.message}", highlight=False)
+            error_line(p.message, "FAIL")
         if not problems:
             console.print(
                 f"[bold green]OK[/] every blob and all {head.tree_size} custody entries check "
@@ -243,6 +250,22 @@ def verify_cmd(archive: Path | None = ArchiveOption, json_out: bool = JsonOption
             )
     if problems:
         raise typer.Exit(1)
+
+
+def _local_bytes(inputs: list[str]) -> int | None:
+    """The bytes the local files and folders among the inputs hold (the bar's real total);
+    None when a URL is among them, as its size is only known once it is fetched."""
+    from corroborate.archive.ingest import expand_inputs
+
+    total = 0
+    for spec in expand_inputs(inputs):
+        if isinstance(spec, str):
+            return None
+        try:
+            total += spec.stat().st_size
+        except OSError:
+            continue
+    return total
 
 
 def register(app: typer.Typer) -> None:

@@ -2,21 +2,20 @@
 
 from __future__ import annotations
 
-import json
-import sys
 from pathlib import Path
 from typing import Any
 
 import typer
-from rich.table import Table
 
 from corroborate.claims import extract_claims, read_text_source
 from corroborate.cli.common import (
     ArchiveOption,
     JsonOption,
+    Table,
     archive_path,
     console,
     err_console,
+    escape,
     handles_errors,
     print_json,
     to_jsonable,
@@ -33,7 +32,7 @@ claims_app = typer.Typer(
 
 def claim_record(claim: Claim) -> dict[str, Any]:
     """A claim as the JSON object the CLI prints: `from`/`to` for its dates."""
-    record = to_jsonable(claim)
+    record: dict[str, Any] = to_jsonable(claim)
     record["from"] = record.pop("date_from")
     record["to"] = record.pop("date_to")
     return record
@@ -45,15 +44,14 @@ def extract(
     source: str = typer.Argument(..., help="A text file, an http(s) URL, or - for standard input."),
     as_json: bool = JsonOption,
 ) -> None:
-    """Print the numeric harm claims a report makes, one per line with --json."""
+    """Print the numeric harm claims a report makes (--json: one document, its "claims" list)."""
     text, label = read_text_source(source)
     claims = extract_claims(text)
     if as_json:
-        for claim in claims:
-            sys.stdout.write(json.dumps(claim_record(claim), ensure_ascii=False) + "\n")
+        print_json({"source": label, "claims": [claim_record(claim) for claim in claims]})
         return
     if not claims:
-        err_console.print(f"{label}: no numeric harm claims found", highlight=False)
+        err_console.print(f"{escape(label)}: no numeric harm claims found", highlight=False)
         return
     table = Table(title=f"Claims in {label}")
     for column in (
@@ -95,10 +93,10 @@ def list_cmd(
 
     stored = list_claims(Archive.open(archive_path(archive)), event=event, item=item)
     if as_json:
-        for s in stored:
-            record = {"id": s.id, "item": s.item_id, "item_name": s.item_name,
-                      **claim_record(s.claim)}
-            sys.stdout.write(json.dumps(record, ensure_ascii=False) + "\n")
+        print_json({"claims": [
+            {"id": s.id, "item": s.item_id, "item_name": s.item_name, **claim_record(s.claim)}
+            for s in stored
+        ]})
         return
     table = Table(title=f"{len(stored)} claims in archived reports")
     for column in ("#", "count", "event", "victims", "claimant", "period", "report"):

@@ -1,4 +1,5 @@
-"""What every command shares: finding the archive, the actor, JSON output and one-line errors."""
+"""What every command shares: finding the archive, the actor, JSON output, one-line errors, and
+output that treats stored text as data (never Rich markup) and never cuts an identifier."""
 
 from __future__ import annotations
 
@@ -6,19 +7,103 @@ import functools
 import json
 import os
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import asdict, is_dataclass
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any, TypeVar
 
+import rich.table
 import typer
-from rich.console import Console
+from rich.console import Console, ConsoleOptions, RenderableType, RenderResult
+from rich.markup import escape
+from rich.measure import Measurement
+from rich.segment import Segment
+from rich.text import Text
 
 from corroborate.errors import CorroborateError
 
-console = Console()
-err_console = Console(stderr=True)
+__all__ = ["Table", "Text", "console", "err_console", "escape", "fail", "progress_bar"]
+
+PLAIN_WIDTH = 100_000  # "unlimited": piped tables are as wide as their longest row
+
+
+class _Console(Console):
+    """Standard output: on a terminal as Rich draws it; piped, lines are never wrapped or cut."""
+
+    def print(self, *objects: Any, **kwargs: Any) -> None:
+        if not self.is_terminal:
+            kwargs.setdefault("soft_wrap", True)
+        super().print(*objects, **kwargs)
+
+
+console: Console = _Console()
+# errors and warnings are one line each, however long: never wrapped, never cut
+err_console = Console(stderr=True, soft_wrap=True, highlight=False)
+
+
+def _plain(value: Any) -> Any:
+    """A str becomes literal Text (its brackets are data); anything else is kept as it is."""
+    return Text(value) if isinstance(value, str) else value
+
+
+class Table(rich.table.Table):
+    """A Rich table for stored data: str cells, headers and titles are shown literally (never
+    read as markup; style a cell by passing `Text(..., style=...)`). The columns named in `whole`
+    (default: the first, which identifies the row) are never wrapped or cut, other columns wrap
+    around them. When the output is not a terminal the table is plain and complete: no box
+    drawing, no truncation, each row on one line."""
+
+    def __init__(
+        self,
+        *headers: str | rich.table.Column,
+        whole: Sequence[str] | None = None,
+        **kwargs: Any,
+    ) -> None:
+        for key in ("title", "caption"):
+            if key in kwargs:
+                kwargs[key] = _plain(kwargs[key])
+        self._whole = whole
+        super().__init__(*headers, **kwargs)
+
+    def add_column(self, header: Any = "", *args: Any, **kwargs: Any) -> None:
+        super().add_column(_plain(header), *args, **kwargs)
+
+    def add_row(self, *renderables: RenderableType | None, **kwargs: Any) -> None:
+        super().add_row(*(_plain(r) for r in renderables), **kwargs)
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        plain = not console.is_terminal
+        if plain:
+            self.box = None
+            self.pad_edge = False
+            self.show_edge = False
+            options = options.update_width(PLAIN_WIDTH)
+            for column in self.columns:  # one row, one line: a newline in a value is a space
+                column._cells = [
+                    Text(" ".join(c.plain.splitlines())) if isinstance(c, Text) else c
+                    for c in column._cells
+                ]
+        for index, column in enumerate(self.columns):
+            header = column.header.plain if isinstance(column.header, Text) else str(column.header)
+            if (index == 0) if self._whole is None else (header in self._whole):
+                column.no_wrap = True
+                longest = max(
+                    (Measurement.get(console, options, cell).maximum for cell in column.cells),
+                    default=0,
+                )
+                column.min_width = max(column.min_width or 0, longest, len(header))
+            elif column.overflow == "ellipsis":
+                column.overflow = "fold"  # wrapped, never cut: every character stays visible
+        rendered = super().__rich_console__(console, options)
+        if not plain:
+            yield from rendered
+            return
+        for line in Segment.split_lines(s for s in rendered if isinstance(s, Segment)):
+            yield Segment("".join(segment.text for segment in line).rstrip())
+            yield Segment.line()
+
 
 ArchiveOption = typer.Option(
     None,
@@ -77,10 +162,55 @@ def print_json(value: Any) -> None:
     sys.stdout.write(json.dumps(to_jsonable(value), ensure_ascii=False, indent=2) + "\n")
 
 
+def error_line(message: str, label: str = "error:", style: str = "bold red") -> None:
+    """One line on stderr, the message shown literally (a `[bold]` in it is text, not markup)."""
+    err_console.print(Text.assemble((label, style), " ", " ".join(str(message).split())))
+
+
+def warning_line(message: str) -> None:
+    """A one-line warning on stderr, shown literally."""
+    error_line(message, "warning:", "bold yellow")
+
+
 def fail(message: str, code: int = 1) -> typer.Exit:
     """Print a one-line error to stderr and return the Exit to raise."""
-    err_console.print(f"[bold red]error:[/] {message}", highlight=False, soft_wrap=True)
+    error_line(message)
     return typer.Exit(code)
+
+
+@contextmanager
+def progress_bar(
+    description: str, *, quiet: bool = False, total: float | None = None, bytes_: bool = False
+) -> Iterator[Callable[[int, int], None] | None]:
+    """A Rich progress bar on stderr, as a `progress(done, total)` callable for the library
+    (which never imports Rich); None, and nothing printed, when piped or `quiet` (--json)."""
+    if quiet or not err_console.is_terminal:
+        yield None
+        return
+    from rich.progress import (
+        BarColumn,
+        DownloadColumn,
+        MofNCompleteColumn,
+        Progress,
+        TextColumn,
+        TimeRemainingColumn,
+    )
+
+    counter = DownloadColumn() if bytes_ else MofNCompleteColumn()
+    with Progress(
+        TextColumn("{task.description}", markup=False),
+        BarColumn(),
+        counter,
+        TimeRemainingColumn(),
+        console=err_console,
+        transient=True,
+    ) as bar:
+        task = bar.add_task(description, total=total)
+
+        def advance(done: int, of: int) -> None:
+            bar.update(task, completed=done, total=of)
+
+        yield advance
 
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -97,3 +227,21 @@ def handles_errors(func: F) -> F:
             raise fail(str(exc), exc.exit_code) from None
 
     return wrapper  # type: ignore[return-value]
+
+
+def command_name() -> str:
+    """How the user can run corroborate again from here: `corroborate` when that is on PATH and
+    is this installation, else the console script's path (`.venv/bin/corroborate`), else
+    `python -m corroborate` with this interpreter."""
+    import shutil
+
+    script = Path(sys.executable).parent / "corroborate"
+    found = shutil.which("corroborate")
+    if script.is_file():
+        if found and Path(found).resolve() == script.resolve():
+            return "corroborate"
+        try:
+            return str(script.absolute().relative_to(Path.cwd()))
+        except ValueError:
+            return str(script.absolute())
+    return f"{sys.executable} -m corroborate"

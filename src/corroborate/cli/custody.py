@@ -5,15 +5,16 @@ from __future__ import annotations
 from pathlib import Path
 
 import typer
-from rich.table import Table
 
 from corroborate.cli.archive import open_archive
 from corroborate.cli.common import (
     ArchiveOption,
     AsOption,
     JsonOption,
+    Table,
     actor_name,
     console,
+    escape,
     handles_errors,
     print_json,
 )
@@ -51,7 +52,7 @@ def log_cmd(
     if json_out:
         print_json({"entries": rows})
         return
-    table = Table(title=f"{len(rows)} custody entries")
+    table = Table(title=f"{len(rows)} custody entries", whole=("seq", "subject"))
     for col in ("seq", "time (UTC)", "actor", "action", "subject"):
         table.add_column(col)
     for e in rows:
@@ -121,7 +122,7 @@ def anchor_cmd(
         return
     console.print(
         f"Timestamp token {result.id}: tree head {result.tree_size} at "
-        f"{result.gen_time.isoformat()} by {result.tsa}"
+        f"{result.gen_time.isoformat()} by {escape(result.tsa)}"
     )
 
 
@@ -134,10 +135,11 @@ def export_anchor_cmd(
 ) -> None:
     """Write a token and the head it covers, for `openssl ts -verify`."""
     data, tsr = export_anchor(open_archive(archive), token, out)
-    console.print(f"{data}\n{tsr}")
+    console.print(escape(f"{data}\n{tsr}"))
     console.print(
-        f"Check with: openssl ts -verify -data {data} -in {tsr} -CAfile TSA_CA.pem "
-        "-untrusted TSA_CERT.pem"
+        escape(f"Check with: openssl ts -verify -data {data} -in {tsr} -CAfile TSA_CA.pem "
+               "-untrusted TSA_CERT.pem"),
+        highlight=False,
     )
 
 

@@ -5,9 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import typer
-from rich.table import Table
 
-from corroborate.cli.common import console, handles_errors
+from corroborate.cli.common import Table, command_name, console, escape, handles_errors
 
 
 @handles_errors
@@ -37,13 +36,13 @@ def demo_cmd(
         console.rule(title)
         for entry, r in batch:
             if r.error:
-                console.print(f"[red]error:[/] {r.error}")
+                console.print(f"[red]error:[/] {escape(r.error)}", highlight=False)
                 continue
             state = "archived" if r.new else "same bytes already archived: new sighting"
-            console.print(f"[green]{r.item_id}[/] {r.kind:<8} {r.original_name}  "
-                          f"[dim]{entry.source} — {state}[/]", highlight=False)
+            console.print(f"[green]{r.item_id}[/] {r.kind:<8} {escape(str(r.original_name))}  "
+                          f"[dim]{escape(entry.source)} — {state}[/]", highlight=False)
             for note in r.notes:
-                console.print(f"    [bold magenta]>>> {note}[/]", highlight=False)
+                console.print(f"    [bold magenta]>>> {escape(note)}[/]", highlight=False)
 
     console.rule("3. Pieces of footage, each counted once, with its earliest copy")
     render_clusters([c for c in clusters(opened) if len(c.items) > 1])
@@ -87,16 +86,17 @@ def demo_cmd(
     problems = verify_archive(opened)
     head = current_head(opened)
     for p in problems:
-        console.print(f"[red]FAIL[/] {p.message}")
+        console.print(f"[red]FAIL[/] {escape(p.message)}", highlight=False)
     if not problems:
         console.print(
             f"[bold green]verify OK[/]: every blob intact; {head.tree_size} custody entries "
             f"under signed root {head.root_hash[:16]}… (key {head.key_id})"
         )
     console.rule("Done")
-    console.print(f"Demo archive: {Path(archive).resolve()}\n"
-                  f"Try: corroborate items -A {archive}   corroborate clusters -A {archive}   "
-                  f"corroborate tally -A {archive} --by type --min-status any")
+    cmd = command_name()
+    console.print(escape(f"Demo archive: {Path(archive).resolve()}\n"
+                         f"Try: {cmd} items -A {archive}   {cmd} clusters -A {archive}   "
+                         f"{cmd} tally -A {archive} --by type --min-status any"), highlight=False)
     raise typer.Exit(1 if problems else 0)
 
 

@@ -6,10 +6,10 @@ from typing import Any
 
 import typer
 from rich.markup import escape
-from rich.table import Table
 
 from corroborate.cli.common import (
     JsonOption,
+    Table,
     console,
     fail,
     handles_errors,
@@ -81,7 +81,8 @@ def resolve_command(
     console.print(table)
     if resolution.place is not None:
         console.print(
-            f"[green]Records take {resolution.place.name}[/] ({resolution.reason}).",
+            f"[green]Records take {escape(resolution.place.name)}[/] "
+            f"({escape(resolution.reason)}).",
             highlight=False,
         )
     else:

@@ -12,13 +12,14 @@ from pathlib import Path
 
 import typer
 from rich.markup import escape
-from rich.table import Table
 
 from corroborate import incidents as lib
 from corroborate.cli.common import (
     ArchiveOption,
     AsOption,
     JsonOption,
+    Table,
+    Text,
     actor_name,
     archive_path,
     console,
@@ -150,7 +151,7 @@ def _show(inc: Incident) -> None:
         ("merged into", inc.merged_into or ""),
     ):
         if value:
-            facts.add_row(f"[dim]{label}[/]", str(value))
+            facts.add_row(Text(label, style="dim"), str(value))
     console.print(facts)
     if inc.evidence:
         table = Table("evidence", "role", "linked by", title=None)
@@ -162,13 +163,13 @@ def _show(inc: Incident) -> None:
             )
         console.print(table)
     if inc.citations:
-        table = Table("source", "grade", "item", "note")
+        table = Table("source", "grade", "item", "note", whole=("item",))
         for c in inc.citations:
             table.add_row(c.source_name, c.grade, c.item_id or "", c.note or "")
         console.print(table)
     gaps = lib.verification_gaps(inc)
     if gaps and inc.status != "verified":
-        console.print(f"[yellow]before it can be verified:[/] {'; '.join(gaps)}")
+        console.print(f"[yellow]before it can be verified:[/] {escape('; '.join(gaps))}")
 
 
 # -- incident ------------------------------------------------------------------------------
@@ -289,7 +290,7 @@ def link_cmd(
             f"footage {ev.cluster_id} ({len(ev.cluster_items)} copies; copies archived later "
             "are covered too)"
         )
-        console.print(f"Linked {what} to {ev.incident_id} as {ev.role}")
+        console.print(escape(f"Linked {what} to {ev.incident_id} as {ev.role}"), highlight=False)
 
 
 @incident_app.command("cite")
@@ -350,7 +351,7 @@ def review_cmd(
         print_json(review)
     else:
         console.print(
-            f"{review.incident_id}: {PAST[review.decision]} by {review.reviewer}; "
+            f"{review.incident_id}: {PAST[review.decision]} by {escape(review.reviewer)}; "
             f"{review.status_before} → {review.status_after}"
         )
 
@@ -389,7 +390,7 @@ def distinct_cmd(
 ) -> None:
     """Rule that two incidents sharing footage are different events, so both are counted."""
     lib.mark_distinct(_open(archive), first, second, actor=actor_name(as_user), note=note)
-    console.print(f"{first} and {second} are recorded as distinct events")
+    console.print(escape(f"{first} and {second} are recorded as distinct events"))
 
 
 @incident_app.command("duplicates")
@@ -403,7 +404,7 @@ def duplicates_cmd(archive: Path | None = ArchiveOption, json_out: bool = JsonOp
     if not groups:
         console.print("No possible duplicates.")
     for g in groups:
-        console.print(f"{' = '.join(g.incidents)}  (share {', '.join(g.shared)})")
+        console.print(escape(f"{' = '.join(g.incidents)}  (share {', '.join(g.shared)})"))
 
 
 @incident_app.command("list")
@@ -476,7 +477,7 @@ def _brief(entry: CustodyEntry) -> str:
     if entry.action == "export.package":
         return f"{d.get('package')} ({len(d.get('files', {}))} files)"
     skip = ("incident", "record", "files", "merged_record", "item_sha256", "cluster_items")
-    return escape(", ".join(f"{k}={v}" for k, v in d.items() if k not in skip and v is not None))
+    return ", ".join(f"{k}={v}" for k, v in d.items() if k not in skip and v is not None)
 
 
 @incident_app.command("types")
@@ -524,14 +525,18 @@ def source_add_cmd(
     if json_out:
         print_json(src)
     else:
-        console.print(f"Added source [bold]{src.id}[/] {src.name} ({src.kind}, {src.reliability})")
+        console.print(
+            f"Added source [bold]{src.id}[/] {escape(src.name)} ({src.kind}, {src.reliability})",
+            highlight=False,
+        )
 
 
 @source_app.command("grade")
 @handles_errors
 def source_grade_cmd(
     source: str = typer.Argument(...),
-    reliability: str = typer.Argument(..., help="A .. F"),
+    grade: str | None = typer.Argument(None, help="A .. F (or give it as --reliability)."),
+    reliability: str | None = typer.Option(None, "--reliability", help="A (reliable) .. F."),
     note: str | None = typer.Option(None, "--note"),
     as_user: str | None = AsOption,
     archive: Path | None = ArchiveOption,
@@ -539,8 +544,11 @@ def source_grade_cmd(
 ) -> None:
     """Re-grade a source's reliability (the old grade stays in the log); verified incidents
     citing it go back to review."""
+    given = {g for g in (grade, reliability) if g is not None}
+    if len(given) != 1:
+        raise InputError("give the new grade once: `source grade SOURCE --reliability C`")
     src = lib.grade_source(
-        _open(archive), source, reliability, actor=actor_name(as_user), note=note
+        _open(archive), source, given.pop(), actor=actor_name(as_user), note=note
     )
     if json_out:
         print_json(src)
@@ -636,22 +644,24 @@ def render_tally(result: lib.Tally) -> None:
         table = Table(*result.by, "incidents", "killed", "injured")
         for row in result.rows:
             table.add_row(
-                *[escape(row.key[d]) for d in result.by],
+                *[row.key[d] for d in result.by],
                 str(row.incidents),
                 row.figure("killed"),
                 row.figure("injured"),
             )
-        label = ["[bold]total[/]"] + [""] * (len(result.by) - 1)
+        label: list[Text | str] = [Text("total", style="bold")] + [""] * (len(result.by) - 1)
     else:
         table = Table("", "incidents", "killed", "injured")
-        label = ["[bold]total[/]"]
-    table.add_row(*label, f"[bold]{t.incidents}[/]", t.figure("killed"), t.figure("injured"))
+        label = [Text("total", style="bold")]
+    table.add_row(
+        *label, Text(str(t.incidents), style="bold"), t.figure("killed"), t.figure("injured")
+    )
     console.print(table)
     console.print(escape(result.summary()), highlight=False)
     if result.left_out:
         left = Table("left out", "why", "detail")
         for x in result.left_out:
-            left.add_row(x.incident_id, REASONS[x.reason], escape(x.detail))
+            left.add_row(x.incident_id, REASONS[x.reason], x.detail)
         console.print(left)
 
 
@@ -726,9 +736,7 @@ def export_package_cmd(
     """Write an evidence package a court can check offline."""
     from corroborate.report import build_package
 
-    summary = build_package(
-        _open(archive), incident, out, actor=actor_name(as_user), force=force
-    )
+    summary = build_package(_open(archive), incident, out, actor=actor_name(as_user), force=force)
     if json_out:
         print_json(summary)
     else:
@@ -782,7 +790,9 @@ def verify_package_cmd(
         print_json({**check.__dict__, "ok": check.ok})
     else:
         for p in check.problems:
-            console.print(f"[red]{p.kind}[/] {escape(p.message)}", highlight=False, soft_wrap=True)
+            console.print(
+                f"[red]{escape(p.kind)}[/] {escape(p.message)}", highlight=False, soft_wrap=True
+            )
         if check.ok:
             console.print(
                 f"[green]OK[/] {escape(str(package))}: {check.files_checked} files and "
@@ -844,7 +854,8 @@ def import_incidents_cmd(
         )
     else:
         console.print(
-            f"Nothing imported from {escape(report.file)}: every row is in this archive already",
+            f"Nothing imported from {escape(str(report.file))}: "
+            "every row is in this archive already",
             highlight=False,
         )
     for line in report.skipped:

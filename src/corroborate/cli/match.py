@@ -6,16 +6,17 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import typer
-from rich.markup import escape
-from rich.table import Table
 
 from corroborate.cli.common import (
     ArchiveOption,
     JsonOption,
+    Table,
     archive_path,
     console,
+    escape,
     handles_errors,
     print_json,
+    progress_bar,
 )
 
 if TYPE_CHECKING:
@@ -39,7 +40,8 @@ def render_clusters(found: list[Any]) -> None:
     for c in found:
         was = f"  (also named {', '.join(c.aliases)})" if c.aliases else ""
         console.print(
-            f"[bold]footage {c.id}[/]  earliest: {c.earliest}  copies: {len(c.items)}{was}",
+            f"[bold]footage {c.id}[/]  earliest: {escape(str(c.earliest))}  "
+            f"copies: {len(c.items)}{was}",
             highlight=False,
         )
         for i in c.items:
@@ -134,7 +136,8 @@ def register(app: typer.Typer) -> None:
         what now shares footage."""
         from corroborate.match import rehash
 
-        done = rehash(_open(archive))
+        with progress_bar("hashing", quiet=as_json) as progress:
+            done = rehash(_open(archive), progress=progress)
         if as_json:
             print_json({"hashed": done.hashed, "matches": [
                 {"query_id": m.query_id, "query_name": m.query_name, **m.as_dict()}

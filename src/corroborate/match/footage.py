@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 from collections import OrderedDict, defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -317,9 +318,10 @@ class RehashReport:
         ]
 
 
-def rehash(archive: Archive) -> RehashReport:
+def rehash(archive: Archive, *, progress: Callable[[int, int], None] | None = None) -> RehashReport:
     """Hash videos and images archived before matching existed (or under an older signal),
-    then match them; says how many items were hashed and what now shares footage."""
+    then match them; says how many items were hashed and what now shares footage.
+    `progress(done, total)` is told after each item."""
     from corroborate.archive.models import ItemRow
 
     signal = PDQ_MULTIVIEW
@@ -341,13 +343,14 @@ def rehash(archive: Archive) -> RehashReport:
             if i.id not in done
         ]
     found: list[Match] = []
-    for item_id, sha, kind in todo:
+    for count, (item_id, sha, kind) in enumerate(todo, 1):
         sig = full_signature(archive.blobs.local_path(sha), kind)
-        if sig is None:
-            continue
-        with archive.write() as session:
-            store_signature(session, item_id, sig)
-        found.extend(after_ingest(archive, [item_id]))
+        if sig is not None:
+            with archive.write() as session:
+                store_signature(session, item_id, sig)
+            found.extend(after_ingest(archive, [item_id]))
+        if progress:
+            progress(count, len(todo))
     return RehashReport(len(todo), found)
 
 
