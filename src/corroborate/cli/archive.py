@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import typer
+from rich.markup import escape
 from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TransferSpeedColumn
 from rich.table import Table
 
-from corroborate.archive import get_item, ingest, list_items, verify_archive
+from corroborate.archive import IngestReport, get_item, ingest, list_items, verify_archive
+from corroborate.archive.fetch import FetchPolicy, check_url, parse_network, parse_size
+from corroborate.archive.ingest import parse_published
 from corroborate.cli.common import (
     ArchiveOption,
     AsOption,
@@ -77,13 +81,45 @@ def ingest_cmd(
     no_signatures: bool = typer.Option(
         False, "--no-signatures", help="Skip perceptual hashing now (run `rehash` later)."
     ),
+    post_url: str | None = typer.Option(
+        None, "--url", help="Where local files were posted (stored on their sightings)."
+    ),
+    published: str | None = typer.Option(
+        None, "--published", help="When they were published, e.g. 2024-03-14 or ISO 8601 time."
+    ),
+    max_size: str = typer.Option(
+        "4G", "--max-size", help="Refuse downloads larger than this (e.g. 500M, 10G)."
+    ),
+    allow_private: bool = typer.Option(
+        False,
+        "--allow-private-addresses",
+        help="Let URLs reach loopback, private and link-local addresses (refused by default).",
+    ),
+    allow_address: list[str] = typer.Option(
+        [], "--allow-address", help="Let URLs reach this internal address or network only."
+    ),
     archive: Path | None = ArchiveOption,
     as_user: str | None = AsOption,
     json_out: bool = JsonOption,
 ) -> None:
-    """Archive files, folders (recursively) and URLs with a custody record."""
+    """Archive files, folders (recursively, following symlinks) and URLs with a custody record."""
+    policy = FetchPolicy(
+        allow_private=allow_private,
+        allowed_networks=tuple(parse_network(a) for a in allow_address),
+        max_size=parse_size(max_size),
+    )
+    published_at = parse_published(published) if published else None
+    if post_url is not None:
+        check_url(post_url)
     opened = open_archive(archive)
     actor = actor_name(as_user)
+
+    def run(progress: Callable[[str, int], None] | None = None) -> IngestReport:
+        return ingest(
+            opened, inputs, actor=actor, source=source, progress=progress,
+            signatures=not no_signatures, policy=policy, url=post_url, published_at=published_at,
+        )
+
     show_bar = sys.stderr.isatty() and not json_out
     if show_bar:
         with Progress(
@@ -99,38 +135,48 @@ def ingest_cmd(
             def advance(label: str, n: int) -> None:
                 bar.update(task, advance=n, description=Path(label).name[:40])
 
-            report = ingest(
-                opened, inputs, actor=actor, source=source, progress=advance,
-                signatures=not no_signatures,
-            )
+            report = run(advance)
     else:
-        report = ingest(
-            opened, inputs, actor=actor, source=source, signatures=not no_signatures
-        )
+        report = run()
     if json_out:
         print_json({"results": report.results, "failed": report.failed})
     else:
         for r in report.results:
             if r.error:
-                err_console.print(f"[bold red]error:[/] {r.error}", highlight=False)
+                err_console.print(
+                    f"[bold red]error:[/] {escape(r.error)}", highlight=False, soft_wrap=True
+                )
+                continue
+            if r.item_id is None:  # nothing archived under this input, e.g. a folder link
+                err_console.print(
+                    f"[bold yellow]warning:[/] {escape(r.warning or '')}",
+                    highlight=False,
+                    soft_wrap=True,
+                )
                 continue
             state = "archived" if r.new else "already archived; new sighting recorded"
             console.print(
                 f"[green]{r.item_id}[/] {r.kind:<8} {_size(r.size or 0):>9}  "
-                f"{r.original_name}  [dim]({state})[/]",
+                f"{escape(r.original_name or '')}  [dim]({state})[/]",
                 highlight=False,
             )
             if r.warning:
-                err_console.print(f"[bold yellow]warning:[/] {r.warning}", highlight=False)
+                err_console.print(
+                    f"[bold yellow]warning:[/] {escape(r.warning)}", highlight=False, soft_wrap=True
+                )
             for note in r.notes:
-                console.print(f"  [bold magenta]>>> {note}[/]", highlight=False)
+                console.print(f"  [bold magenta]>>> {escape(note)}[/]", highlight=False)
     if report.failed:
         raise typer.Exit(1)
 
 
 @handles_errors
 def items_cmd(
-    kind: str | None = typer.Option(None, "--kind", help="Only items of this kind."),
+    kind: str | None = typer.Option(
+        None,
+        "--kind",
+        help="Only items of this kind: video, image, audio, document, webpage, other.",
+    ),
     archive: Path | None = ArchiveOption,
     json_out: bool = JsonOption,
 ) -> None:
