@@ -82,8 +82,8 @@ def address_problem(addr: ipaddress.IPv4Address | ipaddress.IPv6Address) -> str 
         ("is_loopback", "a loopback address"),
         ("is_link_local", "a link-local address"),
         ("is_multicast", "a multicast address"),
-        ("is_private", "a private address"),
         ("is_reserved", "a reserved address"),
+        ("is_private", "a private address"),
     ):
         if getattr(addr, test):
             return name

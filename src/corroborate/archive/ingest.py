@@ -436,9 +436,9 @@ def _prepare(
     try:
         metadata = probe(blob, kind)
     except MediaUnreadable as exc:
-        # FFmpeg names the file it read: the blob, which means nothing to the user
-        media_error = str(exc).split(": ", 1)[-1].replace(str(blob), result.original_name or "")
-        media_error = media_error.replace(sha, result.original_name or "")
+        media_error = _without_blob_path(
+            str(exc).split(": ", 1)[-1], blob, result.original_name or "the file"
+        )
         _warn(
             result,
             f"{result.input}: {media_error}; archived as a file, flagged as unreadable media",
@@ -451,6 +451,18 @@ def _prepare(
         signature = _signature(blob, kind, result)
     claims = _read_claims(blob, kind, result) if kind in ("document", "webpage") else []
     return _Prepared(kind, mime, metadata, media_error, thumbs, signature, claims)
+
+
+def _without_blob_path(message: str, blob: Path, name: str) -> str:
+    """FFmpeg names the file it read, the blob (perhaps cut short): show the user's name."""
+    path = str(blob)
+    start = message.find(path[:16])
+    if start < 0:
+        return message.replace(blob.name, name)
+    end = start
+    while end < len(message) and end - start < len(path) and message[end] == path[end - start]:
+        end += 1
+    return message[:start] + name + message[end:]
 
 
 def _read_claims(blob: Path, kind: str, result: IngestResult) -> list[Any]:
