@@ -5,8 +5,8 @@ an answer that is not HTTP, and an endless-looking body for the size cap."""
 from __future__ import annotations
 
 import html
-import ipaddress
 import http.server
+import ipaddress
 import threading
 import urllib.parse
 from collections.abc import Iterator
