@@ -23,6 +23,7 @@ from corroborate.archive.fetch import FetchPolicy
 from corroborate.config import Archive
 from corroborate.custody import entries
 from corroborate.testing.http import LOCAL_ONLY, LocalSite, local_site
+from corroborate.testing.postgres import local_postgres, postgres_bin
 
 ingest_module = importlib.import_module(
     "corroborate.archive.ingest"
@@ -539,3 +540,36 @@ def test_items_of_an_unknown_kind_are_refused_with_the_kinds_there_are(cli: Any)
 
 def _sha256(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+@pytest.mark.skipif(
+    postgres_bin() is None and not os.environ.get("CI"),
+    reason="PostgreSQL not installed (scripts/install installs it; CI must have it)",
+)
+def test_a_lengthened_id_fits_in_a_team_archive_on_postgresql(tmp_path: Path) -> None:
+    """PostgreSQL enforces column lengths (SQLite does not): migration 0005 widens them."""
+    import sqlalchemy as sa
+
+    with local_postgres() as url:
+        archive = Archive.init(tmp_path / "team", database_url=url)
+        try:
+            report = ingest(
+                archive, [str(COLLISION / "a.txt"), str(COLLISION / "b.txt")], actor="alice"
+            )
+            assert report.failed == 0, [r.error for r in report.results]
+            assert sorted(len(r.item_id or "") for r in report.results) == [12, 16]
+            with archive.session() as session:
+                widths = set(
+                    session.execute(
+                        sa.text(
+                            "SELECT character_maximum_length FROM information_schema.columns "
+                            "WHERE data_type = 'character varying' AND ("
+                            "column_name IN ('item_id', 'query_id') "
+                            "OR (table_name = 'items' AND column_name = 'id'))"
+                        )
+                    ).scalars()
+                )
+            assert widths == {64}
+            assert verify_archive(archive) == []
+        finally:
+            archive.close()
