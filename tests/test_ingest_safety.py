@@ -573,3 +573,24 @@ def test_a_lengthened_id_fits_in_a_team_archive_on_postgresql(tmp_path: Path) ->
             assert verify_archive(archive) == []
         finally:
             archive.close()
+
+
+def test_a_file_name_that_is_not_utf8_is_archived_with_its_exact_bytes_kept(
+    cli: Any, archive: Archive, footage: dict[str, Path], tmp_path: Path
+) -> None:
+    folder = tmp_path / "from-a-windows-stick"
+    folder.mkdir()
+    raw = os.path.join(os.fsencode(folder), b"\xd2\xe5\xf1\xf2 report.txt")  # cp1251 "Тест"
+    with open(raw, "wb") as f:
+        f.write(b"Shelling was reported near the station.\n")
+    shutil.copy(footage["still"], folder / "still.jpg")
+    result = cli("ingest", folder, "--json")
+    assert result.exit_code == 0, result.stderr
+    names = sorted(i.original_name for i in list_items(archive))
+    assert names == sorted(["\ufffd\ufffd\ufffd\ufffd report.txt", "still.jpg"])
+    text = next(i for i in list_items(archive) if i.kind == "document").sightings[0]
+    assert text.local_path is not None and text.local_path.endswith(
+        "\\xd2\\xe5\\xf1\\xf2 report.txt"
+    )
+    assert bytes.fromhex(text.extra["local_path_bytes_hex"]) == os.path.realpath(raw)
+    assert verify_archive(archive) == []

@@ -112,19 +112,18 @@ def _walk(top: Path, seen: dict[tuple[int, int], Path]) -> Iterator[Path | Inges
     stack = [top]
     while stack:
         folder = stack.pop()
+        shown = _text(str(folder))
         try:
             st = folder.stat()
         except OSError as exc:
-            yield IngestResult(
-                input=str(folder), error=f"{folder}: cannot read folder ({_why(exc)})"
-            )
+            yield IngestResult(input=shown, error=f"{shown}: cannot read folder ({_why(exc)})")
             continue
         key = (st.st_dev, st.st_ino)
         if key in seen:
             yield IngestResult(
-                input=str(folder),
-                warning=f"{folder}: a link to the folder {seen[key]}, which is archived once; "
-                "not walked again",
+                input=shown,
+                warning=f"{shown}: a link to the folder {_text(str(seen[key]))}, which is "
+                "archived once; not walked again",
             )
             continue
         seen[key] = folder
@@ -133,8 +132,8 @@ def _walk(top: Path, seen: dict[tuple[int, int], Path]) -> Iterator[Path | Inges
                 entries = sorted(it, key=lambda e: e.name)
         except OSError as exc:
             yield IngestResult(
-                input=str(folder),
-                error=f"{folder}: cannot read folder ({_why(exc)}); nothing in it was archived",
+                input=shown,
+                error=f"{shown}: cannot read folder ({_why(exc)}); nothing in it was archived",
             )
             continue
         subfolders: list[Path] = []
@@ -260,8 +259,10 @@ def ingest_file(
     Never raises for a problem with this one file (unreadable, a database error): the result
     carries a one-line error naming it, so a batch goes on.
     """
-    shown = label or str(path)
-    result = IngestResult(input=shown, original_name=original_name or safe_name(path.name))
+    shown = label or _text(str(path))
+    result = IngestResult(
+        input=shown, original_name=original_name or safe_name(_text(path.name, "replace"))
+    )
     try:
         _ingest_file(
             archive, path, result, actor=actor, source=source, url=url,
@@ -275,6 +276,8 @@ def ingest_file(
         result.error = f"{shown}: not archived, the database refused it ({detail})"
     except OSError as exc:
         result.error = f"{shown}: not archived ({_why(exc)})"
+    except (UnicodeError, ValueError) as exc:
+        result.error = f"{shown}: not archived ({exc})"
     if result.error:
         result.new = False
         result.item_id = None
@@ -303,9 +306,12 @@ def _ingest_file(
     extra = dict(extra or {})
     local_path = None
     if record_local_path:
-        local_path = str(path.resolve())
-        if local_path != str(path.absolute()):
-            extra["given_path"] = str(path.absolute())  # reached through a symlink
+        real = str(path.resolve())
+        local_path = _text(real)
+        if real != str(path.absolute()):
+            extra["given_path"] = _text(str(path.absolute()))  # reached through a symlink
+        if local_path != real:  # a name that is not UTF-8: keep its exact bytes too
+            extra["local_path_bytes_hex"] = os.fsencode(real).hex()
     sighting = dict(
         source_label=source,
         url=url,
@@ -365,6 +371,11 @@ def _ingest_file(
     crash_point("committed")
     if result.new and prepared is not None and prepared.signature is not None:
         result.notes.extend(_after_ingest_matches(archive, item_id))
+
+
+def _text(name: str, errors: str = "backslashreplace") -> str:
+    """A file system name as text: bytes that are not UTF-8 shown as `\\xff` escapes (or �)."""
+    return name.encode("utf-8", "surrogateescape").decode("utf-8", errors)
 
 
 def _warn(result: IngestResult, message: str) -> None:
