@@ -594,3 +594,18 @@ def test_a_file_name_that_is_not_utf8_is_archived_with_its_exact_bytes_kept(
     )
     assert bytes.fromhex(text.extra["local_path_bytes_hex"]) == os.path.realpath(raw)
     assert verify_archive(archive) == []
+
+
+def test_a_link_pasted_with_cyrillic_and_spaces_unescaped_is_fetched(
+    archive: Archive, footage: dict[str, Path], tmp_path: Path
+) -> None:
+    shutil.copy(footage["still"], tmp_path / "Фото з місця удару.jpg")
+    with local_site(tmp_path) as served:
+        report = ingest(
+            archive,
+            [f"{served.url}/files/Фото з місця удару.jpg"],
+            actor="alice",
+            policy=LOCAL_ONLY,
+        )
+    assert report.failed == 0, report.results[0].error
+    assert [i.original_name for i in list_items(archive)] == ["Фото з місця удару.jpg"]

@@ -203,9 +203,15 @@ def check_url(url: str, *, hop_of: str | None = None) -> _Target:
         )
     if not host:
         raise InputError(f"{_printable(shown)}: malformed URL{where} (no host name)")
+    if not host.isascii():
+        try:
+            host = host.encode("idna").decode("ascii")
+        except UnicodeError:
+            raise InputError(f"{_printable(shown)}: malformed host name{where}") from None
     path = parts.path or "/"
     if parts.query:
         path += "?" + parts.query
+    path = urllib.parse.quote(path, safe="!#$%&'()*+,/:;=?@[]~")  # non-ASCII as a browser sends it
     return _Target(url, scheme, host, port or (443 if scheme == "https" else 80), path)
 
 
