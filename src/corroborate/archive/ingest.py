@@ -370,7 +370,10 @@ def _ingest_file(
         crash_point("rows-added")
     crash_point("committed")
     if result.new and prepared is not None and prepared.signature is not None:
-        result.notes.extend(_after_ingest_matches(archive, item_id))
+        try:
+            result.notes.extend(_after_ingest_matches(archive, item_id))
+        except (CorroborateError, SQLAlchemyError, OSError) as exc:  # archived all the same
+            _warn(result, f"{shown}: archived, but not compared with the archive ({exc})")
 
 
 def _text(name: str, errors: str = "backslashreplace") -> str:
