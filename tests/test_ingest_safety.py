@@ -263,8 +263,17 @@ def test_embedded_video_over_the_size_cap_is_refused(archive: Archive, site: Loc
 
 
 def test_a_size_cap_that_is_not_a_size_is_refused(cli: Any, footage: dict[str, Path]) -> None:
+    from corroborate.archive.fetch import parse_size
+
     result = cli("ingest", footage["still"], "--max-size", "lots")
     assert result.exit_code == 2 and "not a size" in result.stderr
+    assert cli("ingest", footage["still"], "--max-size", "0").exit_code == 2
+    assert [parse_size(t) for t in ("4G", "500MiB", "1.5k", "1000")] == [
+        4 * 1024**3,
+        500 * 1024**2,
+        1536,
+        1000,
+    ]
 
 
 # --- one bad input never stops a batch -----------------------------------------------------

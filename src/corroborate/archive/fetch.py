@@ -126,11 +126,15 @@ def parse_size(text: str) -> int:
 
 
 def human_size(n: int) -> str:
+    """`4 GiB`, `1.5 MiB`, `900 bytes`: how a size cap is shown."""
+    size = float(n)
     for unit in ("bytes", "KiB", "MiB", "GiB"):
-        if n < 1024 or unit == "GiB":
-            return f"{n} {unit}" if unit == "bytes" else f"{n:.1f} {unit}".replace(".0 ", " ")
-        n //= 1024
-    return f"{n} GiB"
+        if size < 1024 or unit == "GiB":
+            if unit == "bytes":
+                return f"{n} bytes"
+            return f"{size:.1f} {unit}".replace(".0 ", " ")
+        size /= 1024
+    return f"{size:.1f} GiB"
 
 
 @dataclass
