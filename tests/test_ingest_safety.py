@@ -618,3 +618,20 @@ def test_a_link_pasted_with_cyrillic_and_spaces_unescaped_is_fetched(
         )
     assert report.failed == 0, report.results[0].error
     assert [i.original_name for i in list_items(archive)] == ["Фото з місця удару.jpg"]
+
+
+def test_arguments_with_bytes_that_are_not_utf8_fail_one_line_each(
+    cli: Any, archive: Archive, footage: dict[str, Path]
+) -> None:
+    """A shell hands over such bytes as they are (Python sees them as surrogates)."""
+    missing = os.fsdecode(b"/nowhere/\xff-clip.mp4")
+    link = os.fsdecode(b"http://\xff/clip.mp4")
+    for out in ("--json", None):
+        args = [missing, link, footage["still"], *([out] if out else [])]
+        result = cli("ingest", *args)
+        assert result.exit_code == 1
+        assert "Traceback" not in result.stdout + result.stderr
+    errors = _errors(result)
+    assert errors[0].endswith("/nowhere/\\xff-clip.mp4: no such file or folder")
+    assert "http://\\xff/clip.mp4: malformed host name" in errors[1]
+    assert [i.original_name for i in list_items(archive)] == ["still.jpg"]

@@ -173,6 +173,8 @@ def safe_name(name: str, fallback: str = "download") -> str:
 
 
 def _printable(text: str, limit: int = 200) -> str:
+    """Text for a one-line message: no control characters, undecodable bytes as `\\xff`."""
+    text = text.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
     return re.sub(r"[\x00-\x1f\x7f]", " ", text)[:limit]
 
 
@@ -215,7 +217,8 @@ def check_url(url: str, *, hop_of: str | None = None) -> _Target:
     path = parts.path or "/"
     if parts.query:
         path += "?" + parts.query
-    path = urllib.parse.quote(path, safe="!#$%&'()*+,/:;=?@[]~")  # non-ASCII as a browser sends it
+    # non-ASCII as a browser sends it (bytes that are not UTF-8, from a shell, as they came)
+    path = urllib.parse.quote(path.encode("utf-8", "surrogateescape"), safe="!#$%&'()*+,/:;=?@[]~")
     return _Target(url, scheme, host, port or (443 if scheme == "https" else 80), path)
 
 

@@ -204,13 +204,14 @@ def ingest_url(
     published_at: datetime | None = None,
 ) -> list[IngestResult]:
     """Download a URL's content to a temporary folder and ingest each file it yields."""
+    fetch_as, url = url, _text(url)  # as given (bytes from a shell intact), and as text
     try:
         workdir = Path(tempfile.mkdtemp(prefix="corroborate-fetch-"))
     except OSError as exc:
         return [IngestResult(input=url, error=f"{url}: no temporary folder ({_why(exc)})")]
     try:
         try:
-            outcome = fetch_url(url, workdir, policy)
+            outcome = fetch_url(fetch_as, workdir, policy)
         except CorroborateError as exc:
             return [IngestResult(input=url, error=str(exc))]
         except Exception as exc:  # noqa: BLE001 - a fetcher's surprise must not end the batch
@@ -300,7 +301,7 @@ def _ingest_file(
     signatures: bool,
 ) -> None:
     shown = result.input
-    _check_readable(path)
+    _check_readable(path, shown)
     sha, size = _store(archive, path, shown, progress)
     result.sha256, result.size = sha, size
     extra = dict(extra or {})
@@ -385,19 +386,19 @@ def _warn(result: IngestResult, message: str) -> None:
     result.warning = f"{result.warning}; {message}" if result.warning else message
 
 
-def _check_readable(path: Path) -> None:
+def _check_readable(path: Path, shown: str) -> None:
     try:
         st = path.stat()
     except FileNotFoundError:
-        raise InputError(f"{path}: no such file or folder") from None
+        raise InputError(f"{shown}: no such file or folder") from None
     except OSError as exc:
-        raise InputError(f"{path}: cannot read ({exc.strerror})") from None
+        raise InputError(f"{shown}: cannot read ({exc.strerror})") from None
     if not path.is_file():
-        raise InputError(f"{path}: not a regular file")
+        raise InputError(f"{shown}: not a regular file")
     if not os.access(path, os.R_OK):
-        raise InputError(f"{path}: cannot read (permission denied)")
+        raise InputError(f"{shown}: cannot read (permission denied)")
     if st.st_size == 0:
-        raise InputError(f"{path}: empty file (0 bytes), nothing to archive")
+        raise InputError(f"{shown}: empty file (0 bytes), nothing to archive")
 
 
 def _store(archive: Archive, path: Path, shown: str, progress: Progress | None) -> tuple[str, int]:
@@ -412,9 +413,9 @@ def _store(archive: Archive, path: Path, shown: str, progress: Progress | None) 
 
             sha, size = archive.blobs.put_chunks(chunks())
     except OSError as exc:
-        raise InputError(f"{path}: cannot read ({exc.strerror or exc})") from None
+        raise InputError(f"{shown}: cannot read ({exc.strerror or exc})") from None
     if size == 0:
-        raise InputError(f"{path}: empty file (0 bytes), nothing to archive")
+        raise InputError(f"{shown}: empty file (0 bytes), nothing to archive")
     return sha, size
 
 
