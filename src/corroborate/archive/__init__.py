@@ -1,10 +1,12 @@
 """The evidence archive: ingest of files, folders and URLs, sightings, and verification."""
 
+from corroborate.archive.fetch import FetchPolicy
 from corroborate.archive.ingest import IngestReport, IngestResult, ingest, ingest_file, ingest_url
 from corroborate.archive.queries import get_item, list_items
 from corroborate.archive.verify import verify_archive
 
 __all__ = [
+    "FetchPolicy",
     "IngestReport",
     "IngestResult",
     "get_item",

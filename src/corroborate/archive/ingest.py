@@ -19,8 +19,9 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import select
+from sqlalchemy.exc import SQLAlchemyError
 
-from corroborate.archive.fetch import fetch_url, is_url, safe_name
+from corroborate.archive.fetch import FetchPolicy, fetch_url, is_url, parse_datetime, safe_name
 from corroborate.archive.models import DerivativeRow, ItemRow, SightingRow
 from corroborate.config import Archive
 from corroborate.crashpoints import crash_point
@@ -29,6 +30,10 @@ from corroborate.custody.log import canonical_json
 from corroborate.db import utcnow
 from corroborate.errors import CorroborateError, InputError
 from corroborate.media import MediaUnreadable, detect_kind, keyframes, probe
+from corroborate.media.detect import extension_mismatch
+
+SHORT_ID_HEX = 12  # the displayed id: the first 12 hex digits of the SHA-256 ...
+SHORT_ID_STEP = 4  # ... 16, 20, ... when a different file already holds that prefix
 
 
 @dataclass
@@ -63,20 +68,89 @@ class IngestReport:
 Progress = Callable[[str, int], None]  # (label, bytes advanced)
 
 
-def expand_inputs(inputs: list[str]) -> Iterator[str | Path]:
-    """Files as given, folders walked recursively in name order, URLs as strings."""
+def short_id(sha: str, taken: Callable[[str], bool]) -> str:
+    """The shortest id (12, 16, 20 ... hex digits of the SHA-256) no other item holds."""
+    n = SHORT_ID_HEX
+    while n < len(sha):
+        if not taken(sha[:n]):
+            return sha[:n]
+        n += SHORT_ID_STEP
+    return sha
+
+
+def parse_published(text: str) -> datetime:
+    """A publication date a user gives (`2024-03-14`, `2024-03-14T09:30+02:00`), in UTC."""
+    at = parse_datetime(text)
+    if at is None:
+        raise InputError(
+            f"{text!r}: not a date (give ISO 8601, e.g. 2024-03-14 or 2024-03-14T09:30:00+02:00)"
+        )
+    return at
+
+
+def expand_inputs(inputs: list[str]) -> Iterator[str | Path | IngestResult]:
+    """Files as given, folders walked recursively in name order, URLs as strings.
+
+    Symlinks are followed, to files and to folders alike (wherever they point: the sighting
+    records the real path); a folder reached twice, e.g. through a link back to its parent,
+    is walked once and the second way in is reported. A folder that cannot be read is
+    reported as an IngestResult with an error, never skipped in silence.
+    """
+    seen: dict[tuple[int, int], Path] = {}
     for spec in inputs:
         if is_url(spec):
             yield spec
             continue
         path = Path(spec)
         if path.is_dir():
-            for root, dirs, files in os.walk(path, followlinks=False):
-                dirs.sort()
-                for name in sorted(files):
-                    yield Path(root) / name
+            yield from _walk(path, seen)
         else:
             yield path
+
+
+def _walk(top: Path, seen: dict[tuple[int, int], Path]) -> Iterator[Path | IngestResult]:
+    stack = [top]
+    while stack:
+        folder = stack.pop()
+        shown = _text(str(folder))
+        try:
+            st = folder.stat()
+        except OSError as exc:
+            yield IngestResult(input=shown, error=f"{shown}: cannot read folder ({_why(exc)})")
+            continue
+        key = (st.st_dev, st.st_ino)
+        if key in seen:
+            yield IngestResult(
+                input=shown,
+                warning=f"{shown}: a link to the folder {_text(str(seen[key]))}, which is "
+                "archived once; not walked again",
+            )
+            continue
+        seen[key] = folder
+        try:
+            with os.scandir(folder) as it:
+                entries = sorted(it, key=lambda e: e.name)
+        except OSError as exc:
+            yield IngestResult(
+                input=shown,
+                error=f"{shown}: cannot read folder ({_why(exc)}); nothing in it was archived",
+            )
+            continue
+        subfolders: list[Path] = []
+        for entry in entries:
+            try:
+                is_dir = entry.is_dir(follow_symlinks=True)
+            except OSError:
+                is_dir = False
+            if is_dir:
+                subfolders.append(Path(entry.path))
+            else:
+                yield Path(entry.path)
+        stack.extend(reversed(subfolders))
+
+
+def _why(exc: OSError) -> str:
+    return exc.strerror.lower() if exc.strerror else str(exc)
 
 
 def ingest(
@@ -87,38 +161,62 @@ def ingest(
     source: str | None = None,
     progress: Progress | None = None,
     signatures: bool = True,
+    policy: FetchPolicy | None = None,
+    url: str | None = None,
+    published_at: datetime | None = None,
 ) -> IngestReport:
     """Ingest files, folders and URLs; every input gets a result, failures do not stop the rest.
 
     With signatures=False the slow perceptual hashing is left for `rehash` (bulk intake).
+    `url` and `published_at` describe where and when local files were posted (the sighting's
+    post URL and publication date); `published_at` also overrides what a page says of itself.
+    URLs are fetched under `policy` (default: public http(s) hosts only, 4 GiB cap).
     """
     report = IngestReport()
     for spec in expand_inputs(inputs):
-        if isinstance(spec, str):
+        if isinstance(spec, IngestResult):
+            report.results.append(spec)
+        elif isinstance(spec, str):
             report.results.extend(
-                ingest_url(archive, spec, actor=actor, source=source, signatures=signatures)
+                ingest_url(
+                    archive, spec, actor=actor, source=source, signatures=signatures,
+                    policy=policy, published_at=published_at,
+                )
             )
         else:
             report.results.append(
                 ingest_file(
                     archive, spec, actor=actor, source=source, progress=progress,
-                    signatures=signatures,
+                    signatures=signatures, url=url, published_at=published_at,
                 )
             )
     return report
 
 
 def ingest_url(
-    archive: Archive, url: str, *, actor: str, source: str | None = None, signatures: bool = True
+    archive: Archive,
+    url: str,
+    *,
+    actor: str,
+    source: str | None = None,
+    signatures: bool = True,
+    policy: FetchPolicy | None = None,
+    published_at: datetime | None = None,
 ) -> list[IngestResult]:
     """Download a URL's content to a temporary folder and ingest each file it yields."""
-    workdir = Path(tempfile.mkdtemp(prefix="corroborate-fetch-"))
+    fetch_as, url = url, _text(url)  # as given (bytes from a shell intact), and as text
+    try:
+        workdir = Path(tempfile.mkdtemp(prefix="corroborate-fetch-"))
+    except OSError as exc:
+        return [IngestResult(input=url, error=f"{url}: no temporary folder ({_why(exc)})")]
     try:
         try:
-            fetched = fetch_url(url, workdir)
+            outcome = fetch_url(fetch_as, workdir, policy)
         except CorroborateError as exc:
             return [IngestResult(input=url, error=str(exc))]
-        return [
+        except Exception as exc:  # noqa: BLE001 - a fetcher's surprise must not end the batch
+            return [IngestResult(input=url, error=f"{url}: download failed ({exc!r})")]
+        results = [
             ingest_file(
                 archive,
                 f.path,
@@ -126,15 +224,17 @@ def ingest_url(
                 source=source,
                 url=url,
                 original_name=f.original_name,
-                published_at=f.published_at,
+                published_at=published_at or f.published_at,
                 content_type=f.content_type,
                 extra=f.extra,
                 record_local_path=False,
                 label=url,
                 signatures=signatures,
             )
-            for f in fetched
+            for f in outcome.files
         ]
+        results.extend(IngestResult(input=url, error=why) for why in outcome.refused)
+        return results
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
 
@@ -155,23 +255,71 @@ def ingest_file(
     progress: Progress | None = None,
     signatures: bool = True,
 ) -> IngestResult:
-    """Archive one file (or record a new sighting of bytes already archived)."""
-    shown = label or str(path)
-    result = IngestResult(input=shown, original_name=original_name or safe_name(path.name))
+    """Archive one file (or record a new sighting of bytes already archived).
+
+    Never raises for a problem with this one file (unreadable, a database error): the result
+    carries a one-line error naming it, so a batch goes on.
+    """
+    shown = label or _text(str(path))
+    result = IngestResult(
+        input=shown, original_name=original_name or safe_name(_text(path.name, "replace"))
+    )
     try:
-        _check_readable(path)
-        sha, size = _store(archive, path, shown, progress)
+        _ingest_file(
+            archive, path, result, actor=actor, source=source, url=url,
+            published_at=published_at, content_type=content_type, extra=extra,
+            record_local_path=record_local_path, progress=progress, signatures=signatures,
+        )
     except CorroborateError as exc:
         result.error = str(exc)
-        return result
-    result.sha256, result.size, result.item_id = sha, size, sha[:12]
+    except SQLAlchemyError as exc:
+        detail = str(getattr(exc, "orig", None) or exc).splitlines()[0][:200]
+        result.error = f"{shown}: not archived, the database refused it ({detail})"
+    except OSError as exc:
+        result.error = f"{shown}: not archived ({_why(exc)})"
+    except (UnicodeError, ValueError) as exc:
+        result.error = f"{shown}: not archived ({exc})"
+    if result.error:
+        result.new = False
+        result.item_id = None
+    return result
+
+
+def _ingest_file(
+    archive: Archive,
+    path: Path,
+    result: IngestResult,
+    *,
+    actor: str,
+    source: str | None,
+    url: str | None,
+    published_at: datetime | None,
+    content_type: str | None,
+    extra: dict[str, Any] | None,
+    record_local_path: bool,
+    progress: Progress | None,
+    signatures: bool,
+) -> None:
+    shown = result.input
+    _check_readable(path, shown)
+    sha, size = _store(archive, path, shown, progress)
+    result.sha256, result.size = sha, size
+    extra = dict(extra or {})
+    local_path = None
+    if record_local_path:
+        real = str(path.resolve())
+        local_path = _text(real)
+        if real != str(path.absolute()):
+            extra["given_path"] = _text(str(path.absolute()))  # reached through a symlink
+        if local_path != real:  # a name that is not UTF-8: keep its exact bytes too
+            extra["local_path_bytes_hex"] = os.fsencode(real).hex()
     sighting = dict(
         source_label=source,
         url=url,
-        local_path=str(path.resolve()) if record_local_path else None,
+        local_path=local_path,
         original_name=result.original_name,
         published_at=published_at,
-        extra=extra or {},
+        extra=extra,
     )
     with archive.session() as session:
         known = session.scalar(select(ItemRow).where(ItemRow.sha256 == sha))
@@ -182,11 +330,22 @@ def ingest_file(
             prepared = _prepare(archive, sha, result, content_type, signatures)
         if item is None:
             assert prepared is not None
-            _insert_item(session, prepared, sha, size, result, actor)
+            item_id = short_id(
+                sha, lambda c: session.scalar(select(ItemRow.id).where(ItemRow.id == c)) is not None
+            )
+            result.item_id = item_id
+            _insert_item(session, prepared, item_id, sha, size, result, actor)
             result.new = True
         else:
+            item_id = result.item_id = item.id
             result.kind = item.kind
-        row = SightingRow(item_id=sha[:12], archived_at=utcnow(), archived_by=actor, **sighting)
+            if not item.media_readable:
+                _warn(
+                    result,
+                    f"{shown}: already archived and flagged as unreadable media "
+                    f"({item.media_error or 'no detail'})",
+                )
+        row = SightingRow(item_id=item_id, archived_at=utcnow(), archived_by=actor, **sighting)
         session.add(row)
         session.flush()
         log.append(
@@ -195,40 +354,51 @@ def ingest_file(
             action="archive.ingest" if result.new else "archive.sighting",
             subject_sha256=sha,
             details={
-                "item": sha[:12],
+                "item": item_id,
                 "sighting": row.id,
                 "size": size,
                 "kind": result.kind,
                 "original_name": result.original_name,
                 "source": source,
                 "url": url,
-                "local_path": sighting["local_path"],
+                "local_path": local_path,
                 "published_at": published_at.isoformat() if published_at else None,
             },
         )
         if result.new and prepared is not None:
-            _log_derived(session, prepared, sha, actor)
+            _log_derived(session, prepared, item_id, sha, actor)
         session.flush()
         crash_point("rows-added")
     crash_point("committed")
     if result.new and prepared is not None and prepared.signature is not None:
-        result.notes.extend(_after_ingest_matches(archive, sha[:12]))
-    return result
+        try:
+            result.notes.extend(_after_ingest_matches(archive, item_id))
+        except (CorroborateError, SQLAlchemyError, OSError) as exc:  # archived all the same
+            _warn(result, f"{shown}: archived, but not compared with the archive ({exc})")
 
 
-def _check_readable(path: Path) -> None:
+def _text(name: str, errors: str = "backslashreplace") -> str:
+    """A file system name as text: bytes that are not UTF-8 shown as `\\xff` escapes (or �)."""
+    return name.encode("utf-8", "surrogateescape").decode("utf-8", errors)
+
+
+def _warn(result: IngestResult, message: str) -> None:
+    result.warning = f"{result.warning}; {message}" if result.warning else message
+
+
+def _check_readable(path: Path, shown: str) -> None:
     try:
         st = path.stat()
     except FileNotFoundError:
-        raise InputError(f"{path}: no such file or folder") from None
+        raise InputError(f"{shown}: no such file or folder") from None
     except OSError as exc:
-        raise InputError(f"{path}: cannot read ({exc.strerror})") from None
+        raise InputError(f"{shown}: cannot read ({exc.strerror})") from None
     if not path.is_file():
-        raise InputError(f"{path}: not a regular file")
+        raise InputError(f"{shown}: not a regular file")
     if not os.access(path, os.R_OK):
-        raise InputError(f"{path}: cannot read (permission denied)")
+        raise InputError(f"{shown}: cannot read (permission denied)")
     if st.st_size == 0:
-        raise InputError(f"{path}: empty file (0 bytes), nothing to archive")
+        raise InputError(f"{shown}: empty file (0 bytes), nothing to archive")
 
 
 def _store(archive: Archive, path: Path, shown: str, progress: Progress | None) -> tuple[str, int]:
@@ -243,9 +413,9 @@ def _store(archive: Archive, path: Path, shown: str, progress: Progress | None) 
 
             sha, size = archive.blobs.put_chunks(chunks())
     except OSError as exc:
-        raise InputError(f"{path}: cannot read ({exc.strerror or exc})") from None
+        raise InputError(f"{shown}: cannot read ({exc.strerror or exc})") from None
     if size == 0:
-        raise InputError(f"{path}: empty file (0 bytes), nothing to archive")
+        raise InputError(f"{shown}: empty file (0 bytes), nothing to archive")
     return sha, size
 
 
@@ -271,6 +441,9 @@ def _prepare(
     blob = archive.blobs.local_path(sha)
     kind, mime = detect_kind(blob, content_type=content_type, name=result.original_name)
     result.kind = kind
+    mismatch = extension_mismatch(result.original_name, kind, mime)
+    if mismatch:
+        _warn(result, f"{result.input}: {mismatch}")
     metadata: dict[str, Any] = {}
     media_error = None
     thumbs: list[tuple[str, float]] = []
@@ -278,9 +451,12 @@ def _prepare(
     try:
         metadata = probe(blob, kind)
     except MediaUnreadable as exc:
-        media_error = str(exc).split(": ", 1)[-1]
-        result.warning = (
-            f"{result.input}: {media_error}; archived as a file, flagged as unreadable media"
+        media_error = _without_blob_path(
+            str(exc).split(": ", 1)[-1], blob, result.original_name or "the file"
+        )
+        _warn(
+            result,
+            f"{result.input}: {media_error}; archived as a file, flagged as unreadable media",
         )
     if kind == "video" and media_error is None:
         for frame in keyframes(blob, metadata.get("duration_s")):
@@ -290,6 +466,18 @@ def _prepare(
         signature = _signature(blob, kind, result)
     claims = _read_claims(blob, kind, result) if kind in ("document", "webpage") else []
     return _Prepared(kind, mime, metadata, media_error, thumbs, signature, claims)
+
+
+def _without_blob_path(message: str, blob: Path, name: str) -> str:
+    """FFmpeg names the file it read, the blob (perhaps cut short): show the user's name."""
+    path = str(blob)
+    start = message.find(path[:16])
+    if start < 0:
+        return message.replace(blob.name, name)
+    end = start
+    while end < len(message) and end - start < len(path) and message[end] == path[end - start]:
+        end += 1
+    return message[:start] + name + message[end:]
 
 
 def _read_claims(blob: Path, kind: str, result: IngestResult) -> list[Any]:
@@ -314,16 +502,22 @@ def _signature(blob: Path, kind: str, result: IngestResult) -> Any:
     try:
         return compute(blob, kind)
     except CorroborateError as exc:
-        result.warning = f"{result.input}: no perceptual signature ({exc})"
+        _warn(result, f"{result.input}: no perceptual signature ({exc})")
         return None
 
 
 def _insert_item(
-    session: Any, prepared: _Prepared, sha: str, size: int, result: IngestResult, actor: str
+    session: Any,
+    prepared: _Prepared,
+    item_id: str,
+    sha: str,
+    size: int,
+    result: IngestResult,
+    actor: str,
 ) -> None:
     session.add(
         ItemRow(
-            id=sha[:12],
+            id=item_id,
             sha256=sha,
             size=size,
             kind=prepared.kind,
@@ -339,13 +533,13 @@ def _insert_item(
     for thumb_sha, t in prepared.keyframes:
         session.add(
             DerivativeRow(
-                item_id=sha[:12], role="keyframe", sha256=thumb_sha, mime="image/jpeg", time_s=t
+                item_id=item_id, role="keyframe", sha256=thumb_sha, mime="image/jpeg", time_s=t
             )
         )
     session.flush()
 
 
-def _log_derived(session: Any, prepared: _Prepared, sha: str, actor: str) -> None:
+def _log_derived(session: Any, prepared: _Prepared, item_id: str, sha: str, actor: str) -> None:
     meta_json = canonical_json(prepared.metadata)
     log.append(
         session,
@@ -371,13 +565,13 @@ def _log_derived(session: Any, prepared: _Prepared, sha: str, actor: str) -> Non
     if prepared.claims:
         from corroborate.claims import store_claims
 
-        store_claims(session, sha[:12], prepared.claims, actor=actor)
+        store_claims(session, item_id, prepared.claims, actor=actor)
     if prepared.signature is not None:
         from corroborate import match
 
         store = getattr(match, "store_signature", None)
         if store is not None:
-            store(session, sha[:12], prepared.signature)
+            store(session, item_id, prepared.signature)
 
 
 def _after_ingest_matches(archive: Archive, item_id: str) -> list[str]:

@@ -15,7 +15,7 @@ from corroborate.db import Base
 class ItemRow(Base):
     __tablename__ = "items"
 
-    id: Mapped[str] = mapped_column(String(12), primary_key=True)
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)  # 12+ hex of sha256
     sha256: Mapped[str] = mapped_column(String(64), unique=True)
     size: Mapped[int] = mapped_column(BigInteger)
     kind: Mapped[str] = mapped_column(String(20), index=True)

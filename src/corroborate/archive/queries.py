@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from sqlalchemy import or_, select
+from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from corroborate.archive.models import ItemRow, SightingRow
 from corroborate.config import Archive
 from corroborate.core import Item, Sighting
 from corroborate.errors import InputError, NotFoundError
+from corroborate.media.detect import KINDS
 
 
 def _sighting(row: SightingRow) -> Sighting:
@@ -45,7 +46,9 @@ def to_item(row: ItemRow) -> Item:
 
 
 def list_items(archive: Archive, *, kind: str | None = None) -> list[Item]:
-    """Every archived item, oldest first."""
+    """Every archived item, oldest first (only one kind if given; an unknown kind is refused)."""
+    if kind is not None and kind not in KINDS:
+        raise InputError(f"{kind!r}: not a kind of item (choose from {', '.join(KINDS)})")
     with archive.session() as session:
         query = (
             select(ItemRow)
@@ -58,21 +61,37 @@ def list_items(archive: Archive, *, kind: str | None = None) -> list[Item]:
 
 
 def get_item(archive: Archive, ref: str) -> Item:
-    """An item by id, by full or prefix SHA-256 (at least 6 hex characters)."""
+    """An item by id, or by a prefix of its SHA-256 (at least 6 hex characters).
+
+    An id as shown (12 hex digits, longer when two files share a prefix) names its item even
+    when another file's digest starts with the same digits; any other prefix must name one item.
+    """
     ref = ref.strip().lower()
     if len(ref) < 6:
         raise InputError(f"{ref!r}: give at least 6 characters of an item id or SHA-256")
+    load = (selectinload(ItemRow.sightings), selectinload(ItemRow.derivatives))
     with archive.session() as session:
+        exact = session.scalar(select(ItemRow).options(*load).where(ItemRow.id == ref))
+        if exact is not None:
+            return to_item(exact)
         rows = list(
             session.scalars(
                 select(ItemRow)
-                .options(selectinload(ItemRow.sightings), selectinload(ItemRow.derivatives))
-                .where(or_(ItemRow.id == ref, ItemRow.sha256.startswith(ref)))
-                .limit(2)
+                .options(*load)
+                .where(ItemRow.sha256.startswith(ref, autoescape=True))
+                .order_by(ItemRow.id)
+                .limit(_CANDIDATES + 1)
             )
         )
     if not rows:
         raise NotFoundError(f"no archived item {ref}")
     if len(rows) > 1:
-        raise InputError(f"{ref!r} names more than one item; give more characters")
+        listed = ", ".join(f"{r.id} ({r.original_name})" for r in rows[:_CANDIDATES])
+        more = " and more" if len(rows) > _CANDIDATES else ""
+        raise InputError(
+            f"{ref!r} names more than one item: {listed}{more}; give more characters or the id"
+        )
     return to_item(rows[0])
+
+
+_CANDIDATES = 5

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 import typer
 from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TransferSpeedColumn
 
-from corroborate.archive import get_item, ingest, list_items, verify_archive
+from corroborate.archive import IngestReport, get_item, ingest, list_items, verify_archive
+from corroborate.archive.fetch import FetchPolicy, check_url, parse_network, parse_size
+from corroborate.archive.ingest import parse_published
 from corroborate.cli.common import (
     ArchiveOption,
     AsOption,
@@ -81,13 +84,45 @@ def ingest_cmd(
     no_signatures: bool = typer.Option(
         False, "--no-signatures", help="Skip perceptual hashing now (run `rehash` later)."
     ),
+    post_url: str | None = typer.Option(
+        None, "--url", help="Where local files were posted (stored on their sightings)."
+    ),
+    published: str | None = typer.Option(
+        None, "--published", help="When they were published, e.g. 2024-03-14 or ISO 8601 time."
+    ),
+    max_size: str = typer.Option(
+        "4G", "--max-size", help="Refuse downloads larger than this (e.g. 500M, 10G)."
+    ),
+    allow_private: bool = typer.Option(
+        False,
+        "--allow-private-addresses",
+        help="Let URLs reach loopback, private and link-local addresses (refused by default).",
+    ),
+    allow_address: list[str] = typer.Option(
+        [], "--allow-address", help="Let URLs reach this internal address or network only."
+    ),
     archive: Path | None = ArchiveOption,
     as_user: str | None = AsOption,
     json_out: bool = JsonOption,
 ) -> None:
-    """Archive files, folders (recursively) and URLs with a custody record."""
+    """Archive files, folders (recursively, following symlinks) and URLs with a custody record."""
+    policy = FetchPolicy(
+        allow_private=allow_private,
+        allowed_networks=tuple(parse_network(a) for a in allow_address),
+        max_size=parse_size(max_size),
+    )
+    published_at = parse_published(published) if published else None
+    if post_url is not None:
+        check_url(post_url)
     opened = open_archive(archive)
     actor = actor_name(as_user)
+
+    def run(progress: Callable[[str, int], None] | None = None) -> IngestReport:
+        return ingest(
+            opened, inputs, actor=actor, source=source, progress=progress,
+            signatures=not no_signatures, policy=policy, url=post_url, published_at=published_at,
+        )
+
     show_bar = err_console.is_terminal and not json_out
     if show_bar:
         with Progress(
@@ -103,14 +138,9 @@ def ingest_cmd(
             def advance(label: str, n: int) -> None:
                 bar.update(task, advance=n, description=escape(Path(label).name[:40]))
 
-            report = ingest(
-                opened, inputs, actor=actor, source=source, progress=advance,
-                signatures=not no_signatures,
-            )
+            report = run(advance)
     else:
-        report = ingest(
-            opened, inputs, actor=actor, source=source, signatures=not no_signatures
-        )
+        report = run()
     if json_out:
         print_json({"results": report.results, "failed": report.failed})
     else:
@@ -118,10 +148,13 @@ def ingest_cmd(
             if r.error:
                 error_line(r.error)
                 continue
+            if r.item_id is None:  # nothing archived under this input, e.g. a folder link
+                warning_line(r.warning or "")
+                continue
             state = "archived" if r.new else "already archived; new sighting recorded"
             console.print(
                 f"[green]{r.item_id}[/] {r.kind:<8} {_size(r.size or 0):>9}  "
-                f"{escape(str(r.original_name))}  [dim]({state})[/]",
+                f"{escape(r.original_name or '')}  [dim]({state})[/]",
                 highlight=False,
             )
             if r.warning:
@@ -134,7 +167,11 @@ def ingest_cmd(
 
 @handles_errors
 def items_cmd(
-    kind: str | None = typer.Option(None, "--kind", help="Only items of this kind."),
+    kind: str | None = typer.Option(
+        None,
+        "--kind",
+        help="Only items of this kind: video, image, audio, document, webpage, other.",
+    ),
     archive: Path | None = ArchiveOption,
     json_out: bool = JsonOption,
 ) -> None:
@@ -261,6 +298,8 @@ def _local_bytes(inputs: list[str]) -> int | None:
     for spec in expand_inputs(inputs):
         if isinstance(spec, str):
             return None
+        if not isinstance(spec, Path):  # an input already known to fail
+            continue
         try:
             total += spec.stat().st_size
         except OSError:

@@ -212,6 +212,7 @@ def _resolve_item(archive: Archive, ref: str) -> Any:
             rows = list(session.scalars(select(ItemRow).where(ItemRow.id.startswith(ref[:12]))))
             if len(ref) > 12:
                 rows = [r for r in rows if r.sha256.startswith(ref)]
+            rows = [r for r in rows if r.id == ref] or rows  # an id as shown names its item
             if len(rows) == 1:
                 return rows[0]
             if len(rows) > 1:

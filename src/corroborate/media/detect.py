@@ -1,13 +1,19 @@
-"""Decide what kind of thing a file is from its bytes (not its name)."""
+"""Decide what kind of thing a file is from its bytes (not its name).
+
+The content wins over the extension: a text file named `.mp4` is a document (its claims are
+read), and `extension_mismatch` says so, so that the user hears of it.
+"""
 
 from __future__ import annotations
 
+import mimetypes
 from pathlib import Path
 
 import filetype
 
 _VIDEO_EXT = {".mp4", ".mov", ".mkv", ".webm", ".avi", ".m4v", ".3gp", ".ts", ".flv", ".wmv"}
 _TEXT_EXT = {".txt", ".md", ".csv", ".json", ".srt", ".vtt", ".xml"}
+KINDS = ("video", "image", "audio", "document", "webpage", "other")
 
 
 def detect_kind(
@@ -32,16 +38,47 @@ def detect_kind(
     ctype = (content_type or "").split(";")[0].strip().lower()
     if ctype == "text/html" or _looks_like_html(head):
         return "webpage", "text/html"
+    if _is_text(head):
+        return "document", "text/plain"
     probed = _probe_streams(path, head)
     if probed:
         return probed
     suffix = Path(name).suffix.lower() if name else path.suffix.lower()
     if ctype.startswith("video/") or suffix in _VIDEO_EXT:
-        # an unrecognised container with a video name: still a video, perhaps a broken one
+        # binary bytes FFmpeg cannot open, with a video name: a broken video, flagged unreadable
         return "video", ctype or None
-    if _is_text(head):
-        return "document", "text/plain"
     return "other", ctype or None
+
+
+def _expected_kind(name: str) -> str | None:
+    suffix = Path(name).suffix.lower()
+    if suffix in _VIDEO_EXT:
+        return "video"
+    guessed, _ = mimetypes.guess_type(f"x{suffix}", strict=False)
+    if guessed is None:
+        return None
+    major = guessed.split("/", 1)[0]
+    if major in ("video", "image", "audio"):
+        return major
+    if guessed == "application/pdf":
+        return "document"
+    return None
+
+
+def extension_mismatch(name: str | None, kind: str, mime: str | None) -> str | None:
+    """A warning when a file's name promises one kind and its bytes are another, else None."""
+    if not name:
+        return None
+    expected = _expected_kind(name)
+    if expected is None or expected == kind:
+        return None
+    held = {"document": "text or a document", "webpage": "a web page", "other": "unknown data"}
+    what = held.get(kind, kind)
+    detail = f" ({mime})" if mime else ""
+    return (
+        f"named {Path(name).suffix} but its content is {what}{detail}; archived as {kind}, "
+        "as the content says"
+    )
 
 
 def _probe_streams(path: Path, head: bytes) -> tuple[str, str | None] | None:
