@@ -139,7 +139,7 @@ def test_inclusion_proof_of_an_entry_checks_out_against_the_signed_head(
 ) -> None:
     proof = prove(filled, 2)
     assert proof.verify()
-    data = json.loads(cli("custody", "prove", "2").stdout)
+    data = json.loads(cli("custody", "prove", "2", "--json").stdout)
     assert data["leaf_index"] == 1
     assert data["head"]["root_hash"] == current_head(filled).root_hash
     # checked independently of the archive with the RFC 6962 algorithm
@@ -161,7 +161,7 @@ def test_an_earlier_published_head_is_proven_a_prefix_of_todays_log(
     published = tmp_path / "head.json"
     published.write_text(cli("custody", "head", "--json").stdout)
     ingest(filled, [str(footage["grass"])], actor="bob")
-    result = cli("custody", "consistency", published)
+    result = cli("custody", "consistency", published, "--json")
     assert result.exit_code == 0, result.stderr
     assert json.loads(result.stdout)["verified"] is True
     old = json.loads(published.read_text())
@@ -176,7 +176,7 @@ def test_tree_head_is_anchored_with_rfc3161_and_checkable_with_openssl(
     filled: Archive, cli, tmp_path: Path
 ) -> None:
     with local_tsa(tmp_path / "tsa") as tsa:
-        result = cli("custody", "anchor", "--tsa", tsa.url)
+        result = cli("custody", "anchor", "--tsa", tsa.url, "--trust-ca", tsa.ca_pem_path)
         assert result.exit_code == 0, result.stderr
         assert verify_archive(filled) == []
         out = tmp_path / "exported"
@@ -210,8 +210,10 @@ def test_tree_head_is_anchored_with_rfc3161_and_checkable_with_openssl(
     assert "bad_timestamp" in _kinds(filled)
 
 
-def test_an_unreachable_tsa_is_a_one_line_error(filled: Archive, cli) -> None:
-    result = cli("custody", "anchor", "--tsa", "http://127.0.0.1:9/tsa")
+def test_an_unreachable_tsa_is_a_one_line_error(filled: Archive, cli, tmp_path: Path) -> None:
+    with local_tsa(tmp_path / "tsa") as tsa:
+        ca = tsa.ca_pem_path
+        result = cli("custody", "anchor", "--tsa", "http://127.0.0.1:9/tsa", "--trust-ca", ca)
     assert result.exit_code == 2
     assert "127.0.0.1:9" in result.stderr
 
