@@ -425,3 +425,56 @@ def test_a_database_password_is_never_printed_or_stored_in_archive_json(
     assert "s3cret-pw" not in result.stdout + result.stderr
     assert "corroborate:***@127.0.0.1:9" in result.stderr
     assert len(result.stderr.strip().splitlines()) == 1
+
+
+# -- a team database on a real PostgreSQL server -------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def pg_url() -> Iterator[str]:
+    from corroborate.testing.postgres import local_postgres, postgres_bin
+
+    if postgres_bin() is None:
+        pytest.skip("PostgreSQL not installed (scripts/install installs it)")
+    with local_postgres() as url:
+        yield url
+
+
+def test_a_team_database_password_stays_out_of_settings_output_and_log_and_a_second_init_is_refused(
+    pg_url: str, footage: dict[str, Path], tmp_path: Path
+) -> None:
+    # the test server trusts local connections, so any password gets in; the point is where it goes
+    with_secret = pg_url.replace("postgres@", "postgres:s3cret-pw@")
+    first = run_corroborate("init", "--archive", str(tmp_path / "team"), "--database-url",
+                            with_secret, "--json")
+    assert first.returncode == 0, first.stderr
+    assert "s3cret-pw" not in first.stdout + first.stderr
+    assert json.loads(first.stdout)["database"] == pg_url
+    settings_text = (tmp_path / "team" / "archive.json").read_text()
+    assert "s3cret-pw" not in settings_text
+    password_file = tmp_path / "team" / json.loads(settings_text)["database_password_file"]
+    assert password_file.read_text() == "s3cret-pw"
+    assert stat.S_IMODE(password_file.stat().st_mode) == 0o600
+
+    team = Archive.open(tmp_path / "team")
+    ingest(team, [str(footage["still"])], actor="alice")
+    assert all("s3cret-pw" not in json.dumps(e.details) for e in log.entries(team))
+    assert verify_archive(team) == []
+
+    second = run_corroborate("init", "--archive", str(tmp_path / "laptop"), "--database-url",
+                             with_secret)
+    assert second.returncode == 2
+    assert "already holds an archive (a custody log of" in second.stderr
+    assert "s3cret-pw" not in second.stderr and "postgres:***@" in second.stderr
+    assert not (tmp_path / "laptop" / "archive.json").exists()
+
+    rotated = run_corroborate("init", "--archive", str(tmp_path / "laptop"), "--database-url",
+                              pg_url, "--rotate-key", "--old-key",
+                              str(team.key_dir / "custody.key"), "--blob-url", team.blob_url)
+    assert rotated.returncode == 0, rotated.stderr
+    laptop = Archive.open(tmp_path / "laptop")
+    assert verify_archive(laptop) == []
+    # the first folder still holds the retired key, and verify says so
+    assert [p.kind for p in verify_archive(team)] == ["retired_key"]
+    laptop.close()
+    team.close()

@@ -39,7 +39,9 @@ def split_password(url: str) -> tuple[str, str | None]:
         raise ArchiveError(f"not a database URL: {mask_password(url)}") from None
     if parsed.password is None:
         return url, None
-    return parsed.set(password=None).render_as_string(hide_password=False), str(parsed.password)
+    # URL.set(password=None) keeps the password; URL is a NamedTuple, and _replace drops it
+    without = parsed._replace(password=None)
+    return without.render_as_string(hide_password=False), str(parsed.password)
 
 
 def mask_password(url: str) -> str:
@@ -89,7 +91,7 @@ def _first_line(exc: Exception, password: str | None) -> str:
     return line.replace(password, "***") if password else line
 
 
-def _existing_archive(url: str, password: str | None) -> str | None:
+def _existing_archive(url: str, password: str | None, shown: str) -> str | None:
     """What an existing archive in this database looks like, or None for an empty database."""
     from sqlalchemy import create_engine, inspect, text
     from sqlalchemy.exc import SQLAlchemyError
@@ -106,7 +108,7 @@ def _existing_archive(url: str, password: str | None) -> str | None:
             return None
     except SQLAlchemyError as exc:
         raise ArchiveError(
-            f"cannot open the database {mask_password(url)}: {_first_line(exc, password)}"
+            f"cannot open the database {shown}: {_first_line(exc, password)}"
         ) from None
     finally:
         engine.dispose()
@@ -151,12 +153,13 @@ class Archive:
         if directory.exists() and not directory.is_dir():
             raise ArchiveError(f"{directory}: exists and is not a folder")
         password = None
+        shown = mask_password(database_url or "")  # as the user gave it, password as ***
         if database_url:
             database_url, password = split_password(database_url)
-        existing = _existing_archive(database_url, password) if database_url else None
+        existing = _existing_archive(database_url, password, shown) if database_url else None
         if existing and not rotate_key:
             raise ArchiveError(
-                f"{mask_password(database_url or '')} already holds an archive ({existing}); "
+                f"{shown} already holds an archive ({existing}); "
                 "to work on it, copy that archive's folder (archive.json and keys/), or pass "
                 "--rotate-key --old-key KEYFILE to hand it over to a new signing key"
             )
