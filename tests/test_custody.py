@@ -309,3 +309,100 @@ def test_two_ingest_processes_on_one_archive_both_succeed(
         ).fetchone()[0]
         == 2
     )
+
+
+# -- what `custody` commands say: consistency checks, heads to copy, JSON everywhere -------------
+
+
+def _head_file(cli, tmp_path: Path, **changes: object) -> Path:
+    head = json.loads(cli("custody", "head", "--json").stdout)
+    head.update(changes)
+    path = tmp_path / "head.json"
+    path.write_text(json.dumps(head))
+    return path
+
+
+def test_consistency_with_a_full_signed_head_checks_its_signature_and_says_what_it_compared(
+    filled: Archive, footage: dict[str, Path], cli, tmp_path: Path
+) -> None:
+    published = _head_file(cli, tmp_path)
+    ingest(filled, [str(footage["grass"])], actor="bob")
+    result = cli("custody", "consistency", published)
+    assert result.exit_code == 0, result.stderr
+    text = " ".join(result.stdout.split())
+    assert "the earlier head" in text and f"signed by key {filled.settings['key_id']}" in text
+    assert "is a prefix of today's log" in text and "OK" in text
+
+
+def test_consistency_with_a_forged_old_head_signature_fails(
+    filled: Archive, cli, tmp_path: Path
+) -> None:
+    forged = _head_file(cli, tmp_path, signature="A" * 86 + "==")
+    result = cli("custody", "consistency", forged, "--json")
+    assert result.exit_code == 1
+    report = json.loads(result.stdout)
+    assert report["verified"] is False
+    assert any("signature does not verify" in p for p in report["problems"])
+
+
+def test_consistency_with_a_size_and_no_root_compares_nothing_and_says_so(
+    filled: Archive, cli
+) -> None:
+    size = current_head(filled).tree_size
+    result = cli("custody", "consistency", str(size - 1))
+    assert result.exit_code == 1
+    assert "nothing was compared" in result.stderr
+    assert "verified" not in result.stdout.lower()
+    report = json.loads(cli("custody", "consistency", str(size - 1), "--json").stdout)
+    assert report["verified"] is False and report["checked"] and not report["problems"]
+    assert any("no root was given" in line for line in report["not_checked"])
+
+
+def test_consistency_from_size_zero_is_not_called_verified(filled: Archive, cli) -> None:
+    result = cli("custody", "consistency", f"0:{'00' * 32}", "--json")
+    assert result.exit_code == 1
+    assert any("size 0" in line for line in json.loads(result.stdout)["not_checked"])
+
+
+@pytest.mark.parametrize("spec", ["3:zz", "3:abc", "x:00", "missing-head.json"])
+def test_a_malformed_old_head_is_one_line(filled: Archive, cli, spec: str) -> None:
+    result = cli("custody", "consistency", spec)
+    assert result.exit_code == 2
+    assert len(result.stderr.strip().splitlines()) == 1, result.stderr
+    assert spec in result.stderr and "Traceback" not in result.stderr
+
+
+def test_the_head_as_printed_is_the_head_as_signed(filled: Archive, cli) -> None:
+    from corroborate.core import TreeHead
+    from corroborate.custody import keys
+
+    printed = dict(
+        line.split(None, 1) for line in cli("custody", "head").stdout.strip().splitlines()
+    )
+    copied = TreeHead.from_json({**printed, "tree_size": int(printed["tree_size"])})
+    public = keys.load_public(filled.key_dir)
+    assert keys.signature_valid(public, copied.signed_bytes(), copied.signature)
+    assert copied.signed_bytes() == current_head(filled).signed_bytes()
+    assert printed["key_fingerprint"] == keys.fingerprint(keys.public_pem(filled.key_dir))
+    assert printed["key_fingerprint"].startswith(printed["key_id"])
+
+
+def test_prove_and_export_anchor_print_one_json_document(
+    filled: Archive, cli, tmp_path: Path
+) -> None:
+    text = cli("custody", "prove", "2")
+    assert text.exit_code == 0 and "checks out" in text.stdout
+    assert json.loads(cli("custody", "prove", "2", "--json").stdout)["leaf_index"] == 1
+    with local_tsa(tmp_path / "tsa") as tsa:
+        assert cli("custody", "anchor", "--tsa", tsa.url, "--trust-ca", tsa.ca_pem_path,
+                   "--json").exit_code == 0
+    exported = json.loads(cli("custody", "export-anchor", "1", "--out", tmp_path / "x",
+                              "--json").stdout)
+    assert Path(exported["data"]).read_bytes().startswith(b"corroborate-tree-head/1\n")
+    assert "openssl ts -verify" in exported["check"]
+    assert Path(exported["token"]).stat().st_size > 0
+    blocked = tmp_path / "a-file"
+    blocked.write_text("not a folder")
+    result = cli("custody", "export-anchor", "1", "--out", blocked / "sub")
+    assert result.exit_code == 2
+    assert len(result.stderr.strip().splitlines()) == 1 and str(blocked) in result.stderr
