@@ -75,7 +75,9 @@ def _database_password(directory: Path, settings: dict[str, Any]) -> str | None:
             mode = path.stat().st_mode
             text = path.read_text().strip("\r\n")
         except OSError as exc:
-            raise ArchiveError(f"{path}: cannot read the database password ({exc.strerror})") from None
+            raise ArchiveError(
+                f"{path}: cannot read the database password ({exc.strerror})"
+            ) from None
         if mode & 0o077:
             raise ArchiveError(
                 f"{path}: the database password file is readable by others; "

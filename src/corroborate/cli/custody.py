@@ -1,4 +1,4 @@
-"""CLI: the custody log (head, log, prove, consistency, anchor, trust-tsa, rotate-key, export-anchor)."""
+"""CLI: the custody log (head, log, prove, consistency, anchor, trust-tsa, rotate-key, ...)."""
 
 from __future__ import annotations
 
@@ -165,7 +165,9 @@ def _parse_head(spec: str) -> TreeHead | tuple[int, str | None]:
                 ) from None
             if isinstance(size, int) and size >= 0 and isinstance(root, str):
                 return size, _root(spec, root)
-            raise InputError(f"{spec}: not a tree head from `custody head --json` ({exc})") from None
+            raise InputError(
+                f"{spec}: not a tree head from `custody head --json` ({exc})"
+            ) from None
     size_text, _, root = spec.partition(":")
     if not size_text.isdigit():
         raise InputError(f"{spec}: give a head file from `custody head --json` or SIZE:ROOT")

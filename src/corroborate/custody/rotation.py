@@ -90,9 +90,12 @@ def schedule(archive: Archive, session: Session) -> KeySchedule:
         if new is None or keys.key_id(new) != details.get("new_key_id"):
             reason = "its new public key does not match the key id it names"
         elif details.get("old_key_id") != current:
-            reason = f"it hands over from key {details.get('old_key_id')}, but key {current} was in force"
+            reason = (
+                f"it hands over from key {details.get('old_key_id')}, but key {current} "
+                "was in force"
+            )
         elif current not in public:
-            reason = f"the public key of key {current} is not known, so its signature cannot be checked"
+            reason = f"the public key of key {current} is not known to check its signature"
         elif not keys.signature_valid(
             public[current],
             keys.rotation_statement(current, new),
