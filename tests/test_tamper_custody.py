@@ -478,3 +478,26 @@ def test_a_team_database_password_stays_out_of_settings_output_and_log_and_a_sec
     assert [p.kind for p in verify_archive(team)] == ["retired_key"]
     laptop.close()
     team.close()
+
+
+def test_a_rotation_killed_before_the_new_key_is_in_place_is_finished_on_the_next_open(
+    anchored: Archive, footage: dict[str, Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from corroborate.custody import rotation
+
+    def killed(*_args: object) -> None:
+        raise KeyboardInterrupt  # the process dies right after the rotation entry is committed
+
+    monkeypatch.setattr(rotation, "_install", killed)
+    with pytest.raises(KeyboardInterrupt):
+        rotation.rotate(anchored, actor="alice")
+    monkeypatch.undo()
+    reopened = Archive.open(anchored.dir)
+    new_id = [e for e in log.entries(reopened) if e.action == "custody.rotate_key"][0].details[
+        "new_key_id"
+    ]
+    assert reopened.settings["key_id"] == new_id
+    ingest(reopened, [str(footage["grass"])], actor="alice")
+    assert current_head(reopened).key_id == new_id
+    assert verify_archive(reopened) == []
+    reopened.close()

@@ -235,7 +235,12 @@ class Archive:
                 f"cannot open the database {mask_password(db_url)}: "
                 f"{_first_line(exc, password)}"
             ) from None
-        return cls(directory, db_url, blob_url, reader, writer, BlobStore(blob_url), settings)
+        opened = cls(directory, db_url, blob_url, reader, writer, BlobStore(blob_url), settings)
+        if any(p.name != "custody.key" for p in opened.key_dir.glob("*.key")):
+            from corroborate.custody.rotation import finish_interrupted
+
+            finish_interrupted(opened)
+        return opened
 
     # -- sessions -------------------------------------------------------------------------
     @contextmanager

@@ -171,12 +171,38 @@ def rotate(archive: Archive, *, actor: str) -> Rotation:
                 ),
             },
         )
+    _install(archive, old_public, new_public)
+    return Rotation(entry.seq, old_id, new_id, keys.fingerprint(new_public))
+
+
+def _install(archive: Archive, old_public: Ed25519PublicKey, new_public: Ed25519PublicKey) -> None:
+    """Put the new key in force in this folder, keeping the old public key beside it."""
+    old_id, new_id = keys.key_id(old_public), keys.key_id(new_public)
     keys.write_owner_only(archive.key_dir / f"{old_id}.pub", keys.pem_of(old_public).encode())
-    os.replace(pending, archive.key_dir / keys.PRIVATE)
+    os.replace(archive.key_dir / f"{new_id}.key", archive.key_dir / keys.PRIVATE)
     keys.write_owner_only(archive.key_dir / keys.PUBLIC, keys.pem_of(new_public).encode())
     settings = {**archive.settings, "key_id": new_id}
     keys.write_owner_only(
         archive.dir / CONFIG_NAME, (json.dumps(settings, indent=2) + "\n").encode()
     )
     archive.settings["key_id"] = new_id
-    return Rotation(entry.seq, old_id, new_id, keys.fingerprint(new_public))
+
+
+def finish_interrupted(archive: Archive) -> bool:
+    """Complete a rotation killed after its entry was committed but before the key files moved.
+
+    Without this the folder would go on signing with the retired key. True if one was finished.
+    """
+    waiting = {p.stem: p for p in archive.key_dir.glob("*.key") if p.name != keys.PRIVATE}
+    if not waiting:
+        return False
+    with archive.session() as session:
+        in_force = schedule(archive, session).in_force
+    if in_force not in waiting or archive.settings.get("key_id") == in_force:
+        return False
+    new_private = keys.load_private_file(waiting[in_force])
+    try:
+        _install(archive, keys.load_public(archive.key_dir), new_private.public_key())
+    except FileNotFoundError:  # another process finished it first
+        return False
+    return True
