@@ -17,7 +17,7 @@ import pytest
 from conftest import REPORTS, run_corroborate
 from corroborate.archive import ingest, verify_archive
 from corroborate.config import Archive
-from corroborate.custody import consistency, current_head, prove
+from corroborate.custody import consistency, current_head, entries, prove
 from corroborate.testing import local_tsa
 
 
@@ -406,3 +406,25 @@ def test_prove_and_export_anchor_print_one_json_document(
     result = cli("custody", "export-anchor", "1", "--out", blocked / "sub")
     assert result.exit_code == 2
     assert len(result.stderr.strip().splitlines()) == 1 and str(blocked) in result.stderr
+
+
+def test_trusting_a_timestamp_authority_is_a_logged_step_with_one_line_refusals(
+    archive: Archive, cli, tmp_path: Path
+) -> None:
+    not_a_cert = tmp_path / "notes.pem"
+    not_a_cert.write_text("hello")
+    bad = cli("custody", "trust-tsa", not_a_cert)
+    assert bad.exit_code == 2 and "not an X.509 certificate" in bad.stderr
+    assert len(bad.stderr.strip().splitlines()) == 1
+    with local_tsa(tmp_path / "tsa", name="Acme") as tsa:
+        added = cli("custody", "trust-tsa", tsa.ca_pem_path, "--name", "Acme [TSA]")
+        assert added.exit_code == 0, added.stderr
+        assert "Acme [TSA]" in added.stdout  # a label is shown as written, never as markup
+        again = cli("custody", "trust-tsa", tsa.ca_pem_path)
+        assert again.exit_code == 2 and "already trusted" in again.stderr
+        pinned = cli("custody", "trust-tsa", tsa.tsa_cert_path)  # the TSA's own certificate
+        assert pinned.exit_code == 0, pinned.stderr
+    listed = cli("custody", "trusted-tsas")
+    assert "2 trusted timestamp CAs" in listed.stdout and "Acme [TSA]" in listed.stdout
+    assert [e.action for e in entries(archive)] == ["custody.trust_tsa"] * 2
+    assert verify_archive(archive) == []
