@@ -370,6 +370,7 @@ def test_a_second_init_may_rotate_only_with_the_key_in_force(
     wrong = cli("init", "--archive", tmp_path / "b", "--database-url", url, "--rotate-key",
                 "--old-key", tmp_path / "other-keys" / "custody.key")
     assert wrong.exit_code == 2 and "is not the custody log's key in force" in wrong.stderr
+    assert not (tmp_path / "b").exists(), "a refused init leaves nothing behind"
     ok = cli("init", "--archive", tmp_path / "c", "--database-url", url, "--rotate-key",
              "--old-key", anchored.key_dir / "custody.key", "--blob-url", anchored.blob_url,
              "--json")

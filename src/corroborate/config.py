@@ -19,7 +19,7 @@ from typing import Any
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
-from corroborate.errors import ArchiveError
+from corroborate.errors import ArchiveError, CorroborateError
 from corroborate.storage import BlobStore
 
 CONFIG_NAME = "archive.json"
@@ -91,6 +91,20 @@ def _first_line(exc: Exception, password: str | None) -> str:
     text = str(getattr(exc, "orig", None) or exc).strip().splitlines()
     line = text[0] if text else type(exc).__name__
     return line.replace(password, "***") if password else line
+
+
+def _remove(created_dir: Path | None, made: list[Path]) -> None:
+    """Undo a failed init: nothing half-written is left to be mistaken for an archive."""
+    import shutil
+
+    if created_dir is not None:
+        shutil.rmtree(created_dir, ignore_errors=True)
+        return
+    for path in reversed(made):
+        if path.is_dir():
+            shutil.rmtree(path, ignore_errors=True)
+        else:
+            path.unlink(missing_ok=True)
 
 
 def _existing_archive(url: str, password: str | None, shown: str) -> str | None:
@@ -179,31 +193,58 @@ class Archive:
         directory.mkdir(parents=True, exist_ok=True)
         if created:
             os.chmod(directory, 0o700)
+        made: list[Path] = []
+        try:
+            opened = cls._create(
+                directory, made, database_url=database_url, password=password,
+                blob_url=blob_url, old_private=old_private,
+            )
+            if existing:
+                from corroborate.custody.rotation import rotate
+
+                rotate(opened, actor=actor)  # refuses before writing if the key is not in force
+        except CorroborateError:
+            _remove(directory if created else None, made)
+            raise
+        return opened
+
+    @classmethod
+    def _create(
+        cls,
+        directory: Path,
+        made: list[Path],
+        *,
+        database_url: str | None,
+        password: str | None,
+        blob_url: str | None,
+        old_private: Any,
+    ) -> Archive:
+        """Write the new archive's files owner-only, noting each in `made`, and open it."""
+        from corroborate.custody import keys
+
         settings: dict[str, Any] = {"format": FORMAT}
         if database_url:
             settings["database_url"] = database_url
         if password is not None:
+            made.append(directory / PASSWORD_NAME)
             keys.write_owner_only(directory / PASSWORD_NAME, password.encode())
             settings["database_password_file"] = PASSWORD_NAME
         if blob_url:
             settings["blob_url"] = blob_url
-        else:
-            blobs = directory / "blobs"
-            blobs.mkdir(mode=0o700, exist_ok=True)
+        elif not (directory / "blobs").exists():
+            made.append(directory / "blobs")
+            (directory / "blobs").mkdir(mode=0o700)
         if not database_url:
             db_file = directory / "archive.db"
+            made.append(db_file)
             os.close(os.open(db_file, os.O_WRONLY | os.O_CREAT, 0o600))
-        key_id = keys.create(directory / "keys", old_private)
-        settings["key_id"] = key_id
+        made.append(directory / "keys")
+        settings["key_id"] = keys.create(directory / "keys", old_private)
+        made.append(directory / CONFIG_NAME)
         keys.write_owner_only(
             directory / CONFIG_NAME, (json.dumps(settings, indent=2) + "\n").encode()
         )
-        opened = cls.open(directory)
-        if existing:
-            from corroborate.custody.rotation import rotate
-
-            rotate(opened, actor=actor)
-        return opened
+        return cls.open(directory)
 
     @classmethod
     def open(cls, directory: Path) -> Archive:
