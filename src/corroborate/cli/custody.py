@@ -273,15 +273,16 @@ def export_anchor_cmd(
     json_out: bool = JsonOption,
 ) -> None:
     """Write a token and the head it covers, for `openssl ts -verify`."""
-    data, tsr = export_anchor(open_archive(archive), token, out)
-    command = (
-        f"openssl ts -verify -data {data} -in {tsr} -CAfile TSA_CA.pem -untrusted TSA_CERT.pem"
-    )
+    exported = export_anchor(open_archive(archive), token, out)
+    command = exported.openssl_command()
     if json_out:
-        print_json({"data": data, "token": tsr, "check": command})
+        print_json({"data": exported.data, "token": exported.token, "ca": exported.ca,
+                    "check": command})
         return
-    console.print(f"{data}\n{tsr}", highlight=False)
-    console.print(f"Check with: {command}", highlight=False, soft_wrap=True)
+    for path in (exported.data, exported.token, exported.ca):
+        if path is not None:
+            console.print(escape(str(path)), highlight=False, soft_wrap=True)
+    console.print(f"Check with: {escape(command)}", highlight=False, soft_wrap=True)
 
 
 def key_fingerprint(opened: Archive, key_id: str) -> str | None:

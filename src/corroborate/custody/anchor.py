@@ -86,8 +86,20 @@ def anchors(archive: Archive) -> list[Anchor]:
         return [Anchor(r.id, r.tree_size, r.tsa_url, r.gen_time, "") for r in rows]
 
 
-def export_anchor(archive: Archive, anchor_id: int, out_dir: Path) -> tuple[Path, Path]:
-    """Write the head's signed bytes and the TSA response, for `openssl ts -verify`."""
+@dataclass(frozen=True)
+class ExportedAnchor:
+    data: Path  # the head's signed bytes
+    token: Path  # the TSA's DER TimeStampResp
+    ca: Path | None  # the trusted timestamp CAs, PEM, when the archive trusts any
+
+    def openssl_command(self) -> str:
+        ca = self.ca if self.ca is not None else "TSA_CA.pem"
+        return f"openssl ts -verify -data {self.data} -in {self.token} -CAfile {ca}"
+
+
+def export_anchor(archive: Archive, anchor_id: int, out_dir: Path) -> ExportedAnchor:
+    """Write the head's signed bytes, the TSA response and the trusted CAs, for
+    `openssl ts -verify`."""
     with archive.session() as session:
         row = session.get(TimestampTokenRow, anchor_id)
         if row is None:
@@ -105,8 +117,12 @@ def export_anchor(archive: Archive, anchor_id: int, out_dir: Path) -> tuple[Path
             token = out_dir / f"tree-head-{row.tree_size}.tsr"
             data.write_bytes(head.signed_bytes())
             token.write_bytes(row.response)
+            ca_bundle = trust.bundle(trust.from_session(session))
+            ca = out_dir / "trusted-tsa-ca.pem" if ca_bundle is not None else None
+            if ca is not None and ca_bundle is not None:
+                ca.write_bytes(ca_bundle)
         except OSError as exc:
             raise InputError(
                 f"{out_dir}: cannot write the exported token ({exc.strerror or exc})"
             ) from None
-        return data, token
+        return ExportedAnchor(data, token, ca)
