@@ -17,7 +17,7 @@ import pytest
 from conftest import REPORTS, run_corroborate
 from corroborate.archive import ingest, verify_archive
 from corroborate.config import Archive
-from corroborate.custody import consistency, current_head, prove
+from corroborate.custody import consistency, current_head, entries, prove
 from corroborate.testing import local_tsa
 
 
@@ -139,7 +139,7 @@ def test_inclusion_proof_of_an_entry_checks_out_against_the_signed_head(
 ) -> None:
     proof = prove(filled, 2)
     assert proof.verify()
-    data = json.loads(cli("custody", "prove", "2").stdout)
+    data = json.loads(cli("custody", "prove", "2", "--json").stdout)
     assert data["leaf_index"] == 1
     assert data["head"]["root_hash"] == current_head(filled).root_hash
     # checked independently of the archive with the RFC 6962 algorithm
@@ -161,7 +161,7 @@ def test_an_earlier_published_head_is_proven_a_prefix_of_todays_log(
     published = tmp_path / "head.json"
     published.write_text(cli("custody", "head", "--json").stdout)
     ingest(filled, [str(footage["grass"])], actor="bob")
-    result = cli("custody", "consistency", published)
+    result = cli("custody", "consistency", published, "--json")
     assert result.exit_code == 0, result.stderr
     assert json.loads(result.stdout)["verified"] is True
     old = json.loads(published.read_text())
@@ -176,7 +176,7 @@ def test_tree_head_is_anchored_with_rfc3161_and_checkable_with_openssl(
     filled: Archive, cli, tmp_path: Path
 ) -> None:
     with local_tsa(tmp_path / "tsa") as tsa:
-        result = cli("custody", "anchor", "--tsa", tsa.url)
+        result = cli("custody", "anchor", "--tsa", tsa.url, "--trust-ca", tsa.ca_pem_path)
         assert result.exit_code == 0, result.stderr
         assert verify_archive(filled) == []
         out = tmp_path / "exported"
@@ -210,8 +210,10 @@ def test_tree_head_is_anchored_with_rfc3161_and_checkable_with_openssl(
     assert "bad_timestamp" in _kinds(filled)
 
 
-def test_an_unreachable_tsa_is_a_one_line_error(filled: Archive, cli) -> None:
-    result = cli("custody", "anchor", "--tsa", "http://127.0.0.1:9/tsa")
+def test_an_unreachable_tsa_is_a_one_line_error(filled: Archive, cli, tmp_path: Path) -> None:
+    with local_tsa(tmp_path / "tsa") as tsa:
+        ca = tsa.ca_pem_path
+        result = cli("custody", "anchor", "--tsa", "http://127.0.0.1:9/tsa", "--trust-ca", ca)
     assert result.exit_code == 2
     assert "127.0.0.1:9" in result.stderr
 
@@ -307,3 +309,123 @@ def test_two_ingest_processes_on_one_archive_both_succeed(
         ).fetchone()[0]
         == 2
     )
+
+
+# -- what `custody` commands say: consistency checks, heads to copy, JSON everywhere -------------
+
+
+def _head_file(cli, tmp_path: Path, **changes: object) -> Path:
+    head = json.loads(cli("custody", "head", "--json").stdout)
+    head.update(changes)
+    path = tmp_path / "head.json"
+    path.write_text(json.dumps(head))
+    return path
+
+
+def test_consistency_with_a_full_signed_head_checks_its_signature_and_says_what_it_compared(
+    filled: Archive, footage: dict[str, Path], cli, tmp_path: Path
+) -> None:
+    published = _head_file(cli, tmp_path)
+    ingest(filled, [str(footage["grass"])], actor="bob")
+    result = cli("custody", "consistency", published)
+    assert result.exit_code == 0, result.stderr
+    text = " ".join(result.stdout.split())
+    assert "the earlier head" in text and f"signed by key {filled.settings['key_id']}" in text
+    assert "is a prefix of today's log" in text and "OK" in text
+
+
+def test_consistency_with_a_forged_old_head_signature_fails(
+    filled: Archive, cli, tmp_path: Path
+) -> None:
+    forged = _head_file(cli, tmp_path, signature="A" * 86 + "==")
+    result = cli("custody", "consistency", forged, "--json")
+    assert result.exit_code == 1
+    report = json.loads(result.stdout)
+    assert report["verified"] is False
+    assert any("signature does not verify" in p for p in report["problems"])
+
+
+def test_consistency_with_a_size_and_no_root_compares_nothing_and_says_so(
+    filled: Archive, cli
+) -> None:
+    size = current_head(filled).tree_size
+    result = cli("custody", "consistency", str(size - 1))
+    assert result.exit_code == 1
+    assert "nothing was compared" in result.stderr
+    assert "verified" not in result.stdout.lower()
+    report = json.loads(cli("custody", "consistency", str(size - 1), "--json").stdout)
+    assert report["verified"] is False and report["checked"] and not report["problems"]
+    assert any("no root was given" in line for line in report["not_checked"])
+
+
+def test_consistency_from_size_zero_is_not_called_verified(filled: Archive, cli) -> None:
+    result = cli("custody", "consistency", f"0:{'00' * 32}", "--json")
+    assert result.exit_code == 1
+    assert any("size 0" in line for line in json.loads(result.stdout)["not_checked"])
+
+
+@pytest.mark.parametrize("spec", ["3:zz", "3:abc", "x:00", "missing-head.json"])
+def test_a_malformed_old_head_is_one_line(filled: Archive, cli, spec: str) -> None:
+    result = cli("custody", "consistency", spec)
+    assert result.exit_code == 2
+    assert len(result.stderr.strip().splitlines()) == 1, result.stderr
+    assert spec in result.stderr and "Traceback" not in result.stderr
+
+
+def test_the_head_as_printed_is_the_head_as_signed(filled: Archive, cli) -> None:
+    from corroborate.core import TreeHead
+    from corroborate.custody import keys
+
+    printed = dict(
+        line.split(None, 1) for line in cli("custody", "head").stdout.strip().splitlines()
+    )
+    copied = TreeHead.from_json({**printed, "tree_size": int(printed["tree_size"])})
+    public = keys.load_public(filled.key_dir)
+    assert keys.signature_valid(public, copied.signed_bytes(), copied.signature)
+    assert copied.signed_bytes() == current_head(filled).signed_bytes()
+    assert printed["key_fingerprint"] == keys.fingerprint(keys.public_pem(filled.key_dir))
+    assert printed["key_fingerprint"].startswith(printed["key_id"])
+
+
+def test_prove_and_export_anchor_print_one_json_document(
+    filled: Archive, cli, tmp_path: Path
+) -> None:
+    text = cli("custody", "prove", "2")
+    assert text.exit_code == 0 and "checks out" in text.stdout
+    assert json.loads(cli("custody", "prove", "2", "--json").stdout)["leaf_index"] == 1
+    with local_tsa(tmp_path / "tsa") as tsa:
+        assert cli("custody", "anchor", "--tsa", tsa.url, "--trust-ca", tsa.ca_pem_path,
+                   "--json").exit_code == 0
+    exported = json.loads(cli("custody", "export-anchor", "1", "--out", tmp_path / "x",
+                              "--json").stdout)
+    assert Path(exported["data"]).read_bytes().startswith(b"corroborate-tree-head/1\n")
+    check = subprocess.run(exported["check"].split(), capture_output=True, text=True)
+    assert "Verification: OK" in check.stdout, check.stderr  # the printed command, verbatim
+    assert Path(exported["token"]).stat().st_size > 0
+    blocked = tmp_path / "a-file"
+    blocked.write_text("not a folder")
+    result = cli("custody", "export-anchor", "1", "--out", blocked / "sub")
+    assert result.exit_code == 2
+    assert len(result.stderr.strip().splitlines()) == 1 and str(blocked) in result.stderr
+
+
+def test_trusting_a_timestamp_authority_is_a_logged_step_with_one_line_refusals(
+    archive: Archive, cli, tmp_path: Path
+) -> None:
+    not_a_cert = tmp_path / "notes.pem"
+    not_a_cert.write_text("hello")
+    bad = cli("custody", "trust-tsa", not_a_cert)
+    assert bad.exit_code == 2 and "not an X.509 certificate" in bad.stderr
+    assert len(bad.stderr.strip().splitlines()) == 1
+    with local_tsa(tmp_path / "tsa", name="Acme") as tsa:
+        added = cli("custody", "trust-tsa", tsa.ca_pem_path, "--name", "Acme [TSA]")
+        assert added.exit_code == 0, added.stderr
+        assert "Acme [TSA]" in added.stdout  # a label is shown as written, never as markup
+        again = cli("custody", "trust-tsa", tsa.ca_pem_path)
+        assert again.exit_code == 2 and "already trusted" in again.stderr
+        pinned = cli("custody", "trust-tsa", tsa.tsa_cert_path)  # the TSA's own certificate
+        assert pinned.exit_code == 0, pinned.stderr
+    listed = cli("custody", "trusted-tsas")
+    assert "2 trusted timestamp CAs" in listed.stdout and "Acme [TSA]" in listed.stdout
+    assert [e.action for e in entries(archive)] == ["custody.trust_tsa"] * 2
+    assert verify_archive(archive) == []

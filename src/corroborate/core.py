@@ -72,8 +72,45 @@ class TreeHead:
         """The canonical bytes the signature covers (and a timestamp token anchors)."""
         return (
             f"corroborate-tree-head/1\n{self.tree_size}\n{self.root_hash}\n"
-            f"{self.timestamp.strftime('%Y-%m-%dT%H:%M:%S.%fZ')}\n{self.key_id}\n"
+            f"{self.timestamp_text}\n{self.key_id}\n"
         ).encode()
+
+    @property
+    def timestamp_text(self) -> str:
+        """The timestamp exactly as it appears in the signed bytes (UTC, microseconds, Z)."""
+        return self.timestamp.strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+    @classmethod
+    def from_json(cls, data: Any) -> TreeHead:
+        """A head from `custody head --json` (a dict or its JSON text); ValueError if malformed.
+
+        Extra keys (such as `key_fingerprint`) are ignored; the timestamp may be in the signed
+        form or ISO 8601 with an offset; a timestamp without one is read as UTC.
+        """
+        import json
+        import re
+        from datetime import UTC
+
+        if isinstance(data, str | bytes):
+            data = json.loads(data)
+        if not isinstance(data, dict):
+            raise ValueError("a tree head is a JSON object")
+        missing = [k for k in ("tree_size", "root_hash", "timestamp", "signature", "key_id")
+                   if k not in data]
+        if missing:
+            raise ValueError(f"a tree head needs {', '.join(missing)}")
+        size, root, stamp = data["tree_size"], data["root_hash"], data["timestamp"]
+        if isinstance(size, bool) or not isinstance(size, int) or size < 0:
+            raise ValueError(f"tree_size must be a whole number >= 0, not {size!r}")
+        if not isinstance(root, str) or not re.fullmatch(r"[0-9a-f]{64}", root):
+            raise ValueError("root_hash must be 64 lower-case hex digits")
+        if not isinstance(stamp, str):
+            raise ValueError("timestamp must be text")
+        when = datetime.fromisoformat(stamp.replace("Z", "+00:00"))
+        when = when.replace(tzinfo=UTC) if when.tzinfo is None else when.astimezone(UTC)
+        if not isinstance(data["signature"], str) or not isinstance(data["key_id"], str):
+            raise ValueError("signature and key_id must be text")
+        return cls(size, root, when, data["signature"], data["key_id"])
 
 
 @dataclass(frozen=True)

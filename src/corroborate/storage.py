@@ -34,6 +34,8 @@ class BlobStore:
         self.is_local = "file" in (
             self.fs.protocol if isinstance(self.fs.protocol, tuple) else (self.fs.protocol,)
         )
+        if self.is_local and not os.path.exists(self.root):
+            os.makedirs(self.root, mode=0o700)  # a new local store is the owner's only
         self.fs.makedirs(f"{self.root}/tmp", exist_ok=True)
 
     def path(self, sha256: str) -> str:
@@ -72,7 +74,9 @@ class BlobStore:
         tmp = f"{self.root}/tmp/{uuid.uuid4().hex}.part"
         try:
             if self.is_local:
-                with open(tmp, "wb") as out:
+                # owner-only: evidence may show people who must not be identified
+                fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+                with os.fdopen(fd, "wb") as out:
                     for chunk in chunks:
                         digest.update(chunk)
                         out.write(chunk)

@@ -29,7 +29,7 @@ from corroborate.cli.common import (
     warning_line,
 )
 from corroborate.config import Archive
-from corroborate.custody import entries
+from corroborate.custody import entries, keys
 
 
 def open_archive(archive: Path | None) -> Archive:
@@ -56,23 +56,43 @@ def init_cmd(
     blob_url: str | None = typer.Option(
         None, "--blob-url", help="fsspec URL for blobs, e.g. s3://bucket/prefix (default local)"
     ),
+    rotate_key: bool = typer.Option(
+        False, "--rotate-key",
+        help="The database already holds an archive: hand it over to a new key (needs --old-key).",
+    ),
+    old_key: Path | None = typer.Option(
+        None, "--old-key", help="The key in force (that archive's keys/custody.key)."
+    ),
+    as_user: str | None = AsOption,
     json_out: bool = JsonOption,
 ) -> None:
     """Create a new archive (database, blob store and custody signing key)."""
     path = archive_path(archive)
-    opened = Archive.init(path, database_url=database_url, blob_url=blob_url)
+    opened = Archive.init(
+        path, database_url=database_url, blob_url=blob_url, rotate_key=rotate_key,
+        old_key=old_key, actor=actor_name(as_user),
+    )
     info = {
         "archive": str(path.resolve()),
         "database": opened.database_url,
         "blobs": opened.blob_url,
         "key_id": opened.settings["key_id"],
+        "key_fingerprint": keys.fingerprint(keys.load_public(opened.key_dir)),
         "public_key": str((opened.key_dir / "custody.pub").resolve()),
     }
     if json_out:
         print_json(info)
         return
     console.print(f"Created archive [bold]{escape(info['archive'])}[/]")
-    console.print(f"  custody key {info['key_id']} (public key: {escape(info['public_key'])})")
+    console.print(
+        f"  custody key {info['key_id']} (public key: {escape(info['public_key'])})",
+        highlight=False,
+        soft_wrap=True,
+    )
+    console.print(
+        f"  key fingerprint {info['key_fingerprint']} (publish it)", highlight=False,
+        soft_wrap=True,
+    )
 
 
 @handles_errors

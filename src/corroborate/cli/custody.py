@@ -1,7 +1,9 @@
-"""CLI: the custody log (head, log, prove, consistency, anchor, export-anchor)."""
+"""CLI: the custody log (head, log, prove, consistency, anchor, trust-tsa, rotate-key, ...)."""
 
 from __future__ import annotations
 
+import json
+import re
 from pathlib import Path
 
 import typer
@@ -14,13 +16,21 @@ from corroborate.cli.common import (
     Table,
     actor_name,
     console,
+    err_console,
     escape,
     handles_errors,
     print_json,
+    to_jsonable,
 )
-from corroborate.custody import consistency, current_head, entries, prove
+from corroborate.config import Archive
+from corroborate.core import TreeHead
+from corroborate.custody import current_head, entries, prove
 from corroborate.custody.anchor import anchor, export_anchor
-from corroborate.errors import InputError
+from corroborate.custody.keys import fingerprint
+from corroborate.custody.rotation import rotate, schedule
+from corroborate.custody.trust import trust_tsa, trusted_tsas
+from corroborate.custody.verify import check_consistency
+from corroborate.errors import InputError, IntegrityError
 
 custody_app = typer.Typer(help="The append-only, signed custody log.", no_args_is_help=True)
 
@@ -28,16 +38,22 @@ custody_app = typer.Typer(help="The append-only, signed custody log.", no_args_i
 @custody_app.command("head")
 @handles_errors
 def head_cmd(archive: Path | None = ArchiveOption, json_out: bool = JsonOption) -> None:
-    """The current signed tree head, to publish or pin."""
-    head = current_head(open_archive(archive))
+    """The current signed tree head, to publish or pin, with the signing key's fingerprint."""
+    opened = open_archive(archive)
+    head = current_head(opened)
+    fingerprint = key_fingerprint(opened, head.key_id)
     if json_out:
-        print_json(head)
+        print_json({**to_jsonable(head), "timestamp": head.timestamp_text,
+                    "key_fingerprint": fingerprint})
         return
-    console.print(f"tree_size  {head.tree_size}")
-    console.print(f"root_hash  {head.root_hash}")
-    console.print(f"timestamp  {head.timestamp.isoformat()}")
-    console.print(f"key_id     {head.key_id}")
-    console.print(f"signature  {head.signature}")
+    # the timestamp exactly as signed, so a copied head checks against signed_bytes()
+    console.print(f"tree_size        {head.tree_size}", highlight=False)
+    console.print(f"root_hash        {head.root_hash}", highlight=False)
+    console.print(f"timestamp        {head.timestamp_text}", highlight=False)
+    console.print(f"key_id           {head.key_id}", highlight=False)
+    console.print(f"key_fingerprint  {fingerprint or 'unknown (public key not in keys/)'}",
+                  highlight=False)
+    console.print(f"signature        {head.signature}", highlight=False, soft_wrap=True)
 
 
 @custody_app.command("log")
@@ -66,63 +82,184 @@ def log_cmd(
 def prove_cmd(
     entry: int = typer.Argument(..., help="Sequence number of the custody entry."),
     archive: Path | None = ArchiveOption,
+    json_out: bool = JsonOption,
 ) -> None:
-    """Inclusion proof (RFC 6962) of one entry against the current signed head, as JSON."""
+    """Inclusion proof (RFC 6962) of one entry against the current signed head."""
     proof = prove(open_archive(archive), entry)
     if not proof.verify():
-        raise InputError(f"custody entry {entry}: the proof does not verify; run `verify`")
-    print_json(proof)
+        raise IntegrityError(f"custody entry {entry}: the proof does not verify; run `verify`")
+    if json_out:
+        print_json(proof)
+        return
+    console.print(
+        f"custody entry {entry} ({proof.entry.action}) is leaf {proof.leaf_index} of the log "
+        f"under signed head {proof.tree_size} (root {proof.head.root_hash}, key "
+        f"{proof.head.key_id}); audit path of {len(proof.audit_path)} hashes checks out. "
+        "Use --json for the proof itself.",
+        highlight=False,
+        soft_wrap=True,
+    )
 
 
 @custody_app.command("consistency")
 @handles_errors
 def consistency_cmd(
     old_head: str = typer.Argument(
-        ..., help="An earlier head: a JSON file from `custody head --json`, or SIZE[:ROOT]."
+        ..., help="An earlier head: a JSON file from `custody head --json`, or SIZE:ROOT."
     ),
     archive: Path | None = ArchiveOption,
+    json_out: bool = JsonOption,
 ) -> None:
-    """Prove that an earlier published head is a prefix of today's log."""
-    size, root = _parse_head(old_head)
-    proof = consistency(open_archive(archive), size, root)
-    ok = proof.verify()
-    print_json({"verified": ok, **proof.__dict__})
-    if not ok:
+    """Prove that an earlier published head is a prefix of today's log, saying what was checked.
+
+    Exit 0 only when an earlier root was compared and held; 1 when something failed or
+    nothing could be compared (a size without a root, or size 0).
+    """
+    result = check_consistency(open_archive(archive), _parse_head(old_head))
+    if json_out:
+        print_json(
+            {
+                "verified": result.verified,
+                "checked": result.checked,
+                "not_checked": result.not_checked,
+                "problems": result.problems,
+                "old_size": result.old_size,
+                "old_root": result.old_root,
+                "new_head": result.new_head,
+                "proof": result.proof,
+            }
+        )
+    else:
+        for line in result.checked:
+            console.print(f"[green]checked[/] {escape(line)}", highlight=False, soft_wrap=True)
+        for line in result.not_checked:
+            err_console.print(f"[yellow]not checked[/] {escape(line)}", highlight=False,
+                              soft_wrap=True)
+        for line in result.problems:
+            err_console.print(f"[bold red]FAIL[/] {escape(line)}", highlight=False,
+                              soft_wrap=True)
+        if result.verified:
+            console.print("[bold green]OK[/] the earlier head is a prefix of today's log")
+        elif not result.problems:
+            err_console.print("[bold red]not verified[/]: nothing was compared")
+    if not result.verified:
         raise typer.Exit(1)
 
 
-def _parse_head(spec: str) -> tuple[int, str | None]:
-    import json
-
+def _parse_head(spec: str) -> TreeHead | tuple[int, str | None]:
     path = Path(spec)
-    if path.exists():
+    if path.is_file() or spec.endswith(".json"):
         try:
-            data = json.loads(path.read_text())
-            return int(data["tree_size"]), str(data["root_hash"])
-        except (ValueError, KeyError, TypeError):
-            raise InputError(f"{spec}: not a tree head from `custody head --json`") from None
-    size, _, root = spec.partition(":")
-    if not size.isdigit():
-        raise InputError(f"{spec}: give a head file or SIZE[:ROOT]")
-    return int(size), root or None
+            text = path.read_text()
+        except OSError as exc:
+            raise InputError(f"{spec}: cannot read ({exc.strerror})") from None
+        try:
+            return TreeHead.from_json(text)
+        except ValueError as exc:
+            try:
+                data = json.loads(text)
+                size, root = data["tree_size"], data["root_hash"]
+            except (ValueError, KeyError, TypeError):
+                raise InputError(
+                    f"{spec}: not a tree head from `custody head --json` ({exc})"
+                ) from None
+            if isinstance(size, int) and size >= 0 and isinstance(root, str):
+                return size, _root(spec, root)
+            raise InputError(
+                f"{spec}: not a tree head from `custody head --json` ({exc})"
+            ) from None
+    size_text, _, root = spec.partition(":")
+    if not size_text.isdigit():
+        raise InputError(f"{spec}: give a head file from `custody head --json` or SIZE:ROOT")
+    return int(size_text), _root(spec, root) if root else None
+
+
+def _root(spec: str, root: str) -> str:
+    if not re.fullmatch(r"[0-9a-fA-F]{64}", root):
+        raise InputError(f"{spec}: the root must be 64 hex digits (the head's root_hash)")
+    return root.lower()
 
 
 @custody_app.command("anchor")
 @handles_errors
 def anchor_cmd(
     tsa: str = typer.Option(..., "--tsa", help="RFC 3161 timestamp authority URL."),
+    trust_ca: Path | None = typer.Option(
+        None, "--trust-ca", help="Also trust this CA certificate (PEM) for timestamps, now."
+    ),
     archive: Path | None = ArchiveOption,
     as_user: str | None = AsOption,
     json_out: bool = JsonOption,
 ) -> None:
-    """Obtain an RFC 3161 timestamp over the current signed tree head and store it."""
-    result = anchor(open_archive(archive), tsa, actor=actor_name(as_user))
+    """Obtain an RFC 3161 timestamp over the current signed head from a trusted TSA; store it."""
+    result = anchor(open_archive(archive), tsa, actor=actor_name(as_user), trust_ca=trust_ca)
     if json_out:
         print_json(result)
         return
     console.print(
         f"Timestamp token {result.id}: tree head {result.tree_size} at "
-        f"{result.gen_time.isoformat()} by {escape(result.tsa)}"
+        f"{result.gen_time.isoformat()} by {escape(result.tsa)}",
+        highlight=False,
+    )
+
+
+@custody_app.command("trust-tsa")
+@handles_errors
+def trust_tsa_cmd(
+    ca: Path = typer.Argument(..., help="The TSA's CA certificate (PEM or DER)."),
+    name: str | None = typer.Option(None, "--name", help="A label, e.g. the TSA's name."),
+    archive: Path | None = ArchiveOption,
+    as_user: str | None = AsOption,
+    json_out: bool = JsonOption,
+) -> None:
+    """Trust a timestamp authority's CA; recorded as a signed custody entry."""
+    added = trust_tsa(open_archive(archive), ca, name=name, actor=actor_name(as_user))
+    if json_out:
+        print_json({"added": added})
+        return
+    for t in added:
+        console.print(
+            f"Trusted {escape(t.name)} ({escape(t.subject)}), SHA-256 {t.sha256}, "
+            f"custody entry {t.seq}",
+            highlight=False,
+            soft_wrap=True,
+        )
+
+
+@custody_app.command("trusted-tsas")
+@handles_errors
+def trusted_tsas_cmd(
+    archive: Path | None = ArchiveOption, json_out: bool = JsonOption
+) -> None:
+    """The timestamp CAs this archive trusts, as its custody log records them."""
+    found = trusted_tsas(open_archive(archive))
+    if json_out:
+        print_json({"trusted": found})
+        return
+    table = Table(title=f"{len(found)} trusted timestamp CAs")
+    for col in ("entry", "name", "subject", "SHA-256", "valid until"):
+        table.add_column(col, overflow="fold")
+    for t in found:
+        table.add_row(str(t.seq), t.name, t.subject, t.sha256, t.not_after.strftime("%Y-%m-%d"))
+    console.print(table)
+
+
+@custody_app.command("rotate-key")
+@handles_errors
+def rotate_key_cmd(
+    archive: Path | None = ArchiveOption,
+    as_user: str | None = AsOption,
+    json_out: bool = JsonOption,
+) -> None:
+    """Hand the custody log over to a new signing key, signed by the current one."""
+    result = rotate(open_archive(archive), actor=actor_name(as_user))
+    if json_out:
+        print_json(result)
+        return
+    console.print(
+        f"Custody entry {result.seq}: key {result.old_key_id} handed over to "
+        f"{result.new_key_id} (fingerprint {result.new_fingerprint})",
+        highlight=False,
     )
 
 
@@ -132,15 +269,26 @@ def export_anchor_cmd(
     token: int = typer.Argument(..., help="Timestamp token id."),
     out: Path = typer.Option(Path("."), "--out", help="Folder to write into."),
     archive: Path | None = ArchiveOption,
+    json_out: bool = JsonOption,
 ) -> None:
     """Write a token and the head it covers, for `openssl ts -verify`."""
-    data, tsr = export_anchor(open_archive(archive), token, out)
-    console.print(escape(f"{data}\n{tsr}"))
-    console.print(
-        escape(f"Check with: openssl ts -verify -data {data} -in {tsr} -CAfile TSA_CA.pem "
-               "-untrusted TSA_CERT.pem"),
-        highlight=False,
-    )
+    exported = export_anchor(open_archive(archive), token, out)
+    command = exported.openssl_command()
+    if json_out:
+        print_json({"data": exported.data, "token": exported.token, "ca": exported.ca,
+                    "check": command})
+        return
+    for path in (exported.data, exported.token, exported.ca):
+        if path is not None:
+            console.print(escape(str(path)), highlight=False, soft_wrap=True)
+    console.print(f"Check with: {escape(command)}", highlight=False, soft_wrap=True)
+
+
+def key_fingerprint(opened: Archive, key_id: str) -> str | None:
+    """The fingerprint of a key the archive knows (in force, retired, or handed over to)."""
+    with opened.session() as session:
+        public = schedule(opened, session).public.get(key_id)
+    return fingerprint(public) if public is not None else None
 
 
 def register(app: typer.Typer) -> None:

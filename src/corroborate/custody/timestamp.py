@@ -23,6 +23,13 @@ from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import ec, ed448, ed25519, padding, rsa
 from cryptography.x509.oid import ExtendedKeyUsageOID
+from cryptography.x509.verification import (
+    Criticality,
+    ExtensionPolicy,
+    PolicyBuilder,
+    Store,
+    VerificationError,
+)
 
 from corroborate.errors import InputError, IntegrityError
 
@@ -67,6 +74,7 @@ class TimestampInfo:
     hash_algorithm: str  # of the message imprint, e.g. "sha256"
     policy: str  # dotted OID of the TSA policy the token was issued under
     nonce: int | None = None
+    trusted_by: str | None = None  # subject of the trusted CA the TSA chains to, when checked
 
 
 def build_request(data: bytes, *, nonce: int | None = None) -> bytes:
@@ -88,7 +96,9 @@ def build_request(data: bytes, *, nonce: int | None = None) -> bytes:
     return der
 
 
-def request_timestamp(tsa_url: str, data: bytes, timeout: float = 30) -> bytes:
+def request_timestamp(
+    tsa_url: str, data: bytes, timeout: float = 30, *, ca_pem: bytes | None = None
+) -> bytes:
     """Ask the TSA at `tsa_url` to timestamp `data`; return its full DER TimeStampResp.
 
     The reply is checked (status, nonce, imprint, signature) before it is returned, so a TSA
@@ -130,7 +140,7 @@ def request_timestamp(tsa_url: str, data: bytes, timeout: float = 30) -> bytes:
     if status not in ("granted", "granted_with_mods"):
         raise InputError(f"timestamp authority {tsa_url} refused the request: {status_text}")
     try:
-        info = verify_timestamp(body, data)
+        info = verify_timestamp(body, data, ca_pem)
     except IntegrityError as exc:
         raise InputError(f"timestamp authority {tsa_url} sent a bad timestamp: {exc}") from exc
     if info.nonce != nonce:
@@ -206,9 +216,10 @@ def _verify_token(token: cms.ContentInfo, data: bytes, ca_pem: bytes | None) -> 
     _check_signature(signer_info, tst_info_der, signer_cert)
     signer = x509.load_der_x509_certificate(signer_cert.dump())
     _check_tsa_certificate(signer, gen_time)
+    trusted_by = None
     if ca_pem is not None:
         intermediates = [x509.load_der_x509_certificate(c.dump()) for c in certificates]
-        _check_chain(signer, intermediates, ca_pem)
+        trusted_by = _check_chain(signer, intermediates, ca_pem, gen_time)
 
     return TimestampInfo(
         gen_time=gen_time,
@@ -217,6 +228,7 @@ def _verify_token(token: cms.ContentInfo, data: bytes, ca_pem: bytes | None) -> 
         hash_algorithm=imprint_alg,
         policy=policy,
         nonce=nonce,
+        trusted_by=trusted_by,
     )
 
 
@@ -349,39 +361,49 @@ def _check_tsa_certificate(cert: x509.Certificate, gen_time: datetime) -> None:
 
 
 def _check_chain(
-    signer: x509.Certificate, intermediates: list[x509.Certificate], ca_pem: bytes
-) -> None:
-    """Walk from the TSA certificate through certificates in the token to a trusted one."""
+    signer: x509.Certificate,
+    intermediates: list[x509.Certificate],
+    ca_pem: bytes,
+    gen_time: datetime,
+) -> str:
+    """The TSA certificate must chain, at the stamped time, to one of the trusted certificates.
+
+    Path building and checking is `cryptography`'s (RFC 5280): issuer signatures, validity of
+    every certificate at `gen_time`, CA basic constraints and path lengths; the end certificate
+    must carry the critical, timeStamping-only extended key usage. A trusted certificate that
+    is itself the TSA's is accepted as pinned. Returns the subject of the trusted certificate.
+    """
     try:
         trusted = x509.load_pem_x509_certificates(ca_pem)
     except ValueError as exc:
         raise InputError(f"trusted CA file is not PEM certificates: {exc}") from exc
-    current = signer
-    for _ in range(8):
-        if current in trusted:
-            return
-        for candidate in [*trusted, *intermediates]:
-            if candidate == current or candidate.subject != current.issuer:
-                continue
-            if candidate not in trusted and not _is_ca(candidate):
-                continue
-            try:
-                current.verify_directly_issued_by(candidate)
-            except (ValueError, TypeError, InvalidSignature):
-                continue
-            if candidate in trusted:
-                return
-            current = candidate
-            break
-        else:
-            break
-    raise IntegrityError(
-        f"TSA certificate {signer.subject.rfc4514_string()} is not issued by the trusted CA"
+    if signer in trusted:
+        return signer.subject.rfc4514_string()
+    ee_policy = ExtensionPolicy.permit_all().require_present(
+        x509.ExtendedKeyUsage, Criticality.CRITICAL, _timestamping_only
     )
-
-
-def _is_ca(cert: x509.Certificate) -> bool:
+    ca_policy = ExtensionPolicy.permit_all().require_present(
+        x509.BasicConstraints, Criticality.AGNOSTIC, None
+    )
+    verifier = (
+        PolicyBuilder()
+        .store(Store(trusted))
+        .time(gen_time)
+        .extension_policies(ca_policy=ca_policy, ee_policy=ee_policy)
+        .build_client_verifier()
+    )
     try:
-        return bool(cert.extensions.get_extension_for_class(x509.BasicConstraints).value.ca)
-    except x509.ExtensionNotFound:
-        return False
+        chain = verifier.verify(signer, [c for c in intermediates if c != signer])
+    except VerificationError as exc:
+        raise IntegrityError(
+            f"TSA certificate {signer.subject.rfc4514_string()} does not chain to a trusted "
+            f"timestamp authority at {gen_time.isoformat()} ({exc})"
+        ) from None
+    return chain.chain[-1].subject.rfc4514_string()
+
+
+def _timestamping_only(
+    _policy: object, _cert: x509.Certificate, eku: x509.ExtendedKeyUsage | None
+) -> None:
+    if eku is None or list(eku) != [ExtendedKeyUsageOID.TIME_STAMPING]:
+        raise ValueError("extendedKeyUsage is not timeStamping only")

@@ -14,9 +14,10 @@ import threading
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 
-__all__ = ["LocalTSA", "failing_tsa", "local_tsa"]
+__all__ = ["ForgingTSA", "LocalTSA", "failing_tsa", "local_tsa"]
 
 TSA_POLICY = "1.3.6.1.4.1.55738.1.1"  # a made-up policy id; only tests and demos use it
 
@@ -201,3 +202,120 @@ def failing_tsa(status: int = 500, body: bytes = b"TSA is down") -> Iterator[str
 
     with _serve(FailingHandler) as url:
         yield url
+
+
+
+class ForgingTSA:
+    """A timestamp authority that stamps whatever time it is told, for tamper tests.
+
+    It plays an authority the archive trusts but that lies about the time (or whose key was
+    stolen): its CA and timestamping certificate are valid from `valid_from`, long before the
+    test runs, so a backdated token checks in every way but its time.
+    """
+
+    def __init__(self, workdir: Path, valid_from: datetime) -> None:
+        from datetime import timedelta
+
+        from cryptography import x509
+        from cryptography.hazmat.primitives import hashes, serialization
+        from cryptography.hazmat.primitives.asymmetric import rsa
+        from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
+
+        workdir.mkdir(parents=True, exist_ok=True)
+        until = valid_from + timedelta(days=3650 * 3)
+        ca_key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+        ca_name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "forging test CA")])
+        ca = (
+            x509.CertificateBuilder()
+            .subject_name(ca_name)
+            .issuer_name(ca_name)
+            .public_key(ca_key.public_key())
+            .serial_number(x509.random_serial_number())
+            .not_valid_before(valid_from)
+            .not_valid_after(until)
+            .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
+            .sign(ca_key, hashes.SHA256())
+        )
+        self._key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+        self.cert = (
+            x509.CertificateBuilder()
+            .subject_name(x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "forging TSA")]))
+            .issuer_name(ca_name)
+            .public_key(self._key.public_key())
+            .serial_number(x509.random_serial_number())
+            .not_valid_before(valid_from)
+            .not_valid_after(until)
+            .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
+            .add_extension(
+                x509.ExtendedKeyUsage([ExtendedKeyUsageOID.TIME_STAMPING]), critical=True
+            )
+            .sign(ca_key, hashes.SHA256())
+        )
+        self.ca_pem_path = workdir / "forging-ca.pem"
+        self.ca_pem_path.write_bytes(ca.public_bytes(serialization.Encoding.PEM))
+
+    def stamp(self, data: bytes, gen_time: datetime) -> bytes:
+        """A granted DER TimeStampResp over SHA-256(data) that claims `gen_time`."""
+        import hashlib
+
+        from asn1crypto import cms, tsp
+        from asn1crypto import x509 as asn1_x509
+        from cryptography import x509
+        from cryptography.hazmat.primitives import hashes, serialization
+        from cryptography.hazmat.primitives.asymmetric import padding
+
+        cert_der = self.cert.public_bytes(serialization.Encoding.DER)
+        tst_info = tsp.TSTInfo(
+            {
+                "version": "v1",
+                "policy": TSA_POLICY,
+                "message_imprint": {
+                    "hash_algorithm": {"algorithm": "sha256"},
+                    "hashed_message": hashlib.sha256(data).digest(),
+                },
+                "serial_number": x509.random_serial_number(),
+                "gen_time": gen_time,
+            }
+        )
+        econtent = tst_info.dump()
+        essv2 = {"hash_algorithm": {"algorithm": "sha256"},
+                 "cert_hash": hashlib.sha256(cert_der).digest()}
+        signed_attrs = cms.CMSAttributes(
+            [
+                {"type": "content_type", "values": ["tst_info"]},
+                {"type": "message_digest", "values": [hashlib.sha256(econtent).digest()]},
+                {"type": "signing_certificate_v2", "values": [{"certs": [essv2]}]},
+            ]
+        )
+        signature = self._key.sign(signed_attrs.dump(), padding.PKCS1v15(), hashes.SHA256())
+        asn1_cert = asn1_x509.Certificate.load(cert_der)
+        signer = {
+            "version": "v1",
+            "sid": {
+                "issuer_and_serial_number": {
+                    "issuer": asn1_cert.issuer,
+                    "serial_number": asn1_cert.serial_number,
+                }
+            },
+            "digest_algorithm": {"algorithm": "sha256"},
+            "signed_attrs": signed_attrs,
+            "signature_algorithm": {"algorithm": "sha256_rsa"},
+            "signature": signature,
+        }
+        signed_data = cms.SignedData(
+            {
+                "version": "v3",
+                "digest_algorithms": [{"algorithm": "sha256"}],
+                "encap_content_info": {"content_type": "tst_info", "content": tst_info},
+                "certificates": [asn1_cert],
+                "signer_infos": [signer],
+            }
+        )
+        response = tsp.TimeStampResp(
+            {
+                "status": {"status": "granted"},
+                "time_stamp_token": {"content_type": "signed_data", "content": signed_data},
+            }
+        )
+        der: bytes = response.dump()
+        return der
