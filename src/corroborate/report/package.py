@@ -333,7 +333,6 @@ def _refuse_forged_state(archive: Archive, ref: str, item_ids: list[str]) -> Non
     from corroborate.incidents.models import (
         CitationRow,
         EvidenceRow,
-        IncidentRow,
         ReviewRow,
     )
     from corroborate.incidents.records import parse_ref
