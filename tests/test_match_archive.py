@@ -48,7 +48,7 @@ def test_match_finds_a_clip_inside_an_unarchived_compilation(
     assert abs(m["query_ranges"][0][0] - COMP_AT[0]) <= 1
     assert abs(m["query_ranges"][0][1] - COMP_AT[1]) <= 1
     assert abs(m["item_ranges"][0][0] - COMP_PART[0]) <= 1
-    assert m["signal"] == "pdq-multiview/1" and m["threshold"] > 0
+    assert m["signal"] == "pdq-multiview/2" and m["threshold"] > 0
     assert m["name"] == "source.mp4" and 0 < m["query_share"] < 0.5
     assert found[neg]["query_ranges"][0][0] >= COMP_AT[1] - 1
     # an archived item can be the query too
