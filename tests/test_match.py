@@ -12,10 +12,9 @@ import pdqhash
 import pytest
 from PIL import Image
 
-from corroborate.match import MediaError, match_signatures, signature_for_file
+from corroborate.match import MediaError, match_signatures, pdq, signature_for_file
 from corroborate.match.frames import SampledFrame, sample_video
 from corroborate.match.index import FrameIndex
-from corroborate.match import pdq
 from corroborate.match.signal import hamming
 from corroborate.match.signals import PDQ_MULTIVIEW_2 as PDQ_MULTIVIEW
 from corroborate.match.signature import FileSignature

@@ -43,7 +43,8 @@ def stills(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
 
 def _whole(sig: FileSignature) -> np.ndarray:
     """The hash of the whole picture (view 0) of a still."""
-    return sig.hashes[sig.views == 0][:1]
+    whole: np.ndarray = sig.hashes[sig.views == 0][:1]
+    return whole
 
 
 class SignalContract:
@@ -124,9 +125,7 @@ class TestPdq1(SignalContract):
     golden_whole = "2d6b1af3a956c529e79ca3d2526fa834d4196c81cedd04de0a26b855fc99b724"
     golden_digest = "16ad55af5cd0cfb3294238bbbc5eaa8f51edf273b81fdd9579e95ac953c81150"
 
-    def test_hash_is_the_one_pdqhash_and_threatexchange_give(
-        self, stills: dict[str, Path]
-    ) -> None:
+    def test_hash_is_the_one_pdqhash_and_threatexchange_give(self, stills: dict[str, Path]) -> None:
         for name in ("original", "reencoded", "other"):
             sig = self.hash(stills[name])
             rgb = np.asarray(Image.open(stills[name]).convert("RGB"))

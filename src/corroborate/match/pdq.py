@@ -86,11 +86,14 @@ def _box(a: np.ndarray, window: int, axis: int) -> np.ndarray:
     if window > n:  # the reference reads past the vector; no frame is that small
         window = n
     reads, signs, outs, divs = _box_plan(n, window)
+    out: np.ndarray
     if axis == 1:
         running = np.add.accumulate(a[:, reads] * signs, axis=1, dtype=_F32)
-        return running[:, outs] / divs
-    running = np.add.accumulate(a[reads] * signs[:, None], axis=0, dtype=_F32)
-    return running[outs] / divs[:, None]
+        out = running[:, outs] / divs
+    else:
+        running = np.add.accumulate(a[reads] * signs[:, None], axis=0, dtype=_F32)
+        out = running[outs] / divs[:, None]
+    return out
 
 
 def jarosz(gray: np.ndarray, width: int, height: int) -> np.ndarray:
@@ -108,7 +111,8 @@ def _samples(lo: np.ndarray, hi: np.ndarray, size: int) -> np.ndarray:
     in double as the reference (exact for a whole frame, where lo is 0)."""
     i = np.arange(_N, dtype=np.float64) + 0.5
     pos = lo[:, None] + (i[None, :] * (hi - lo)[:, None]) / _N
-    return np.clip(pos.astype(np.intp), 0, size - 1)
+    index: np.ndarray = np.clip(pos.astype(np.intp), 0, size - 1)
+    return index
 
 
 def _dot_first(a: np.ndarray, b: np.ndarray) -> np.ndarray:
@@ -154,7 +158,8 @@ def quality_of(block: np.ndarray) -> np.ndarray:
     dv = np.trunc(((block[:, :-1, :] - block[:, 1:, :]) * hundred) / full).astype(np.int64)
     dh = np.trunc(((block[:, :, :-1] - block[:, :, 1:]) * hundred) / full).astype(np.int64)
     total = np.abs(dv).sum(axis=(1, 2)) + np.abs(dh).sum(axis=(1, 2))
-    return np.minimum(100, total // 90).astype(np.uint8)
+    quality: np.ndarray = np.minimum(100, total // 90).astype(np.uint8)
+    return quality
 
 
 def bits_of(coefficients: np.ndarray) -> np.ndarray:

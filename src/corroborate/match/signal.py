@@ -29,7 +29,8 @@ _POPCOUNT = np.array([bin(i).count("1") for i in range(256)], dtype=np.uint8)
 def hamming(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     """Pairwise Hamming distances between packed hashes a[n, bytes] and b[m, bytes] -> [n, m]."""
     x = np.bitwise_xor(a[:, None, :], b[None, :, :])
-    return _POPCOUNT[x].sum(axis=2, dtype=np.int32)
+    distances: np.ndarray = _POPCOUNT[x].sum(axis=2, dtype=np.int32)
+    return distances
 
 
 @dataclass(frozen=True)

@@ -35,6 +35,7 @@ class WindowHasher(Protocol):
         mirror_of: np.ndarray | None = ...,
     ) -> tuple[np.ndarray, np.ndarray]: ...
 
+
 Window = tuple[float, float, float, float]  # fractions cut from left, right, top, bottom
 
 # Part of the signal's version: changing these lists means a new signal version.
@@ -230,7 +231,8 @@ def _thumb(gray: np.ndarray) -> np.ndarray:
     h, w = gray.shape
     ys = (np.arange(9) * h // 9 + h // 18)[:, None]
     xs = (np.arange(16) * w // 16 + w // 32)[None, :]
-    return gray[ys, xs].astype(np.float32)
+    thumb: np.ndarray = gray[ys, xs].astype(np.float32)
+    return thumb
 
 
 def _span(active: np.ndarray) -> tuple[int, int] | None:
