@@ -164,3 +164,28 @@ def test_rehash_moves_an_archive_hashed_under_version_1_to_version_2(
     assert signals == {"pdq-multiview/2"}
     (m,) = find_matches(archive, b)
     assert m.item_id == a and m.signal == "pdq-multiview/2"
+
+
+def test_show_gives_a_stills_pdq_as_threatexchange_writes_it(
+    archive: Archive,
+    cli,  # noqa: ANN001
+    tmp_path,  # noqa: ANN001
+) -> None:
+    """Another tool (ThreatExchange, a hash-sharing programme) computes the same 64 hex
+    characters and quality from the same file."""
+    import numpy as np
+    import pdqhash
+    from PIL import Image
+
+    from corroborate.samples import render_still
+
+    photo = render_still(tmp_path / "post.jpg", "chelsea", seed=2, width=500, height=375)
+    item = _ingest(archive, photo)
+    out = cli("show", item, "--json")
+    assert out.exit_code == 0, out.output
+    shown = json.loads(out.stdout)["pdq"]
+    bits, quality = pdqhash.compute(np.asarray(Image.open(photo).convert("RGB")))
+    assert shown["signal"] == "pdq/1" and shown["item"] == item
+    assert shown["hashes"] == [
+        {"time": 0.0, "hash": bytes(np.packbits(bits.astype(np.uint8))).hex(), "quality": quality}
+    ]

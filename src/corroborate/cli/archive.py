@@ -100,13 +100,15 @@ def ingest_cmd(
                 bar.update(task, advance=n, description=Path(label).name[:40])
 
             report = ingest(
-                opened, inputs, actor=actor, source=source, progress=advance,
+                opened,
+                inputs,
+                actor=actor,
+                source=source,
+                progress=advance,
                 signatures=not no_signatures,
             )
     else:
-        report = ingest(
-            opened, inputs, actor=actor, source=source, signatures=not no_signatures
-        )
+        report = ingest(opened, inputs, actor=actor, source=source, signatures=not no_signatures)
     if json_out:
         print_json({"results": report.results, "failed": report.failed})
     else:
@@ -173,7 +175,12 @@ def show_cmd(
     found = get_item(opened, item)
     log = entries(opened, subject_sha256=found.sha256)
     if json_out:
-        print_json({"item": found, "custody": log})
+        shown: dict[str, object] = {"item": found, "custody": log}
+        if found.kind == "image" and found.media_readable:  # a still's PDQ, to exchange
+            from corroborate.match.exchange import exchange_hashes
+
+            shown["pdq"] = exchange_hashes(opened, found.id, found.sha256, found.kind)
+        print_json(shown)
         return
     console.print(f"[bold]{found.id}[/]  {found.original_name}")
     console.print(f"  sha256   {found.sha256}")
