@@ -100,15 +100,13 @@ def ingest_cmd(
                 bar.update(task, advance=n, description=Path(label).name[:40])
 
             report = ingest(
-                opened,
-                inputs,
-                actor=actor,
-                source=source,
-                progress=advance,
+                opened, inputs, actor=actor, source=source, progress=advance,
                 signatures=not no_signatures,
             )
     else:
-        report = ingest(opened, inputs, actor=actor, source=source, signatures=not no_signatures)
+        report = ingest(
+            opened, inputs, actor=actor, source=source, signatures=not no_signatures
+        )
     if json_out:
         print_json({"results": report.results, "failed": report.failed})
     else:
