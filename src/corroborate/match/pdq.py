@@ -170,6 +170,10 @@ def bits_of(coefficients: np.ndarray) -> np.ndarray:
     return np.packbits((coefficients > median)[:, ::-1], axis=1)
 
 
+# what a multi-view signal filters a frame with, once, before hashing its windows
+prefilter = jarosz
+
+
 def hash_windows(
     blurred: np.ndarray,
     windows: np.ndarray,

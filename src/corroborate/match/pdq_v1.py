@@ -64,6 +64,10 @@ def jarosz(gray: np.ndarray, width: int, height: int) -> np.ndarray:
     return out
 
 
+# what a multi-view signal filters a frame with, once, before hashing its windows
+prefilter = jarosz
+
+
 def hash_windows(
     blurred: np.ndarray,
     windows: np.ndarray,

@@ -24,7 +24,7 @@ class WindowHasher(Protocol):
     """What a multi-view signal hashes windows with: a filter run once per frame, then a
     hash per window of the filtered frame (`pdq.py` is one)."""
 
-    def jarosz(self, gray: np.ndarray, width: int, height: int) -> np.ndarray: ...
+    def prefilter(self, gray: np.ndarray, width: int, height: int) -> np.ndarray: ...
 
     def hash_windows(
         self,
@@ -390,7 +390,7 @@ def hash_frame(
     every query view and its mirror image."""
     x0, y0, x1, y1 = box
     gray = gray.astype(np.float32, copy=False)
-    blurred = hasher.jarosz(gray, x1 - x0, y1 - y0)
+    blurred = hasher.prefilter(gray, x1 - x0, y1 - y0)
     if not query:
         hashes, quality = hasher.hash_windows(
             blurred, _pixel_windows(box, STORED_VIEWS), each_quality=False
