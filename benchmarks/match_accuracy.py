@@ -239,7 +239,10 @@ def main() -> None:
     )
     shutil.rmtree(root / "archive", ignore_errors=True)
     ours, t_ours = run_corroborate(root, clips)
-    rows = [("corroborate pdq-multiview/1 (ingest + match)", score(ours, clips), t_ours)]
+    from corroborate.match import matching_signal
+
+    label = f"corroborate {matching_signal().key} (ingest + match)"
+    rows = [(label, score(ours, clips), t_ours)]
     if args.misses:
         for i, j in itertools.combinations(range(len(clips)), 2):
             if shares(clips[i], clips[j]) != ((i, j) in ours):

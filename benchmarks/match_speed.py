@@ -28,10 +28,12 @@ import numpy as np
 from corroborate.match.footage import retrieval_rows
 from corroborate.match.frames import VideoSamples
 from corroborate.match.index import NLIST, NPROBE, ivf_index
-from corroborate.match.signal import PDQ_MULTIVIEW
+from corroborate.match.signal import matching_signal
 from corroborate.match.signature import signature_for_file
 from corroborate.samples import render_flight
 from corroborate.samples import transforms as T
+
+PDQ_MULTIVIEW = matching_signal()
 
 
 def rss_mb() -> float:
@@ -59,7 +61,7 @@ def signature_speed(root: Path, seconds: float) -> None:
         3, lambda: sum(1 for _ in VideoSamples(video, PDQ_MULTIVIEW.sample_rate, threads=1))
     )
     print(f"720p H.264, {seconds:.0f} s, 25 fps, one core:")
-    print(f"  corroborate pdq-multiview/1   {seconds / ours:7.1f}x real time ({ours:.2f} s)")
+    print(f"  corroborate {PDQ_MULTIVIEW.key}   {seconds / ours:7.1f}x real time ({ours:.2f} s)")
     print(
         f"  decoding alone (reference frames only, no loop filter, sampled frames scaled "
         f"to small gray; a ceiling for any hashing with this decoder): "

@@ -10,7 +10,7 @@ import pytest
 
 from corroborate.archive import ingest_file
 from corroborate.config import Archive
-from corroborate.match import clusters, find_matches, rehash
+from corroborate.match import clusters, find_matches, match_signatures, rehash, store_signature
 from match_fixtures import COMP_AT, COMP_PART, TRIM, FootageSet, shared_footage
 
 
@@ -48,7 +48,7 @@ def test_match_finds_a_clip_inside_an_unarchived_compilation(
     assert abs(m["query_ranges"][0][0] - COMP_AT[0]) <= 1
     assert abs(m["query_ranges"][0][1] - COMP_AT[1]) <= 1
     assert abs(m["item_ranges"][0][0] - COMP_PART[0]) <= 1
-    assert m["signal"] == "pdq-multiview/1" and m["threshold"] > 0
+    assert m["signal"] == "pdq-multiview/2" and m["threshold"] > 0
     assert m["name"] == "source.mp4" and 0 < m["query_share"] < 0.5
     assert found[neg]["query_ranges"][0][0] >= COMP_AT[1] - 1
     # an archived item can be the query too
@@ -132,3 +132,63 @@ def test_a_reposted_photo_is_recognised_at_ingest(archive: Archive, tmp_path) ->
     other = render_still(tmp_path / "other.jpg", "astronaut", seed=9, width=640, height=480)
     r = ingest_file(archive, other, actor="alice")
     assert not r.notes
+
+
+def test_rehash_moves_an_archive_hashed_under_version_1_to_version_2(
+    archive: Archive, fs: FootageSet
+) -> None:
+    """An archive from before exact PDQ holds only pdq-multiview/1 signatures: they are not
+    compared with version 2 hashes, and rehash computes version 2 for every item."""
+    from sqlalchemy import select
+
+    from corroborate.match import PDQ_MULTIVIEW_1, PDQ_MULTIVIEW_2, load_signature
+    from corroborate.match.models import MatchRow
+    from corroborate.match.signature import signature_for_file
+
+    a = _ingest(archive, fs.source, signatures=False)
+    b = _ingest(archive, fs.reposts["crop_left_20"], signatures=False)
+    with archive.write() as session:
+        for item_id, path in ((a, fs.source), (b, fs.reposts["crop_left_20"])):
+            old = signature_for_file(path, "video", signal=PDQ_MULTIVIEW_1)
+            assert old is not None and old.signal == "pdq-multiview/1"
+            store_signature(session, item_id, old)
+    with archive.session() as session:
+        v1 = load_signature(session, a, PDQ_MULTIVIEW_1)
+        assert v1 is not None and load_signature(session, a, PDQ_MULTIVIEW_2) is None
+    new = signature_for_file(fs.reposts["crop_left_20"], "video")
+    assert new is not None and match_signatures(new, v1) is None  # never v2 against v1
+    assert find_matches(archive, b) == []  # nothing under v2 yet
+
+    assert rehash(archive) == 2 and rehash(archive) == 0
+    with archive.session() as session:
+        assert load_signature(session, a, PDQ_MULTIVIEW_2) is not None
+        assert load_signature(session, a, PDQ_MULTIVIEW_1) is not None  # kept, not rewritten
+        signals = set(session.scalars(select(MatchRow.signal)))
+    assert signals == {"pdq-multiview/2"}
+    (m,) = find_matches(archive, b)
+    assert m.item_id == a and m.signal == "pdq-multiview/2"
+
+
+def test_show_gives_a_stills_pdq_as_threatexchange_writes_it(
+    archive: Archive,
+    cli,  # noqa: ANN001
+    tmp_path,  # noqa: ANN001
+) -> None:
+    """Another tool (ThreatExchange, a hash-sharing programme) computes the same 64 hex
+    characters and quality from the same file."""
+    import numpy as np
+    import pdqhash
+    from PIL import Image
+
+    from corroborate.samples import render_still
+
+    photo = render_still(tmp_path / "post.jpg", "chelsea", seed=2, width=500, height=375)
+    item = _ingest(archive, photo)
+    out = cli("show", item, "--json")
+    assert out.exit_code == 0, out.output
+    shown = json.loads(out.stdout)["pdq"]
+    bits, quality = pdqhash.compute(np.asarray(Image.open(photo).convert("RGB")))
+    assert shown["signal"] == "pdq/1" and shown["item"] == item
+    assert shown["hashes"] == [
+        {"time": 0.0, "hash": bytes(np.packbits(bits.astype(np.uint8))).hex(), "quality": quality}
+    ]

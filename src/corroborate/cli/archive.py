@@ -237,7 +237,16 @@ def show_cmd(
 
     footage = item_footage(opened, found.id)
     if json_out:
-        print_json({"item": found, "custody": log, "footage": [c.as_dict() for c in footage]})
+        shown: dict[str, object] = {
+            "item": found,
+            "custody": log,
+            "footage": [c.as_dict() for c in footage],
+        }
+        if found.kind == "image" and found.media_readable:  # a still's PDQ, to exchange
+            from corroborate.match.exchange import exchange_hashes
+
+            shown["pdq"] = exchange_hashes(opened, found.id, found.sha256, found.kind)
+        print_json(shown)
         return
     console.print(f"[bold]{found.id}[/]  {escape(found.original_name)}", highlight=False)
     console.print(f"  sha256   {found.sha256}")

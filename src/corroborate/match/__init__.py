@@ -5,7 +5,8 @@ Pure functions (`signature_for_file`, `match_signatures`) work on files and sign
 the rest works on an opened archive.
 """
 
-from corroborate.match.errors import MediaError
+from corroborate.match import signals  # registers the built-in signals
+from corroborate.match.errors import MediaError, SignalError
 from corroborate.match.footage import (
     Cluster,
     ClusterItem,
@@ -22,13 +23,21 @@ from corroborate.match.footage import (
     sync_index,
 )
 from corroborate.match.footage import full_signature as signature_for_file
-from corroborate.match.signal import PDQ_MULTIVIEW, SIGNALS, SignalType
+from corroborate.match.signal import SIGNALS, SignalType, matching_signal, register, signal_by_key
+from corroborate.match.signals import PDQ, PDQ_MULTIVIEW_1, PDQ_MULTIVIEW_2
 from corroborate.match.signature import FileSignature
 from corroborate.match.temporal import Match, Segment, match_signatures
 
 __all__ = [
-    "PDQ_MULTIVIEW",
+    "PDQ",
+    "PDQ_MULTIVIEW_1",
+    "PDQ_MULTIVIEW_2",
     "SIGNALS",
+    "SignalError",
+    "matching_signal",
+    "register",
+    "signal_by_key",
+    "signals",
     "Cluster",
     "ClusterItem",
     "FileSignature",

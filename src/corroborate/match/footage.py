@@ -21,7 +21,7 @@ from corroborate.db import utcnow
 from corroborate.errors import InputError, NotFoundError
 from corroborate.match.index import FrameIndex, item_name
 from corroborate.match.models import ClusterItemRow, ClusterRow, MatchRow, SignatureRow
-from corroborate.match.signal import PDQ_MULTIVIEW, SignalType
+from corroborate.match.signal import SignalType, matching_signal
 from corroborate.match.signature import FileSignature, signature_for_file
 from corroborate.match.temporal import Match, Segment, match_signatures
 from corroborate.match.views import MIRRORED, N_STORED, SEARCHED, SEARCHED_MIRRORED
@@ -80,9 +80,11 @@ def store_signature(session: Session, item_id: str, sig: FileSignature) -> None:
 
 
 def load_signature(
-    session: Session, item_id: str, signal: SignalType = PDQ_MULTIVIEW
+    session: Session, item_id: str, signal: SignalType | None = None
 ) -> FileSignature | None:
-    """An item's stored signature, or None if it has none under this signal."""
+    """An item's stored signature, or None if it has none under this signal (by default
+    the one archives are matched with)."""
+    signal = signal or matching_signal()
     row = session.scalar(
         select(SignatureRow).where(
             SignatureRow.item_id == item_id,
@@ -93,12 +95,13 @@ def load_signature(
     return None if row is None else FileSignature.from_bytes(row.data)
 
 
-def frame_index(archive: Archive, signal: SignalType = PDQ_MULTIVIEW) -> FrameIndex:
-    return FrameIndex(archive.dir / "match", signal)
+def frame_index(archive: Archive, signal: SignalType | None = None) -> FrameIndex:
+    return (signal or matching_signal()).index(archive.dir / "match")
 
 
-def sync_index(archive: Archive, signal: SignalType = PDQ_MULTIVIEW) -> int:
+def sync_index(archive: Archive, signal: SignalType | None = None) -> int:
     """Append every stored signature not yet in the index; returns items added."""
+    signal = signal or matching_signal()
     with frame_index(archive, signal).locked() as index:
         have = index.items()
         with archive.session() as session:
@@ -155,7 +158,7 @@ def _candidates(index: FrameIndex, query: FileSignature, exclude: set[str]) -> l
     best: dict[int, int] = {}
     for row, item, d in zip(hits.query_rows[ok], hits.items[ok], hits.distances[ok], strict=True):
         seen[int(item)].add(float(times[row]))
-        best[int(item)] = min(best.get(int(item), 256), int(d))
+        best[int(item)] = min(best.get(int(item), signal.bits), int(d))
     need = 1 if query.kind == "image" else MIN_CANDIDATE_TIMES
     # a still in the archive can only be hit at one time: let a close hit nominate it
     found = [
@@ -325,7 +328,7 @@ def rehash(archive: Archive, *, progress: Callable[[int, int], None] | None = No
     `progress(done, total)` is told after each item."""
     from corroborate.archive.models import ItemRow
 
-    signal = PDQ_MULTIVIEW
+    signal = matching_signal()
     with archive.session() as session:
         done = set(
             session.scalars(

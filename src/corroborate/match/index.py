@@ -13,12 +13,15 @@ import os
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import faiss
 import numpy as np
 
-from corroborate.match.signal import SignalType
 from corroborate.match.signature import FileSignature
+
+if TYPE_CHECKING:
+    from corroborate.match.signal import SignalType
 
 IVF_FROM = 200_000  # hashes before switching from exact flat search to an IVF index
 NPROBE = 16
@@ -139,7 +142,11 @@ class FrameIndex:
         """Train an IVF index once, on what is stored now, and move the rows over."""
         assert self.index is not None
         old = self.index
-        stored = old.reconstruct_n(0, old.ntotal) if old.ntotal else np.zeros((0, 32), np.uint8)
+        stored = (
+            old.reconstruct_n(0, old.ntotal)
+            if old.ntotal
+            else np.zeros((0, self.signal.nbytes), np.uint8)
+        )
         sample = np.concatenate([stored, incoming])
         # sized for growth to tens of millions of hashes: cells start small and fill up
         nlist = int(max(1, min(NLIST, len(sample) // 3)))
@@ -176,7 +183,7 @@ class FrameIndex:
 
 def ivf_index(bits: int, nlist: int, training: np.ndarray) -> faiss.IndexBinaryIVF:
     """An inverted-file index whose cells are centred on `nlist` stored hashes drawn at
-    random (k-means on 256-bit codes is slow and buys little for near-duplicate search),
+    random (k-means on binary codes is slow and buys little for near-duplicate search),
     with an HNSW graph over the centres so that assigning and probing cells stays cheap."""
     rng = np.random.default_rng(0)
     nlist = min(nlist, len(training))

@@ -1,66 +1,177 @@
-"""PDQ, computed in NumPy for many windows of one frame at once.
+"""PDQ, bit for bit as Meta's reference computes it, for many windows of one frame at once.
 
-The steps are PDQ's (luma, two Jarosz box-filter passes, decimation to 64x64, a 16x16 DCT,
-bits above the median, gradient quality), so a full-frame hash agrees with the `pdqhash`
-wheel to within a few bits (checked in the tests). Doing the filter once per frame and
-only the decimation and DCT per window is what makes hashing dozens of crops affordable.
+Every step follows `pdq/cpp` (downscaling.cpp, pdqhashing.cpp, torben.cpp) in float32 with
+the reference's order of operations, because a PDQ bit is a comparison with the median and
+a coefficient one rounding away from it flips: the Jarosz box filter is a running sum (add
+the entering pixel, subtract the leaving one) over a window that is asymmetric when even and
+shrinks at the edges, two X,Y passes; decimation samples pixel int((i + 0.5) * n / 64); the
+DCT is D A then (D A) Dt, each a left-to-right float32 sum; bits are above the 128th
+smallest coefficient (Torben's median); quality counts truncated gradients. A whole-frame
+window therefore gives exactly `pdqhash.compute` (pinned by the tests at even and odd sizes).
+
+Filtering once per frame and only decimating and transforming per window is what makes
+hashing hundreds of crops affordable; a crop's hash is then PDQ of the crop as seen through
+the frame's filter, which is what the views need.
 """
 
 from __future__ import annotations
 
+import functools
 import math
+from dataclasses import dataclass
 
 import numpy as np
 
 _N = 64
-# PDQ's DCT matrix: rows 1..16 of a 64-point DCT-II (the DC row is skipped).
-_DCT = np.array(
-    [
+_F32 = np.float32
+
+
+def _dct_matrix() -> np.ndarray:
+    """Rows 1..16 of a 64-point DCT-II: a float scale factor times a double cosine, stored
+    as float, as `dct_matrix_64` is built."""
+    scale = float(_F32(math.sqrt(2.0 / _N)))
+    return np.array(
         [
-            math.sqrt(2.0 / _N) * math.cos(math.pi / 2 / _N * (i + 1) * (2 * j + 1))
-            for j in range(_N)
-        ]
-        for i in range(16)
-    ],
-    dtype=np.float32,
-)
+            [scale * math.cos((math.pi / 2.0 / _N) * (i + 1) * (2 * j + 1)) for j in range(_N)]
+            for i in range(16)
+        ],
+        dtype=np.float64,
+    ).astype(_F32)
+
+
+_DCT = _dct_matrix()
 
 
 def luma(rgb: np.ndarray) -> np.ndarray:
-    """Rec. 601 luma as PDQ computes it."""
-    return rgb.astype(np.float32) @ np.array([0.299, 0.587, 0.114], dtype=np.float32)
+    """Rec. 601 luma as the `pdqhash` wheel computes it (in double, then float)."""
+    return (rgb[:, :, 0] * 0.299 + rgb[:, :, 1] * 0.587 + rgb[:, :, 2] * 0.114).astype(_F32)
+
+
+def window_size(old: int, new: int = _N) -> int:
+    """computeJaroszFilterWindowSize: half a block, rounded up."""
+    return (old + 2 * new - 1) // (2 * new)
+
+
+@functools.lru_cache(maxsize=64)
+def _box_plan(n: int, window: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """box1DFloat as one sequence of signed reads: (read index, sign, position of each output
+    in the running sum, its divisor)."""
+    half = (window + 2) // 2
+    reads = list(range(window))  # phases 1 and 2: adds only
+    signs = [1.0] * window
+    outs = [half - 1 + t for t in range(window - half + 1)]
+    divs = [half + t for t in range(window - half + 1)]
+    for t in range(n - window):  # phase 3: add the entering, subtract the leaving
+        reads += [window + t, t]
+        signs += [1.0, -1.0]
+        outs.append(len(reads) - 1)
+        divs.append(window)
+    for t in range(half - 1):  # phase 4: subtracts only
+        reads.append(n - window + t)
+        signs.append(-1.0)
+        outs.append(len(reads) - 1)
+        divs.append(window - 1 - t)
+    return (
+        np.array(reads, dtype=np.intp),
+        np.array(signs, dtype=_F32),
+        np.array(outs, dtype=np.intp),
+        np.array(divs, dtype=_F32),
+    )
 
 
 def _box(a: np.ndarray, window: int, axis: int) -> np.ndarray:
-    """Centred moving average along `axis` (edges repeat the border pixel)."""
-    if window <= 1:
-        return a
-    half = (window + 2) // 2
-    before, after = half - 1, window - half
-    pad = [(0, 0)] * a.ndim
-    pad[axis] = (before, after)
-    p = np.pad(a, pad, mode="edge")
+    """One 1-D box pass along `axis` (0 or 1 of a 2-D array) with the reference's running
+    float32 sum."""
     n = a.shape[axis]
-    out = np.zeros_like(a)
-    for k in range(window):
-        out += _shift(p, k, n, axis)
-    return out / window
-
-
-def _shift(p: np.ndarray, k: int, n: int, axis: int) -> np.ndarray:
-    index = [slice(None)] * p.ndim
-    index[axis] = slice(k, k + n)
-    return p[tuple(index)]
+    if window > n:  # the reference reads past the vector; no frame is that small
+        window = n
+    reads, signs, outs, divs = _box_plan(n, window)
+    out: np.ndarray
+    if axis == 1:
+        running = np.add.accumulate(a[:, reads] * signs, axis=1, dtype=_F32)
+        out = running[:, outs] / divs
+    else:
+        running = np.add.accumulate(a[reads] * signs[:, None], axis=0, dtype=_F32)
+        out = running[outs] / divs[:, None]
+    return out
 
 
 def jarosz(gray: np.ndarray, width: int, height: int) -> np.ndarray:
-    """PDQ's tent filter sized for a `width` x `height` picture being decimated to 64x64."""
-    wx = (width + 2 * _N - 1) // (2 * _N)
-    wy = (height + 2 * _N - 1) // (2 * _N)
-    out = gray
+    """jaroszFilterFloat with windows sized for a `width` x `height` picture: rows then
+    columns, twice (a tent filter)."""
+    along_rows, along_cols = window_size(width), window_size(height)
+    out = np.asarray(gray, dtype=_F32)
     for _ in range(2):
-        out = _box(_box(out, wx, axis=1), wy, axis=0)
+        out = _box(_box(out, along_rows, axis=1), along_cols, axis=0)
     return out
+
+
+def _samples(lo: np.ndarray, hi: np.ndarray, size: int) -> np.ndarray:
+    """decimateFloat's pixel of output i in [lo, hi): int(lo + ((i + 0.5) * (hi - lo)) / 64),
+    in double as the reference (exact for a whole frame, where lo is 0)."""
+    i = np.arange(_N, dtype=np.float64) + 0.5
+    pos = lo[:, None] + (i[None, :] * (hi - lo)[:, None]) / _N
+    index: np.ndarray = np.clip(pos.astype(np.intp), 0, size - 1)
+    return index
+
+
+def _dot_first(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """out[i, m] = sum over k of float32(b[i, k] * a[k, m]), added left to right in float32
+    as the reference's loops do (a BLAS matmul or NumPy's pairwise sum adds in another
+    order); every sum advances together, one long vector multiply-add per k."""
+    out = np.zeros((b.shape[0], a.shape[1]), dtype=_F32)
+    term = np.empty_like(out)
+    for k in range(a.shape[0]):
+        np.multiply(b[:, k : k + 1], a[k : k + 1, :], out=term)
+        out += term
+    return out
+
+
+@dataclass(frozen=True)
+class _Plan:
+    """Where a set of windows samples a frame, and which (rows, column) pairs they share:
+    the same for every frame of a shot, so it is worked out once."""
+
+    columns: np.ndarray  # [64, pairs] flat pixel index of row k of each pair's column
+    pair_of: np.ndarray  # [n, 64] the pair behind column j of window n
+    first: np.ndarray  # [64, 64] flat pixel index of the first window's block
+
+
+@functools.lru_cache(maxsize=32)
+def _plan(h: int, w: int, windows: bytes) -> _Plan:
+    win = np.frombuffer(windows, dtype=np.float64).reshape(-1, 4)
+    xi = _samples(win[:, 0], win[:, 2], w)
+    yi = _samples(win[:, 1], win[:, 3], h)
+    rows = np.ascontiguousarray(yi).view(np.dtype((np.void, yi.itemsize * _N)))[:, 0]
+    _, keep, row_of = np.unique(rows, return_index=True, return_inverse=True)
+    rowsets = yi[keep]
+    pairs, pair_of = np.unique(row_of.reshape(-1, 1) * w + xi, return_inverse=True)
+    columns = np.ascontiguousarray(rowsets[pairs // w].T * w + pairs % w)
+    first = yi[0][:, None] * w + xi[0][None, :]
+    return _Plan(columns, pair_of.reshape(len(win), _N), first)
+
+
+def quality_of(block: np.ndarray) -> np.ndarray:
+    """pdqImageDomainQualityMetric of 64x64 blocks [n, 64, 64]: each gradient truncated to
+    an integer percentage before summing."""
+    hundred, full = _F32(100), _F32(255)
+    dv = np.trunc(((block[:, :-1, :] - block[:, 1:, :]) * hundred) / full).astype(np.int64)
+    dh = np.trunc(((block[:, :, :-1] - block[:, :, 1:]) * hundred) / full).astype(np.int64)
+    total = np.abs(dv).sum(axis=(1, 2)) + np.abs(dh).sum(axis=(1, 2))
+    quality: np.ndarray = np.minimum(100, total // 90).astype(np.uint8)
+    return quality
+
+
+def bits_of(coefficients: np.ndarray) -> np.ndarray:
+    """pdqBuffer16x16ToBits for rows of 256 coefficients: bit k is set when coefficient k is
+    above Torben's median (the 128th smallest), packed with bit 255 first as the hex form
+    and the `pdqhash` wheel order them."""
+    median = np.partition(coefficients, 127, axis=1)[:, 127:128]
+    return np.packbits((coefficients > median)[:, ::-1], axis=1)
+
+
+# what a multi-view signal filters a frame with, once, before hashing its windows
+prefilter = jarosz
 
 
 def hash_windows(
@@ -70,7 +181,7 @@ def hash_windows(
     each_quality: bool = True,
     mirror_of: np.ndarray | None = None,
 ) -> tuple[np.ndarray, np.ndarray]:
-    """PDQ hashes of pixel windows [x0, y0, x1, y1] (float array [n, 4]) of a filtered frame.
+    """PDQ hashes of pixel windows [x0, y0, x1, y1] (array [n, 4]) of a filtered frame.
 
     Returns packed hashes uint8[n, 32] and qualities uint8[n]; with each_quality=False
     every window gets the first window's quality (windows of one picture share it).
@@ -79,39 +190,40 @@ def hash_windows(
     horizontal frequencies, so it costs a median and a comparison, not a second DCT.
     """
     h, w = blurred.shape
-    k = (np.arange(_N, dtype=np.float32) + 0.5) / _N
-    xs = windows[:, 0:1] + k[None, :] * (windows[:, 2:3] - windows[:, 0:1])
-    ys = windows[:, 1:2] + k[None, :] * (windows[:, 3:4] - windows[:, 1:2])
-    xi = np.clip(xs.astype(np.intp), 0, w - 1)
-    yi = np.clip(ys.astype(np.intp), 0, h - 1)
-    n = len(windows)
-    # Windows of a frame share few column ranges (crops differ mostly in height), so the
-    # horizontal DCT is done once per distinct range over every row, and each window only
-    # picks its 64 rows of that and does the vertical DCT: the same sums, a third the work.
-    span = windows[:, 0].astype(np.float64) * (4 * w) + windows[:, 2]
-    _, first, which = np.unique(span, return_index=True, return_inverse=True)
-    across = blurred[:, xi[first]].transpose(1, 0, 2) @ _DCT.T  # [ranges, h, 16]
-    picked = across[which.reshape(-1)[:, None], yi]  # [n, 64, 16]
-    flat = (_DCT @ picked).reshape(n, 256)  # PDQ's layout: [vertical, horizontal]
+    win = np.ascontiguousarray(windows, dtype=np.float64)
+    n = len(win)
+    plan = _plan(h, w, win.tobytes())
+    frame = np.ascontiguousarray(blurred, dtype=_F32).ravel()
+    # T = D A. Column j of a window's T depends only on the window's 64 rows and on one
+    # column of the frame, and crops share both, so each distinct (rows, column) pair is
+    # transformed once: the same float32 sums as per window, about half the work.
+    vertical = _dot_first(frame[plan.columns], _DCT)  # [16 i, pairs]
+    # B = T Dt, per window: T's column k first, then (window, i), against D
+    across = vertical[:, plan.pair_of].transpose(2, 1, 0).reshape(_N, n * 16)
+    flat = _dot_first(across, _DCT).reshape(16, n, 16).transpose(1, 2, 0).reshape(n, 256)
     if mirror_of is not None:
         flat = np.concatenate([flat, flat[mirror_of] * _MIRROR_SIGN])
-    median = np.median(flat, axis=1, keepdims=True)
-    bits = flat > median
-    q = (
-        blurred[yi[:, :, None], xi[:, None, :]]
-        if each_quality
-        else blurred[yi[:1, :, None], xi[:1, None, :]]
-    )
-    grad = np.abs(np.diff(q, axis=1)).sum(axis=(1, 2)) + np.abs(np.diff(q, axis=2)).sum(axis=(1, 2))
-    if not each_quality:
-        grad = np.repeat(grad, len(flat))
-    elif mirror_of is not None:
-        grad = np.concatenate([grad, grad[mirror_of]])
-    quality = np.minimum(100, (grad * 100 / 255) // 90).astype(np.uint8)
-    # PDQ numbers bits from the last coefficient down, as the pdqhash wheel returns them
-    return np.packbits(bits[:, ::-1], axis=1), quality
+    if each_quality:
+        xi = _samples(win[:, 0], win[:, 2], w)
+        yi = _samples(win[:, 1], win[:, 3], h)
+        quality = quality_of(frame[yi[:, :, None] * w + xi[:, None, :]])
+        if mirror_of is not None:
+            quality = np.concatenate([quality, quality[mirror_of]])
+    else:
+        quality = np.repeat(quality_of(frame[plan.first][None]), len(flat))
+    return bits_of(flat), quality
+
+
+def hash_gray(gray: np.ndarray) -> tuple[np.ndarray, int]:
+    """PDQ of a whole luma picture: 32 bytes (bit 255 first) and quality, as
+    `pdqhash.compute` gives them; pictures under 5 pixels a side hash to zero."""
+    h, w = gray.shape
+    if h < 5 or w < 5:
+        return np.zeros(32, dtype=np.uint8), 0
+    hashes, quality = hash_windows(jarosz(gray, w, h), np.array([[0, 0, w, h]], dtype=np.float64))
+    return hashes[0], int(quality[0])
 
 
 # Coefficient [i, j] of PDQ's layout has horizontal frequency j + 1 (row j + 1 of the DCT);
 # mirroring x -> 63 - x multiplies basis row k by (-1)^k.
-_MIRROR_SIGN = np.tile(np.where(np.arange(1, 17) % 2 == 1, -1.0, 1.0), 16).astype(np.float32)
+_MIRROR_SIGN = np.tile(np.where(np.arange(1, 17) % 2 == 1, -1.0, 1.0), 16).astype(_F32)

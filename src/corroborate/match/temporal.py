@@ -114,7 +114,7 @@ def _hits(
     if not qm.any() or not cm.any():
         empty = np.zeros(0, dtype=np.float32)
         return empty, empty, np.zeros(0, dtype=np.int32)
-    index = faiss.IndexBinaryFlat(256)
+    index = faiss.IndexBinaryFlat(query.signal_type.bits)
     index.add(np.ascontiguousarray(candidate.hashes[cm]))
     lims, dist, ids = index.range_search(np.ascontiguousarray(query.hashes[qm]), threshold + 1)
     counts = np.diff(lims).astype(np.int64)

@@ -7,17 +7,34 @@ bars and UI are static, blurred fill has no detail.
 
 Stored views are few (they go into the index). Query views are many: for every way an edge
 may have been cut, the window that lines the query up with a stored view, in steps small
-enough (1.25-2.5% of the picture) that PDQ stays within its threshold.
+enough (1.25-2.5% of the picture) that the hash stays within its threshold.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
+from typing import Protocol
 
 import numpy as np
 
 from corroborate.match.frames import SampledFrame
-from corroborate.match.pdq import hash_windows, jarosz
+
+
+class WindowHasher(Protocol):
+    """What a multi-view signal hashes windows with: a filter run once per frame, then a
+    hash per window of the filtered frame (`pdq.py` is one)."""
+
+    def prefilter(self, gray: np.ndarray, width: int, height: int) -> np.ndarray: ...
+
+    def hash_windows(
+        self,
+        blurred: np.ndarray,
+        windows: np.ndarray,
+        *,
+        each_quality: bool = ...,
+        mirror_of: np.ndarray | None = ...,
+    ) -> tuple[np.ndarray, np.ndarray]: ...
+
 
 Window = tuple[float, float, float, float]  # fractions cut from left, right, top, bottom
 
@@ -214,7 +231,8 @@ def _thumb(gray: np.ndarray) -> np.ndarray:
     h, w = gray.shape
     ys = (np.arange(9) * h // 9 + h // 18)[:, None]
     xs = (np.arange(16) * w // 16 + w // 32)[None, :]
-    return gray[ys, xs].astype(np.float32)
+    thumb: np.ndarray = gray[ys, xs].astype(np.float32)
+    return thumb
 
 
 def _span(active: np.ndarray) -> tuple[int, int] | None:
@@ -366,19 +384,19 @@ _HASHED, _MIRROR_OF = _mirror_plan()
 
 
 def hash_frame(
-    gray: np.ndarray, box: tuple[int, int, int, int], query: bool
+    gray: np.ndarray, box: tuple[int, int, int, int], query: bool, hasher: WindowHasher
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """(view ids, packed hashes [n, 32], qualities) of one frame: stored views only, or
+    """(view ids, packed hashes [n, bytes], qualities) of one frame: stored views only, or
     every query view and its mirror image."""
     x0, y0, x1, y1 = box
     gray = gray.astype(np.float32, copy=False)
-    blurred = jarosz(gray, x1 - x0, y1 - y0)
+    blurred = hasher.prefilter(gray, x1 - x0, y1 - y0)
     if not query:
-        hashes, quality = hash_windows(
+        hashes, quality = hasher.hash_windows(
             blurred, _pixel_windows(box, STORED_VIEWS), each_quality=False
         )
         return np.arange(len(STORED_VIEWS), dtype=np.uint16), hashes, quality
-    hashes, quality = hash_windows(
+    hashes, quality = hasher.hash_windows(
         blurred, _pixel_windows(box, _HASHED), each_quality=False, mirror_of=_MIRROR_OF
     )
     n = len(QUERY_VIEWS)

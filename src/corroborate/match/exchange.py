@@ -1,0 +1,37 @@
+"""Hashes to exchange with other tools: plain PDQ (`pdq/1`) of an archived item, as 64 hex
+characters and a quality, the form ThreatExchange and hash-sharing programmes use.
+
+Computed from the stored original when asked (a still is one hash; a video one per sampled
+second), so exchanging hashes needs no migration and cannot drift from the file.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from corroborate.match.signal import SignalType, signal_by_key
+from corroborate.match.signals import hex_of
+
+if TYPE_CHECKING:
+    from corroborate.config import Archive
+
+EXCHANGED = "pdq/1"
+
+
+def exchange_hashes(
+    archive: Archive, item_id: str, sha256: str, kind: str, signal: SignalType | None = None
+) -> dict[str, Any] | None:
+    """{"signal", "hashes": [{"time", "hash", "quality"}]} of an archived video or image
+    under an exchangeable signal (pdq/1 by default); None for other kinds."""
+    signal = signal or signal_by_key(EXCHANGED)
+    sig = signal.hash_file(archive.blobs.local_path(sha256), kind)
+    if sig is None:
+        return None
+    return {
+        "item": item_id,
+        "signal": signal.key,
+        "hashes": [
+            {"time": round(float(t), 3), "hash": hex_of(h), "quality": int(q)}
+            for t, h, q in zip(sig.times, sig.hashes, sig.quality, strict=True)
+        ],
+    }

@@ -1,0 +1,170 @@
+"""Every signal keeps the same promises: a versioned key, a deterministic file hash, distance
+0 to itself, near to a re-encode and far from another photograph, and an index that finds
+its own hashes. `SignalContract` holds those tests; each signal's class supplies only its
+own cases. The golden hashes pin each signal version: a change to the views, sampling or
+hashing fails here until it is registered under a new version."""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+from typing import ClassVar
+
+import numpy as np
+import pdqhash
+import pytest
+import skimage.data
+from PIL import Image
+
+from corroborate.match import SIGNALS, SignalError, pdq, register, signal_by_key
+from corroborate.match.signal import SignalType, matching_signal
+from corroborate.match.signals import PDQ, PDQ_MULTIVIEW_1, PDQ_MULTIVIEW_2, hex_of
+from corroborate.match.signature import FileSignature, signature_for_file
+
+
+def _photo(name: str) -> np.ndarray:
+    rgb = getattr(skimage.data, name)()
+    return np.ascontiguousarray(rgb[..., :3] if rgb.ndim == 3 else np.stack([rgb] * 3, -1))
+
+
+@pytest.fixture(scope="module")
+def stills(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    """A photograph as posted (lossless), re-encoded by another channel (JPEG at quality
+    40, scaled to 90%), and a different photograph."""
+    root = tmp_path_factory.mktemp("stills")
+    original = Image.fromarray(_photo("astronaut"))
+    paths = {"original": root / "original.png", "reencoded": root / "reencoded.jpg"}
+    original.save(paths["original"])
+    original.resize((461, 461), Image.Resampling.BILINEAR).save(paths["reencoded"], quality=40)
+    paths["other"] = root / "other.png"
+    Image.fromarray(_photo("coffee")).save(paths["other"])
+    return paths
+
+
+def _whole(sig: FileSignature) -> np.ndarray:
+    """The hash of the whole picture (view 0) of a still."""
+    whole: np.ndarray = sig.hashes[sig.views == 0][:1]
+    return whole
+
+
+class SignalContract:
+    """Tests every signal must pass; a subclass names its signal and its own cases."""
+
+    signal: ClassVar[SignalType]
+    golden_whole: ClassVar[str]  # hex of the whole-picture hash of the golden photograph
+    golden_digest: ClassVar[str]  # SHA-256 of every row (views, quality, hashes)
+
+    def hash(self, path: Path) -> FileSignature:
+        sig = self.signal.hash_file(path, "image")
+        assert sig is not None
+        return sig
+
+    def test_key_names_the_signal_and_its_version(self) -> None:
+        s = self.signal
+        assert s.key == f"{s.name}/{s.version}" and s.version >= 1
+        assert signal_by_key(s.key) is s
+        assert s.bits > 0 and s.nbytes * 8 >= s.bits
+
+    def test_a_file_hashes_the_same_every_time(self, stills: dict[str, Path]) -> None:
+        a, b = self.hash(stills["original"]), self.hash(stills["original"])
+        assert a.signal == self.signal.key
+        assert a.hashes.shape[1] == self.signal.nbytes
+        assert np.array_equal(a.hashes, b.hashes) and np.array_equal(a.quality, b.quality)
+
+    def test_distance_to_itself_is_zero(self, stills: dict[str, Path]) -> None:
+        h = self.hash(stills["original"]).hashes
+        assert (np.diag(self.signal.distance(h, h)) == 0).all()
+
+    def test_a_reencoded_copy_is_near(self, stills: dict[str, Path]) -> None:
+        a, b = _whole(self.hash(stills["original"])), _whole(self.hash(stills["reencoded"]))
+        assert int(self.signal.distance(a, b)[0, 0]) <= self.signal.image_threshold
+
+    def test_another_photograph_is_far(self, stills: dict[str, Path]) -> None:
+        a, b = _whole(self.hash(stills["original"])), _whole(self.hash(stills["other"]))
+        assert int(self.signal.distance(a, b)[0, 0]) > 2 * self.signal.threshold
+
+    def test_its_index_finds_its_own_hash(self, stills: dict[str, Path], tmp_path: Path) -> None:
+        sig, other = self.hash(stills["original"]), self.hash(stills["other"])
+        index = self.signal.index(tmp_path / "index")
+        with index.locked() as ix:
+            ix.add("000000000001", sig)
+            ix.add("000000000002", other)
+            ix.save()
+        again = self.signal.index(tmp_path / "index").load()
+        hits = again.search(_whole(self.hash(stills["reencoded"])), self.signal.image_threshold)
+        assert set(hits.items.tolist()) == {1}
+
+    def test_golden_hash_pins_this_version(self, stills: dict[str, Path]) -> None:
+        sig = self.hash(stills["original"])
+        rows = sig.views.tobytes() + sig.quality.tobytes() + sig.hashes.tobytes()
+        assert (hex_of(_whole(sig)[0]), hashlib.sha256(rows).hexdigest()) == (
+            self.golden_whole,
+            self.golden_digest,
+        ), f"{self.signal.key} changed: register the change as a new version"
+
+
+class TestPdqMultiview1(SignalContract):
+    signal = PDQ_MULTIVIEW_1
+    golden_whole = "e50f5af3a8564529678ca3d6536fa836d4196c81c6dd04de2826f855fc99b724"
+    golden_digest = "9191e0dc4404f8eafed1b12afc184412806e8fbae9ee3481eac9afec0b3db843"
+
+
+class TestPdqMultiview2(SignalContract):
+    signal = PDQ_MULTIVIEW_2
+    golden_whole = "6d6b1af3ad56cd29c79ca352506fa83694196c819edd04de0a26b855fc99b724"
+    golden_digest = "4dc6565e596c17a10a4f1798b75ae7ca0394fc158d025bdd7abe55c8c28744c4"
+
+    def test_it_is_what_archives_are_matched_with(self, stills: dict[str, Path]) -> None:
+        assert matching_signal() is self.signal
+        sig = signature_for_file(stills["original"], "image")
+        assert sig is not None and sig.signal == "pdq-multiview/2"
+
+
+class TestPdq1(SignalContract):
+    signal = PDQ
+    golden_whole = "2d6b1af3a956c529e79ca3d2526fa834d4196c81cedd04de0a26b855fc99b724"
+    golden_digest = "16ad55af5cd0cfb3294238bbbc5eaa8f51edf273b81fdd9579e95ac953c81150"
+
+    def test_hash_is_the_one_pdqhash_and_threatexchange_give(self, stills: dict[str, Path]) -> None:
+        for name in ("original", "reencoded", "other"):
+            sig = self.hash(stills[name])
+            rgb = np.asarray(Image.open(stills[name]).convert("RGB"))
+            bits, quality = pdqhash.compute(rgb)
+            assert hex_of(sig.hashes[0]) == bytes(np.packbits(bits.astype(np.uint8))).hex()
+            assert len(hex_of(sig.hashes[0])) == 64 and int(sig.quality[0]) == quality
+
+
+def test_every_registered_signal_passes_the_contract() -> None:
+    covered = {c.signal.key for c in SignalContract.__subclasses__()}
+    assert covered == set(SIGNALS)
+
+
+def test_a_key_names_one_algorithm_for_ever() -> None:
+    from dataclasses import replace
+
+    with pytest.raises(SignalError, match="pdq/1 is already registered"):
+        register(replace(PDQ, threshold=10))
+    with pytest.raises(SignalError, match="unknown signal 'pdq/9'"):
+        signal_by_key("pdq/9")
+
+
+@pytest.mark.parametrize(
+    ("photo", "size"),
+    [
+        (p, s)
+        for p in ("astronaut", "coffee", "chelsea", "rocket", "camera", "hubble_deep_field")
+        for s in ((288, 162), (287, 161), (480, 270), (257, 200), (640, 427), (64, 64))
+    ],
+)
+def test_pdq_is_bit_for_bit_the_pdqhash_wheel_at_even_and_odd_sizes(
+    photo: str, size: tuple[int, int]
+) -> None:
+    """Equality, not closeness: every bit and the quality, whether the Jarosz windows are
+    even (288x162: 3 and 2) or odd, on real photographs."""
+    rgb = np.ascontiguousarray(
+        np.asarray(Image.fromarray(_photo(photo)).resize(size, Image.Resampling.BILINEAR))
+    )
+    ref, ref_quality = pdqhash.compute(rgb)
+    mine, quality = pdq.hash_gray(pdq.luma(rgb))
+    assert np.array_equal(np.unpackbits(mine), ref.astype(np.uint8))
+    assert quality == ref_quality
