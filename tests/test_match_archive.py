@@ -48,7 +48,7 @@ def test_match_finds_a_clip_inside_an_unarchived_compilation(
     assert abs(m["query_ranges"][0][0] - COMP_AT[0]) <= 1
     assert abs(m["query_ranges"][0][1] - COMP_AT[1]) <= 1
     assert abs(m["item_ranges"][0][0] - COMP_PART[0]) <= 1
-    assert m["signal"] == "pdq-multiview/2" and m["threshold"] > 0
+    assert m["signal"] == "pdq-multiview/1" and m["threshold"] > 0
     assert m["name"] == "source.mp4" and 0 < m["query_share"] < 0.5
     assert found[neg]["query_ranges"][0][0] >= COMP_AT[1] - 1
     # an archived item can be the query too
@@ -135,15 +135,18 @@ def test_a_reposted_photo_is_recognised_at_ingest(archive: Archive, tmp_path) ->
 
 
 def test_rehash_moves_an_archive_hashed_under_version_1_to_version_2(
-    archive: Archive, fs: FootageSet
+    archive: Archive, fs: FootageSet, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """An archive from before exact PDQ holds only pdq-multiview/1 signatures: they are not
     compared with version 2 hashes, and rehash computes version 2 for every item."""
     from sqlalchemy import select
 
+    import corroborate.match.signal as signal
     from corroborate.match import PDQ_MULTIVIEW_1, PDQ_MULTIVIEW_2, load_signature
     from corroborate.match.models import MatchRow
     from corroborate.match.signature import signature_for_file
+
+    monkeypatch.setattr(signal, "_matching", [PDQ_MULTIVIEW_2.key])  # when v2 is switched on
 
     a = _ingest(archive, fs.source, signatures=False)
     b = _ingest(archive, fs.reposts["crop_left_20"], signatures=False)
@@ -159,7 +162,7 @@ def test_rehash_moves_an_archive_hashed_under_version_1_to_version_2(
     assert new is not None and match_signatures(new, v1) is None  # never v2 against v1
     assert find_matches(archive, b) == []  # nothing under v2 yet
 
-    assert rehash(archive) == 2 and rehash(archive) == 0
+    assert rehash(archive).hashed == 2 and rehash(archive).hashed == 0
     with archive.session() as session:
         assert load_signature(session, a, PDQ_MULTIVIEW_2) is not None
         assert load_signature(session, a, PDQ_MULTIVIEW_1) is not None  # kept, not rewritten

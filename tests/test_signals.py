@@ -108,16 +108,16 @@ class TestPdqMultiview1(SignalContract):
     golden_whole = "e50f5af3a8564529678ca3d6536fa836d4196c81c6dd04de2826f855fc99b724"
     golden_digest = "9191e0dc4404f8eafed1b12afc184412806e8fbae9ee3481eac9afec0b3db843"
 
+    def test_it_is_what_archives_are_matched_with(self, stills: dict[str, Path]) -> None:
+        assert matching_signal() is self.signal
+        sig = signature_for_file(stills["original"], "image")
+        assert sig is not None and sig.signal == "pdq-multiview/1"
+
 
 class TestPdqMultiview2(SignalContract):
     signal = PDQ_MULTIVIEW_2
     golden_whole = "6d6b1af3ad56cd29c79ca352506fa83694196c819edd04de0a26b855fc99b724"
     golden_digest = "4dc6565e596c17a10a4f1798b75ae7ca0394fc158d025bdd7abe55c8c28744c4"
-
-    def test_it_is_what_archives_are_matched_with(self, stills: dict[str, Path]) -> None:
-        assert matching_signal() is self.signal
-        sig = signature_for_file(stills["original"], "image")
-        assert sig is not None and sig.signal == "pdq-multiview/2"
 
 
 class TestPdq1(SignalContract):

@@ -398,3 +398,15 @@ def test_a_package_is_never_built_over_a_forged_sighting_of_its_evidence(
     with pytest.raises(IntegrityError, match="sighting 1"):
         build_package(case, "INC-0001", tmp_path / "case.zip", actor="alice")
     build_package(case, "INC-0003", tmp_path / "other.zip", actor="alice")  # not its evidence
+
+
+def test_a_tally_never_counts_an_incident_set_to_verified_in_the_database(case: Archive) -> None:
+    from corroborate.incidents import tally
+
+    before = tally(case)
+    _db(case).execute("update incidents set status='verified', killed_low=40 where id=2")
+    after = tally(case)
+    assert after.total.incidents == before.total.incidents
+    assert [(x.incident_id, x.reason) for x in after.left_out if x.reason == "record-altered"] == [
+        ("INC-0002", "record-altered")
+    ]

@@ -299,6 +299,17 @@ def table_named(name: str) -> Table:
     return {t.name: t for t in bound_tables()}[name]
 
 
+def differing(session: Session, table: Table, pks: Iterable[Any]) -> list[Any]:
+    """Of the given rows, the primary keys of those that differ from the log or are unlogged."""
+    expected, _ = logged_state(session, table=table.name)
+    python_type = _pk_column(table).type.python_type
+    return [
+        python_type(key.split("/", 1)[1])
+        for key, digest in _digests(session, table, pks).items()
+        if digest is not None and expected.get(key) != digest
+    ]
+
+
 def check_rows(session: Session, table: Table, pks: Iterable[Any]) -> list[Problem]:
     """The named rows' agreement with the log, for commands that must not act on forged state
     (an evidence package, a tally): a row that differs, or that no entry records."""

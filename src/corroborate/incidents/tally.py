@@ -26,6 +26,7 @@ REASONS = {
     "undated": "without a date, so not placed in the period",
     "below-status": "below the minimum status",
     "possible-duplicate": "possibly duplicating a counted one (not yet merged)",
+    "record-altered": "whose record differs from the custody log (run `corroborate verify`)",
 }
 
 
@@ -209,6 +210,20 @@ def _period_bound(value: str | date | None, end: bool) -> date | None:
     return last if end else first
 
 
+def _altered(archive: Archive, incidents: list[Incident]) -> set[str]:
+    """Incidents whose row differs from its state in the custody log: a published figure
+    never counts a record someone changed straight in the database."""
+    from corroborate.custody import state
+    from corroborate.incidents.records import incident_ref, parse_ref
+
+    if not incidents:
+        return set()
+    table = state.table_named("incidents")
+    with archive.session() as session:
+        pks = state.differing(session, table, [parse_ref(i.id) for i in incidents])
+    return {incident_ref(int(pk)) for pk in pks}
+
+
 def tally(
     archive: Archive,
     *,
@@ -241,6 +256,14 @@ def tally(
             left_out.append(LeftOut(inc.id, "below-status", f"status {inc.status}"))
         else:
             candidates.append(inc)
+
+    altered = _altered(archive, candidates)
+    for inc in candidates:
+        if inc.id in altered:
+            left_out.append(
+                LeftOut(inc.id, "record-altered", "changed outside corroborate; not counted")
+            )
+    candidates = [inc for inc in candidates if inc.id not in altered]
 
     groups = group_duplicates(candidates, item_clusters(archive), distinct_pairs(archive))
     by_id = {inc.id: inc for inc in candidates}
