@@ -70,6 +70,7 @@ class Measured:
     peak_process_bytes: int  # kernel's exact peak of the largest single process in the tree
     peak_tree_bytes: int  # largest sampled sum of VmRSS over the tree at one instant
     method: str  # "gnu-time" or "python-launcher"
+    killed: str | None = None  # "timeout" or "memory" when stopped by run()'s limits
 
     @property
     def peak_mb(self) -> float:
@@ -132,18 +133,31 @@ def _descendants(root: int) -> list[int]:
 
 
 class _Sampler(threading.Thread):
-    """Largest sum of VmRSS over the launcher's descendants seen at one instant."""
+    """Largest sum of VmRSS over the launcher's descendants seen at one instant; stops the
+    whole process group when it passes `cap_kb` (a benchmark must not exhaust a shared box)."""
 
-    def __init__(self, root: int) -> None:
+    def __init__(self, root: int, cap_kb: int | None) -> None:
         super().__init__(daemon=True)
-        self.root, self.peak_kb = root, 0
+        self.root, self.cap_kb, self.peak_kb = root, cap_kb, 0
+        self.over_cap = False
         self.done = threading.Event()
 
     def run(self) -> None:
         while not self.done.is_set():
             total = sum(_status_kb(pid, "VmRSS:") for pid in _descendants(self.root))
             self.peak_kb = max(self.peak_kb, total)
+            if self.cap_kb is not None and total > self.cap_kb:
+                self.over_cap = True
+                _kill_group(self.root)
+                return
             self.done.wait(SAMPLE_S)
+
+
+def _kill_group(pgid: int) -> None:
+    try:
+        os.killpg(pgid, 9)
+    except ProcessLookupError:
+        pass
 
 
 def run(
@@ -156,11 +170,15 @@ def run(
     sample: bool = True,
     method: str | None = None,
     capture: bool = True,
+    timeout_s: float | None = None,
+    max_rss_bytes: int | None = None,
 ) -> Measured:
     """Run `cmd` to completion under a small launcher; its output is captured to temp files
     (no pipe to fill), or stdout goes to /dev/null with `capture=False`. `method` forces
     "gnu-time" or "python-launcher" (default: the first available). `sample=False` skips the
-    /proc sampler for single-process commands."""
+    /proc sampler for single-process commands. `timeout_s` and `max_rss_bytes` stop the
+    command's whole process group (it runs in a session of its own) and say so in `killed`;
+    the peak is then the sampler's."""
     argv = [os.fspath(c) for c in cmd]
     with tempfile.TemporaryDirectory(prefix="measure-") as tmp:
         report = Path(tmp, "report")
@@ -174,27 +192,37 @@ def run(
                 stderr=err,
                 env=dict(env) if env is not None else None,
                 cwd=cwd,
+                start_new_session=True,
             )
-            sampler = _Sampler(proc.pid)
-            if sample:
+            cap_kb = max_rss_bytes // 1024 if max_rss_bytes is not None else None
+            sampler = _Sampler(proc.pid, cap_kb)
+            if sample or cap_kb is not None:
                 sampler.start()
             if stdin is not None:
                 assert proc.stdin is not None
                 proc.stdin.write(stdin)
                 proc.stdin.close()
-            returncode = proc.wait()
+            killed: str | None = None
+            try:
+                returncode = proc.wait(timeout=timeout_s)
+            except subprocess.TimeoutExpired:
+                killed = "timeout"
+                _kill_group(proc.pid)
+                returncode = proc.wait()
             wall = time.perf_counter() - start
             sampler.done.set()
-            if sample:
+            if sampler.ident is not None:
                 sampler.join()
+            if sampler.over_cap:
+                killed = "memory"
             out.seek(0)
             err.seek(0)
             stdout, stderr = out.read(), err.read()
         fields = report.read_text().split() if report.exists() else []
-    if not fields:
+    if not fields and killed is None:
         raise RuntimeError(f"{argv[0]}: the launcher reported nothing: {stderr[-400:]!r}")
-    process_bytes = int(fields[0]) * 1024
-    if used == "python-launcher":
+    process_bytes = int(fields[0]) * 1024 if fields else 0
+    if used == "python-launcher" and fields:
         wall = float(fields[1])
     tree_bytes = sampler.peak_kb * 1024
     measured = Measured(
@@ -206,7 +234,10 @@ def run(
         peak_process_bytes=process_bytes,
         peak_tree_bytes=tree_bytes,
         method=used,
+        killed=killed,
     )
+    if check and killed is not None:
+        raise CommandFailed(f"{argv[0]} stopped ({killed})")
     if check and returncode != 0:
         raise CommandFailed(
             f"{argv[0]} exited {returncode}: {stderr.decode(errors='replace').strip()[-400:]}"

@@ -111,6 +111,19 @@ def test_exit_status_output_and_a_missing_command_are_reported() -> None:
     assert missing.returncode == 127 and b"no-such-command-anywhere" in missing.stderr
 
 
+def test_a_runaway_command_is_stopped_by_time_or_memory() -> None:
+    """A hostile input must not take the shared machine down with the benchmark."""
+    slow = measure.run(["sh", "-c", "sleep 30 & sleep 30; wait"], timeout_s=0.5)
+    assert slow.killed == "timeout" and slow.wall_s < 10
+    code = "import time\nb = bytearray(400 * 2**20)\nfor i in range(0, len(b), 4096): b[i] = 1"
+    greedy = [sys.executable, "-c", code + "\ntime.sleep(5)"]
+    stopped = measure.run(greedy, max_rss_bytes=150 * MB)
+    assert stopped.killed == "memory" and stopped.peak_rss_bytes > 150 * MB
+    assert stopped.wall_s < 5
+    with pytest.raises(measure.CommandFailed, match="memory"):
+        measure.run(greedy, max_rss_bytes=150 * MB, check=True)
+
+
 def test_the_references_beside_sha256sum_read_the_same_bytes(
     large_file: Path, tmp_path: Path
 ) -> None:
