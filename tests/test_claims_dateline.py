@@ -103,10 +103,7 @@ def test_an_undated_ap_opening_leaves_the_date_to_the_date_line() -> None:
 
 
 def test_the_agency_in_the_dateline_is_not_the_claimant() -> None:
-    c = one(
-        "KYIV, March 14, 2024 (Reuters) - At least 9 people were killed in a strike on "
-        "Odesa."
-    )
+    c = one("KYIV, March 14, 2024 (Reuters) - At least 9 people were killed in a strike on Odesa.")
     assert c.claimant != "Reuters"
     assert c.date_from is None or c.date_from <= THURSDAY
 
@@ -118,3 +115,15 @@ def test_a_date_inside_a_later_sentence_is_not_a_dateline() -> None:
     )
     assert find_dateline(text) is None
     assert find_dateline("Kyiv, March 14, 2024 was a Thursday (sources) - said someone.") is None
+
+
+def test_a_day_without_a_year_is_dated_by_the_dateline_or_not_at_all() -> None:
+    """Never the placeholder year 1900, and 29 February does not stop the reader."""
+    for text in ("Police said 3 people were killed on March 3.", "Police said 3 people were "
+                 "killed on Feb 29."):  # fmt: skip
+        c = one(text)
+        assert c.period is not None and c.date_from is None and c.date_to is None
+    c = one("KYIV, March 1, 2024 (Reuters) - Police said 3 people were killed on Feb 29.")
+    assert c.date_from == c.date_to == date(2024, 2, 29)
+    c = one("Police said 3 people were killed between March 3 and March 5.")
+    assert (c.date_from, c.date_to) == (None, None)
