@@ -112,8 +112,41 @@ def _status_kb(pid: int, field: str) -> int:
     return 0
 
 
+def _children(pid: int) -> list[int] | None:
+    """Direct children from /proc/PID/task/*/children (cheap); None where the kernel lacks it."""
+    try:
+        tasks = os.listdir(f"/proc/{pid}/task")
+    except OSError:
+        return []
+    found: list[int] = []
+    for tid in tasks:
+        try:
+            found.extend(
+                int(c) for c in Path(f"/proc/{pid}/task/{tid}/children").read_text().split()
+            )
+        except FileNotFoundError:
+            if not Path(f"/proc/{pid}/task/{tid}").exists():
+                continue  # the thread ended
+            return None  # CONFIG_PROC_CHILDREN is off
+        except OSError:
+            continue
+    return found
+
+
 def _descendants(root: int) -> list[int]:
-    """Every live process under `root` (not `root` itself), from /proc's parent ids."""
+    """Every live process under `root` (not `root` itself)."""
+    found, todo = [], [root]
+    while todo:
+        kids = _children(todo.pop())
+        if kids is None:
+            return _descendants_by_scan(root)
+        found.extend(kids)
+        todo.extend(kids)
+    return found
+
+
+def _descendants_by_scan(root: int) -> list[int]:
+    """The same from every process's parent id in /proc (slower: reads each /proc/N/stat)."""
     children: dict[int, list[int]] = {}
     for entry in os.scandir("/proc"):
         if not entry.name.isdigit():

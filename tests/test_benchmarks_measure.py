@@ -11,6 +11,7 @@ import importlib.util
 import os
 import subprocess
 import sys
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from types import ModuleType
@@ -134,3 +135,16 @@ def test_the_references_beside_sha256sum_read_the_same_bytes(
     for _label, cmd, capture in refs:
         assert measure.run(cmd, capture=capture).returncode == 0
     assert (tmp_path / "copy.bin").read_bytes() == large_file.read_bytes()
+
+
+def test_the_process_tree_is_found_with_and_without_the_kernels_children_files() -> None:
+    proc = subprocess.Popen(["sh", "-c", "sleep 5 & sleep 5 & wait"], start_new_session=True)
+    try:
+        deadline = time.monotonic() + 5
+        while len(measure._descendants(proc.pid)) < 2 and time.monotonic() < deadline:
+            time.sleep(0.02)
+        fast, scanned = measure._descendants(proc.pid), measure._descendants_by_scan(proc.pid)
+        assert len(fast) == 2 and sorted(fast) == sorted(scanned)
+    finally:
+        os.killpg(proc.pid, 9)  # the shell and its two sleeps: a group of our own
+        proc.wait()
