@@ -7,12 +7,16 @@ reads them (held out), in the forms Reuters, AP, AFP and UPI print.
 
 from __future__ import annotations
 
+import json
 from datetime import date
+from pathlib import Path
 
 import pytest
+from typer.testing import CliRunner
 
 from corroborate.claims import extract_claims
 from corroborate.claims._periods import find_dateline
+from corroborate.cli import app
 from corroborate.core import Claim
 
 THURSDAY = date(2024, 3, 14)
@@ -20,7 +24,8 @@ TUESDAY = date(2024, 3, 12)
 
 
 def read(text: str) -> list[Claim]:
-    return extract_claims(text, resolve_places=False)
+    found: list[Claim] = extract_claims(text, resolve_places=False)
+    return found
 
 
 def one(text: str) -> Claim:
@@ -127,3 +132,22 @@ def test_a_day_without_a_year_is_dated_by_the_dateline_or_not_at_all() -> None:
     assert c.date_from == c.date_to == date(2024, 2, 29)
     c = one("Police said 3 people were killed between March 3 and March 5.")
     assert (c.date_from, c.date_to) == (None, None)
+
+
+def test_a_pasted_wire_story_is_dated_by_claims_extract(tmp_path: Path) -> None:
+    """The user's path: save the story, run `claims extract`, see the days the claims cover."""
+    path = tmp_path / "reuters.txt"
+    path.write_text(
+        "Missile strike on Kharkiv\n\n"
+        "KHARKIV, Ukraine, March 14, 2024 (Reuters) - At least 5 civilians were killed on "
+        "Tuesday in a Russian missile strike on Kharkiv, the regional governor said.\n\n"
+        "Police said 12 people were wounded in the city over the past week.\n",
+        encoding="utf-8",
+    )
+    result = CliRunner().invoke(app, ["claims", "extract", str(path), "--json"])
+    assert result.exit_code == 0, result.output
+    lines = [json.loads(line) for line in result.output.splitlines()]
+    assert [(r["count"], r["from"], r["to"]) for r in lines] == [
+        (5, "2024-03-12", "2024-03-12"),
+        (12, "2024-03-07", "2024-03-14"),
+    ]
