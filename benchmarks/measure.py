@@ -242,6 +242,9 @@ def run(
                 killed = "timeout"
                 _kill_group(proc.pid)
                 returncode = proc.wait()
+            except BaseException:  # Ctrl-C: its own session does not get the signal
+                _kill_group(proc.pid)
+                raise
             wall = time.perf_counter() - start
             sampler.done.set()
             if sampler.ident is not None:
