@@ -40,12 +40,14 @@ import gc
 import math
 import os
 import statistics
+import sys
 import time
 from collections import defaultdict
 from pathlib import Path
 from typing import Any
 
 import psutil
+from measure import run
 from rapidfuzz import fuzz, process
 
 from corroborate.geo import Gazetteer, fold
@@ -55,6 +57,8 @@ DATA = Path(__file__).resolve().parents[1] / "tests" / "data" / "geo"
 VARIANTS = DATA / "variants.csv"
 NEGATIVES = DATA / "negatives.csv"
 RADIUS_KM = 15.0
+IMPORTS = "import corroborate.geo"
+LOAD = "from corroborate.geo import Gazetteer; Gazetteer.load()"
 
 
 def km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
@@ -183,6 +187,12 @@ def main() -> None:
     print(
         f"load time: {load_s * 1000:.0f} ms; "
         f"memory: +{(rss_after - rss_before) / 2**20:.0f} MiB RSS"
+    )
+    loaded = run([sys.executable, "-c", LOAD], check=True)
+    imports_only = run([sys.executable, "-c", IMPORTS], check=True)
+    print(
+        f"peak RSS of a fresh process (benchmarks/measure.py): importing and loading the "
+        f"gazetteer {loaded.peak_mb:.0f} MiB; the same imports alone {imports_only.peak_mb:.0f} MiB"
     )
     print(f"top-1 accuracy: {correct}/{total} = {correct / total:.3f} (within {RADIUS_KM:.0f} km)")
     for kind, values in sorted(hits.items()):

@@ -17,13 +17,17 @@ import os
 # one core means one BLAS thread too (set before NumPy loads)
 os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 os.environ.setdefault("OMP_NUM_THREADS", "1")
-import resource
+import json
+import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import faiss
 import numpy as np
+from measure import Measured, run
 
 from corroborate.match.footage import retrieval_rows
 from corroborate.match.frames import VideoSamples
@@ -34,13 +38,10 @@ from corroborate.samples import render_flight
 from corroborate.samples import transforms as T
 
 PDQ_MULTIVIEW = matching_signal()
+CHILD_ENV = {**os.environ, "OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1"}
 
 
-def rss_mb() -> float:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-
-
-def best_of(n: int, fn) -> float:  # noqa: ANN001
+def best_of(n: int, fn: Callable[[], object]) -> float:
     times = []
     for _ in range(n):
         t = time.perf_counter()
@@ -49,48 +50,85 @@ def best_of(n: int, fn) -> float:  # noqa: ANN001
     return min(times)
 
 
+def child(task: str, *args: str) -> tuple[dict[str, Any], Measured]:
+    """Run one task of this script in a fresh process; (what it printed as JSON, its own wall
+    time and peak memory from benchmarks/measure.py). Timings inside exclude Python start."""
+    measured = run([sys.executable, __file__, "--task", task, *args], env=CHILD_ENV, check=True)
+    return json.loads(measured.stdout.decode().strip().splitlines()[-1]), measured
+
+
+def task(name: str, args: list[str]) -> dict[str, Any]:
+    """The work of one child process (called with --task)."""
+    if name == "imports":  # the floor: the same imports, no work
+        return {}
+    if name in ("signature", "decode", "vpdq"):
+        video = Path(args[0])
+        os.sched_setaffinity(0, {sorted(os.sched_getaffinity(0))[0]})
+        faiss.omp_set_num_threads(1)
+        if name == "signature":
+            return {"seconds": best_of(3, lambda: signature_for_file(video, "video", threads=1))}
+        if name == "decode":
+            rate = PDQ_MULTIVIEW.sample_rate
+            return {
+                "seconds": best_of(
+                    3, lambda: sum(1 for _ in VideoSamples(video, rate, threads=1))
+                )
+            }
+        import vpdq
+
+        return {"seconds": best_of(3, lambda: vpdq.computeHash(str(video), thread_count=1))}
+    if name == "index":
+        return build_and_search(Path(args[0]), int(args[1]), int(args[2]), int(args[3]))
+    raise SystemExit(f"unknown task {name}")
+
+
+def has_vpdq() -> bool:
+    try:
+        import vpdq  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
 def signature_speed(root: Path, seconds: float) -> None:
     video = root / "flight-720p.mp4"
     render_flight(
         video, "astronaut", seconds=seconds, width=1280, height=720, fps=25, bitrate=2_500_000
     )
-    os.sched_setaffinity(0, {sorted(os.sched_getaffinity(0))[0]})
-    faiss.omp_set_num_threads(1)
-    ours = best_of(3, lambda: signature_for_file(video, "video", threads=1))
-    floor = best_of(
-        3, lambda: sum(1 for _ in VideoSamples(video, PDQ_MULTIVIEW.sample_rate, threads=1))
+    _, floor_run = child("imports")
+    ours, ours_run = child("signature", str(video))
+    floor, decode_run = child("decode", str(video))
+    print(f"720p H.264, {seconds:.0f} s, 25 fps, one core (peak RSS: each process's own):")
+    print(
+        f"  corroborate {PDQ_MULTIVIEW.key}   {seconds / ours['seconds']:7.1f}x real time "
+        f"({ours['seconds']:.2f} s), peak RSS {ours_run.peak_mb:.0f} MB"
     )
-    print(f"720p H.264, {seconds:.0f} s, 25 fps, one core:")
-    print(f"  corroborate {PDQ_MULTIVIEW.key}   {seconds / ours:7.1f}x real time ({ours:.2f} s)")
     print(
         f"  decoding alone (reference frames only, no loop filter, sampled frames scaled "
         f"to small gray; a ceiling for any hashing with this decoder): "
-        f"{seconds / floor:.1f}x ({floor:.2f} s)"
+        f"{seconds / floor['seconds']:.1f}x ({floor['seconds']:.2f} s), "
+        f"peak RSS {decode_run.peak_mb:.0f} MB"
     )
-    try:
-        import vpdq  # type: ignore[import-not-found]
-    except ImportError:
+    print(f"  the same imports, no work: peak RSS {floor_run.peak_mb:.0f} MB")
+    if not has_vpdq():
         print("  vPDQ reference: unavailable (run `bash benchmarks/vpdq_setup.sh`)")
         return
-    ref = best_of(3, lambda: vpdq.computeHash(str(video), thread_count=1))
-    print(f"  vPDQ reference (1 hash/s)     {seconds / ref:7.1f}x real time ({ref:.2f} s)")
-    print(f"  corroborate / vPDQ speed:     {ref / ours:7.2f}x")
+    ref, ref_run = child("vpdq", str(video))
+    print(
+        f"  vPDQ reference (1 hash/s)     {seconds / ref['seconds']:7.1f}x real time "
+        f"({ref['seconds']:.2f} s), peak RSS {ref_run.peak_mb:.0f} MB"
+    )
+    print(f"  corroborate / vPDQ speed:     {ref['seconds'] / ours['seconds']:7.2f}x")
 
 
-def index_latency(root: Path, total: int, nlist: int | None, nprobe: int) -> None:
-    os.sched_setaffinity(0, os.sched_getaffinity(0) | set(range(os.cpu_count() or 1)))
+def build_and_search(root: Path, total: int, nlist: int, nprobe: int) -> dict[str, Any]:
+    """In the child: fill an IVF index to `total` hashes, write it, search a real query."""
     faiss.omp_set_num_threads(os.cpu_count() or 1)
-    src = render_flight(root / "long.mp4", "coffee", seconds=60, width=640, height=360, seed=3)
-    query_file = T.crop(src, root / "long-crop.mp4", left=0.15)
-    stored = signature_for_file(src, "video")
-    query = signature_for_file(query_file, "video")
-    assert stored is not None and query is not None
-    real = stored.hashes[stored.plain()]
+    real = np.load(root / "stored.npy")
+    hashes, times = np.load(root / "query.npy"), np.load(root / "query-times.npy")
     rng = np.random.default_rng(0)
-    before = rss_mb()
     t = time.perf_counter()
     filler = rng.integers(0, 256, size=(total - len(real), 32), dtype=np.uint8)
-    nlist = nlist or NLIST
     training = np.concatenate([real, filler[: nlist * 2]])
     index = ivf_index(256, nlist, training)
     for start in range(0, len(filler), 1_000_000):
@@ -100,17 +138,10 @@ def index_latency(root: Path, total: int, nlist: int | None, nprobe: int) -> Non
     del filler, training
     path = root / "index.faissb"
     faiss.write_index_binary(index, str(path))
-    print(
-        f"index: {index.ntotal:,} hashes ({len(real):,} from real footage, the rest random), "
-        f"IVF nlist={nlist}, nprobe={nprobe}; built in {built:.0f} s; "
-        f"file {path.stat().st_size / 2**20:.0f} MiB; process peak RSS {rss_mb():.0f} MiB "
-        f"(+{rss_mb() - before:.0f} MiB)"
-    )
     index.nprobe = nprobe
-    hashes, times = retrieval_rows(query)
 
     def search() -> None:
-        dist, ids = index.search(hashes, 16)
+        index.search(hashes, 16)
 
     lat = best_of(3, search)
     dist, ids = index.search(hashes, 16)
@@ -120,27 +151,64 @@ def index_latency(root: Path, total: int, nlist: int | None, nprobe: int) -> Non
     exact.add(real)
     lims, _, _ = exact.range_search(hashes, PDQ_MULTIVIEW.threshold + 1)
     true_hit = np.diff(lims) > 0
-    found, truth = int((hit & true_hit).sum()), int(true_hit.sum())
-    seconds_found = len(np.unique(np.round(times[hit])))
-    seconds_true = len(np.unique(np.round(times[true_hit])))
+    return {
+        "ntotal": int(index.ntotal),
+        "real": len(real),
+        "built": built,
+        "file_mib": path.stat().st_size / 2**20,
+        "queries": len(hashes),
+        "latency": lat,
+        "threads": faiss.omp_get_max_threads(),
+        "found": int((hit & true_hit).sum()),
+        "truth": int(true_hit.sum()),
+        "seconds_found": len(np.unique(np.round(times[hit]))),
+        "seconds_true": len(np.unique(np.round(times[true_hit]))),
+    }
+
+
+def index_latency(root: Path, total: int, nlist: int | None, nprobe: int) -> None:
+    src = render_flight(root / "long.mp4", "coffee", seconds=60, width=640, height=360, seed=3)
+    query_file = T.crop(src, root / "long-crop.mp4", left=0.15)
+    stored = signature_for_file(src, "video")
+    query = signature_for_file(query_file, "video")
+    assert stored is not None and query is not None
+    np.save(root / "stored.npy", stored.hashes[stored.plain()])
+    hashes, times = retrieval_rows(query)
+    np.save(root / "query.npy", hashes)
+    np.save(root / "query-times.npy", times)
+    nlist = nlist or NLIST
+    r, measured = child("index", str(root), str(total), str(nlist), str(nprobe))
+    raw = total * 32 / 2**20
     print(
-        f"1-minute query (cropped repost): {len(hashes):,} distinct view hashes, "
-        f"search {lat * 1000:.0f} ms on {faiss.omp_get_max_threads()} threads; "
+        f"index: {r['ntotal']:,} hashes ({r['real']:,} from real footage, the rest random), "
+        f"IVF nlist={nlist}, nprobe={nprobe}; built in {r['built']:.0f} s; "
+        f"file {r['file_mib']:.0f} MiB; peak RSS of the build-and-search process "
+        f"{measured.peak_mb:.0f} MiB (the raw hashes alone: {raw:.0f} MiB)"
+    )
+    found, truth = r["found"], r["truth"]
+    print(
+        f"1-minute query (cropped repost): {r['queries']:,} distinct view hashes, "
+        f"search {r['latency'] * 1000:.0f} ms on {r['threads']} threads; "
         f"{found:,} of {truth:,} query hashes with a true neighbour found it "
         f"(recall {found / max(1, truth):.2f}); seconds of the query with a hit on the source: "
-        f"{seconds_found} of {seconds_true} (3 are enough to nominate it for verification)"
+        f"{r['seconds_found']} of {r['seconds_true']} (3 are enough to nominate it for "
+        f"verification)"
     )
 
 
 def main() -> None:
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     ap.add_argument("--seconds", type=float, default=30.0)
     ap.add_argument("--hashes", type=int, default=10_000_000)
     ap.add_argument("--skip-index", action="store_true")
     ap.add_argument("--skip-signature", action="store_true")
     ap.add_argument("--nlist", type=int, default=None, help=f"default: {NLIST}")
     ap.add_argument("--nprobe", type=int, default=NPROBE)
+    ap.add_argument("--task", nargs="+", help=argparse.SUPPRESS)
     args = ap.parse_args()
+    if args.task:
+        print(json.dumps(task(args.task[0], args.task[1:])))
+        return
     with tempfile.TemporaryDirectory(prefix="match-speed-") as tmp:
         if not args.skip_signature:
             signature_speed(Path(tmp), args.seconds)

@@ -10,6 +10,9 @@ from datetime import date, timedelta
 from corroborate.claims._lexicon import MONTHS, WEEKDAYS
 
 INVASION = date(2022, 2, 24)
+# the year of a day or month written without one, before a reference supplies it: a leap year,
+# so that 29 February parses; such dates never leave this module (they are dropped)
+_NO_YEAR = 1904
 _DAY_MONTH_YEAR = rf"(?:\d{{1,2}}(?:st|nd|rd|th)?\s+(?:{MONTHS})\.?,?\s+\d{{4}}|(?:{MONTHS})\.?\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+\d{{4}})"  # noqa: E501 - one regex alternative per line reads best
 _DAY_MONTH = (
     rf"(?:\d{{1,2}}(?:st|nd|rd|th)?\s+(?:{MONTHS})|(?:{MONTHS})\s+\d{{1,2}}(?:st|nd|rd|th)?)\b"
@@ -57,19 +60,45 @@ class Period:
     date_to: date | None
 
 
+_TIME = (
+    r"\d{1,2}[:.]\d{2}(?:[:.]\d{2})?\s*(?:am|pm|a\.m\.|p\.m\.)?"
+    r"(?:\s*(?:[A-Z]{2,5}(?:[+-]\d{1,2}(?::?\d{2})?)?|[+-]\d{2}:?\d{2}))?"
+)
 _DATELINE = re.compile(
     rf"^\W*(?:(?:first )?(?:published|updated|posted|dated?|filed)\s*(?:on|at)?\s*:?\s*)?"
+    rf"(?:{_TIME},?\s+)?"  # AP: "Updated 11:02 AM EDT, March 14, 2024"
     rf"(?:(?:{WEEKDAYS}|mon|tue|tues|wed|thu|thur|thurs|fri|sat|sun)\.?,?\s+)?"
     rf"(?P<d>{_DAY_MONTH_YEAR}|\d{{4}}-\d{{2}}-\d{{2}}|\d{{8}}|\d{{1,2}}[./]\d{{1,2}}[./]\d{{4}})"
-    rf"(?:[,\s]+(?:at\s+)?\d{{1,2}}[:.]\d{{2}}(?:[:.]\d{{2}})?\s*(?:am|pm|a\.m\.|p\.m\.)?"
-    rf"(?:\s*(?:[A-Z]{{2,5}}|[+-]\d{{2}}:?\d{{2}}))?)?\W*$",
+    rf"(?:[,\s]+(?:at\s+)?{_TIME})?\W*$",
     re.I,
+)
+
+# A wire service's dateline opens the first paragraph: "KYIV, March 14, 2024 (Reuters) -",
+# "Kyiv, 14 March 2024 (AFP) -", "MOSCOW, Dec 3 (Reuters) -", "KYIV, Ukraine (AP) —". The place
+# is capitalised words (case matters here, so a sentence is not taken for one), then perhaps a
+# region or country, then the date, then the agency in brackets and/or a dash.
+_PLACE = r"[A-Z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*){0,3}"
+_WIRE_DAY = (
+    rf"(?i:\d{{1,2}}(?:st|nd|rd|th)?\s+(?:{MONTHS})\.?|(?:{MONTHS})\.?\s+\d{{1,2}}(?:st|nd|rd|th)?)"
+)
+_WIRE = re.compile(
+    rf"^\W*{_PLACE}(?:,\s*{_PLACE}){{0,2}},\s*"
+    rf"(?P<d>(?i:{_DAY_MONTH_YEAR})|{_WIRE_DAY})\b"
+    rf"(?:\s*\([A-Za-z][\w.&' /-]{{0,30}}\))?\s*(?:--|-|–|—)(?=\s)"
 )
 
 
 def find_dateline(text: str, lines: int = 8) -> date | None:
-    """The date a report carries on a line of its own near the top ("11 May 2023, 09:02")."""
+    """The date a report carries near the top: on a line of its own ("11 May 2023, 09:02"), or
+    opening its first paragraph as wire services print it ("KYIV, March 14, 2024 (Reuters) -").
+
+    A wire dateline wins over a published or updated line (it dates the writing). One without
+    a year ("MOSCOW, Dec 31 (Reuters) -") takes the year that puts it on or before the date
+    line's date; with no date line it dates nothing, since a guessed year moves every weekday.
+    """
     seen = 0
+    on_a_line: date | None = None
+    wire: str | None = None
     for line in text.splitlines():
         if not line.strip():
             continue
@@ -77,10 +106,32 @@ def find_dateline(text: str, lines: int = 8) -> date | None:
         if seen > lines:
             break
         m = _DATELINE.match(line.strip())
-        if m:
-            found = _date_of(m.group("d"))
-            if found is not None:
-                return found
+        if m and on_a_line is None:
+            on_a_line = _date_of(m.group("d"))
+        w = _WIRE.match(line.strip())
+        if w and wire is None:
+            wire = w.group("d")
+    if wire is not None:
+        if re.search(r"\d{4}", wire):
+            return _date_of(wire) or on_a_line
+        return _without_year(wire, on_a_line)
+    return on_a_line
+
+
+def _without_year(expr: str, before: date | None) -> date | None:
+    """The day "Dec 31" on or before `before` (within the year before it); None without one."""
+    if before is None:
+        return None
+    day_month = _bounds(expr, None)
+    if day_month is None:
+        return None
+    for year in (before.year, before.year - 1):
+        try:
+            d = day_month[0].replace(year=year)
+        except ValueError:  # 29 February
+            continue
+        if d <= before:
+            return d
     return None
 
 
@@ -96,7 +147,7 @@ def _date_of(expr: str) -> date | None:
     except ValueError:
         return None
     bounds = _bounds(expr, None)
-    return bounds[0] if bounds and bounds[0].year != 1900 else None
+    return bounds[0] if bounds and bounds[0].year != _NO_YEAR else None
 
 
 def find_period(text: str, reference: date | None = None) -> Period | None:
@@ -110,20 +161,29 @@ def find_period(text: str, reference: date | None = None) -> Period | None:
         if kind == "between":
             start = _bounds(a, reference)
             end = _bounds(m.group("b"), reference)
-            if start and end and start[0].year == 1900:
-                start = (start[0].replace(year=end[0].year), start[1].replace(year=end[0].year))
-            return Period(words, start[0] if start else None, end[1] if end else None)
+            if start and end and start[0].year == _NO_YEAR:
+                try:
+                    start = (start[0].replace(year=end[0].year), start[1].replace(year=end[0].year))
+                except ValueError:  # 29 February in the year of the end
+                    start = None
+            return _period(words, start[0] if start else None, end[1] if end else None)
         if kind == "since":
             b = (INVASION, INVASION) if re.match(_INVASION, a, re.I) else _bounds(a, reference)
-            return Period(words, b[0] if b else None, reference)
+            return _period(words, b[0] if b else None, reference)
         if kind == "as_of":
             b = _bounds(a, reference)
-            return Period(words, None, b[1] if b else None)
+            return _period(words, None, b[1] if b else None)
         if kind == "relative":
-            return Period(words, *_relative(a.lower(), reference))
+            return _period(words, *_relative(a.lower(), reference))
         b = _bounds(a, reference)
-        return Period(words, b[0] if b else None, b[1] if b else None)
+        return _period(words, b[0] if b else None, b[1] if b else None)
     return None
+
+
+def _period(words: str, start: date | None, end: date | None) -> Period:
+    """A period with only the dates that are known: a day without a year has none."""
+    known = [None if d is None or d.year == _NO_YEAR else d for d in (start, end)]
+    return Period(words, known[0], known[1])
 
 
 def _bounds(expr: str, reference: date | None) -> tuple[date, date] | None:
@@ -139,7 +199,7 @@ def _bounds(expr: str, reference: date | None) -> tuple[date, date] | None:
         from datetime import datetime
 
         settings["RELATIVE_BASE"] = datetime(reference.year, reference.month, reference.day)
-    parsed = dateparser.parse(expr, languages=["en"], settings=settings)  # type: ignore[arg-type]
+    parsed = dateparser.parse(expr, languages=["en"], settings=settings)  # type: ignore[arg-type,unused-ignore]
     if parsed is None:
         return None
     has_day = bool(
@@ -149,7 +209,7 @@ def _bounds(expr: str, reference: date | None) -> tuple[date, date] | None:
         )
     )
     has_year = bool(re.search(r"\d{4}", expr))
-    year = parsed.year if has_year or reference is not None else 1900
+    year = parsed.year if has_year or reference is not None else _NO_YEAR
     if has_day:
         d = date(year, parsed.month, parsed.day)
         return d, d

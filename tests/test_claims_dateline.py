@@ -1,0 +1,153 @@
+"""A wire report's dateline opens its first paragraph ("KYIV, March 14, 2024 (Reuters) -").
+
+A researcher pastes a wire story and reads "killed on Tuesday": the Tuesday is the one before
+the dateline, and "last week" ends on it. These examples were written before the rule that
+reads them (held out), in the forms Reuters, AP, AFP and UPI print.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from corroborate.claims import extract_claims
+from corroborate.claims._periods import find_dateline
+from corroborate.cli import app
+from corroborate.core import Claim
+
+THURSDAY = date(2024, 3, 14)
+TUESDAY = date(2024, 3, 12)
+
+
+def read(text: str) -> list[Claim]:
+    found: list[Claim] = extract_claims(text, resolve_places=False)
+    return found
+
+
+def one(text: str) -> Claim:
+    found = read(text)
+    assert len(found) == 1, found
+    return found[0]
+
+
+@pytest.mark.parametrize(
+    "opening",
+    [
+        "KYIV, March 14, 2024 (Reuters) -",
+        "Kyiv, 14 March 2024 (AFP) -",
+        "KYIV, Ukraine, March 14, 2024 (AP) —",
+        "ZAPORIZHZHIA, Ukraine, Mar. 14, 2024 (UPI) --",
+        "KYIV, March 14, 2024 –",
+        "KRYVYI RIH, Ukraine, 14 March 2024 (Reuters) —",
+    ],
+)
+def test_a_dated_wire_opening_dates_the_report(opening: str) -> None:
+    text = (
+        "Missile strike on apartment block\n\n"
+        f"{opening} At least 5 civilians were killed on Tuesday when a missile hit an "
+        "apartment block, the regional governor said."
+    )
+    assert find_dateline(text) == THURSDAY
+    c = one(text)
+    assert (c.count, c.event) == (5, "killed")
+    assert c.date_from == c.date_to == TUESDAY
+    assert c.claimant == "the regional governor"
+
+
+def test_last_week_ends_on_the_dateline() -> None:
+    c = one(
+        "MOSCOW, March 14, 2024 (Reuters) - Russia's defence ministry said 30 Ukrainian "
+        "soldiers were killed last week."
+    )
+    assert c.date_to == THURSDAY and c.date_from is not None and c.date_from < THURSDAY
+
+
+def test_a_dateline_without_a_year_takes_it_from_the_reports_date_line() -> None:
+    """Reuters prints "MOSCOW, Dec 31 (Reuters) -" under a published date; the day is the
+    dateline's, the year the one that puts it on or before publication."""
+    text = (
+        "January 2, 2024 8:15 AM GMT+1\n\n"
+        "MOSCOW, Dec 31 (Reuters) - Ukraine said 12 civilians were killed on Friday in "
+        "the shelling of Kherson."
+    )
+    assert find_dateline(text) == date(2023, 12, 31)
+    c = one(text)
+    assert c.date_from == c.date_to == date(2023, 12, 29)
+    text = (
+        "Updated 4 December 2023\n\nMOSCOW, Dec 3 (Reuters) - The governor said 3 people "
+        "were wounded."
+    )
+    assert find_dateline(text) == date(2023, 12, 3)
+
+
+def test_a_dateline_without_a_year_and_nothing_else_dates_nothing() -> None:
+    """A guessed year would move every weekday: the period is kept as words only."""
+    text = (
+        "MOSCOW, Dec 3 (Reuters) - The governor said 3 people were killed on Tuesday in a "
+        "drone attack."
+    )
+    assert find_dateline(text) is None
+    c = one(text)
+    assert c.period is not None and "Tuesday" in c.period
+    assert c.date_from is None and c.date_to is None
+
+
+def test_an_undated_ap_opening_leaves_the_date_to_the_date_line() -> None:
+    text = (
+        "Published 11:02 AM EDT, March 14, 2024\n\n"
+        "KYIV, Ukraine (AP) — Police said 4 people were killed on Tuesday in Kharkiv."
+    )
+    c = one(text)
+    assert c.date_from == TUESDAY
+    assert c.claimant == "Police"
+    assert find_dateline("KYIV, Ukraine (AP) — Police said 4 people were killed.") is None
+
+
+def test_the_agency_in_the_dateline_is_not_the_claimant() -> None:
+    c = one("KYIV, March 14, 2024 (Reuters) - At least 9 people were killed in a strike on Odesa.")
+    assert c.claimant != "Reuters"
+    assert c.date_from is None or c.date_from <= THURSDAY
+
+
+def test_a_date_inside_a_later_sentence_is_not_a_dateline() -> None:
+    text = (
+        "Officials said 6 people were killed on Tuesday.\n\n"
+        "The strike of March 14, 2024 (local time) - officials said - hit a school."
+    )
+    assert find_dateline(text) is None
+    assert find_dateline("Kyiv, March 14, 2024 was a Thursday (sources) - said someone.") is None
+
+
+def test_a_day_without_a_year_is_dated_by_the_dateline_or_not_at_all() -> None:
+    """Never the placeholder year 1900, and 29 February does not stop the reader."""
+    for text in ("Police said 3 people were killed on March 3.", "Police said 3 people were "
+                 "killed on Feb 29."):  # fmt: skip
+        c = one(text)
+        assert c.period is not None and c.date_from is None and c.date_to is None
+    c = one("KYIV, March 1, 2024 (Reuters) - Police said 3 people were killed on Feb 29.")
+    assert c.date_from == c.date_to == date(2024, 2, 29)
+    c = one("Police said 3 people were killed between March 3 and March 5.")
+    assert (c.date_from, c.date_to) == (None, None)
+
+
+def test_a_pasted_wire_story_is_dated_by_claims_extract(tmp_path: Path) -> None:
+    """The user's path: save the story, run `claims extract`, see the days the claims cover."""
+    path = tmp_path / "reuters.txt"
+    path.write_text(
+        "Missile strike on Kharkiv\n\n"
+        "KHARKIV, Ukraine, March 14, 2024 (Reuters) - At least 5 civilians were killed on "
+        "Tuesday in a Russian missile strike on Kharkiv, the regional governor said.\n\n"
+        "Police said 12 people were wounded in the city over the past week.\n",
+        encoding="utf-8",
+    )
+    result = CliRunner().invoke(app, ["claims", "extract", str(path), "--json"])
+    assert result.exit_code == 0, result.output
+    lines = [json.loads(line) for line in result.output.splitlines()]
+    assert [(r["count"], r["from"], r["to"]) for r in lines] == [
+        (5, "2024-03-12", "2024-03-12"),
+        (12, "2024-03-07", "2024-03-14"),
+    ]
