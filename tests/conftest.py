@@ -15,7 +15,8 @@ from corroborate.samples import render_flight, render_still
 
 pytest_plugins = ["incident_fixtures"]
 
-REPORTS = Path(__file__).resolve().parent / "data" / "reports"  # copies: tests read only the repository
+# copies of the sample reports: tests read only what the repository holds
+REPORTS = Path(__file__).resolve().parent / "data" / "reports"
 
 
 @pytest.fixture(scope="session")
