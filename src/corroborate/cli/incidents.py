@@ -26,6 +26,7 @@ from corroborate.cli.common import (
     err_console,
     handles_errors,
     print_json,
+    progress_bar,
 )
 from corroborate.config import Archive
 from corroborate.core import CustodyEntry, Incident
@@ -736,7 +737,11 @@ def export_package_cmd(
     """Write an evidence package a court can check offline."""
     from corroborate.report import build_package
 
-    summary = build_package(_open(archive), incident, out, actor=actor_name(as_user), force=force)
+    with progress_bar("packaging", quiet=json_out, bytes_=True) as progress:
+        summary = build_package(
+            _open(archive), incident, out, actor=actor_name(as_user), force=force,
+            progress=progress,
+        )  # fmt: skip
     if json_out:
         print_json(summary)
     else:
@@ -785,7 +790,8 @@ def verify_package_cmd(
             ca_pem = tsa_ca.read_bytes()
         except OSError as exc:
             raise InputError(f"{tsa_ca}: cannot read ({exc.strerror or exc})") from None
-    check = verify_package(package, key=pinned, tsa_ca_pem=ca_pem)
+    with progress_bar("checking", quiet=json_out, bytes_=True) as progress:
+        check = verify_package(package, key=pinned, tsa_ca_pem=ca_pem, progress=progress)
     if json_out:
         print_json({**check.__dict__, "ok": check.ok})
     else:
