@@ -146,7 +146,7 @@ def test_a_pasted_wire_story_is_dated_by_claims_extract(tmp_path: Path) -> None:
     )
     result = CliRunner().invoke(app, ["claims", "extract", str(path), "--json"])
     assert result.exit_code == 0, result.output
-    lines = [json.loads(line) for line in result.output.splitlines()]
+    lines = json.loads(result.stdout)["claims"]  # one JSON document, like every --json
     assert [(r["count"], r["from"], r["to"]) for r in lines] == [
         (5, "2024-03-12", "2024-03-12"),
         (12, "2024-03-07", "2024-03-14"),
