@@ -83,7 +83,9 @@ def seal_pending(archive: Archive, session: Session) -> TreeHead | None:
     if not pending:
         return None
     session.flush()
-    last = session.scalars(select(TreeHeadRow).order_by(TreeHeadRow.tree_size.desc())).first()
+    last = session.scalars(
+        select(TreeHeadRow).order_by(TreeHeadRow.tree_size.desc()).limit(1)
+    ).first()
     if last is None:
         compact = merkle.CompactRange()
     else:
@@ -129,7 +131,9 @@ def to_head(row: TreeHeadRow) -> TreeHead:
 def current_head(archive: Archive) -> TreeHead:
     """The newest signed tree head (the one to publish or pin)."""
     with archive.session() as session:
-        row = session.scalars(select(TreeHeadRow).order_by(TreeHeadRow.tree_size.desc())).first()
+        row = session.scalars(
+            select(TreeHeadRow).order_by(TreeHeadRow.tree_size.desc()).limit(1)
+        ).first()
         if row is None:
             return TreeHead(0, merkle.EMPTY_ROOT.hex(), utcnow(), "", archive.settings["key_id"])
         return to_head(row)
