@@ -74,7 +74,7 @@ def build_archive(arc: Path, items: int, entries: int) -> None:
 
     from corroborate.archive.ingest import ingest
     from corroborate.archive.models import ItemRow, SightingRow
-    from corroborate.config import Archive
+    from corroborate.storage.archive import Archive
     from corroborate.custody import log
     from corroborate.custody.models import CustodyEntryRow
     from corroborate.db import utcnow
@@ -153,7 +153,7 @@ def archive_stats(arc: Path) -> tuple[int, int, int, int]:
     from sqlalchemy import func, select
 
     from corroborate.archive.models import ItemRow
-    from corroborate.config import Archive
+    from corroborate.storage.archive import Archive
     from corroborate.custody.models import CustodyEntryRow, TreeHeadRow
 
     archive = Archive.open(arc)

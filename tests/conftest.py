@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from corroborate.config import Archive
+from corroborate.storage.archive import Archive
 from corroborate.samples import render_flight, render_still
 
 pytest_plugins = ["incident_fixtures"]

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from corroborate.archive import ingest
-from corroborate.config import Archive
+from corroborate.storage.archive import Archive
 from corroborate.incidents import IncidentInput
 from corroborate.samples import render_flight
 

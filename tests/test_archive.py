@@ -13,7 +13,7 @@ from sqlalchemy import select
 from conftest import REPORTS
 from corroborate.archive import get_item, ingest, list_items, verify_archive
 from corroborate.archive.models import ItemRow
-from corroborate.config import Archive
+from corroborate.storage.archive import Archive
 from corroborate.custody import entries
 from corroborate.testing.http import LOCAL_ONLY, local_site
 

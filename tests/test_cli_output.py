@@ -19,7 +19,7 @@ from typer.testing import CliRunner
 
 from conftest import Cli, run_corroborate
 from corroborate.cli import app, common
-from corroborate.config import Archive
+from corroborate.storage.archive import Archive
 
 ROOT = Path(__file__).resolve().parents[1]
 # what an attacker puts in a label, title or file name: a spoofed link, styles, a stray close tag

@@ -12,7 +12,7 @@ import pytest
 
 from conftest import Cli
 from corroborate.archive import ingest_file
-from corroborate.config import Archive
+from corroborate.storage.archive import Archive
 from corroborate.incidents import create_incident, get_incident, possible_duplicates
 from corroborate.match import clusters, find_cluster
 from corroborate.samples import render_flight

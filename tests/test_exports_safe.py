@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from corroborate.config import Archive
+from corroborate.storage.archive import Archive
 from corroborate.custody import entries
 from corroborate.incidents import create_incident, get_incident, import_incidents
 from corroborate.report.exports import safe_cell

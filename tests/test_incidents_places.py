@@ -9,7 +9,7 @@ from pathlib import Path
 from typer.testing import CliRunner
 
 from corroborate.cli import app
-from corroborate.config import Archive
+from corroborate.storage.archive import Archive
 from corroborate.incidents import (
     IncidentInput,
     create_incident,

@@ -7,7 +7,7 @@ from __future__ import annotations
 import json
 
 from conftest import Cli
-from corroborate.config import Archive
+from corroborate.storage.archive import Archive
 from corroborate.incidents import (
     add_source,
     create_incident,

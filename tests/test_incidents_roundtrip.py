@@ -11,7 +11,7 @@ from pathlib import Path
 
 from conftest import Cli
 from corroborate.archive import ingest
-from corroborate.config import Archive
+from corroborate.storage.archive import Archive
 from corroborate.custody import entries
 from corroborate.incidents import (
     add_source,

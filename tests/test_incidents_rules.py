@@ -10,7 +10,7 @@ import pytest
 from typer.testing import CliRunner
 
 from corroborate.cli import app
-from corroborate.config import Archive
+from corroborate.storage.archive import Archive
 from corroborate.custody import entries
 from corroborate.errors import InputError, NotFoundError, ReviewError
 from corroborate.incidents import (

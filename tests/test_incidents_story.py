@@ -16,7 +16,7 @@ import pytest
 from typer.testing import CliRunner
 
 from corroborate.cli import app
-from corroborate.config import Archive
+from corroborate.storage.archive import Archive
 from corroborate.custody.verify import verify_log
 from corroborate.incidents import get_incident, history
 from corroborate.report import verify_package

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from corroborate.archive import ingest_file
-from corroborate.config import Archive
+from corroborate.storage.archive import Archive
 from corroborate.match import match_signatures
 from corroborate.match.signature import FileSignature
 from corroborate.samples import render_flight

@@ -10,7 +10,7 @@ import io
 import json
 from pathlib import Path
 
-from corroborate.config import Archive
+from corroborate.storage.archive import Archive
 from corroborate.custody import entries
 from corroborate.incidents import create_incident, tally
 from incident_fixtures import execution

@@ -19,7 +19,7 @@ from cryptography.hazmat.primitives import serialization
 
 from conftest import Cli, run_corroborate
 from corroborate.archive import ingest, verify_archive
-from corroborate.config import Archive
+from corroborate.storage.archive import Archive
 from corroborate.custody import current_head, keys, log, merkle, trust
 from corroborate.custody.models import CustodyEntryRow, TimestampTokenRow, TreeHeadRow
 from corroborate.custody.timestamp import request_timestamp

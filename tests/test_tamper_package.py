@@ -30,7 +30,7 @@ from typer.testing import CliRunner
 
 from corroborate.archive import ingest
 from corroborate.cli import app
-from corroborate.config import Archive
+from corroborate.storage.archive import Archive
 from corroborate.custody import keys, merkle
 from corroborate.custody.anchor import anchor
 from corroborate.custody.log import canonical_json

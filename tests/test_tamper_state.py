@@ -14,7 +14,7 @@ import pytest
 
 from conftest import REPORTS
 from corroborate.archive import ingest, verify_archive
-from corroborate.config import Archive
+from corroborate.storage.archive import Archive
 from corroborate.core import Problem
 from corroborate.incidents import (
     add_source,

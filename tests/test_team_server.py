@@ -11,7 +11,7 @@ import pytest
 import sqlalchemy as sa
 
 from corroborate.archive import ingest, list_items, verify_archive
-from corroborate.config import Archive
+from corroborate.storage.archive import Archive
 from corroborate.testing.postgres import local_postgres, postgres_bin
 
 pytestmark = pytest.mark.skipif(

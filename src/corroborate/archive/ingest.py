@@ -23,7 +23,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from corroborate.archive.fetch import FetchPolicy, fetch_url, is_url, parse_datetime, safe_name
 from corroborate.archive.models import DerivativeRow, ItemRow, SightingRow
-from corroborate.config import Archive
+from corroborate.storage.archive import Archive
 from corroborate.crashpoints import crash_point
 from corroborate.custody import log
 from corroborate.custody.log import canonical_json

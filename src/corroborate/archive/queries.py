@@ -6,7 +6,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from corroborate.archive.models import ItemRow, SightingRow
-from corroborate.config import Archive
+from corroborate.storage.archive import Archive
 from corroborate.core import Item, Sighting
 from corroborate.errors import InputError, NotFoundError
 from corroborate.media.detect import KINDS

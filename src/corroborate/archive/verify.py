@@ -7,7 +7,7 @@ from collections.abc import Callable
 from sqlalchemy import select
 
 from corroborate.archive.models import DerivativeRow, ItemRow
-from corroborate.config import Archive
+from corroborate.storage.archive import Archive
 from corroborate.core import Problem
 from corroborate.custody.models import CustodyEntryRow
 from corroborate.custody.state import verify_state

@@ -13,7 +13,7 @@ from corroborate.claims._compare import ClaimGroup, compare
 from corroborate.claims._reader import extract_claims
 from corroborate.claims._source import decode_text, html_to_text
 from corroborate.claims.models import ClaimRow
-from corroborate.config import Archive
+from corroborate.storage.archive import Archive
 from corroborate.core import Claim, Place
 from corroborate.custody import log
 from corroborate.db import utcnow

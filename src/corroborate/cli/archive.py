@@ -28,7 +28,7 @@ from corroborate.cli.common import (
     progress_bar,
     warning_line,
 )
-from corroborate.config import Archive
+from corroborate.storage.archive import Archive
 from corroborate.custody import entries, keys
 
 

@@ -20,7 +20,7 @@ from corroborate.cli.common import (
     print_json,
     to_jsonable,
 )
-from corroborate.config import Archive
+from corroborate.storage.archive import Archive
 from corroborate.core import Claim
 
 claims_app = typer.Typer(

@@ -22,7 +22,7 @@ from corroborate.cli.common import (
     print_json,
     to_jsonable,
 )
-from corroborate.config import Archive
+from corroborate.storage.archive import Archive
 from corroborate.core import TreeHead
 from corroborate.custody import current_head, entries, prove
 from corroborate.custody.anchor import anchor, export_anchor

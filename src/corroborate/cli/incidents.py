@@ -28,7 +28,7 @@ from corroborate.cli.common import (
     print_json,
     progress_bar,
 )
-from corroborate.config import Archive
+from corroborate.storage.archive import Archive
 from corroborate.core import CustodyEntry, Incident
 from corroborate.errors import InputError
 from corroborate.incidents.tally import REASONS

@@ -20,11 +20,11 @@ from corroborate.cli.common import (
 )
 
 if TYPE_CHECKING:
-    from corroborate.config import Archive
+    from corroborate.storage.archive import Archive
 
 
 def _open(archive: Path | None) -> Archive:
-    from corroborate.config import Archive
+    from corroborate.storage.archive import Archive
 
     return Archive.open(archive_path(archive))
 

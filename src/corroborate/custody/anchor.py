@@ -10,7 +10,7 @@ from pathlib import Path
 
 from sqlalchemy import select
 
-from corroborate.config import Archive
+from corroborate.storage.archive import Archive
 from corroborate.core import TreeHead
 from corroborate.custody import log, trust
 from corroborate.custody.models import TimestampTokenRow, TreeHeadRow

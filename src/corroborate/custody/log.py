@@ -14,7 +14,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from corroborate.config import Archive
+from corroborate.storage.archive import Archive
 from corroborate.core import CustodyEntry, TreeHead
 from corroborate.crashpoints import crash_point
 from corroborate.custody import keys, merkle

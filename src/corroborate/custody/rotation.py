@@ -20,7 +20,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import (
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from corroborate.config import CONFIG_NAME, Archive
+from corroborate.storage.archive import CONFIG_NAME, Archive
 from corroborate.core import Problem
 from corroborate.custody import keys, log
 from corroborate.custody.models import CustodyEntryRow, TreeHeadRow

@@ -20,7 +20,7 @@ from cryptography.x509.oid import ExtendedKeyUsageOID
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from corroborate.config import Archive
+from corroborate.storage.archive import Archive
 from corroborate.custody import log
 from corroborate.custody.models import CustodyEntryRow
 from corroborate.errors import InputError

@@ -11,7 +11,7 @@ from typing import Any
 
 from sqlalchemy import select
 
-from corroborate.config import Archive
+from corroborate.storage.archive import Archive
 from corroborate.core import Problem, TreeHead
 from corroborate.custody import keys, merkle, rotation, trust
 from corroborate.custody.log import leaf_data, to_head

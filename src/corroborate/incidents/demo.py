@@ -4,7 +4,7 @@ by a second reviewer, one left unverified, one possible duplicate of another."""
 
 from __future__ import annotations
 
-from corroborate.config import Archive
+from corroborate.storage.archive import Archive
 from corroborate.errors import InputError
 from corroborate.incidents.fields import IncidentInput
 from corroborate.incidents.records import create_incident, link_evidence

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import select
 
-from corroborate.config import Archive
+from corroborate.storage.archive import Archive
 from corroborate.core import Incident
 from corroborate.db import utcnow
 from corroborate.errors import InputError

@@ -25,7 +25,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from corroborate.config import Archive
+from corroborate.storage.archive import Archive
 from corroborate.core import EVIDENCE_ROLES, Incident
 from corroborate.errors import InputError
 from corroborate.incidents.fields import (

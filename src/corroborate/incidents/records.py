@@ -17,7 +17,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from corroborate.archive.models import ItemRow
-from corroborate.config import Archive
+from corroborate.storage.archive import Archive
 from corroborate.core import (
     EVIDENCE_ROLES,
     INCIDENT_STATUSES,

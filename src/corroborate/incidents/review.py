@@ -6,7 +6,7 @@ was located, and (3) approval by someone other than the author of the last chang
 
 from __future__ import annotations
 
-from corroborate.config import Archive
+from corroborate.storage.archive import Archive
 from corroborate.core import Incident, Review
 from corroborate.db import utcnow
 from corroborate.errors import InputError, ReviewError

@@ -11,7 +11,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from corroborate.config import Archive
+from corroborate.storage.archive import Archive
 from corroborate.core import CREDIBILITY, RELIABILITY, SOURCE_KINDS, Citation, Source
 from corroborate.custody import log
 from corroborate.db import utcnow

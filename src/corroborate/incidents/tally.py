@@ -8,7 +8,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
 
-from corroborate.config import Archive
+from corroborate.storage.archive import Archive
 from corroborate.core import INCIDENT_STATUSES, Incident
 from corroborate.errors import InputError
 from corroborate.incidents.duplicates import (

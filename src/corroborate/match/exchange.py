@@ -13,7 +13,7 @@ from corroborate.match.signal import SignalType, signal_by_key
 from corroborate.match.signals import hex_of
 
 if TYPE_CHECKING:
-    from corroborate.config import Archive
+    from corroborate.storage.archive import Archive
 
 EXCHANGED = "pdq/1"
 

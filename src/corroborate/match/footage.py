@@ -27,7 +27,7 @@ from corroborate.match.temporal import Match, Segment, match_signatures
 from corroborate.match.views import MIRRORED, N_STORED, SEARCHED, SEARCHED_MIRRORED
 
 if TYPE_CHECKING:
-    from corroborate.config import Archive
+    from corroborate.storage.archive import Archive
 
 # A query hash that hits more distinct items than this is generic (black, sky, smoke,
 # a studio logo card) and is not allowed to nominate candidates.

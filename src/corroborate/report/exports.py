@@ -20,7 +20,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-from corroborate.config import Archive
+from corroborate.storage.archive import Archive
 from corroborate.core import INCIDENT_STATUSES, Incident
 from corroborate.custody import log
 from corroborate.errors import InputError

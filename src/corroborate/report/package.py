@@ -33,7 +33,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from corroborate.archive import get_item
-from corroborate.config import Archive
+from corroborate.storage.archive import Archive
 from corroborate.core import CustodyEntry, Item, Problem, TreeHead
 from corroborate.custody import keys, log, merkle
 from corroborate.custody.models import CustodyEntryRow, TimestampTokenRow, TreeHeadRow

@@ -9,7 +9,7 @@ from importlib import resources
 from pathlib import Path
 
 from corroborate.archive import IngestResult, ingest
-from corroborate.config import Archive
+from corroborate.storage.archive import Archive
 from corroborate.errors import ArchiveError
 from corroborate.samples import render_flight, render_still
 

@@ -20,7 +20,7 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
 from corroborate.errors import ArchiveError, CorroborateError
-from corroborate.storage import BlobStore
+from corroborate.storage.blobs import BlobStore
 
 CONFIG_NAME = "archive.json"
 PASSWORD_NAME = "database.password"
