@@ -9,9 +9,10 @@ from __future__ import annotations
 import calendar
 import datetime
 import re
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, fields, replace
+from dataclasses import field as dc_field
 from datetime import date
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypedDict
 
 from corroborate.core import DATE_PRECISIONS, PLACE_PRECISIONS, VICTIM_CATEGORIES
 from corroborate.errors import InputError
@@ -60,33 +61,90 @@ class IncidentInput:
         return [f.name for f in fields(self) if getattr(self, f.name) is not None]
 
 
-DEFAULTS: dict[str, Any] = {
-    "title": "",
-    "type": "",
-    "occurred_from": None,
-    "occurred_to": None,
-    "date_precision": "day",
-    "place_name": None,
-    "latitude": None,
-    "longitude": None,
-    "place_precision": None,
-    "region": None,
-    "district": None,
-    "country": None,
-    "geolocation_note": None,
-    "perpetrator_party": None,
-    "victim_party": None,
-    "killed_low": None,
-    "killed_high": None,
-    "injured_low": None,
-    "injured_high": None,
-    "victim_category": "unknown",
-    "description": "",
-    "tags": [],
-    "sensitive": False,
-}
+@dataclass
+class IncidentFields:
+    """An incident's own fields as checked and stored: one attribute per column of the record.
+
+    `normalize` takes and returns this, so a misspelt field is a type error rather than a stray
+    key; `to_json` is its form in a custody entry. The defaults are a new record's.
+    """
+
+    title: str = ""
+    type: str = ""
+    occurred_from: date | None = None
+    occurred_to: date | None = None
+    date_precision: str = "day"
+    place_name: str | None = None
+    latitude: float | None = None
+    longitude: float | None = None
+    place_precision: str | None = None
+    region: str | None = None
+    district: str | None = None
+    country: str | None = None
+    geolocation_note: str | None = None
+    perpetrator_party: str | None = None
+    victim_party: str | None = None
+    killed_low: int | None = None
+    killed_high: int | None = None
+    injured_low: int | None = None
+    injured_high: int | None = None
+    victim_category: str = "unknown"
+    description: str = ""
+    tags: list[str] = dc_field(default_factory=list)
+    sensitive: bool = False
+
+    @classmethod
+    def of(cls, source: object) -> IncidentFields:
+        """The fields of anything that has them as attributes (an incident row)."""
+        return cls(**{name: getattr(source, name) for name in FIELD_NAMES})
+
+    def columns(self) -> dict[str, Any]:
+        """Field name -> value, in field order, as a row is built or updated from them."""
+        return {name: getattr(self, name) for name in FIELD_NAMES}
+
+    def to_json(self) -> dict[str, Any]:
+        """The fields as they go into a custody entry (days as ISO text)."""
+        return {name: jsonable(value) for name, value in self.columns().items()}
+
+
+FIELD_NAMES: tuple[str, ...] = tuple(f.name for f in fields(IncidentFields))
 # Fields whose change re-opens the question a reviewer approved.
-SUBSTANTIVE = tuple(k for k in DEFAULTS if k not in ("description", "tags", "sensitive"))
+SUBSTANTIVE = tuple(k for k in FIELD_NAMES if k not in ("description", "tags", "sensitive"))
+
+
+class PlaceCandidateNote(TypedDict):
+    """One of the gazetteer's best guesses for a place it could not resolve."""
+
+    id: str | None
+    name: str
+    score: float | None
+
+
+class PlaceUnresolvedNote(TypedDict):
+    """A place kept as written, without coordinates, and what to tell the person."""
+
+    name: str | None
+    reason: str
+    candidates: list[PlaceCandidateNote]
+    notice: str
+
+
+class PlaceResolvedNote(TypedDict):
+    """Where the gazetteer placed a named place, and how sure it was."""
+
+    by: str
+    id: str | None
+    name: str
+    score: float | None
+    how: str
+
+
+class IncidentNotes(TypedDict, total=False):
+    """What `normalize` learnt beside the fields; logged in the custody entry as it is."""
+
+    place_unresolved: PlaceUnresolvedNote
+    place_resolved: PlaceResolvedNote
+
 
 _DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _MONTH = re.compile(r"^(\d{4})-(\d{2})$")
@@ -226,7 +284,7 @@ def written_region(place: str) -> str | None:
     return tail if looks_like_region else None
 
 
-def notices(notes: dict[str, Any]) -> tuple[str, ...]:
+def notices(notes: IncidentNotes) -> tuple[str, ...]:
     """The notices of a change's notes that the person making it should see."""
     unresolved = notes.get("place_unresolved")
     return (unresolved["notice"],) if unresolved else ()
@@ -254,24 +312,24 @@ def unresolved_notice(resolution: Resolution) -> str:
 def normalize(
     given: IncidentInput,
     taxonomy: dict[str, IncidentType],
-    current: dict[str, Any] | None = None,
+    current: IncidentFields | None = None,
     *,
     today: date | None = None,
-) -> tuple[dict[str, Any], dict[str, Any]]:
+) -> tuple[IncidentFields, IncidentNotes]:
     """The complete record after applying `given` to `current`, checked; plus notes for the log.
 
     Raises FieldError naming the first bad field; nothing is changed by a failed call.
     """
     creating = current is None
-    rec: dict[str, Any] = dict(DEFAULTS if current is None else current)
-    notes: dict[str, Any] = {}
+    rec = IncidentFields() if current is None else replace(current, tags=list(current.tags))
+    notes: IncidentNotes = {}
     today = today or date.today()
 
     if given.title is not None or creating:
         title = _text(given.title)
         if not title:
             raise FieldError("title", "an incident needs a title")
-        rec["title"] = title
+        rec.title = title
     if given.type is not None or creating:
         type_id = (given.type or "").strip()
         if type_id not in taxonomy:
@@ -279,29 +337,29 @@ def normalize(
                 "type",
                 f"unknown incident type {type_id!r}; known types: {', '.join(sorted(taxonomy))}",
             )
-        rec["type"] = type_id
+        rec.type = type_id
 
     # -- when ---------------------------------------------------------------------------
     if given.date is not None and (given.date_from is not None or given.date_to is not None):
         raise FieldError("date", "give either a date or a date from/to, not both")
     if given.date is not None:
         if given.date.strip():
-            rec["occurred_from"], rec["occurred_to"], rec["date_precision"] = parse_when(given.date)
+            rec.occurred_from, rec.occurred_to, rec.date_precision = parse_when(given.date)
         else:
-            rec["occurred_from"] = rec["occurred_to"] = None
+            rec.occurred_from = rec.occurred_to = None
     if given.date_from is not None:
-        rec["occurred_from"] = parse_day(given.date_from, "date_from") if given.date_from else None
-        if given.date_to is None and (creating or rec["occurred_to"] is None):
-            rec["occurred_to"] = rec["occurred_from"]
+        rec.occurred_from = parse_day(given.date_from, "date_from") if given.date_from else None
+        if given.date_to is None and (creating or rec.occurred_to is None):
+            rec.occurred_to = rec.occurred_from
     if given.date_to is not None:
-        rec["occurred_to"] = parse_day(given.date_to, "date_to") if given.date_to else None
-        if rec["occurred_from"] is None:
-            rec["occurred_from"] = rec["occurred_to"]
+        rec.occurred_to = parse_day(given.date_to, "date_to") if given.date_to else None
+        if rec.occurred_from is None:
+            rec.occurred_from = rec.occurred_to
     if given.date_precision is not None:
-        rec["date_precision"] = _choice(
+        rec.date_precision = _choice(
             given.date_precision, DATE_PRECISIONS, "date_precision", "date precision"
         )
-    start, end = rec["occurred_from"], rec["occurred_to"]
+    start, end = rec.occurred_from, rec.occurred_to
     if start is not None and end is not None and start > end:
         raise FieldError("date", f"the date from ({start}) is after the date to ({end})")
     if start is not None and start > today:
@@ -320,26 +378,26 @@ def normalize(
             )
         ):
             if given.latitude in (None, "") and given.longitude in (None, ""):
-                rec["latitude"] = rec["longitude"] = None
+                rec.latitude = rec.longitude = None
             else:
                 raise FieldError("latitude", "give both a latitude and a longitude, or neither")
         else:
-            rec["latitude"] = parse_coordinate(given.latitude, "latitude", 90)
-            rec["longitude"] = parse_coordinate(given.longitude, "longitude", 180)
+            rec.latitude = parse_coordinate(given.latitude, "latitude", 90)
+            rec.longitude = parse_coordinate(given.longitude, "longitude", 180)
     if given.place is not None:
-        rec["place_name"] = _text(given.place)
+        rec.place_name = _text(given.place)
         if not coords_given:
-            rec["latitude"] = rec["longitude"] = None
-            rec["region"] = rec["district"] = rec["country"] = None
-            rec["place_precision"] = None
+            rec.latitude = rec.longitude = None
+            rec.region = rec.district = rec.country = None
+            rec.place_precision = None
             resolution = None
-            if rec["place_name"]:
-                resolution = resolve_place(rec["place_name"], _text(given.region))
+            if rec.place_name:
+                resolution = resolve_place(rec.place_name, _text(given.region))
             if resolution is not None and resolution.place is None:
                 # "NAME, X Oblast" not located: the oblast the user wrote still places it
-                rec["region"] = written_region(rec["place_name"])
+                rec.region = written_region(rec.place_name or "")  # resolved, so it has a name
                 notes["place_unresolved"] = {
-                    "name": rec["place_name"],
+                    "name": rec.place_name,
                     "reason": resolution.reason,
                     "candidates": [
                         {"id": c.place.id, "name": c.place.name, "score": c.place.score}
@@ -350,11 +408,11 @@ def normalize(
             if resolution is not None and resolution.place is not None:
                 found = resolution.place
                 if found.latitude is not None:
-                    rec["latitude"], rec["longitude"] = found.latitude, found.longitude
-                    rec["region"], rec["district"] = found.admin1, found.admin2
-                    rec["country"] = found.country
+                    rec.latitude, rec.longitude = found.latitude, found.longitude
+                    rec.region, rec.district = found.admin1, found.admin2
+                    rec.country = found.country
                     precision = found.precision if found.precision in PLACE_PRECISIONS else None
-                    rec["place_precision"] = precision or "settlement"
+                    rec.place_precision = precision or "settlement"
                     notes["place_resolved"] = {
                         "by": "gazetteer",
                         "id": found.id,
@@ -363,41 +421,41 @@ def normalize(
                         "how": resolution.reason,
                     }
     if given.place_precision is not None:
-        rec["place_precision"] = (
+        rec.place_precision = (
             _choice(given.place_precision, PLACE_PRECISIONS, "place_precision", "place precision")
             if given.place_precision.strip()
             else None
         )
-    elif coords_given and rec["latitude"] is not None and rec["place_precision"] is None:
-        rec["place_precision"] = "exact"
+    elif coords_given and rec.latitude is not None and rec.place_precision is None:
+        rec.place_precision = "exact"
     if given.region is not None:
-        rec["region"] = _text(given.region)
+        rec.region = _text(given.region)
     if given.geolocation_note is not None:
-        rec["geolocation_note"] = _text(given.geolocation_note)
+        rec.geolocation_note = _text(given.geolocation_note)
 
     # -- who and how many ---------------------------------------------------------------
     if given.perpetrator is not None:
-        rec["perpetrator_party"] = _text(given.perpetrator)
+        rec.perpetrator_party = _text(given.perpetrator)
     if given.victim_party is not None:
-        rec["victim_party"] = _text(given.victim_party)
+        rec.victim_party = _text(given.victim_party)
     if given.killed is not None:
-        rec["killed_low"], rec["killed_high"] = parse_figure(given.killed, "killed")
+        rec.killed_low, rec.killed_high = parse_figure(given.killed, "killed")
     if given.injured is not None:
-        rec["injured_low"], rec["injured_high"] = parse_figure(given.injured, "injured")
+        rec.injured_low, rec.injured_high = parse_figure(given.injured, "injured")
     if given.victim_category is not None and given.victim_category.strip():
-        rec["victim_category"] = _choice(
+        rec.victim_category = _choice(
             given.victim_category, VICTIM_CATEGORIES, "victim_category", "victim category"
         )
     elif creating:
-        rec["victim_category"] = taxonomy[rec["type"]].victim_category
+        rec.victim_category = taxonomy[rec.type].victim_category
 
     if given.description is not None:
-        rec["description"] = given.description.strip()
+        rec.description = given.description.strip()
     if given.tags is not None:
         items = given.tags.split(",") if isinstance(given.tags, str) else list(given.tags)
-        rec["tags"] = sorted({t.strip() for t in items if t.strip()})
+        rec.tags = sorted({t.strip() for t in items if t.strip()})
     if given.sensitive is not None:
-        rec["sensitive"] = parse_bool(given.sensitive, "sensitive")
+        rec.sensitive = parse_bool(given.sensitive, "sensitive")
     return rec, notes
 
 
@@ -410,6 +468,9 @@ def jsonable(value: Any) -> Any:
     return value
 
 
-def changes(old: dict[str, Any], new: dict[str, Any]) -> dict[str, list[Any]]:
+def changes(old: IncidentFields, new: IncidentFields) -> dict[str, list[Any]]:
     """{field: [before, after]} for every field that differs."""
-    return {k: [jsonable(old.get(k)), jsonable(v)] for k, v in new.items() if old.get(k) != v}
+    before = old.columns()
+    return {
+        k: [jsonable(before[k]), jsonable(v)] for k, v in new.columns().items() if before[k] != v
+    }

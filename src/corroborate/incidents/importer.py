@@ -20,7 +20,6 @@ import io
 import re
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
-from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -30,9 +29,10 @@ from corroborate.core import EVIDENCE_ROLES, Incident
 from corroborate.errors import InputError
 from corroborate.incidents.fields import (
     FieldError,
+    IncidentFields,
     IncidentInput,
+    IncidentNotes,
     changes,
-    jsonable,
     normalize,
     notices,
 )
@@ -136,8 +136,8 @@ def _input(row: dict[str, str]) -> IncidentInput:
 @dataclass
 class _Row:
     number: int
-    record: dict[str, Any]
-    notes: dict[str, Any]
+    record: IncidentFields
+    notes: IncidentNotes
     uid: str | None
     evidence: list[tuple[str, str]]  # (role, item id or "cluster:ID")
     citations: list[tuple[str, int, str]]  # (reliability, credibility, source name)
@@ -184,7 +184,7 @@ _RECORD_COLUMN = {
 }  # fmt: skip
 
 
-def _differs(before: dict[str, Any], after: dict[str, Any]) -> list[str]:
+def _differs(before: IncidentFields, after: IncidentFields) -> list[str]:
     """The sheet columns whose cells differ from the record, floats compared to the six
     decimals a CSV export keeps."""
     diff = changes(before, after)
@@ -301,7 +301,7 @@ def import_incidents(archive: Archive, path: Path, *, actor: str) -> ImportRepor
                 actor=actor,
                 action="incident.create",
                 details={
-                    "record": {k: jsonable(v) for k, v in r.record.items()},
+                    "record": r.record.to_json(),
                     "import": {
                         "file": path.name,
                         "sha256": sha,
@@ -333,8 +333,8 @@ def _existing(session: Session, r: _Row) -> IncidentRow | None:
     # an export older than the uid column: the same id, title and date is the same record
     if (
         row is not None
-        and row.title == r.record["title"]
-        and row.occurred_from == r.record["occurred_from"]
+        and row.title == r.record.title
+        and row.occurred_from == r.record.occurred_from
     ):
         return row
     return None

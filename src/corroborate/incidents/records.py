@@ -32,12 +32,11 @@ from corroborate.custody import log
 from corroborate.db import utcnow
 from corroborate.errors import InputError, NotFoundError, ReviewError
 from corroborate.incidents.fields import (
-    DEFAULTS,
     SUBSTANTIVE,
     FieldError,
+    IncidentFields,
     IncidentInput,
     changes,
-    jsonable,
     normalize,
     notices,
 )
@@ -88,8 +87,8 @@ def _writable(session: Session, ref: str) -> IncidentRow:
 
 
 # -- plain data ----------------------------------------------------------------------------
-def _record(row: IncidentRow) -> dict[str, Any]:
-    return {k: getattr(row, k) for k in DEFAULTS}
+def _record(row: IncidentRow) -> IncidentFields:
+    return IncidentFields.of(row)
 
 
 def _evidence(row: EvidenceRow, ref: str) -> Evidence:
@@ -278,7 +277,7 @@ def _merged_family(session: Session, pk: int) -> list[IncidentRow]:
 
 # -- writing -------------------------------------------------------------------------------
 def new_row(
-    session: Session, record: dict[str, Any], *, actor: str, uid: str | None = None
+    session: Session, record: IncidentFields, *, actor: str, uid: str | None = None
 ) -> IncidentRow:
     """Insert a checked record as a new unverified incident (inside a write transaction);
     `uid` keeps the identity an incident had in the archive it was exported from."""
@@ -290,7 +289,7 @@ def new_row(
         created_by=actor,
         updated_at=now,
         last_changed_by=actor,
-        **record,
+        **record.columns(),
     )
     session.add(row)
     session.flush()
@@ -307,7 +306,7 @@ def create_incident(archive: Archive, data: IncidentInput, *, actor: str) -> Inc
             row,
             actor=actor,
             action="incident.create",
-            details={"record": {k: jsonable(v) for k, v in record.items()}, **notes},
+            details={"record": record.to_json(), **notes},
         )
         return replace(_fresh(session, row.id), notices=notices(notes))
 
@@ -324,7 +323,7 @@ def edit_incident(
         diff = changes(before, after)
         if not diff:
             raise InputError(f"{incident_ref(row.id)}: nothing to change")
-        for key, value in after.items():
+        for key, value in after.columns().items():
             setattr(row, key, value)
         details: dict[str, Any] = {"changes": diff, **notes}
         if note:
@@ -528,7 +527,7 @@ def merge_incidents(
             "merged_subject": subject_for("incident", gone.uid),
             "evidence_moved": moved_evidence,
             "citations_moved": moved_citations,
-            "merged_record": {k: jsonable(v) for k, v in _record(gone).items()},
+            "merged_record": _record(gone).to_json(),
             "merged_status": gone.status,
             "note": note,
         }
