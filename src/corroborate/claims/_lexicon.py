@@ -4,19 +4,6 @@ from __future__ import annotations
 
 import re
 
-EVENTS = (
-    "killed",
-    "executed",
-    "died",
-    "injured",
-    "captured",
-    "missing",
-    "surrendered",
-    "incidents",
-)
-QUALIFIERS = ("exact", "at_least", "at_most", "approx", "range")
-CATEGORIES = ("pow", "civilian", "combatant", "unknown")
-
 # --- Event words -------------------------------------------------------------------------------
 # Each entry: a regex over lower-cased text, the event it names, and its role:
 #   "verb"  a verb or participle ("were killed", "killing 12", "12 soldiers surrendered")
@@ -317,3 +304,127 @@ ANAPHORA = re.compile(
     re.I,
 )
 ANAPHORIC_NUMBER_BEFORE = re.compile(r"\b(?:another|a further|the remaining|the other)\s*$", re.I)
+
+# --- Function words and punctuation the reader steps over or stops at --------------------------
+# Punctuation that ends a clause: neither a count's noun phrase nor its event reaches past one.
+CLAUSE_STOPS = {".", ";", ":", "!", "?", "(", ")", "—", "–", '"', "“", "”"}
+# ... and a comma ends a noun phrase too ("executions of prisoners, 12 of them").
+PHRASE_STOPS = CLAUSE_STOPS | {","}
+DASHES = {"-", "–", "—"}  # "150-200", "150 – 200": a range
+# The mark between a bulletin list's label and its figure: "personnel – about 615,000".
+LIST_MARKS = {":", "–", "—", "‒", "-", "="}
+# Words that end the search for a count's event (a new clause or a new group of people).
+CONJUNCTIONS = set(
+    """and but while whereas or when after before because although though whom which""".split()
+)
+# A conjunction that does not end the search before the number: "as many as 12 killed".
+CONJUNCTIONS_BEFORE_KEPT = {"as"}
+# Words between the counted people and their event that do not count against its reach
+# ("12 soldiers were reportedly later confirmed killed").
+FILLERS = set(
+    """were was are is be been being have has had reportedly allegedly also later subsequently
+    all still may might could would will confirmed believed feared presumed to remain remained
+    remains listed as went who that then in the video footage of them apparently likely either
+    now reported said thought left found officially since""".split()
+)
+# Words between an event word and a number after it that do not count against its reach
+# ("the death toll from the strike has now risen to 18").
+BEFORE_SKIP = set(
+    """the of to at a an by rose risen reached climbed stood stands is was has had have now
+    increased grew jumped hit total totalled totaled number numbered its their his her it put
+    toll""".split()
+)
+# Auxiliaries of a passive or a state: after one, a verb is something the people underwent
+# ("12 were killed"); without one, it may be something they did ("12 soldiers killed 3").
+PASSIVE_AUX = set(
+    """were was been be being are is got remain remained went listed confirmed feared presumed
+    found""".split()
+)
+# Words that open a noun phrase.
+DETERMINERS = set(
+    """the a an their his her its our two three several many dozens hundreds all some""".split()
+)
+# ... of which those that open the object of an active verb ("killed the 3"; not "all").
+OBJECT_DETERMINERS = DETERMINERS - {"all"}
+COPULAS = {"were", "was", "are", "is"}  # "Of those, 40 were children"
+RELATIVE_PRONOUNS = {"who", "that"}  # "12 soldiers who killed": the people did it
+# Words before a counted head noun that are not part of the people's words.
+HEAD_LEAD_WORDS = {"the", "of"}
+# Words that open the people after an event noun: "executions of Ukrainian prisoners".
+OF_PHRASE_OPENERS = {"of", "against", "among", "involving", "into", "on"}
+# Words that open a parenthetical skipped after the people: ", including five children,".
+PARENTHETICAL_OPENERS = {"including", "among", "most", "many", "mostly", "mainly", "some", "all"}
+# A count joined to the one before it that names only where: "9 cases in Kyiv region and 3 in
+# Chernihiv region".
+ELLIPSIS_JOINERS = {"and", "while", "with", ","}
+PLACE_PREPOSITIONS = {"in", "on", "near", "at", "from", "during", "across"}
+# Words that cut a glued word in two when what comes before them is a people or thing noun
+# ("soldiersin", "civilianskilled").
+WORD_GLUE = re.compile(
+    r"^(?P<head>[a-z]{3,}?)(?P<tail>in|on|at|of|and|to|from|near|were|was|had|have|who|killed|"
+    r"died|wounded|injured)$"
+)
+ORDINAL_SUFFIX = r"(?:st|nd|rd|th)\b"  # "the 65th Brigade", "21st": a name or a rank, no count
+# A capitalised month or weekday before a number is not a call sign ("Tiger 21" is).
+WEAK_CAPITALS = re.compile(rf"^(?:{MONTHS}|{WEEKDAYS})$", re.I)
+
+# --- Event words in particular roles ---------------------------------------------------------
+# Participles that follow the counted people rather than head them: "11 people wounded".
+PARTICIPLES = {"wounded", "injured", "dead"}
+# "30 of them": a pronoun after "of" stands for people named elsewhere.
+PARTITIVE_PRONOUNS = {"them", "those", "these", "whom", "which"}
+PARTITIVE_OPENERS = PARTITIVE_PRONOUNS | {"the", "their", "its", "our"}
+# Singular nouns that follow the counted people as a complement of "take": "took 8 men captive".
+COMPLEMENTS = {"prisoner", "captive", "hostage"}
+TAKE_FORMS = {"took", "take", "taken", "taking", "takes"}
+# "hold" after the people is not a capture ("12 soldiers hold the line").
+NOT_CAPTURE_AFTER = {"hold", "holds"}
+# Events the people undergo and never do to others: "12 soldiers died" is no perpetrator.
+UNDERGONE_EVENTS = {"died", "surrendered", "missing"}
+# "shot" before a bare number is a killing even with no people named: "shot 3".
+SHOT_WORDS = {"shot", "shooting"}
+# Who suffered a toll with no people named: forces that lost men, or a civilian toll.
+FORCES_SUFFERED = re.compile(
+    r"\b(?:forces|troops|army|military|units?)\b[^.;]{0,40}\b(?:suffered|lost|sustained)\b", re.I
+)
+CIVILIAN_TOLL = re.compile(
+    r"\bcivilian (?:casualties|deaths|victims|toll|losses|fatalities|injuries)\b", re.I
+)
+
+# --- Qualifier words ---------------------------------------------------------------------------
+# Words of a qualifier phrase right before the number ("at least", "no fewer than"): they do
+# not count as distance from the event word, and a bulletin label stands before them.
+QUALIFIER_WORDS = set(
+    """at least no fewer than not less more over upwards of in excess a minimum as many up to
+    high under most about around roughly approximately some an estimated nearly almost close
+    another further between from somewhere just only all total""".split()
+)
+
+# --- Claimants ---------------------------------------------------------------------------------
+# "said X" at the very end: "..., the governor said." / "..., said the governor."
+ATTRIBUTION_VERB = re.compile(rf"\b(?:{AUX}\s+)*(?:{ATTRIBUTION_VERBS})\b", re.I)
+TRAILING_SAID = re.compile(
+    rf",\s*(?P<who>[^,;:\"“”]+?)\s+(?:{AUX}\s+)?(?:said|says|reported|reports|told [\w' ]+?|added|"  # noqa: E501 - one regex alternative per line reads best
+    rf"wrote|posted|announced|claimed|claims|stated|noted|estimated|confirmed|estimates)"
+    rf"(?:\s+(?:on|in|late|early)\s+[\w' ]+?)?\s*[.!?\"”']*$",
+    re.I,
+)
+SAID_THEN_CLAIMANT = re.compile(
+    r",\s*(?:said|says|according to|reported|wrote)\s+(?P<who>[^,;.]+?)(?:,[^,]*)?\s*[.!?\"”']*$",
+    re.I,
+)
+# A headline "Donetsk Oblast: ..." names a place, not who says it.
+REGION_HEADING = re.compile(
+    r"\b(?:oblast|region|province|district|raion|krai|city|direction|axis|front|sector)$", re.I
+)
+# The verb that ends a sentence's subject: "The ministry has ...".
+SUBJECT_END = re.compile(
+    r"\s+(?:has|have|had|is|are|was|were|will|would|can|could|may|might|did|does)\b", re.I
+)
+SUBJECT_LINKS = re.compile(r"\b(?:that|and)\s*$")  # "the ministry said that": not the subject
+# A verb of saying whose subject comes later: "Only ... said", "While ... reported".
+LATE_SUBJECT_STARTS = ("only", "while")
+# Pronouns that stand for the last claimant named ("it said", "they reported").
+CLAIMANT_PRONOUNS = {"it", "he", "she", "they"}
+# Words that make a phrase a clause about victims rather than a claimant's name.
+NOT_IN_CLAIMANT = {"were", "was", "is", "are", "killed", "been"}

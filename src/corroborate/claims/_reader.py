@@ -14,162 +14,6 @@ from corroborate.claims._sentences import Sentence, split_sentences
 from corroborate.core import Claim
 
 _TOKEN = re.compile(r"\w+(?:['’]\w+)*(?:-\w+)*|[^\w\s]")
-_CLAUSE_STOPS = {".", ";", ":", "!", "?", "(", ")", "—", "–", '"', "“", "”"}
-_CONJUNCTIONS = {
-    "and",
-    "but",
-    "while",
-    "whereas",
-    "or",
-    "when",
-    "after",
-    "before",
-    "because",
-    "although",
-    "though",
-    "whom",
-    "which",
-}
-_FILLERS = {
-    "were",
-    "was",
-    "are",
-    "is",
-    "be",
-    "been",
-    "being",
-    "have",
-    "has",
-    "had",
-    "reportedly",
-    "allegedly",
-    "also",
-    "later",
-    "subsequently",
-    "all",
-    "still",
-    "may",
-    "might",
-    "could",
-    "would",
-    "will",
-    "confirmed",
-    "believed",
-    "feared",
-    "presumed",
-    "to",
-    "remain",
-    "remained",
-    "remains",
-    "listed",
-    "as",
-    "went",
-    "who",
-    "that",
-    "then",
-    "in",
-    "the",
-    "video",
-    "footage",
-    "of",
-    "them",
-    "apparently",
-    "likely",
-    "either",
-    "now",
-    "reported",
-    "said",
-    "thought",
-    "left",
-    "found",
-    "officially",
-    "since",
-}
-_BEFORE_SKIP = {
-    "the",
-    "of",
-    "to",
-    "at",
-    "a",
-    "an",
-    "by",
-    "rose",
-    "risen",
-    "reached",
-    "climbed",
-    "stood",
-    "stands",
-    "is",
-    "was",
-    "has",
-    "had",
-    "have",
-    "now",
-    "increased",
-    "grew",
-    "jumped",
-    "hit",
-    "total",
-    "totalled",
-    "totaled",
-    "number",
-    "numbered",
-    "its",
-    "their",
-    "his",
-    "her",
-    "it",
-    "put",
-    "toll",
-}
-_PASSIVE_AUX = {
-    "were",
-    "was",
-    "been",
-    "be",
-    "being",
-    "are",
-    "is",
-    "got",
-    "remain",
-    "remained",
-    "went",
-    "listed",
-    "confirmed",
-    "feared",
-    "presumed",
-    "found",
-}
-_DETERMINERS = {
-    "the",
-    "a",
-    "an",
-    "their",
-    "his",
-    "her",
-    "its",
-    "our",
-    "two",
-    "three",
-    "several",
-    "many",
-    "dozens",
-    "hundreds",
-    "all",
-    "some",
-}
-_FORCES_SUFFERED = re.compile(
-    r"\b(?:forces|troops|army|military|units?)\b[^.;]{0,40}\b(?:suffered|lost|sustained)\b", re.I
-)
-_PARTICIPLES = {"wounded", "injured", "dead"}  # "11 people wounded": after the head, not a noun
-_PARTITIVE_PRONOUNS = {"them", "those", "these", "whom", "which"}
-_PARTITIVE_OPENERS = _PARTITIVE_PRONOUNS | {"the", "their", "its", "our"}
-# Singular nouns that follow the counted people as a complement of "take": "took 8 men captive".
-_COMPLEMENTS = {"prisoner", "captive", "hostage"}
-_CIVILIAN_TOLL = re.compile(
-    r"\bcivilian (?:casualties|deaths|victims|toll|losses|fatalities|injuries)\b", re.I
-)
-_WEAK_CAPITALS = re.compile(rf"^(?:{lx.MONTHS}|{lx.WEEKDAYS})$", re.I)
 
 
 @dataclass
@@ -257,10 +101,6 @@ def _tokenize(sentence: str, numbers: list[NumberMention]) -> list[_Token]:
 
 
 _CAMEL_GLUE = re.compile(r"(?<=[a-z]{2})(?=[A-Z][a-z])")
-_WORD_GLUE = re.compile(
-    r"^(?P<head>[a-z]{3,}?)(?P<tail>in|on|at|of|and|to|from|near|were|was|had|have|who|killed|"
-    r"died|wounded|injured)$"
-)
 
 
 def _unglue(sentence: str, start: int, end: int) -> list[tuple[int, int]]:
@@ -272,7 +112,7 @@ def _unglue(sentence: str, start: int, end: int) -> list[tuple[int, int]]:
     if m and word[: m.start()].islower():
         return [(start, start + m.start()), (start + m.start(), end)]
     low = word.lower()
-    if low not in lx.VICTIM_NOUNS and (g := _WORD_GLUE.match(low)):
+    if low not in lx.VICTIM_NOUNS and (g := lx.WORD_GLUE.match(low)):
         if g.group("head") in lx.VICTIM_NOUNS or g.group("head") in lx.THING_NOUNS:
             cut = start + g.end("head")
             return [(start, cut), (cut, end)]
@@ -340,9 +180,9 @@ def _read_sentence(sentence: Sentence, ctx: _Context, reference: date | None) ->
         if claimant is None:
             claimant = ctx.statement
         category = _settle_category(victims, category, d.event, text)
-        if victims is None and category == "unknown" and _FORCES_SUFFERED.search(text):
+        if victims is None and category == "unknown" and lx.FORCES_SUFFERED.search(text):
             category = "combatant"
-        if victims is None and category == "unknown" and _CIVILIAN_TOLL.search(text):
+        if victims is None and category == "unknown" and lx.CIVILIAN_TOLL.search(text):
             category = "civilian"
         last_tok = tokens[min(d.end_index, len(tokens) - 1)]
         if not d.inclusion:
@@ -437,7 +277,7 @@ def _read_number(text: str, tokens: list[_Token], i: int, consumed: set[int]) ->
         upper is not None
         and lx.RANGE_JOINERS.match(tokens[i + 1].text)
         and (
-            tokens[i + 1].low in {"-", "–", "—"}
+            tokens[i + 1].low in lx.DASHES
             or lx.RANGE_OPENERS.search(before_text)
             or tokens[i + 1].low == "to"
         )
@@ -496,9 +336,9 @@ def _elliptic(tokens: list[_Token], i: int, end: int) -> bool:
     """ "9 cases in Kyiv region and 3 in Chernihiv region": a count that repeats the one before."""
     return (
         i > 0
-        and tokens[i - 1].low in {"and", "while", "with", ","}
+        and tokens[i - 1].low in lx.ELLIPSIS_JOINERS
         and end < len(tokens)
-        and tokens[end].low in {"in", "on", "near", "at", "from", "during", "across"}
+        and tokens[end].low in lx.PLACE_PREPOSITIONS
     )
 
 
@@ -513,9 +353,6 @@ def _is_increment(tokens: list[_Token], k: int) -> bool:
     )
 
 
-_LIST_MARKS = {":", "–", "—", "‒", "-", "="}
-
-
 def _list_label(tokens: list[_Token], i: int) -> tuple[_Head, str | None] | None:
     """A figure in a bulletin list takes its label: "personnel – about 615,000", "wounded: 19".
 
@@ -524,7 +361,7 @@ def _list_label(tokens: list[_Token], i: int) -> tuple[_Head, str | None] | None
     j = i - 1
     while j >= 0 and tokens[j].number is None and _is_qualifier_word(tokens[j].low):
         j -= 1
-    if j < 1 or tokens[j].text not in _LIST_MARKS:
+    if j < 1 or tokens[j].text not in lx.LIST_MARKS:
         return None
     label = tokens[j - 1]
     ev = _event_of(label.low)
@@ -562,7 +399,7 @@ def _is_not_a_count(
     num = tokens[i].number
     assert num is not None
     after = after_text.lstrip()
-    if re.match(r"^(?:st|nd|rd|th)\b", after_text, re.I):
+    if re.match(lx.ORDINAL_SUFFIX, after_text, re.I):
         return True
     if after_text.startswith(("-", "‑")) and re.match(r"^[-‑][a-z]", after_text, re.I):
         return True  # 19-year-old, nine-storey, 30-minute
@@ -592,7 +429,7 @@ def _is_not_a_count(
         prev = tokens[i - 1]
         sentence_start = i - 1 == 0
         qualifierish = any(rx.search(prev.text) for rx, _ in lx.QUALIFIER_BEFORE_RE)
-        if not sentence_start and not qualifierish and not _WEAK_CAPITALS.match(prev.low):
+        if not sentence_start and not qualifierish and not lx.WEAK_CAPITALS.match(prev.low):
             nxt = _victim_phrase(tokens, i + 1, set())
             if nxt.kind == "bare":
                 return True  # "Tiger 21": a call sign or a model name
@@ -618,15 +455,15 @@ def _victim_phrase(tokens: list[_Token], j: int, consumed: set[int]) -> _Head:
     if (
         j + 1 < len(tokens)
         and tokens[j].low == "of"
-        and (tokens[j + 1].low in _PARTITIVE_OPENERS or tokens[j + 1].number is not None)
+        and (tokens[j + 1].low in lx.PARTITIVE_OPENERS or tokens[j + 1].number is not None)
     ):
-        pronoun = tokens[j + 1].low in _PARTITIVE_PRONOUNS
+        pronoun = tokens[j + 1].low in lx.PARTITIVE_PRONOUNS
         k = j + 1 if tokens[j + 1].number is not None else j + 2
         if k < len(tokens) and tokens[k].number is not None:
             whole = _victim_phrase(tokens, k + 1, set())
             if whole.kind == "person" and whole.end < len(tokens):
                 after = tokens[whole.end].low
-                if after in _PARTICIPLES or (after.endswith("ed") and _event_of(after)):
+                if after in lx.PARTICIPLES or (after.endswith("ed") and _event_of(after)):
                     # "2 of the 5 people wounded were in critical condition": the claim is the
                     # whole, read on its own; the part says something else about them.
                     return _Head("bare", None, "unknown", None, whole.end + 1)
@@ -639,7 +476,7 @@ def _victim_phrase(tokens: list[_Token], j: int, consumed: set[int]) -> _Head:
             return inner
         return _Head("bare", None, "unknown", None, k if pronoun else j, partitive=pronoun)
     # "Of those, 40 were children": the count's people are named after the copula.
-    if j + 1 < len(tokens) and tokens[j].low in {"were", "was", "are", "is"}:
+    if j + 1 < len(tokens) and tokens[j].low in lx.COPULAS:
         inner = _victim_phrase(tokens, j + 1, consumed)
         if inner.kind == "person":
             return replace(inner, copula=True)
@@ -657,7 +494,7 @@ def _victim_phrase(tokens: list[_Token], j: int, consumed: set[int]) -> _Head:
                 head_words, end, category = more  # "civilian detainees", "family members"
             first = start
             while first < k and (
-                tokens[first].low in {"the", "of"} or _event_of(tokens[first].low)
+                tokens[first].low in lx.HEAD_LEAD_WORDS or _event_of(tokens[first].low)
             ):
                 if tokens[first].low in lx.CATEGORY_MODIFIERS:
                     category = lx.CATEGORY_MODIFIERS[tokens[first].low]
@@ -670,7 +507,7 @@ def _victim_phrase(tokens: list[_Token], j: int, consumed: set[int]) -> _Head:
         ):
             ev = lx.EVENT_HEAD_NOUNS[t.low]
             victims, cat, end = _of_phrase(tokens, k + 1)
-            if t.low in {"wounded", "injured", "dead"} and k == start:
+            if t.low in lx.PARTICIPLES and k == start:
                 return _Head("bare", None, "unknown", ev, k + 1)
             if victims is None:
                 cat = next(
@@ -712,7 +549,7 @@ def _plain_thing(tokens: list[_Token], k: int) -> bool:
     for t in tokens[k : k + 2]:
         if t.low in lx.THING_NOUNS:
             return True
-        if not t.text.isalpha() or _event_of(t.low) or t.low in _FILLERS | _CONJUNCTIONS:
+        if not t.text.isalpha() or _event_of(t.low) or t.low in lx.FILLERS | lx.CONJUNCTIONS:
             return False
     return False
 
@@ -723,9 +560,9 @@ def _next_is_event_noun(tokens: list[_Token], k: int) -> bool:
 
 
 def _match_victim_head(tokens: list[_Token], k: int) -> tuple[str, int, str] | None:
-    if k + 1 < len(tokens) and tokens[k + 1].low in lx.EVENT_HEAD_NOUNS.keys() - _PARTICIPLES:
+    if k + 1 < len(tokens) and tokens[k + 1].low in lx.EVENT_HEAD_NOUNS.keys() - lx.PARTICIPLES:
         return None  # "civilian deaths": an adjective before an event noun
-    if k > 0 and tokens[k].low in _COMPLEMENTS and _match_victim_head(tokens, k - 1):
+    if k > 0 and tokens[k].low in lx.COMPLEMENTS and _match_victim_head(tokens, k - 1):
         return None  # "took 5 infantrymen prisoner": a complement, not a second head
     for head in lx.VICTIM_HEADS:
         parts = head.split()
@@ -738,10 +575,10 @@ def _match_victim_head(tokens: list[_Token], k: int) -> tuple[str, int, str] | N
 
 def _of_phrase(tokens: list[_Token], k: int) -> tuple[str | None, str, int]:
     """The people named after an event noun: "executions of Ukrainian prisoners of war"."""
-    if k < len(tokens) and tokens[k].low in {"of", "against", "among", "involving", "into", "on"}:
+    if k < len(tokens) and tokens[k].low in lx.OF_PHRASE_OPENERS:
         j = k + 1
         while j < len(tokens) and j - k < 7:
-            if tokens[j].number is not None or tokens[j].text in lx_stop_set():
+            if tokens[j].number is not None or tokens[j].text in lx.PHRASE_STOPS:
                 break
             match = _match_victim_head(tokens, j)
             if match is not None:
@@ -759,11 +596,6 @@ def _of_phrase(tokens: list[_Token], k: int) -> tuple[str | None, str, int]:
 
 def _is_modifier(t: _Token) -> bool:
     return t.low in lx.MODIFIERS or (t.text[:1].isupper() and t.text.isalpha())
-
-
-def lx_stop_set() -> set[str]:
-    """Punctuation that ends a noun phrase."""
-    return _CLAUSE_STOPS | {","}
 
 
 def _event_near(text: str, tokens: list[_Token], i: int, last: int, head: _Head) -> str | None:
@@ -784,11 +616,10 @@ def _event_after(tokens: list[_Token], k: int, head: _Head) -> str | None:
         j < len(tokens)
         and tokens[j].text == ","
         and j + 1 < len(tokens)
-        and tokens[j + 1].low
-        in {"including", "among", "most", "many", "mostly", "mainly", "some", "all"}
+        and tokens[j + 1].low in lx.PARENTHETICAL_OPENERS
     ):
         m = j + 1
-        while m < len(tokens) and tokens[m].text not in {","} | _CLAUSE_STOPS:
+        while m < len(tokens) and tokens[m].text not in lx.PHRASE_STOPS:
             m += 1
         if m < len(tokens) and tokens[m].text == ",":
             j = m + 1
@@ -797,35 +628,34 @@ def _event_after(tokens: list[_Token], k: int, head: _Head) -> str | None:
     saw_relative = False
     while j < len(tokens) and steps < 7:
         t = tokens[j]
-        if t.number is not None or t.text in _CLAUSE_STOPS or t.text == ",":
+        if t.number is not None or t.text in lx.CLAUSE_STOPS or t.text == ",":
             return None
         ev = _event_of(t.low)
-        if ev is not None and t.low not in {"hold", "holds"}:
+        if ev is not None and t.low not in lx.NOT_CAPTURE_AFTER:
             event, role, _reach, needs_person = ev
             if needs_person and head.kind != "person":
                 return None
-            if t.low in _COMPLEMENTS and not any(
-                x.low in {"took", "take", "taken", "taking", "takes"}
-                for x in tokens[max(0, k - 8) : k]
+            if t.low in lx.COMPLEMENTS and not any(
+                x.low in lx.TAKE_FORMS for x in tokens[max(0, k - 8) : k]
             ):
                 return None  # only "took 5 soldiers prisoner" names a capture
             if not saw_aux and (saw_relative or _starts_object(tokens, j + 1)) and role == "verb":
-                if event not in {"died", "surrendered", "missing"} and not t.low.endswith("ing"):
+                if event not in lx.UNDERGONE_EVENTS and not t.low.endswith("ing"):
                     return "perpetrator"
             if role == "noun" and event == "incidents":
                 return None
             return event
         if lx.PERPETRATOR_CUES.match(t.low):
             return "perpetrator"
-        if t.low in _CONJUNCTIONS:
+        if t.low in lx.CONJUNCTIONS:
             return None
-        if t.low in {"who", "that"}:
+        if t.low in lx.RELATIVE_PRONOUNS:
             saw_relative = True
-        if t.low in _PASSIVE_AUX:
+        if t.low in lx.PASSIVE_AUX:
             saw_aux = True
-        if t.low not in _FILLERS and not t.low.endswith("ly"):
+        if t.low not in lx.FILLERS and not t.low.endswith("ly"):
             steps += 1
-        steps += 1 if t.low in _FILLERS else 0
+        steps += 1 if t.low in lx.FILLERS else 0
         j += 1
     return None
 
@@ -837,7 +667,7 @@ def _starts_object(tokens: list[_Token], j: int) -> bool:
     t = tokens[j]
     return (
         t.number is not None
-        or t.low in _DETERMINERS - {"all"}
+        or t.low in lx.OBJECT_DETERMINERS
         or _match_victim_head(tokens, j) is not None
         or (t.text[:1].isupper() and t.text.isalpha())
     )
@@ -849,105 +679,46 @@ def _event_before(tokens: list[_Token], i: int, head: _Head) -> tuple[str, int] 
     # Qualifier words right before the number do not count as distance.
     while j >= 0 and tokens[j].number is None:
         t = tokens[j]
-        if t.text in _CLAUSE_STOPS or t.text == ",":
+        if t.text in lx.CLAUSE_STOPS or t.text == ",":
             return None
         ev = _event_of(t.low)
         if ev is not None:
             event, role, reach, needs_person = ev
             if needs_person and head.kind not in {"person", "event"}:
-                if not (head.kind == "bare" and t.low in {"shot", "shooting"}):
+                if not (head.kind == "bare" and t.low in lx.SHOT_WORDS):
                     return None
             if distance <= reach:
                 if role == "noun" and event == "incidents":
                     return None
-                if t.low in _COMPLEMENTS:
+                if t.low in lx.COMPLEMENTS:
                     return None
                 return event, distance
             return None
-        if t.low in _CONJUNCTIONS and t.low not in {"as"}:
+        if t.low in lx.CONJUNCTIONS and t.low not in lx.CONJUNCTIONS_BEFORE_KEPT:
             return None
-        if not _is_qualifier_word(t.low) and t.low not in _BEFORE_SKIP:
+        if not _is_qualifier_word(t.low) and t.low not in lx.BEFORE_SKIP:
             distance += 1
         j -= 1
     return None
 
 
-_QUALIFIER_WORDS = {
-    "at",
-    "least",
-    "no",
-    "fewer",
-    "than",
-    "not",
-    "less",
-    "more",
-    "over",
-    "upwards",
-    "of",
-    "in",
-    "excess",
-    "a",
-    "minimum",
-    "as",
-    "many",
-    "up",
-    "to",
-    "high",
-    "under",
-    "most",
-    "about",
-    "around",
-    "roughly",
-    "approximately",
-    "some",
-    "an",
-    "estimated",
-    "nearly",
-    "almost",
-    "close",
-    "another",
-    "further",
-    "between",
-    "from",
-    "somewhere",
-    "just",
-    "only",
-    "all",
-    "total",
-}
-
-
 def _is_qualifier_word(word: str) -> bool:
-    return word in _QUALIFIER_WORDS
+    return word in lx.QUALIFIER_WORDS
 
 
 # --- attribution -------------------------------------------------------------------------------
 
-_VERB = re.compile(rf"\b(?:{lx.AUX}\s+)*(?:{lx.ATTRIBUTION_VERBS})\b", re.I)
-_TRAILING = re.compile(
-    rf",\s*(?P<who>[^,;:\"“”]+?)\s+(?:{lx.AUX}\s+)?(?:said|says|reported|reports|told [\w' ]+?|added|"  # noqa: E501 - one regex alternative per line reads best
-    rf"wrote|posted|announced|claimed|claims|stated|noted|estimated|confirmed|estimates)"
-    rf"(?:\s+(?:on|in|late|early)\s+[\w' ]+?)?\s*[.!?\"”']*$",
-    re.I,
-)
-_TRAILING_SAID_X = re.compile(
-    r",\s*(?:said|says|according to|reported|wrote)\s+(?P<who>[^,;.]+?)(?:,[^,]*)?\s*[.!?\"”']*$",
-    re.I,
-)
 # "... 4 killed, 19 wounded — Donetsk regional military administration."
 _TRAILING_DASH = re.compile(r"\s[—–]\s*(?P<who>[A-Z][\w'’.-]*(?:\s+[\w'’.-]+){0,7}?)\s*\.?$")
-_REGION_HEADING = re.compile(
-    r"\b(?:oblast|region|province|district|raion|krai|city|direction|axis|front|sector)$", re.I
-)
 _HEADLINE = re.compile(r"^(?P<who>[A-Z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*){0,3})\s*:\s+\S")
 
 
 def _claimant(text: str, last_claimant: str | None) -> str | None:
     """Who asserts what the sentence says, or None when the text names no one."""
-    m = _TRAILING_SAID_X.search(text)
+    m = lx.SAID_THEN_CLAIMANT.search(text)
     if m and _good_claimant(m.group("who")):
         return _clean_claimant(m.group("who"), last_claimant)
-    m = _TRAILING.search(text)
+    m = lx.TRAILING_SAID.search(text)
     if m and _good_claimant(m.group("who")):
         who = _clean_claimant(m.group("who"), last_claimant)
         if who:
@@ -960,7 +731,7 @@ def _claimant(text: str, last_claimant: str | None) -> str | None:
         return _clean_claimant(m.group("who"), last_claimant)
     m = _HEADLINE.match(text)
     if m and not any(_event_of(w.lower()) for w in m.group("who").split()):
-        if not _REGION_HEADING.search(m.group("who")):
+        if not lx.REGION_HEADING.search(m.group("who")):
             return m.group("who")
     m = _TRAILING_DASH.search(text)
     if m and _good_claimant(m.group("who")) and not re.search(r"\w+est\b", m.group("who")):
@@ -971,35 +742,30 @@ def _claimant(text: str, last_claimant: str | None) -> str | None:
 def _leading_claimant(text: str, last_claimant: str | None) -> str | None:
     """The subject of the first verb of saying or finding in the sentence."""
     fallback: str | None = None
-    for m in _VERB.finditer(text):
+    for m in lx.ATTRIBUTION_VERB.finditer(text):
         head = text[: m.start()]
         clause = re.split(r"[,;:\"“”(]|\s[—–-]\s", head)
         subject = clause[-1].strip()
         if not subject and len(clause) >= 3 and clause[-2].strip()[:1].islower():
             subject = clause[0].strip()  # "Name, adviser to the head of X, said"
         subject = lx.SUBJECT_OPENERS.sub("", subject).strip()
-        subject = re.sub(r"\b(?:that|and)\s*$", "", subject).strip()
+        subject = lx.SUBJECT_LINKS.sub("", subject).strip()
         if not subject:
             if m.group(0).lower().endswith("ing") or m.group(0).lower().startswith(
-                ("only", "while")
+                lx.LATE_SUBJECT_STARTS
             ):
                 fallback = fallback or _sentence_subject(text)
             continue
         if subject.lower() in lx.PRONOUNS:
-            return last_claimant if subject.lower() in {"it", "he", "she", "they"} else None
+            return last_claimant if subject.lower() in lx.CLAIMANT_PRONOUNS else None
         if len(subject.split()) > 12 or not _good_claimant(subject):
             continue
         return subject
     return fallback
 
 
-_SUBJECT_END = re.compile(
-    r"\s+(?:has|have|had|is|are|was|were|will|would|can|could|may|might|did|does)\b", re.I
-)
-
-
 def _sentence_subject(text: str) -> str | None:
-    m = _SUBJECT_END.search(text)
+    m = lx.SUBJECT_END.search(text)
     if not m:
         return None
     subject = lx.SUBJECT_OPENERS.sub("", text[: m.start()]).strip()
@@ -1012,9 +778,9 @@ def _good_claimant(who: str) -> bool:
         return False
     if who.strip().lower() in lx.NOT_CLAIMANTS:
         return False
-    if any(w.lower() in {"were", "was", "is", "are", "killed", "been"} for w in words):
+    if any(w.lower() in lx.NOT_IN_CLAIMANT for w in words):
         return False
-    if any(not re.match(r"(?:st|nd|rd|th)\b", who[n.end :]) for n in find_numbers(who)):
+    if any(not re.match(lx.ORDINAL_SUFFIX, who[n.end :]) for n in find_numbers(who)):
         return False  # a count, not a name; "the 65th Brigade" is a name
     return True
 
@@ -1022,5 +788,5 @@ def _good_claimant(who: str) -> bool:
 def _clean_claimant(who: str, last_claimant: str | None) -> str | None:
     who = lx.SUBJECT_OPENERS.sub("", who.strip()).strip(" '\"“”")
     if who.lower() in lx.PRONOUNS:
-        return last_claimant if who.lower() in {"it", "he", "she", "they"} else None
+        return last_claimant if who.lower() in lx.CLAIMANT_PRONOUNS else None
     return who or None
