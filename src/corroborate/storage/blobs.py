@@ -2,7 +2,9 @@
 same code path with a different URL. A blob's path derives from its SHA-256.
 
 Writes are atomic: bytes go to a temporary name in `tmp/`, are fsynced, then renamed into
-place, so a reader never sees half a blob and a kill leaves at most a stray temporary file.
+place, so a reader never sees half a blob and a kill leaves at most a stray temporary file. The
+store's first write removes temporaries older than `STALE_TEMPORARY_S`: a live writer rewrites
+its temporary at every chunk, so only a dead writer's grows that old.
 """
 
 from __future__ import annotations
@@ -10,19 +12,22 @@ from __future__ import annotations
 import hashlib
 import os
 import re
+import time
 import uuid
 from collections.abc import Iterable, Iterator
 from contextlib import suppress
 from pathlib import Path
-from typing import IO, BinaryIO
+from typing import IO
 
 import fsspec
 
 from corroborate.crashpoints import crash_point
-from corroborate.errors import IntegrityError, NotFoundError
+from corroborate.errors import NotFoundError
 
 CHUNK = 4 * 1024 * 1024
 _SHA256 = re.compile(r"^[0-9a-f]{64}$")
+# A temporary untouched this long is a killed writer's (a live one writes a chunk at a time).
+STALE_TEMPORARY_S = 3600.0
 
 
 class BlobStore:
@@ -37,6 +42,7 @@ class BlobStore:
         if self.is_local and not os.path.exists(self.root):
             os.makedirs(self.root, mode=0o700)  # a new local store is the owner's only
         self.fs.makedirs(f"{self.root}/tmp", exist_ok=True)
+        self._swept = False  # stale temporaries are removed before this store's first write
 
     def path(self, sha256: str) -> str:
         """Where the blob with this digest lives (fsspec path)."""
@@ -69,6 +75,9 @@ class BlobStore:
 
     def put_chunks(self, chunks: Iterable[bytes]) -> tuple[str, int]:
         """Store a stream of bytes; returns (sha256, size). Memory stays at one chunk."""
+        if not self._swept:
+            self._swept = True
+            self.clean_temporary()
         digest = hashlib.sha256()
         size = 0
         tmp = f"{self.root}/tmp/{uuid.uuid4().hex}.part"
@@ -99,11 +108,6 @@ class BlobStore:
                 self.fs.rm(tmp)
             raise
 
-    def put_file(self, path: Path) -> tuple[str, int]:
-        """Store a local file by streaming it."""
-        with open(path, "rb") as src:
-            return self.put_chunks(iter(lambda: src.read(CHUNK), b""))
-
     def put_bytes(self, data: bytes) -> tuple[str, int]:
         return self.put_chunks([data])
 
@@ -127,14 +131,6 @@ class BlobStore:
                 digest.update(chunk)
         return digest.hexdigest()
 
-    def check(self, sha256: str) -> None:
-        """Raise IntegrityError unless the blob is present and unaltered."""
-        if not self.exists(sha256):
-            raise IntegrityError(f"missing blob {sha256}")
-        actual = self.rehash(sha256)
-        if actual != sha256:
-            raise IntegrityError(f"altered blob {sha256} (its bytes now hash to {actual})")
-
     def iter_digests(self) -> Iterator[str]:
         """Every stored blob's digest (temporary files excluded)."""
         base = f"{self.root}/sha256"
@@ -145,13 +141,12 @@ class BlobStore:
             if _SHA256.match(name):
                 yield name
 
-    def clean_temporary(self, older_than_s: float = 3600) -> int:
-        """Remove temporary files left by killed writers; returns how many."""
-        import time
-
+    def clean_temporary(self, older_than_s: float = STALE_TEMPORARY_S) -> int:
+        """Remove temporary files left by killed writers (untouched for `older_than_s`); returns
+        how many. A file another process removes first, or cannot be dated, is left alone."""
         removed = 0
         for path in self.fs.find(f"{self.root}/tmp"):
-            with suppress(Exception):
+            with suppress(OSError, TypeError, ValueError):
                 info = self.fs.info(path)
                 mtime = info.get("mtime") or info.get("LastModified")
                 age = time.time() - (mtime.timestamp() if hasattr(mtime, "timestamp") else mtime)
@@ -168,7 +163,3 @@ def _fsync_dir(path: Path) -> None:
     finally:
         os.close(fd)
 
-
-def copy_stream(src: BinaryIO, chunk: int = CHUNK) -> Iterator[bytes]:
-    """Chunks of a readable binary stream."""
-    return iter(lambda: src.read(chunk), b"")
