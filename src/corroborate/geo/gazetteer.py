@@ -11,7 +11,7 @@ import gzip
 import json
 import math
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
@@ -110,11 +110,6 @@ class ContextHint:
 
     def __bool__(self) -> bool:
         return bool(self.admin1 or self.admin2 or self.countries or self.anchors)
-
-
-@dataclass
-class _Index:
-    keys_by_length: dict[int, list[str]] = field(default_factory=dict)
 
 
 def _km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:

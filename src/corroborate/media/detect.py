@@ -12,7 +12,6 @@ from pathlib import Path
 import filetype
 
 _VIDEO_EXT = {".mp4", ".mov", ".mkv", ".webm", ".avi", ".m4v", ".3gp", ".ts", ".flv", ".wmv"}
-_TEXT_EXT = {".txt", ".md", ".csv", ".json", ".srt", ".vtt", ".xml"}
 KINDS = ("video", "image", "audio", "document", "webpage", "other")
 
 
