@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 from corroborate.storage.archive import Archive
 from corroborate.core import CustodyEntry, TreeHead
 from corroborate.crashpoints import crash_point
-from corroborate.custody import keys, merkle
+from corroborate.custody import keys, merkle, proofs
 from corroborate.custody.models import CustodyEntryRow, TreeHeadRow
 from corroborate.db import utcnow
 from corroborate.errors import NotFoundError
@@ -175,15 +175,13 @@ class InclusionProof:
 
     def verify(self) -> bool:
         """Check the path against the head's root and the head's signature."""
-        return merkle.verify_inclusion(
+        return proofs.inclusion_holds(
+            self.leaf_data.encode(),
             self.leaf_index,
             self.tree_size,
-            merkle.leaf_hash(self.leaf_data.encode()),
-            [bytes.fromhex(h) for h in self.audit_path],
-            bytes.fromhex(self.head.root_hash),
-        ) and keys.signature_valid(
-            _public_from_pem(self.public_key_pem), self.head.signed_bytes(), self.head.signature
-        )
+            self.audit_path,
+            self.head.root_hash,
+        ) and proofs.head_signature_holds(self.head, keys.public_from_pem(self.public_key_pem))
 
 
 @dataclass(frozen=True)
@@ -196,19 +194,13 @@ class ConsistencyProof:
     proof: list[str]
 
     def verify(self) -> bool:
-        return merkle.verify_consistency(
+        return proofs.consistency_holds(
             self.old_size,
+            self.old_root,
             self.new_head.tree_size,
-            bytes.fromhex(self.old_root),
-            bytes.fromhex(self.new_head.root_hash),
-            [bytes.fromhex(h) for h in self.proof],
+            self.new_head.root_hash,
+            self.proof,
         )
-
-
-def _public_from_pem(pem: str) -> Any:
-    from cryptography.hazmat.primitives import serialization
-
-    return serialization.load_pem_public_key(pem.encode())
 
 
 def prove(archive: Archive, seq: int) -> InclusionProof:

@@ -6,7 +6,6 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import dataclass, field
-from datetime import timedelta
 from typing import Any
 
 from sqlalchemy import select
@@ -14,17 +13,13 @@ from sqlalchemy import select
 from corroborate.storage.archive import Archive
 from corroborate.core import Problem, TreeHead
 from corroborate.custody import keys, merkle, rotation, trust
+from corroborate.custody.proofs import TIMESTAMP_TOLERANCE, backdated, head_signature_holds
 from corroborate.custody.log import leaf_data, to_head
 from corroborate.custody.models import CustodyEntryRow, TimestampTokenRow, TreeHeadRow
 from corroborate.custody.timestamp import verify_timestamp
 from corroborate.errors import CorroborateError
 
 ANCHOR_ACTION = "custody.anchor"
-
-
-# How far a token's time may fall before the time in the head it covers: the archive's clock
-# and the TSA's may disagree a little; a token older than that cannot be a stamp of that head.
-TIMESTAMP_TOLERANCE = timedelta(minutes=5)
 
 
 def verify_log(archive: Archive) -> list[Problem]:
@@ -124,7 +119,7 @@ def verify_log(archive: Archive) -> list[Problem]:
                     f"{where}: the public key of key {wanted} is not in {archive.key_dir}",
                 )
             )
-        elif not keys.signature_valid(public, head.signed_bytes(), head.signature):
+        elif not head_signature_holds(head, public):
             problems.append(
                 Problem("bad_signature", where, f"{where}: signature does not verify")
             )
@@ -278,7 +273,7 @@ def _check_token(
             verify_timestamp(token.response, head.signed_bytes(), ca_bundle)
         except CorroborateError as exc:
             problems.append(Problem("untrusted_timestamp", where, f"{where}: {exc}"))
-    if info.gen_time < head.timestamp - TIMESTAMP_TOLERANCE:
+    if backdated(info.gen_time, head):
         problems.append(
             Problem(
                 "backdated_timestamp",
@@ -341,9 +336,7 @@ def check_consistency(
                 f"{label} (size {head.tree_size}) is signed by key {head.key_id}, which this "
                 f"log did not have in force at that size ({wanted})"
             )
-        elif public is None or not keys.signature_valid(
-            public, head.signed_bytes(), head.signature
-        ):
+        elif public is None or not head_signature_holds(head, public):
             problems.append(f"{label} (size {head.tree_size}): signature does not verify")
         else:
             checked.append(

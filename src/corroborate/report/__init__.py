@@ -2,15 +2,12 @@
 can check offline."""
 
 from corroborate.report.exports import EXPORTERS, export_incidents
-from corroborate.report.package import (
+from corroborate.report.package import PackageSummary, build_package, key_fingerprint, safe_member
+from corroborate.report.package_verify import (
     PackageCheck,
-    PackageSummary,
     PinnedKey,
-    build_package,
-    key_fingerprint,
     pinned_key,
     pinned_key_file,
-    safe_member,
     verify_package,
 )
 from corroborate.report.safezip import ZipLimits
