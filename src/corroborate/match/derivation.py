@@ -58,8 +58,7 @@ class Signature:
                 subject_sha256=subject.sha256,
                 details={
                     "item": item_id,
-                    "signal": row.signal,
-                    "version": row.version,
+                    "signal": f"{row.signal}/{row.version}",
                     "rows": row.rows,
                     "sha256": hashlib.sha256(row.data).hexdigest(),
                 },
