@@ -3,7 +3,8 @@ no private names imported across modules (docs/architecture.md draws the layers)
 
 Every module under src/corroborate is read with `ast`, so imports inside functions and
 `if TYPE_CHECKING:` blocks count as much as those at the top, and so do string imports
-(`importlib.import_module("corroborate...")`). A failure names each offending arrow.
+(`importlib.import_module("corroborate...")`, or any text naming another package's module,
+as a list of modules to import would). A failure names each offending arrow.
 """
 
 from __future__ import annotations
@@ -118,6 +119,13 @@ def collect(root: Path) -> Graph:
                 targets = [(f"{module}.{a.name}", a.name) for a in node.names]
             elif isinstance(node, ast.Call) and (text := _string_import(node)):
                 targets = [(text, "")]
+            elif (
+                isinstance(node, ast.Constant)
+                and isinstance(node.value, str)
+                and node.value in graph.modules
+                and unit(node.value) != unit(name)
+            ):  # a module of another package named as text: imported by name somewhere
+                targets = [(node.value, "")]
             for dotted, imported in targets:
                 if dotted != top and not dotted.startswith(top + "."):
                     continue
@@ -324,6 +332,16 @@ def test_the_checker_passes_a_clean_tree(tmp_path: Path) -> None:
             },
             "upward import (storage -> cli): corroborate.storage.archive -> "
             "corroborate.cli.main (line 2)",
+        ),
+        (  # another package's module named as text, to be imported in a loop
+            {
+                "storage/models.py": "import importlib\n"
+                "for m in ('corroborate.custody.log',):\n"
+                "    importlib.import_module(m)\n",
+                "custody/log.py": "",
+            },
+            "upward import (storage -> custody): corroborate.storage.models -> "
+            "corroborate.custody.log (line 2)",
         ),
         (  # a module circle inside one package
             {

@@ -142,9 +142,12 @@ def test_storage_alone_finds_the_custody_hook_through_its_entry_point(tmp_path: 
     (info / "METADATA").write_text(
         "Metadata-Version: 2.1\nName: corroborate-hooks-probe\nVersion: 0\n"
     )
-    lines = [f"{n} = {v}" for n, v in _declared_in_pyproject().items()]
-    (info / "entry_points.txt").write_text(
-        f"[{hooks.ENTRY_POINT_GROUP}]\n" + "\n".join(lines) + "\n"
+    groups = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["entry-points"]
+    (info / "entry_points.txt").write_text(  # every group, as an installed corroborate has
+        "".join(
+            f"[{group}]\n" + "".join(f"{n} = {v}\n" for n, v in points.items())
+            for group, points in groups.items()
+        )
     )
     program = textwrap.dedent(
         f"""
