@@ -387,3 +387,24 @@ def test_the_checker_names_each_planted_fault(
 ) -> None:
     found = problems(collect(_tree(tmp_path, files)), SMALL)
     assert expected in found, found
+
+
+# -- the document that draws it ------------------------------------------------------------
+
+
+def test_docs_architecture_names_every_layer_and_registry_and_only_files_that_exist() -> None:
+    import re
+    import tomllib
+
+    doc = (PACKAGE.parents[1] / "docs" / "architecture.md").read_text()
+    for _, units in LAYERS:
+        for u in units - {"(root)", "web"}:  # web/ is drawn before it exists
+            assert u in doc, f"docs/architecture.md does not draw {u}"
+    groups = tomllib.loads((PACKAGE.parents[1] / "pyproject.toml").read_text())["project"][
+        "entry-points"
+    ]
+    for group in groups:
+        assert f"`{group}`" in doc, f"docs/architecture.md does not name the group {group}"
+    for path in re.findall(r"`((?:[a-z_]+/)+[a-z_]+\.py)`", doc):
+        where = PACKAGE.parents[1] if path.startswith("tests/") else PACKAGE
+        assert (where / path).exists(), f"docs/architecture.md names {path}, which is gone"
