@@ -74,7 +74,6 @@ def build_archive(arc: Path, items: int, entries: int) -> None:
 
     from corroborate.archive.ingest import ingest
     from corroborate.archive.models import ItemRow, SightingRow
-    from corroborate.storage.archive import Archive
     from corroborate.custody.setup import init_archive
     from corroborate.custody import log
     from corroborate.custody.models import CustodyEntryRow
