@@ -11,9 +11,10 @@ defines one registers it on import. A derivation works in three steps, for crash
    them (a digest of what was stored), so a row never exists without its entry;
 3. `after_commit`: work that needs the item committed (matching it against the archive).
 
-A failure in any step is a `derive.failed` custody entry naming the derivation and the error,
-and a warning or note on the ingest result: never a silent gap, since "earliest copy" and
-duplicate flags depend on what was derived.
+A failure in `derive` or `after_commit` is a `derive.failed` custody entry naming the
+derivation, the step and the error, and a warning or note on the ingest result: never a silent
+gap, since "earliest copy" and duplicate flags depend on what was derived. A failure in `store`
+undoes the whole transaction: the file is reported as not archived, and nothing is written.
 """
 
 from __future__ import annotations
