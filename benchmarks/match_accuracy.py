@@ -175,10 +175,10 @@ def run_corroborate(root: Path, clips: list[Clip]) -> tuple[set[tuple[int, int]]
     from sqlalchemy import select
 
     from corroborate.archive import ingest_file
-    from corroborate.storage.archive import Archive
+    from corroborate.custody.setup import init_archive
     from corroborate.match.models import MatchRow
 
-    archive = Archive.init(root / "archive")
+    archive = init_archive(root / "archive")
     ids: dict[str, int] = {}
     t = time.perf_counter()
     for n, clip in enumerate(clips):

@@ -74,7 +74,7 @@ def build_archive(arc: Path, items: int, entries: int) -> None:
 
     from corroborate.archive.ingest import ingest
     from corroborate.archive.models import ItemRow, SightingRow
-    from corroborate.storage.archive import Archive
+    from corroborate.custody.setup import init_archive
     from corroborate.custody import log
     from corroborate.custody.models import CustodyEntryRow
     from corroborate.db import utcnow
@@ -85,7 +85,7 @@ def build_archive(arc: Path, items: int, entries: int) -> None:
     t = time.perf_counter()
     size = inputs(folder, items)
     print(f"  wrote {items:,} files, {size / 2**20:.0f} MiB, in {time.perf_counter() - t:.0f} s")
-    archive = Archive.init(arc)
+    archive = init_archive(arc)
     try:
         t = time.perf_counter()
         report = ingest(archive, [str(folder)], actor=ACTOR, signatures=False)

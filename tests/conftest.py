@@ -11,6 +11,7 @@ import pytest
 from typer.testing import CliRunner
 
 from corroborate.storage.archive import Archive
+from corroborate.custody.setup import init_archive
 from corroborate.samples import render_flight, render_still
 
 pytest_plugins = ["incident_fixtures"]
@@ -42,7 +43,7 @@ def footage(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
 @pytest.fixture
 def archive(tmp_path: Path) -> Archive:
     """A new, empty archive."""
-    opened = Archive.init(tmp_path / "archive")
+    opened = init_archive(tmp_path / "archive")
     yield opened
     opened.close()
 

@@ -17,6 +17,7 @@ import pytest
 from conftest import REPORTS, run_corroborate
 from corroborate.archive import ingest, verify_archive
 from corroborate.storage.archive import Archive
+from corroborate.custody.setup import init_archive
 from corroborate.custody import consistency, current_head, entries, prove
 from corroborate.testing import local_tsa
 
@@ -239,7 +240,7 @@ def test_a_kill_at_any_point_of_an_ingest_leaves_a_verifiable_archive(
     point: str, footage: dict[str, Path], tmp_path: Path
 ) -> None:
     arc = tmp_path / "arc"
-    Archive.init(arc).close()
+    init_archive(arc).close()
     ingest_first = run_corroborate("ingest", "-A", str(arc), str(footage["still"]))
     assert ingest_first.returncode == 0, ingest_first.stderr
     killed = run_corroborate(
@@ -257,7 +258,7 @@ def test_kills_at_random_moments_of_a_long_ingest_leave_a_verifiable_archive(
     footage: dict[str, Path], tmp_path: Path
 ) -> None:
     arc = tmp_path / "arc"
-    Archive.init(arc).close()
+    init_archive(arc).close()
     folder = tmp_path / "many"
     folder.mkdir()
     for i in range(12):
@@ -278,7 +279,7 @@ def test_two_ingest_processes_on_one_archive_both_succeed(
     footage: dict[str, Path], tmp_path: Path
 ) -> None:
     arc = tmp_path / "arc"
-    Archive.init(arc).close()
+    init_archive(arc).close()
     sets = []
     for n in range(2):
         folder = tmp_path / f"set{n}"

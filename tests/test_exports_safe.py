@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from corroborate.storage.archive import Archive
+from corroborate.custody.setup import init_archive
 from corroborate.custody import entries
 from corroborate.incidents import create_incident, get_incident, import_incidents
 from corroborate.report.exports import safe_cell
@@ -107,7 +108,7 @@ def test_an_imported_formula_is_stored_as_written_and_exported_as_text(
     # the export re-imported elsewhere gives back the text as written
     export = tmp_path / "export.csv"
     export.write_text(out.stdout)
-    fresh = Archive.init(tmp_path / "fresh")
+    fresh = init_archive(tmp_path / "fresh")
     again = import_incidents(fresh, export, actor="bob").incidents[0]
     assert again.title == FORMULA and again.description == "-3 civilians, then @home"
     fresh.close()

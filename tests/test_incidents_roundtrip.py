@@ -12,6 +12,7 @@ from pathlib import Path
 from conftest import Cli
 from corroborate.archive import ingest
 from corroborate.storage.archive import Archive
+from corroborate.custody.setup import init_archive
 from corroborate.custody import entries
 from corroborate.incidents import (
     add_source,
@@ -81,7 +82,7 @@ def test_importing_an_export_into_a_fresh_archive_keeps_what_it_can_and_says_the
     header = sheet.read_text().splitlines()[0].split(",")
     assert {"uid", "status", "evidence", "citations"} <= set(header)
 
-    fresh = Archive.init(tmp_path / "fresh")
+    fresh = init_archive(tmp_path / "fresh")
     ingest(fresh, [str(clips[0])], actor="carol", source="Telegram: @example")
     add_source(fresh, "UN HRMMU", kind="monitoring-mission", reliability="A", actor="carol")
     there = Cli(fresh.dir)

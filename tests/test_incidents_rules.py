@@ -11,6 +11,7 @@ from typer.testing import CliRunner
 
 from corroborate.cli import app
 from corroborate.storage.archive import Archive
+from corroborate.custody.setup import init_archive
 from corroborate.custody import entries
 from corroborate.errors import InputError, NotFoundError, ReviewError
 from corroborate.incidents import (
@@ -146,7 +147,7 @@ def test_csv_export_imports_back(archive: Archive, tmp_path: Path) -> None:
     create_incident(archive, execution(tags="pow,drone"), actor="alice")
     sheet = tmp_path / "export.csv"
     sheet.write_text(export_incidents(archive, "csv", actor="alice").text)
-    fresh = Archive.init(tmp_path / "fresh")
+    fresh = init_archive(tmp_path / "fresh")
     again = import_incidents(fresh, sheet, actor="alice").incidents[0]
     first = list_incidents(archive)[0]
     assert (again.title, again.killed_low, again.killed_high, again.place, again.uid) == (

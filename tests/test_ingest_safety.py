@@ -21,6 +21,7 @@ from conftest import REPORTS
 from corroborate.archive import get_item, ingest, list_items, verify_archive
 from corroborate.archive.fetch import FetchPolicy
 from corroborate.storage.archive import Archive
+from corroborate.custody.setup import init_archive
 from corroborate.custody import entries
 from corroborate.testing.http import LOCAL_ONLY, LocalSite, local_site
 from corroborate.testing.postgres import local_postgres, postgres_bin
@@ -560,7 +561,7 @@ def test_a_lengthened_id_fits_in_a_team_archive_on_postgresql(tmp_path: Path) ->
     import sqlalchemy as sa
 
     with local_postgres() as url:
-        archive = Archive.init(tmp_path / "team", database_url=url)
+        archive = init_archive(tmp_path / "team", database_url=url)
         try:
             report = ingest(
                 archive, [str(COLLISION / "a.txt"), str(COLLISION / "b.txt")], actor="alice"

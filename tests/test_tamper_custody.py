@@ -20,6 +20,7 @@ from cryptography.hazmat.primitives import serialization
 from conftest import Cli, run_corroborate
 from corroborate.archive import ingest, verify_archive
 from corroborate.storage.archive import Archive
+from corroborate.custody.setup import init_archive
 from corroborate.custody import current_head, keys, log, merkle, trust
 from corroborate.custody.models import CustodyEntryRow, TimestampTokenRow, TreeHeadRow
 from corroborate.custody.timestamp import request_timestamp
@@ -409,7 +410,7 @@ def test_a_password_file_others_can_read_is_refused(tmp_path: Path) -> None:
     from corroborate.errors import ArchiveError
 
     folder = tmp_path / "arc"
-    Archive.init(folder).close()
+    init_archive(folder).close()
     settings = json.loads((folder / "archive.json").read_text())
     settings["database_password_file"] = "database.password"
     (folder / "archive.json").write_text(json.dumps(settings))

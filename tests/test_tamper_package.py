@@ -31,6 +31,7 @@ from typer.testing import CliRunner
 from corroborate.archive import ingest
 from corroborate.cli import app
 from corroborate.storage.archive import Archive
+from corroborate.custody.setup import init_archive
 from corroborate.custody import keys, merkle
 from corroborate.custody.anchor import anchor
 from corroborate.custody.log import canonical_json
@@ -66,7 +67,7 @@ def case(tmp_path_factory: pytest.TempPathFactory, clips: tuple[Path, Path]) -> 
     """A real incident with two real clips, its log timestamped twice by a real RFC 3161 TSA
     (once before the incident, once after the primary clip was linked), then exported."""
     root = tmp_path_factory.mktemp("case")
-    archive = Archive.init(root / "archive")
+    archive = init_archive(root / "archive")
     report = ingest(archive, [str(c) for c in clips], actor="alice", source="Telegram: @example")
     first, second = [r.item_id for r in report.results if r.item_id]
     with local_tsa(root / "tsa") as tsa:

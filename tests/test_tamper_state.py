@@ -15,6 +15,7 @@ import pytest
 from conftest import REPORTS
 from corroborate.archive import ingest, verify_archive
 from corroborate.storage.archive import Archive
+from corroborate.custody.setup import init_archive
 from corroborate.core import Problem
 from corroborate.incidents import (
     add_source,
@@ -36,7 +37,7 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
     root = tmp_path_factory.mktemp("case")
     clip = render_flight(root / "clip.mp4", "coffee", seconds=6, width=320, height=180)
     repost = reencode(clip, root / "repost.mp4", bitrate=150_000)
-    archive = Archive.init(root / "archive")
+    archive = init_archive(root / "archive")
     report = ingest(
         archive,
         [str(clip), str(repost), str(REPORTS / "fleeing-soldier-drone.txt")],
@@ -361,7 +362,7 @@ def test_an_archive_made_before_state_binding_is_recorded_once_and_then_protecte
 
     with monkeypatch.context() as older_version:  # what an archive of the previous release holds
         older_version.setattr(state, "record_pending", lambda session, **_: None)
-        old = Archive.init(tmp_path / "old")
+        old = init_archive(tmp_path / "old")
         settings = json.loads((old.dir / "archive.json").read_text())
         (old.dir / "archive.json").write_text(json.dumps({**settings, "format": 1}))
         ingest(old, [str(REPORTS / "surrender-follow-the-drone.txt")], actor="alice")

@@ -11,7 +11,7 @@ import pytest
 import sqlalchemy as sa
 
 from corroborate.archive import ingest, list_items, verify_archive
-from corroborate.storage.archive import Archive
+from corroborate.custody.setup import init_archive
 from corroborate.testing.postgres import local_postgres, postgres_bin
 
 pytestmark = pytest.mark.skipif(
@@ -30,7 +30,7 @@ def test_an_archive_on_postgresql_ingests_verifies_and_serves_two_writers(
     pg_url: str, footage: dict[str, Path], tmp_path: Path
 ) -> None:
     arc = tmp_path / "team"
-    archive = Archive.init(arc, database_url=pg_url)
+    archive = init_archive(arc, database_url=pg_url)
     assert archive.writer.dialect.name == "postgresql"
     report = ingest(archive, [str(footage["coffee"]), str(footage["still"])], actor="alice",
                     source="Telegram: @a")
@@ -75,7 +75,7 @@ def test_blobs_in_s3_compatible_storage_with_the_database_on_postgresql(
         for key, value in env.items():
             monkeypatch.setenv(key, value)
         fsspec.AbstractFileSystem.clear_instance_cache()
-        archive = Archive.init(
+        archive = init_archive(
             tmp_path / "s3team", database_url=pg_url.replace("/corroborate", "/postgres"),
             blob_url="s3://evidence/case-7",
         )
@@ -104,7 +104,7 @@ def test_a_row_edited_on_the_team_database_is_named_by_verify(
         conn.execute(sa.text("CREATE DATABASE statecheck"))
     server.dispose()
     url = pg_url.replace("/corroborate", "/statecheck")
-    archive = Archive.init(tmp_path / "pgstate", database_url=url)
+    archive = init_archive(tmp_path / "pgstate", database_url=url)
     report = ingest(archive, [str(footage["still"])], actor="alice", source="Telegram: @a")
     assert report.failed == 0
     assert verify_archive(archive) == []

@@ -21,15 +21,17 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.exc import SQLAlchemyError
 
+from corroborate.archive import derivations
+from corroborate.archive.derivations import Derivation, Stage, Subject
 from corroborate.archive.fetch import FetchPolicy, fetch_url, is_url, parse_datetime, safe_name
-from corroborate.archive.models import DerivativeRow, ItemRow, SightingRow
+from corroborate.archive.models import ItemRow, SightingRow
 from corroborate.storage.archive import Archive
 from corroborate.crashpoints import crash_point
 from corroborate.custody import log
 from corroborate.custody.log import canonical_json
 from corroborate.db import utcnow
 from corroborate.errors import CorroborateError, InputError
-from corroborate.media import MediaUnreadable, detect_kind, keyframes, probe
+from corroborate.media import MediaUnreadable, detect_kind, probe
 from corroborate.media.detect import extension_mismatch
 
 SHORT_ID_HEX = 12  # the displayed id: the first 12 hex digits of the SHA-256 ...
@@ -366,15 +368,13 @@ def _ingest_file(
             },
         )
         if result.new and prepared is not None:
-            _log_derived(session, prepared, item_id, sha, actor)
+            _log_metadata(session, prepared, sha, actor)
+            _store_derived(session, prepared, item_id, actor)
         session.flush()
         crash_point("rows-added")
     crash_point("committed")
-    if result.new and prepared is not None and prepared.signature is not None:
-        try:
-            result.notes.extend(_after_ingest_matches(archive, item_id))
-        except (CorroborateError, SQLAlchemyError, OSError) as exc:  # archived all the same
-            _warn(result, f"{shown}: archived, but not compared with the archive ({exc})")
+    if result.new and prepared is not None:
+        _after_commit(archive, prepared, item_id, result, actor)
 
 
 def _text(name: str, errors: str = "backslashreplace") -> str:
@@ -425,9 +425,9 @@ class _Prepared:
     mime: str | None
     metadata: dict[str, Any]
     media_error: str | None
-    keyframes: list[tuple[str, float]]
-    signature: Any = None
-    claims: list[Any] = field(default_factory=list)
+    subject: Subject
+    derived: list[tuple[Derivation[Any], Any]] = field(default_factory=list)
+    failed: list[tuple[str, str]] = field(default_factory=list)  # (derivation, error)
 
 
 def _prepare(
@@ -437,7 +437,11 @@ def _prepare(
     content_type: str | None,
     signatures: bool = True,
 ) -> _Prepared:
-    """Slow work outside the write lock: type, metadata, keyframes, perceptual signature."""
+    """Slow work outside the write lock: type, metadata, then every derivation that applies.
+
+    With signatures=False the deferrable derivations (perceptual hashing) are left for
+    `rehash`. A derivation that fails is told on the result and logged with the item.
+    """
     blob = archive.blobs.local_path(sha)
     kind, mime = detect_kind(blob, content_type=content_type, name=result.original_name)
     result.kind = kind
@@ -446,8 +450,6 @@ def _prepare(
         _warn(result, f"{result.input}: {mismatch}")
     metadata: dict[str, Any] = {}
     media_error = None
-    thumbs: list[tuple[str, float]] = []
-    signature = None
     try:
         metadata = probe(blob, kind)
     except MediaUnreadable as exc:
@@ -458,14 +460,32 @@ def _prepare(
             result,
             f"{result.input}: {media_error}; archived as a file, flagged as unreadable media",
         )
-    if kind == "video" and media_error is None:
-        for frame in keyframes(blob, metadata.get("duration_s")):
-            thumb_sha, _ = archive.blobs.put_bytes(frame.jpeg)
-            thumbs.append((thumb_sha, frame.time_s))
-    if signatures and kind in ("video", "image") and media_error is None:
-        signature = _signature(blob, kind, result)
-    claims = _read_claims(blob, kind, result) if kind in ("document", "webpage") else []
-    return _Prepared(kind, mime, metadata, media_error, thumbs, signature, claims)
+    subject = Subject(sha, kind, mime, blob, result.input, metadata, media_error is None)
+    prepared = _Prepared(kind, mime, metadata, media_error, subject)
+    for derivation in derivations.active():
+        if (derivation.deferrable and not signatures) or not derivation.applies(subject):
+            continue
+        try:
+            prepared.derived.append((derivation, derivation.derive(archive, subject)))
+        except CorroborateError as exc:
+            _told(result, derivation, subject, exc, "derive")
+            prepared.failed.append((derivation.name, str(exc)))
+    return prepared
+
+
+def _told(
+    result: IngestResult,
+    derivation: Derivation[Any],
+    subject: Subject,
+    exc: Exception,
+    stage: Stage,
+) -> None:
+    """A failed derivation on the result, as the derivation words it (warning or note)."""
+    failure = derivation.failure(subject, exc, stage)
+    if failure.warning:
+        _warn(result, failure.message)
+    else:
+        result.notes.append(failure.message)
 
 
 def _without_blob_path(message: str, blob: Path, name: str) -> str:
@@ -478,32 +498,6 @@ def _without_blob_path(message: str, blob: Path, name: str) -> str:
     while end < len(message) and end - start < len(path) and message[end] == path[end - start]:
         end += 1
     return message[:start] + name + message[end:]
-
-
-def _read_claims(blob: Path, kind: str, result: IngestResult) -> list[Any]:
-    """Numeric claims in a text report, stored with it (empty for non-text documents)."""
-    from corroborate.claims import claims_for_file
-
-    try:
-        return claims_for_file(blob, kind)
-    except CorroborateError as exc:
-        result.notes.append(f"claims not read: {exc}")
-        return []
-
-
-def _signature(blob: Path, kind: str, result: IngestResult) -> Any:
-    try:
-        from corroborate import match
-    except ImportError:
-        return None
-    compute = getattr(match, "signature_for_file", None)
-    if compute is None:
-        return None
-    try:
-        return compute(blob, kind)
-    except CorroborateError as exc:
-        _warn(result, f"{result.input}: no perceptual signature ({exc})")
-        return None
 
 
 def _insert_item(
@@ -530,16 +524,10 @@ def _insert_item(
             metadata_json=prepared.metadata,
         )
     )
-    for thumb_sha, t in prepared.keyframes:
-        session.add(
-            DerivativeRow(
-                item_id=item_id, role="keyframe", sha256=thumb_sha, mime="image/jpeg", time_s=t
-            )
-        )
     session.flush()
 
 
-def _log_derived(session: Any, prepared: _Prepared, item_id: str, sha: str, actor: str) -> None:
+def _log_metadata(session: Any, prepared: _Prepared, sha: str, actor: str) -> None:
     meta_json = canonical_json(prepared.metadata)
     log.append(
         session,
@@ -554,32 +542,37 @@ def _log_derived(session: Any, prepared: _Prepared, item_id: str, sha: str, acto
             "media_error": prepared.media_error,
         },
     )
-    if prepared.keyframes:
-        log.append(
-            session,
-            actor=actor,
-            action="media.keyframes",
-            subject_sha256=sha,
-            details={"keyframes": [{"sha256": s, "time_s": t} for s, t in prepared.keyframes]},
+
+
+def _store_derived(session: Any, prepared: _Prepared, item_id: str, actor: str) -> None:
+    """Each derivation's rows and custody entry, and each failure's, in the ingest transaction."""
+    sha = prepared.subject.sha256
+    for name, error in prepared.failed:
+        derivations.log_failure(
+            session, name, error, sha256=sha, item_id=item_id, stage="derive", actor=actor
         )
-    if prepared.claims:
-        from corroborate.claims import store_claims
-
-        store_claims(session, item_id, prepared.claims, actor=actor)
-    if prepared.signature is not None:
-        from corroborate import match
-
-        store = getattr(match, "store_signature", None)
-        if store is not None:
-            store(session, item_id, prepared.signature)
+    for derivation, derived in prepared.derived:
+        derivation.store(session, item_id, prepared.subject, derived, actor=actor)
 
 
-def _after_ingest_matches(archive: Archive, item_id: str) -> list[str]:
-    try:
-        from corroborate import match
-    except ImportError:
-        return []
-    after = getattr(match, "after_ingest", None)
-    if after is None:
-        return []
-    return [m.describe() for m in after(archive, [item_id])]
+def _after_commit(
+    archive: Archive, prepared: _Prepared, item_id: str, result: IngestResult, actor: str
+) -> None:
+    """Work that needs the item committed (matching); a failure leaves it archived, logged."""
+    for derivation, derived in prepared.derived:
+        try:
+            result.notes.extend(
+                derivation.after_commit(archive, item_id, prepared.subject, derived, actor=actor)
+            )
+        except (CorroborateError, SQLAlchemyError, OSError) as exc:  # archived all the same
+            _told(result, derivation, prepared.subject, exc, "after_commit")
+            with archive.write() as session:
+                derivations.log_failure(
+                    session,
+                    derivation.name,
+                    str(exc),
+                    sha256=prepared.subject.sha256,
+                    item_id=item_id,
+                    stage="after_commit",
+                    actor=actor,
+                )

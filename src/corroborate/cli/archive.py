@@ -29,6 +29,7 @@ from corroborate.cli.common import (
     warning_line,
 )
 from corroborate.storage.archive import Archive
+from corroborate.custody.setup import init_archive
 from corroborate.custody import entries, keys
 
 
@@ -68,7 +69,7 @@ def init_cmd(
 ) -> None:
     """Create a new archive (database, blob store and custody signing key)."""
     path = archive_path(archive)
-    opened = Archive.init(
+    opened = init_archive(
         path, database_url=database_url, blob_url=blob_url, rotate_key=rotate_key,
         old_key=old_key, actor=actor_name(as_user),
     )

@@ -1,5 +1,9 @@
-"""Chain of custody: an append-only, signed Merkle log of every action on the archive."""
+"""Chain of custody: an append-only, signed Merkle log of every action on the archive.
 
+Importing this package plugs the log into the storage layer (`corroborate.custody.hooks`).
+"""
+
+from corroborate.custody import hooks  # registers the archive hook that seals every write
 from corroborate.custody.log import (
     ConsistencyProof,
     InclusionProof,
@@ -11,6 +15,7 @@ from corroborate.custody.log import (
 )
 
 __all__ = [
+    "hooks",
     "ConsistencyProof",
     "InclusionProof",
     "append",

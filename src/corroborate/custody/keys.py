@@ -16,6 +16,7 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
 from corroborate.errors import ArchiveError
+from corroborate.storage.archive import write_owner_only
 
 PRIVATE = "custody.key"
 PUBLIC = "custody.pub"
@@ -65,20 +66,6 @@ def create(directory: Path, private: Ed25519PrivateKey | None = None) -> str:
     public = private.public_key()
     write_owner_only(directory / PUBLIC, pem_of(public).encode())
     return key_id(public)
-
-
-def write_owner_only(path: Path, data: bytes, *, exclusive: bool = False) -> None:
-    """Write `data` to `path` atomically with mode 0600 (no moment where others may read it)."""
-    if exclusive and path.exists():
-        raise ArchiveError(f"{path}: already exists")
-    tmp = path.with_name(f".{path.name}.tmp")
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    os.fchmod(fd, 0o600)
-    with os.fdopen(fd, "wb") as out:
-        out.write(data)
-        out.flush()
-        os.fsync(out.fileno())
-    os.replace(tmp, path)
 
 
 def write_private(path: Path, private: Ed25519PrivateKey, *, exclusive: bool = False) -> None:

@@ -20,7 +20,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import (
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from corroborate.storage.archive import CONFIG_NAME, Archive
+from corroborate.storage.archive import CONFIG_NAME, Archive, write_owner_only
 from corroborate.core import Problem
 from corroborate.custody import keys, log
 from corroborate.custody.models import CustodyEntryRow, TreeHeadRow
@@ -178,11 +178,11 @@ def rotate(archive: Archive, *, actor: str) -> Rotation:
 def _install(archive: Archive, old_public: Ed25519PublicKey, new_public: Ed25519PublicKey) -> None:
     """Put the new key in force in this folder, keeping the old public key beside it."""
     old_id, new_id = keys.key_id(old_public), keys.key_id(new_public)
-    keys.write_owner_only(archive.key_dir / f"{old_id}.pub", keys.pem_of(old_public).encode())
+    write_owner_only(archive.key_dir / f"{old_id}.pub", keys.pem_of(old_public).encode())
     os.replace(archive.key_dir / f"{new_id}.key", archive.key_dir / keys.PRIVATE)
-    keys.write_owner_only(archive.key_dir / keys.PUBLIC, keys.pem_of(new_public).encode())
+    write_owner_only(archive.key_dir / keys.PUBLIC, keys.pem_of(new_public).encode())
     settings = {**archive.settings, "key_id": new_id}
-    keys.write_owner_only(
+    write_owner_only(
         archive.dir / CONFIG_NAME, (json.dumps(settings, indent=2) + "\n").encode()
     )
     archive.settings["key_id"] = new_id

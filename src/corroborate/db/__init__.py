@@ -76,22 +76,39 @@ def _sqlite_setup(engine: Engine, begin: str) -> None:
         conn.exec_driver_sql(begin)
 
 
+MODELS_GROUP = "corroborate.models"
+_models_loaded = False
+
+
 def import_all_models() -> None:
-    """Import every capability's models so metadata (and Alembic) sees all tables."""
-    import importlib
+    """Import every capability's models so metadata (and Alembic) sees all tables.
 
-    for module in (
-        "corroborate.archive.models",
-        "corroborate.custody.models",
-        "corroborate.match.models",
-        "corroborate.incidents.models",
-        "corroborate.claims.models",
-    ):
+    The capabilities sit above this layer, so they are not named here: each declares its
+    models module in the `corroborate.models` entry-point group (pyproject.toml). One that
+    cannot be imported, or a group with none, is an error: a table left out would go
+    unchecked by the custody log's state records.
+    """
+    global _models_loaded
+    if _models_loaded:
+        return
+    from importlib.metadata import entry_points
+
+    from corroborate.errors import ArchiveError
+
+    points = list(entry_points(group=MODELS_GROUP))
+    if not points:
+        raise ArchiveError(
+            f"no table models are installed (the {MODELS_GROUP!r} entry points are missing): "
+            "reinstall corroborate (`pip install -e .`)"
+        )
+    for point in points:
         try:
-            importlib.import_module(module)
-        except ModuleNotFoundError as exc:
-            if exc.name is None or not module.startswith(exc.name):
-                raise
+            point.load()
+        except Exception as exc:  # noqa: BLE001 - any failure to load is reported, not skipped
+            raise ArchiveError(
+                f"the table models {point.name!r} ({point.value}) cannot be loaded: {exc}"
+            ) from None
+    _models_loaded = True
 
 
-__all__ = ["Base", "UTCDateTime", "import_all_models", "make_engines", "utcnow"]
+__all__ = ["MODELS_GROUP", "Base", "UTCDateTime", "import_all_models", "make_engines", "utcnow"]

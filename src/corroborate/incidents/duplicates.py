@@ -13,14 +13,8 @@ from corroborate.core import Incident
 from corroborate.db import utcnow
 from corroborate.errors import InputError
 from corroborate.incidents.models import DistinctPairRow
-from corroborate.incidents.records import (
-    _parse_ref,
-    _writable,
-    incident_ref,
-    item_ids,
-    list_incidents,
-    log_incident,
-)
+from corroborate.incidents.ids import incident_ref, parse_ref
+from corroborate.incidents.records import item_ids, list_incidents, log_incident, writable
 
 
 @dataclass(frozen=True)
@@ -113,10 +107,10 @@ def mark_distinct(
     """Rule that two incidents sharing footage are different events, so both count."""
     if not (note and note.strip()):
         raise InputError("say why the two incidents are different events (--note)")
-    if _parse_ref(first) == _parse_ref(second):
+    if parse_ref(first) == parse_ref(second):
         raise InputError("an incident cannot be distinct from itself")
     with archive.write() as session:
-        a, b = _writable(session, first), _writable(session, second)
+        a, b = writable(session, first), writable(session, second)
         session.add(
             DistinctPairRow(
                 first_id=a.id, second_id=b.id, note=note, marked_at=utcnow(), marked_by=actor

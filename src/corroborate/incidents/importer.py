@@ -37,11 +37,11 @@ from corroborate.incidents.fields import (
     notices,
 )
 from corroborate.incidents.models import IncidentRow, SourceRow
+from corroborate.incidents.ids import incident_ref
 from corroborate.incidents.records import (
-    _fresh,
-    _record,
     add_evidence,
-    incident_ref,
+    field_values,
+    fresh_incident,
     log_incident,
     new_row,
 )
@@ -262,7 +262,7 @@ def import_incidents(archive: Archive, path: Path, *, actor: str) -> ImportRepor
                 new.append(r)
                 continue
             ref = incident_ref(existing.id)
-            before = _record(existing)
+            before = field_values(existing)
             diff = _differs(before, normalize(r.given, taxonomy, before)[0])
             if diff:
                 errors.append(
@@ -316,7 +316,7 @@ def import_incidents(archive: Archive, path: Path, *, actor: str) -> ImportRepor
             lost += _link_rows(session, row, r, actor=actor, source=path.name)
             not_imported += [f"row {r.number} ({ref}): {x}" for x in lost]
             created.append((row.id, (*notices(r.notes), *lost)))
-        incidents = [replace(_fresh(session, pk), notices=s) for pk, s in created]
+        incidents = [replace(fresh_incident(session, pk), notices=s) for pk, s in created]
     return ImportReport(
         file=path.name, sha256=sha, incidents=incidents, skipped=skipped, not_imported=not_imported
     )

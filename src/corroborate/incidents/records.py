@@ -6,8 +6,6 @@ the log can never disagree; a failed check raises before anything is written.
 
 from __future__ import annotations
 
-import hashlib
-import re
 import uuid
 from collections.abc import Iterable
 from dataclasses import replace
@@ -40,43 +38,19 @@ from corroborate.incidents.fields import (
     normalize,
     notices,
 )
+from corroborate.incidents.ids import incident_ref, parse_ref, source_ref, subject_for
 from corroborate.incidents.models import CitationRow, EvidenceRow, IncidentRow
 from corroborate.incidents.taxonomy import load_taxonomy
 
-_REF = re.compile(r"^(?:inc-?)?0*(\d+)$", re.IGNORECASE)
-
-
-# -- names ---------------------------------------------------------------------------------
-def incident_ref(pk: int) -> str:
-    """The public id of an incident, as people write it in notes and reports."""
-    return f"INC-{pk:04d}"
-
-
-def subject_for(kind: str, uid: str) -> str:
-    """The custody-log subject of a record that is not a file: a hash of its kind and uid."""
-    return hashlib.sha256(f"corroborate-{kind}/1\n{uid}".encode()).hexdigest()
-
-
-def _parse_ref(ref: str) -> int:
-    m = _REF.match(str(ref).strip())
-    if not m:
-        raise NotFoundError(f"{ref!r} is not an incident id (write INC-0001 or 1)")
-    return int(m[1])
-
-
-def parse_ref(ref: str) -> int:
-    """The database key of an incident id as users write it (INC-0001, inc-1, 1)."""
-    return _parse_ref(ref)
-
-
 def _load(session: Session, ref: str) -> IncidentRow:
-    row = session.get(IncidentRow, _parse_ref(ref))
+    row = session.get(IncidentRow, parse_ref(ref))
     if row is None:
         raise NotFoundError(f"no incident {ref}")
     return row
 
 
-def _writable(session: Session, ref: str) -> IncidentRow:
+def writable(session: Session, ref: str) -> IncidentRow:
+    """An incident's row to change; one merged into another is refused, naming that one."""
     row = _load(session, ref)
     if row.merged_into_id is not None:
         raise InputError(
@@ -87,7 +61,8 @@ def _writable(session: Session, ref: str) -> IncidentRow:
 
 
 # -- plain data ----------------------------------------------------------------------------
-def _record(row: IncidentRow) -> IncidentFields:
+def field_values(row: IncidentRow) -> IncidentFields:
+    """The row's fields (as the custody log records them before a change)."""
     return IncidentFields.of(row)
 
 
@@ -106,9 +81,8 @@ def _evidence(row: EvidenceRow, ref: str) -> Evidence:
     )
 
 
-def _citation(row: CitationRow, ref: str) -> Citation:
-    from corroborate.incidents.sources import source_ref
-
+def to_citation(row: CitationRow, ref: str) -> Citation:
+    """The plain record of a citation (of the incident `ref`)."""
     return Citation(
         id=row.id,
         incident_id=ref,
@@ -165,7 +139,7 @@ def to_incident(row: IncidentRow) -> Incident:
         uid=row.uid,
         merged_into=incident_ref(row.merged_into_id) if row.merged_into_id else None,
         evidence=tuple(_evidence(e, ref) for e in row.evidence),
-        citations=tuple(_citation(c, ref) for c in row.citations),
+        citations=tuple(to_citation(c, ref) for c in row.citations),
         reviews=tuple(
             Review(
                 id=r.id,
@@ -190,7 +164,8 @@ def _query() -> Any:
     )
 
 
-def _fresh(session: Session, pk: int) -> Incident:
+def fresh_incident(session: Session, pk: int) -> Incident:
+    """The plain record of an incident as this transaction now has it."""
     session.flush()
     session.expire_all()
     row = session.scalars(_query().where(IncidentRow.id == pk)).one()
@@ -219,7 +194,7 @@ def touch(row: IncidentRow, actor: str) -> None:
 # -- reading -------------------------------------------------------------------------------
 def get_incident(archive: Archive, ref: str) -> Incident:
     """One incident by id (`INC-0001`, `inc-1` or `1`)."""
-    pk = _parse_ref(ref)
+    pk = parse_ref(ref)
     with archive.session() as session:
         row = session.scalars(_query().where(IncidentRow.id == pk)).first()
         if row is None:
@@ -244,7 +219,7 @@ def list_incidents(
 
 def history(archive: Archive, ref: str) -> list[CustodyEntry]:
     """Every custody entry about the incident and the incidents merged into it, oldest first."""
-    pk = _parse_ref(ref)
+    pk = parse_ref(ref)
     with archive.session() as session:
         if session.get(IncidentRow, pk) is None:
             raise NotFoundError(f"no incident {ref}")
@@ -308,7 +283,7 @@ def create_incident(archive: Archive, data: IncidentInput, *, actor: str) -> Inc
             action="incident.create",
             details={"record": record.to_json(), **notes},
         )
-        return replace(_fresh(session, row.id), notices=notices(notes))
+        return replace(fresh_incident(session, row.id), notices=notices(notes))
 
 
 def edit_incident(
@@ -317,8 +292,8 @@ def edit_incident(
     """Change fields of an incident; a substantive change to a verified one re-opens review."""
     taxonomy = load_taxonomy(archive.dir)
     with archive.write() as session:
-        row = _writable(session, ref)
-        before = _record(row)
+        row = writable(session, ref)
+        before = field_values(row)
         after, notes = normalize(data, taxonomy, before)
         diff = changes(before, after)
         if not diff:
@@ -334,7 +309,7 @@ def edit_incident(
             details["reason"] = "a verified record changed; it needs a new approval"
         touch(row, actor)
         log_incident(session, row, actor=actor, action="incident.edit", details=details)
-        return replace(_fresh(session, row.id), notices=notices(notes))
+        return replace(fresh_incident(session, row.id), notices=notices(notes))
 
 
 def _cluster(archive: Archive, ref: str) -> tuple[str, list[str]] | None:
@@ -414,7 +389,7 @@ def link_evidence(
         cluster_id, cluster_items = found
     linked_as = _current_names(archive) if cluster_id else {}
     with archive.write() as session:
-        row = _writable(session, ref)
+        row = writable(session, ref)
         for existing in row.evidence:
             if existing.cluster_id and linked_as.get(existing.cluster_id) == cluster_id:
                 raise InputError(
@@ -498,8 +473,8 @@ def merge_incidents(
     histories stay in the log, and the duplicate stops counting in tallies. A verified
     incident kept goes back to review: its approval did not see what was merged in."""
     with archive.write() as session:
-        kept = _writable(session, keep)
-        gone = _writable(session, other)
+        kept = writable(session, keep)
+        gone = writable(session, other)
         if kept.id == gone.id:
             raise InputError("an incident cannot be merged into itself")
         have_items = {e.item_id for e in kept.evidence if e.item_id}
@@ -527,7 +502,7 @@ def merge_incidents(
             "merged_subject": subject_for("incident", gone.uid),
             "evidence_moved": moved_evidence,
             "citations_moved": moved_citations,
-            "merged_record": _record(gone).to_json(),
+            "merged_record": field_values(gone).to_json(),
             "merged_status": gone.status,
             "note": note,
         }
@@ -545,7 +520,7 @@ def merge_incidents(
             action="incident.merged-into",
             details={"into": incident_ref(kept.id), "note": note},
         )
-        return _fresh(session, kept.id)
+        return fresh_incident(session, kept.id)
 
 
 def set_status(
@@ -566,7 +541,7 @@ def set_status(
             "(`corroborate incident review INCIDENT --approve`)"
         )
     with archive.write() as session:
-        row = _writable(session, ref)
+        row = writable(session, ref)
         if row.status == status:
             raise InputError(f"{incident_ref(row.id)} is already {status}")
         before = row.status
@@ -579,7 +554,7 @@ def set_status(
             action="incident.status",
             details={"status": [before, status], "note": note},
         )
-        return _fresh(session, row.id)
+        return fresh_incident(session, row.id)
 
 
 def item_ids(incident: Incident) -> Iterable[str]:

@@ -11,7 +11,8 @@ from corroborate.core import Incident, Review
 from corroborate.db import utcnow
 from corroborate.errors import InputError, ReviewError
 from corroborate.incidents.models import IncidentRow, ReviewRow
-from corroborate.incidents.records import _writable, incident_ref, log_incident, to_incident
+from corroborate.incidents.ids import incident_ref
+from corroborate.incidents.records import log_incident, to_incident, writable
 
 DECISIONS = ("approve", "reject")
 
@@ -57,7 +58,7 @@ def review_incident(
     if decision == "reject" and not (note and note.strip()):
         raise InputError("a rejection needs a note saying what is missing or wrong")
     with archive.write() as session:
-        row = _writable(session, ref)
+        row = writable(session, ref)
         before = row.status
         if decision == "approve":
             _check_approval(row, actor)

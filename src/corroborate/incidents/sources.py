@@ -3,7 +3,6 @@ credibility (1-6) of each piece of information it gave about an incident."""
 
 from __future__ import annotations
 
-import re
 import uuid
 from dataclasses import replace
 from typing import Any
@@ -18,20 +17,8 @@ from corroborate.db import utcnow
 from corroborate.errors import InputError, NotFoundError
 from corroborate.incidents.fields import FieldError
 from corroborate.incidents.models import CitationRow, IncidentRow, SourceRow
-from corroborate.incidents.records import (
-    _citation,
-    _writable,
-    incident_ref,
-    log_incident,
-    subject_for,
-    touch,
-)
-
-_REF = re.compile(r"^src-?0*(\d+)$", re.IGNORECASE)
-
-
-def source_ref(pk: int) -> str:
-    return f"SRC-{pk:04d}"
+from corroborate.incidents.ids import incident_ref, source_pk, source_ref, subject_for
+from corroborate.incidents.records import log_incident, to_citation, touch, writable
 
 
 def to_source(row: SourceRow) -> Source:
@@ -79,8 +66,8 @@ def check_kind(value: str) -> str:
 
 def _find(session: Session, ref: str) -> SourceRow:
     text = ref.strip()
-    m = _REF.match(text)
-    row = session.get(SourceRow, int(m[1])) if m else None
+    pk = source_pk(text)
+    row = session.get(SourceRow, pk) if pk is not None else None
     if row is None:
         row = session.scalars(
             select(SourceRow).where(func.lower(SourceRow.name) == text.lower())
@@ -227,12 +214,12 @@ def cite_source(
     grade = check_credibility(credibility)
     item_id = get_item(archive, item).id if item else None
     with archive.write() as session:
-        row = _writable(session, incident)
+        row = writable(session, incident)
         src = _find(session, source)
         cit, warnings = add_citation(
             session, row, src, grade, actor=actor, item_id=item_id, note=note
         )
-        return replace(_citation(cit, incident_ref(row.id)), warnings=tuple(warnings))
+        return replace(to_citation(cit, incident_ref(row.id)), warnings=tuple(warnings))
 
 
 def add_citation(

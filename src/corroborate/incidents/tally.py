@@ -214,7 +214,7 @@ def _altered(archive: Archive, incidents: list[Incident]) -> set[str]:
     """Incidents whose row differs from its state in the custody log: a published figure
     never counts a record someone changed straight in the database."""
     from corroborate.custody import state
-    from corroborate.incidents.records import incident_ref, parse_ref
+    from corroborate.incidents.ids import incident_ref, parse_ref
 
     if not incidents:
         return set()

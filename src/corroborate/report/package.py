@@ -38,7 +38,7 @@ from corroborate.db import utcnow
 from corroborate.errors import ArchiveError, InputError, IntegrityError
 from corroborate.incidents import get_incident, history, load_taxonomy
 from corroborate.incidents.models import SourceRow
-from corroborate.incidents.records import subject_for
+from corroborate.incidents.ids import subject_for
 from corroborate.report.exports import incident_json, plain
 from corroborate.report.html import render_report
 
@@ -254,7 +254,7 @@ def _refuse_forged_state(archive: Archive, ref: str, item_ids: list[str]) -> Non
         EvidenceRow,
         ReviewRow,
     )
-    from corroborate.incidents.records import parse_ref
+    from corroborate.incidents.ids import parse_ref
 
     pk = parse_ref(ref)
     with archive.session() as session:

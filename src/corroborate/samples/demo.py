@@ -10,6 +10,7 @@ from pathlib import Path
 
 from corroborate.archive import IngestResult, ingest
 from corroborate.storage.archive import Archive
+from corroborate.custody.setup import init_archive
 from corroborate.errors import ArchiveError
 from corroborate.samples import render_flight, render_still
 
@@ -91,7 +92,7 @@ def build_demo_archive(directory: Path, *, fresh: bool = False) -> DemoArchive:
             raise ArchiveError(f"{directory}: exists and is not a demo archive; not touching it")
         shutil.rmtree(directory)
     batches = prepare_inputs(directory.parent / f"{directory.name}-inputs")
-    archive = Archive.init(directory)
+    archive = init_archive(directory)
     (directory / MARKER).write_text("made by `corroborate demo`; safe to delete\n")
     done: list[list[tuple[DemoInput, IngestResult]]] = []
     for batch in batches:

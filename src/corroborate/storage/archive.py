@@ -1,8 +1,10 @@
-"""An opened archive: its folder, database, blob store and custody signing key.
+"""An opened archive: its folder, database engines, blob store and settings.
 
 Everything a capability needs to act on an archive comes from here, so a team server is a URL
 change: `database_url` (SQLite file by default, PostgreSQL by URL) and `blob_url` (a local folder
-by default, S3-compatible storage by URL) in the archive's `archive.json`.
+by default, S3-compatible storage by URL) in the archive's `archive.json`. The custody log plugs
+in through `corroborate.storage.hooks`; a new archive is made by `corroborate.custody.setup`,
+which also writes its signing key.
 """
 
 from __future__ import annotations
@@ -19,7 +21,8 @@ from typing import Any
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
-from corroborate.errors import ArchiveError, CorroborateError
+from corroborate.errors import ArchiveError
+from corroborate.storage import hooks
 from corroborate.storage.blobs import BlobStore
 
 CONFIG_NAME = "archive.json"
@@ -27,6 +30,20 @@ PASSWORD_NAME = "database.password"
 PASSWORD_ENV = "CORROBORATE_DATABASE_PASSWORD"
 FORMAT = 2
 STATE_BOUND_FORMAT = 2  # from this format on, every row has been recorded in the custody log
+
+
+def write_owner_only(path: Path, data: bytes, *, exclusive: bool = False) -> None:
+    """Write `data` to `path` atomically with mode 0600 (no moment where others may read it)."""
+    if exclusive and path.exists():
+        raise ArchiveError(f"{path}: already exists")
+    tmp = path.with_name(f".{path.name}.tmp")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    os.fchmod(fd, 0o600)
+    with os.fdopen(fd, "wb") as out:
+        out.write(data)
+        out.flush()
+        os.fsync(out.fileno())
+    os.replace(tmp, path)
 
 
 def split_password(url: str) -> tuple[str, str | None]:
@@ -94,8 +111,8 @@ def _first_line(exc: Exception, password: str | None) -> str:
     return line.replace(password, "***") if password else line
 
 
-def _remove(created_dir: Path | None, made: list[Path]) -> None:
-    """Undo a failed init: nothing half-written is left to be mistaken for an archive."""
+def remove_made(created_dir: Path | None, made: list[Path]) -> None:
+    """Undo a failed creation: nothing half-written is left to be mistaken for an archive."""
     import shutil
 
     if created_dir is not None:
@@ -108,7 +125,7 @@ def _remove(created_dir: Path | None, made: list[Path]) -> None:
             path.unlink(missing_ok=True)
 
 
-def _existing_archive(url: str, password: str | None, shown: str) -> str | None:
+def existing_archive(url: str, password: str | None, shown: str) -> str | None:
     """What an existing archive in this database looks like, or None for an empty database."""
     from sqlalchemy import create_engine, inspect, text
     from sqlalchemy.exc import SQLAlchemyError
@@ -145,72 +162,7 @@ class Archive:
 
     # -- creating and opening -------------------------------------------------------------
     @classmethod
-    def init(
-        cls,
-        directory: Path,
-        *,
-        database_url: str | None = None,
-        blob_url: str | None = None,
-        rotate_key: bool = False,
-        old_key: Path | None = None,
-        actor: str = "corroborate",
-    ) -> Archive:
-        """Create a new archive (schema, blob folder, Ed25519 custody key) and open it.
-
-        A password in `database_url` is never written to `archive.json`: it goes to
-        `database.password` (mode 0600) beside it. A database that already holds an archive is
-        refused unless `rotate_key` is set, with the key in force given as `old_key`: the new
-        folder then signs a hand-over to its own new key with the old one, in the log.
-        """
-        from corroborate.custody import keys
-
-        directory = Path(directory)
-        if (directory / CONFIG_NAME).exists():
-            raise ArchiveError(f"{directory}: an archive already exists here")
-        if directory.exists() and not directory.is_dir():
-            raise ArchiveError(f"{directory}: exists and is not a folder")
-        password = None
-        shown = mask_password(database_url or "")  # as the user gave it, password as ***
-        if database_url:
-            database_url, password = split_password(database_url)
-        existing = _existing_archive(database_url, password, shown) if database_url else None
-        if existing and not rotate_key:
-            raise ArchiveError(
-                f"{shown} already holds an archive ({existing}); "
-                "to work on it, copy that archive's folder (archive.json and keys/), or pass "
-                "--rotate-key --old-key KEYFILE to hand it over to a new signing key"
-            )
-        if rotate_key and not existing:
-            raise ArchiveError("--rotate-key needs an existing team database (--database-url)")
-        old_private = None
-        if existing:
-            if old_key is None:
-                raise ArchiveError(
-                    "a key rotation must be signed by the key in force: pass --old-key with "
-                    "that archive's keys/custody.key"
-                )
-            old_private = keys.load_private_file(Path(old_key))
-        created = not directory.exists()
-        directory.mkdir(parents=True, exist_ok=True)
-        if created:
-            os.chmod(directory, 0o700)
-        made: list[Path] = []
-        try:
-            opened = cls._create(
-                directory, made, database_url=database_url, password=password,
-                blob_url=blob_url, old_private=old_private,
-            )
-            if existing:
-                from corroborate.custody.rotation import rotate
-
-                rotate(opened, actor=actor)  # refuses before writing if the key is not in force
-        except CorroborateError:
-            _remove(directory if created else None, made)
-            raise
-        return opened
-
-    @classmethod
-    def _create(
+    def create(
         cls,
         directory: Path,
         made: list[Path],
@@ -218,17 +170,19 @@ class Archive:
         database_url: str | None,
         password: str | None,
         blob_url: str | None,
-        old_private: Any,
+        settings: dict[str, Any],
     ) -> Archive:
-        """Write the new archive's files owner-only, noting each in `made`, and open it."""
-        from corroborate.custody import keys
+        """Write a new archive's files owner-only, noting each in `made`, and open it.
 
-        settings: dict[str, Any] = {"format": FORMAT}
+        `settings` are what the capabilities add to `archive.json` (custody's key id); the
+        custody key itself is written by the caller first (`corroborate.custody.setup`).
+        """
+        settings = {"format": FORMAT, **settings}
         if database_url:
             settings["database_url"] = database_url
         if password is not None:
             made.append(directory / PASSWORD_NAME)
-            keys.write_owner_only(directory / PASSWORD_NAME, password.encode())
+            write_owner_only(directory / PASSWORD_NAME, password.encode())
             settings["database_password_file"] = PASSWORD_NAME
         if blob_url:
             settings["blob_url"] = blob_url
@@ -239,12 +193,8 @@ class Archive:
             db_file = directory / "archive.db"
             made.append(db_file)
             os.close(os.open(db_file, os.O_WRONLY | os.O_CREAT, 0o600))
-        made.append(directory / "keys")
-        settings["key_id"] = keys.create(directory / "keys", old_private)
         made.append(directory / CONFIG_NAME)
-        keys.write_owner_only(
-            directory / CONFIG_NAME, (json.dumps(settings, indent=2) + "\n").encode()
-        )
+        write_owner_only(directory / CONFIG_NAME, (json.dumps(settings, indent=2) + "\n").encode())
         return cls.open(directory)
 
     @classmethod
@@ -278,25 +228,13 @@ class Archive:
                 f"{_first_line(exc, password)}"
             ) from None
         opened = cls(directory, db_url, blob_url, reader, writer, BlobStore(blob_url), settings)
-        if any(p.name != "custody.key" for p in opened.key_dir.glob("*.key")):
-            from corroborate.custody.rotation import finish_interrupted
-
-            finish_interrupted(opened)
-        opened._baseline_state_if_older()
+        try:
+            for hook in hooks.for_write():  # an archive that cannot be written is not opened
+                hook.opened(opened)
+        except BaseException:
+            opened.close()
+            raise
         return opened
-
-    def _baseline_state_if_older(self) -> None:
-        """An archive made before state was bound to the log gets its state recorded once."""
-        from corroborate.custody import state
-
-        if int(self.settings.get("format", 1)) >= STATE_BOUND_FORMAT:
-            return
-        with self.session() as session:
-            if not state.needs_baseline(session):
-                return
-        with self.write() as session:
-            if state.needs_baseline(session):
-                state.record_baseline(session, actor="corroborate (upgrade)")
 
     # -- sessions -------------------------------------------------------------------------
     @contextmanager
@@ -309,18 +247,19 @@ class Archive:
     def write(self) -> Iterator[Session]:
         """A write transaction holding the archive's write lock; commits on success.
 
-        Custody entries appended in it are sealed under a new signed tree head before the
-        commit, in the same transaction: the log and its head never disagree.
+        The archive hooks run around it: custody's records the changed rows and seals the
+        entries appended in it under a new signed tree head before the commit, in the same
+        transaction, so the log and its head never disagree. Without a hook that keeps the
+        custody log the write is refused before anything is written.
         """
-        from corroborate.custody import state
-        from corroborate.custody.log import seal_pending
-
+        plugged = hooks.for_write()
         with Session(self.writer, expire_on_commit=False) as session:
-            state.track(session)
+            for hook in plugged:
+                hook.begin(session)
             try:
                 yield session
-                state.record_pending(session)
-                seal_pending(self, session)
+                for hook in plugged:
+                    hook.before_commit(self, session)
                 session.commit()
             except BaseException:
                 session.rollback()
