@@ -244,20 +244,14 @@ def edit_cmd(
     json_out: bool = JsonOption,
 ) -> None:
     """Change an incident; a substantive change to a verified incident re-opens its review."""
-    opened = _open(archive)
-    actor = actor_name(as_user)
-    data = _input(**locals())
-    inc = None
-    said: tuple[str, ...] = ()
-    if data.given():
-        inc = lib.edit_incident(opened, incident, data, actor=actor, note=note)
-        said = inc.notices
-    if status:
-        inc = replace(
-            lib.set_status(opened, incident, status, actor=actor, note=note), notices=said
-        )
-    if inc is None:
-        raise InputError("nothing to change: give at least one option")
+    inc = lib.edit_incident(
+        _open(archive),
+        incident,
+        _input(**locals()),
+        actor=actor_name(as_user),
+        note=note,
+        status=status,
+    )
     if json_out:
         print_json(inc)
     else:

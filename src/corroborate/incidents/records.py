@@ -313,29 +313,61 @@ def create_incident(archive: Archive, data: IncidentInput, *, actor: str) -> Inc
 
 
 def edit_incident(
-    archive: Archive, ref: str, data: IncidentInput, *, actor: str, note: str | None = None
+    archive: Archive,
+    ref: str,
+    data: IncidentInput,
+    *,
+    actor: str,
+    note: str | None = None,
+    status: str | None = None,
 ) -> Incident:
-    """Change fields of an incident; a substantive change to a verified one re-opens review."""
+    """Change fields of an incident and, with `status`, its status, in one transaction.
+
+    A substantive change to a verified one re-opens review. Each part is logged as its own
+    entry (`incident.edit`, `incident.status`), but both are committed or neither: a status
+    that cannot be set leaves the fields unchanged too.
+    """
+    wanted = _status_wanted(status) if status is not None else None
+    if wanted is None and not data.given():
+        raise InputError("nothing to change: give at least one option")
     taxonomy = load_taxonomy(archive.dir)
     with archive.write() as session:
         row = _writable(session, ref)
-        before = _record(row)
-        after, notes = normalize(data, taxonomy, before)
-        diff = changes(before, after)
-        if not diff:
-            raise InputError(f"{incident_ref(row.id)}: nothing to change")
-        for key, value in after.items():
-            setattr(row, key, value)
-        details: dict[str, Any] = {"changes": diff, **notes}
-        if note:
-            details["note"] = note
-        if row.status == "verified" and any(k in SUBSTANTIVE for k in diff):
-            row.status = "under-review"
-            details["status"] = ["verified", "under-review"]
-            details["reason"] = "a verified record changed; it needs a new approval"
-        touch(row, actor)
-        log_incident(session, row, actor=actor, action="incident.edit", details=details)
+        notes: dict[str, Any] = {}
+        if data.given():
+            notes = _edit_row(session, row, data, taxonomy, actor=actor, note=note)
+        if wanted is not None:
+            _status_row(session, row, wanted, actor=actor, note=note)
         return replace(_fresh(session, row.id), notices=notices(notes))
+
+
+def _edit_row(
+    session: Session,
+    row: IncidentRow,
+    data: IncidentInput,
+    taxonomy: Any,
+    *,
+    actor: str,
+    note: str | None,
+) -> dict[str, Any]:
+    """Apply and log an edit inside the caller's transaction; the normalisation notes."""
+    before = _record(row)
+    after, notes = normalize(data, taxonomy, before)
+    diff = changes(before, after)
+    if not diff:
+        raise InputError(f"{incident_ref(row.id)}: nothing to change")
+    for key, value in after.items():
+        setattr(row, key, value)
+    details: dict[str, Any] = {"changes": diff, **notes}
+    if note:
+        details["note"] = note
+    if row.status == "verified" and any(k in SUBSTANTIVE for k in diff):
+        row.status = "under-review"
+        details["status"] = ["verified", "under-review"]
+        details["reason"] = "a verified record changed; it needs a new approval"
+    touch(row, actor)
+    log_incident(session, row, actor=actor, action="incident.edit", details=details)
+    return notes
 
 
 def _cluster(archive: Archive, ref: str) -> tuple[str, list[str]] | None:
@@ -549,13 +581,8 @@ def merge_incidents(
         return _fresh(session, kept.id)
 
 
-def set_status(
-    archive: Archive, ref: str, status: str, *, actor: str, note: str | None = None
-) -> Incident:
-    """Move an incident to under-review, disputed, discounted or back to unverified.
-
-    `verified` is reached only through an approving review (see `review_incident`).
-    """
+def _status_wanted(status: str) -> str:
+    """A status a person may set directly; `verified` is reached only through review."""
     status = status.strip().lower().replace("_", "-").replace(" ", "-")
     if status not in INCIDENT_STATUSES:
         raise FieldError(
@@ -566,20 +593,38 @@ def set_status(
             "an incident becomes verified only when a second person approves it "
             "(`corroborate incident review INCIDENT --approve`)"
         )
+    return status
+
+
+def _status_row(
+    session: Session, row: IncidentRow, status: str, *, actor: str, note: str | None
+) -> None:
+    """Move and log a status inside the caller's transaction."""
+    if row.status == status:
+        raise InputError(f"{incident_ref(row.id)} is already {status}")
+    before = row.status
+    row.status = status
+    touch(row, actor)  # who moved it: four eyes asks someone else to approve it next
+    log_incident(
+        session,
+        row,
+        actor=actor,
+        action="incident.status",
+        details={"status": [before, status], "note": note},
+    )
+
+
+def set_status(
+    archive: Archive, ref: str, status: str, *, actor: str, note: str | None = None
+) -> Incident:
+    """Move an incident to under-review, disputed, discounted or back to unverified.
+
+    `verified` is reached only through an approving review (see `review_incident`).
+    """
+    wanted = _status_wanted(status)
     with archive.write() as session:
         row = _writable(session, ref)
-        if row.status == status:
-            raise InputError(f"{incident_ref(row.id)} is already {status}")
-        before = row.status
-        row.status = status
-        touch(row, actor)  # who moved it: four eyes asks someone else to approve it next
-        log_incident(
-            session,
-            row,
-            actor=actor,
-            action="incident.status",
-            details={"status": [before, status], "note": note},
-        )
+        _status_row(session, row, wanted, actor=actor, note=note)
         return _fresh(session, row.id)
 
 
