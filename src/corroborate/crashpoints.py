@@ -6,7 +6,10 @@ from __future__ import annotations
 import os
 import signal
 
-POINTS = ("blob-written", "blob-stored", "rows-added", "head-signed", "committed")
+POINTS = (
+    "blob-written", "blob-stored", "rows-added", "head-signed", "committed",
+    "export-written", "export-placed",
+)  # fmt: skip
 
 
 def crash_point(name: str) -> None:

@@ -584,14 +584,16 @@ def tally_cmd(
         False, "--csv", help="CSV with its caveats (left out, duplicates, unknown figures)."
     ),
     out: Path | None = typer.Option(None, "--out", help="With --csv: write here, not stdout."),
+    as_user: str | None = AsOption,
     archive: Path | None = ArchiveOption,
     json_out: bool = JsonOption,
 ) -> None:
     """Count incidents and victims, saying what was left out and why."""
+    opened = _open(archive)
     result = lib.tally(
-        _open(archive),
+        opened,
         by=by,
-        min_status=None if min_status == "any" else min_status,
+        min_status=min_status,
         date_from=date_from,
         date_to=date_to,
     )
@@ -613,15 +615,12 @@ def tally_cmd(
         )
         return
     if csv_out:
-        from corroborate.report.exports import tally_csv
+        from corroborate.report.exports import export_tally
 
-        text = tally_csv(result)
+        done = export_tally(opened, result, actor=actor_name(as_user), out=out)
         if out is None:
-            sys.stdout.write(text)
+            sys.stdout.write(done.text)
         else:
-            from corroborate.report.exports import AtomicFile
-
-            AtomicFile(out, text.encode()).commit()
             console.print(f"Wrote {escape(str(out))}", highlight=False)
         return
     if out is not None:
