@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import errno
 import hashlib
+import json
 import os
 import signal
 from pathlib import Path
@@ -180,3 +181,46 @@ def test_an_export_killed_before_its_file_is_in_place_logs_nothing(
         assert not target.exists()  # the temporary was never renamed into place
     finally:
         reopened.close()
+
+
+# -- one tree-head parser ------------------------------------------------------------------
+def test_a_tree_head_reads_back_as_written_and_a_package_head_must_be_exact(
+    archive: Archive,
+) -> None:
+    from corroborate.core import TreeHead
+    from corroborate.custody import current_head
+
+    create_incident(archive, execution(), actor="alice")
+    head = current_head(archive)
+    assert TreeHead.from_json(head.to_json()) == head
+    assert TreeHead.from_json(head.to_json(), exact=True) == head
+    assert TreeHead.from_json(json.dumps({**head.to_json(), "key_fingerprint": "x"})) == head
+    with pytest.raises(ValueError, match="exactly"):
+        TreeHead.from_json({**head.to_json(), "key_fingerprint": "x"}, exact=True)
+    iso = {**head.to_json(), "timestamp": head.timestamp.isoformat()}
+    assert TreeHead.from_json(iso) == head
+    with pytest.raises(ValueError):
+        TreeHead.from_json(iso, exact=True)  # not the signed form: not written by a package
+
+
+def test_the_cli_and_the_library_read_an_earlier_head_the_same_way(
+    archive: Archive,
+    cli,
+    tmp_path: Path,  # noqa: ANN001
+) -> None:
+    from corroborate.custody.verify import earlier_head
+
+    create_incident(archive, execution(), actor="alice")
+    saved = tmp_path / "head.json"
+    saved.write_text(cli("custody", "head", "--json").stdout)
+    parsed = earlier_head(str(saved))
+    assert not isinstance(parsed, tuple) and parsed.root_hash in saved.read_text()
+    assert earlier_head(f"{parsed.tree_size}:{parsed.root_hash.upper()}") == (
+        parsed.tree_size,
+        parsed.root_hash,
+    )
+    with pytest.raises(InputError, match="64 hex digits"):
+        earlier_head("3:abc")
+    assert cli("custody", "consistency", str(saved)).exit_code == 0
+    bad = cli("custody", "consistency", "3:abc")
+    assert bad.exit_code == 2 and "64 hex digits" in bad.stderr

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import json
-import re
 from pathlib import Path
 
 import typer
@@ -20,17 +18,15 @@ from corroborate.cli.common import (
     escape,
     handles_errors,
     print_json,
-    to_jsonable,
 )
 from corroborate.storage.archive import Archive
-from corroborate.core import TreeHead
 from corroborate.custody import current_head, entries, prove
 from corroborate.custody.anchor import anchor, export_anchor
 from corroborate.custody.keys import fingerprint
 from corroborate.custody.rotation import rotate, schedule
 from corroborate.custody.trust import trust_tsa, trusted_tsas
-from corroborate.custody.verify import check_consistency
-from corroborate.errors import InputError, IntegrityError
+from corroborate.custody.verify import check_consistency, earlier_head
+from corroborate.errors import IntegrityError
 
 custody_app = typer.Typer(help="The append-only, signed custody log.", no_args_is_help=True)
 
@@ -43,8 +39,7 @@ def head_cmd(archive: Path | None = ArchiveOption, json_out: bool = JsonOption) 
     head = current_head(opened)
     fingerprint = key_fingerprint(opened, head.key_id)
     if json_out:
-        print_json({**to_jsonable(head), "timestamp": head.timestamp_text,
-                    "key_fingerprint": fingerprint})
+        print_json({**head.to_json(), "key_fingerprint": fingerprint})
         return
     # the timestamp exactly as signed, so a copied head checks against signed_bytes()
     console.print(f"tree_size        {head.tree_size}", highlight=False)
@@ -115,7 +110,7 @@ def consistency_cmd(
     Exit 0 only when an earlier root was compared and held; 1 when something failed or
     nothing could be compared (a size without a root, or size 0).
     """
-    result = check_consistency(open_archive(archive), _parse_head(old_head))
+    result = check_consistency(open_archive(archive), earlier_head(old_head))
     if json_out:
         print_json(
             {
@@ -144,40 +139,6 @@ def consistency_cmd(
             err_console.print("[bold red]not verified[/]: nothing was compared")
     if not result.verified:
         raise typer.Exit(1)
-
-
-def _parse_head(spec: str) -> TreeHead | tuple[int, str | None]:
-    path = Path(spec)
-    if path.is_file() or spec.endswith(".json"):
-        try:
-            text = path.read_text()
-        except OSError as exc:
-            raise InputError(f"{spec}: cannot read ({exc.strerror})") from None
-        try:
-            return TreeHead.from_json(text)
-        except ValueError as exc:
-            try:
-                data = json.loads(text)
-                size, root = data["tree_size"], data["root_hash"]
-            except (ValueError, KeyError, TypeError):
-                raise InputError(
-                    f"{spec}: not a tree head from `custody head --json` ({exc})"
-                ) from None
-            if isinstance(size, int) and size >= 0 and isinstance(root, str):
-                return size, _root(spec, root)
-            raise InputError(
-                f"{spec}: not a tree head from `custody head --json` ({exc})"
-            ) from None
-    size_text, _, root = spec.partition(":")
-    if not size_text.isdigit():
-        raise InputError(f"{spec}: give a head file from `custody head --json` or SIZE:ROOT")
-    return int(size_text), _root(spec, root) if root else None
-
-
-def _root(spec: str, root: str) -> str:
-    if not re.fullmatch(r"[0-9a-fA-F]{64}", root):
-        raise InputError(f"{spec}: the root must be 64 hex digits (the head's root_hash)")
-    return root.lower()
 
 
 @custody_app.command("anchor")

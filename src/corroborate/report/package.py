@@ -64,7 +64,6 @@ _HEX64 = re.compile(r"[0-9a-f]{64}")
 # A token dated before the head it covers is backdated (or its TSA's clock is wrong); the same
 # tolerance as `corroborate verify` uses for the archive's own tokens.
 TIMESTAMP_TOLERANCE = timedelta(minutes=5)
-_TIME = "%Y-%m-%dT%H:%M:%S.%fZ"  # the form a tree head's signature covers
 # What ordinary zip tools add beside the files; not evidence, so set aside (and said so).
 _OS_METADATA_DIRS = ("__MACOSX/",)
 _OS_METADATA_FILES = (".DS_Store", "Thumbs.db", "desktop.ini")
@@ -166,34 +165,15 @@ def _dump(value: Any) -> bytes:
 
 
 def _head_json(head: TreeHead) -> dict[str, Any]:
-    return {
-        "tree_size": head.tree_size,
-        "root_hash": head.root_hash,
-        "timestamp": head.timestamp.strftime(_TIME),
-        "signature": head.signature,
-        "key_id": head.key_id,
-    }
+    return head.to_json()
 
 
 def _head_from(data: Any) -> TreeHead:
-    """A head from its JSON form; ValueError unless it has exactly the fields we write."""
-    if not isinstance(data, dict) or set(data) != {
-        "tree_size",
-        "root_hash",
-        "timestamp",
-        "signature",
-        "key_id",
-    }:
-        raise ValueError("not a tree head")
-    size = data["tree_size"]
-    if not isinstance(size, int) or isinstance(size, bool) or size < 1:
+    """A package's head (`TreeHead.from_json`, exact); ValueError if malformed or empty."""
+    head = TreeHead.from_json(data, exact=True)
+    if head.tree_size < 1:
         raise ValueError("bad tree size")
-    if not isinstance(data["root_hash"], str) or not _HEX64.fullmatch(data["root_hash"]):
-        raise ValueError("bad root hash")
-    if not all(isinstance(data[k], str) for k in ("timestamp", "signature", "key_id")):
-        raise ValueError("bad field")
-    when = datetime.strptime(data["timestamp"], _TIME)
-    return TreeHead(size, data["root_hash"], when, data["signature"], data["key_id"])
+    return head
 
 
 class _Writer:
