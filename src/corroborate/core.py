@@ -135,6 +135,29 @@ SIGNED_TIME = "%Y-%m-%dT%H:%M:%S.%fZ"
 
 
 @dataclass(frozen=True)
+class Notice:
+    """Something the person making a change should know, and how to act on it.
+
+    Front ends show `message` (and `hint`) and branch on `kind`, never on the wording. It reads
+    as its message (`str(notice)`, `"Kursk" in notice`), as notices did when they were text.
+    """
+
+    kind: str  # e.g. "place-unresolved", "not-imported"
+    message: str
+    hint: str | None = None
+
+    def __str__(self) -> str:
+        return self.message
+
+    def __contains__(self, text: object) -> bool:
+        return isinstance(text, str) and text in self.message
+
+    def to_json(self) -> str:
+        """Its message: the `notices` of `--json` have always been a list of sentences."""
+        return self.message
+
+
+@dataclass(frozen=True)
 class Place:
     """A gazetteer entry or a resolved place name."""
 
@@ -310,5 +333,5 @@ class Incident:
     citations: tuple[Citation, ...] = ()
     reviews: tuple[Review, ...] = ()
     # What the person making this change should know, e.g. a place kept without a point; not stored
-    notices: tuple[str, ...] = ()
+    notices: tuple[Notice, ...] = ()
     uid: str = ""  # unique across archives: an export re-imported is recognised by it

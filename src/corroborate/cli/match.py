@@ -8,8 +8,8 @@ from typing import TYPE_CHECKING, Any
 import typer
 
 from corroborate.cli.common import (
-    ArchiveOption,
-    JsonOption,
+    ARCHIVE_OPTION,
+    JSON_OPTION,
     Table,
     archive_path,
     console,
@@ -18,6 +18,8 @@ from corroborate.cli.common import (
     print_json,
     progress_bar,
 )
+
+from corroborate.report import shapes
 
 if TYPE_CHECKING:
     from corroborate.storage.archive import Archive
@@ -80,15 +82,15 @@ def register(app: typer.Typer) -> None:
     @handles_errors
     def match_cmd(
         file_or_item: str = typer.Argument(..., help="A file (archived or not) or an item id."),
-        archive: Path | None = ArchiveOption,
-        as_json: bool = JsonOption,
+        archive: Path | None = ARCHIVE_OPTION,
+        as_json: bool = JSON_OPTION,
     ) -> None:
         """Archived items that share footage with a file or item, and where."""
         from corroborate.match import find_matches
 
         matches = find_matches(_open(archive), file_or_item)
         if as_json:
-            print_json({"matches": [m.as_dict() for m in matches]})
+            print_json(shapes.matches(matches))
             return
         if not matches:
             console.print("No archived item shares footage with it.")
@@ -119,19 +121,19 @@ def register(app: typer.Typer) -> None:
 
     @app.command("clusters")
     @handles_errors
-    def clusters_cmd(archive: Path | None = ArchiveOption, as_json: bool = JsonOption) -> None:
+    def clusters_cmd(archive: Path | None = ARCHIVE_OPTION, as_json: bool = JSON_OPTION) -> None:
         """Every piece of footage with all its copies and its earliest known upload."""
         from corroborate.match import clusters
 
         found = clusters(_open(archive))
         if as_json:
-            print_json({"clusters": [c.as_dict() for c in found]})
+            print_json(shapes.clusters(found))
             return
         render_clusters(found)
 
     @app.command("rehash")
     @handles_errors
-    def rehash_cmd(archive: Path | None = ArchiveOption, as_json: bool = JsonOption) -> None:
+    def rehash_cmd(archive: Path | None = ARCHIVE_OPTION, as_json: bool = JSON_OPTION) -> None:
         """Compute perceptual signatures for items archived before matching existed, and say
         what now shares footage."""
         from corroborate.match import rehash
@@ -139,10 +141,7 @@ def register(app: typer.Typer) -> None:
         with progress_bar("hashing", quiet=as_json) as progress:
             done = rehash(_open(archive), progress=progress)
         if as_json:
-            print_json({"hashed": done.hashed, "matches": [
-                {"query_id": m.query_id, "query_name": m.query_name, **m.as_dict()}
-                for m in done.matches
-            ]})  # fmt: skip
+            print_json(shapes.rehashed(done.hashed, done.matches))
             return
         n = done.hashed
         console.print(f"Hashed {n} item{'s' if n != 1 else ''}.")
