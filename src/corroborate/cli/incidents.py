@@ -348,11 +348,7 @@ def merge_cmd(
         print_json(inc)
     else:
         console.print(f"Merged {escape(other)} into [bold]{inc.id}[/] ({inc.status})")
-        if inc.status == "under-review":
-            console.print(
-                "[yellow]note:[/] it was verified; the joined record needs a new approval",
-                highlight=False,
-            )
+        say_notices(inc.notices)
 
 
 @incident_app.command("distinct")

@@ -25,6 +25,7 @@ from corroborate.core import (
     CustodyEntry,
     Evidence,
     Incident,
+    Notice,
     Place,
     Review,
 )
@@ -44,6 +45,7 @@ from corroborate.incidents.fields import (
 from corroborate.incidents.models import CitationRow, EvidenceRow, IncidentRow
 from corroborate.incidents.taxonomy import load_taxonomy
 
+REOPENED_BY_MERGE = "it was verified; the joined record needs a new approval"
 _REF = re.compile(r"^(?:inc-?)?0*(\d+)$", re.IGNORECASE)
 
 
@@ -578,7 +580,8 @@ def merge_incidents(
             action="incident.merged-into",
             details={"into": incident_ref(kept.id), "note": note},
         )
-        return _fresh(session, kept.id)
+        said = (Notice("review-reopened", REOPENED_BY_MERGE),) if reopened else ()
+        return replace(_fresh(session, kept.id), notices=said)
 
 
 def _status_wanted(status: str) -> str:
