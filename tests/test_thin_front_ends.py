@@ -224,3 +224,22 @@ def test_the_cli_and_the_library_read_an_earlier_head_the_same_way(
     assert cli("custody", "consistency", str(saved)).exit_code == 0
     bad = cli("custody", "consistency", "3:abc")
     assert bad.exit_code == 2 and "64 hex digits" in bad.stderr
+
+
+# -- what a verifier pins is read by the library ------------------------------------------
+def test_a_key_file_and_a_fingerprint_that_disagree_are_refused(
+    archive: Archive, tmp_path: Path
+) -> None:
+    from corroborate.report import key_fingerprint
+    from corroborate.report.trust import package_trust
+    from corroborate.custody import keys
+
+    pem = tmp_path / "custody.pub"
+    pem.write_text(keys.public_pem(archive.key_dir))
+    right = key_fingerprint(keys.load_public(archive.key_dir))
+    trust = package_trust(pem, right)
+    assert trust.key is not None and trust.key.fingerprint == right and trust.tsa_ca_pem is None
+    with pytest.raises(InputError, match="has fingerprint"):
+        package_trust(pem, "0" * 64)
+    with pytest.raises(InputError, match="cannot read"):
+        package_trust(tsa_ca=tmp_path / "missing.pem")

@@ -21,7 +21,6 @@ from corroborate.cli.common import (
     print_json,
     progress_bar,
 )
-from corroborate.errors import InputError
 from corroborate.report import shapes
 
 export_app = typer.Typer(help="Export incidents (CSV, JSON Lines, GeoJSON) or evidence packages.")
@@ -125,26 +124,14 @@ def verify_package_cmd(
     json_out: bool = JSON_OPTION,
 ) -> None:
     """Check an evidence package offline; names every altered, added or missing file."""
-    from corroborate.report import pinned_key, pinned_key_file, verify_package
+    from corroborate.report import verify_package
+    from corroborate.report.trust import package_trust
 
-    pinned = None
-    if key is not None:
-        pinned = pinned_key_file(key)
-    if fingerprint is not None:
-        given = pinned_key(fingerprint.encode(), "--fingerprint")
-        if pinned is not None and pinned.fingerprint != given.fingerprint:
-            raise InputError(
-                f"--key {key} has fingerprint {pinned.fingerprint}, not {given.fingerprint}"
-            )
-        pinned = pinned or given
-    ca_pem = None
-    if tsa_ca is not None:
-        try:
-            ca_pem = tsa_ca.read_bytes()
-        except OSError as exc:
-            raise InputError(f"{tsa_ca}: cannot read ({exc.strerror or exc})") from None
+    trust = package_trust(key, fingerprint, tsa_ca)
     with progress_bar("checking", quiet=json_out, bytes_=True) as progress:
-        check = verify_package(package, key=pinned, tsa_ca_pem=ca_pem, progress=progress)
+        check = verify_package(
+            package, key=trust.key, tsa_ca_pem=trust.tsa_ca_pem, progress=progress
+        )
     if json_out:
         print_json(shapes.package_check(check))
     else:
