@@ -38,6 +38,17 @@ def test_an_edit_whose_status_cannot_be_set_leaves_the_edit_unapplied(archive: A
     assert len(entries(archive)) == logged  # neither the edit nor the status was logged
 
 
+def test_an_edit_asking_for_verified_is_refused_whole(archive: Archive) -> None:
+    from corroborate.errors import ReviewError
+
+    inc = create_incident(archive, execution(), actor="alice")
+    logged = len(entries(archive))
+    with pytest.raises(ReviewError, match="second person"):
+        edit_incident(archive, inc.id, IncidentInput(killed="9"), status="verified", actor="bob")
+    assert get_incident(archive, inc.id).killed_low == inc.killed_low
+    assert len(entries(archive)) == logged
+
+
 def test_an_edit_with_its_status_is_committed_together(archive: Archive) -> None:
     inc = create_incident(archive, execution(), actor="alice")
     changed = edit_incident(
