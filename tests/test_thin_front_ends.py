@@ -241,9 +241,9 @@ def test_the_cli_and_the_library_read_an_earlier_head_the_same_way(
 def test_a_key_file_and_a_fingerprint_that_disagree_are_refused(
     archive: Archive, tmp_path: Path
 ) -> None:
+    from corroborate.custody import keys
     from corroborate.report import key_fingerprint
     from corroborate.report.trust import package_trust
-    from corroborate.custody import keys
 
     pem = tmp_path / "custody.pub"
     pem.write_text(keys.public_pem(archive.key_dir))

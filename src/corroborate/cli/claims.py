@@ -12,14 +12,13 @@ from corroborate.cli.common import (
     ARCHIVE_OPTION,
     JSON_OPTION,
     Table,
-    archive_path,
     console,
     err_console,
     escape,
     handles_errors,
+    open_archive,
     print_json,
 )
-from corroborate.storage.archive import Archive
 from corroborate.core import Claim
 
 claims_app = typer.Typer(
@@ -82,7 +81,7 @@ def list_cmd(
     """Claims read from archived reports."""
     from corroborate.claims import list_claims
 
-    stored = list_claims(Archive.open(archive_path(archive)), event=event, item=item)
+    stored = list_claims(open_archive(archive), event=event, item=item)
     if as_json:
         print_json(shapes.stored_claims(stored))
         return
@@ -102,7 +101,7 @@ def compare_cmd(archive: Path | None = ARCHIVE_OPTION, as_json: bool = JSON_OPTI
     """Claims about the same quantity from different claimants, side by side, with spread."""
     from corroborate.claims import compare_stored
 
-    groups = compare_stored(Archive.open(archive_path(archive)))
+    groups = compare_stored(open_archive(archive))
     if as_json:
         print_json(shapes.claim_groups(groups))
         return

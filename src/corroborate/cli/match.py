@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import typer
 
@@ -11,24 +11,14 @@ from corroborate.cli.common import (
     ARCHIVE_OPTION,
     JSON_OPTION,
     Table,
-    archive_path,
     console,
     escape,
     handles_errors,
+    open_archive,
     print_json,
     progress_bar,
 )
-
 from corroborate.report import shapes
-
-if TYPE_CHECKING:
-    from corroborate.storage.archive import Archive
-
-
-def _open(archive: Path | None) -> Archive:
-    from corroborate.storage.archive import Archive
-
-    return Archive.open(archive_path(archive))
 
 
 def _ranges(ranges: list[list[float]]) -> str:
@@ -88,7 +78,7 @@ def register(app: typer.Typer) -> None:
         """Archived items that share footage with a file or item, and where."""
         from corroborate.match import find_matches
 
-        matches = find_matches(_open(archive), file_or_item)
+        matches = find_matches(open_archive(archive), file_or_item)
         if as_json:
             print_json(shapes.matches(matches))
             return
@@ -125,7 +115,7 @@ def register(app: typer.Typer) -> None:
         """Every piece of footage with all its copies and its earliest known upload."""
         from corroborate.match import clusters
 
-        found = clusters(_open(archive))
+        found = clusters(open_archive(archive))
         if as_json:
             print_json(shapes.clusters(found))
             return
@@ -139,7 +129,7 @@ def register(app: typer.Typer) -> None:
         from corroborate.match import rehash
 
         with progress_bar("hashing", quiet=as_json) as progress:
-            done = rehash(_open(archive), progress=progress)
+            done = rehash(open_archive(archive), progress=progress)
         if as_json:
             print_json(shapes.rehashed(done.hashed, done.matches))
             return

@@ -75,11 +75,7 @@ def ingest(report: IngestReport) -> dict[str, JSON]:
 
 def items(found: Iterable[Item]) -> dict[str, JSON]:
     """Archived items without their (large) metadata."""
-    return {
-        "items": [
-            {k: v for k, v in to_json(i).items() if k != "metadata"} for i in found
-        ]
-    }
+    return {"items": [{k: v for k, v in to_json(i).items() if k != "metadata"} for i in found]}
 
 
 def item_detail(
