@@ -78,14 +78,26 @@ class TreeHead:
     @property
     def timestamp_text(self) -> str:
         """The timestamp exactly as it appears in the signed bytes (UTC, microseconds, Z)."""
-        return self.timestamp.strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+        return self.timestamp.strftime(SIGNED_TIME)
+
+    def to_json(self) -> dict[str, Any]:
+        """The head as `custody head --json` and packages write it (timestamp as signed)."""
+        return {
+            "tree_size": self.tree_size,
+            "root_hash": self.root_hash,
+            "timestamp": self.timestamp_text,
+            "signature": self.signature,
+            "key_id": self.key_id,
+        }
 
     @classmethod
-    def from_json(cls, data: Any) -> TreeHead:
+    def from_json(cls, data: Any, *, exact: bool = False) -> TreeHead:
         """A head from `custody head --json` (a dict or its JSON text); ValueError if malformed.
 
         Extra keys (such as `key_fingerprint`) are ignored; the timestamp may be in the signed
-        form or ISO 8601 with an offset; a timestamp without one is read as UTC.
+        form or ISO 8601 with an offset; a timestamp without one is read as UTC. With `exact`
+        (a head inside a package, written by `to_json`), the keys must be exactly those five
+        and the timestamp in the signed form: anything else was not written by us.
         """
         import json
         import re
@@ -95,10 +107,11 @@ class TreeHead:
             data = json.loads(data)
         if not isinstance(data, dict):
             raise ValueError("a tree head is a JSON object")
-        missing = [k for k in ("tree_size", "root_hash", "timestamp", "signature", "key_id")
-                   if k not in data]
+        missing = [k for k in HEAD_FIELDS if k not in data]
         if missing:
             raise ValueError(f"a tree head needs {', '.join(missing)}")
+        if exact and set(data) != set(HEAD_FIELDS):
+            raise ValueError(f"a tree head has exactly {', '.join(HEAD_FIELDS)}")
         size, root, stamp = data["tree_size"], data["root_hash"], data["timestamp"]
         if isinstance(size, bool) or not isinstance(size, int) or size < 0:
             raise ValueError(f"tree_size must be a whole number >= 0, not {size!r}")
@@ -106,11 +119,42 @@ class TreeHead:
             raise ValueError("root_hash must be 64 lower-case hex digits")
         if not isinstance(stamp, str):
             raise ValueError("timestamp must be text")
-        when = datetime.fromisoformat(stamp.replace("Z", "+00:00"))
-        when = when.replace(tzinfo=UTC) if when.tzinfo is None else when.astimezone(UTC)
+        if exact:
+            when = datetime.strptime(stamp, SIGNED_TIME).replace(tzinfo=UTC)
+        else:
+            when = datetime.fromisoformat(stamp.replace("Z", "+00:00"))
+            when = when.replace(tzinfo=UTC) if when.tzinfo is None else when.astimezone(UTC)
         if not isinstance(data["signature"], str) or not isinstance(data["key_id"], str):
             raise ValueError("signature and key_id must be text")
         return cls(size, root, when, data["signature"], data["key_id"])
+
+
+# The fields of a tree head's JSON form, and the form of its timestamp in the signed bytes.
+HEAD_FIELDS = ("tree_size", "root_hash", "timestamp", "signature", "key_id")
+SIGNED_TIME = "%Y-%m-%dT%H:%M:%S.%fZ"
+
+
+@dataclass(frozen=True)
+class Notice:
+    """Something the person making a change should know, and how to act on it.
+
+    Front ends show `message` (and `hint`) and branch on `kind`, never on the wording. It reads
+    as its message (`str(notice)`, `"Kursk" in notice`), as notices did when they were text.
+    """
+
+    kind: str  # e.g. "place-unresolved", "not-imported"
+    message: str
+    hint: str | None = None
+
+    def __str__(self) -> str:
+        return self.message
+
+    def __contains__(self, text: object) -> bool:
+        return isinstance(text, str) and text in self.message
+
+    def to_json(self) -> str:
+        """Its message: the `notices` of `--json` have always been a list of sentences."""
+        return self.message
 
 
 @dataclass(frozen=True)
@@ -289,5 +333,5 @@ class Incident:
     citations: tuple[Citation, ...] = ()
     reviews: tuple[Review, ...] = ()
     # What the person making this change should know, e.g. a place kept without a point; not stored
-    notices: tuple[str, ...] = ()
+    notices: tuple[Notice, ...] = ()
     uid: str = ""  # unique across archives: an export re-imported is recognised by it

@@ -14,7 +14,19 @@ try:  # typer vendors click from 0.2x on; its commands raise the vendored except
 except ImportError:  # pragma: no cover - an older typer over the real click
     from click import exceptions as click_errors  # type: ignore[no-redef]
 
-from corroborate.cli import archive, claims, custody, demo, geo, incidents, match
+from corroborate.cli import (
+    archive,
+    claims,
+    custody,
+    demo,
+    exports,
+    geo,
+    imports,
+    incidents,
+    match,
+    sources,
+    tally,
+)
 from corroborate.cli.common import error_line
 
 
@@ -87,7 +99,9 @@ def _root(
     claims and tally honestly."""
 
 
-for _module in (archive, custody, match, incidents, claims, geo, demo):
+# the order of this tuple is the order of `corroborate --help`
+_MODULES = (archive, custody, match, incidents, sources, tally, exports, imports, claims, geo, demo)
+for _module in _MODULES:
     _module.register(app)
 
 

@@ -12,9 +12,9 @@ from corroborate.archive import IngestReport, get_item, ingest, list_items, veri
 from corroborate.archive.fetch import FetchPolicy, check_url, parse_network, parse_size
 from corroborate.archive.ingest import parse_published
 from corroborate.cli.common import (
-    ArchiveOption,
-    AsOption,
-    JsonOption,
+    ARCHIVE_OPTION,
+    AS_OPTION,
+    JSON_OPTION,
     Table,
     Text,
     actor_name,
@@ -24,18 +24,14 @@ from corroborate.cli.common import (
     error_line,
     escape,
     handles_errors,
+    open_archive,
     print_json,
     progress_bar,
     warning_line,
 )
-from corroborate.storage.archive import Archive
 from corroborate.custody.setup import init_archive
 from corroborate.custody import entries, keys
-
-
-def open_archive(archive: Path | None) -> Archive:
-    """Open the archive the user named (or the default one)."""
-    return Archive.open(archive_path(archive))
+from corroborate.report import shapes
 
 
 def _size(n: int) -> str:
@@ -48,7 +44,7 @@ def _size(n: int) -> str:
 
 @handles_errors
 def init_cmd(
-    archive: Path | None = ArchiveOption,
+    archive: Path | None = ARCHIVE_OPTION,
     database_url: str | None = typer.Option(
         None,
         "--database-url",
@@ -64,8 +60,8 @@ def init_cmd(
     old_key: Path | None = typer.Option(
         None, "--old-key", help="The key in force (that archive's keys/custody.key)."
     ),
-    as_user: str | None = AsOption,
-    json_out: bool = JsonOption,
+    as_user: str | None = AS_OPTION,
+    json_out: bool = JSON_OPTION,
 ) -> None:
     """Create a new archive (database, blob store and custody signing key)."""
     path = archive_path(archive)
@@ -73,14 +69,14 @@ def init_cmd(
         path, database_url=database_url, blob_url=blob_url, rotate_key=rotate_key,
         old_key=old_key, actor=actor_name(as_user),
     )
-    info = {
-        "archive": str(path.resolve()),
-        "database": opened.database_url,
-        "blobs": opened.blob_url,
-        "key_id": opened.settings["key_id"],
-        "key_fingerprint": keys.fingerprint(keys.load_public(opened.key_dir)),
-        "public_key": str((opened.key_dir / "custody.pub").resolve()),
-    }
+    info = shapes.archive_created(
+        archive=str(path.resolve()),
+        database=opened.database_url,
+        blobs=opened.blob_url,
+        key_id=opened.settings["key_id"],
+        key_fingerprint=keys.fingerprint(keys.load_public(opened.key_dir)),
+        public_key=str((opened.key_dir / "custody.pub").resolve()),
+    )
     if json_out:
         print_json(info)
         return
@@ -122,9 +118,9 @@ def ingest_cmd(
     allow_address: list[str] = typer.Option(
         [], "--allow-address", help="Let URLs reach this internal address or network only."
     ),
-    archive: Path | None = ArchiveOption,
-    as_user: str | None = AsOption,
-    json_out: bool = JsonOption,
+    archive: Path | None = ARCHIVE_OPTION,
+    as_user: str | None = AS_OPTION,
+    json_out: bool = JSON_OPTION,
 ) -> None:
     """Archive files, folders (recursively, following symlinks) and URLs with a custody record."""
     policy = FetchPolicy(
@@ -163,7 +159,7 @@ def ingest_cmd(
     else:
         report = run()
     if json_out:
-        print_json({"results": report.results, "failed": report.failed})
+        print_json(shapes.ingest(report))
     else:
         for r in report.results:
             if r.error:
@@ -193,19 +189,13 @@ def items_cmd(
         "--kind",
         help="Only items of this kind: video, image, audio, document, webpage, other.",
     ),
-    archive: Path | None = ArchiveOption,
-    json_out: bool = JsonOption,
+    archive: Path | None = ARCHIVE_OPTION,
+    json_out: bool = JSON_OPTION,
 ) -> None:
     """List what is archived."""
     items = list_items(open_archive(archive), kind=kind)
     if json_out:
-        print_json(
-            {
-                "items": [
-                    {k: v for k, v in i.__dict__.items() if k not in ("metadata",)} for i in items
-                ]
-            }
-        )
+        print_json(shapes.items(items))
         return
     table = Table(title=f"{len(items)} archived items")
     for col in ("id", "kind", "size", "name", "sightings", "archived (UTC)", "by"):
@@ -227,8 +217,8 @@ def items_cmd(
 @handles_errors
 def show_cmd(
     item: str = typer.Argument(..., help="Item id or SHA-256 (prefix of 6+ characters)."),
-    archive: Path | None = ArchiveOption,
-    json_out: bool = JsonOption,
+    archive: Path | None = ARCHIVE_OPTION,
+    json_out: bool = JSON_OPTION,
 ) -> None:
     """One item: hashes, metadata, sightings and custody entries."""
     opened = open_archive(archive)
@@ -238,16 +228,12 @@ def show_cmd(
 
     footage = item_footage(opened, found.id)
     if json_out:
-        shown: dict[str, object] = {
-            "item": found,
-            "custody": log,
-            "footage": [c.as_dict() for c in footage],
-        }
+        pdq = None
         if found.kind == "image" and found.media_readable:  # a still's PDQ, to exchange
             from corroborate.match.exchange import exchange_hashes
 
-            shown["pdq"] = exchange_hashes(opened, found.id, found.sha256, found.kind)
-        print_json(shown)
+            pdq = exchange_hashes(opened, found.id, found.sha256, found.kind)
+        print_json(shapes.item_detail(found, log, footage, pdq))
         return
     console.print(f"[bold]{found.id}[/]  {escape(found.original_name)}", highlight=False)
     console.print(f"  sha256   {found.sha256}")
@@ -297,7 +283,7 @@ def show_cmd(
 
 
 @handles_errors
-def verify_cmd(archive: Path | None = ArchiveOption, json_out: bool = JsonOption) -> None:
+def verify_cmd(archive: Path | None = ARCHIVE_OPTION, json_out: bool = JSON_OPTION) -> None:
     """Re-hash every blob and check the custody log, its signatures and timestamps."""
     opened = open_archive(archive)
     with progress_bar("verifying", quiet=json_out) as progress:
@@ -306,7 +292,7 @@ def verify_cmd(archive: Path | None = ArchiveOption, json_out: bool = JsonOption
 
     head = current_head(opened)
     if json_out:
-        print_json({"ok": not problems, "problems": problems, "head": head})
+        print_json(shapes.verified(problems, head))
     else:
         for p in problems:
             error_line(p.message, "FAIL")

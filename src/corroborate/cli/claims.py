@@ -3,24 +3,22 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
 import typer
 
 from corroborate.claims import extract_claims, read_text_source
+from corroborate.report import shapes
 from corroborate.cli.common import (
-    ArchiveOption,
-    JsonOption,
+    ARCHIVE_OPTION,
+    JSON_OPTION,
     Table,
-    archive_path,
     console,
     err_console,
     escape,
     handles_errors,
+    open_archive,
     print_json,
-    to_jsonable,
 )
-from corroborate.storage.archive import Archive
 from corroborate.core import Claim
 
 claims_app = typer.Typer(
@@ -30,25 +28,17 @@ claims_app = typer.Typer(
 )
 
 
-def claim_record(claim: Claim) -> dict[str, Any]:
-    """A claim as the JSON object the CLI prints: `from`/`to` for its dates."""
-    record: dict[str, Any] = to_jsonable(claim)
-    record["from"] = record.pop("date_from")
-    record["to"] = record.pop("date_to")
-    return record
-
-
 @claims_app.command("extract")
 @handles_errors
 def extract(
     source: str = typer.Argument(..., help="A text file, an http(s) URL, or - for standard input."),
-    as_json: bool = JsonOption,
+    as_json: bool = JSON_OPTION,
 ) -> None:
     """Print the numeric harm claims a report makes (--json: one document, its "claims" list)."""
     text, label = read_text_source(source)
     claims = extract_claims(text)
     if as_json:
-        print_json({"source": label, "claims": [claim_record(claim) for claim in claims]})
+        print_json(shapes.claims_read(label, claims))
         return
     if not claims:
         err_console.print(f"{escape(label)}: no numeric harm claims found", highlight=False)
@@ -85,18 +75,15 @@ def extract(
 def list_cmd(
     event: str | None = typer.Option(None, "--event", help="Only claims of this event."),
     item: str | None = typer.Option(None, "--item", help="Only claims read from this item."),
-    archive: Path | None = ArchiveOption,
-    as_json: bool = JsonOption,
+    archive: Path | None = ARCHIVE_OPTION,
+    as_json: bool = JSON_OPTION,
 ) -> None:
     """Claims read from archived reports."""
     from corroborate.claims import list_claims
 
-    stored = list_claims(Archive.open(archive_path(archive)), event=event, item=item)
+    stored = list_claims(open_archive(archive), event=event, item=item)
     if as_json:
-        print_json({"claims": [
-            {"id": s.id, "item": s.item_id, "item_name": s.item_name, **claim_record(s.claim)}
-            for s in stored
-        ]})
+        print_json(shapes.stored_claims(stored))
         return
     table = Table(title=f"{len(stored)} claims in archived reports")
     for column in ("#", "count", "event", "victims", "claimant", "period", "report"):
@@ -110,19 +97,13 @@ def list_cmd(
 
 @claims_app.command("compare")
 @handles_errors
-def compare_cmd(archive: Path | None = ArchiveOption, as_json: bool = JsonOption) -> None:
+def compare_cmd(archive: Path | None = ARCHIVE_OPTION, as_json: bool = JSON_OPTION) -> None:
     """Claims about the same quantity from different claimants, side by side, with spread."""
     from corroborate.claims import compare_stored
 
-    groups = compare_stored(Archive.open(archive_path(archive)))
+    groups = compare_stored(open_archive(archive))
     if as_json:
-        print_json({"groups": [
-            {"event_family": g.event_family, "victim_category": g.victim_category,
-             "period": g.period, "place": g.place, "low": g.low, "high": g.high,
-             "spread": g.spread, "claimants": list(g.claimants),
-             "claims": [claim_record(c) for c in g.claims]}
-            for g in groups
-        ]})
+        print_json(shapes.claim_groups(groups))
         return
     for g in groups:
         title = f"{g.event_family} · {g.victim_category}"

@@ -4,13 +4,10 @@ output that treats stored text as data (never Rich markup) and never cuts an ide
 from __future__ import annotations
 
 import functools
-import json
 import os
 import sys
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import asdict, is_dataclass
-from datetime import date, datetime
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -22,7 +19,10 @@ from rich.measure import Measurement
 from rich.segment import Segment
 from rich.text import Text
 
+from corroborate.core import Notice
 from corroborate.errors import CorroborateError
+from corroborate.report import shapes
+from corroborate.storage.archive import Archive
 
 __all__ = ["Table", "Text", "console", "err_console", "escape", "fail", "progress_bar"]
 
@@ -105,17 +105,32 @@ class Table(rich.table.Table):
             yield Segment.line()
 
 
-ArchiveOption = typer.Option(
+# -- options every command group shares, defined once -------------------------------------
+ARCHIVE_OPTION = typer.Option(
     None,
     "--archive",
     "-A",
     envvar="CORROBORATE_ARCHIVE",
     help="Archive folder (default ./corroborate-archive).",
 )
-AsOption = typer.Option(
+AS_OPTION = typer.Option(
     None, "--as", envvar="CORROBORATE_USER", help="Who is acting (default: the login name)."
 )
-JsonOption = typer.Option(False, "--json", help="Print machine-readable JSON.")
+JSON_OPTION = typer.Option(False, "--json", help="Print machine-readable JSON.")
+NOTE_OPTION = typer.Option(None, "--note", help="Why: kept with the change in the custody log.")
+
+
+def min_status_option(default: str | None, help: str) -> Any:
+    """`--min-status` over the library's one status vocabulary (`any` and every status)."""
+    from corroborate.incidents.statuses import STATUS_FILTERS
+
+    words = ", ".join(STATUS_FILTERS)
+    return typer.Option(default, "--min-status", help=f"{help} One of: {words}.")
+
+
+def open_archive(archive: Path | None) -> Archive:
+    """Open the archive the user named (or the default one)."""
+    return Archive.open(archive_path(archive))
 
 
 def archive_path(archive: Path | None) -> Path:
@@ -139,27 +154,13 @@ def actor_name(as_user: str | None) -> str:
 
 
 def to_jsonable(value: Any) -> Any:
-    """Dataclasses, dates and bytes made JSON-friendly."""
-    if is_dataclass(value) and not isinstance(value, type):
-        return to_jsonable(asdict(value))
-    if isinstance(value, dict):
-        return {str(k): to_jsonable(v) for k, v in value.items()}
-    if isinstance(value, list | tuple | set):
-        return [to_jsonable(v) for v in value]
-    if isinstance(value, datetime):
-        return value.isoformat().replace("+00:00", "Z")
-    if isinstance(value, date):
-        return value.isoformat()
-    if isinstance(value, bytes):
-        return value.hex()
-    if isinstance(value, Path):
-        return str(value)
-    return value
+    """Results as JSON values: the library's one shaping (`corroborate.report.shapes`)."""
+    return shapes.to_json(value)
 
 
 def print_json(value: Any) -> None:
-    """Print one JSON document to stdout."""
-    sys.stdout.write(json.dumps(to_jsonable(value), ensure_ascii=False, indent=2) + "\n")
+    """Print one JSON document to stdout, exactly as the web's `/api/` returns it."""
+    sys.stdout.write(shapes.dumps(value) + "\n")
 
 
 def error_line(message: str, label: str = "error:", style: str = "bold red") -> None:
@@ -170,6 +171,14 @@ def error_line(message: str, label: str = "error:", style: str = "bold red") -> 
 def warning_line(message: str) -> None:
     """A one-line warning on stderr, shown literally."""
     error_line(message, "warning:", "bold yellow")
+
+
+def say_notices(notices: Sequence[Notice], prefix: str = "") -> None:
+    """What the library says the person should know about a change, and how to act on it."""
+    for notice in notices:
+        console.print(f"[yellow]note:[/] {escape(prefix + notice.message)}", highlight=False)
+        if notice.hint:
+            console.print(f"      {escape(notice.hint)}", highlight=False)
 
 
 def fail(message: str, code: int = 1) -> typer.Exit:

@@ -2,49 +2,45 @@
 
 from __future__ import annotations
 
-import json
-import re
 from pathlib import Path
 
 import typer
 
-from corroborate.cli.archive import open_archive
 from corroborate.cli.common import (
-    ArchiveOption,
-    AsOption,
-    JsonOption,
+    ARCHIVE_OPTION,
+    AS_OPTION,
+    JSON_OPTION,
     Table,
     actor_name,
     console,
     err_console,
     escape,
     handles_errors,
+    open_archive,
     print_json,
-    to_jsonable,
 )
 from corroborate.storage.archive import Archive
-from corroborate.core import TreeHead
 from corroborate.custody import current_head, entries, prove
 from corroborate.custody.anchor import anchor, export_anchor
 from corroborate.custody.keys import fingerprint
 from corroborate.custody.rotation import rotate, schedule
 from corroborate.custody.trust import trust_tsa, trusted_tsas
-from corroborate.custody.verify import check_consistency
-from corroborate.errors import InputError, IntegrityError
+from corroborate.custody.verify import check_consistency, earlier_head
+from corroborate.errors import IntegrityError
+from corroborate.report import shapes
 
 custody_app = typer.Typer(help="The append-only, signed custody log.", no_args_is_help=True)
 
 
 @custody_app.command("head")
 @handles_errors
-def head_cmd(archive: Path | None = ArchiveOption, json_out: bool = JsonOption) -> None:
+def head_cmd(archive: Path | None = ARCHIVE_OPTION, json_out: bool = JSON_OPTION) -> None:
     """The current signed tree head, to publish or pin, with the signing key's fingerprint."""
     opened = open_archive(archive)
     head = current_head(opened)
     fingerprint = key_fingerprint(opened, head.key_id)
     if json_out:
-        print_json({**to_jsonable(head), "timestamp": head.timestamp_text,
-                    "key_fingerprint": fingerprint})
+        print_json(shapes.signed_head(head, fingerprint))
         return
     # the timestamp exactly as signed, so a copied head checks against signed_bytes()
     console.print(f"tree_size        {head.tree_size}", highlight=False)
@@ -60,13 +56,13 @@ def head_cmd(archive: Path | None = ArchiveOption, json_out: bool = JsonOption) 
 @handles_errors
 def log_cmd(
     subject: str | None = typer.Option(None, "--subject", help="Only entries about this SHA-256."),
-    archive: Path | None = ArchiveOption,
-    json_out: bool = JsonOption,
+    archive: Path | None = ARCHIVE_OPTION,
+    json_out: bool = JSON_OPTION,
 ) -> None:
     """Every custody entry, oldest first."""
     rows = entries(open_archive(archive), subject_sha256=subject)
     if json_out:
-        print_json({"entries": rows})
+        print_json(shapes.custody_log(rows))
         return
     table = Table(title=f"{len(rows)} custody entries", whole=("seq", "subject"))
     for col in ("seq", "time (UTC)", "actor", "action", "subject"):
@@ -81,8 +77,8 @@ def log_cmd(
 @handles_errors
 def prove_cmd(
     entry: int = typer.Argument(..., help="Sequence number of the custody entry."),
-    archive: Path | None = ArchiveOption,
-    json_out: bool = JsonOption,
+    archive: Path | None = ARCHIVE_OPTION,
+    json_out: bool = JSON_OPTION,
 ) -> None:
     """Inclusion proof (RFC 6962) of one entry against the current signed head."""
     proof = prove(open_archive(archive), entry)
@@ -107,28 +103,17 @@ def consistency_cmd(
     old_head: str = typer.Argument(
         ..., help="An earlier head: a JSON file from `custody head --json`, or SIZE:ROOT."
     ),
-    archive: Path | None = ArchiveOption,
-    json_out: bool = JsonOption,
+    archive: Path | None = ARCHIVE_OPTION,
+    json_out: bool = JSON_OPTION,
 ) -> None:
     """Prove that an earlier published head is a prefix of today's log, saying what was checked.
 
     Exit 0 only when an earlier root was compared and held; 1 when something failed or
     nothing could be compared (a size without a root, or size 0).
     """
-    result = check_consistency(open_archive(archive), _parse_head(old_head))
+    result = check_consistency(open_archive(archive), earlier_head(old_head))
     if json_out:
-        print_json(
-            {
-                "verified": result.verified,
-                "checked": result.checked,
-                "not_checked": result.not_checked,
-                "problems": result.problems,
-                "old_size": result.old_size,
-                "old_root": result.old_root,
-                "new_head": result.new_head,
-                "proof": result.proof,
-            }
-        )
+        print_json(shapes.consistency(result))
     else:
         for line in result.checked:
             console.print(f"[green]checked[/] {escape(line)}", highlight=False, soft_wrap=True)
@@ -146,40 +131,6 @@ def consistency_cmd(
         raise typer.Exit(1)
 
 
-def _parse_head(spec: str) -> TreeHead | tuple[int, str | None]:
-    path = Path(spec)
-    if path.is_file() or spec.endswith(".json"):
-        try:
-            text = path.read_text()
-        except OSError as exc:
-            raise InputError(f"{spec}: cannot read ({exc.strerror})") from None
-        try:
-            return TreeHead.from_json(text)
-        except ValueError as exc:
-            try:
-                data = json.loads(text)
-                size, root = data["tree_size"], data["root_hash"]
-            except (ValueError, KeyError, TypeError):
-                raise InputError(
-                    f"{spec}: not a tree head from `custody head --json` ({exc})"
-                ) from None
-            if isinstance(size, int) and size >= 0 and isinstance(root, str):
-                return size, _root(spec, root)
-            raise InputError(
-                f"{spec}: not a tree head from `custody head --json` ({exc})"
-            ) from None
-    size_text, _, root = spec.partition(":")
-    if not size_text.isdigit():
-        raise InputError(f"{spec}: give a head file from `custody head --json` or SIZE:ROOT")
-    return int(size_text), _root(spec, root) if root else None
-
-
-def _root(spec: str, root: str) -> str:
-    if not re.fullmatch(r"[0-9a-fA-F]{64}", root):
-        raise InputError(f"{spec}: the root must be 64 hex digits (the head's root_hash)")
-    return root.lower()
-
-
 @custody_app.command("anchor")
 @handles_errors
 def anchor_cmd(
@@ -187,9 +138,9 @@ def anchor_cmd(
     trust_ca: Path | None = typer.Option(
         None, "--trust-ca", help="Also trust this CA certificate (PEM) for timestamps, now."
     ),
-    archive: Path | None = ArchiveOption,
-    as_user: str | None = AsOption,
-    json_out: bool = JsonOption,
+    archive: Path | None = ARCHIVE_OPTION,
+    as_user: str | None = AS_OPTION,
+    json_out: bool = JSON_OPTION,
 ) -> None:
     """Obtain an RFC 3161 timestamp over the current signed head from a trusted TSA; store it."""
     result = anchor(open_archive(archive), tsa, actor=actor_name(as_user), trust_ca=trust_ca)
@@ -208,14 +159,14 @@ def anchor_cmd(
 def trust_tsa_cmd(
     ca: Path = typer.Argument(..., help="The TSA's CA certificate (PEM or DER)."),
     name: str | None = typer.Option(None, "--name", help="A label, e.g. the TSA's name."),
-    archive: Path | None = ArchiveOption,
-    as_user: str | None = AsOption,
-    json_out: bool = JsonOption,
+    archive: Path | None = ARCHIVE_OPTION,
+    as_user: str | None = AS_OPTION,
+    json_out: bool = JSON_OPTION,
 ) -> None:
     """Trust a timestamp authority's CA; recorded as a signed custody entry."""
     added = trust_tsa(open_archive(archive), ca, name=name, actor=actor_name(as_user))
     if json_out:
-        print_json({"added": added})
+        print_json(shapes.tsas_added(added))
         return
     for t in added:
         console.print(
@@ -229,12 +180,12 @@ def trust_tsa_cmd(
 @custody_app.command("trusted-tsas")
 @handles_errors
 def trusted_tsas_cmd(
-    archive: Path | None = ArchiveOption, json_out: bool = JsonOption
+    archive: Path | None = ARCHIVE_OPTION, json_out: bool = JSON_OPTION
 ) -> None:
     """The timestamp CAs this archive trusts, as its custody log records them."""
     found = trusted_tsas(open_archive(archive))
     if json_out:
-        print_json({"trusted": found})
+        print_json(shapes.tsas_trusted(found))
         return
     table = Table(title=f"{len(found)} trusted timestamp CAs")
     for col in ("entry", "name", "subject", "SHA-256", "valid until"):
@@ -247,9 +198,9 @@ def trusted_tsas_cmd(
 @custody_app.command("rotate-key")
 @handles_errors
 def rotate_key_cmd(
-    archive: Path | None = ArchiveOption,
-    as_user: str | None = AsOption,
-    json_out: bool = JsonOption,
+    archive: Path | None = ARCHIVE_OPTION,
+    as_user: str | None = AS_OPTION,
+    json_out: bool = JSON_OPTION,
 ) -> None:
     """Hand the custody log over to a new signing key, signed by the current one."""
     result = rotate(open_archive(archive), actor=actor_name(as_user))
@@ -268,15 +219,14 @@ def rotate_key_cmd(
 def export_anchor_cmd(
     token: int = typer.Argument(..., help="Timestamp token id."),
     out: Path = typer.Option(Path("."), "--out", help="Folder to write into."),
-    archive: Path | None = ArchiveOption,
-    json_out: bool = JsonOption,
+    archive: Path | None = ARCHIVE_OPTION,
+    json_out: bool = JSON_OPTION,
 ) -> None:
     """Write a token and the head it covers, for `openssl ts -verify`."""
     exported = export_anchor(open_archive(archive), token, out)
     command = exported.openssl_command()
     if json_out:
-        print_json({"data": exported.data, "token": exported.token, "ca": exported.ca,
-                    "check": command})
+        print_json(shapes.exported_anchor(exported.data, exported.token, exported.ca, command))
         return
     for path in (exported.data, exported.token, exported.ca):
         if path is not None:

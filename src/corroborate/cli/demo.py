@@ -17,7 +17,7 @@ def demo_cmd(
     """Build a demo archive from bundled sample footage and reports, and show every step."""
     from corroborate.archive import list_items, verify_archive
     from corroborate.claims import compare_stored
-    from corroborate.cli.incidents import render_tally
+    from corroborate.cli.tally import render_tally
     from corroborate.cli.match import render_clusters
     from corroborate.custody import current_head
     from corroborate.geo import resolve_confidently

@@ -2,21 +2,21 @@
 
 from __future__ import annotations
 
-from typing import Any
+
 
 import typer
 from rich.markup import escape
 
+from corroborate.report import shapes
 from corroborate.cli.common import (
-    JsonOption,
+    JSON_OPTION,
     Table,
     console,
     fail,
     handles_errors,
     print_json,
-    to_jsonable,
 )
-from corroborate.geo import ATTRIBUTION, Candidate, default_gazetteer
+from corroborate.geo import ATTRIBUTION, default_gazetteer
 
 geo_app = typer.Typer(
     name="geo",
@@ -24,22 +24,6 @@ geo_app = typer.Typer(
     + ATTRIBUTION,
     no_args_is_help=True,
 )
-
-
-def candidate_record(candidate: Candidate, taken: bool = False) -> dict[str, Any]:
-    """A candidate as the JSON object the CLI prints: the place's fields, then how it matched.
-
-    `taken` is true only for the candidate a record would take (a confident resolution).
-    """
-    record: dict[str, Any] = to_jsonable(candidate.place)
-    record["taken"] = taken
-    record["matched"] = candidate.matched
-    record["how"] = candidate.how
-    record["similarity"] = candidate.similarity
-    record["context_match"] = candidate.context_match
-    record["former_names"] = list(candidate.former_names)
-    record["derived_names"] = [{"name": n, "rule": r} for n, r in candidate.derived_names]
-    return record
 
 
 @geo_app.command("resolve")
@@ -50,14 +34,14 @@ def resolve_command(
         None, "--context", "-c", help='Where it is, e.g. "Kursk region" or the sentence around it.'
     ),
     limit: int = typer.Option(5, "--limit", "-n", min=1, max=100, help="Candidates to show."),
-    as_json: bool = JsonOption,
+    as_json: bool = JSON_OPTION,
 ) -> None:
     """Ranked candidates for a place name, best first, and whether a record would take the first."""
     resolution = default_gazetteer().resolve_confidently(name, context=context, limit=limit)
     candidates = resolution.candidates
     if as_json:
         print_json(
-            [candidate_record(c, i == 0 and resolution.confident) for i, c in enumerate(candidates)]
+            [shapes.candidate(c, i == 0 and resolution.confident) for i, c in enumerate(candidates)]
         )
         return
     if not candidates:
@@ -100,12 +84,12 @@ def find_command(
     text: str = typer.Argument(
         ..., help="A sentence or report; places after in/near/... are found."
     ),
-    as_json: bool = JsonOption,
+    as_json: bool = JSON_OPTION,
 ) -> None:
     """Places named inside a text, with their character offsets."""
     found = default_gazetteer().find_places_in_text(text)
     if as_json:
-        print_json([{"start": s, "end": e, "text": text[s:e], "place": p} for s, e, p in found])
+        print_json(shapes.places_in_text(text, found))
         return
     table = Table(title="Places in the text")
     for column in ("text", "name", "admin1", "lat", "lon", "precision"):

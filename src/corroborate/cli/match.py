@@ -3,30 +3,22 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import typer
 
 from corroborate.cli.common import (
-    ArchiveOption,
-    JsonOption,
+    ARCHIVE_OPTION,
+    JSON_OPTION,
     Table,
-    archive_path,
     console,
     escape,
     handles_errors,
+    open_archive,
     print_json,
     progress_bar,
 )
-
-if TYPE_CHECKING:
-    from corroborate.storage.archive import Archive
-
-
-def _open(archive: Path | None) -> Archive:
-    from corroborate.storage.archive import Archive
-
-    return Archive.open(archive_path(archive))
+from corroborate.report import shapes
 
 
 def _ranges(ranges: list[list[float]]) -> str:
@@ -80,15 +72,15 @@ def register(app: typer.Typer) -> None:
     @handles_errors
     def match_cmd(
         file_or_item: str = typer.Argument(..., help="A file (archived or not) or an item id."),
-        archive: Path | None = ArchiveOption,
-        as_json: bool = JsonOption,
+        archive: Path | None = ARCHIVE_OPTION,
+        as_json: bool = JSON_OPTION,
     ) -> None:
         """Archived items that share footage with a file or item, and where."""
         from corroborate.match import find_matches
 
-        matches = find_matches(_open(archive), file_or_item)
+        matches = find_matches(open_archive(archive), file_or_item)
         if as_json:
-            print_json({"matches": [m.as_dict() for m in matches]})
+            print_json(shapes.matches(matches))
             return
         if not matches:
             console.print("No archived item shares footage with it.")
@@ -119,30 +111,27 @@ def register(app: typer.Typer) -> None:
 
     @app.command("clusters")
     @handles_errors
-    def clusters_cmd(archive: Path | None = ArchiveOption, as_json: bool = JsonOption) -> None:
+    def clusters_cmd(archive: Path | None = ARCHIVE_OPTION, as_json: bool = JSON_OPTION) -> None:
         """Every piece of footage with all its copies and its earliest known upload."""
         from corroborate.match import clusters
 
-        found = clusters(_open(archive))
+        found = clusters(open_archive(archive))
         if as_json:
-            print_json({"clusters": [c.as_dict() for c in found]})
+            print_json(shapes.clusters(found))
             return
         render_clusters(found)
 
     @app.command("rehash")
     @handles_errors
-    def rehash_cmd(archive: Path | None = ArchiveOption, as_json: bool = JsonOption) -> None:
+    def rehash_cmd(archive: Path | None = ARCHIVE_OPTION, as_json: bool = JSON_OPTION) -> None:
         """Compute perceptual signatures for items archived before matching existed, and say
         what now shares footage."""
         from corroborate.match import rehash
 
         with progress_bar("hashing", quiet=as_json) as progress:
-            done = rehash(_open(archive), progress=progress)
+            done = rehash(open_archive(archive), progress=progress)
         if as_json:
-            print_json({"hashed": done.hashed, "matches": [
-                {"query_id": m.query_id, "query_name": m.query_name, **m.as_dict()}
-                for m in done.matches
-            ]})  # fmt: skip
+            print_json(shapes.rehashed(done.hashed, done.matches))
             return
         n = done.hashed
         console.print(f"Hashed {n} item{'s' if n != 1 else ''}.")

@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import select
@@ -17,7 +19,7 @@ from corroborate.custody.proofs import TIMESTAMP_TOLERANCE, backdated, head_sign
 from corroborate.custody.log import leaf_data, to_head
 from corroborate.custody.models import CustodyEntryRow, TimestampTokenRow, TreeHeadRow
 from corroborate.custody.timestamp import verify_timestamp
-from corroborate.errors import CorroborateError
+from corroborate.errors import CorroborateError, InputError
 
 ANCHOR_ACTION = "custody.anchor"
 
@@ -302,6 +304,40 @@ class ConsistencyCheck:
     def verified(self) -> bool:
         """True only when an old root was compared with today's log and nothing failed."""
         return self.old_root is not None and self.old_size > 0 and not self.problems
+
+
+def earlier_head(spec: str) -> TreeHead | tuple[int, str | None]:
+    """What a user gives as an earlier head: a JSON file from `custody head --json` (a full
+    signed head, or at least its size and root) or `SIZE:ROOT` / `SIZE`. InputError if not."""
+    path = Path(spec)
+    if path.is_file() or spec.endswith(".json"):
+        try:
+            text = path.read_text()
+        except OSError as exc:
+            raise InputError(f"{spec}: cannot read ({exc.strerror})") from None
+        try:
+            return TreeHead.from_json(text)
+        except ValueError as exc:
+            try:
+                data = json.loads(text)
+                size, root = data["tree_size"], data["root_hash"]
+            except (ValueError, KeyError, TypeError):
+                raise InputError(
+                    f"{spec}: not a tree head from `custody head --json` ({exc})"
+                ) from None
+            if isinstance(size, int) and size >= 0 and isinstance(root, str):
+                return size, _earlier_root(spec, root)
+            raise InputError(f"{spec}: not a tree head from `custody head --json` ({exc})") from None
+    size_text, _, root = spec.partition(":")
+    if not size_text.isdigit():
+        raise InputError(f"{spec}: give a head file from `custody head --json` or SIZE:ROOT")
+    return int(size_text), _earlier_root(spec, root) if root else None
+
+
+def _earlier_root(spec: str, root: str) -> str:
+    if not re.fullmatch(r"[0-9a-fA-F]{64}", root):
+        raise InputError(f"{spec}: the root must be 64 hex digits (the head's root_hash)")
+    return root.lower()
 
 
 def check_consistency(

@@ -14,7 +14,7 @@ from dataclasses import field as dc_field
 from datetime import date
 from typing import TYPE_CHECKING, Any, TypedDict
 
-from corroborate.core import DATE_PRECISIONS, PLACE_PRECISIONS, VICTIM_CATEGORIES
+from corroborate.core import DATE_PRECISIONS, PLACE_PRECISIONS, VICTIM_CATEGORIES, Notice
 from corroborate.errors import InputError
 from corroborate.incidents.taxonomy import IncidentType
 
@@ -284,10 +284,19 @@ def written_region(place: str) -> str | None:
     return tail if looks_like_region else None
 
 
-def notices(notes: IncidentNotes) -> tuple[str, ...]:
+# How to act on a place kept without coordinates (the CLI's options and commands).
+PLACE_HINT = (
+    "pin it with --lat/--lon, or a more specific name such as --place 'NAME, Oblast' "
+    "(or --region); candidates: corroborate geo resolve NAME"
+)
+
+
+def notices(notes: IncidentNotes) -> tuple[Notice, ...]:
     """The notices of a change's notes that the person making it should see."""
     unresolved = notes.get("place_unresolved")
-    return (unresolved["notice"],) if unresolved else ()
+    if not unresolved:
+        return ()
+    return (Notice("place-unresolved", unresolved["notice"], PLACE_HINT),)
 
 
 def unresolved_notice(resolution: Resolution) -> str:

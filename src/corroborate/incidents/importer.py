@@ -25,7 +25,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from corroborate.storage.archive import Archive
-from corroborate.core import EVIDENCE_ROLES, Incident
+from corroborate.core import EVIDENCE_ROLES, Incident, Notice
 from corroborate.errors import InputError
 from corroborate.incidents.fields import (
     FieldError,
@@ -251,7 +251,7 @@ def import_incidents(archive: Archive, path: Path, *, actor: str) -> ImportRepor
     if not checked:
         raise InputError(f"{path.name}: no rows to import")
 
-    created: list[tuple[int, tuple[str, ...]]] = []
+    created: list[tuple[int, tuple[Notice, ...]]] = []
     skipped: list[str] = []
     not_imported: list[str] = []
     with archive.write() as session:
@@ -315,7 +315,9 @@ def import_incidents(archive: Archive, path: Path, *, actor: str) -> ImportRepor
             )
             lost += _link_rows(session, row, r, actor=actor, source=path.name)
             not_imported += [f"row {r.number} ({ref}): {x}" for x in lost]
-            created.append((row.id, (*notices(r.notes), *lost)))
+            created.append(
+                (row.id, (*notices(r.notes), *(Notice("not-imported", x) for x in lost)))
+            )
         incidents = [replace(fresh_incident(session, pk), notices=s) for pk, s in created]
     return ImportReport(
         file=path.name, sha256=sha, incidents=incidents, skipped=skipped, not_imported=not_imported

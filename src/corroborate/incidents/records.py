@@ -23,6 +23,7 @@ from corroborate.core import (
     CustodyEntry,
     Evidence,
     Incident,
+    Notice,
     Place,
     Review,
 )
@@ -34,6 +35,7 @@ from corroborate.incidents.fields import (
     FieldError,
     IncidentFields,
     IncidentInput,
+    IncidentNotes,
     changes,
     normalize,
     notices,
@@ -41,6 +43,9 @@ from corroborate.incidents.fields import (
 from corroborate.incidents.ids import incident_ref, parse_ref, source_ref, subject_for
 from corroborate.incidents.models import CitationRow, EvidenceRow, IncidentRow
 from corroborate.incidents.taxonomy import load_taxonomy
+
+REOPENED_BY_MERGE = "it was verified; the joined record needs a new approval"
+
 
 def _load(session: Session, ref: str) -> IncidentRow:
     row = session.get(IncidentRow, parse_ref(ref))
@@ -287,29 +292,61 @@ def create_incident(archive: Archive, data: IncidentInput, *, actor: str) -> Inc
 
 
 def edit_incident(
-    archive: Archive, ref: str, data: IncidentInput, *, actor: str, note: str | None = None
+    archive: Archive,
+    ref: str,
+    data: IncidentInput,
+    *,
+    actor: str,
+    note: str | None = None,
+    status: str | None = None,
 ) -> Incident:
-    """Change fields of an incident; a substantive change to a verified one re-opens review."""
+    """Change fields of an incident and, with `status`, its status, in one transaction.
+
+    A substantive change to a verified one re-opens review. Each part is logged as its own
+    entry (`incident.edit`, `incident.status`), but both are committed or neither: a status
+    that cannot be set leaves the fields unchanged too.
+    """
+    wanted = _status_wanted(status) if status is not None else None
+    if wanted is None and not data.given():
+        raise InputError("nothing to change: give at least one option")
     taxonomy = load_taxonomy(archive.dir)
     with archive.write() as session:
         row = writable(session, ref)
-        before = field_values(row)
-        after, notes = normalize(data, taxonomy, before)
-        diff = changes(before, after)
-        if not diff:
-            raise InputError(f"{incident_ref(row.id)}: nothing to change")
-        for key, value in after.columns().items():
-            setattr(row, key, value)
-        details: dict[str, Any] = {"changes": diff, **notes}
-        if note:
-            details["note"] = note
-        if row.status == "verified" and any(k in SUBSTANTIVE for k in diff):
-            row.status = "under-review"
-            details["status"] = ["verified", "under-review"]
-            details["reason"] = "a verified record changed; it needs a new approval"
-        touch(row, actor)
-        log_incident(session, row, actor=actor, action="incident.edit", details=details)
+        notes: IncidentNotes = {}
+        if data.given():
+            notes = _edit_row(session, row, data, taxonomy, actor=actor, note=note)
+        if wanted is not None:
+            _status_row(session, row, wanted, actor=actor, note=note)
         return replace(fresh_incident(session, row.id), notices=notices(notes))
+
+
+def _edit_row(
+    session: Session,
+    row: IncidentRow,
+    data: IncidentInput,
+    taxonomy: Any,
+    *,
+    actor: str,
+    note: str | None,
+) -> IncidentNotes:
+    """Apply and log an edit inside the caller's transaction; the normalisation notes."""
+    before = field_values(row)
+    after, notes = normalize(data, taxonomy, before)
+    diff = changes(before, after)
+    if not diff:
+        raise InputError(f"{incident_ref(row.id)}: nothing to change")
+    for key, value in after.columns().items():
+        setattr(row, key, value)
+    details: dict[str, Any] = {"changes": diff, **notes}
+    if note:
+        details["note"] = note
+    if row.status == "verified" and any(k in SUBSTANTIVE for k in diff):
+        row.status = "under-review"
+        details["status"] = ["verified", "under-review"]
+        details["reason"] = "a verified record changed; it needs a new approval"
+    touch(row, actor)
+    log_incident(session, row, actor=actor, action="incident.edit", details=details)
+    return notes
 
 
 def _cluster(archive: Archive, ref: str) -> tuple[str, list[str]] | None:
@@ -520,16 +557,12 @@ def merge_incidents(
             action="incident.merged-into",
             details={"into": incident_ref(kept.id), "note": note},
         )
-        return fresh_incident(session, kept.id)
+        said = (Notice("review-reopened", REOPENED_BY_MERGE),) if reopened else ()
+        return replace(fresh_incident(session, kept.id), notices=said)
 
 
-def set_status(
-    archive: Archive, ref: str, status: str, *, actor: str, note: str | None = None
-) -> Incident:
-    """Move an incident to under-review, disputed, discounted or back to unverified.
-
-    `verified` is reached only through an approving review (see `review_incident`).
-    """
+def _status_wanted(status: str) -> str:
+    """A status a person may set directly; `verified` is reached only through review."""
     status = status.strip().lower().replace("_", "-").replace(" ", "-")
     if status not in INCIDENT_STATUSES:
         raise FieldError(
@@ -540,20 +573,38 @@ def set_status(
             "an incident becomes verified only when a second person approves it "
             "(`corroborate incident review INCIDENT --approve`)"
         )
+    return status
+
+
+def _status_row(
+    session: Session, row: IncidentRow, status: str, *, actor: str, note: str | None
+) -> None:
+    """Move and log a status inside the caller's transaction."""
+    if row.status == status:
+        raise InputError(f"{incident_ref(row.id)} is already {status}")
+    before = row.status
+    row.status = status
+    touch(row, actor)  # who moved it: four eyes asks someone else to approve it next
+    log_incident(
+        session,
+        row,
+        actor=actor,
+        action="incident.status",
+        details={"status": [before, status], "note": note},
+    )
+
+
+def set_status(
+    archive: Archive, ref: str, status: str, *, actor: str, note: str | None = None
+) -> Incident:
+    """Move an incident to under-review, disputed, discounted or back to unverified.
+
+    `verified` is reached only through an approving review (see `review_incident`).
+    """
+    wanted = _status_wanted(status)
     with archive.write() as session:
         row = writable(session, ref)
-        if row.status == status:
-            raise InputError(f"{incident_ref(row.id)} is already {status}")
-        before = row.status
-        row.status = status
-        touch(row, actor)  # who moved it: four eyes asks someone else to approve it next
-        log_incident(
-            session,
-            row,
-            actor=actor,
-            action="incident.status",
-            details={"status": [before, status], "note": note},
-        )
+        _status_row(session, row, wanted, actor=actor, note=note)
         return fresh_incident(session, row.id)
 
 

@@ -19,6 +19,7 @@ from corroborate.incidents.duplicates import (
 )
 from corroborate.incidents.fields import parse_when
 from corroborate.incidents.records import list_incidents
+from corroborate.incidents.statuses import meets, parse_min_status
 
 DIMENSIONS = ("month", "year", "type", "region", "perpetrator", "victim", "category", "status")
 REASONS = {
@@ -233,16 +234,13 @@ def tally(
     date_to: str | date | None = None,
 ) -> Tally:
     """Count incidents and victims by the given dimensions, leaving out (and naming) incidents
-    below `min_status`, outside the period, or possible duplicates not yet merged."""
+    below `min_status` (a word of STATUS_FILTERS; `any` or None counts all), outside the
+    period, or possible duplicates not yet merged."""
     dims = parse_by(by)
-    if min_status is not None and min_status not in INCIDENT_STATUSES:
-        raise InputError(
-            f"unknown status {min_status!r}; use one of: {', '.join(INCIDENT_STATUSES)}"
-        )
+    min_status = parse_min_status(min_status)
     start, end = _period_bound(date_from, False), _period_bound(date_to, True)
     if start and end and start > end:
         raise InputError(f"the period starts ({start}) after it ends ({end})")
-    rank = INCIDENT_STATUSES.index(min_status) if min_status else 0
 
     left_out: list[LeftOut] = []
     candidates: list[Incident] = []
@@ -252,7 +250,7 @@ def tally(
             left_out.append(LeftOut(inc.id, "undated", "the incident has no date"))
         elif (start and when and when < start) or (end and when and when > end):
             left_out.append(LeftOut(inc.id, "outside-period", f"occurred {when}"))
-        elif INCIDENT_STATUSES.index(inc.status) < rank:
+        elif not meets(inc.status, min_status):
             left_out.append(LeftOut(inc.id, "below-status", f"status {inc.status}"))
         else:
             candidates.append(inc)

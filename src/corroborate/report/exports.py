@@ -21,10 +21,12 @@ from pathlib import Path
 from typing import Any
 
 from corroborate.storage.archive import Archive
-from corroborate.core import INCIDENT_STATUSES, Incident
+from corroborate.core import Incident
+from corroborate.crashpoints import crash_point
 from corroborate.custody import log
 from corroborate.errors import InputError
 from corroborate.incidents import list_incidents
+from corroborate.incidents.statuses import meets, parse_min_status
 from corroborate.incidents.tally import REASONS, Tally, TallyRow
 
 # A cell starting with one of these is a formula (or becomes one) in Excel, LibreOffice and
@@ -246,41 +248,24 @@ def export_incidents(
     fmt = fmt.strip().lower()
     if fmt not in EXPORTERS:
         raise InputError(f"unknown export format {fmt!r}; use one of: {', '.join(EXPORTERS)}")
-    if min_status is not None and min_status not in INCIDENT_STATUSES:
-        raise InputError(
-            f"unknown status {min_status!r}; use one of: {', '.join(INCIDENT_STATUSES)}"
-        )
-    rank = INCIDENT_STATUSES.index(min_status) if min_status else 0
-    ranked = [inc for inc in list_incidents(archive) if INCIDENT_STATUSES.index(inc.status) >= rank]
+    min_status = parse_min_status(min_status)
+    ranked = [inc for inc in list_incidents(archive) if meets(inc.status, min_status)]
     chosen = [inc for inc in ranked if include_sensitive or not inc.sensitive]
     text = EXPORTERS[fmt](chosen)
-    data = text.encode()
-    sha = hashlib.sha256(data).hexdigest()
-    pending = AtomicFile(out, data) if out is not None else None
-    try:
-        with archive.write() as session:
-            log.append(
-                session,
-                actor=actor,
-                action="export.incidents",
-                details={
-                    "format": fmt,
-                    "incidents": [inc.id for inc in chosen],
-                    "sha256": sha,
-                    "min_status": min_status,
-                    "include_sensitive": include_sensitive,
-                    "sensitive_left_out": len(ranked) - len(chosen),
-                    "file": out.name if out is not None else None,
-                },
-            )
-            if pending is not None:
-                pending.commit()  # the file is in place before its entry is committed
-    except BaseException:
-        if pending is not None:
-            pending.discard()
-            if pending.committed and _holds(pending.path, sha):
-                pending.path.unlink()  # in place but its entry not committed: no unlogged file
-        raise
+    sha = logged_export(
+        archive,
+        text.encode(),
+        out,
+        actor=actor,
+        action="export.incidents",
+        details={
+            "format": fmt,
+            "incidents": [inc.id for inc in chosen],
+            "min_status": min_status,
+            "include_sensitive": include_sensitive,
+            "sensitive_left_out": len(ranked) - len(chosen),
+        },
+    )
     return IncidentExport(
         format=fmt,
         text=text,
@@ -289,6 +274,50 @@ def export_incidents(
         sensitive_left_out=len(ranked) - len(chosen),
         path=out,
     )
+
+
+def logged_export(
+    archive: Archive,
+    data: bytes,
+    out: Path | None,
+    *,
+    actor: str,
+    action: str,
+    details: dict[str, Any],
+) -> str:
+    """Log an export (`details` plus its SHA-256 and file name) and, with `out`, write it.
+
+    The file is written under a temporary name beside `out`, fsynced, and renamed into place
+    inside the transaction that logs it, before that commits: a write that fails leaves no
+    entry and no file, and a commit that fails removes the file it would have described. A
+    process killed between the rename and the commit leaves the file without its entry (never
+    an entry without its file). The SHA-256 is returned.
+    """
+    sha = hashlib.sha256(data).hexdigest()
+    pending = AtomicFile(out, data) if out is not None else None
+    try:
+        crash_point("export-written")
+        with archive.write() as session:
+            log.append(
+                session,
+                actor=actor,
+                action=action,
+                details={
+                    **details,
+                    "sha256": sha,
+                    "file": out.name if out is not None else None,
+                },
+            )
+            if pending is not None:
+                pending.commit()  # the file is in place before its entry is committed
+                crash_point("export-placed")
+    except BaseException:
+        if pending is not None:
+            pending.discard()
+            if pending.committed and _holds(pending.path, sha):
+                pending.path.unlink()  # in place but its entry not committed: no unlogged file
+        raise
+    return sha
 
 
 def _holds(path: Path | None, sha: str) -> bool:
@@ -341,12 +370,47 @@ def tally_csv(result: Tally) -> str:
     return _csv(rows)
 
 
+@dataclass(frozen=True)
+class TallyExport:
+    """A tally handed out as CSV: its text, digest and where it was written."""
+
+    text: str
+    sha256: str
+    path: Path | None = None
+
+
+def export_tally(archive: Archive, result: Tally, *, actor: str, out: Path | None = None) -> TallyExport:
+    """The CSV of a tally (see `tally_csv`), logged as `export.tally` with its SHA-256 and the
+    scope it counted; with `out`, written atomically as every export is."""
+    text = tally_csv(result)
+    sha = logged_export(
+        archive,
+        text.encode(),
+        out,
+        actor=actor,
+        action="export.tally",
+        details={
+            "format": "csv",
+            "by": list(result.by),
+            "min_status": result.min_status,
+            "from": result.date_from.isoformat() if result.date_from else None,
+            "to": result.date_to.isoformat() if result.date_to else None,
+            "incidents": result.total.incidents,
+            "left_out": [x.incident_id for x in result.left_out],
+        },
+    )
+    return TallyExport(text=text, sha256=sha, path=out)
+
+
 __all__ = [
     "CSV_COLUMNS",
     "EXPORTERS",
     "IncidentExport",
     "REASONS",
+    "TallyExport",
     "export_incidents",
+    "export_tally",
+    "logged_export",
     "safe_cell",
     "tally_csv",
     "AtomicFile",

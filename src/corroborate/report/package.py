@@ -106,13 +106,7 @@ def member_json(value: Any) -> bytes:
 
 
 def _head_json(head: TreeHead) -> dict[str, Any]:
-    return {
-        "tree_size": head.tree_size,
-        "root_hash": head.root_hash,
-        "timestamp": head.timestamp_text,
-        "signature": head.signature,
-        "key_id": head.key_id,
-    }
+    return head.to_json()
 
 
 class _Writer:

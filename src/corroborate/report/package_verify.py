@@ -101,7 +101,7 @@ def _head_from(data: Any) -> TreeHead:
     these five fields, a size of at least 1, the timestamp as signed; ValueError otherwise."""
     if not isinstance(data, dict) or set(data) != _HEAD_FIELDS:
         raise ValueError("not a tree head")
-    head = TreeHead.from_json(data)
+    head = TreeHead.from_json(data, exact=True)
     if head.tree_size < 1:
         raise ValueError("bad tree size")
     if head.timestamp_text != data["timestamp"]:
