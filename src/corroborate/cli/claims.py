@@ -9,6 +9,8 @@ import typer
 
 from corroborate.claims import extract_claims, read_text_source
 from corroborate.cli.common import (
+    AllowAddressOption,
+    AllowPrivateOption,
     ArchiveOption,
     JsonOption,
     Table,
@@ -16,12 +18,13 @@ from corroborate.cli.common import (
     console,
     err_console,
     escape,
+    fetch_policy,
     handles_errors,
     print_json,
     to_jsonable,
 )
-from corroborate.storage.archive import Archive
 from corroborate.core import Claim
+from corroborate.storage.archive import Archive
 
 claims_app = typer.Typer(
     name="claims",
@@ -43,9 +46,15 @@ def claim_record(claim: Claim) -> dict[str, Any]:
 def extract(
     source: str = typer.Argument(..., help="A text file, an http(s) URL, or - for standard input."),
     as_json: bool = JsonOption,
+    max_size: str = typer.Option(
+        "50M", "--max-size", help="Refuse a report URL larger than this (e.g. 10M)."
+    ),
+    allow_private: bool = AllowPrivateOption,
+    allow_address: list[str] = AllowAddressOption,
 ) -> None:
     """Print the numeric harm claims a report makes (--json: one document, its "claims" list)."""
-    text, label = read_text_source(source)
+    policy = fetch_policy(allow_private, allow_address, max_size, timeout=30)
+    text, label = read_text_source(source, policy)
     claims = extract_claims(text)
     if as_json:
         print_json({"source": label, "claims": [claim_record(claim) for claim in claims]})

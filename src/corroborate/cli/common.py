@@ -23,6 +23,7 @@ from rich.segment import Segment
 from rich.text import Text
 
 from corroborate.errors import CorroborateError
+from corroborate.net import FetchPolicy, parse_network, parse_size
 
 __all__ = ["Table", "Text", "console", "err_console", "escape", "fail", "progress_bar"]
 
@@ -116,6 +117,27 @@ AsOption = typer.Option(
     None, "--as", envvar="CORROBORATE_USER", help="Who is acting (default: the login name)."
 )
 JsonOption = typer.Option(False, "--json", help="Print machine-readable JSON.")
+# What a command that fetches URLs lets its user relax (corroborate.net refuses by default).
+AllowPrivateOption = typer.Option(
+    False,
+    "--allow-private-addresses",
+    help="Let URLs reach loopback, private and link-local addresses (refused by default).",
+)
+AllowAddressOption = typer.Option(
+    [], "--allow-address", help="Let URLs reach this internal address or network only."
+)
+
+
+def fetch_policy(
+    allow_private: bool, allow_address: list[str], max_size: str, *, timeout: float = 60.0
+) -> FetchPolicy:
+    """The fetch policy the shared URL options ask for (bad values are one-line errors)."""
+    return FetchPolicy(
+        allow_private=allow_private,
+        allowed_networks=tuple(parse_network(a) for a in allow_address),
+        max_size=parse_size(max_size),
+        timeout=timeout,
+    )
 
 
 def archive_path(archive: Path | None) -> Path:
