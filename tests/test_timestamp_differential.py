@@ -2,10 +2,12 @@
 and on tampered copies of them: both must accept the same tokens (and read the same time and
 imprint from them) and refuse the same forgeries.
 
-rfc3161-client cannot replace ours: it needs a trusted root (we also check a token on its own),
-does not check the ESSCertID certificate hash, accepts a timestamping key usage shared with
-other usages, and refuses `grantedWithMods`. Where the two differ on purpose, the case below
-says which is right and why, and asserts the difference so that a change on either side shows.
+rfc3161-client cannot replace ours: it needs a trusted root (we also check a token on its own,
+as `verify` does before any CA is trusted), does not compare the ESSCertID certificate hash
+with the signer's certificate (`openssl ts -verify` and we do), and refuses `grantedWithMods`.
+Our parsing does lean on it: its strict DER decoder is the first check `verify_timestamp`
+makes. Where the two differ on purpose, the case below says which is right and why, and
+asserts the difference so that a change on either side shows.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from __future__ import annotations
 import hashlib
 import os
 import shutil
+import subprocess
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -38,7 +41,7 @@ from corroborate.custody.timestamp import (
     verify_timestamp,
 )
 from corroborate.errors import IntegrityError
-from corroborate.testing import LocalTSA, local_tsa
+from corroborate.testing import ForgingTSA, LocalTSA, local_tsa
 
 pytestmark = pytest.mark.skipif(
     shutil.which("openssl") is None and not os.environ.get("CI"),
@@ -332,6 +335,30 @@ def test_a_pinned_tsa_certificate_is_trusted_by_us_only(token: bytes, tsa: Local
     pinned = tsa.tsa_cert_path.read_bytes()
     assert ours(token, DATA, pinned).accepted
     assert not theirs(token, DATA, pinned).accepted
+
+
+def test_a_token_naming_another_signing_certificate_is_refused_by_us_only(
+    tmp_path: Path,
+) -> None:
+    """RFC 3161 2.4.1 / RFC 5035: the signed ESSCertID(v2) attribute must name the signer's
+    certificate (it stops a certificate being swapped for another with the same key).
+    `openssl ts -verify` checks it as we do; rfc3161-client does not look at it."""
+    forger = ForgingTSA(tmp_path / "forger", datetime(2020, 1, 1, tzinfo=UTC))
+    ca_pem = forger.ca_pem_path.read_bytes()
+    at = datetime(2024, 1, 1, tzinfo=UTC)
+    assert agree(forger.stamp(DATA, at), DATA, ca_pem).accepted
+    der = forger.stamp(DATA, at, ess_cert_hash=hashlib.sha256(b"another certificate").digest())
+    mine = ours(der, DATA, ca_pem)
+    assert not mine.accepted and "different signing certificate" in mine.why
+    assert theirs(der, DATA, ca_pem).accepted
+    (tmp_path / "data").write_bytes(DATA)
+    (tmp_path / "token.tsr").write_bytes(der)
+    check = subprocess.run(
+        ["openssl", "ts", "-verify", "-data", str(tmp_path / "data"),
+         "-in", str(tmp_path / "token.tsr"), "-CAfile", str(forger.ca_pem_path)],
+        capture_output=True, text=True, check=False,
+    )  # fmt: skip
+    assert check.returncode != 0 and "ess" in (check.stdout + check.stderr).lower()
 
 
 # --- every single-byte change ----------------------------------------------------------------

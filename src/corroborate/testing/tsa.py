@@ -306,8 +306,14 @@ class ForgingTSA:
         self.ca_pem_path = workdir / "forging-ca.pem"
         self.ca_pem_path.write_bytes(ca.public_bytes(serialization.Encoding.PEM))
 
-    def stamp(self, data: bytes, gen_time: datetime) -> bytes:
-        """A granted DER TimeStampResp over SHA-256(data) that claims `gen_time`."""
+    def stamp(
+        self, data: bytes, gen_time: datetime, *, ess_cert_hash: bytes | None = None
+    ) -> bytes:
+        """A granted DER TimeStampResp over SHA-256(data) that claims `gen_time`.
+
+        `ess_cert_hash` replaces the SHA-256 of the signer's certificate in the signed
+        ESSCertIDv2 attribute, for a token that names another certificate than its signer's.
+        """
         import hashlib
 
         from asn1crypto import cms, tsp
@@ -331,7 +337,7 @@ class ForgingTSA:
         )
         econtent = tst_info.dump()
         essv2 = {"hash_algorithm": {"algorithm": "sha256"},
-                 "cert_hash": hashlib.sha256(cert_der).digest()}
+                 "cert_hash": ess_cert_hash or hashlib.sha256(cert_der).digest()}
         signed_attrs = cms.CMSAttributes(
             [
                 {"type": "content_type", "values": ["tst_info"]},
