@@ -9,6 +9,7 @@ reads, so anyone can check a timestamp without our software:
 from __future__ import annotations
 
 import hashlib
+import re
 import secrets
 from dataclasses import dataclass
 from datetime import datetime
@@ -78,8 +79,9 @@ def _decode(der: bytes) -> _TimeStampResp:
     """
     try:
         rfc3161_client.decode_timestamp_response(der)
-    except ValueError as exc:
-        raise ValueError(f"not DER ({exc})") from None
+    except ValueError as exc:  # e.g. "ASN.1 parse error: ParseError { kind: ExtraData, ... }"
+        kind = re.search(r"kind: (\w+)", str(exc))
+        raise ValueError(f"not DER ({kind.group(1) if kind else exc})") from None
     response: _TimeStampResp = _TimeStampResp.load(der, strict=True)
     return response
 
