@@ -24,7 +24,7 @@ PACKAGE = Path(__file__).resolve().parents[1] / "src" / "corroborate"
 # units and lower ones; units of one layer may import each other, but never in a circle.
 LAYERS: list[tuple[str, set[str]]] = [
     ("core", {"(root)", "core", "errors", "crashpoints"}),
-    ("storage", {"db", "storage"}),
+    ("storage", {"db", "storage", "net"}),
     ("geo", {"geo"}),
     ("media", {"media"}),
     ("custody", {"custody"}),

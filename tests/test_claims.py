@@ -18,6 +18,7 @@ from corroborate.claims import ClaimGroup, compare, extract_claims, read_text_so
 from corroborate.cli import app
 from corroborate.core import Claim
 from corroborate.errors import InputError
+from corroborate.testing.http import LOCAL_ONLY
 
 REPORTS = Path(__file__).parent / "data" / "reports"
 LABELLED = Path(__file__).parent / "data/claims/labelled.jsonl"
@@ -429,14 +430,16 @@ def server() -> object:
 
 
 def test_claims_are_read_from_a_web_page(server: str) -> None:
-    text, label = read_text_source(f"{server}/report.html")
+    text, label = read_text_source(f"{server}/report.html", LOCAL_ONLY)
     assert "var x" not in text
     c = one(text)
     assert (c.count, c.event, c.claimant) == (23, "injured", "Police")
 
 
 def test_url_that_fails_gives_one_line_error_and_nonzero_exit(server: str) -> None:
-    result = CliRunner().invoke(app, ["claims", "extract", f"{server}/gone.html"])
+    result = CliRunner().invoke(
+        app, ["claims", "extract", f"{server}/gone.html", "--allow-address", "127.0.0.1"]
+    )
     assert result.exit_code == 2
     assert "gone.html" in result.output and "404" in result.output
     assert "Traceback" not in result.output

@@ -346,7 +346,7 @@ def test_a_servers_reason_phrase_is_shown_literally(archive: Archive) -> None:
     thread.start()
     try:
         url = f"http://127.0.0.1:{httpd.server_address[1]}/report.html"
-        result = run(archive, "claims", "extract", url)
+        result = run(archive, "claims", "extract", url, "--allow-address", "127.0.0.1")
     finally:
         httpd.shutdown()
     assert result.exit_code != 0

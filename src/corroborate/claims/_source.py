@@ -3,22 +3,27 @@
 from __future__ import annotations
 
 import sys
-import urllib.error
-import urllib.request
 from html.parser import HTMLParser
 from pathlib import Path
 
+from corroborate import net
 from corroborate.errors import InputError
 
-_MAX_BYTES = 50 * 1024 * 1024
+MAX_REPORT_SIZE = 50 * 1024 * 1024
+# A report's URL comes from outside, like a URL to archive: the same safe default, and a cap.
+DEFAULT_POLICY = net.FetchPolicy(max_size=MAX_REPORT_SIZE, timeout=30)
 
 
-def read_text_source(spec: str) -> tuple[str, str]:
-    """(text, label) for a file path, an http(s) URL, or "-" for standard input."""
+def read_text_source(spec: str, policy: net.FetchPolicy | None = None) -> tuple[str, str]:
+    """(text, label) for a file path, an http(s) URL, or "-" for standard input.
+
+    A URL is fetched under `policy` (default: public http(s) hosts only, at most 50 MiB),
+    through the same client and with the same refusals as a URL given to ingest.
+    """
     if spec == "-":
         return decode_text(sys.stdin.buffer.read(), "standard input"), "<stdin>"
     if spec.startswith(("http://", "https://")):
-        return _read_url(spec), spec
+        return _read_url(spec, policy or DEFAULT_POLICY), spec
     path = Path(spec)
     if not path.exists():
         raise InputError(f"{spec}: no such file")
@@ -53,18 +58,11 @@ def decode_text(data: bytes, label: str) -> str:
     return text
 
 
-def _read_url(url: str) -> str:
-    request = urllib.request.Request(url, headers={"User-Agent": "corroborate-claims/1"})
-    try:
-        with urllib.request.urlopen(request, timeout=30) as response:  # noqa: S310 - http(s) only
-            data = response.read(_MAX_BYTES)
-            content_type = response.headers.get("Content-Type", "")
-            charset = response.headers.get_content_charset() or "utf-8"
-    except urllib.error.HTTPError as exc:
-        raise InputError(f"{url}: the server answered HTTP {exc.code} {exc.reason}") from None
-    except (urllib.error.URLError, OSError, ValueError) as exc:
-        reason = getattr(exc, "reason", exc)
-        raise InputError(f"{url}: could not be fetched ({reason})") from None
+def _read_url(url: str, policy: net.FetchPolicy) -> str:
+    reply = net.fetch(url, policy)
+    data = reply.body
+    content_type = reply.headers.get("Content-Type", "")
+    charset = reply.headers.get_content_charset() or "utf-8"
     if "html" in content_type or data.lstrip()[:15].lower().startswith(
         (b"<!doctype html", b"<html")
     ):

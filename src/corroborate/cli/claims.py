@@ -9,12 +9,15 @@ import typer
 from corroborate.claims import extract_claims, read_text_source
 from corroborate.report import shapes
 from corroborate.cli.common import (
+    ALLOW_ADDRESS_OPTION,
+    ALLOW_PRIVATE_OPTION,
     ARCHIVE_OPTION,
     JSON_OPTION,
     Table,
     console,
     err_console,
     escape,
+    fetch_policy,
     handles_errors,
     open_archive,
     print_json,
@@ -33,9 +36,15 @@ claims_app = typer.Typer(
 def extract(
     source: str = typer.Argument(..., help="A text file, an http(s) URL, or - for standard input."),
     as_json: bool = JSON_OPTION,
+    max_size: str = typer.Option(
+        "50M", "--max-size", help="Refuse a report URL larger than this (e.g. 10M)."
+    ),
+    allow_private: bool = ALLOW_PRIVATE_OPTION,
+    allow_address: list[str] = ALLOW_ADDRESS_OPTION,
 ) -> None:
     """Print the numeric harm claims a report makes (--json: one document, its "claims" list)."""
-    text, label = read_text_source(source)
+    policy = fetch_policy(allow_private, allow_address, max_size, timeout=30)
+    text, label = read_text_source(source, policy)
     claims = extract_claims(text)
     if as_json:
         print_json(shapes.claims_read(label, claims))

@@ -23,6 +23,7 @@ from corroborate.core import Notice
 from corroborate.errors import CorroborateError
 from corroborate.report import shapes
 from corroborate.storage.archive import Archive
+from corroborate.net import FetchPolicy, parse_network, parse_size
 
 __all__ = ["Table", "Text", "console", "err_console", "escape", "fail", "progress_bar"]
 
@@ -131,6 +132,29 @@ def min_status_option(default: str | None, help: str) -> Any:
 def open_archive(archive: Path | None) -> Archive:
     """Open the archive the user named (or the default one)."""
     return Archive.open(archive_path(archive))
+
+
+# What a command that fetches URLs lets its user relax (corroborate.net refuses by default).
+ALLOW_PRIVATE_OPTION = typer.Option(
+    False,
+    "--allow-private-addresses",
+    help="Let URLs reach loopback, private and link-local addresses (refused by default).",
+)
+ALLOW_ADDRESS_OPTION = typer.Option(
+    [], "--allow-address", help="Let URLs reach this internal address or network only."
+)
+
+
+def fetch_policy(
+    allow_private: bool, allow_address: list[str], max_size: str, *, timeout: float = 60.0
+) -> FetchPolicy:
+    """The fetch policy the shared URL options ask for (bad values are one-line errors)."""
+    return FetchPolicy(
+        allow_private=allow_private,
+        allowed_networks=tuple(parse_network(a) for a in allow_address),
+        max_size=parse_size(max_size),
+        timeout=timeout,
+    )
 
 
 def archive_path(archive: Path | None) -> Path:

@@ -9,13 +9,13 @@ reads, so anyone can check a timestamp without our software:
 from __future__ import annotations
 
 import hashlib
+import re
 import secrets
-import urllib.error
-import urllib.request
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+import rfc3161_client
 from asn1crypto import cms, core, tsp
 from asn1crypto import x509 as asn1_x509
 from cryptography import x509
@@ -31,10 +31,13 @@ from cryptography.x509.verification import (
     VerificationError,
 )
 
+from corroborate import net
 from corroborate.errors import InputError, IntegrityError
 
 __all__ = [
+    "MAX_REPLY_SIZE",
     "TIMESTAMP_QUERY_TYPE",
+    "TIMESTAMP_REPLY_TYPE",
     "TimestampInfo",
     "build_request",
     "request_timestamp",
@@ -42,6 +45,8 @@ __all__ = [
 ]
 
 TIMESTAMP_QUERY_TYPE = "application/timestamp-query"
+TIMESTAMP_REPLY_TYPE = "application/timestamp-reply"
+MAX_REPLY_SIZE = 1024 * 1024  # a token with its certificate chain is a few KiB
 
 # Digests we accept anywhere in a token; SHA-1 and MD5 collide and have no place in evidence.
 _HASHES: dict[str, type[hashes.HashAlgorithm]] = {
@@ -64,6 +69,23 @@ class _TimeStampResp(core.Sequence):  # type: ignore[misc]
     ]
 
 
+def _decode(der: bytes) -> _TimeStampResp:
+    """The response, refused unless it is exactly DER (no trailing bytes, nothing malformed
+    inside, no other encoding of the same values), so that the bytes a user checks with
+    `openssl ts -verify` are the bytes we checked and bytes outside the signature cannot vary.
+
+    rfc3161-client's strict DER parser decides that; asn1crypto (which parses leniently and
+    lazily) then gives access to the signed attributes that rfc3161-client does not expose.
+    """
+    try:
+        rfc3161_client.decode_timestamp_response(der)
+    except ValueError as exc:  # e.g. "ASN.1 parse error: ParseError { kind: ExtraData, ... }"
+        kind = re.search(r"kind: (\w+)", str(exc))
+        raise ValueError(f"not DER ({kind.group(1) if kind else exc})") from None
+    response: _TimeStampResp = _TimeStampResp.load(der, strict=True)
+    return response
+
+
 @dataclass(frozen=True)
 class TimestampInfo:
     """What a checked timestamp says: when, by whom, and which token it was."""
@@ -72,6 +94,7 @@ class TimestampInfo:
     tsa: str  # RFC 4514 subject of the certificate that signed the token
     serial: int  # the TSA's serial number for this token
     hash_algorithm: str  # of the message imprint, e.g. "sha256"
+    imprint: bytes  # the digest of the data the token vouches for
     policy: str  # dotted OID of the TSA policy the token was issued under
     nonce: int | None = None
     trusted_by: str | None = None  # subject of the trusted CA the TSA chains to, when checked
@@ -107,30 +130,40 @@ def request_timestamp(
     if not tsa_url.lower().startswith(("http://", "https://")):
         raise InputError(f"timestamp authority URL must be http(s): {tsa_url}")
     nonce = secrets.randbits(63)
-    request = urllib.request.Request(
-        tsa_url,
-        data=build_request(data, nonce=nonce),
-        headers={"Content-Type": TIMESTAMP_QUERY_TYPE, "Accept": "application/timestamp-reply"},
-        method="POST",
+    # The archive's operator names the TSA, so it may be internal (a team's own, or the test
+    # one on 127.0.0.1), as it always could; it is never redirected, and its answer is small.
+    policy = net.FetchPolicy(
+        allow_private=True, max_size=MAX_REPLY_SIZE, max_redirects=0, timeout=timeout
     )
     try:
-        with urllib.request.urlopen(request, timeout=timeout) as reply:  # noqa: S310
-            body: bytes = reply.read()
-    except urllib.error.HTTPError as exc:
+        reply = net.fetch(
+            tsa_url,
+            policy,
+            method="POST",
+            body=build_request(data, nonce=nonce),
+            headers={"Content-Type": TIMESTAMP_QUERY_TYPE, "Accept": TIMESTAMP_REPLY_TYPE},
+        )
+    except net.HttpStatusError as exc:
         raise InputError(
-            f"timestamp authority {tsa_url} answered HTTP {exc.code} {exc.reason}"
-        ) from exc
-    except urllib.error.URLError as exc:
-        raise InputError(f"cannot reach timestamp authority {tsa_url}: {exc.reason}") from exc
-    except TimeoutError as exc:
+            f"timestamp authority {tsa_url} answered HTTP {exc.status} {exc.reason}"
+        ) from None
+    except net.FetchFailed as exc:
+        if exc.timed_out:
+            raise InputError(
+                f"timestamp authority {tsa_url} did not answer within {timeout:g} s"
+            ) from None
+        raise InputError(f"cannot reach timestamp authority {tsa_url}: {exc.reason}") from None
+    except net.FetchRefused:
         raise InputError(
-            f"timestamp authority {tsa_url} did not answer within {timeout:g} s"
-        ) from exc
-    except OSError as exc:
-        raise InputError(f"cannot reach timestamp authority {tsa_url}: {exc}") from exc
+            f"timestamp authority {tsa_url} sent more than {net.human_size(MAX_REPLY_SIZE)}, "
+            "which no timestamp needs; refused"
+        ) from None
+    except InputError as exc:  # a URL that cannot be used at all
+        raise InputError(f"timestamp authority URL cannot be used: {exc}") from None
+    body = reply.body
 
     try:
-        response = _TimeStampResp.load(body)
+        response = _decode(body)
         status = response["status"]["status"].native
         status_text = _status_text(response)
     except _MALFORMED as exc:
@@ -140,26 +173,25 @@ def request_timestamp(
     if status not in ("granted", "granted_with_mods"):
         raise InputError(f"timestamp authority {tsa_url} refused the request: {status_text}")
     try:
-        info = verify_timestamp(body, data, ca_pem)
+        verify_timestamp(body, data, ca_pem, nonce=nonce)
     except IntegrityError as exc:
         raise InputError(f"timestamp authority {tsa_url} sent a bad timestamp: {exc}") from exc
-    if info.nonce != nonce:
-        raise InputError(f"timestamp authority {tsa_url} answered a different request (nonce)")
     return body
 
 
 def verify_timestamp(
-    response_der: bytes, data: bytes, ca_pem: bytes | None = None
+    response_der: bytes, data: bytes, ca_pem: bytes | None = None, *, nonce: int | None = None
 ) -> TimestampInfo:
     """Check that `response_der` is a granted RFC 3161 timestamp over exactly `data`.
 
-    Checks the imprint, the CMS signature by the embedded TSA certificate (which must carry the
-    critical timeStamping usage and be valid at the stamped time), and, given `ca_pem` (one or
-    more PEM certificates), that the TSA certificate chains to one of them. Raises
+    Checks that it is DER, the imprint, the CMS signature by the embedded TSA certificate
+    (which must carry the critical timeStamping usage and be valid at the stamped time), and,
+    given `ca_pem` (one or more PEM certificates), that the TSA certificate chains to one of
+    them; given `nonce`, that the token answers the request that carried it. Raises
     IntegrityError naming the first thing that does not check out.
     """
     try:
-        response = _TimeStampResp.load(response_der)
+        response = _decode(response_der)
         status = response["status"]["status"].native
         status_text = _status_text(response)
     except _MALFORMED as exc:
@@ -170,9 +202,12 @@ def verify_timestamp(
         token = response["time_stamp_token"]
         if isinstance(token, core.Void):
             raise IntegrityError("timestamp response is granted but holds no token")
-        return _verify_token(token, data, ca_pem)
+        info = _verify_token(token, data, ca_pem)
     except _MALFORMED as exc:
         raise IntegrityError(f"timestamp token is malformed: {exc}") from exc
+    if nonce is not None and info.nonce != nonce:
+        raise IntegrityError("timestamp answers a different request (its nonce differs)")
+    return info
 
 
 # What asn1crypto raises, lazily and deep inside, when DER is damaged.
@@ -198,6 +233,7 @@ def _verify_token(token: cms.ContentInfo, data: bytes, ca_pem: bytes | None) -> 
         policy = tst_info["policy"].dotted
         nonce = tst_info["nonce"].native
         signer_infos = signed_data["signer_infos"]
+        listed_digests = {a["algorithm"].dotted for a in signed_data["digest_algorithms"]}
         certificates = [
             c.chosen for c in (signed_data["certificates"] or []) if c.name == "certificate"
         ]
@@ -211,6 +247,10 @@ def _verify_token(token: cms.ContentInfo, data: bytes, ca_pem: bytes | None) -> 
     if len(signer_infos) != 1:
         raise IntegrityError(f"timestamp token has {len(signer_infos)} signers, expected one")
     signer_info = signer_infos[0]
+    # RFC 5652 5.1: SignedData lists the digests its signers use; `openssl ts -verify` refuses
+    # a token whose list lacks the signer's, so we do too (the list is not under the signature).
+    if signer_info["digest_algorithm"]["algorithm"].dotted not in listed_digests:
+        raise IntegrityError("timestamp token does not list its signer's digest algorithm")
 
     signer_cert = _find_signer(signer_info["sid"], certificates)
     _check_signature(signer_info, tst_info_der, signer_cert)
@@ -226,6 +266,7 @@ def _verify_token(token: cms.ContentInfo, data: bytes, ca_pem: bytes | None) -> 
         tsa=signer.subject.rfc4514_string(),
         serial=serial,
         hash_algorithm=imprint_alg,
+        imprint=imprint_value,
         policy=policy,
         nonce=nonce,
         trusted_by=trusted_by,

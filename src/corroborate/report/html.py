@@ -1,42 +1,19 @@
-"""The readable HTML report inside an evidence package, built with the stdlib `html` module
-(every value escaped) so that it opens in any browser, offline, with no scripts."""
+"""The readable HTML report inside an evidence package, rendered from a Jinja2 template with
+autoescaping (every value is data, never markup) so that it opens in any browser, offline, with no
+scripts. The template is `templates/incident_report.html`; this module only gathers its rows."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from html import escape
-from typing import Any
+from jinja2 import Environment, PackageLoader, StrictUndefined
 
 from corroborate.core import CREDIBILITY, RELIABILITY, CustodyEntry, Incident, Item
 
-STYLE = """
-body{font-family:system-ui,sans-serif;max-width:60rem;margin:2rem auto;padding:0 1rem;color:#222}
-h1{font-size:1.5rem}h2{font-size:1.15rem;margin-top:2rem;border-bottom:1px solid #ccc}
-table{border-collapse:collapse;width:100%;font-size:.9rem}
-td,th{border:1px solid #ddd;padding:.3rem .5rem;text-align:left;vertical-align:top}
-th{background:#f4f4f4}code{font-size:.85em;word-break:break-all}
-.status{display:inline-block;padding:.1rem .5rem;border-radius:.3rem;background:#eee}
-.verified{background:#d4edda}.disputed,.discounted{background:#f8d7da}
-.sensitive{color:#a00;font-weight:bold}
-"""
-
-
-def _table(headers: Iterable[str], rows: Iterable[Iterable[Any]]) -> str:
-    head = "".join(f"<th>{escape(str(h))}</th>" for h in headers)
-    body = "".join("<tr>" + "".join(f"<td>{_cell(v)}</td>" for v in row) + "</tr>" for row in rows)
-    return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
-
-
-def _cell(value: Any) -> str:
-    if value is None or value == "":
-        return "&mdash;"
-    return escape(str(value))
-
-
-def _figure(low: int | None, high: int | None) -> str:
-    if low is None:
-        return "not known"
-    return str(low) if low == high else f"{low}&ndash;{high}"
+_ENVIRONMENT = Environment(
+    loader=PackageLoader("corroborate.report", "templates"),
+    autoescape=True,  # every value is escaped, whatever the template file is called
+    undefined=StrictUndefined,  # a misspelt name in the template fails, not renders blank
+    keep_trailing_newline=True,
+)
 
 
 def render_report(
@@ -79,35 +56,16 @@ def render_report(
         ("Recorded", f"{inc.created_at:%Y-%m-%d %H:%M} UTC by {inc.created_by}"),
         ("Last change", f"{inc.updated_at:%Y-%m-%d %H:%M} UTC by {inc.last_changed_by}"),
     ]
-    parts = [
-        "<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'>",
-        f"<title>{escape(inc.id)}: {escape(inc.title)}</title><style>{STYLE}</style></head><body>",
-        f"<h1>{escape(inc.id)}: {escape(inc.title)}</h1>",
-        f"<p><span class='status {escape(inc.status)}'>{escape(inc.status)}</span>",
+    victims = [
+        ("killed", inc.killed_low, inc.killed_high),
+        ("injured", inc.injured_low, inc.injured_high),
     ]
-    if inc.sensitive:
-        parts.append(" <span class='sensitive'>SENSITIVE: handle with care</span>")
-    parts.append("</p>")
-    parts.append(_table(("", ""), facts))
-    parts.append("<h2>Victims</h2>")
-    parts.append(
-        _table(
-            ("", "low", "high"),
-            [
-                ("killed", inc.killed_low, inc.killed_high),
-                ("injured", inc.injured_low, inc.injured_high),
-            ],
-        )
-    )
-    if inc.description:
-        parts.append(f"<h2>Description</h2><p>{escape(inc.description)}</p>")
-    parts.append("<h2>Evidence</h2>")
     by_item = {it.id: (it, name) for it, name in items}
-    rows = []
+    evidence = []
     for ev in inc.evidence:
         for item_id in ([ev.item_id] if ev.item_id else []) + list(ev.cluster_items):
             found = by_item.get(item_id)
-            rows.append(
+            evidence.append(
                 (
                     ev.role + (f" (cluster {ev.cluster_id})" if ev.cluster_id else ""),
                     item_id,
@@ -117,61 +75,39 @@ def render_report(
                     f"{ev.linked_by}, {ev.linked_at:%Y-%m-%d}",
                 )
             )
-    parts.append(_table(("role", "item", "file in package", "SHA-256", "kind", "linked"), rows))
-    parts.append("<h2>Sources</h2>")
-    parts.append(
-        _table(
-            ("source", "grade", "meaning", "item", "note", "cited"),
-            [
-                (
-                    f"{c.source_name} ({c.source_id})",
-                    c.grade,
-                    f"{RELIABILITY.get(c.reliability, '')}; {CREDIBILITY.get(c.credibility, '')}",
-                    c.item_id,
-                    c.note,
-                    f"{c.cited_by}, {c.cited_at:%Y-%m-%d}",
-                )
-                for c in inc.citations
-            ],
+    sources = [
+        (
+            f"{c.source_name} ({c.source_id})",
+            c.grade,
+            f"{RELIABILITY.get(c.reliability, '')}; {CREDIBILITY.get(c.credibility, '')}",
+            c.item_id,
+            c.note,
+            f"{c.cited_by}, {c.cited_at:%Y-%m-%d}",
         )
-    )
-    parts.append("<h2>Reviews</h2>")
-    parts.append(
-        _table(
-            ("when (UTC)", "reviewer", "decision", "status", "note"),
-            [
-                (
-                    f"{r.time:%Y-%m-%d %H:%M}",
-                    r.reviewer,
-                    r.decision,
-                    f"{r.status_before} → {r.status_after}",
-                    r.note,
-                )
-                for r in inc.reviews
-            ],
+        for c in inc.citations
+    ]
+    reviews = [
+        (
+            f"{r.time:%Y-%m-%d %H:%M}",
+            r.reviewer,
+            r.decision,
+            f"{r.status_before} → {r.status_after}",
+            r.note,
         )
+        for r in inc.reviews
+    ]
+    rows = [(e.seq, f"{e.time:%Y-%m-%d %H:%M:%S}", e.actor, e.action, _what(e)) for e in history]
+    return _ENVIRONMENT.get_template("incident_report.html").render(
+        incident=inc,
+        facts=facts,
+        victims=victims,
+        evidence=evidence,
+        sources=sources,
+        reviews=reviews,
+        history=rows,
+        generated_by=generated_by,
+        generated_at=generated_at,
     )
-    parts.append("<h2>History (custody log)</h2>")
-    parts.append(
-        _table(
-            ("entry", "when (UTC)", "who", "action", "what"),
-            [(e.seq, f"{e.time:%Y-%m-%d %H:%M:%S}", e.actor, e.action, _what(e)) for e in history],
-        )
-    )
-    parts.append(
-        "<h2>Checking this package</h2><p>Every file is listed with its SHA-256 in "
-        "<code>MANIFEST.sha256</code> (check with <code>sha256sum -c MANIFEST.sha256</code>). "
-        "<code>custody/proofs.json</code> proves each custody entry is in the archive's "
-        "append-only log under the signed head in <code>custody/head.json</code>; the export "
-        "entry there records the hash of every file as exported. "
-        "Run <code>corroborate verify-package THIS.zip --key custody.pub</code> with the "
-        "archive's published public key (or its fingerprint) to check it all offline.</p>"
-    )
-    parts.append(
-        f"<p><small>Generated {escape(generated_at)} by {escape(generated_by)} with "
-        "corroborate.</small></p></body></html>"
-    )
-    return "".join(parts)
 
 
 def _what(entry: CustodyEntry) -> str:

@@ -81,8 +81,14 @@ _KEYS = {
 }
 
 
-def _make_certificates(workdir: Path, name: str, key: str) -> tuple[Path, Path, Path]:
-    """A self-signed CA, and a TSA certificate it issued with the critical timeStamping EKU."""
+def _make_certificates(
+    workdir: Path, name: str, key: str, validity: tuple[datetime, datetime] | None = None
+) -> tuple[Path, Path, Path]:
+    """A self-signed CA, and a TSA certificate it issued with the critical timeStamping EKU.
+
+    `validity` (not before, not after) dates the TSA certificate, e.g. expired long ago;
+    `openssl x509` here cannot set past dates, so that certificate is issued with `cryptography`.
+    """
     ca_key, ca_pem = workdir / "ca.key", workdir / "ca.pem"
     tsa_key, tsa_csr, tsa_pem = workdir / "tsa.key", workdir / "tsa.csr", workdir / "tsa.pem"
     ext = workdir / "tsa_ext.cnf"
@@ -97,6 +103,9 @@ def _make_certificates(workdir: Path, name: str, key: str) -> tuple[Path, Path, 
         "req", "-new", *_KEYS[key], "-nodes", "-sha256",
         "-keyout", tsa_key, "-out", tsa_csr, "-subj", f"/O={name}/CN={name} test TSA",
     )  # fmt: skip
+    if validity is not None:
+        _issue_dated(ca_pem, ca_key, tsa_csr, tsa_pem, validity)
+        return ca_pem, tsa_key, tsa_pem
     ext.write_text(_TSA_EXTENSIONS)
     _openssl(
         "x509", "-req", "-in", tsa_csr, "-CA", ca_pem, "-CAkey", ca_key,
@@ -104,6 +113,47 @@ def _make_certificates(workdir: Path, name: str, key: str) -> tuple[Path, Path, 
         "-extfile", ext, "-extensions", "tsa_cert", "-out", tsa_pem,
     )  # fmt: skip
     return ca_pem, tsa_key, tsa_pem
+
+
+def _issue_dated(
+    ca_pem: Path, ca_key: Path, csr: Path, out: Path, validity: tuple[datetime, datetime]
+) -> None:
+    """The TSA certificate `_TSA_EXTENSIONS` describes, valid only between the given times."""
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import ec, rsa
+    from cryptography.x509.oid import ExtendedKeyUsageOID
+
+    ca = x509.load_pem_x509_certificate(ca_pem.read_bytes())
+    signing_key = serialization.load_pem_private_key(ca_key.read_bytes(), password=None)
+    if not isinstance(signing_key, rsa.RSAPrivateKey | ec.EllipticCurvePrivateKey):
+        raise RuntimeError("the test CA key is neither RSA nor EC")
+    request = x509.load_pem_x509_csr(csr.read_bytes())
+    public = request.public_key()
+    usage = x509.KeyUsage(
+        digital_signature=True, content_commitment=True, key_encipherment=False,
+        data_encipherment=False, key_agreement=False, key_cert_sign=False, crl_sign=False,
+        encipher_only=False, decipher_only=False,
+    )  # fmt: skip
+    cert = (
+        x509.CertificateBuilder()
+        .subject_name(request.subject)
+        .issuer_name(ca.subject)
+        .public_key(public)
+        .serial_number(0x1001)
+        .not_valid_before(validity[0])
+        .not_valid_after(validity[1])
+        .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
+        .add_extension(usage, critical=True)
+        .add_extension(x509.ExtendedKeyUsage([ExtendedKeyUsageOID.TIME_STAMPING]), critical=True)
+        .add_extension(x509.SubjectKeyIdentifier.from_public_key(public), critical=False)
+        .add_extension(
+            x509.AuthorityKeyIdentifier.from_issuer_public_key(ca.public_key()),  # type: ignore[arg-type]
+            critical=False,
+        )
+        .sign(signing_key, hashes.SHA256())
+    )
+    out.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
 
 
 def _handler(config: Path, lock: threading.Lock) -> type[http.server.BaseHTTPRequestHandler]:
@@ -157,18 +207,20 @@ def local_tsa(
     name: str = "corroborate",
     digests: Sequence[str] = ("sha256", "sha384", "sha512"),
     key: str = "rsa",
+    tsa_validity: tuple[datetime, datetime] | None = None,
 ) -> Iterator[LocalTSA]:
     """Start a timestamp authority answering POSTs at `.url`; stops when the block ends.
 
     `digests` are the message-imprint algorithms it accepts; requests with others get a
     `rejection` status, which is how tests exercise a TSA that says no. `key` is "rsa"
-    (2048-bit, like most public TSAs) or "ec" (P-256).
+    (2048-bit, like most public TSAs) or "ec" (P-256). `tsa_validity` (not before, not after)
+    dates its certificate, so that a test can have an authority whose certificate has expired.
     """
     if key not in _KEYS:
         raise ValueError(f"key must be one of {sorted(_KEYS)}, not {key!r}")
     workdir = Path(workdir)
     workdir.mkdir(parents=True, exist_ok=True)
-    ca_pem, tsa_key, tsa_pem = _make_certificates(workdir, name, key)
+    ca_pem, tsa_key, tsa_pem = _make_certificates(workdir, name, key, tsa_validity)
     serial = workdir / "tsaserial"
     serial.write_text("01\n")
     config = workdir / "tsa.cnf"
@@ -254,8 +306,14 @@ class ForgingTSA:
         self.ca_pem_path = workdir / "forging-ca.pem"
         self.ca_pem_path.write_bytes(ca.public_bytes(serialization.Encoding.PEM))
 
-    def stamp(self, data: bytes, gen_time: datetime) -> bytes:
-        """A granted DER TimeStampResp over SHA-256(data) that claims `gen_time`."""
+    def stamp(
+        self, data: bytes, gen_time: datetime, *, ess_cert_hash: bytes | None = None
+    ) -> bytes:
+        """A granted DER TimeStampResp over SHA-256(data) that claims `gen_time`.
+
+        `ess_cert_hash` replaces the SHA-256 of the signer's certificate in the signed
+        ESSCertIDv2 attribute, for a token that names another certificate than its signer's.
+        """
         import hashlib
 
         from asn1crypto import cms, tsp
@@ -279,7 +337,7 @@ class ForgingTSA:
         )
         econtent = tst_info.dump()
         essv2 = {"hash_algorithm": {"algorithm": "sha256"},
-                 "cert_hash": hashlib.sha256(cert_der).digest()}
+                 "cert_hash": ess_cert_hash or hashlib.sha256(cert_der).digest()}
         signed_attrs = cms.CMSAttributes(
             [
                 {"type": "content_type", "values": ["tst_info"]},
