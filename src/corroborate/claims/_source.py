@@ -57,9 +57,9 @@ def _read_url(url: str) -> str:
     request = urllib.request.Request(url, headers={"User-Agent": "corroborate-claims/1"})
     try:
         with urllib.request.urlopen(request, timeout=30) as response:  # noqa: S310 - http(s) only
-            data = response.read(_MAX_BYTES)
-            content_type = response.headers.get("Content-Type", "")
-            charset = response.headers.get_content_charset() or "utf-8"
+            data: bytes = response.read(_MAX_BYTES)
+            content_type: str = response.headers.get("Content-Type", "")
+            charset: str = response.headers.get_content_charset() or "utf-8"
     except urllib.error.HTTPError as exc:
         raise InputError(f"{url}: the server answered HTTP {exc.code} {exc.reason}") from None
     except (urllib.error.URLError, OSError, ValueError) as exc:

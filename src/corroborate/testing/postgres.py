@@ -45,9 +45,12 @@ def local_postgres() -> Iterator[str]:
         os.chown(workdir, user.pw_uid, user.pw_gid)
         prefix = ["runuser", "-u", "postgres", "--"]
     port = _free_port()
-    run = lambda *args: subprocess.run(  # noqa: E731
-        [*prefix, *map(str, args)], check=True, capture_output=True, text=True
-    )
+
+    def run(*args: object) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [*prefix, *map(str, args)], check=True, capture_output=True, text=True
+        )
+
     run(bindir / "initdb", "-D", data, "-A", "trust", "-U", "postgres", "--no-sync")
     run(
         bindir / "pg_ctl", "-D", data, "-l", workdir / "server.log", "-w", "-o",
