@@ -29,7 +29,7 @@ from corroborate.custody import log
 from corroborate.custody.log import canonical_json
 from corroborate.db import utcnow
 from corroborate.errors import CorroborateError, InputError
-from corroborate.media import MediaUnreadable, detect_kind, keyframes, probe
+from corroborate.media import MediaUnreadable, c2pa_notice, detect_kind, keyframes, probe
 from corroborate.media.detect import extension_mismatch
 
 SHORT_ID_HEX = 12  # the displayed id: the first 12 hex digits of the SHA-256 ...
@@ -458,6 +458,8 @@ def _prepare(
             result,
             f"{result.input}: {media_error}; archived as a file, flagged as unreadable media",
         )
+    if credentials := c2pa_notice(metadata):  # stored in the metadata the custody entry hashes
+        _warn(result, f"{result.input}: {credentials}")
     if kind == "video" and media_error is None:
         for frame in keyframes(blob, metadata.get("duration_s")):
             thumb_sha, _ = archive.blobs.put_bytes(frame.jpeg)
@@ -492,10 +494,8 @@ def _read_claims(blob: Path, kind: str, result: IngestResult) -> list[Any]:
 
 
 def _signature(blob: Path, kind: str, result: IngestResult) -> Any:
-    try:
-        from corroborate import match
-    except ImportError:
-        return None
+    from corroborate import match
+
     compute = getattr(match, "signature_for_file", None)
     if compute is None:
         return None
@@ -575,10 +575,8 @@ def _log_derived(session: Any, prepared: _Prepared, item_id: str, sha: str, acto
 
 
 def _after_ingest_matches(archive: Archive, item_id: str) -> list[str]:
-    try:
-        from corroborate import match
-    except ImportError:
-        return []
+    from corroborate import match
+
     after = getattr(match, "after_ingest", None)
     if after is None:
         return []
