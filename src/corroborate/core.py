@@ -6,6 +6,8 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
+from corroborate.errors import FormatError
+
 # Media kinds an archived item can have.
 KINDS = ("video", "image", "audio", "document", "webpage", "other")
 
@@ -82,7 +84,8 @@ class TreeHead:
 
     @classmethod
     def from_json(cls, data: Any) -> TreeHead:
-        """A head from `custody head --json` (a dict or its JSON text); ValueError if malformed.
+        """A head from `custody head --json` (a dict or its JSON text); FormatError (which is
+        also a ValueError) if malformed.
 
         Extra keys (such as `key_fingerprint`) are ignored; the timestamp may be in the signed
         form or ISO 8601 with an offset; a timestamp without one is read as UTC.
@@ -92,24 +95,30 @@ class TreeHead:
         from datetime import UTC
 
         if isinstance(data, str | bytes):
-            data = json.loads(data)
+            try:
+                data = json.loads(data)
+            except ValueError as exc:
+                raise FormatError(f"a tree head is JSON ({exc})") from None
         if not isinstance(data, dict):
-            raise ValueError("a tree head is a JSON object")
+            raise FormatError("a tree head is a JSON object")
         missing = [k for k in ("tree_size", "root_hash", "timestamp", "signature", "key_id")
                    if k not in data]
         if missing:
-            raise ValueError(f"a tree head needs {', '.join(missing)}")
+            raise FormatError(f"a tree head needs {', '.join(missing)}")
         size, root, stamp = data["tree_size"], data["root_hash"], data["timestamp"]
         if isinstance(size, bool) or not isinstance(size, int) or size < 0:
-            raise ValueError(f"tree_size must be a whole number >= 0, not {size!r}")
+            raise FormatError(f"tree_size must be a whole number >= 0, not {size!r}")
         if not isinstance(root, str) or not re.fullmatch(r"[0-9a-f]{64}", root):
-            raise ValueError("root_hash must be 64 lower-case hex digits")
+            raise FormatError("root_hash must be 64 lower-case hex digits")
         if not isinstance(stamp, str):
-            raise ValueError("timestamp must be text")
-        when = datetime.fromisoformat(stamp.replace("Z", "+00:00"))
+            raise FormatError("timestamp must be text")
+        try:
+            when = datetime.fromisoformat(stamp.replace("Z", "+00:00"))
+        except ValueError:
+            raise FormatError(f"timestamp {stamp!r} is not an ISO 8601 time") from None
         when = when.replace(tzinfo=UTC) if when.tzinfo is None else when.astimezone(UTC)
         if not isinstance(data["signature"], str) or not isinstance(data["key_id"], str):
-            raise ValueError("signature and key_id must be text")
+            raise FormatError("signature and key_id must be text")
         return cls(size, root, when, data["signature"], data["key_id"])
 
 

@@ -326,10 +326,9 @@ def _ingest_file(
     prepared = None if known else _prepare(archive, sha, result, content_type, signatures)
     with archive.write() as session:
         item = session.scalar(select(ItemRow).where(ItemRow.sha256 == sha))
-        if item is None and prepared is None:  # removed meanwhile? prepare now, under lock
-            prepared = _prepare(archive, sha, result, content_type, signatures)
         if item is None:
-            assert prepared is not None
+            if prepared is None:  # removed meanwhile? prepare now, under lock
+                prepared = _prepare(archive, sha, result, content_type, signatures)
             item_id = short_id(
                 sha, lambda c: session.scalar(select(ItemRow.id).where(ItemRow.id == c)) is not None
             )

@@ -424,7 +424,8 @@ def _settle_category(victims: str | None, category: str, event: str, text: str) 
 def _read_number(text: str, tokens: list[_Token], i: int, consumed: set[int]) -> _Draft | None:
     tok = tokens[i]
     num = tok.number
-    assert num is not None
+    if num is None:  # callers pass number tokens; any other token reads as no number
+        return None
     before_text = text[: num.start]
     after_text = text[num.end :]
     if _is_not_a_count(text, tokens, i, before_text, after_text):
@@ -560,7 +561,8 @@ def _is_not_a_count(
 ) -> bool:
     """Ages, dates, years, times, money, percentages, call signs and ordinals are not counts."""
     num = tokens[i].number
-    assert num is not None
+    if num is None:  # not a number at all, so not a count
+        return True
     after = after_text.lstrip()
     if re.match(r"^(?:st|nd|rd|th)\b", after_text, re.I):
         return True

@@ -13,6 +13,8 @@ from typing import Any
 from sqlalchemy import JSON, DateTime, Engine, TypeDecorator, create_engine, event
 from sqlalchemy.orm import DeclarativeBase
 
+from corroborate.errors import InternalError
+
 
 class UTCDateTime(TypeDecorator[datetime]):
     """A timestamp stored naive-in-UTC and always returned timezone-aware (UTC)."""
@@ -24,7 +26,7 @@ class UTCDateTime(TypeDecorator[datetime]):
         if value is None:
             return None
         if value.tzinfo is None:
-            raise ValueError("naive datetime given to a UTC column")
+            raise InternalError(f"a time without a time zone ({value}) reached a UTC column")
         return value.astimezone(UTC).replace(tzinfo=None)
 
     def process_result_value(self, value: datetime | None, dialect: Any) -> datetime | None:
@@ -87,11 +89,7 @@ def import_all_models() -> None:
         "corroborate.incidents.models",
         "corroborate.claims.models",
     ):
-        try:
-            importlib.import_module(module)
-        except ModuleNotFoundError as exc:
-            if exc.name is None or not module.startswith(exc.name):
-                raise
+        importlib.import_module(module)  # every one ships with the package
 
 
 __all__ = ["Base", "UTCDateTime", "import_all_models", "make_engines", "utcnow"]

@@ -13,6 +13,7 @@ from corroborate.core import Incident
 from corroborate.db import utcnow
 from corroborate.errors import InputError
 from corroborate.incidents.models import DistinctPairRow
+from corroborate.match import clusters
 from corroborate.incidents.records import (
     _parse_ref,
     _writable,
@@ -32,11 +33,7 @@ class DuplicateGroup:
 
 
 def item_clusters(archive: Archive) -> dict[str, str]:
-    """Footage cluster id of every clustered item; empty when the matcher is not installed."""
-    try:
-        from corroborate.match import clusters
-    except ImportError:
-        return {}
+    """Footage cluster id of every clustered item."""
     out: dict[str, str] = {}
     for cluster in clusters(archive):
         for item in cluster.items:

@@ -43,6 +43,7 @@ from corroborate.incidents.fields import (
 )
 from corroborate.incidents.models import CitationRow, EvidenceRow, IncidentRow
 from corroborate.incidents.taxonomy import load_taxonomy
+from corroborate.match import cluster_members, find_cluster
 
 _REF = re.compile(r"^(?:inc-?)?0*(\d+)$", re.IGNORECASE)
 
@@ -340,11 +341,7 @@ def edit_incident(
 
 def _cluster(archive: Archive, ref: str) -> tuple[str, list[str]] | None:
     """The current name and items of a footage cluster (`FC-0001`, or a name merged into
-    another), or None when there is no such cluster (or no matcher)."""
-    try:
-        from corroborate.match import find_cluster
-    except ImportError:
-        return None
+    another), or None when there is no such cluster."""
     cluster = find_cluster(archive, ref)
     if cluster is None:
         return None
@@ -352,10 +349,6 @@ def _cluster(archive: Archive, ref: str) -> tuple[str, list[str]] | None:
 
 
 def _current_names(archive: Archive) -> dict[str, str]:
-    try:
-        from corroborate.match import cluster_members
-    except ImportError:
-        return {}
     return cluster_members(archive)[0]
 
 
@@ -364,10 +357,6 @@ def current_evidence(archive: Archive, incidents: list[Incident]) -> list[Incide
     cluster merged into an older one is that one) and every copy it holds today, so a link
     made before new copies arrived covers them. Links to items are as made."""
     if not any(ev.cluster_id for inc in incidents for ev in inc.evidence):
-        return incidents
-    try:
-        from corroborate.match import cluster_members
-    except ImportError:
         return incidents
     current, members = cluster_members(archive)
 

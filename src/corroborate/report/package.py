@@ -39,7 +39,14 @@ from corroborate.custody import keys, log, merkle
 from corroborate.custody.models import CustodyEntryRow, TimestampTokenRow, TreeHeadRow
 from corroborate.custody.timestamp import verify_timestamp
 from corroborate.db import utcnow
-from corroborate.errors import ArchiveError, CorroborateError, InputError, IntegrityError
+from corroborate.errors import (
+    ArchiveError,
+    CorroborateError,
+    FormatError,
+    InputError,
+    IntegrityError,
+    InternalError,
+)
 from corroborate.incidents import get_incident, history, load_taxonomy
 from corroborate.incidents.models import SourceRow
 from corroborate.incidents.records import subject_for
@@ -176,7 +183,8 @@ def _head_json(head: TreeHead) -> dict[str, Any]:
 
 
 def _head_from(data: Any) -> TreeHead:
-    """A head from its JSON form; ValueError unless it has exactly the fields we write."""
+    """A head from its JSON form; FormatError (a ValueError) unless it has exactly the fields
+    we write."""
     if not isinstance(data, dict) or set(data) != {
         "tree_size",
         "root_hash",
@@ -184,16 +192,22 @@ def _head_from(data: Any) -> TreeHead:
         "signature",
         "key_id",
     }:
-        raise ValueError("not a tree head")
+        raise FormatError("not a tree head")
     size = data["tree_size"]
     if not isinstance(size, int) or isinstance(size, bool) or size < 1:
-        raise ValueError("bad tree size")
+        raise FormatError("bad tree size")
     if not isinstance(data["root_hash"], str) or not _HEX64.fullmatch(data["root_hash"]):
-        raise ValueError("bad root hash")
+        raise FormatError("bad root hash")
     if not all(isinstance(data[k], str) for k in ("timestamp", "signature", "key_id")):
-        raise ValueError("bad field")
+        raise FormatError("bad field")
     when = datetime.strptime(data["timestamp"], _TIME)
     return TreeHead(size, data["root_hash"], when, data["signature"], data["key_id"])
+
+
+def _safe_member(name: str) -> None:
+    """Every member name is made here from hashes and ids; one that could escape is a bug."""
+    if not member_is_safe(name) or name.endswith("/"):
+        raise InternalError(f"{name!r} is not a safe file name inside a package")
 
 
 class _Writer:
@@ -208,13 +222,13 @@ class _Writer:
         self.progress, self.total, self.done = progress, total, 0
 
     def add_bytes(self, name: str, data: bytes) -> None:
-        assert member_is_safe(name) and not name.endswith("/"), name
+        _safe_member(name)
         self.zf.writestr(name, data, compress_type=zipfile.ZIP_DEFLATED)
         self.hashes[name] = hashlib.sha256(data).hexdigest()
         self.sizes[name] = len(data)
 
     def add_stream(self, name: str, src: IO[bytes], expected_sha256: str) -> None:
-        assert member_is_safe(name) and not name.endswith("/"), name
+        _safe_member(name)
         digest = hashlib.sha256()
         size = 0
         info = zipfile.ZipInfo(name, date_time=(1980, 1, 1, 0, 0, 0))
@@ -759,11 +773,15 @@ def _verify_open(
     if pem is not None:
         try:
             loaded = serialization.load_pem_public_key(pem)
-            if not isinstance(loaded, Ed25519PublicKey):
-                raise ValueError("not an Ed25519 key")
-            inside = loaded
         except ValueError as exc:
             check.problem("altered_file", PUBLIC_KEY, f"{PUBLIC_KEY}: unreadable key ({exc})")
+        else:
+            if isinstance(loaded, Ed25519PublicKey):
+                inside = loaded
+            else:
+                check.problem(
+                    "altered_file", PUBLIC_KEY, f"{PUBLIC_KEY}: unreadable key (not an Ed25519 key)"
+                )
     inside_fp = key_fingerprint(inside) if inside is not None else None
     verifier: Ed25519PublicKey | None = inside
     if key is not None:
@@ -866,9 +884,9 @@ def _verify_open(
             f"checks {FORMAT} (re-export the package with this version)",
         )
         return None
-    recorded = record.get("files") if isinstance(record.get("files"), dict) else {}
-    sizes = record.get("sizes") if isinstance(record.get("sizes"), dict) else {}
-    assert isinstance(recorded, dict) and isinstance(sizes, dict)
+    listed, sized = record.get("files"), record.get("sizes")
+    recorded: dict[str, Any] = listed if isinstance(listed, dict) else {}
+    sizes: dict[str, Any] = sized if isinstance(sized, dict) else {}
     wanted = {int(s) for s in record.get("entries") or [] if isinstance(s, int)}
     wanted.add(int(proofs_data["export_entry"]))
     for seq in sorted(wanted - proven):

@@ -13,6 +13,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from corroborate.errors import SetupError
+
 
 def postgres_bin() -> Path | None:
     """The folder of Debian's PostgreSQL server programs, newest version first."""
@@ -36,7 +38,7 @@ def local_postgres() -> Iterator[str]:
     """
     bindir = postgres_bin()
     if bindir is None:
-        raise RuntimeError("PostgreSQL server programs are not installed (scripts/install)")
+        raise SetupError("PostgreSQL server programs are not installed (scripts/install)")
     workdir = Path(tempfile.mkdtemp(prefix="corroborate-pg-"))
     data = workdir / "pgdata"
     prefix: list[str] = []
