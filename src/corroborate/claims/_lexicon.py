@@ -4,18 +4,8 @@ from __future__ import annotations
 
 import re
 
-EVENTS = (
-    "killed",
-    "executed",
-    "died",
-    "injured",
-    "captured",
-    "missing",
-    "surrendered",
-    "incidents",
-)
-QUALIFIERS = ("exact", "at_least", "at_most", "approx", "range")
-CATEGORIES = ("pow", "civilian", "combatant", "unknown")
+# The words a claim is told in (its events, qualifiers, victim categories) are core's:
+# corroborate.core.CLAIM_EVENTS, CLAIM_QUALIFIERS, CLAIM_VICTIM_CATEGORIES.
 
 # --- Event words -------------------------------------------------------------------------------
 # Each entry: a regex over lower-cased text, the event it names, and its role:

@@ -11,7 +11,13 @@ from corroborate.claims._numbers import NumberMention, find_numbers
 from corroborate.claims._periods import find_dateline, find_period
 from corroborate.claims._places import find_place, resolve_place
 from corroborate.claims._sentences import Sentence, split_sentences
-from corroborate.core import Claim
+from corroborate.core import (
+    CLAIM_EVENTS,
+    CLAIM_QUALIFIERS,
+    CLAIM_VICTIM_CATEGORIES,
+    Claim,
+    known_word,
+)
 
 _TOKEN = re.compile(r"\w+(?:['’]\w+)*(?:-\w+)*|[^\w\s]")
 _CLAUSE_STOPS = {".", ";", ":", "!", "?", "(", ")", "—", "–", '"', "“", "”"}
@@ -351,10 +357,10 @@ def _read_sentence(sentence: Sentence, ctx: _Context, reference: date | None) ->
             Claim(
                 count=d.count,
                 count_high=d.count_high,
-                qualifier=d.qualifier,
-                event=d.event,
+                qualifier=known_word(d.qualifier, CLAIM_QUALIFIERS, "claim qualifier"),
+                event=known_word(d.event, CLAIM_EVENTS, "claim event"),
                 victims=victims,
-                victim_category=category,
+                victim_category=known_word(category, CLAIM_VICTIM_CATEGORIES, "victim category"),
                 claimant=claimant,
                 period=period.words if period else None,
                 date_from=period.date_from if period else None,

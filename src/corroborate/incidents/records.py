@@ -19,14 +19,21 @@ from sqlalchemy.orm import Session, selectinload
 from corroborate.archive.models import ItemRow
 from corroborate.storage.archive import Archive
 from corroborate.core import (
+    CREDIBILITY_GRADES,
+    DATE_PRECISIONS,
     EVIDENCE_ROLES,
     INCIDENT_STATUSES,
+    PLACE_PRECISIONS,
+    RELIABILITY_GRADES,
+    REVIEW_DECISIONS,
+    VICTIM_CATEGORIES,
     Citation,
     CustodyEntry,
     Evidence,
     Incident,
     Place,
     Review,
+    stored_word,
 )
 from corroborate.custody import log
 from corroborate.db import utcnow
@@ -97,7 +104,7 @@ def _evidence(row: EvidenceRow, ref: str) -> Evidence:
     return Evidence(
         id=row.id,
         incident_id=ref,
-        role=row.role,
+        role=stored_word(row.role, EVIDENCE_ROLES, f"{ref} evidence {row.id}: role"),
         item_id=row.item_id,
         item_sha256=row.item.sha256 if row.item is not None else None,
         cluster_id=row.cluster_id,
@@ -116,8 +123,12 @@ def _citation(row: CitationRow, ref: str) -> Citation:
         incident_id=ref,
         source_id=source_ref(row.source.id),
         source_name=row.source.name,
-        reliability=row.source.reliability,
-        credibility=row.credibility,
+        reliability=stored_word(
+            row.source.reliability, RELIABILITY_GRADES, f"{ref} citation {row.id}: reliability"
+        ),
+        credibility=stored_word(
+            row.credibility, CREDIBILITY_GRADES, f"{ref} citation {row.id}: credibility"
+        ),
         item_id=row.item_id,
         note=row.note,
         cited_at=row.cited_at,
@@ -137,16 +148,18 @@ def to_incident(row: IncidentRow) -> Incident:
             admin1=row.region,
             admin2=row.district,
             country=row.country,
-            precision=row.place_precision or "settlement",
+            precision=stored_word(
+                row.place_precision or "settlement", PLACE_PRECISIONS, f"{ref}: place precision"
+            ),
         )
     return Incident(
         id=ref,
         title=row.title,
         type=row.type,
-        status=row.status,
+        status=stored_word(row.status, INCIDENT_STATUSES, f"{ref}: status"),
         occurred_from=row.occurred_from,
         occurred_to=row.occurred_to,
-        date_precision=row.date_precision,
+        date_precision=stored_word(row.date_precision, DATE_PRECISIONS, f"{ref}: date precision"),
         place=place,
         geolocation_note=row.geolocation_note,
         perpetrator_party=row.perpetrator_party,
@@ -155,7 +168,9 @@ def to_incident(row: IncidentRow) -> Incident:
         killed_high=row.killed_high,
         injured_low=row.injured_low,
         injured_high=row.injured_high,
-        victim_category=row.victim_category,
+        victim_category=stored_word(
+            row.victim_category, VICTIM_CATEGORIES, f"{ref}: victim category"
+        ),
         description=row.description,
         tags=tuple(row.tags or ()),
         sensitive=row.sensitive,
@@ -173,11 +188,15 @@ def to_incident(row: IncidentRow) -> Incident:
                 id=r.id,
                 incident_id=ref,
                 reviewer=r.reviewer,
-                decision=r.decision,
+                decision=stored_word(r.decision, REVIEW_DECISIONS, f"{ref} review {r.id}"),
                 note=r.note,
                 time=r.time,
-                status_before=r.status_before,
-                status_after=r.status_after,
+                status_before=stored_word(
+                    r.status_before, INCIDENT_STATUSES, f"{ref} review {r.id}: status before"
+                ),
+                status_after=stored_word(
+                    r.status_after, INCIDENT_STATUSES, f"{ref} review {r.id}: status after"
+                ),
             )
             for r in row.reviews
         ),

@@ -7,13 +7,21 @@ was located, and (3) approval by someone other than the author of the last chang
 from __future__ import annotations
 
 from corroborate.storage.archive import Archive
-from corroborate.core import Incident, Review
+from corroborate.core import (
+    INCIDENT_STATUSES,
+    REVIEW_DECISIONS,
+    Incident,
+    IncidentStatus,
+    Review,
+    stored_word,
+    word_in,
+)
 from corroborate.db import utcnow
 from corroborate.errors import InputError, ReviewError
 from corroborate.incidents.models import IncidentRow, ReviewRow
 from corroborate.incidents.records import _writable, incident_ref, log_incident, to_incident
 
-DECISIONS = ("approve", "reject")
+DECISIONS = REVIEW_DECISIONS
 
 
 def verification_gaps(incident: Incident) -> list[str]:
@@ -52,14 +60,16 @@ def review_incident(
 ) -> Review:
     """Approve (-> verified, if the rules allow) or reject (-> unverified, with the reasons)."""
     decision = decision.strip().lower()
-    if decision not in DECISIONS:
+    chosen = word_in(decision, REVIEW_DECISIONS)
+    if chosen is None:
         raise InputError(f"unknown review decision {decision!r}; use approve or reject")
-    if decision == "reject" and not (note and note.strip()):
+    if chosen == "reject" and not (note and note.strip()):
         raise InputError("a rejection needs a note saying what is missing or wrong")
     with archive.write() as session:
         row = _writable(session, ref)
-        before = row.status
-        if decision == "approve":
+        before = stored_word(row.status, INCIDENT_STATUSES, f"{incident_ref(row.id)}: status")
+        after: IncidentStatus
+        if chosen == "approve":
             _check_approval(row, actor)
             after = "verified"
         else:
@@ -67,7 +77,7 @@ def review_incident(
         review = ReviewRow(
             incident_id=row.id,
             reviewer=actor,
-            decision=decision,
+            decision=chosen,
             note=note,
             time=utcnow(),
             status_before=before,
@@ -84,7 +94,7 @@ def review_incident(
             action="incident.review",
             details={
                 "review": review.id,
-                "decision": decision,
+                "decision": chosen,
                 "status": [before, after],
                 "last_change_by": row.last_changed_by,
                 "note": note,
@@ -94,7 +104,7 @@ def review_incident(
             id=review.id,
             incident_id=incident_ref(row.id),
             reviewer=actor,
-            decision=decision,
+            decision=chosen,
             note=note,
             time=review.time,
             status_before=before,

@@ -34,7 +34,7 @@ from sqlalchemy.orm import Session
 
 from corroborate.archive import get_item
 from corroborate.storage.archive import Archive
-from corroborate.core import CustodyEntry, Item, Problem, TreeHead
+from corroborate.core import CustodyEntry, Item, Problem, ProblemKind, TreeHead
 from corroborate.custody import keys, log, merkle
 from corroborate.custody.models import CustodyEntryRow, TimestampTokenRow, TreeHeadRow
 from corroborate.custody.timestamp import verify_timestamp
@@ -164,7 +164,7 @@ class PackageCheck:
     def ok(self) -> bool:
         return not self.problems
 
-    def problem(self, kind: str, where: str, message: str) -> None:
+    def problem(self, kind: ProblemKind, where: str, message: str) -> None:
         self.problems.append(Problem(kind, where, message))
 
 
