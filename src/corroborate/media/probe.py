@@ -9,7 +9,6 @@ from pathlib import Path
 from typing import Any, Literal, cast
 
 import av
-import c2pa
 
 from corroborate.errors import InputError
 
@@ -182,6 +181,8 @@ def _c2pa(path: Path) -> dict[str, Any] | None:
     parsed; `problems` are the failed checks (code and explanation). A damaged or forged
     manifest is evidence in itself, so it is never read as "no manifest".
     """
+    import c2pa  # a required package, loaded on first use: its native library is slow to load
+
     try:
         with open(path, "rb") as stream:
             reader = c2pa.Reader.try_create(stream)
