@@ -298,7 +298,13 @@ CREDIBILITY: dict[Credibility, str] = {
 }
 VictimCategory = Literal["hors-de-combat", "civilian", "combatant", "unknown"]
 VICTIM_CATEGORIES: tuple[VictimCategory, ...] = get_args(VictimCategory)
-PLACE_PRECISIONS: tuple[PlacePrecision, ...] = ("exact", "settlement", "district", "region", "country")
+PLACE_PRECISIONS: tuple[PlacePrecision, ...] = (
+    "exact",
+    "settlement",
+    "district",
+    "region",
+    "country",
+)
 DatePrecision = Literal["day", "month", "approximate"]
 DATE_PRECISIONS: tuple[DatePrecision, ...] = get_args(DatePrecision)
 
