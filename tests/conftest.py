@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from corroborate.storage.archive import Archive
 from corroborate.samples import render_flight, render_still
+from corroborate.storage.archive import Archive
 
 pytest_plugins = ["incident_fixtures"]
 

@@ -10,7 +10,6 @@ import pytest
 from typer.testing import CliRunner
 
 from corroborate.cli import app
-from corroborate.storage.archive import Archive
 from corroborate.custody import entries
 from corroborate.errors import InputError, NotFoundError, ReviewError
 from corroborate.incidents import (
@@ -27,6 +26,7 @@ from corroborate.incidents import (
     review_incident,
     tally,
 )
+from corroborate.storage.archive import Archive
 from incident_fixtures import execution
 
 runner = CliRunner()

@@ -11,7 +11,6 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from corroborate.storage.archive import Archive
 from corroborate.core import (
     CREDIBILITY_GRADES,
     RELIABILITY_GRADES,
@@ -37,6 +36,7 @@ from corroborate.incidents.records import (
     subject_for,
     touch,
 )
+from corroborate.storage.archive import Archive
 
 _REF = re.compile(r"^src-?0*(\d+)$", re.IGNORECASE)
 
