@@ -113,6 +113,11 @@ def test_ingest_flags_bad_credentials_and_the_custody_log_covers_the_finding(
         ]
         digest = hashlib.sha256(canonical_json(item.metadata).encode()).hexdigest()
         assert entry.details["metadata_sha256"] == digest
+    # the same bytes again, from another channel: a second sighting, and the same warning
+    again = ingest(archive, [str(photos["tampered"])], actor="bob", source="Telegram: @b")
+    (result,) = again.results
+    assert not result.new and "already archived" in str(result.warning)
+    assert "do not verify" in str(result.warning)
 
 
 def test_show_tells_the_user(cli, photos: dict[str, Path]) -> None:

@@ -344,6 +344,8 @@ def _ingest_file(
                     f"{shown}: already archived and flagged as unreadable media "
                     f"({item.media_error or 'no detail'})",
                 )
+            if credentials := c2pa_notice(item.metadata_json or {}):
+                _warn(result, f"{shown}: already archived; {credentials}")
         row = SightingRow(item_id=item_id, archived_at=utcnow(), archived_by=actor, **sighting)
         session.add(row)
         session.flush()
