@@ -175,8 +175,8 @@ def run_corroborate(root: Path, clips: list[Clip]) -> tuple[set[tuple[int, int]]
     from sqlalchemy import select
 
     from corroborate.archive import ingest_file
-    from corroborate.match.models import MatchRow
     from corroborate.storage.archive import Archive
+    from corroborate.match.models import MatchRow
 
     archive = Archive.init(root / "archive")
     ids: dict[str, int] = {}

@@ -74,10 +74,10 @@ def build_archive(arc: Path, items: int, entries: int) -> None:
 
     from corroborate.archive.ingest import ingest
     from corroborate.archive.models import ItemRow, SightingRow
+    from corroborate.storage.archive import Archive
     from corroborate.custody import log
     from corroborate.custody.models import CustodyEntryRow
     from corroborate.db import utcnow
-    from corroborate.storage.archive import Archive
 
     folder = arc.parent / f"{arc.name}-inputs"
     shutil.rmtree(folder, ignore_errors=True)
@@ -153,8 +153,8 @@ def archive_stats(arc: Path) -> tuple[int, int, int, int]:
     from sqlalchemy import func, select
 
     from corroborate.archive.models import ItemRow
-    from corroborate.custody.models import CustodyEntryRow, TreeHeadRow
     from corroborate.storage.archive import Archive
+    from corroborate.custody.models import CustodyEntryRow, TreeHeadRow
 
     archive = Archive.open(arc)
     try:

@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from corroborate.samples import render_flight, render_still
 from corroborate.storage.archive import Archive
+from corroborate.samples import render_flight, render_still
 
 pytest_plugins = ["incident_fixtures"]
 

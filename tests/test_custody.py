@@ -16,8 +16,8 @@ import pytest
 
 from conftest import REPORTS, run_corroborate
 from corroborate.archive import ingest, verify_archive
-from corroborate.custody import consistency, current_head, entries, prove
 from corroborate.storage.archive import Archive
+from corroborate.custody import consistency, current_head, entries, prove
 from corroborate.testing import local_tsa
 
 

@@ -11,6 +11,7 @@ from pathlib import Path
 
 from conftest import Cli
 from corroborate.archive import ingest
+from corroborate.storage.archive import Archive
 from corroborate.custody import entries
 from corroborate.incidents import (
     add_source,
@@ -20,7 +21,6 @@ from corroborate.incidents import (
     list_incidents,
     review_incident,
 )
-from corroborate.storage.archive import Archive
 from incident_fixtures import execution
 
 

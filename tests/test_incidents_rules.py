@@ -10,6 +10,7 @@ import pytest
 from typer.testing import CliRunner
 
 from corroborate.cli import app
+from corroborate.storage.archive import Archive
 from corroborate.custody import entries
 from corroborate.errors import InputError, NotFoundError, ReviewError
 from corroborate.incidents import (
@@ -26,7 +27,6 @@ from corroborate.incidents import (
     review_incident,
     tally,
 )
-from corroborate.storage.archive import Archive
 from incident_fixtures import execution
 
 runner = CliRunner()

@@ -20,8 +20,8 @@ import pytest
 from conftest import REPORTS
 from corroborate.archive import get_item, ingest, list_items, verify_archive
 from corroborate.archive.fetch import FetchPolicy
-from corroborate.custody import entries
 from corroborate.storage.archive import Archive
+from corroborate.custody import entries
 from corroborate.testing.http import LOCAL_ONLY, LocalSite, local_site
 from corroborate.testing.postgres import local_postgres, postgres_bin
 

@@ -9,8 +9,8 @@ import json
 import pytest
 
 from corroborate.archive import ingest_file
-from corroborate.match import clusters, find_matches, match_signatures, rehash, store_signature
 from corroborate.storage.archive import Archive
+from corroborate.match import clusters, find_matches, match_signatures, rehash, store_signature
 from match_fixtures import COMP_AT, COMP_PART, TRIM, FootageSet, shared_footage
 
 

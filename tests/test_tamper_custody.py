@@ -19,11 +19,11 @@ from cryptography.hazmat.primitives import serialization
 
 from conftest import Cli, run_corroborate
 from corroborate.archive import ingest, verify_archive
+from corroborate.storage.archive import Archive
 from corroborate.custody import current_head, keys, log, merkle, trust
 from corroborate.custody.models import CustodyEntryRow, TimestampTokenRow, TreeHeadRow
 from corroborate.custody.timestamp import request_timestamp
 from corroborate.db import utcnow
-from corroborate.storage.archive import Archive
 from corroborate.testing import ForgingTSA, LocalTSA, local_tsa
 
 pytestmark = pytest.mark.skipif(

@@ -14,6 +14,7 @@ import pytest
 
 from conftest import REPORTS
 from corroborate.archive import ingest, verify_archive
+from corroborate.storage.archive import Archive
 from corroborate.core import Problem
 from corroborate.incidents import (
     add_source,
@@ -25,7 +26,6 @@ from corroborate.incidents import (
 )
 from corroborate.samples import render_flight
 from corroborate.samples.transforms import reencode
-from corroborate.storage.archive import Archive
 from incident_fixtures import execution
 
 

@@ -23,6 +23,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from corroborate.archive.fetch import FetchPolicy, fetch_url, is_url, parse_datetime, safe_name
 from corroborate.archive.models import DerivativeRow, ItemRow, SightingRow
+from corroborate.storage.archive import Archive
 from corroborate.crashpoints import crash_point
 from corroborate.custody import log
 from corroborate.custody.log import canonical_json
@@ -30,7 +31,6 @@ from corroborate.db import utcnow
 from corroborate.errors import CorroborateError, InputError
 from corroborate.media import MediaUnreadable, c2pa_notice, detect_kind, keyframes, probe
 from corroborate.media.detect import extension_mismatch
-from corroborate.storage.archive import Archive
 
 SHORT_ID_HEX = 12  # the displayed id: the first 12 hex digits of the SHA-256 ...
 SHORT_ID_STEP = 4  # ... 16, 20, ... when a different file already holds that prefix

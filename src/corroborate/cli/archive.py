@@ -28,9 +28,9 @@ from corroborate.cli.common import (
     progress_bar,
     warning_line,
 )
+from corroborate.storage.archive import Archive
 from corroborate.custody import entries, keys
 from corroborate.media import c2pa_notice
-from corroborate.storage.archive import Archive
 
 
 def open_archive(archive: Path | None) -> Archive:

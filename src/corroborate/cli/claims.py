@@ -20,8 +20,8 @@ from corroborate.cli.common import (
     print_json,
     to_jsonable,
 )
-from corroborate.core import Claim
 from corroborate.storage.archive import Archive
+from corroborate.core import Claim
 
 claims_app = typer.Typer(
     name="claims",

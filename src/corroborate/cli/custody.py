@@ -22,6 +22,7 @@ from corroborate.cli.common import (
     print_json,
     to_jsonable,
 )
+from corroborate.storage.archive import Archive
 from corroborate.core import TreeHead
 from corroborate.custody import current_head, entries, prove
 from corroborate.custody.anchor import anchor, export_anchor
@@ -30,7 +31,6 @@ from corroborate.custody.rotation import rotate, schedule
 from corroborate.custody.trust import trust_tsa, trusted_tsas
 from corroborate.custody.verify import check_consistency
 from corroborate.errors import InputError, IntegrityError
-from corroborate.storage.archive import Archive
 
 custody_app = typer.Typer(help="The append-only, signed custody log.", no_args_is_help=True)
 

@@ -28,10 +28,10 @@ from corroborate.cli.common import (
     print_json,
     progress_bar,
 )
+from corroborate.storage.archive import Archive
 from corroborate.core import CustodyEntry, Incident
 from corroborate.errors import InputError
 from corroborate.incidents.tally import REASONS
-from corroborate.storage.archive import Archive
 
 incident_app = typer.Typer(help="Record incidents, link evidence, cite sources, review.")
 source_app = typer.Typer(help="Sources of information, graded A-F for reliability.")

@@ -10,13 +10,13 @@ from pathlib import Path
 
 from sqlalchemy import select
 
+from corroborate.storage.archive import Archive
 from corroborate.core import TreeHead
 from corroborate.custody import log, trust
 from corroborate.custody.models import TimestampTokenRow, TreeHeadRow
 from corroborate.custody.timestamp import request_timestamp, verify_timestamp
 from corroborate.db import utcnow
 from corroborate.errors import InputError, NotFoundError
-from corroborate.storage.archive import Archive
 
 
 @dataclass(frozen=True)

@@ -20,11 +20,11 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import (
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from corroborate.storage.archive import CONFIG_NAME, Archive
 from corroborate.core import Problem
 from corroborate.custody import keys, log
 from corroborate.custody.models import CustodyEntryRow, TreeHeadRow
 from corroborate.errors import ArchiveError
-from corroborate.storage.archive import CONFIG_NAME, Archive
 
 ROTATE_ACTION = "custody.rotate_key"
 

@@ -11,13 +11,13 @@ from typing import Any
 
 from sqlalchemy import select
 
+from corroborate.storage.archive import Archive
 from corroborate.core import Problem, TreeHead
 from corroborate.custody import keys, merkle, rotation, trust
 from corroborate.custody.log import leaf_data, to_head
 from corroborate.custody.models import CustodyEntryRow, TimestampTokenRow, TreeHeadRow
 from corroborate.custody.timestamp import verify_timestamp
 from corroborate.errors import CorroborateError
-from corroborate.storage.archive import Archive
 
 ANCHOR_ACTION = "custody.anchor"
 

@@ -8,10 +8,12 @@ from dataclasses import dataclass
 
 from sqlalchemy import select
 
+from corroborate.storage.archive import Archive
 from corroborate.core import Incident
 from corroborate.db import utcnow
 from corroborate.errors import InputError
 from corroborate.incidents.models import DistinctPairRow
+from corroborate.match import clusters
 from corroborate.incidents.records import (
     _parse_ref,
     _writable,
@@ -20,8 +22,6 @@ from corroborate.incidents.records import (
     list_incidents,
     log_incident,
 )
-from corroborate.match import clusters
-from corroborate.storage.archive import Archive
 
 
 @dataclass(frozen=True)

@@ -25,6 +25,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from corroborate.storage.archive import Archive
 from corroborate.core import EVIDENCE_ROLES, EvidenceRole, Incident
 from corroborate.errors import InputError
 from corroborate.incidents.fields import (
@@ -45,7 +46,6 @@ from corroborate.incidents.records import (
     new_row,
 )
 from corroborate.incidents.taxonomy import load_taxonomy
-from corroborate.storage.archive import Archive
 
 COLUMNS = tuple(f.name for f in fields(IncidentInput))
 # Columns of our own export that say which record a row is and what it links to.

@@ -17,6 +17,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from corroborate.archive.models import ItemRow
+from corroborate.storage.archive import Archive
 from corroborate.core import (
     CREDIBILITY_GRADES,
     DATE_PRECISIONS,
@@ -50,7 +51,6 @@ from corroborate.incidents.fields import (
 from corroborate.incidents.models import CitationRow, EvidenceRow, IncidentRow
 from corroborate.incidents.taxonomy import load_taxonomy
 from corroborate.match import cluster_members, find_cluster
-from corroborate.storage.archive import Archive
 
 _REF = re.compile(r"^(?:inc-?)?0*(\d+)$", re.IGNORECASE)
 

@@ -6,6 +6,7 @@ was located, and (3) approval by someone other than the author of the last chang
 
 from __future__ import annotations
 
+from corroborate.storage.archive import Archive
 from corroborate.core import (
     INCIDENT_STATUSES,
     REVIEW_DECISIONS,
@@ -19,7 +20,6 @@ from corroborate.db import utcnow
 from corroborate.errors import InputError, ReviewError
 from corroborate.incidents.models import IncidentRow, ReviewRow
 from corroborate.incidents.records import _writable, incident_ref, log_incident, to_incident
-from corroborate.storage.archive import Archive
 
 DECISIONS = REVIEW_DECISIONS
 

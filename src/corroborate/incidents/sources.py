@@ -11,6 +11,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from corroborate.storage.archive import Archive
 from corroborate.core import (
     CREDIBILITY_GRADES,
     RELIABILITY_GRADES,
@@ -36,7 +37,6 @@ from corroborate.incidents.records import (
     subject_for,
     touch,
 )
-from corroborate.storage.archive import Archive
 
 _REF = re.compile(r"^src-?0*(\d+)$", re.IGNORECASE)
 

@@ -20,12 +20,12 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
+from corroborate.storage.archive import Archive
 from corroborate.core import INCIDENT_STATUSES, Incident
 from corroborate.custody import log
 from corroborate.errors import InputError
 from corroborate.incidents import list_incidents
 from corroborate.incidents.tally import REASONS, Tally, TallyRow
-from corroborate.storage.archive import Archive
 
 # A cell starting with one of these is a formula (or becomes one) in Excel, LibreOffice and
 # Google Sheets; OWASP's advice is to prefix it with a single quote, which shows as text.

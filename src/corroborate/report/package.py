@@ -33,6 +33,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from corroborate.archive import get_item
+from corroborate.storage.archive import Archive
 from corroborate.core import CustodyEntry, Item, Problem, ProblemKind, TreeHead
 from corroborate.custody import keys, log, merkle
 from corroborate.custody.models import CustodyEntryRow, TimestampTokenRow, TreeHeadRow
@@ -53,7 +54,6 @@ from corroborate.report import safezip
 from corroborate.report.exports import incident_json, plain
 from corroborate.report.html import render_report
 from corroborate.report.safezip import ZipLimits
-from corroborate.storage.archive import Archive
 
 MANIFEST = "MANIFEST.sha256"
 HEAD = "custody/head.json"

@@ -9,9 +9,9 @@ from importlib import resources
 from pathlib import Path
 
 from corroborate.archive import IngestResult, ingest
+from corroborate.storage.archive import Archive
 from corroborate.errors import ArchiveError
 from corroborate.samples import render_flight, render_still
-from corroborate.storage.archive import Archive
 
 MARKER = ".corroborate-demo"
 
