@@ -4,10 +4,48 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Any
+from typing import Any, Literal, TypeVar, get_args
+
+from corroborate.errors import FormatError, IntegrityError, InternalError
+
+# The field's words, as Literal types so that mypy catches a misspelt one, each with the tuple
+# of its values (in the Literal's order, which is a rank where one is said). The values are
+# stored in the database and printed in JSON as they are.
 
 # Media kinds an archived item can have.
-KINDS = ("video", "image", "audio", "document", "webpage", "other")
+ItemKind = Literal["video", "image", "audio", "document", "webpage", "other"]
+KINDS: tuple[ItemKind, ...] = get_args(ItemKind)
+
+_Word = TypeVar("_Word", bound=str | int)
+
+
+def word_in(value: object, words: tuple[_Word, ...]) -> _Word | None:
+    """`value` as one of `words` (so typed as their Literal), or None when it is none of them."""
+    for word in words:
+        if value == word and type(value) is type(word):
+            return word
+    return None
+
+
+def stored_word(value: object, words: tuple[_Word, ...], what: str) -> _Word:
+    """A word read back from the archive; one outside its vocabulary means the archive was
+    altered or written by something else, and is said, never passed on."""
+    found = word_in(value, words)
+    if found is None:
+        raise IntegrityError(
+            f"{what}: {value!r} is not one of {', '.join(map(str, words))} (the archive holds "
+            "a value corroborate never writes)"
+        )
+    return found
+
+
+def known_word(value: object, words: tuple[_Word, ...], what: str) -> _Word:
+    """A word the code itself produced (from a lexicon or table): one outside its vocabulary
+    is a fault in corroborate, said as one, never stored."""
+    found = word_in(value, words)
+    if found is None:
+        raise InternalError(f"{what}: {value!r} is not one of {', '.join(map(str, words))}")
+    return found
 
 
 @dataclass(frozen=True)
@@ -33,7 +71,7 @@ class Item:
     id: str  # short public id, the first 12 hex characters of the sha256
     sha256: str
     size: int
-    kind: str
+    kind: ItemKind
     mime: str | None
     original_name: str
     archived_at: datetime
@@ -92,7 +130,8 @@ class TreeHead:
 
     @classmethod
     def from_json(cls, data: Any, *, exact: bool = False) -> TreeHead:
-        """A head from `custody head --json` (a dict or its JSON text); ValueError if malformed.
+        """A head from `custody head --json` (a dict or its JSON text); FormatError (which is
+        also a ValueError) if malformed.
 
         Extra keys (such as `key_fingerprint`) are ignored; the timestamp may be in the signed
         form or ISO 8601 with an offset; a timestamp without one is read as UTC. With `exact`
@@ -104,28 +143,34 @@ class TreeHead:
         from datetime import UTC
 
         if isinstance(data, str | bytes):
-            data = json.loads(data)
+            try:
+                data = json.loads(data)
+            except ValueError as exc:
+                raise FormatError(f"a tree head is JSON ({exc})") from None
         if not isinstance(data, dict):
-            raise ValueError("a tree head is a JSON object")
+            raise FormatError("a tree head is a JSON object")
         missing = [k for k in HEAD_FIELDS if k not in data]
         if missing:
-            raise ValueError(f"a tree head needs {', '.join(missing)}")
+            raise FormatError(f"a tree head needs {', '.join(missing)}")
         if exact and set(data) != set(HEAD_FIELDS):
-            raise ValueError(f"a tree head has exactly {', '.join(HEAD_FIELDS)}")
+            raise FormatError(f"a tree head has exactly {', '.join(HEAD_FIELDS)}")
         size, root, stamp = data["tree_size"], data["root_hash"], data["timestamp"]
         if isinstance(size, bool) or not isinstance(size, int) or size < 0:
-            raise ValueError(f"tree_size must be a whole number >= 0, not {size!r}")
+            raise FormatError(f"tree_size must be a whole number >= 0, not {size!r}")
         if not isinstance(root, str) or not re.fullmatch(r"[0-9a-f]{64}", root):
-            raise ValueError("root_hash must be 64 lower-case hex digits")
+            raise FormatError("root_hash must be 64 lower-case hex digits")
         if not isinstance(stamp, str):
-            raise ValueError("timestamp must be text")
-        if exact:
-            when = datetime.strptime(stamp, SIGNED_TIME).replace(tzinfo=UTC)
-        else:
-            when = datetime.fromisoformat(stamp.replace("Z", "+00:00"))
-            when = when.replace(tzinfo=UTC) if when.tzinfo is None else when.astimezone(UTC)
+            raise FormatError("timestamp must be text")
+        try:
+            if exact:
+                when = datetime.strptime(stamp, SIGNED_TIME).replace(tzinfo=UTC)
+            else:
+                when = datetime.fromisoformat(stamp.replace("Z", "+00:00"))
+                when = when.replace(tzinfo=UTC) if when.tzinfo is None else when.astimezone(UTC)
+        except ValueError:
+            raise FormatError(f"timestamp {stamp!r} is not an ISO 8601 time") from None
         if not isinstance(data["signature"], str) or not isinstance(data["key_id"], str):
-            raise ValueError("signature and key_id must be text")
+            raise FormatError("signature and key_id must be text")
         return cls(size, root, when, data["signature"], data["key_id"])
 
 
@@ -157,6 +202,64 @@ class Notice:
         return self.message
 
 
+# How precisely a place is known: a gazetteer entry may be `approximate` (a village placed by
+# its district); a record is given one of PLACE_PRECISIONS.
+PlacePrecision = Literal["exact", "settlement", "approximate", "district", "region", "country"]
+
+# How a number was said ("at least 12", "about 12", "12 to 15"), what it counts, and of whom.
+ClaimQualifier = Literal["exact", "at_least", "at_most", "approx", "range"]
+CLAIM_QUALIFIERS: tuple[ClaimQualifier, ...] = get_args(ClaimQualifier)
+ClaimEvent = Literal[
+    "killed", "executed", "died", "injured", "captured", "missing", "surrendered", "incidents"
+]
+CLAIM_EVENTS: tuple[ClaimEvent, ...] = get_args(ClaimEvent)
+ClaimVictimCategory = Literal["pow", "civilian", "combatant", "unknown"]
+CLAIM_VICTIM_CATEGORIES: tuple[ClaimVictimCategory, ...] = get_args(ClaimVictimCategory)
+
+# What `verify` and `verify-package` can find wrong (the `kind` of a Problem).
+ProblemKind = Literal[
+    # the archive: blobs, rows and the custody log
+    "missing_blob",
+    "altered_blob",
+    "altered_entry",
+    "removed_entry",
+    "altered_row",
+    "removed_row",
+    "unlogged_item",
+    "unlogged_row",
+    "unsigned_entries",
+    "altered_head",
+    "head_mismatch",
+    "bad_signature",
+    "bad_key",
+    "retired_key",
+    "forged_rotation",
+    "bad_trust_entry",
+    "old_format",
+    # timestamps
+    "bad_timestamp",
+    "untrusted_timestamp",
+    "backdated_timestamp",
+    "missing_timestamp",
+    "unlogged_timestamp",
+    "late_baseline",
+    # evidence packages
+    "added_file",
+    "altered_file",
+    "damaged_file",
+    "missing_file",
+    "duplicate_name",
+    "unsafe_name",
+    "damaged_zip",
+    "hostile_zip",
+    "too_large",
+    "bad_proof",
+    "missing_proof",
+    "added_proof",
+]
+PROBLEM_KINDS: tuple[ProblemKind, ...] = get_args(ProblemKind)
+
+
 @dataclass(frozen=True)
 class Place:
     """A gazetteer entry or a resolved place name."""
@@ -167,7 +270,7 @@ class Place:
     admin1: str | None = None  # oblast / region
     admin2: str | None = None  # raion / district
     country: str | None = None  # ISO 3166-1 alpha-2
-    precision: str = "settlement"  # exact, settlement, approximate, district, region, country
+    precision: PlacePrecision = "settlement"
     alternate_names: tuple[str, ...] = ()
     score: float | None = None
     id: str | None = None
@@ -179,10 +282,10 @@ class Claim:
 
     count: int
     count_high: int | None
-    qualifier: str  # exact, at_least, at_most, approx, range
-    event: str  # killed, executed, died, injured, captured, missing, surrendered, incidents
+    qualifier: ClaimQualifier
+    event: ClaimEvent
     victims: str | None
-    victim_category: str  # pow, civilian, combatant, unknown
+    victim_category: ClaimVictimCategory
     claimant: str | None
     period: str | None
     date_from: date | None
@@ -198,7 +301,7 @@ class Claim:
 class Problem:
     """One thing `verify` found wrong: what kind, where, and a sentence for the reader."""
 
-    kind: str  # missing_blob, altered_blob, altered_entry, removed_entry, bad_signature, ...
+    kind: ProblemKind
     where: str
     message: str
 
@@ -206,11 +309,22 @@ class Problem:
 # -- incidents, sources, review (the incidents capability) --------------------------------
 
 # Status ranks: a tally's --min-status keeps incidents at or above the given rank.
-INCIDENT_STATUSES = ("discounted", "disputed", "unverified", "under-review", "verified")
-EVIDENCE_ROLES = ("primary", "corroborating", "satellite", "witness-statement", "report")
-SOURCE_KINDS = ("official-body", "monitoring-mission", "media", "social-media", "witness", "other")
+IncidentStatus = Literal["discounted", "disputed", "unverified", "under-review", "verified"]
+INCIDENT_STATUSES: tuple[IncidentStatus, ...] = get_args(IncidentStatus)
+EvidenceRole = Literal["primary", "corroborating", "satellite", "witness-statement", "report"]
+EVIDENCE_ROLES: tuple[EvidenceRole, ...] = get_args(EvidenceRole)
+SourceKind = Literal[
+    "official-body", "monitoring-mission", "media", "social-media", "witness", "other"
+]
+SOURCE_KINDS: tuple[SourceKind, ...] = get_args(SourceKind)
+ReviewDecision = Literal["approve", "reject"]
+REVIEW_DECISIONS: tuple[ReviewDecision, ...] = get_args(ReviewDecision)
 # The Admiralty (NATO) scale: reliability of a source, credibility of one piece of information.
-RELIABILITY = {
+Reliability = Literal["A", "B", "C", "D", "E", "F"]
+RELIABILITY_GRADES: tuple[Reliability, ...] = get_args(Reliability)
+Credibility = Literal[1, 2, 3, 4, 5, 6]
+CREDIBILITY_GRADES: tuple[Credibility, ...] = get_args(Credibility)
+RELIABILITY: dict[Reliability, str] = {
     "A": "completely reliable",
     "B": "usually reliable",
     "C": "fairly reliable",
@@ -218,7 +332,7 @@ RELIABILITY = {
     "E": "unreliable",
     "F": "reliability cannot be judged",
 }
-CREDIBILITY = {
+CREDIBILITY: dict[Credibility, str] = {
     1: "confirmed by other sources",
     2: "probably true",
     3: "possibly true",
@@ -226,9 +340,17 @@ CREDIBILITY = {
     5: "improbable",
     6: "truth cannot be judged",
 }
-VICTIM_CATEGORIES = ("hors-de-combat", "civilian", "combatant", "unknown")
-PLACE_PRECISIONS = ("exact", "settlement", "district", "region", "country")
-DATE_PRECISIONS = ("day", "month", "approximate")
+VictimCategory = Literal["hors-de-combat", "civilian", "combatant", "unknown"]
+VICTIM_CATEGORIES: tuple[VictimCategory, ...] = get_args(VictimCategory)
+PLACE_PRECISIONS: tuple[PlacePrecision, ...] = (
+    "exact",
+    "settlement",
+    "district",
+    "region",
+    "country",
+)
+DatePrecision = Literal["day", "month", "approximate"]
+DATE_PRECISIONS: tuple[DatePrecision, ...] = get_args(DatePrecision)
 
 
 @dataclass(frozen=True)
@@ -237,7 +359,7 @@ class Evidence:
 
     id: int
     incident_id: str
-    role: str
+    role: EvidenceRole
     item_id: str | None
     item_sha256: str | None
     cluster_id: str | None
@@ -253,8 +375,8 @@ class Source:
 
     id: str  # SRC-0001
     name: str
-    kind: str
-    reliability: str
+    kind: SourceKind
+    reliability: Reliability
     url: str | None
     note: str | None
     created_at: datetime
@@ -271,8 +393,8 @@ class Citation:
     incident_id: str
     source_id: str
     source_name: str
-    reliability: str
-    credibility: int
+    reliability: Reliability
+    credibility: Credibility
     item_id: str | None
     note: str | None
     cited_at: datetime
@@ -293,11 +415,11 @@ class Review:
     id: int
     incident_id: str
     reviewer: str
-    decision: str  # approve, reject
+    decision: ReviewDecision
     note: str | None
     time: datetime
-    status_before: str
-    status_after: str
+    status_before: IncidentStatus
+    status_after: IncidentStatus
 
 
 @dataclass(frozen=True)
@@ -307,10 +429,10 @@ class Incident:
     id: str  # INC-0001
     title: str
     type: str
-    status: str
+    status: IncidentStatus
     occurred_from: date | None
     occurred_to: date | None
-    date_precision: str
+    date_precision: DatePrecision
     place: Place | None
     geolocation_note: str | None
     perpetrator_party: str | None
@@ -319,7 +441,7 @@ class Incident:
     killed_high: int | None
     injured_low: int | None
     injured_high: int | None
-    victim_category: str
+    victim_category: VictimCategory
     description: str
     tags: tuple[str, ...]
     sensitive: bool

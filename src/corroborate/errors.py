@@ -37,3 +37,26 @@ class ArchiveError(CorroborateError):
     """The archive itself cannot be opened or created."""
 
     exit_code = 2
+
+
+class SetupError(CorroborateError):
+    """A program or service a step needs is missing or would not start (openssl, PostgreSQL)."""
+
+    exit_code = 2
+
+
+class FormatError(InputError, ValueError):
+    """A document that is not in the form corroborate writes (a tree head, a record).
+
+    Also a ValueError, as the parsers it replaces raised, so callers that catch that still do.
+    """
+
+
+class InternalError(CorroborateError):
+    """A fault in corroborate itself: an invariant the code relies on did not hold.
+
+    Raised instead of `assert` (which `python -O` removes) where the state cannot come from
+    input; the message says what broke, so a report of it can be acted on.
+    """
+
+    exit_code = 70  # EX_SOFTWARE

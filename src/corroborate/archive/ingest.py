@@ -31,7 +31,7 @@ from corroborate.custody import log
 from corroborate.custody.log import canonical_json
 from corroborate.db import utcnow
 from corroborate.errors import CorroborateError, InputError
-from corroborate.media import MediaUnreadable, detect_kind, probe
+from corroborate.media import MediaUnreadable, c2pa_notice, detect_kind, probe
 from corroborate.media.detect import extension_mismatch
 
 SHORT_ID_HEX = 12  # the displayed id: the first 12 hex digits of the SHA-256 ...
@@ -328,10 +328,9 @@ def _ingest_file(
     prepared = None if known else _prepare(archive, sha, result, content_type, signatures)
     with archive.write() as session:
         item = session.scalar(select(ItemRow).where(ItemRow.sha256 == sha))
-        if item is None and prepared is None:  # removed meanwhile? prepare now, under lock
-            prepared = _prepare(archive, sha, result, content_type, signatures)
         if item is None:
-            assert prepared is not None
+            if prepared is None:  # removed meanwhile? prepare now, under lock
+                prepared = _prepare(archive, sha, result, content_type, signatures)
             item_id = short_id(
                 sha, lambda c: session.scalar(select(ItemRow.id).where(ItemRow.id == c)) is not None
             )
@@ -347,6 +346,8 @@ def _ingest_file(
                     f"{shown}: already archived and flagged as unreadable media "
                     f"({item.media_error or 'no detail'})",
                 )
+            if credentials := c2pa_notice(item.metadata_json or {}):
+                _warn(result, f"{shown}: already archived; {credentials}")
         row = SightingRow(item_id=item_id, archived_at=utcnow(), archived_by=actor, **sighting)
         session.add(row)
         session.flush()
@@ -460,6 +461,8 @@ def _prepare(
             result,
             f"{result.input}: {media_error}; archived as a file, flagged as unreadable media",
         )
+    if credentials := c2pa_notice(metadata):  # stored in the metadata the custody entry hashes
+        _warn(result, f"{result.input}: {credentials}")
     subject = Subject(sha, kind, mime, blob, result.input, metadata, media_error is None)
     prepared = _Prepared(kind, mime, metadata, media_error, subject)
     for derivation in derivations.active():

@@ -7,9 +7,8 @@ from sqlalchemy.orm import selectinload
 
 from corroborate.archive.models import ItemRow, SightingRow
 from corroborate.storage.archive import Archive
-from corroborate.core import Item, Sighting
+from corroborate.core import KINDS, Item, Sighting, stored_word
 from corroborate.errors import InputError, NotFoundError
-from corroborate.media.detect import KINDS
 
 
 def _sighting(row: SightingRow) -> Sighting:
@@ -32,7 +31,7 @@ def to_item(row: ItemRow) -> Item:
         id=row.id,
         sha256=row.sha256,
         size=row.size,
-        kind=row.kind,
+        kind=stored_word(row.kind, KINDS, f"item {row.id}: kind"),
         mime=row.mime,
         original_name=row.original_name,
         archived_at=row.archived_at,

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import re
 
+# The words a claim is told in (its events, qualifiers, victim categories) are core's:
+# corroborate.core.CLAIM_EVENTS, CLAIM_QUALIFIERS, CLAIM_VICTIM_CATEGORIES.
+
 # --- Event words -------------------------------------------------------------------------------
 # Each entry: a regex over lower-cased text, the event it names, and its role:
 #   "verb"  a verb or participle ("were killed", "killing 12", "12 soldiers surrendered")

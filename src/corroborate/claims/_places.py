@@ -6,7 +6,7 @@ import re
 
 from corroborate.claims._lexicon import MONTHS, WEEKDAYS
 from corroborate.core import Place
-from corroborate.errors import CorroborateError
+from corroborate.geo import PlaceNameError, resolve_confidently
 
 _NAME = r"[A-Z][\w'’-]+(?:[ -][A-Z][\w'’-]+){0,2}"
 _PLACE = re.compile(
@@ -54,17 +54,12 @@ def find_place(text: str, exclude: str | None = None) -> str | None:
 def resolve_place(name: str | None, context: str | None = None) -> Place | None:
     """The gazetteer's place for `name` when it is confident, else None (the words stay).
 
-    None too when there is no gazetteer: a claim is read the same without one.
+    A missing or unreadable gazetteer raises GazetteerError: claims read without places would
+    look complete when they are not.
     """
     if not name:
         return None
     try:
-        from corroborate import geo
-
-        resolve_confidently = geo.resolve_confidently
-    except (ImportError, AttributeError):
-        return None
-    try:
         return resolve_confidently(name, context=context).place
-    except (CorroborateError, LookupError, ValueError, OSError):
+    except PlaceNameError:  # words the gazetteer cannot look up as one name (e.g. far too long)
         return None

@@ -11,7 +11,13 @@ from corroborate.claims._numbers import NumberMention, find_numbers
 from corroborate.claims._periods import find_dateline, find_period
 from corroborate.claims._places import find_place, resolve_place
 from corroborate.claims._sentences import Sentence, split_sentences
-from corroborate.core import Claim
+from corroborate.core import (
+    CLAIM_EVENTS,
+    CLAIM_QUALIFIERS,
+    CLAIM_VICTIM_CATEGORIES,
+    Claim,
+    known_word,
+)
 
 _TOKEN = re.compile(r"\w+(?:['’]\w+)*(?:-\w+)*|[^\w\s]")
 
@@ -191,10 +197,10 @@ def _read_sentence(sentence: Sentence, ctx: _Context, reference: date | None) ->
             Claim(
                 count=d.count,
                 count_high=d.count_high,
-                qualifier=d.qualifier,
-                event=d.event,
+                qualifier=known_word(d.qualifier, CLAIM_QUALIFIERS, "claim qualifier"),
+                event=known_word(d.event, CLAIM_EVENTS, "claim event"),
                 victims=victims,
-                victim_category=category,
+                victim_category=known_word(category, CLAIM_VICTIM_CATEGORIES, "victim category"),
                 claimant=claimant,
                 period=period.words if period else None,
                 date_from=period.date_from if period else None,
@@ -264,7 +270,8 @@ def _settle_category(victims: str | None, category: str, event: str, text: str) 
 def _read_number(text: str, tokens: list[_Token], i: int, consumed: set[int]) -> _Draft | None:
     tok = tokens[i]
     num = tok.number
-    assert num is not None
+    if num is None:  # callers pass number tokens; any other token reads as no number
+        return None
     before_text = text[: num.start]
     after_text = text[num.end :]
     if _is_not_a_count(text, tokens, i, before_text, after_text):
@@ -397,7 +404,8 @@ def _is_not_a_count(
 ) -> bool:
     """Ages, dates, years, times, money, percentages, call signs and ordinals are not counts."""
     num = tokens[i].number
-    assert num is not None
+    if num is None:  # not a number at all, so not a count
+        return True
     after = after_text.lstrip()
     if re.match(lx.ORDINAL_SUFFIX, after_text, re.I):
         return True

@@ -14,7 +14,14 @@ from corroborate.claims._reader import extract_claims
 from corroborate.claims._source import decode_text, html_to_text
 from corroborate.claims.models import ClaimRow
 from corroborate.storage.archive import Archive
-from corroborate.core import Claim, Place
+from corroborate.core import (
+    CLAIM_EVENTS,
+    CLAIM_QUALIFIERS,
+    CLAIM_VICTIM_CATEGORIES,
+    Claim,
+    Place,
+    stored_word,
+)
 from corroborate.custody import log
 from corroborate.db import utcnow
 
@@ -81,10 +88,12 @@ def _to_claim(row: ClaimRow) -> Claim:
     return Claim(
         count=row.count,
         count_high=row.count_high,
-        qualifier=row.qualifier,
-        event=row.event,
+        qualifier=stored_word(row.qualifier, CLAIM_QUALIFIERS, f"claim {row.id}: qualifier"),
+        event=stored_word(row.event, CLAIM_EVENTS, f"claim {row.id}: event"),
         victims=row.victims,
-        victim_category=row.victim_category,
+        victim_category=stored_word(
+            row.victim_category, CLAIM_VICTIM_CATEGORIES, f"claim {row.id}: victim category"
+        ),
         claimant=row.claimant,
         period=row.period,
         date_from=row.date_from,

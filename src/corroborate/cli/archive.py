@@ -32,6 +32,7 @@ from corroborate.cli.common import (
 from corroborate.custody.setup import init_archive
 from corroborate.custody import entries, keys
 from corroborate.report import shapes
+from corroborate.media import c2pa_notice
 
 
 def _size(n: int) -> str:
@@ -255,7 +256,16 @@ def show_cmd(
     ):
         if meta.get(key) is not None:
             console.print(f"  {key:<14} {escape(str(meta[key]))}", highlight=False)
-    if meta.get("c2pa"):
+    credentials = meta.get("c2pa")
+    if isinstance(credentials, dict) and "status" in credentials:
+        notice = c2pa_notice(meta)
+        if notice:
+            console.print(f"  [red]{escape(notice)}[/]", highlight=False)
+        else:
+            console.print(f"  C2PA Content Credentials {credentials['status']}", highlight=False)
+        for problem in credentials.get("problems") or []:
+            console.print(f"    {escape(str(problem))}", highlight=False)
+    elif credentials:  # stored before their validation state was kept
         console.print("  C2PA Content Credentials present")
     if found.keyframes:
         console.print(f"  keyframes {len(found.keyframes)}")

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import func, select
@@ -20,7 +21,7 @@ from corroborate.crashpoints import crash_point
 from corroborate.custody import keys, merkle, proofs
 from corroborate.custody.models import CustodyEntryRow, TreeHeadRow
 from corroborate.db import utcnow
-from corroborate.errors import NotFoundError
+from corroborate.errors import IntegrityError, NotFoundError
 
 _PENDING = "custody_pending"
 
@@ -30,7 +31,7 @@ def canonical_json(value: Any) -> str:
     return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
 
 
-def _iso(t: Any) -> str:
+def _iso(t: datetime) -> str:
     return t.strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 
@@ -91,7 +92,10 @@ def seal_pending(archive: Archive, session: Session) -> TreeHead | None:
     else:
         compact = merkle.CompactRange.from_hex_list(last.tree_size, json.loads(last.frontier))
     if compact.size != pending[0].seq - 1:
-        raise RuntimeError("custody log head does not follow the last signed head")
+        raise IntegrityError(
+            f"custody log: entry {pending[0].seq} does not follow the last signed head "
+            f"(tree size {compact.size}); another writer changed the log, or it was altered"
+        )
     for row in pending:
         compact.append(bytes.fromhex(row.leaf_hash))
     key_id = archive.settings["key_id"]

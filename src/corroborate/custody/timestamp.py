@@ -446,5 +446,6 @@ def _check_chain(
 def _timestamping_only(
     _policy: object, _cert: x509.Certificate, eku: x509.ExtendedKeyUsage | None
 ) -> None:
+    """cryptography's validator hook: raising fails the chain (as a VerificationError)."""
     if eku is None or list(eku) != [ExtendedKeyUsageOID.TIME_STAMPING]:
-        raise ValueError("extendedKeyUsage is not timeStamping only")
+        raise IntegrityError("extendedKeyUsage is not timeStamping only")

@@ -13,6 +13,8 @@ from typing import Any
 from sqlalchemy import JSON, DateTime, Engine, TypeDecorator, create_engine, event
 from sqlalchemy.orm import DeclarativeBase
 
+from corroborate.errors import InternalError
+
 
 class UTCDateTime(TypeDecorator[datetime]):
     """A timestamp stored naive-in-UTC and always returned timezone-aware (UTC)."""
@@ -24,7 +26,7 @@ class UTCDateTime(TypeDecorator[datetime]):
         if value is None:
             return None
         if value.tzinfo is None:
-            raise ValueError("naive datetime given to a UTC column")
+            raise InternalError(f"a time without a time zone ({value}) reached a UTC column")
         return value.astimezone(UTC).replace(tzinfo=None)
 
     def process_result_value(self, value: datetime | None, dialect: Any) -> datetime | None:

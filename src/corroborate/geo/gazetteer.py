@@ -163,7 +163,14 @@ class Gazetteer:
             ) from exc
         except (OSError, EOFError, ValueError) as exc:
             raise GazetteerError(f"gazetteer data cannot be read: {exc}") from exc
-        return cls(document)
+        if not isinstance(document, dict):
+            raise GazetteerError("gazetteer data is not a gazetteer (not a JSON object)")
+        try:
+            return cls(document)
+        except (KeyError, TypeError) as exc:
+            raise GazetteerError(
+                f"gazetteer data is incomplete ({exc}); rebuild it with scripts/build_gazetteer.py"
+            ) from exc
 
     def __len__(self) -> int:
         return len(self._entries)
@@ -405,9 +412,10 @@ class Gazetteer:
                 continue
             if rival.place.score < p.score - TIE_MARGIN:
                 break
-            if p.latitude is None or rival.place.latitude is None or rival.place.longitude is None:
+            if p.latitude is None or p.longitude is None:
                 continue
-            assert p.longitude is not None
+            if rival.place.latitude is None or rival.place.longitude is None:
+                continue
             km = _km(p.latitude, p.longitude, rival.place.latitude, rival.place.longitude)
             if km > TIE_DISTANCE_KM:
                 return (

@@ -15,6 +15,7 @@ from corroborate.errors import InputError
 from corroborate.incidents.models import DistinctPairRow
 from corroborate.incidents.ids import incident_ref, parse_ref
 from corroborate.incidents.records import item_ids, list_incidents, log_incident, writable
+from corroborate.match import clusters
 
 
 @dataclass(frozen=True)
@@ -26,11 +27,7 @@ class DuplicateGroup:
 
 
 def item_clusters(archive: Archive) -> dict[str, str]:
-    """Footage cluster id of every clustered item; empty when the matcher is not installed."""
-    try:
-        from corroborate.match import clusters
-    except ImportError:
-        return {}
+    """Footage cluster id of every clustered item."""
     out: dict[str, str] = {}
     for cluster in clusters(archive):
         for item in cluster.items:

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any, TypedDict
 
 from corroborate.core import DATE_PRECISIONS, PLACE_PRECISIONS, VICTIM_CATEGORIES, Notice
 from corroborate.errors import InputError
+from corroborate.geo import default_gazetteer, resolve_confidently
 from corroborate.incidents.taxonomy import IncidentType
 
 if TYPE_CHECKING:
@@ -258,11 +259,7 @@ def _text(value: str | None) -> str | None:
 
 
 def resolve_place(name: str, region: str | None = None) -> Resolution | None:
-    """How the gazetteer resolves a place name for a record; None without the geo capability."""
-    try:
-        from corroborate.geo import resolve_confidently
-    except ImportError:
-        return None
+    """How the gazetteer resolves a place name for a record (GazetteerError without one)."""
     return resolve_confidently(name, region=region)
 
 
@@ -274,10 +271,6 @@ def written_region(place: str) -> str | None:
     if not comma or not tail:
         return None
     looks_like_region = bool(_REGION_WORD.search(tail))
-    try:
-        from corroborate.geo import default_gazetteer
-    except ImportError:
-        return tail if looks_like_region else None
     named = default_gazetteer().context_hint(tail).admin1
     if len(named) == 1:
         return next(iter(named))

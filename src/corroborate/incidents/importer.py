@@ -25,7 +25,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from corroborate.storage.archive import Archive
-from corroborate.core import EVIDENCE_ROLES, Incident, Notice
+from corroborate.core import EVIDENCE_ROLES, EvidenceRole, Incident, Notice
 from corroborate.errors import InputError
 from corroborate.incidents.fields import (
     FieldError,
@@ -139,15 +139,15 @@ class _Row:
     record: IncidentFields
     notes: IncidentNotes
     uid: str | None
-    evidence: list[tuple[str, str]]  # (role, item id or "cluster:ID")
+    evidence: list[tuple[EvidenceRole, str]]  # (role, item id or "cluster:ID")
     citations: list[tuple[str, int, str]]  # (reliability, credibility, source name)
     status: str | None
     sheet_id: str | None
     given: IncidentInput
 
 
-def _evidence_cell(text: str) -> list[tuple[str, str]]:
-    out = []
+def _evidence_cell(text: str) -> list[tuple[EvidenceRole, str]]:
+    out: list[tuple[EvidenceRole, str]] = []
     for token in text.split():
         role, colon, target = token.partition(":")
         role = role.strip().lower()

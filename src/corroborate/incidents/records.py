@@ -17,8 +17,14 @@ from sqlalchemy.orm import Session, selectinload
 from corroborate.archive.models import ItemRow
 from corroborate.storage.archive import Archive
 from corroborate.core import (
+    CREDIBILITY_GRADES,
+    DATE_PRECISIONS,
     EVIDENCE_ROLES,
     INCIDENT_STATUSES,
+    PLACE_PRECISIONS,
+    RELIABILITY_GRADES,
+    REVIEW_DECISIONS,
+    VICTIM_CATEGORIES,
     Citation,
     CustodyEntry,
     Evidence,
@@ -26,6 +32,7 @@ from corroborate.core import (
     Notice,
     Place,
     Review,
+    stored_word,
 )
 from corroborate.custody import log
 from corroborate.db import utcnow
@@ -43,6 +50,7 @@ from corroborate.incidents.fields import (
 from corroborate.incidents.ids import incident_ref, parse_ref, source_ref, subject_for
 from corroborate.incidents.models import CitationRow, EvidenceRow, IncidentRow
 from corroborate.incidents.taxonomy import load_taxonomy
+from corroborate.match import cluster_members, find_cluster
 
 REOPENED_BY_MERGE = "it was verified; the joined record needs a new approval"
 
@@ -75,7 +83,7 @@ def _evidence(row: EvidenceRow, ref: str) -> Evidence:
     return Evidence(
         id=row.id,
         incident_id=ref,
-        role=row.role,
+        role=stored_word(row.role, EVIDENCE_ROLES, f"{ref} evidence {row.id}: role"),
         item_id=row.item_id,
         item_sha256=row.item.sha256 if row.item is not None else None,
         cluster_id=row.cluster_id,
@@ -93,8 +101,12 @@ def to_citation(row: CitationRow, ref: str) -> Citation:
         incident_id=ref,
         source_id=source_ref(row.source.id),
         source_name=row.source.name,
-        reliability=row.source.reliability,
-        credibility=row.credibility,
+        reliability=stored_word(
+            row.source.reliability, RELIABILITY_GRADES, f"{ref} citation {row.id}: reliability"
+        ),
+        credibility=stored_word(
+            row.credibility, CREDIBILITY_GRADES, f"{ref} citation {row.id}: credibility"
+        ),
         item_id=row.item_id,
         note=row.note,
         cited_at=row.cited_at,
@@ -114,16 +126,18 @@ def to_incident(row: IncidentRow) -> Incident:
             admin1=row.region,
             admin2=row.district,
             country=row.country,
-            precision=row.place_precision or "settlement",
+            precision=stored_word(
+                row.place_precision or "settlement", PLACE_PRECISIONS, f"{ref}: place precision"
+            ),
         )
     return Incident(
         id=ref,
         title=row.title,
         type=row.type,
-        status=row.status,
+        status=stored_word(row.status, INCIDENT_STATUSES, f"{ref}: status"),
         occurred_from=row.occurred_from,
         occurred_to=row.occurred_to,
-        date_precision=row.date_precision,
+        date_precision=stored_word(row.date_precision, DATE_PRECISIONS, f"{ref}: date precision"),
         place=place,
         geolocation_note=row.geolocation_note,
         perpetrator_party=row.perpetrator_party,
@@ -132,7 +146,9 @@ def to_incident(row: IncidentRow) -> Incident:
         killed_high=row.killed_high,
         injured_low=row.injured_low,
         injured_high=row.injured_high,
-        victim_category=row.victim_category,
+        victim_category=stored_word(
+            row.victim_category, VICTIM_CATEGORIES, f"{ref}: victim category"
+        ),
         description=row.description,
         tags=tuple(row.tags or ()),
         sensitive=row.sensitive,
@@ -150,11 +166,15 @@ def to_incident(row: IncidentRow) -> Incident:
                 id=r.id,
                 incident_id=ref,
                 reviewer=r.reviewer,
-                decision=r.decision,
+                decision=stored_word(r.decision, REVIEW_DECISIONS, f"{ref} review {r.id}"),
                 note=r.note,
                 time=r.time,
-                status_before=r.status_before,
-                status_after=r.status_after,
+                status_before=stored_word(
+                    r.status_before, INCIDENT_STATUSES, f"{ref} review {r.id}: status before"
+                ),
+                status_after=stored_word(
+                    r.status_after, INCIDENT_STATUSES, f"{ref} review {r.id}: status after"
+                ),
             )
             for r in row.reviews
         ),
@@ -351,11 +371,7 @@ def _edit_row(
 
 def _cluster(archive: Archive, ref: str) -> tuple[str, list[str]] | None:
     """The current name and items of a footage cluster (`FC-0001`, or a name merged into
-    another), or None when there is no such cluster (or no matcher)."""
-    try:
-        from corroborate.match import find_cluster
-    except ImportError:
-        return None
+    another), or None when there is no such cluster."""
     cluster = find_cluster(archive, ref)
     if cluster is None:
         return None
@@ -363,10 +379,6 @@ def _cluster(archive: Archive, ref: str) -> tuple[str, list[str]] | None:
 
 
 def _current_names(archive: Archive) -> dict[str, str]:
-    try:
-        from corroborate.match import cluster_members
-    except ImportError:
-        return {}
     return cluster_members(archive)[0]
 
 
@@ -375,10 +387,6 @@ def current_evidence(archive: Archive, incidents: list[Incident]) -> list[Incide
     cluster merged into an older one is that one) and every copy it holds today, so a link
     made before new copies arrived covers them. Links to items are as made."""
     if not any(ev.cluster_id for inc in incidents for ev in inc.evidence):
-        return incidents
-    try:
-        from corroborate.match import cluster_members
-    except ImportError:
         return incidents
     current, members = cluster_members(archive)
 

@@ -7,14 +7,22 @@ was located, and (3) approval by someone other than the author of the last chang
 from __future__ import annotations
 
 from corroborate.storage.archive import Archive
-from corroborate.core import Incident, Review
+from corroborate.core import (
+    INCIDENT_STATUSES,
+    REVIEW_DECISIONS,
+    Incident,
+    IncidentStatus,
+    Review,
+    stored_word,
+    word_in,
+)
 from corroborate.db import utcnow
 from corroborate.errors import InputError, ReviewError
 from corroborate.incidents.models import IncidentRow, ReviewRow
 from corroborate.incidents.ids import incident_ref
 from corroborate.incidents.records import log_incident, to_incident, writable
 
-DECISIONS = ("approve", "reject")
+DECISIONS = REVIEW_DECISIONS
 
 
 def verification_gaps(incident: Incident) -> list[str]:
@@ -53,14 +61,16 @@ def review_incident(
 ) -> Review:
     """Approve (-> verified, if the rules allow) or reject (-> unverified, with the reasons)."""
     decision = decision.strip().lower()
-    if decision not in DECISIONS:
+    chosen = word_in(decision, REVIEW_DECISIONS)
+    if chosen is None:
         raise InputError(f"unknown review decision {decision!r}; use approve or reject")
-    if decision == "reject" and not (note and note.strip()):
+    if chosen == "reject" and not (note and note.strip()):
         raise InputError("a rejection needs a note saying what is missing or wrong")
     with archive.write() as session:
         row = writable(session, ref)
-        before = row.status
-        if decision == "approve":
+        before = stored_word(row.status, INCIDENT_STATUSES, f"{incident_ref(row.id)}: status")
+        after: IncidentStatus
+        if chosen == "approve":
             _check_approval(row, actor)
             after = "verified"
         else:
@@ -68,7 +78,7 @@ def review_incident(
         review = ReviewRow(
             incident_id=row.id,
             reviewer=actor,
-            decision=decision,
+            decision=chosen,
             note=note,
             time=utcnow(),
             status_before=before,
@@ -85,7 +95,7 @@ def review_incident(
             action="incident.review",
             details={
                 "review": review.id,
-                "decision": decision,
+                "decision": chosen,
                 "status": [before, after],
                 "last_change_by": row.last_changed_by,
                 "note": note,
@@ -95,7 +105,7 @@ def review_incident(
             id=review.id,
             incident_id=incident_ref(row.id),
             reviewer=actor,
-            decision=decision,
+            decision=chosen,
             note=note,
             time=review.time,
             status_before=before,

@@ -11,7 +11,18 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from corroborate.storage.archive import Archive
-from corroborate.core import CREDIBILITY, RELIABILITY, SOURCE_KINDS, Citation, Source
+from corroborate.core import (
+    CREDIBILITY_GRADES,
+    RELIABILITY_GRADES,
+    SOURCE_KINDS,
+    Citation,
+    Credibility,
+    Reliability,
+    Source,
+    SourceKind,
+    stored_word,
+    word_in,
+)
 from corroborate.custody import log
 from corroborate.db import utcnow
 from corroborate.errors import InputError, NotFoundError
@@ -25,8 +36,10 @@ def to_source(row: SourceRow) -> Source:
     return Source(
         id=source_ref(row.id),
         name=row.name,
-        kind=row.kind,
-        reliability=row.reliability,
+        kind=stored_word(row.kind, SOURCE_KINDS, f"{source_ref(row.id)}: kind"),
+        reliability=stored_word(
+            row.reliability, RELIABILITY_GRADES, f"{source_ref(row.id)}: reliability"
+        ),
         url=row.url,
         note=row.note,
         created_at=row.created_at,
@@ -34,30 +47,31 @@ def to_source(row: SourceRow) -> Source:
     )
 
 
-def check_reliability(value: str) -> str:
-    grade = value.strip().upper()
-    if grade not in RELIABILITY:
+def check_reliability(value: str) -> Reliability:
+    grade = word_in(value.strip().upper(), RELIABILITY_GRADES)
+    if grade is None:
         raise FieldError(
             "reliability", f"source reliability {value!r} must be one of A-F (Admiralty scale)"
         )
     return grade
 
 
-def check_credibility(value: int | str) -> int:
+def check_credibility(value: int | str) -> Credibility:
     try:
-        grade = int(value)
+        number = int(value)
     except (TypeError, ValueError):
-        grade = 0
-    if grade not in CREDIBILITY:
+        number = 0
+    grade = word_in(number, CREDIBILITY_GRADES)
+    if grade is None:
         raise FieldError(
             "credibility", f"credibility {value!r} must be a number 1-6 (Admiralty scale)"
         )
     return grade
 
 
-def check_kind(value: str) -> str:
-    kind = value.strip().lower().replace("_", "-").replace(" ", "-")
-    if kind not in SOURCE_KINDS:
+def check_kind(value: str) -> SourceKind:
+    kind = word_in(value.strip().lower().replace("_", "-").replace(" ", "-"), SOURCE_KINDS)
+    if kind is None:
         raise FieldError(
             "kind", f"unknown source kind {value!r}; use one of: {', '.join(SOURCE_KINDS)}"
         )

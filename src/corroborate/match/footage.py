@@ -18,7 +18,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from corroborate.db import utcnow
-from corroborate.errors import InputError, NotFoundError
+from corroborate.errors import InputError, InternalError, NotFoundError
 from corroborate.match.index import FrameIndex, item_name
 from corroborate.match.models import ClusterItemRow, ClusterRow, MatchRow, SignatureRow
 from corroborate.match.signal import SignalType, matching_signal
@@ -227,7 +227,8 @@ def _item_signature(archive: Archive, item: Any) -> FileSignature:
     if item.kind not in ("video", "image"):
         raise InputError(f"{item.id} is a {item.kind}; only videos and images are matched")
     sig = full_signature(archive.blobs.local_path(item.sha256), item.kind)
-    assert sig is not None
+    if sig is None:  # no signal hashes this kind
+        raise InputError(f"{item.id} is a {item.kind}; only videos and images are matched")
     return sig
 
 
@@ -242,7 +243,8 @@ def find_matches(archive: Archive, path_or_item_id: str | Path) -> list[Match]:
         if kind not in ("video", "image"):
             raise InputError(f"{path}: a {kind} file; only videos and images are matched")
         sig = full_signature(path, kind)
-        assert sig is not None
+        if sig is None:  # no signal hashes this kind
+            raise InputError(f"{path}: a {kind} file; only videos and images are matched")
         return matches_for_signature(archive, sig)
     item = _resolve_item(archive, ref)
     if item is None:
@@ -253,7 +255,8 @@ def find_matches(archive: Archive, path_or_item_id: str | Path) -> list[Match]:
 def _store_matches(archive: Archive, query_id: str, matches: list[Match]) -> None:
     with archive.write() as session:
         for m in matches:
-            assert m.item_id is not None
+            if m.item_id is None:  # matches_for_signature names every archived item it finds
+                raise InternalError(f"a match for {query_id} names no archived item")
             row = session.scalar(
                 select(MatchRow).where(
                     MatchRow.query_id == query_id,
@@ -654,7 +657,8 @@ def _name_groups(
         now = utcnow()
         for other, keep in merged:
             alias = session.get(ClusterRow, other)
-            assert alias is not None
+            if alias is None:  # read in this same write transaction a moment ago
+                raise InternalError(f"footage cluster {other} vanished while clusters were named")
             alias.merged_into_id, alias.merged_at = keep, now
         for pk, item_id, comp in names.rows - desired:
             session.execute(

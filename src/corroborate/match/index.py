@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 import faiss
 import numpy as np
 
+from corroborate.errors import InternalError
 from corroborate.match.signature import FileSignature
 
 if TYPE_CHECKING:
@@ -125,23 +126,20 @@ class FrameIndex:
             ],
             axis=1,
         )
-        self._ensure(hashes)
-        assert self.index is not None
-        self.index.add(hashes)
+        self._ensure(hashes).add(hashes)
         self.meta = np.concatenate([self.meta, meta])
         return len(hashes)
 
-    def _ensure(self, incoming: np.ndarray) -> None:
-        bits = self.signal.bits
+    def _ensure(self, incoming: np.ndarray) -> faiss.IndexBinary:
+        """The index to add `incoming` to: made on first use, moved to IVF when it grows."""
         if self.index is None:
-            self.index = faiss.IndexBinaryFlat(bits)
+            self.index = faiss.IndexBinaryFlat(self.signal.bits)
         if isinstance(self.index, faiss.IndexBinaryFlat) and len(self) + len(incoming) > IVF_FROM:
-            self.index = self._train_ivf(incoming)
+            self.index = self._train_ivf(self.index, incoming)
+        return self.index
 
-    def _train_ivf(self, incoming: np.ndarray) -> faiss.IndexBinary:
+    def _train_ivf(self, old: faiss.IndexBinary, incoming: np.ndarray) -> faiss.IndexBinary:
         """Train an IVF index once, on what is stored now, and move the rows over."""
-        assert self.index is not None
-        old = self.index
         stored = (
             old.reconstruct_n(0, old.ntotal)
             if old.ntotal
@@ -193,5 +191,6 @@ def ivf_index(bits: int, nlist: int, training: np.ndarray) -> faiss.IndexBinaryI
     ivf = faiss.IndexBinaryIVF(quantizer, bits, nlist)
     ivf.own_fields = True
     quantizer.this.disown()  # type: ignore[attr-defined]
-    assert ivf.is_trained
+    if not ivf.is_trained:  # its quantizer holds every centre already, so faiss counts it trained
+        raise InternalError(f"the footage index over {nlist} cells was left untrained")
     return ivf

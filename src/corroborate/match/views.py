@@ -17,6 +17,7 @@ from typing import Protocol
 
 import numpy as np
 
+from corroborate.errors import InternalError
 from corroborate.match.frames import SampledFrame
 
 
@@ -218,7 +219,8 @@ SEARCHED_MIRRORED = SEARCHED & np.array(
 )
 # View ids at or above this are the same windows of the mirrored picture.
 MIRRORED = 1000
-assert len(QUERY_VIEWS) < MIRRORED
+if len(QUERY_VIEWS) >= MIRRORED:  # a mirrored view's id would collide with a plain one
+    raise InternalError(f"{len(QUERY_VIEWS)} query views do not fit under {MIRRORED}")
 
 # A new shot starts where consecutive samples differ this much (mean absolute luma, 0-255,
 # on a 16x9 thumbnail).

@@ -2,6 +2,6 @@
 
 from corroborate.media.detect import detect_kind
 from corroborate.media.keyframes import Keyframe, keyframes
-from corroborate.media.probe import MediaUnreadable, probe
+from corroborate.media.probe import MediaUnreadable, c2pa_notice, probe
 
-__all__ = ["Keyframe", "MediaUnreadable", "detect_kind", "keyframes", "probe"]
+__all__ = ["Keyframe", "MediaUnreadable", "c2pa_notice", "detect_kind", "keyframes", "probe"]

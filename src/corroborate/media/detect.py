@@ -11,13 +11,15 @@ from pathlib import Path
 
 import filetype
 
+from corroborate.core import KINDS, ItemKind
+
 _VIDEO_EXT = {".mp4", ".mov", ".mkv", ".webm", ".avi", ".m4v", ".3gp", ".ts", ".flv", ".wmv"}
-KINDS = ("video", "image", "audio", "document", "webpage", "other")
+__all__ = ["KINDS", "detect_kind", "extension_mismatch"]
 
 
 def detect_kind(
     path: Path, *, content_type: str | None = None, name: str | None = None
-) -> tuple[str, str | None]:
+) -> tuple[ItemKind, str | None]:
     """(kind, mime) where kind is video, image, audio, document, webpage or other.
 
     `name` is the original file name: blobs have none, but its extension is a hint.
@@ -80,7 +82,7 @@ def extension_mismatch(name: str | None, kind: str, mime: str | None) -> str | N
     )
 
 
-def _probe_streams(path: Path, head: bytes) -> tuple[str, str | None] | None:
+def _probe_streams(path: Path, head: bytes) -> tuple[ItemKind, str | None] | None:
     """Containers filetype does not know (MPEG-TS, raw H.264...): ask FFmpeg what is inside."""
     if not head or _is_text(head):
         return None

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import io
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import cast
 
 import av
+from PIL import Image
 
 THUMB_WIDTH = 320
 
@@ -38,7 +41,9 @@ def keyframes(path: Path, duration_s: float | None, count: int = 4) -> list[Keyf
             seen.add(round(frame.time, 2))
             w = min(THUMB_WIDTH, frame.width)
             h = max(2, round(frame.height * w / frame.width / 2) * 2)
-            img = frame.to_image(width=w, height=h)
+            # PyAV's stubs leave to_image untyped; it returns a PIL picture
+            to_image = cast(Callable[..., Image.Image], frame.to_image)
+            img = to_image(width=w, height=h)
             buf = io.BytesIO()
             img.save(buf, format="JPEG", quality=80)
             out.append(Keyframe(round(float(frame.time), 3), buf.getvalue()))

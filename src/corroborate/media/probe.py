@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import json
 import re
 from fractions import Fraction
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal, cast
 
 import av
 
@@ -166,19 +167,82 @@ def _exif_gps(exif: Any) -> dict[str, float] | None:
     return {"latitude": round(lat, 7), "longitude": round(lon, 7)}
 
 
-def _c2pa(path: Path) -> dict[str, Any] | None:
-    """The C2PA manifest store as data, when the file carries Content Credentials."""
-    try:
-        import json
+# The UUID that opens a C2PA manifest store's JUMBF description box ("c2pa" + ISO suffix).
+_C2PA_STORE_UUID = bytes.fromhex("6332706100110010800000aa00389b71")
+# What a file's Content Credentials came to: C2PA's own validation states, and one more.
+C2paStatus = Literal["trusted", "valid", "invalid", "unreadable"]
 
-        import c2pa
-    except ImportError:
-        return None
+
+def _c2pa(path: Path) -> dict[str, Any] | None:
+    """Content Credentials (C2PA): None when the file carries none, else what was found.
+
+    `status` is C2PA's validation state (`trusted`, `valid`, `invalid`: a tampered file or a
+    broken signature) or `unreadable` when the file holds a manifest store that cannot be
+    parsed; `problems` are the failed checks (code and explanation). A damaged or forged
+    manifest is evidence in itself, so it is never read as "no manifest".
+    """
+    import c2pa  # a required package, loaded on first use: its native library is slow to load
+
     try:
-        with c2pa.Reader(str(path)) as reader:
-            return json.loads(reader.json())  # type: ignore[no-any-return]
-    except Exception:  # noqa: BLE001 - no manifest is the common case; c2pa raises for it
+        with open(path, "rb") as stream:
+            reader = c2pa.Reader.try_create(stream)
+            if reader is None:  # no manifest store in the file: the common case
+                return None
+            with reader:
+                store: Any = json.loads(reader.json())
+    except (c2pa.C2paError, ValueError) as exc:
+        # c2pa also raises for formats it does not read and for assets it cannot parse;
+        # those hold no manifest store unless the store's own signature is in the bytes
+        if not _holds_c2pa_store(path):
+            return None
+        return _unreadable(_short(exc))
+    if not isinstance(store, dict):
+        return _unreadable("the reader gave no manifest store")
+    results = store.get("validation_results") or {}
+    failures = (results.get("activeManifest") or {}).get("failure") or []
+    if not results:  # readers that give only the flat list of failed checks
+        failures = store.get("validation_status") or []
+    problems = [
+        f"{f.get('code', '?')}: {f.get('explanation', '')}".rstrip(": ")
+        for f in failures
+        if isinstance(f, dict)
+    ]
+    state = str(store.get("validation_state") or "").lower()
+    status: C2paStatus
+    if state in ("trusted", "valid", "invalid"):
+        status = cast(C2paStatus, state)
+    else:
+        status = "invalid" if problems else "valid"
+    return {"status": status, "problems": problems, "manifest_store": store}
+
+
+def _unreadable(problem: str) -> dict[str, Any]:
+    return {"status": "unreadable", "problems": [problem], "manifest_store": None}
+
+
+def _holds_c2pa_store(path: Path, chunk: int = 1 << 20) -> bool:
+    """Whether the file's bytes contain a C2PA manifest store's JUMBF signature."""
+    tail = b""
+    with open(path, "rb") as f:
+        while block := f.read(chunk):
+            if _C2PA_STORE_UUID in tail + block:
+                return True
+            tail = block[-(len(_C2PA_STORE_UUID) - 1) :]
+    return False
+
+
+def c2pa_notice(metadata: dict[str, Any]) -> str | None:
+    """One sentence for the user when a file's Content Credentials do not check out."""
+    found = metadata.get("c2pa")
+    if not isinstance(found, dict) or "status" not in found:
         return None
+    problems = [str(p) for p in found.get("problems") or []]
+    if found["status"] == "invalid":
+        codes = ", ".join(p.split(":", 1)[0] for p in problems) or "no detail"
+        return f"C2PA Content Credentials do not verify: tampered or badly signed ({codes})"
+    if found["status"] == "unreadable":
+        return f"C2PA Content Credentials present but unreadable ({'; '.join(problems)})"
+    return None
 
 
 def _short(exc: BaseException) -> str:

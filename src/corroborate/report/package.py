@@ -35,7 +35,7 @@ from corroborate.core import CustodyEntry, Item, TreeHead
 from corroborate.custody import keys, log, merkle
 from corroborate.custody.models import CustodyEntryRow, TimestampTokenRow, TreeHeadRow
 from corroborate.db import utcnow
-from corroborate.errors import ArchiveError, InputError, IntegrityError
+from corroborate.errors import ArchiveError, InputError, IntegrityError, InternalError
 from corroborate.incidents import get_incident, history, load_taxonomy
 from corroborate.incidents.models import SourceRow
 from corroborate.incidents.ids import subject_for
@@ -109,6 +109,12 @@ def _head_json(head: TreeHead) -> dict[str, Any]:
     return head.to_json()
 
 
+def _safe_member(name: str) -> None:
+    """Every member name is made here from hashes and ids; one that could escape is a bug."""
+    if not member_is_safe(name) or name.endswith("/"):
+        raise InternalError(f"{name!r} is not a safe file name inside a package")
+
+
 class _Writer:
     """Adds members to the zip, hashing and sizing each as it goes."""
 
@@ -121,13 +127,13 @@ class _Writer:
         self.progress, self.total, self.done = progress, total, 0
 
     def add_bytes(self, name: str, data: bytes) -> None:
-        assert member_is_safe(name) and not name.endswith("/"), name
+        _safe_member(name)
         self.zf.writestr(name, data, compress_type=zipfile.ZIP_DEFLATED)
         self.hashes[name] = hashlib.sha256(data).hexdigest()
         self.sizes[name] = len(data)
 
     def add_stream(self, name: str, src: IO[bytes], expected_sha256: str) -> None:
-        assert member_is_safe(name) and not name.endswith("/"), name
+        _safe_member(name)
         digest = hashlib.sha256()
         size = 0
         info = zipfile.ZipInfo(name, date_time=(1980, 1, 1, 0, 0, 0))

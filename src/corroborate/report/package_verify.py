@@ -22,12 +22,12 @@ from typing import Any
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
-from corroborate.core import Problem, TreeHead
+from corroborate.core import Problem, ProblemKind, TreeHead
 from corroborate.custody import keys, proofs
 from corroborate.custody.log import canonical_json
 from corroborate.custody.proofs import TIMESTAMP_TOLERANCE
 from corroborate.custody.timestamp import verify_timestamp
-from corroborate.errors import CorroborateError, InputError
+from corroborate.errors import CorroborateError, FormatError, InputError
 from corroborate.report import safezip
 from corroborate.report.package import (
     FORMAT,
@@ -92,20 +92,20 @@ class PackageCheck:
     def ok(self) -> bool:
         return not self.problems
 
-    def problem(self, kind: str, where: str, message: str) -> None:
+    def problem(self, kind: ProblemKind, where: str, message: str) -> None:
         self.problems.append(Problem(kind, where, message))
 
 
 def _head_from(data: Any) -> TreeHead:
     """A head from its JSON form (`TreeHead.from_json`), held to exactly what a package writes:
-    these five fields, a size of at least 1, the timestamp as signed; ValueError otherwise."""
+    these five fields, a size of at least 1, the timestamp as signed; FormatError otherwise."""
     if not isinstance(data, dict) or set(data) != _HEAD_FIELDS:
-        raise ValueError("not a tree head")
+        raise FormatError("not a tree head")
     head = TreeHead.from_json(data, exact=True)
     if head.tree_size < 1:
-        raise ValueError("bad tree size")
+        raise FormatError("bad tree size")
     if head.timestamp_text != data["timestamp"]:
-        raise ValueError("the timestamp is not in the form its signature covers")
+        raise FormatError("the timestamp is not in the form its signature covers")
     return head
 
 
@@ -358,11 +358,15 @@ def _check_head(
     if pem is not None:
         try:
             loaded = serialization.load_pem_public_key(pem)
-            if not isinstance(loaded, Ed25519PublicKey):
-                raise ValueError("not an Ed25519 key")
-            inside = loaded
         except ValueError as exc:
             check.problem("altered_file", PUBLIC_KEY, f"{PUBLIC_KEY}: unreadable key ({exc})")
+        else:
+            if isinstance(loaded, Ed25519PublicKey):
+                inside = loaded
+            else:
+                check.problem(
+                    "altered_file", PUBLIC_KEY, f"{PUBLIC_KEY}: unreadable key (not an Ed25519 key)"
+                )
     inside_fp = key_fingerprint(inside) if inside is not None else None
     verifier: Ed25519PublicKey | None = inside
     if key is not None:

@@ -10,12 +10,17 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator, Sequence
 from fractions import Fraction
 from pathlib import Path
+from typing import cast
 
 import av
 import numpy as np
 from PIL import Image, ImageDraw, ImageEnhance, ImageFilter, ImageFont
 
 FrameEdit = Callable[[Image.Image], Image.Image]
+
+# PyAV's stubs leave these two untyped: a decoded frame as a PIL picture, and back.
+_to_image = cast(Callable[[av.VideoFrame], Image.Image], av.VideoFrame.to_image)
+_from_image = cast(Callable[[Image.Image], av.VideoFrame], av.VideoFrame.from_image)
 
 
 def _frames(
@@ -36,7 +41,7 @@ def _frames(
                 continue
             if end is not None and t >= end - 1e-6:
                 break
-            yield t - start, frame.to_image()
+            yield t - start, _to_image(frame)
 
 
 def _even(n: float) -> int:
@@ -67,7 +72,7 @@ class _Writer:
                 continue
             if img.size != self.size:
                 img = img.resize(self.size, Image.Resampling.BILINEAR)
-            frame = av.VideoFrame.from_image(img.convert("RGB"))
+            frame = _from_image(img.convert("RGB"))
             frame.pts = self.n
             frame.time_base = Fraction(1) / Fraction(self.fps).limit_denominator(1001)
             for packet in self.stream.encode(frame):

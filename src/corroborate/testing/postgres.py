@@ -13,6 +13,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from corroborate.errors import SetupError
+
 
 def postgres_bin() -> Path | None:
     """The folder of Debian's PostgreSQL server programs, newest version first."""
@@ -36,7 +38,7 @@ def local_postgres() -> Iterator[str]:
     """
     bindir = postgres_bin()
     if bindir is None:
-        raise RuntimeError("PostgreSQL server programs are not installed (scripts/install)")
+        raise SetupError("PostgreSQL server programs are not installed (scripts/install)")
     workdir = Path(tempfile.mkdtemp(prefix="corroborate-pg-"))
     data = workdir / "pgdata"
     prefix: list[str] = []
@@ -45,9 +47,12 @@ def local_postgres() -> Iterator[str]:
         os.chown(workdir, user.pw_uid, user.pw_gid)
         prefix = ["runuser", "-u", "postgres", "--"]
     port = _free_port()
-    run = lambda *args: subprocess.run(  # noqa: E731
-        [*prefix, *map(str, args)], check=True, capture_output=True, text=True
-    )
+
+    def run(*args: object) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [*prefix, *map(str, args)], check=True, capture_output=True, text=True
+        )
+
     run(bindir / "initdb", "-D", data, "-A", "trust", "-U", "postgres", "--no-sync")
     run(
         bindir / "pg_ctl", "-D", data, "-l", workdir / "server.log", "-w", "-o",

@@ -12,6 +12,8 @@ import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
 
+from corroborate.errors import SetupError
+
 
 def _free_port() -> int:
     with socket.socket() as s:
@@ -37,7 +39,7 @@ def local_s3(bucket: str = "evidence") -> Iterator[dict[str, str]]:
                 break
             except OSError:
                 if time.monotonic() > deadline or proc.poll() is not None:
-                    raise RuntimeError("the local S3 server did not start") from None
+                    raise SetupError("the local S3 server did not start") from None
                 time.sleep(0.2)
         env = {
             "AWS_ACCESS_KEY_ID": "testing",

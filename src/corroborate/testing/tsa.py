@@ -17,6 +17,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
+from corroborate.errors import InputError, SetupError
+
 __all__ = ["ForgingTSA", "LocalTSA", "failing_tsa", "local_tsa"]
 
 TSA_POLICY = "1.3.6.1.4.1.55738.1.1"  # a made-up policy id; only tests and demos use it
@@ -64,12 +66,12 @@ def _openssl(*args: str | Path, stdin: bytes | None = None) -> bytes:
     """Run openssl and fail loudly with its own message: a broken fixture must not pass quietly."""
     exe = shutil.which("openssl")
     if exe is None:
-        raise RuntimeError("the local timestamp authority needs the openssl command")
+        raise SetupError("the local timestamp authority needs the openssl command")
     proc = subprocess.run(
         [exe, *map(str, args)], input=stdin, capture_output=True, check=False, timeout=60
     )
     if proc.returncode != 0:
-        raise RuntimeError(
+        raise SetupError(
             f"openssl {args[0]} failed: {proc.stderr.decode(errors='replace').strip()}"
         )
     return proc.stdout
@@ -170,7 +172,7 @@ def _handler(config: Path, lock: threading.Lock) -> type[http.server.BaseHTTPReq
                         "-queryfile", query_path, "-out", reply_path,
                     )  # fmt: skip
                     reply = reply_path.read_bytes()
-                except (RuntimeError, OSError) as exc:
+                except (SetupError, OSError) as exc:
                     self.send_error(400, explain=str(exc))
                     return
             self.send_response(200)
@@ -217,7 +219,7 @@ def local_tsa(
     dates its certificate, so that a test can have an authority whose certificate has expired.
     """
     if key not in _KEYS:
-        raise ValueError(f"key must be one of {sorted(_KEYS)}, not {key!r}")
+        raise InputError(f"key must be one of {sorted(_KEYS)}, not {key!r}")
     workdir = Path(workdir)
     workdir.mkdir(parents=True, exist_ok=True)
     ca_pem, tsa_key, tsa_pem = _make_certificates(workdir, name, key, tsa_validity)
