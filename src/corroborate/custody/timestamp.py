@@ -32,7 +32,7 @@ from cryptography.x509.verification import (
 )
 
 from corroborate import net
-from corroborate.errors import InputError, IntegrityError
+from corroborate.errors import FormatError, InputError, IntegrityError
 
 __all__ = [
     "MAX_REPLY_SIZE",
@@ -81,7 +81,7 @@ def _decode(der: bytes) -> _TimeStampResp:
         rfc3161_client.decode_timestamp_response(der)
     except ValueError as exc:  # e.g. "ASN.1 parse error: ParseError { kind: ExtraData, ... }"
         kind = re.search(r"kind: (\w+)", str(exc))
-        raise ValueError(f"not DER ({kind.group(1) if kind else exc})") from None
+        raise FormatError(f"not DER ({kind.group(1) if kind else exc})") from None
     response: _TimeStampResp = _TimeStampResp.load(der, strict=True)
     return response
 

@@ -129,7 +129,7 @@ def _issue_dated(
     ca = x509.load_pem_x509_certificate(ca_pem.read_bytes())
     signing_key = serialization.load_pem_private_key(ca_key.read_bytes(), password=None)
     if not isinstance(signing_key, rsa.RSAPrivateKey | ec.EllipticCurvePrivateKey):
-        raise RuntimeError("the test CA key is neither RSA nor EC")
+        raise SetupError("the test CA key is neither RSA nor EC")
     request = x509.load_pem_x509_csr(csr.read_bytes())
     public = request.public_key()
     usage = x509.KeyUsage(
