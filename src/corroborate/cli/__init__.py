@@ -16,6 +16,7 @@ except ImportError:  # pragma: no cover - an older typer over the real click
 
 from corroborate.cli import archive, claims, custody, demo, geo, incidents, match
 from corroborate.cli.common import error_line
+from corroborate.cli.users import app as users_app
 
 
 class _OneLineErrors(TyperGroup):
@@ -89,6 +90,7 @@ def _root(
 
 for _module in (archive, custody, match, incidents, claims, geo, demo):
     _module.register(app)
+app.add_typer(users_app, name="user")
 
 
 def main() -> None:

@@ -86,6 +86,7 @@ def import_all_models() -> None:
         "corroborate.match.models",
         "corroborate.incidents.models",
         "corroborate.claims.models",
+        "corroborate.accounts.models",
     ):
         try:
             importlib.import_module(module)
