@@ -4,6 +4,7 @@ rate-limited logins. Front ends call these; the role rules live here, nowhere el
 from corroborate.accounts.service import (
     ACTIONS,
     ROLES,
+    SESSION_LIFETIME,
     AccessError,
     Actor,
     LoginError,
@@ -33,6 +34,7 @@ from corroborate.accounts.service import (
 __all__ = [
     "ACTIONS",
     "ROLES",
+    "SESSION_LIFETIME",
     "AccessError",
     "Actor",
     "LoginError",

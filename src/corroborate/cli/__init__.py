@@ -16,6 +16,7 @@ except ImportError:  # pragma: no cover - an older typer over the real click
 
 from corroborate.cli import archive, claims, custody, demo, geo, incidents, match
 from corroborate.cli.common import error_line
+from corroborate.cli.serve import serve_cmd
 from corroborate.cli.users import app as users_app
 
 
@@ -91,6 +92,7 @@ def _root(
 for _module in (archive, custody, match, incidents, claims, geo, demo):
     _module.register(app)
 app.add_typer(users_app, name="user")
+app.command("serve")(serve_cmd)
 
 
 def main() -> None:

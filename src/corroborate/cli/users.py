@@ -98,9 +98,7 @@ def token_cmd(
     json_out: bool = JsonOption,
 ) -> None:
     """Issue an API token for scripts (`Authorization: Bearer TOKEN`); it is shown only once."""
-    token = accounts.issue_token(
-        Archive.open(archive_path(archive)), name, by=actor_name(as_user)
-    )
+    token = accounts.issue_token(Archive.open(archive_path(archive)), name, by=actor_name(as_user))
     if json_out:
         print_json({"user": name, "token": token})
         return
