@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import hashlib
 import json
+import shutil
 import sqlite3
+from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
 
@@ -22,6 +24,23 @@ from corroborate.errors import InputError, NotFoundError
 from corroborate.storage.archive import Archive
 
 PASSWORD = "correct horse battery"
+
+
+@pytest.fixture(scope="module")
+def empty_archive(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One new archive, made once (making one signs and migrates: seconds on a busy machine)."""
+    directory = tmp_path_factory.mktemp("accounts-template") / "archive"
+    Archive.init(directory).close()
+    return directory
+
+
+@pytest.fixture
+def archive(empty_archive: Path, tmp_path: Path) -> Iterator[Archive]:
+    """A new, empty archive of this test's own (a copy of the module's template)."""
+    shutil.copytree(empty_archive, tmp_path / "archive")
+    opened = Archive.open(tmp_path / "archive")
+    yield opened
+    opened.close()
 
 
 def _db_bytes(archive: Archive) -> bytes:

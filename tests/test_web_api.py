@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import re
+import shutil
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -17,7 +18,7 @@ from starlette.routing import Mount, Route
 from typer.testing import CliRunner
 
 from corroborate import accounts
-from corroborate.archive import ingest
+from corroborate.archive import ingest, list_items
 from corroborate.storage.archive import Archive
 from corroborate.web import create_app
 
@@ -44,19 +45,32 @@ class Workspace:
         return TestClient(self.app, base_url=base, follow_redirects=False)
 
 
+@pytest.fixture(scope="module")
+def template(tmp_path_factory: pytest.TempPathFactory, footage: dict[str, Path]) -> Path:
+    """Built once: an archive with one clip (its source label holds markup) and an account of
+    each role. Each test works on its own copy (argon2 and signing make building it slow)."""
+    directory = tmp_path_factory.mktemp("web-template") / "archive"
+    archive = Archive.init(directory)
+    try:
+        ingest(archive, [str(footage["coffee"])], source="<script>alert(1)</script>", actor="alice")
+        for role in ROLES:
+            accounts.add_user(archive, role, role=role, password=PASSWORD, by="root")
+    finally:
+        archive.close()
+    return directory
+
+
 @pytest.fixture
-def workspace(archive: Archive, footage: dict[str, Path]) -> Iterator[Workspace]:
-    """An archive with one clip (its source label holds markup) and an account of each role."""
-    report = ingest(
-        archive, [str(footage["coffee"])], source="<script>alert(1)</script>", actor="alice"
-    )
-    item_id = report.results[0].item_id
-    assert item_id
-    for role in ROLES:
-        accounts.add_user(archive, role, role=role, password=PASSWORD, by="root")
-    app = create_app(archive.dir)
-    yield Workspace(archive, app, item_id)
+def workspace(template: Path, tmp_path: Path) -> Iterator[Workspace]:
+    """A fresh copy of the template archive and the workspace app over it."""
+    directory = tmp_path / "archive"
+    shutil.copytree(template, directory)
+    archive = Archive.open(directory)
+    (item,) = list_items(archive)
+    app = create_app(directory)
+    yield Workspace(archive, app, item.id)
     app.state.archive.close()
+    archive.close()
 
 
 def _login_csrf(client: TestClient) -> str:
