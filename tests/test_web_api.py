@@ -438,6 +438,31 @@ def unruled_routes(app: FastAPI) -> list[str]:
     return missing
 
 
+# The access rule of every route, as the team decided it: a new route must be added here, so a
+# route registered with a looser rule than intended cannot slip through the matrix below.
+EXPECTED_RULES = {
+    ("GET", "/api/openapi.json"): "public",
+    ("GET", "/static"): "public",
+    ("GET", "/login"): "public",
+    ("POST", "/login"): "public",
+    ("POST", "/logout"): "read",
+    ("GET", "/"): "read",
+    ("GET", "/items/{ref}"): "read",
+    ("GET", "/items/{ref}/keyframes/{index}"): "read",
+    ("GET", "/admin/users"): "manage-users",
+    ("POST", "/admin/users"): "manage-users",
+    ("GET", "/api/me"): "read",
+    ("GET", "/api/items"): "read",
+    ("GET", "/api/items/{ref}"): "read",
+    ("GET", "/api/users"): "manage-users",
+    ("POST", "/api/users"): "manage-users",
+}
+
+
+def test_every_route_has_the_access_rule_the_team_decided(workspace: Workspace) -> None:
+    assert workspace.app.state.rules == EXPECTED_RULES
+
+
 def test_a_route_added_without_an_access_rule_is_caught(workspace: Workspace) -> None:
     assert unruled_routes(workspace.app) == []
 
