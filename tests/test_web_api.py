@@ -525,3 +525,23 @@ def test_every_route_lets_in_exactly_the_roles_its_rule_names(workspace: Workspa
             if not ok:
                 wrong.append(f"{method} {path} as {role or 'anonymous'}: {status} (rule {rule})")
     assert not wrong, "\n".join(wrong)
+
+
+def test_an_unexpected_error_is_a_500_without_a_trace_or_its_message(
+    workspace: Workspace,
+) -> None:
+    def explode() -> None:
+        raise RuntimeError("/srv/secret/path and a password=hunter2")
+
+    workspace.app.add_api_route("/api/explode", explode)
+    workspace.app.add_api_route("/explode", explode)
+    client = TestClient(workspace.app, raise_server_exceptions=False)
+    api = client.get("/api/explode")
+    assert api.status_code == 500
+    assert api.json() == {
+        "error": {"code": "internal", "message": "internal error: the server log has the details"}
+    }
+    page = client.get("/explode")
+    assert page.status_code == 500 and "text/html" in page.headers["content-type"]
+    for response in (api, page):
+        assert "hunter2" not in response.text and "Traceback" not in response.text
