@@ -345,3 +345,33 @@ def test_cli_password_stdin_for_scripts(archive: Archive) -> None:
         archive, "user", "add", "bot2", "--role", "viewer", "--password-stdin", input="abc\n"
     )
     assert short.exit_code == 2 and "too short" in short.output
+
+
+# -- the team server: the same accounts on PostgreSQL -------------------------------------------
+
+
+def test_accounts_work_the_same_on_postgresql(tmp_path: Path) -> None:
+    import os
+
+    from corroborate.testing.postgres import local_postgres, postgres_bin
+
+    if postgres_bin() is None and not os.environ.get("CI"):
+        pytest.skip("PostgreSQL not installed (scripts/install installs it; CI must have it)")
+    with local_postgres() as url:
+        archive = Archive.init(tmp_path / "pg", database_url=url)
+        try:
+            accounts.add_user(archive, "alice", role="reviewer", password=PASSWORD, by="root")
+            token = accounts.issue_token(archive, "alice", by="root")
+            assert accounts.user_for_token(archive, token).role == "reviewer"
+            user = accounts.authenticate(archive, "alice", PASSWORD, "10.0.0.1")
+            session = accounts.start_session(archive, user)
+            assert accounts.session_for_cookie(archive, session.cookie).user.name == "alice"
+            now = utcnow()
+            for _ in range(accounts.service.MAX_FAILURES_PER_ACCOUNT):
+                with pytest.raises(LoginError):
+                    accounts.authenticate(archive, "alice", "guess", "10.0.0.2", now=now)
+            with pytest.raises(RateLimitedError):
+                accounts.authenticate(archive, "alice", PASSWORD, "10.0.0.3", now=now)
+            assert verify_archive(archive) == []
+        finally:
+            archive.close()
