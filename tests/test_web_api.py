@@ -19,6 +19,8 @@ from typer.testing import CliRunner
 
 from corroborate import accounts
 from corroborate.archive import ingest, list_items
+from corroborate.samples import render_flight
+from corroborate.samples.transforms import reencode
 from corroborate.storage.archive import Archive
 from corroborate.web import create_app
 
@@ -39,6 +41,7 @@ class Workspace:
     archive: Archive
     app: FastAPI
     item_id: str
+    repost_id: str
 
     def client(self, https: bool = False) -> TestClient:
         base = "https://testserver" if https else "http://testserver"
@@ -46,13 +49,20 @@ class Workspace:
 
 
 @pytest.fixture(scope="module")
-def template(tmp_path_factory: pytest.TempPathFactory, footage: dict[str, Path]) -> Path:
-    """Built once: an archive with one clip (its source label holds markup) and an account of
-    each role. Each test works on its own copy (argon2 and signing make building it slow)."""
+def template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Built once: an archive with a clip (its source label holds markup), a re-encoded repost
+    of it, and an account of each role. Each test works on its own copy (argon2 and signing
+    make building it slow)."""
     directory = tmp_path_factory.mktemp("web-template") / "archive"
+    # 8 s: long enough for matching to call the repost a copy (3 s clips are too short)
+    clip = render_flight(
+        directory.parent / "coffee.mp4", "coffee", seconds=8, width=320, height=180
+    )
     archive = Archive.init(directory)
     try:
-        ingest(archive, [str(footage["coffee"])], source="<script>alert(1)</script>", actor="alice")
+        ingest(archive, [str(clip)], source="<script>alert(1)</script>", actor="alice")
+        repost = reencode(clip, directory.parent / "repost.mp4", bitrate=150_000)
+        ingest(archive, [str(repost)], source="Telegram: @reposts", actor="alice")
         for role in ROLES:
             accounts.add_user(archive, role, role=role, password=PASSWORD, by="root")
     finally:
@@ -66,9 +76,10 @@ def workspace(template: Path, tmp_path: Path) -> Iterator[Workspace]:
     directory = tmp_path / "archive"
     shutil.copytree(template, directory)
     archive = Archive.open(directory)
-    (item,) = list_items(archive)
+    (item,) = [i for i in list_items(archive) if i.original_name == "coffee.mp4"]
+    (repost,) = [i for i in list_items(archive) if i.original_name == "repost.mp4"]
     app = create_app(directory)
-    yield Workspace(archive, app, item.id)
+    yield Workspace(archive, app, item.id, repost.id)
     app.state.archive.close()
     archive.close()
 
@@ -291,22 +302,29 @@ def test_the_items_api_is_the_same_document_as_items_json(workspace: Workspace) 
     client = workspace.client()
     api = client.get("/api/items", headers={"Authorization": f"Bearer {token}"}).json()
     assert api == _cli_json(workspace.archive, "items")
-    assert [i["id"] for i in api["items"]] == [workspace.item_id]
+    assert [i["id"] for i in api["items"]] == [workspace.item_id, workspace.repost_id]
 
 
-def test_the_item_api_has_the_item_and_custody_entries_of_show_json(
-    workspace: Workspace,
-) -> None:
+def test_the_item_api_is_the_same_document_as_show_json(workspace: Workspace) -> None:
     token = accounts.issue_token(workspace.archive, "viewer", by="root")
     client = workspace.client()
     api = client.get(
         f"/api/items/{workspace.item_id}", headers={"Authorization": f"Bearer {token}"}
     ).json()
-    shown = _cli_json(workspace.archive, "show", workspace.item_id)
-    assert isinstance(shown, dict)
-    assert api["item"] == shown["item"]
-    assert api["custody"] == shown["custody"]
+    assert api == _cli_json(workspace.archive, "show", workspace.item_id)
     assert api["item"]["keyframes"]  # a video has keyframes the pages can show
+    (cluster,) = api["footage"]  # the repost shares its footage
+    assert {i["id"] for i in cluster["items"]} == {workspace.item_id, workspace.repost_id}
+
+
+def test_the_item_page_says_prominently_that_it_shares_footage(workspace: Workspace) -> None:
+    client = workspace.client()
+    login(client, "viewer")
+    page = client.get(f"/items/{workspace.repost_id}").text
+    banner = page.split('data-testid="shared-footage"', 1)[1].split("</section>", 1)[0]
+    assert "with 1 other archived item" in banner
+    assert f'href="/items/{workspace.item_id}"' in banner and "coffee.mp4" in banner
+    assert re.search(r'class="range">00:00-00:0[78]<', banner)
 
 
 def test_the_item_page_shows_hashes_sightings_custody_and_escapes_stored_markup(

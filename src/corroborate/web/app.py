@@ -32,6 +32,8 @@ from corroborate.errors import (
     NotFoundError,
     ReviewError,
 )
+from corroborate.match import footage_of
+from corroborate.match.temporal import clock
 from corroborate.storage.archive import Archive
 from corroborate.web import shapes
 from corroborate.web.access import (
@@ -79,6 +81,7 @@ def _templates() -> Jinja2Templates:
     )
     env.filters["utc"] = lambda t: t.strftime("%Y-%m-%d %H:%M:%S") if t else ""
     env.filters["size"] = _size
+    env.filters["clock"] = clock
     return Jinja2Templates(env=env)
 
 
@@ -270,7 +273,8 @@ def create_app(archive_dir: Path | str) -> FastAPI:
     @route("GET", "/items/{ref}", "read", response_class=HTMLResponse)
     def item_page(request: Request, ref: str) -> Response:
         view = item_view(archive_of(request), ref)
-        return page(request, "item.html", item=view.item, custody=view.custody)
+        footage = footage_of(archive_of(request), view.item.id)
+        return page(request, "item.html", item=view.item, custody=view.custody, footage=footage)
 
     @route("GET", "/items/{ref}/keyframes/{index}", "read", response_class=Response)
     def keyframe(request: Request, ref: str, index: int) -> Response:
@@ -308,9 +312,10 @@ def create_app(archive_dir: Path | str) -> FastAPI:
 
     @route("GET", "/api/items/{ref}", "read")
     def api_item(request: Request, ref: str) -> dict[str, Any]:
-        """One item with its custody entries (as `corroborate show --json`)."""
+        """One item, its custody entries and its footage (as `corroborate show --json`)."""
         view = item_view(archive_of(request), ref)
-        return shapes.item_document(view.item, view.custody)
+        footage = footage_of(archive_of(request), view.item.id)
+        return shapes.item_document(view.item, view.custody, [c.as_dict() for c in footage])
 
     @route("GET", "/api/users", "manage-users")
     def api_users(request: Request) -> dict[str, Any]:

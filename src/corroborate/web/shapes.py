@@ -40,6 +40,8 @@ def items_document(items: list[Item]) -> dict[str, Any]:
     }
 
 
-def item_document(item: Item, custody: list[CustodyEntry]) -> dict[str, Any]:
-    """`{"item": ..., "custody": [...]}`, as `corroborate show --json` (footage to come)."""
-    return {"item": jsonable(item), "custody": jsonable(custody)}
+def item_document(
+    item: Item, custody: list[CustodyEntry], footage: list[dict[str, Any]]
+) -> dict[str, Any]:
+    """`{"item", "custody", "footage"}`, as `corroborate show --json` (a still's PDQ to come)."""
+    return {"item": jsonable(item), "custody": jsonable(custody), "footage": jsonable(footage)}
