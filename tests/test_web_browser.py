@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -15,6 +16,8 @@ import pytest
 
 from corroborate import accounts
 from corroborate.archive import ingest
+from corroborate.samples import render_flight
+from corroborate.samples.transforms import reencode
 from corroborate.storage.archive import Archive
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -51,10 +54,13 @@ def _free_port() -> int:
 
 
 @pytest.fixture
-def server(archive: Archive, footage: dict[str, Path]) -> Iterator[str]:
-    """`corroborate serve` in its own process over an archive with two clips and an analyst."""
-    for name in ("coffee", "grass"):
-        ingest(archive, [str(footage[name])], source="Telegram: @frontline_clips", actor="alice")
+def server(archive: Archive, tmp_path: Path) -> Iterator[str]:
+    """`corroborate serve` in its own process over an archive with a flight and a re-encoded
+    repost of it (8 s: long enough to be matched), and an analyst's account."""
+    clip = render_flight(tmp_path / "flight.mp4", "coffee", seconds=8, width=320, height=180)
+    ingest(archive, [str(clip)], source="Telegram: @frontline_clips", actor="alice")
+    repost = reencode(clip, tmp_path / "repost.mp4", bitrate=150_000)
+    ingest(archive, [str(repost)], source="Telegram: @reposts", actor="alice")
     accounts.add_user(archive, "alice", role="analyst", password=PASSWORD, by="root")
     port = _free_port()
     env = {
@@ -146,10 +152,14 @@ def test_an_analyst_logs_in_sees_the_archive_grid_and_opens_an_item(server: str)
             page.select_option("select[name=kind]", "video")
             expect(cards).to_have_count(2)
 
-            cards.first.click()
-            expect(page).to_have_url(server + "/items/" + page.url.rsplit("/", 1)[-1])
+            page.get_by_test_id("item-card").filter(has_text="repost.mp4").click()
+            expect(page).to_have_url(re.compile(re.escape(server) + r"/items/[0-9a-f]{12}$"))
+            shared = page.get_by_test_id("shared-footage")
+            expect(shared).to_be_visible()
+            expect(shared).to_contain_text("with 1 other archived item")
+            expect(shared).to_contain_text("flight.mp4")
             expect(page.get_by_test_id("custody")).to_contain_text("archive.ingest")
-            expect(page.locator("main")).to_contain_text("Telegram: @frontline_clips")
+            expect(page.locator("main")).to_contain_text("Telegram: @reposts")
             page.screenshot(path=str(SCREENSHOTS / "item.png"), full_page=True)
 
             page.click("text=Log out")
