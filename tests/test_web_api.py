@@ -19,6 +19,7 @@ from typer.testing import CliRunner
 
 from corroborate import accounts
 from corroborate.archive import ingest, list_items
+from corroborate.custody import entries
 from corroborate.samples import render_flight
 from corroborate.samples.transforms import reencode
 from corroborate.storage.archive import Archive
@@ -285,6 +286,50 @@ def test_the_token_of_a_removed_or_disabled_account_is_refused(workspace: Worksp
     assert gone.status_code == 401 and "revoked" in gone.json()["error"]["message"]
 
 
+def test_an_account_changes_its_own_password_only_with_the_current_one(
+    workspace: Workspace,
+) -> None:
+    client = workspace.client()
+    csrf = login(client, "analyst")
+    stolen = str(client.cookies.get("corroborate_session"))
+    new = "a brand new passphrase"
+    wrong = client.post(
+        "/account/password", data={"current": "guess", "new": new, "confirm": new, "csrf": csrf}
+    )
+    assert wrong.status_code == 401
+    differ = client.post(
+        "/account/password",
+        data={"current": PASSWORD, "new": new, "confirm": new + "!", "csrf": csrf},
+    )
+    assert differ.status_code == 400 and "differ" in differ.text
+    done = client.post(
+        "/account/password", data={"current": PASSWORD, "new": new, "confirm": new, "csrf": csrf}
+    )
+    assert done.status_code == 303
+    assert client.get("/account").status_code == 200  # this browser got a new session
+    thief = workspace.client()
+    thief.cookies.set("corroborate_session", stolen)
+    assert thief.get("/api/me").status_code == 401  # every other session ended
+    assert accounts.authenticate(workspace.archive, "analyst", new, "10.0.0.1")
+    actions = [e.action for e in entries(workspace.archive) if e.action.startswith("user.")]
+    assert actions[-1] == "user.password"
+
+
+def test_an_account_issues_its_own_api_token_shown_once(workspace: Workspace) -> None:
+    client = workspace.client()
+    csrf = login(client, "viewer")
+    page = client.post("/account/tokens", data={"csrf": csrf})
+    assert page.status_code == 200
+    found = re.search(r"cor_[A-Za-z0-9_-]{40,}", page.text)
+    assert found
+    api = workspace.client()
+    me = api.get("/api/me", headers={"Authorization": f"Bearer {found.group(0)}"})
+    assert me.json()["user"]["name"] == "viewer"
+    assert found.group(0) not in client.get("/account").text  # shown once, never again
+    more = api.post("/api/me/tokens", headers={"Authorization": f"Bearer {found.group(0)}"})
+    assert more.status_code == 201 and more.json()["token"].startswith("cor_")
+
+
 # -- the archive: same shapes as the CLI, stored text escaped ----------------------------------
 
 
@@ -470,6 +515,10 @@ EXPECTED_RULES = {
     ("GET", "/admin/users"): "manage-users",
     ("POST", "/admin/users"): "manage-users",
     ("GET", "/api/me"): "read",
+    ("POST", "/api/me/tokens"): "read",
+    ("GET", "/account"): "read",
+    ("POST", "/account/password"): "read",
+    ("POST", "/account/tokens"): "read",
     ("GET", "/api/items"): "read",
     ("GET", "/api/items/{ref}"): "read",
     ("GET", "/api/users"): "manage-users",
@@ -500,6 +549,10 @@ def _request_for(
         return url, {}
     if path == "/login":
         return url, {"data": {"name": "viewer", "password": PASSWORD}}
+    if path == "/account/password":  # the same password again: later logins still work
+        return url, {"data": {"current": PASSWORD, "new": PASSWORD, "confirm": PASSWORD}}
+    if path.endswith("/tokens"):
+        return url, {}
     new = {"name": f"new-{n}", "role": "viewer", "password": PASSWORD}
     if path.startswith("/api/"):
         return url, {"json": new}

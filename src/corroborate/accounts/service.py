@@ -141,7 +141,8 @@ def check_role(role: str) -> str:
     return role
 
 
-def _check_password(password: str) -> str:
+def check_password(password: str) -> str:
+    """The password, if it is long enough and not absurdly long; InputError otherwise."""
     if len(password) < MIN_PASSWORD:
         raise InputError(f"the password is too short: use at least {MIN_PASSWORD} characters")
     if len(password) > MAX_PASSWORD:
@@ -164,7 +165,7 @@ def add_user(archive: Archive, name: str, *, role: str, password: str, by: Actor
     actor = require(by, "manage-users")
     check_name(name)
     check_role(role)
-    digest = _hasher.hash(_check_password(password))
+    digest = _hasher.hash(check_password(password))
     with archive.write() as session:
         if session.scalar(select(UserRow.id).where(UserRow.name == name)) is not None:
             raise InputError(f"{name!r}: an account of that name exists already")
@@ -188,7 +189,7 @@ def set_password(archive: Archive, name: str, password: str, *, by: Actor) -> No
         actor = by.name
     else:
         actor = require(by, "manage-users")
-    digest = _hasher.hash(_check_password(password))
+    digest = _hasher.hash(check_password(password))
     with archive.write() as session:
         row = _row(session, name)
         row.password_hash = digest
@@ -308,6 +309,20 @@ def authenticate(
     if row is None or not ok or row.disabled:
         raise LoginError("wrong account name or password (or the account is disabled)")
     return _to_user(row)
+
+
+def change_password(
+    archive: Archive, user: User, current: str, new: str, confirm: str, address: str
+) -> WebSession:
+    """An account changes its own password: the current one is asked (a stolen session alone
+    cannot lock its owner out), every session ends, and a new one is returned for this browser.
+    """
+    if new != confirm:
+        raise InputError("the two new passwords differ")
+    check_password(new)
+    authenticate(archive, user.name, current, address)
+    set_password(archive, user.name, new, by=user)
+    return start_session(archive, get_user(archive, user.name))
 
 
 # -- API tokens ----------------------------------------------------------------------------

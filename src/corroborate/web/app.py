@@ -101,6 +101,19 @@ def _local_path(target: str | None) -> str:
     return "/"
 
 
+def set_session_cookie(request: Request, response: Response, cookie: str) -> None:
+    """The session cookie: HttpOnly, SameSite=Lax, Secure over HTTPS, as long as the session."""
+    response.set_cookie(
+        SESSION_COOKIE,
+        cookie,
+        httponly=True,
+        samesite="lax",
+        secure=secure_request(request),
+        path="/",
+        max_age=int(accounts.SESSION_LIFETIME.total_seconds()),
+    )
+
+
 def create_app(archive_dir: Path | str) -> FastAPI:
     """The workspace over the archive in `archive_dir` (opened, and migrated, once here)."""
     archive = Archive.open(Path(archive_dir))
@@ -246,15 +259,7 @@ def create_app(archive_dir: Path | str) -> FastAPI:
             return page(request, "login.html", status, login_csrf=csrf, next=next, error=str(exc))
         session = accounts.start_session(archive_of(request), user)
         response = RedirectResponse(_local_path(next), status_code=303)
-        response.set_cookie(
-            SESSION_COOKIE,
-            session.cookie,
-            httponly=True,
-            samesite="lax",
-            secure=secure_request(request),
-            path="/",
-            max_age=int(accounts.SESSION_LIFETIME.total_seconds()),
-        )
+        set_session_cookie(request, response, session.cookie)
         return response
 
     @route("POST", "/logout", "read")
@@ -299,11 +304,45 @@ def create_app(archive_dir: Path | str) -> FastAPI:
         )
         return RedirectResponse("/admin/users", status_code=303)
 
+    @route("GET", "/account", "read", response_class=HTMLResponse)
+    def account_page(request: Request) -> Response:
+        return page(request, "account.html", token=None, message="")
+
+    @route("POST", "/account/password", "read", response_class=HTMLResponse)
+    def account_password(
+        request: Request,
+        current: str = Form(...),
+        new: str = Form(...),
+        confirm: str = Form(...),
+    ) -> Response:
+        address = request.client.host if request.client else "unknown"
+        session = accounts.change_password(
+            archive_of(request), user_of(request), current, new, confirm, address
+        )
+        response = RedirectResponse("/account", status_code=303)
+        set_session_cookie(request, response, session.cookie)
+        return response
+
+    @route("POST", "/account/tokens", "read", response_class=HTMLResponse)
+    def account_token(request: Request) -> Response:
+        user = user_of(request)
+        token = accounts.issue_token(archive_of(request), user.name, by=user)
+        return page(request, "account.html", token=token, message="")
+
     # -- JSON API -------------------------------------------------------------------------
     @route("GET", "/api/me", "read")
     def api_me(request: Request) -> dict[str, Any]:
         """The account the request is made as."""
         return {"user": shapes.jsonable(user_of(request))}
+
+    @route("POST", "/api/me/tokens", "read", status_code=201)
+    def api_token(request: Request) -> dict[str, Any]:
+        """A new API token for the calling account, shown this once (only its hash is kept)."""
+        user = user_of(request)
+        return {
+            "user": user.name,
+            "token": accounts.issue_token(archive_of(request), user.name, by=user),
+        }
 
     @route("GET", "/api/items", "read")
     def api_items(request: Request, kind: str | None = Query(None)) -> dict[str, Any]:
