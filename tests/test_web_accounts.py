@@ -142,6 +142,11 @@ def test_an_api_token_is_stored_hashed_and_names_its_account(archive: Archive) -
     assert accounts.user_for_token(archive, token).name == "alice"
     (used,) = accounts.token_last_used(archive, "alice").values()
     assert used is not None
+    accounts.user_for_token(archive, token, now=used + timedelta(seconds=10))
+    assert accounts.token_last_used(archive, "alice") == {1: used}  # to the minute
+    later = used + accounts.service.TOKEN_USE_RESOLUTION
+    accounts.user_for_token(archive, token, now=later)
+    assert accounts.token_last_used(archive, "alice") == {1: later}
     with pytest.raises(LoginError):
         accounts.user_for_token(archive, token[:-1] + ("A" if token[-1] != "A" else "B"))
     with pytest.raises(LoginError):  # the stored hash itself is not a token

@@ -54,6 +54,9 @@ MAX_FAILURES_PER_ACCOUNT = 5
 MAX_FAILURES_PER_ADDRESS = 20
 SESSION_LIFETIME = timedelta(hours=12)
 TOKEN_PREFIX = "cor_"
+# A token's last use is recorded to the minute: a script's every request does not take the
+# archive's write lock.
+TOKEN_USE_RESOLUTION = timedelta(minutes=1)
 
 _hasher = PasswordHasher()  # argon2id with the library's recommended parameters
 # Checked against when the name is unknown, so a wrong name costs as long as a wrong password.
@@ -373,12 +376,16 @@ def user_for_token(archive: Archive, token: str, *, now: datetime | None = None)
     token_id, row = found
     if row.disabled:
         raise LoginError(f"the account {row.name!r} is disabled")
-    with _volatile(archive) as session, session.begin():
-        use = session.get(TokenUseRow, token_id)
-        if use is None:
-            session.add(TokenUseRow(token_id=token_id, last_used=now or utcnow()))
-        else:
-            use.last_used = now or utcnow()
+    now = now or utcnow()
+    with archive.session() as session:
+        last = session.scalar(select(TokenUseRow.last_used).where(TokenUseRow.token_id == token_id))
+    if last is None or now - last >= TOKEN_USE_RESOLUTION:  # not a write lock per request
+        with _volatile(archive) as session, session.begin():
+            use = session.get(TokenUseRow, token_id)
+            if use is None:
+                session.add(TokenUseRow(token_id=token_id, last_used=now))
+            else:
+                use.last_used = now
     return _to_user(row)
 
 
