@@ -28,6 +28,7 @@ LAYERS: list[tuple[str, set[str]]] = [
     ("geo", {"geo"}),
     ("media", {"media"}),
     ("custody", {"custody"}),
+    ("accounts", {"accounts"}),
     ("archive", {"archive"}),
     ("claims, match", {"claims", "match"}),
     ("incidents", {"incidents"}),
@@ -283,6 +284,7 @@ SMALL = [
     ("core", {"(root)", "core", "errors"}),
     ("storage", {"storage"}),
     ("custody", {"custody"}),
+    ("accounts", {"accounts"}),
     ("cli", {"cli"}),
 ]
 

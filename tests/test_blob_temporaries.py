@@ -9,7 +9,7 @@ import time
 from pathlib import Path
 
 from conftest import run_corroborate
-from corroborate.storage.archive import Archive
+from corroborate.custody.setup import init_archive
 from corroborate.storage.blobs import STALE_TEMPORARY_S, BlobStore
 
 
@@ -22,7 +22,7 @@ def test_a_killed_writers_temporary_is_removed_by_the_next_ingest(
     footage: dict[str, Path], tmp_path: Path
 ) -> None:
     arc = tmp_path / "arc"
-    Archive.init(arc).close()
+    init_archive(arc).close()
     killed = run_corroborate(
         "ingest",
         "-A",

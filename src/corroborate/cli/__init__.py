@@ -28,6 +28,8 @@ from corroborate.cli import (
     tally,
 )
 from corroborate.cli.common import error_line
+from corroborate.cli.serve import serve_cmd
+from corroborate.cli.users import app as users_app
 
 
 class _OneLineErrors(TyperGroup):
@@ -103,6 +105,8 @@ def _root(
 _MODULES = (archive, custody, match, incidents, sources, tally, exports, imports, claims, geo, demo)
 for _module in _MODULES:
     _module.register(app)
+app.add_typer(users_app, name="user")
+app.command("serve")(serve_cmd)
 
 
 def main() -> None:
