@@ -8,7 +8,7 @@ from pathlib import Path
 import typer
 from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TransferSpeedColumn
 
-from corroborate.archive import IngestReport, get_item, ingest, list_items, verify_archive
+from corroborate.archive import IngestReport, ingest, list_items, verify_archive
 from corroborate.archive.fetch import FetchPolicy, check_url, parse_network, parse_size
 from corroborate.archive.ingest import parse_published
 from corroborate.cli.common import (
@@ -30,8 +30,9 @@ from corroborate.cli.common import (
     warning_line,
 )
 from corroborate.custody.setup import init_archive
-from corroborate.custody import entries, keys
+from corroborate.custody import keys
 from corroborate.report import shapes
+from corroborate.report.items import item_detail
 from corroborate.media import c2pa_notice
 
 
@@ -222,19 +223,12 @@ def show_cmd(
     json_out: bool = JSON_OPTION,
 ) -> None:
     """One item: hashes, metadata, sightings and custody entries."""
-    opened = open_archive(archive)
-    found = get_item(opened, item)
-    log = entries(opened, subject_sha256=found.sha256)
-    from corroborate.cli.match import item_footage, render_item_footage
+    from corroborate.cli.match import render_item_footage
 
-    footage = item_footage(opened, found.id)
+    detail = item_detail(open_archive(archive), item, with_pdq=json_out)
+    found, log, footage = detail.item, detail.custody, detail.footage
     if json_out:
-        pdq = None
-        if found.kind == "image" and found.media_readable:  # a still's PDQ, to exchange
-            from corroborate.match.exchange import exchange_hashes
-
-            pdq = exchange_hashes(opened, found.id, found.sha256, found.kind)
-        print_json(shapes.item_detail(found, log, footage, pdq))
+        print_json(shapes.item_detail(found, log, footage, detail.pdq))
         return
     console.print(f"[bold]{found.id}[/]  {escape(found.original_name)}", highlight=False)
     console.print(f"  sha256   {found.sha256}")

@@ -41,13 +41,6 @@ def render_clusters(found: list[Any]) -> None:
             console.print(f"  {i.id}  {escape(i.name)}  {_ranges(i.ranges)}{mark}", highlight=False)
 
 
-def item_footage(opened: Any, item_id: str) -> list[Any]:
-    """The pieces of footage an archived item is a copy of (for `show ITEM`)."""
-    from corroborate.match import footage_of
-
-    return footage_of(opened, item_id)
-
-
 def render_item_footage(item_id: str, found: list[Any]) -> None:
     """Its footage cluster(s) and every other copy, for `show ITEM`."""
     for c in found:

@@ -23,7 +23,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from corroborate import accounts
 from corroborate.accounts import AccessError, LoginError, RateLimitedError, User
 from corroborate.archive import list_items
-from corroborate.archive.views import item_view, keyframe_jpeg
+from corroborate.archive.views import keyframe_jpeg
 from corroborate.core import KINDS
 from corroborate.errors import (
     CorroborateError,
@@ -32,10 +32,10 @@ from corroborate.errors import (
     NotFoundError,
     ReviewError,
 )
-from corroborate.match import footage_of
 from corroborate.match.temporal import clock
 from corroborate.storage.archive import Archive
 from corroborate.report import shapes
+from corroborate.report.items import item_detail
 from corroborate.web.access import (
     CSRF_FIELD,
     LOGIN_CSRF_COOKIE,
@@ -277,9 +277,10 @@ def create_app(archive_dir: Path | str) -> FastAPI:
 
     @route("GET", "/items/{ref}", "read", response_class=HTMLResponse)
     def item_page(request: Request, ref: str) -> Response:
-        view = item_view(archive_of(request), ref)
-        footage = footage_of(archive_of(request), view.item.id)
-        return page(request, "item.html", item=view.item, custody=view.custody, footage=footage)
+        detail = item_detail(archive_of(request), ref, with_pdq=False)
+        return page(
+            request, "item.html", item=detail.item, custody=detail.custody, footage=detail.footage
+        )
 
     @route("GET", "/items/{ref}/keyframes/{index}", "read", response_class=Response)
     def keyframe(request: Request, ref: str, index: int) -> Response:
@@ -352,9 +353,8 @@ def create_app(archive_dir: Path | str) -> FastAPI:
     @route("GET", "/api/items/{ref}", "read")
     def api_item(request: Request, ref: str) -> dict[str, Any]:
         """One item, its custody entries and its footage (as `corroborate show --json`)."""
-        view = item_view(archive_of(request), ref)
-        footage = footage_of(archive_of(request), view.item.id)
-        return shapes.item_detail(view.item, view.custody, footage)
+        detail = item_detail(archive_of(request), ref)
+        return shapes.item_detail(detail.item, detail.custody, detail.footage, detail.pdq)
 
     @route("GET", "/api/users", "manage-users")
     def api_users(request: Request) -> dict[str, Any]:
