@@ -21,7 +21,7 @@ from corroborate.accounts import AccessError, LoginError, RateLimitedError
 from corroborate.archive import verify_archive
 from corroborate.custody import entries
 from corroborate.db import utcnow
-from corroborate.errors import InputError, NotFoundError
+from corroborate.errors import InputError, InternalError, NotFoundError
 from corroborate.storage.archive import Archive
 
 PASSWORD = "correct horse battery"
@@ -222,7 +222,7 @@ def test_roles_allow_exactly_their_actions(archive: Archive, role: str, allowed:
         else:
             with pytest.raises(AccessError, match=f"u-{role} is a {role}"):
                 accounts.require(user, action)
-    with pytest.raises(ValueError):
+    with pytest.raises(InternalError):
         accounts.require(user, "launch")
 
 

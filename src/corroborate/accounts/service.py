@@ -32,7 +32,7 @@ from corroborate.accounts.models import (
 )
 from corroborate.custody import append
 from corroborate.db import utcnow
-from corroborate.errors import CorroborateError, InputError, NotFoundError
+from corroborate.errors import CorroborateError, InputError, InternalError, NotFoundError
 from corroborate.storage.archive import Archive
 
 ROLES = ("viewer", "analyst", "reviewer", "admin")
@@ -101,7 +101,7 @@ def _to_user(row: UserRow) -> User:
 def can(user: User, action: str) -> bool:
     """True when the user's role allows the action (an unknown action is a programming error)."""
     if action not in ACTIONS:
-        raise ValueError(f"unknown action {action!r}")
+        raise InternalError(f"unknown action {action!r}")
     return not user.disabled and ROLES.index(user.role) >= ROLES.index(ACTIONS[action])
 
 
@@ -109,7 +109,7 @@ def require(user: Actor, action: str) -> str:
     """The name to record as the actor, once the action is allowed; AccessError otherwise."""
     if isinstance(user, str):
         if action not in ACTIONS:
-            raise ValueError(f"unknown action {action!r}")
+            raise InternalError(f"unknown action {action!r}")
         return user
     if not can(user, action):
         raise AccessError(
