@@ -17,7 +17,7 @@ from corroborate.match.frames import SampledFrame, sample_video
 from corroborate.match.index import FrameIndex
 from corroborate.match.signal import hamming
 from corroborate.match.signals import PDQ_MULTIVIEW_1 as PDQ_MULTIVIEW  # the matching signal
-from corroborate.match.signature import FileSignature
+from corroborate.match.signal import FileSignature
 from corroborate.match.views import (
     MAX_PIECE,
     N_STORED,

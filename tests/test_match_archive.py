@@ -9,8 +9,8 @@ import json
 import pytest
 
 from corroborate.archive import ingest_file
-from corroborate.storage.archive import Archive
 from corroborate.match import clusters, find_matches, match_signatures, rehash, store_signature
+from corroborate.storage.archive import Archive
 from match_fixtures import COMP_AT, COMP_PART, TRIM, FootageSet, shared_footage
 
 
@@ -170,6 +170,24 @@ def test_rehash_moves_an_archive_hashed_under_version_1_to_version_2(
     assert signals == {"pdq-multiview/2"}
     (m,) = find_matches(archive, b)
     assert m.item_id == a and m.signal == "pdq-multiview/2"
+    # each signature rehash stored is in the custody log, with the digest of the stored bytes
+    import hashlib
+
+    from corroborate.custody import log
+    from corroborate.match.models import SignatureRow
+
+    logged = {e.details["item"]: e for e in log.entries(archive) if e.action == "match.rehash"}
+    assert set(logged) == {a, b}
+    with archive.session() as session:
+        for item_id, entry in logged.items():
+            row = session.scalar(
+                select(SignatureRow).where(
+                    SignatureRow.item_id == item_id, SignatureRow.version == 2
+                )
+            )
+            assert row is not None and entry.details["signal"] == "pdq-multiview/2"
+            assert entry.details["signature_sha256"] == hashlib.sha256(row.data).hexdigest()
+            assert entry.details["rows"] == row.rows > 0
 
 
 def test_show_gives_a_stills_pdq_as_threatexchange_writes_it(

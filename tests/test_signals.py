@@ -17,8 +17,8 @@ import skimage.data
 from PIL import Image
 
 from corroborate.match import SIGNALS, SignalError, pdq, register, signal_by_key
-from corroborate.match.signal import SignalType, matching_signal
-from corroborate.match.signals import PDQ, PDQ_MULTIVIEW_1, PDQ_MULTIVIEW_2, hex_of
+from corroborate.match.signal import SignalType, hex_of, matching_signal
+from corroborate.match.signals import PDQ, PDQ_MULTIVIEW_1, PDQ_MULTIVIEW_2
 from corroborate.match.signature import FileSignature, signature_for_file
 
 

@@ -24,9 +24,16 @@ from corroborate.match import pdq, pdq_v1
 from corroborate.match.errors import MediaError
 from corroborate.match.frames import SampledFrame, VideoSamples, load_image
 from corroborate.match.index import FrameIndex
-from corroborate.match.signal import SignalType, register
-from corroborate.match.signature import FileSignature
-from corroborate.match.views import WindowHasher, boxed_pieces, hash_frame
+from corroborate.match.signal import FileSignature, SignalType, register
+from corroborate.match.views import (
+    MIRRORED,
+    N_STORED,
+    SEARCHED,
+    SEARCHED_MIRRORED,
+    WindowHasher,
+    boxed_pieces,
+    hash_frame,
+)
 
 _KINDS = ("video", "image", "audio", "document", "webpage", "other")
 
@@ -44,6 +51,15 @@ class MultiViewSignal(SignalType):
     hasher: WindowHasher
 
     index_class = FrameIndex
+
+    def searched(self, sig: FileSignature) -> np.ndarray:
+        """A video query searches the index with fewer views than it is verified with (and
+        fewer still for mirror images): see `views.SEARCHED`."""
+        if sig.kind != "video" or not sig.has_query_views:
+            return super().searched(sig)
+        base = sig.views % MIRRORED
+        mask: np.ndarray = np.where(sig.views >= MIRRORED, SEARCHED_MIRRORED[base], SEARCHED[base])
+        return mask
 
     def hash_frames(
         self, frames: Iterable[SampledFrame], kind: str, duration: float | Callable[[], float]
@@ -135,11 +151,6 @@ class PdqSignal(SignalType):
         return None
 
 
-def hex_of(hash_bytes: np.ndarray) -> str:
-    """A packed 256-bit PDQ hash as ThreatExchange writes it: 64 hex characters."""
-    return bytes(hash_bytes).hex()
-
-
 def _multiview(version: int, hasher: WindowHasher) -> MultiViewSignal:
     return MultiViewSignal(
         name="pdq-multiview",
@@ -151,6 +162,7 @@ def _multiview(version: int, hasher: WindowHasher) -> MultiViewSignal:
         sample_rate=4.0,
         query_rate=2.0,
         min_seconds=5.0,
+        stored_views=N_STORED,
         hasher=hasher,
     )
 
@@ -172,5 +184,7 @@ PDQ = register(
         sample_rate=1.0,
         query_rate=1.0,
         min_seconds=5.0,
-    )
+        stored_views=1,
+    ),
+    exchanged=True,
 )
