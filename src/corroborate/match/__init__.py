@@ -25,7 +25,7 @@ from corroborate.match.signal import (
     register,
     signal_by_key,
 )
-from corroborate.match.signals import PDQ, PDQ_MULTIVIEW_1, PDQ_MULTIVIEW_2
+from corroborate.match.signals import PDQ, PDQ_MULTIVIEW_1, PDQ_MULTIVIEW_2, PDQ_MULTIVIEW_3
 from corroborate.match.signature import full_signature as signature_for_file
 from corroborate.match.signature import load_signature, store_signature, sync_index
 from corroborate.match.temporal import Match, Segment, match_signatures
@@ -34,6 +34,7 @@ __all__ = [
     "PDQ",
     "PDQ_MULTIVIEW_1",
     "PDQ_MULTIVIEW_2",
+    "PDQ_MULTIVIEW_3",
     "SIGNALS",
     "SignalError",
     "matching_signal",

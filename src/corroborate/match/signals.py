@@ -4,6 +4,9 @@
   frames sampled over time; its PDQ was an approximation (`pdq_v1.py`). Kept so archives
   hashed under it keep matching until `corroborate rehash`.
 - ``pdq-multiview/2``: the same views with PDQ exactly as Meta's reference computes it.
+- ``pdq-multiview/3``: the same views and exact PDQ arithmetic, over a frame filtered with
+  centred (odd) Jarosz windows, so that copies at different sizes line up; the matching
+  signal.
 - ``pdq/1``: plain PDQ of whole pictures, exactly `pdqhash.compute` (64 hex characters and a
   quality), to exchange with ThreatExchange and hash-sharing programmes.
 
@@ -167,11 +170,15 @@ def _multiview(version: int, hasher: WindowHasher) -> MultiViewSignal:
     )
 
 
-# v2 is bit-exact PDQ but not yet what archives are matched with: on the accuracy benchmark
-# its recall is 0.975 (v1: 1.000), since the searched views were tuned on v1's hash errors,
-# and its hashing is about 2.3x slower. `register(PDQ_MULTIVIEW_2, matching=True)` switches.
+# v2 is bit-exact PDQ (`pdq.py`), but the reference's even filter windows look a pixel
+# forward, so copies decoded at sizes whose windows differ in parity (a low-resolution
+# repost against a cropped one) are misaligned: its recall on the accuracy benchmark was
+# 0.975. v3 hashes every view with the same exact PDQ over centred (odd) filter windows,
+# and is what archives are matched with; v1 and v2 stay registered for archives hashed
+# under them until `corroborate rehash`.
+PDQ_MULTIVIEW_1 = register(_multiview(1, pdq_v1))
 PDQ_MULTIVIEW_2 = register(_multiview(2, pdq))
-PDQ_MULTIVIEW_1 = register(_multiview(1, pdq_v1), matching=True)
+PDQ_MULTIVIEW_3 = register(_multiview(3, pdq.CentredPdq()), matching=True)
 # ThreatExchange's PDQ match threshold is 31 bits; stills only need one close hash
 PDQ = register(
     PdqSignal(
