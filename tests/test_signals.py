@@ -191,12 +191,30 @@ def test_a_key_names_one_algorithm_for_ever() -> None:
         signal_by_key("pdq/9")
 
 
+# Jarosz windows (horizontal, vertical): 3,2 / 3,2 / 4,3 / 3,2 / 5,4 / 1,1 / 2,2 / 4,4
+_EXACT_SIZES = (
+    (288, 162),
+    (287, 161),
+    (480, 270),
+    (257, 200),
+    (640, 427),
+    (64, 64),
+    (256, 144),
+    (500, 500),
+)
+
+
+def test_the_exactness_sizes_cover_every_parity_of_both_windows() -> None:
+    parities = {(pdq.window_size(w) % 2, pdq.window_size(h) % 2) for w, h in _EXACT_SIZES}
+    assert parities == {(0, 0), (0, 1), (1, 0), (1, 1)}
+
+
 @pytest.mark.parametrize(
     ("photo", "size"),
     [
         (p, s)
         for p in ("astronaut", "coffee", "chelsea", "rocket", "camera", "hubble_deep_field")
-        for s in ((288, 162), (287, 161), (480, 270), (257, 200), (640, 427), (64, 64))
+        for s in _EXACT_SIZES
     ],
 )
 def test_pdq_is_bit_for_bit_the_pdqhash_wheel_at_even_and_odd_sizes(
