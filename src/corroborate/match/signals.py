@@ -154,14 +154,14 @@ class PdqSignal(SignalType):
         return None
 
 
-def _multiview(version: int, hasher: WindowHasher) -> MultiViewSignal:
+def _multiview(version: int, hasher: WindowHasher, min_quality: int = 40) -> MultiViewSignal:
     return MultiViewSignal(
         name="pdq-multiview",
         version=version,
         bits=256,
         threshold=40,
         image_threshold=24,
-        min_quality=40,
+        min_quality=min_quality,
         sample_rate=4.0,
         query_rate=2.0,
         min_seconds=5.0,
@@ -172,13 +172,16 @@ def _multiview(version: int, hasher: WindowHasher) -> MultiViewSignal:
 
 # v2 is bit-exact PDQ (`pdq.py`), but the reference's even filter windows look a pixel
 # forward, so copies decoded at sizes whose windows differ in parity (a low-resolution
-# repost against a cropped one) are misaligned: its recall on the accuracy benchmark was
-# 0.975. v3 hashes every view with the same exact PDQ over centred (odd) filter windows,
+# repost against a cropped one) are misaligned, and it kept v1's quality floor on PDQ's
+# lower quality scale: its recall on the accuracy benchmark was 0.975. v3 hashes every view with the same exact PDQ over centred (odd) filter windows,
 # and is what archives are matched with; v1 and v2 stay registered for archives hashed
 # under them until `corroborate rehash`.
 PDQ_MULTIVIEW_1 = register(_multiview(1, pdq_v1))
 PDQ_MULTIVIEW_2 = register(_multiview(2, pdq))
-PDQ_MULTIVIEW_3 = register(_multiview(3, pdq.CentredPdq()), matching=True)
+# PDQ's own quality truncates every gradient to a whole percentage before summing, so it
+# reads lower than v1's (a view at v1's 45 is about 27): v2 kept v1's floor of 40 and
+# dropped most views of low-detail footage; v3's floor of 25 keeps what v1 kept.
+PDQ_MULTIVIEW_3 = register(_multiview(3, pdq.CentredPdq(), min_quality=25), matching=True)
 # ThreatExchange's PDQ match threshold is 31 bits; stills only need one close hash
 PDQ = register(
     PdqSignal(
