@@ -173,8 +173,9 @@ def _multiview(version: int, hasher: WindowHasher, min_quality: int = 40) -> Mul
 # v2 is bit-exact PDQ (`pdq.py`), but the reference's even filter windows look a pixel
 # forward, so copies decoded at sizes whose windows differ in parity (a low-resolution
 # repost against a cropped one) are misaligned, and it kept v1's quality floor on PDQ's
-# lower quality scale: its recall on the accuracy benchmark was 0.975. v3 hashes every view with the same exact PDQ over centred (odd) filter windows,
-# and is what archives are matched with; v1 and v2 stay registered for archives hashed
+# lower quality scale: its recall on the accuracy benchmark was 0.975 (v1: 1.000). v3
+# hashes every view with the same exact PDQ over centred (odd) filter windows and is what
+# archives are matched with (recall 1.000); v1 and v2 stay registered for archives hashed
 # under them until `corroborate rehash`.
 PDQ_MULTIVIEW_1 = register(_multiview(1, pdq_v1))
 PDQ_MULTIVIEW_2 = register(_multiview(2, pdq))
