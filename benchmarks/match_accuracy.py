@@ -9,7 +9,7 @@ archived before it) linked the two. Plain vPDQ
 (Meta's reference, default thresholds: quality >= 50, distance <= 31, 80% of the query's
 frames) is scored on the same files in the same run.
 
-    .venv/bin/python benchmarks/match_accuracy.py [--workdir DIR] [--photos N]
+    .venv/bin/python benchmarks/match_accuracy.py [--workdir DIR] [--photos N] [--signal KEY]
     (bash benchmarks/vpdq_setup.sh installs the vPDQ reference)
 """
 
@@ -226,7 +226,14 @@ def main() -> None:
     ap.add_argument("--workdir", type=Path, help="keep the footage here (default: a temp dir)")
     ap.add_argument("--photos", type=int, default=4, help="photographs to fly over (2-6)")
     ap.add_argument("--misses", action="store_true", help="list the pairs corroborate missed")
+    ap.add_argument(
+        "--signal", help="match with this registered signal (default: the matching signal)"
+    )
     args = ap.parse_args()
+    if args.signal:
+        from corroborate.match import register, signal_by_key
+
+        register(signal_by_key(args.signal), matching=True)
     root = args.workdir or Path(tempfile.mkdtemp(prefix="match-accuracy-"))
     root.mkdir(parents=True, exist_ok=True)
     t = time.perf_counter()

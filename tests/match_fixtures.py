@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from corroborate.match import signature_for_file
-from corroborate.match.signature import FileSignature
+from corroborate.match.signal import FileSignature
 from corroborate.samples import render_flight
 from corroborate.samples import transforms as T
 

@@ -9,8 +9,8 @@ import json
 import pytest
 
 from corroborate.archive import ingest_file
-from corroborate.storage.archive import Archive
 from corroborate.match import clusters, find_matches, match_signatures, rehash, store_signature
+from corroborate.storage.archive import Archive
 from match_fixtures import COMP_AT, COMP_PART, TRIM, FootageSet, shared_footage
 
 
@@ -48,7 +48,7 @@ def test_match_finds_a_clip_inside_an_unarchived_compilation(
     assert abs(m["query_ranges"][0][0] - COMP_AT[0]) <= 1
     assert abs(m["query_ranges"][0][1] - COMP_AT[1]) <= 1
     assert abs(m["item_ranges"][0][0] - COMP_PART[0]) <= 1
-    assert m["signal"] == "pdq-multiview/1" and m["threshold"] > 0
+    assert m["signal"] == "pdq-multiview/3" and m["threshold"] > 0
     assert m["name"] == "source.mp4" and 0 < m["query_share"] < 0.5
     assert found[neg]["query_ranges"][0][0] >= COMP_AT[1] - 1
     # an archived item can be the query too
@@ -134,19 +134,20 @@ def test_a_reposted_photo_is_recognised_at_ingest(archive: Archive, tmp_path) ->
     assert not r.notes
 
 
-def test_rehash_moves_an_archive_hashed_under_version_1_to_version_2(
-    archive: Archive, fs: FootageSet, monkeypatch: pytest.MonkeyPatch
+def test_rehash_moves_an_archive_hashed_under_version_1_to_the_matching_signal(
+    archive: Archive, fs: FootageSet
 ) -> None:
     """An archive from before exact PDQ holds only pdq-multiview/1 signatures: they are not
-    compared with version 2 hashes, and rehash computes version 2 for every item."""
+    compared with the matching signal's hashes, and rehash computes those for every item,
+    logs each, and the footage they share is found again."""
     from sqlalchemy import select
 
-    import corroborate.match.signal as signal
-    from corroborate.match import PDQ_MULTIVIEW_1, PDQ_MULTIVIEW_2, load_signature
+    from corroborate.match import PDQ_MULTIVIEW_1, load_signature, matching_signal
     from corroborate.match.models import MatchRow
     from corroborate.match.signature import signature_for_file
 
-    monkeypatch.setattr(signal, "_matching", [PDQ_MULTIVIEW_2.key])  # when v2 is switched on
+    new_signal = matching_signal()
+    assert new_signal.key == "pdq-multiview/3"
 
     a = _ingest(archive, fs.source, signatures=False)
     b = _ingest(archive, fs.reposts["crop_left_20"], signatures=False)
@@ -157,19 +158,37 @@ def test_rehash_moves_an_archive_hashed_under_version_1_to_version_2(
             store_signature(session, item_id, old)
     with archive.session() as session:
         v1 = load_signature(session, a, PDQ_MULTIVIEW_1)
-        assert v1 is not None and load_signature(session, a, PDQ_MULTIVIEW_2) is None
+        assert v1 is not None and load_signature(session, a, new_signal) is None
     new = signature_for_file(fs.reposts["crop_left_20"], "video")
-    assert new is not None and match_signatures(new, v1) is None  # never v2 against v1
-    assert find_matches(archive, b) == []  # nothing under v2 yet
+    assert new is not None and match_signatures(new, v1) is None  # never v3 against v1
+    assert find_matches(archive, b) == []  # nothing under v3 yet
 
     assert rehash(archive).hashed == 2 and rehash(archive).hashed == 0
     with archive.session() as session:
-        assert load_signature(session, a, PDQ_MULTIVIEW_2) is not None
+        assert load_signature(session, a, new_signal) is not None
         assert load_signature(session, a, PDQ_MULTIVIEW_1) is not None  # kept, not rewritten
         signals = set(session.scalars(select(MatchRow.signal)))
-    assert signals == {"pdq-multiview/2"}
+    assert signals == {"pdq-multiview/3"}
     (m,) = find_matches(archive, b)
-    assert m.item_id == a and m.signal == "pdq-multiview/2"
+    assert m.item_id == a and m.signal == "pdq-multiview/3"
+    # each signature rehash stored is in the custody log, with the digest of the stored bytes
+    import hashlib
+
+    from corroborate.custody import log
+    from corroborate.match.models import SignatureRow
+
+    logged = {e.details["item"]: e for e in log.entries(archive) if e.action == "match.rehash"}
+    assert set(logged) == {a, b}
+    with archive.session() as session:
+        for item_id, entry in logged.items():
+            row = session.scalar(
+                select(SignatureRow).where(
+                    SignatureRow.item_id == item_id, SignatureRow.version == 3
+                )
+            )
+            assert row is not None and entry.details["signal"] == "pdq-multiview/3"
+            assert entry.details["signature_sha256"] == hashlib.sha256(row.data).hexdigest()
+            assert entry.details["rows"] == row.rows > 0
 
 
 def test_show_gives_a_stills_pdq_as_threatexchange_writes_it(

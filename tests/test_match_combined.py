@@ -10,11 +10,11 @@ from pathlib import Path
 import pytest
 
 from corroborate.archive import ingest_file
-from corroborate.storage.archive import Archive
 from corroborate.match import match_signatures
-from corroborate.match.signature import FileSignature
+from corroborate.match.signal import FileSignature
 from corroborate.samples import render_flight
 from corroborate.samples import transforms as T
+from corroborate.storage.archive import Archive
 from match_fixtures import SECONDS, SIZE, signatures_of
 
 CROPS = {

@@ -17,8 +17,8 @@ import skimage.data
 from PIL import Image
 
 from corroborate.match import SIGNALS, SignalError, pdq, register, signal_by_key
-from corroborate.match.signal import SignalType, matching_signal
-from corroborate.match.signals import PDQ, PDQ_MULTIVIEW_1, PDQ_MULTIVIEW_2, hex_of
+from corroborate.match.signal import SignalType, hex_of, matching_signal
+from corroborate.match.signals import PDQ, PDQ_MULTIVIEW_1, PDQ_MULTIVIEW_2, PDQ_MULTIVIEW_3
 from corroborate.match.signature import FileSignature, signature_for_file
 
 
@@ -108,16 +108,59 @@ class TestPdqMultiview1(SignalContract):
     golden_whole = "e50f5af3a8564529678ca3d6536fa836d4196c81c6dd04de2826f855fc99b724"
     golden_digest = "9191e0dc4404f8eafed1b12afc184412806e8fbae9ee3481eac9afec0b3db843"
 
-    def test_it_is_what_archives_are_matched_with(self, stills: dict[str, Path]) -> None:
-        assert matching_signal() is self.signal
-        sig = signature_for_file(stills["original"], "image")
-        assert sig is not None and sig.signal == "pdq-multiview/1"
-
 
 class TestPdqMultiview2(SignalContract):
     signal = PDQ_MULTIVIEW_2
     golden_whole = "6d6b1af3ad56cd29c79ca352506fa83694196c819edd04de0a26b855fc99b724"
     golden_digest = "4dc6565e596c17a10a4f1798b75ae7ca0394fc158d025bdd7abe55c8c28744c4"
+
+
+class TestPdqMultiview3(SignalContract):
+    signal = PDQ_MULTIVIEW_3
+    golden_whole = "6d2f5af3a856c529679ca3d6526fa836d4196c81c6dd04de0826b855fc99b724"
+    golden_digest = "4eaf3247a5c5f86dca6249d7ac60c952a2b6f0d60ebbd8f1f3611803e94a0caa"
+
+    def test_it_is_what_archives_are_matched_with(self, stills: dict[str, Path]) -> None:
+        assert matching_signal() is self.signal
+        sig = signature_for_file(stills["original"], "image")
+        assert sig is not None and sig.signal == "pdq-multiview/3"
+
+    @pytest.mark.parametrize("size", [(320, 320), (300, 270), (64, 64), (600, 300)])
+    def test_a_whole_frame_is_pdqhash_when_its_windows_are_odd(self, size: tuple[int, int]) -> None:
+        """Centring changes only even windows: where PDQ's own are odd, the whole-frame
+        view is `pdqhash.compute` bit for bit."""
+        w, h = size
+        assert pdq.window_size(w) % 2 == 1 and pdq.window_size(h) % 2 == 1
+        for photo in ("astronaut", "chelsea"):
+            rgb = _sized(photo, size)
+            hasher = pdq.CentredPdq()
+            blurred = hasher.prefilter(pdq.luma(rgb), w, h)
+            mine, quality = hasher.hash_windows(blurred, np.array([[0.0, 0.0, w, h]]))
+            ref, ref_quality = pdqhash.compute(rgb)
+            assert np.array_equal(np.unpackbits(mine[0]), ref.astype(np.uint8))
+            assert int(quality[0]) == ref_quality
+
+    def test_copies_whose_windows_differ_in_parity_stay_close(self) -> None:
+        """A repost decoded at 256x144 (PDQ windows 2 and 2) against one at 288x162 (3 and
+        2): the reference's even windows reach a pixel forward, which misaligns the two;
+        centred windows keep them close."""
+        hasher = pdq.CentredPdq()
+        for photo in ("astronaut", "coffee", "chelsea", "rocket"):
+            a, b = _sized(photo, (288, 162)), _sized(photo, (256, 144))
+            ha, hb = (
+                hasher.hash_windows(
+                    hasher.prefilter(pdq.luma(x), x.shape[1], x.shape[0]),
+                    np.array([[0.0, 0.0, x.shape[1], x.shape[0]]]),
+                )[0]
+                for x in (a, b)
+            )
+            assert int(self.signal.distance(ha, hb)[0, 0]) <= 12, photo
+
+
+def _sized(photo: str, size: tuple[int, int]) -> np.ndarray:
+    return np.ascontiguousarray(
+        np.asarray(Image.fromarray(_photo(photo)).resize(size, Image.Resampling.BILINEAR))
+    )
 
 
 class TestPdq1(SignalContract):
@@ -148,12 +191,30 @@ def test_a_key_names_one_algorithm_for_ever() -> None:
         signal_by_key("pdq/9")
 
 
+# Jarosz windows (horizontal, vertical): 3,2 / 3,2 / 4,3 / 3,2 / 5,4 / 1,1 / 2,2 / 4,4
+_EXACT_SIZES = (
+    (288, 162),
+    (287, 161),
+    (480, 270),
+    (257, 200),
+    (640, 427),
+    (64, 64),
+    (256, 144),
+    (500, 500),
+)
+
+
+def test_the_exactness_sizes_cover_every_parity_of_both_windows() -> None:
+    parities = {(pdq.window_size(w) % 2, pdq.window_size(h) % 2) for w, h in _EXACT_SIZES}
+    assert parities == {(0, 0), (0, 1), (1, 0), (1, 1)}
+
+
 @pytest.mark.parametrize(
     ("photo", "size"),
     [
         (p, s)
         for p in ("astronaut", "coffee", "chelsea", "rocket", "camera", "hubble_deep_field")
-        for s in ((288, 162), (287, 161), (480, 270), (257, 200), (640, 427), (64, 64))
+        for s in _EXACT_SIZES
     ],
 )
 def test_pdq_is_bit_for_bit_the_pdqhash_wheel_at_even_and_odd_sizes(

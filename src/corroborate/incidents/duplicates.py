@@ -8,14 +8,13 @@ from dataclasses import dataclass
 
 from sqlalchemy import select
 
-from corroborate.storage.archive import Archive
 from corroborate.core import Incident
 from corroborate.db import utcnow
 from corroborate.errors import InputError
 from corroborate.incidents.models import DistinctPairRow
 from corroborate.incidents.ids import incident_ref, parse_ref
 from corroborate.incidents.records import item_ids, list_incidents, log_incident, writable
-from corroborate.match import clusters
+from corroborate.storage.archive import Archive
 
 
 @dataclass(frozen=True)
@@ -28,6 +27,8 @@ class DuplicateGroup:
 
 def item_clusters(archive: Archive) -> dict[str, str]:
     """Footage cluster id of every clustered item."""
+    from corroborate.match import clusters  # match loads FAISS: only when asked
+
     out: dict[str, str] = {}
     for cluster in clusters(archive):
         for item in cluster.items:
@@ -61,31 +62,21 @@ def group_duplicates(
     distinct: set[frozenset[str]],
 ) -> list[DuplicateGroup]:
     """Connected groups of incidents that share footage (pairs ruled distinct do not connect)."""
+    from corroborate.match.grouping import DisjointSets  # match loads FAISS: only when asked
+
     keys = {inc.id: footage_keys(inc, clusters) for inc in incidents}
-    parent = {inc.id: inc.id for inc in incidents}
-
-    def find(x: str) -> str:
-        while parent[x] != x:
-            parent[x] = parent[parent[x]]
-            x = parent[x]
-        return x
-
+    sets = DisjointSets(inc.id for inc in incidents)
     shared: dict[str, set[str]] = {}
     ids = [inc.id for inc in incidents]
     for i, a in enumerate(ids):
         for b in ids[i + 1 :]:
             common = keys[a] & keys[b]
             if common and frozenset((a, b)) not in distinct:
-                ra, rb = find(a), find(b)
-                if ra != rb:
-                    parent[rb] = ra
+                sets.union(a, b)
                 shared.setdefault(a, set()).update(common)
                 shared.setdefault(b, set()).update(common)
-    groups: dict[str, list[str]] = {}
-    for inc_id in ids:
-        groups.setdefault(find(inc_id), []).append(inc_id)
     out = []
-    for members in groups.values():
+    for members in sets.groups().values():
         if len(members) > 1:
             common = set().union(*(shared.get(m, set()) for m in members))
             out.append(DuplicateGroup(tuple(sorted(members)), tuple(sorted(common))))

@@ -6,32 +6,35 @@ the rest works on an opened archive.
 """
 
 from corroborate.match import signals  # registers the built-in signals
-from corroborate.match.errors import MediaError, SignalError
-from corroborate.match.footage import (
+from corroborate.match.clusters import (
     Cluster,
     ClusterItem,
-    RehashReport,
-    after_ingest,
     cluster_members,
     clusters,
     find_cluster,
-    find_matches,
     footage_of,
-    load_signature,
-    rehash,
-    store_signature,
-    sync_index,
 )
-from corroborate.match.footage import full_signature as signature_for_file
-from corroborate.match.signal import SIGNALS, SignalType, matching_signal, register, signal_by_key
-from corroborate.match.signals import PDQ, PDQ_MULTIVIEW_1, PDQ_MULTIVIEW_2
-from corroborate.match.signature import FileSignature
+from corroborate.match.errors import MediaError, SignalError
+from corroborate.match.search import RehashReport, after_ingest, find_matches, rehash
+from corroborate.match.signal import (
+    SIGNALS,
+    FileSignature,
+    SignalIndex,
+    SignalType,
+    matching_signal,
+    register,
+    signal_by_key,
+)
+from corroborate.match.signals import PDQ, PDQ_MULTIVIEW_1, PDQ_MULTIVIEW_2, PDQ_MULTIVIEW_3
+from corroborate.match.signature import full_signature as signature_for_file
+from corroborate.match.signature import load_signature, store_signature, sync_index
 from corroborate.match.temporal import Match, Segment, match_signatures
 
 __all__ = [
     "PDQ",
     "PDQ_MULTIVIEW_1",
     "PDQ_MULTIVIEW_2",
+    "PDQ_MULTIVIEW_3",
     "SIGNALS",
     "SignalError",
     "matching_signal",
@@ -45,6 +48,7 @@ __all__ = [
     "MediaError",
     "RehashReport",
     "Segment",
+    "SignalIndex",
     "SignalType",
     "after_ingest",
     "cluster_members",

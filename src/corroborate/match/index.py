@@ -11,18 +11,13 @@ import contextlib
 import fcntl
 import os
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import faiss
 import numpy as np
 
 from corroborate.errors import InternalError
-from corroborate.match.signature import FileSignature
-
-if TYPE_CHECKING:
-    from corroborate.match.signal import SignalType
+from corroborate.match.signal import FileSignature, Hits, SignalIndex, SignalType
 
 IVF_FROM = 200_000  # hashes before switching from exact flat search to an IVF index
 NPROBE = 16
@@ -38,22 +33,12 @@ def item_name(number: int) -> str:
     return f"{number:012x}"
 
 
-@dataclass
-class Hits:
-    """Index hits of a query: per query row, the index rows within the threshold."""
-
-    query_rows: np.ndarray  # int64[h]
-    items: np.ndarray  # int64[h] item numbers
-    times: np.ndarray  # float32[h]
-    distances: np.ndarray  # int32[h]
-
-
-class FrameIndex:
-    """Frame-view hashes of every archived item under one signal."""
+class FrameIndex(SignalIndex):
+    """Frame-view hashes of every archived item under one signal (any bit length), in FAISS's
+    binary indexes, which compare by Hamming distance as `SignalType.distance` does."""
 
     def __init__(self, folder: Path, signal: SignalType) -> None:
-        self.folder = Path(folder)
-        self.signal = signal
+        super().__init__(folder, signal)
         stem = signal.key.replace("/", "-")
         self.index_path = self.folder / f"{stem}.faissb"
         self.meta_path = self.folder / f"{stem}.rows.npy"
@@ -156,14 +141,8 @@ class FrameIndex:
     # -- search ---------------------------------------------------------------------------
     def search(self, hashes: np.ndarray, threshold: int, k: int = 16) -> Hits:
         """Index rows within `threshold` bits of each query hash (at most k per hash)."""
-        empty = Hits(
-            np.zeros(0, np.int64),
-            np.zeros(0, np.int64),
-            np.zeros(0, np.float32),
-            np.zeros(0, np.int32),
-        )
         if self.index is None or len(self) == 0 or len(hashes) == 0:
-            return empty
+            return Hits.none()
         if isinstance(self.index, faiss.IndexBinaryIVF):
             self.index.nprobe = NPROBE
         k = min(k, len(self))

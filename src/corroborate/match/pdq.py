@@ -96,10 +96,19 @@ def _box(a: np.ndarray, window: int, axis: int) -> np.ndarray:
     return out
 
 
-def jarosz(gray: np.ndarray, width: int, height: int) -> np.ndarray:
+def centred_window_size(old: int, new: int = _N) -> int:
+    """PDQ's window rounded up to an odd size: an even window of the reference reaches one
+    pixel further forward than back, so two passes shift the picture by a pixel, and copies
+    whose sizes give windows of different parity no longer line up."""
+    return window_size(old, new) | 1
+
+
+def jarosz(gray: np.ndarray, width: int, height: int, *, centred: bool = False) -> np.ndarray:
     """jaroszFilterFloat with windows sized for a `width` x `height` picture: rows then
-    columns, twice (a tent filter)."""
-    along_rows, along_cols = window_size(width), window_size(height)
+    columns, twice (a tent filter). With `centred`, each window is made odd (see
+    `centred_window_size`); the arithmetic stays the reference's."""
+    size = centred_window_size if centred else window_size
+    along_rows, along_cols = size(width), size(height)
     out = np.asarray(gray, dtype=_F32)
     for _ in range(2):
         out = _box(_box(out, along_rows, axis=1), along_cols, axis=0)
@@ -227,3 +236,23 @@ def hash_gray(gray: np.ndarray) -> tuple[np.ndarray, int]:
 # Coefficient [i, j] of PDQ's layout has horizontal frequency j + 1 (row j + 1 of the DCT);
 # mirroring x -> 63 - x multiplies basis row k by (-1)^k.
 _MIRROR_SIGN = np.tile(np.where(np.arange(1, 17) % 2 == 1, -1.0, 1.0), 16).astype(_F32)
+
+
+@dataclass(frozen=True)
+class CentredPdq:
+    """A window hasher (`views.WindowHasher`) with PDQ's exact window hashing over a frame
+    filtered with centred (odd) windows: what `pdq-multiview/3` hashes views with. Whole
+    frames hash as `pdqhash` does whenever PDQ's own windows are odd."""
+
+    def prefilter(self, gray: np.ndarray, width: int, height: int) -> np.ndarray:
+        return jarosz(gray, width, height, centred=True)
+
+    def hash_windows(
+        self,
+        blurred: np.ndarray,
+        windows: np.ndarray,
+        *,
+        each_quality: bool = True,
+        mirror_of: np.ndarray | None = None,
+    ) -> tuple[np.ndarray, np.ndarray]:
+        return hash_windows(blurred, windows, each_quality=each_quality, mirror_of=mirror_of)

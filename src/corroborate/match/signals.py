@@ -4,6 +4,9 @@
   frames sampled over time; its PDQ was an approximation (`pdq_v1.py`). Kept so archives
   hashed under it keep matching until `corroborate rehash`.
 - ``pdq-multiview/2``: the same views with PDQ exactly as Meta's reference computes it.
+- ``pdq-multiview/3``: the same views and exact PDQ arithmetic, over a frame filtered with
+  centred (odd) Jarosz windows, so that copies at different sizes line up; the matching
+  signal.
 - ``pdq/1``: plain PDQ of whole pictures, exactly `pdqhash.compute` (64 hex characters and a
   quality), to exchange with ThreatExchange and hash-sharing programmes.
 
@@ -24,9 +27,16 @@ from corroborate.match import pdq, pdq_v1
 from corroborate.match.errors import MediaError
 from corroborate.match.frames import SampledFrame, VideoSamples, load_image
 from corroborate.match.index import FrameIndex
-from corroborate.match.signal import SignalType, register
-from corroborate.match.signature import FileSignature
-from corroborate.match.views import WindowHasher, boxed_pieces, hash_frame
+from corroborate.match.signal import FileSignature, SignalType, register
+from corroborate.match.views import (
+    MIRRORED,
+    N_STORED,
+    SEARCHED,
+    SEARCHED_MIRRORED,
+    WindowHasher,
+    boxed_pieces,
+    hash_frame,
+)
 
 _KINDS = ("video", "image", "audio", "document", "webpage", "other")
 
@@ -44,6 +54,15 @@ class MultiViewSignal(SignalType):
     hasher: WindowHasher
 
     index_class = FrameIndex
+
+    def searched(self, sig: FileSignature) -> np.ndarray:
+        """A video query searches the index with fewer views than it is verified with (and
+        fewer still for mirror images): see `views.SEARCHED`."""
+        if sig.kind != "video" or not sig.has_query_views:
+            return super().searched(sig)
+        base = sig.views % MIRRORED
+        mask: np.ndarray = np.where(sig.views >= MIRRORED, SEARCHED_MIRRORED[base], SEARCHED[base])
+        return mask
 
     def hash_frames(
         self, frames: Iterable[SampledFrame], kind: str, duration: float | Callable[[], float]
@@ -135,31 +154,35 @@ class PdqSignal(SignalType):
         return None
 
 
-def hex_of(hash_bytes: np.ndarray) -> str:
-    """A packed 256-bit PDQ hash as ThreatExchange writes it: 64 hex characters."""
-    return bytes(hash_bytes).hex()
-
-
-def _multiview(version: int, hasher: WindowHasher) -> MultiViewSignal:
+def _multiview(version: int, hasher: WindowHasher, min_quality: int = 40) -> MultiViewSignal:
     return MultiViewSignal(
         name="pdq-multiview",
         version=version,
         bits=256,
         threshold=40,
         image_threshold=24,
-        min_quality=40,
+        min_quality=min_quality,
         sample_rate=4.0,
         query_rate=2.0,
         min_seconds=5.0,
+        stored_views=N_STORED,
         hasher=hasher,
     )
 
 
-# v2 is bit-exact PDQ but not yet what archives are matched with: on the accuracy benchmark
-# its recall is 0.975 (v1: 1.000), since the searched views were tuned on v1's hash errors,
-# and its hashing is about 2.3x slower. `register(PDQ_MULTIVIEW_2, matching=True)` switches.
+# v2 is bit-exact PDQ (`pdq.py`), but the reference's even filter windows look a pixel
+# forward, so copies decoded at sizes whose windows differ in parity (a low-resolution
+# repost against a cropped one) are misaligned, and it kept v1's quality floor on PDQ's
+# lower quality scale: its recall on the accuracy benchmark was 0.975 (v1: 1.000). v3
+# hashes every view with the same exact PDQ over centred (odd) filter windows and is what
+# archives are matched with (recall 1.000); v1 and v2 stay registered for archives hashed
+# under them until `corroborate rehash`.
+PDQ_MULTIVIEW_1 = register(_multiview(1, pdq_v1))
 PDQ_MULTIVIEW_2 = register(_multiview(2, pdq))
-PDQ_MULTIVIEW_1 = register(_multiview(1, pdq_v1), matching=True)
+# PDQ's own quality truncates every gradient to a whole percentage before summing, so it
+# reads lower than v1's (a view at v1's 45 is about 27): v2 kept v1's floor of 40 and
+# dropped most views of low-detail footage; v3's floor of 25 keeps what v1 kept.
+PDQ_MULTIVIEW_3 = register(_multiview(3, pdq.CentredPdq(), min_quality=25), matching=True)
 # ThreatExchange's PDQ match threshold is 31 bits; stills only need one close hash
 PDQ = register(
     PdqSignal(
@@ -172,5 +195,7 @@ PDQ = register(
         sample_rate=1.0,
         query_rate=1.0,
         min_seconds=5.0,
-    )
+        stored_views=1,
+    ),
+    exchanged=True,
 )

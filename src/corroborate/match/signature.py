@@ -1,103 +1,130 @@
-"""A file's perceptual signature: hashes of several views of frames sampled over time, under
-one signal."""
+"""A file's signature in the archive: computed under the matching signal (and remembered
+for the match that follows an ingest), stored in the database beside its signal's key, and
+added to the signal's index.
+"""
 
 from __future__ import annotations
 
-import io
-from dataclasses import dataclass
+import hashlib
+from collections import OrderedDict
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import numpy as np
+from sqlalchemy import select
+from sqlalchemy.orm import Session
 
-from corroborate.match.signal import SignalType, matching_signal, signal_by_key
-from corroborate.match.views import N_STORED
+from corroborate.match.models import SignatureRow
+from corroborate.match.signal import FileSignature, SignalIndex, SignalType, matching_signal
 
-
-@dataclass(eq=False)
-class FileSignature:
-    """Rows of (time in seconds, view id, quality, packed hash) for one file under `signal`.
-
-    Stored views (id < N_STORED) are what is kept in the archive and the index; the many
-    query views (crops and mirror images) exist only while the file is being matched.
-    """
-
-    kind: str
-    duration: float
-    times: np.ndarray  # float32[n]
-    views: np.ndarray  # uint16[n]
-    quality: np.ndarray  # uint8[n]
-    hashes: np.ndarray  # uint8[n, signal's bytes]
-    signal: str  # the signal's key, e.g. pdq-multiview/2
-
-    @property
-    def signal_type(self) -> SignalType:
-        return signal_by_key(self.signal)
-
-    def __len__(self) -> int:
-        return int(self.times.shape[0])
-
-    def plain(self) -> np.ndarray:
-        """Mask of rows a candidate is compared on: stored views of good quality."""
-        return (self.views < N_STORED) & (self.quality >= self.signal_type.min_quality)
-
-    def usable(self) -> np.ndarray:
-        """Mask of rows to query with: every view of good quality."""
-        return self.quality >= self.signal_type.min_quality
-
-    @property
-    def has_query_views(self) -> bool:
-        return bool((self.views >= N_STORED).any())
-
-    def stored(self) -> FileSignature:
-        """Only the stored views: what goes into the database."""
-        keep = self.views < N_STORED
-        return FileSignature(
-            self.kind,
-            self.duration,
-            self.times[keep],
-            self.views[keep],
-            self.quality[keep],
-            self.hashes[keep],
-            self.signal,
-        )
-
-    def to_bytes(self) -> bytes:
-        """NumPy .npz bytes (no pickle), for a database blob."""
-        buf = io.BytesIO()
-        np.savez_compressed(
-            buf,
-            signal=np.array(self.signal),
-            kind=np.array(self.kind),
-            duration=np.array(self.duration, dtype=np.float64),
-            times=self.times,
-            views=self.views,
-            quality=self.quality,
-            hashes=self.hashes,
-        )
-        return buf.getvalue()
-
-    @classmethod
-    def from_bytes(cls, data: bytes) -> FileSignature:
-        with np.load(io.BytesIO(data), allow_pickle=False) as z:
-            signal = signal_by_key(str(z["signal"]))
-            return cls(
-                kind=str(z["kind"]),
-                duration=float(z["duration"]),
-                times=z["times"].astype(np.float32),
-                views=z["views"].astype(np.uint16),
-                quality=z["quality"].astype(np.uint8),
-                hashes=z["hashes"].astype(np.uint8).reshape(-1, signal.nbytes),
-                signal=signal.key,
-            )
+if TYPE_CHECKING:
+    from corroborate.storage.archive import Archive
 
 
 def signature_for_file(
     path: Path, kind: str, *, threads: int = 0, signal: SignalType | None = None
 ) -> FileSignature | None:
-    """The signature of a video or image file under `signal` (the newest multi-view signal
-    by default); None for other kinds.
+    """The signature of a video or image file under `signal` (by default the one archives
+    are matched with); None for other kinds.
 
     Raises MediaError when the file cannot be decoded: an empty signature would silently
     hide the item from every future match.
     """
     return (signal or matching_signal()).hash_file(Path(path), kind, threads=threads)
+
+
+# Full signatures (with query views) of files just hashed, by path, so that the match after
+# an ingest does not decode the file a second time.
+_recent: OrderedDict[str, FileSignature] = OrderedDict()
+
+
+def _remember(path: Path, sig: FileSignature) -> None:
+    _recent[str(Path(path).resolve())] = sig
+    while len(_recent) > 4:
+        _recent.popitem(last=False)
+
+
+def full_signature(path: Path, kind: str) -> FileSignature | None:
+    """signature_for_file, remembered for the match that follows an ingest."""
+    key = str(Path(path).resolve())
+    if key in _recent:
+        return _recent[key]
+    sig = signature_for_file(path, kind)
+    if sig is not None:
+        _remember(path, sig)
+    return sig
+
+
+def store_signature(session: Session, item_id: str, sig: FileSignature) -> str:
+    """Store an item's stored views (inside the caller's write transaction); returns the
+    SHA-256 of the stored bytes, for the custody entry that records them."""
+    signal = sig.signal_type
+    stored = sig.stored()
+    row = session.scalar(
+        select(SignatureRow).where(
+            SignatureRow.item_id == item_id,
+            SignatureRow.signal == signal.name,
+            SignatureRow.version == signal.version,
+        )
+    )
+    if row is None:
+        row = SignatureRow(item_id=item_id, signal=signal.name, version=signal.version)
+        session.add(row)
+    row.kind = sig.kind
+    row.duration = sig.duration
+    row.rows = len(stored)
+    row.data = stored.to_bytes()
+    session.flush()
+    return hashlib.sha256(row.data).hexdigest()
+
+
+def load_signature(
+    session: Session, item_id: str, signal: SignalType | None = None
+) -> FileSignature | None:
+    """An item's stored signature, or None if it has none under this signal (by default
+    the one archives are matched with)."""
+    signal = signal or matching_signal()
+    row = session.scalar(
+        select(SignatureRow).where(
+            SignatureRow.item_id == item_id,
+            SignatureRow.signal == signal.name,
+            SignatureRow.version == signal.version,
+        )
+    )
+    return None if row is None else FileSignature.from_bytes(row.data)
+
+
+def frame_index(archive: Archive, signal: SignalType | None = None) -> SignalIndex:
+    """The index of a signal's hashes in this archive (by default the matching signal's)."""
+    return (signal or matching_signal()).index(archive.dir / "match")
+
+
+def sync_index(archive: Archive, signal: SignalType | None = None) -> int:
+    """Append every stored signature not yet in the index; returns items added."""
+    signal = signal or matching_signal()
+    with frame_index(archive, signal).locked() as index:
+        have = index.items()
+        with archive.session() as session:
+            rows = session.execute(
+                select(SignatureRow.item_id, SignatureRow.data).where(
+                    SignatureRow.signal == signal.name, SignatureRow.version == signal.version
+                )
+            ).all()
+        added = 0
+        for item_id, data in rows:
+            if item_id not in have:
+                index.add(item_id, FileSignature.from_bytes(data))
+                added += 1
+        if added:
+            index.save()
+        return added
+
+
+__all__ = [
+    "FileSignature",
+    "frame_index",
+    "full_signature",
+    "load_signature",
+    "signature_for_file",
+    "store_signature",
+    "sync_index",
+]

@@ -9,11 +9,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 
-import faiss
 import numpy as np
 
-from corroborate.match.signal import SignalType
-from corroborate.match.signature import FileSignature
+from corroborate.match.signal import FileSignature, SignalType
 
 # Playback speeds tried: same speed, and PAL/film speed-ups and slow-downs.
 SPEEDS = (1.0, 25 / 24, 24 / 25)
@@ -114,12 +112,9 @@ def _hits(
     if not qm.any() or not cm.any():
         empty = np.zeros(0, dtype=np.float32)
         return empty, empty, np.zeros(0, dtype=np.int32)
-    index = faiss.IndexBinaryFlat(query.signal_type.bits)
-    index.add(np.ascontiguousarray(candidate.hashes[cm]))
-    lims, dist, ids = index.range_search(np.ascontiguousarray(query.hashes[qm]), threshold + 1)
-    counts = np.diff(lims).astype(np.int64)
-    qt = np.repeat(query.times[qm], counts)
-    ct = candidate.times[cm][ids]
+    qrows, crows, dist = query.signal_type.within(query.hashes[qm], candidate.hashes[cm], threshold)
+    qt = query.times[qm][qrows]
+    ct = candidate.times[cm][crows]
     if qt.size == 0:
         return qt, ct, dist.astype(np.int32)
     # best distance per (query time, candidate time) pair

@@ -1,0 +1,406 @@
+"""Pieces of footage (clusters): every archived copy grouped from the stored matches, a
+compilation placed in each piece it holds, the earliest known copy first, and names
+(`FC-0001`) that stay put as copies arrive and are logged when given or merged.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import delete, select
+from sqlalchemy.orm import Session
+
+from corroborate.errors import InternalError
+from corroborate.db import utcnow
+from corroborate.match.grouping import DisjointSets
+from corroborate.match.models import ClusterItemRow, ClusterRow, MatchRow, SignatureRow
+
+if TYPE_CHECKING:
+    from corroborate.storage.archive import Archive
+
+
+@dataclass(frozen=True)
+class ClusterItem:
+    """One copy of a piece of footage and where the footage is in it (seconds)."""
+
+    id: str
+    sha256: str
+    name: str
+    ranges: list[list[float]]
+    compilation: bool = False
+    known_time: datetime | None = None
+    archived_at: datetime | None = None
+
+
+@dataclass(frozen=True)
+class Cluster:
+    """A piece of footage: every archived copy, and the earliest known one."""
+
+    id: str  # FC-0001: stable as copies arrive
+    earliest: str
+    items: list[ClusterItem] = field(default_factory=list)
+    aliases: tuple[str, ...] = ()  # names of pieces of footage found to be this one
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "aliases": list(self.aliases),
+            "earliest": self.earliest,
+            "items": [
+                {
+                    "id": i.id,
+                    "sha256": i.sha256,
+                    "name": i.name,
+                    "ranges": i.ranges,
+                    "compilation": i.compilation,
+                }
+                for i in self.items
+            ],
+        }
+
+
+def _union(ranges: list[list[float]]) -> list[list[float]]:
+    out: list[list[float]] = []
+    for a, b in sorted(ranges):
+        if out and a <= out[-1][1] + 0.5:
+            out[-1][1] = max(out[-1][1], b)
+        else:
+            out.append([a, b])
+    return [[round(a, 2), round(b, 2)] for a, b in out]
+
+
+def _overlap(a: list[list[float]], b: list[list[float]]) -> float:
+    inter = sum(max(0.0, min(x1, y1) - max(x0, y0)) for x0, x1 in a for y0, y1 in b)
+    shorter = min(sum(x1 - x0 for x0, x1 in a), sum(y1 - y0 for y0, y1 in b))
+    return inter / max(shorter, 1e-6)
+
+
+def _parse_time(value: Any) -> datetime | None:
+    if not value:
+        return None
+    try:
+        from datetime import UTC
+
+        t = datetime.fromisoformat(str(value).replace("Z", "+00:00"))
+        return t if t.tzinfo else t.replace(tzinfo=UTC)
+    except ValueError:
+        return None
+
+
+def _computed(archive: Archive) -> list[list[ClusterItem]]:
+    """Every piece of footage as computed from the stored matches, copies earliest first."""
+    from corroborate.archive.models import ItemRow, SightingRow
+
+    with archive.session() as session:
+        items = {
+            i.id: i
+            for i in session.scalars(select(ItemRow).where(ItemRow.kind.in_(("video", "image"))))
+        }
+        durations = dict(session.execute(select(SignatureRow.item_id, SignatureRow.duration)).all())
+        published: dict[str, datetime] = {}
+        for item_id, at in session.execute(
+            select(SightingRow.item_id, SightingRow.published_at).where(
+                SightingRow.published_at.is_not(None)
+            )
+        ):
+            if at is not None and (item_id not in published or at < published[item_id]):
+                published[item_id] = at
+        links = list(session.scalars(select(MatchRow)))
+
+    # ranges of each item held in common with each neighbour
+    shared: dict[str, dict[str, list[list[float]]]] = defaultdict(lambda: defaultdict(list))
+    for link in links:
+        if link.query_id not in items or link.item_id not in items:
+            continue
+        for seg in link.segments:
+            shared[link.query_id][link.item_id].append(list(seg["query"]))
+            shared[link.item_id][link.query_id].append(list(seg["item"]))
+    linked = {(a, b) for a in shared for b in shared[a]}
+
+    # a compilation holds footage of neighbours that are not linked and sit in separate parts
+    groups_of: dict[str, list[list[str]]] = {}
+    for x, nbrs in shared.items():
+        sets = DisjointSets()
+        names = list(nbrs)
+        for i, a in enumerate(names):
+            sets.find(a)
+            for b in names[i + 1 :]:
+                if (a, b) in linked or _overlap(nbrs[a], nbrs[b]) > 0.5:
+                    sets.union(a, b)
+        groups: dict[str, list[str]] = defaultdict(list)
+        for a in names:
+            groups[sets.find(a)].append(a)
+        if len(groups) > 1:
+            groups_of[x] = list(groups.values())
+
+    sets = DisjointSets()
+    for x in items:
+        sets.find(x)
+    for a, b in linked:
+        if a not in groups_of and b not in groups_of:
+            sets.union(a, b)
+    members: dict[str, list[str]] = defaultdict(list)
+    for x in items:
+        if x not in groups_of:
+            members[sets.find(x)].append(x)
+    # compilations: one entry in each piece of footage they hold
+    placed: dict[str, list[tuple[str, list[list[float]]]]] = defaultdict(list)
+    for x, held in groups_of.items():
+        roots: dict[str, list[list[float]]] = defaultdict(list)
+        for group in held:
+            for n in group:
+                root = sets.find(n) if n not in groups_of else None
+                if root is not None:
+                    roots[root].extend(shared[x][n])
+        if not roots:
+            members[x].append(x)
+        for root, ranges in roots.items():
+            placed[root].append((x, _union(ranges)))
+
+    def known(x: str) -> datetime | None:
+        times = [published.get(x), _parse_time(items[x].metadata_json.get("creation_time"))]
+        found = [t for t in times if t is not None]
+        return min(found) if found else None
+
+    def entry(x: str, ranges: list[list[float]] | None, compilation: bool) -> ClusterItem:
+        item = items[x]
+        if ranges is None:
+            own = [r for n, rs in shared.get(x, {}).items() for r in rs]
+            ranges = _union(own) if own else [[0.0, round(durations.get(x, 0.0), 2)]]
+        return ClusterItem(
+            x, item.sha256, item.original_name, ranges, compilation, known(x), item.archived_at
+        )
+
+    result: list[list[ClusterItem]] = []
+    for root in sorted(set(members) | set(placed)):
+        entries = [entry(x, None, False) for x in members.get(root, [])]
+        entries += [entry(x, r, True) for x, r in placed.get(root, [])]
+        if not entries:
+            continue
+
+        def when(e: ClusterItem) -> tuple[datetime, int]:
+            # archive time bounds when a copy existed; a source's date may be earlier
+            times = [t for t in (e.known_time, e.archived_at) if t is not None]
+            return (min(times), 0 if e.known_time else 1)
+
+        entries.sort(key=when)
+        result.append(entries)
+    return result
+
+
+def cluster_ref(pk: int) -> str:
+    """The public name of a piece of footage."""
+    return f"FC-{pk:04d}"
+
+
+_CLUSTER_REF = re.compile(r"^fc-?0*(\d+)$", re.IGNORECASE)
+
+
+def parse_cluster_ref(ref: str) -> int | None:
+    """The key of `FC-0001` (or `fc-1`), or None when `ref` is not a cluster name."""
+    m = _CLUSTER_REF.match(str(ref).strip())
+    return int(m[1]) if m else None
+
+
+@dataclass
+class _Names:
+    """The names stored for pieces of footage: aliases and who holds which item."""
+
+    into: dict[int, int | None]
+    held: dict[str, set[int]]  # item -> current names of the clusters it is a plain copy in
+    rows: set[tuple[int, str, bool]]  # (cluster, item, compilation) as stored
+
+    def current(self, pk: int) -> int:
+        seen = set()
+        while (nxt := self.into.get(pk)) is not None and pk not in seen:
+            seen.add(pk)
+            pk = nxt
+        return pk
+
+    def aliases(self) -> dict[int, tuple[str, ...]]:
+        """Every current name and the older names that resolve to it."""
+        out: dict[int, list[str]] = defaultdict(list)
+        for a in sorted(self.into):
+            if self.into[a] is not None:
+                out[self.current(a)].append(cluster_ref(a))
+        return {k: tuple(v) for k, v in out.items()}
+
+
+def _stored_names(session: Session) -> _Names:
+    into = dict(session.execute(select(ClusterRow.id, ClusterRow.merged_into_id)).all())
+    names = _Names(into, defaultdict(set), set())
+    for cid, item_id, comp in session.execute(
+        select(ClusterItemRow.cluster_id, ClusterItemRow.item_id, ClusterItemRow.compilation)
+    ):
+        names.rows.add((cid, item_id, bool(comp)))
+        if not comp:
+            names.held[item_id].add(names.current(cid))
+    return names
+
+
+def _name_groups(
+    session: Session, groups: list[list[ClusterItem]], *, write: bool
+) -> tuple[list[int | None], bool, dict[str, Any]]:
+    """A stored name for each computed piece of footage: the name its copies already had (the
+    oldest, when copies of two named pieces now join: the other becomes its alias), else a new
+    one. Returns the names (None: would be new), whether anything changes, and what changed."""
+    names = _stored_names(session)
+    wanted = [
+        sorted({pk for e in g if not e.compilation for pk in names.held.get(e.id, ())})
+        for g in groups
+    ]
+    claims: dict[int, int] = defaultdict(int)
+    for cands in wanted:
+        for pk in cands:
+            claims[pk] += 1
+
+    def first_archived(i: int) -> float:
+        times = [e.archived_at.timestamp() for e in groups[i] if e.archived_at is not None]
+        return min(times) if times else float("inf")
+
+    # named pieces first (oldest name first), then new ones in the order they were archived
+    order = sorted(
+        range(len(groups)),
+        key=lambda i: (wanted[i][0] if wanted[i] else 1 << 60, first_archived(i), i),
+    )
+    taken: set[int] = set()
+    chosen: list[int | None] = [None] * len(groups)
+    merged: list[tuple[int, int]] = []
+    formed: list[int] = []
+    for i in order:
+        free = [pk for pk in wanted[i] if pk not in taken]
+        if free:
+            keep = free[0]
+            for other in free[1:]:
+                if claims[other] == 1:  # only this piece of footage holds it: one and the same
+                    merged.append((other, keep))
+                    taken.add(other)
+        elif write:
+            row = ClusterRow()
+            session.add(row)
+            session.flush()
+            keep = row.id
+            formed.append(keep)
+        else:
+            continue
+        chosen[i] = keep
+        taken.add(keep)
+    desired = {
+        (pk, e.id, e.compilation)
+        for pk, g in zip(chosen, groups, strict=True)
+        for e in g
+        if pk is not None
+    }
+    changed = bool(merged) or None in chosen or desired != names.rows
+    details: dict[str, Any] = {}
+    if write and changed:
+        now = utcnow()
+        for other, keep in merged:
+            alias = session.get(ClusterRow, other)
+            if alias is None:  # read in this same write transaction a moment ago
+                raise InternalError(f"footage cluster {other} vanished while clusters were named")
+            alias.merged_into_id, alias.merged_at = keep, now
+        for pk, item_id, comp in names.rows - desired:
+            session.execute(
+                delete(ClusterItemRow).where(
+                    ClusterItemRow.cluster_id == pk,
+                    ClusterItemRow.item_id == item_id,
+                    ClusterItemRow.compilation == comp,
+                )
+            )
+        session.flush()
+        for pk, item_id, comp in sorted(desired - names.rows):
+            session.add(ClusterItemRow(cluster_id=pk, item_id=item_id, compilation=comp))
+        touched = {pk for pk, _, _ in desired ^ names.rows} | {k for _, k in merged}
+        details = {
+            "formed": [cluster_ref(pk) for pk in formed],
+            "merged": [{"cluster": cluster_ref(a), "into": cluster_ref(b)} for a, b in merged],
+            "members": {
+                cluster_ref(pk): sorted(e.id for e in g)
+                for pk, g in zip(chosen, groups, strict=True)
+                if pk in touched
+            },
+        }
+    return chosen, changed, details
+
+
+def clusters(archive: Archive) -> list[Cluster]:
+    """Every piece of footage with all its copies; a compilation is listed in each piece of
+    footage it holds (with its time ranges), every other video or image in exactly one.
+
+    Each piece of footage keeps the name (`FC-0001`) it got when first formed, however many
+    copies arrive; when two named pieces turn out to be one, the older name is kept and the
+    other resolves to it (`aliases`). Names given or changed are written to the custody log.
+    """
+    from corroborate.custody import log
+
+    groups = _computed(archive)
+    with archive.session() as session:
+        chosen, changed, _ = _name_groups(session, groups, write=False)
+        names = _stored_names(session)
+    if changed:
+        with archive.write() as session:
+            _stored_names(session)  # takes the write lock; then recompute what others committed
+            groups = _computed(archive)
+            chosen, changed, details = _name_groups(session, groups, write=True)
+            if changed:
+                log.append(session, actor="corroborate", action="footage.clusters", details=details)
+            session.flush()
+            names = _stored_names(session)
+    aliases = names.aliases()
+    result = [
+        Cluster(
+            id=cluster_ref(pk),
+            earliest=entries[0].id,
+            items=entries,
+            aliases=aliases.get(pk, ()),
+        )
+        for pk, entries in zip(chosen, groups, strict=True)
+        if pk is not None
+    ]
+    result.sort(key=lambda c: (-len(c.items), c.id))
+    return result
+
+
+def find_cluster(archive: Archive, ref: str) -> Cluster | None:
+    """The piece of footage a name means now (`FC-0002` merged into `FC-0001` is FC-0001)."""
+    if parse_cluster_ref(ref) is None:
+        return None
+    wanted = cluster_ref(parse_cluster_ref(ref) or 0)
+    for cluster in clusters(archive):
+        if cluster.id == wanted or wanted in cluster.aliases:
+            return cluster
+    return None
+
+
+def footage_of(archive: Archive, item_id: str) -> list[Cluster]:
+    """The pieces of footage an item is a copy of (a compilation: each it holds)."""
+    return [c for c in clusters(archive) if any(i.id == item_id for i in c.items)]
+
+
+def cluster_members(archive: Archive) -> tuple[dict[str, str], dict[str, list[str]]]:
+    """As stored, without recomputing: the current name of every cluster name (aliases
+    included), and the items of each current cluster."""
+    with archive.session() as session:
+        names = _stored_names(session)
+        current = {cluster_ref(pk): cluster_ref(names.current(pk)) for pk in names.into}
+        members: dict[str, list[str]] = defaultdict(list)
+        for pk, item_id, _ in sorted(names.rows):
+            members[cluster_ref(names.current(pk))].append(item_id)
+    return current, dict(members)
+
+
+__all__ = [
+    "Cluster",
+    "ClusterItem",
+    "cluster_members",
+    "cluster_ref",
+    "clusters",
+    "find_cluster",
+    "footage_of",
+    "parse_cluster_ref",
+]
