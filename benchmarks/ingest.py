@@ -38,7 +38,13 @@ def make_video(size_mb: int) -> Path:
     segment = WORK / "segment.mp4"
     if not segment.exists():
         render_flight(
-            segment, "gravel", seconds=20, fps=25, width=1280, height=720, bitrate=40_000_000,
+            segment,
+            "gravel",
+            seconds=20,
+            fps=25,
+            width=1280,
+            height=720,
+            bitrate=40_000_000,
             seed=3,
         )
     seg_size = segment.stat().st_size

@@ -74,9 +74,9 @@ def build_archive(arc: Path, items: int, entries: int) -> None:
 
     from corroborate.archive.ingest import ingest
     from corroborate.archive.models import ItemRow, SightingRow
-    from corroborate.custody.setup import init_archive
     from corroborate.custody import log
     from corroborate.custody.models import CustodyEntryRow
+    from corroborate.custody.setup import init_archive
     from corroborate.db import utcnow
 
     folder = arc.parent / f"{arc.name}-inputs"
@@ -153,8 +153,8 @@ def archive_stats(arc: Path) -> tuple[int, int, int, int]:
     from sqlalchemy import func, select
 
     from corroborate.archive.models import ItemRow
-    from corroborate.storage.archive import Archive
     from corroborate.custody.models import CustodyEntryRow, TreeHeadRow
+    from corroborate.storage.archive import Archive
 
     archive = Archive.open(arc)
     try:

@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from corroborate.storage.archive import Archive
 from corroborate.custody.setup import init_archive
 from corroborate.samples import render_flight, render_still
+from corroborate.storage.archive import Archive
 
 pytest_plugins = ["incident_fixtures"]
 

@@ -7,9 +7,9 @@ from pathlib import Path
 import pytest
 
 from corroborate.archive import ingest
-from corroborate.storage.archive import Archive
 from corroborate.incidents import IncidentInput
 from corroborate.samples import render_flight
+from corroborate.storage.archive import Archive
 
 
 @pytest.fixture(scope="session")

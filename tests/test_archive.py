@@ -13,8 +13,8 @@ from sqlalchemy import select
 from conftest import REPORTS
 from corroborate.archive import get_item, ingest, list_items, verify_archive
 from corroborate.archive.models import ItemRow
-from corroborate.storage.archive import Archive
 from corroborate.custody import entries
+from corroborate.storage.archive import Archive
 from corroborate.testing.http import LOCAL_ONLY, local_site
 
 

@@ -12,11 +12,11 @@ import pytest
 
 from conftest import Cli
 from corroborate.archive import ingest_file
-from corroborate.storage.archive import Archive
 from corroborate.incidents import create_incident, get_incident, possible_duplicates
 from corroborate.match import clusters, find_cluster
 from corroborate.samples import render_flight
 from corroborate.samples.transforms import reencode
+from corroborate.storage.archive import Archive
 from incident_fixtures import execution
 
 

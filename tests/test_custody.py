@@ -16,9 +16,9 @@ import pytest
 
 from conftest import REPORTS, run_corroborate
 from corroborate.archive import ingest, verify_archive
-from corroborate.storage.archive import Archive
-from corroborate.custody.setup import init_archive
 from corroborate.custody import consistency, current_head, entries, prove
+from corroborate.custody.setup import init_archive
+from corroborate.storage.archive import Archive
 from corroborate.testing import local_tsa
 
 
@@ -395,10 +395,15 @@ def test_prove_and_export_anchor_print_one_json_document(
     assert text.exit_code == 0 and "checks out" in text.stdout
     assert json.loads(cli("custody", "prove", "2", "--json").stdout)["leaf_index"] == 1
     with local_tsa(tmp_path / "tsa") as tsa:
-        assert cli("custody", "anchor", "--tsa", tsa.url, "--trust-ca", tsa.ca_pem_path,
-                   "--json").exit_code == 0
-    exported = json.loads(cli("custody", "export-anchor", "1", "--out", tmp_path / "x",
-                              "--json").stdout)
+        assert (
+            cli(
+                "custody", "anchor", "--tsa", tsa.url, "--trust-ca", tsa.ca_pem_path, "--json"
+            ).exit_code
+            == 0
+        )
+    exported = json.loads(
+        cli("custody", "export-anchor", "1", "--out", tmp_path / "x", "--json").stdout
+    )
     assert Path(exported["data"]).read_bytes().startswith(b"corroborate-tree-head/1\n")
     check = subprocess.run(exported["check"].split(), capture_output=True, text=True)
     assert "Verification: OK" in check.stdout, check.stderr  # the printed command, verbatim

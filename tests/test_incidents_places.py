@@ -9,7 +9,6 @@ from pathlib import Path
 from typer.testing import CliRunner
 
 from corroborate.cli import app
-from corroborate.storage.archive import Archive
 from corroborate.incidents import (
     IncidentInput,
     create_incident,
@@ -17,6 +16,7 @@ from corroborate.incidents import (
     history,
     import_incidents,
 )
+from corroborate.storage.archive import Archive
 
 runner = CliRunner()
 BAKHMUT = (48.595, 38.000)

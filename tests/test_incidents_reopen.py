@@ -7,7 +7,6 @@ from __future__ import annotations
 import json
 
 from conftest import Cli
-from corroborate.storage.archive import Archive
 from corroborate.incidents import (
     add_source,
     create_incident,
@@ -16,6 +15,7 @@ from corroborate.incidents import (
     link_evidence,
     review_incident,
 )
+from corroborate.storage.archive import Archive
 from incident_fixtures import execution
 
 

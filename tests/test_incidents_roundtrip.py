@@ -11,9 +11,8 @@ from pathlib import Path
 
 from conftest import Cli
 from corroborate.archive import ingest
-from corroborate.storage.archive import Archive
-from corroborate.custody.setup import init_archive
 from corroborate.custody import entries
+from corroborate.custody.setup import init_archive
 from corroborate.incidents import (
     add_source,
     cite_source,
@@ -22,6 +21,7 @@ from corroborate.incidents import (
     list_incidents,
     review_incident,
 )
+from corroborate.storage.archive import Archive
 from incident_fixtures import execution
 
 

@@ -10,9 +10,8 @@ import pytest
 from typer.testing import CliRunner
 
 from corroborate.cli import app
-from corroborate.storage.archive import Archive
-from corroborate.custody.setup import init_archive
 from corroborate.custody import entries
+from corroborate.custody.setup import init_archive
 from corroborate.errors import InputError, NotFoundError, ReviewError
 from corroborate.incidents import (
     IncidentInput,
@@ -28,6 +27,7 @@ from corroborate.incidents import (
     review_incident,
     tally,
 )
+from corroborate.storage.archive import Archive
 from incident_fixtures import execution
 
 runner = CliRunner()
@@ -226,9 +226,9 @@ def test_two_incidents_over_copies_of_one_footage_are_flagged_as_possible_duplic
     repost = reencode(original, tmp_path / "repost.mp4", bitrate=150_000)
     report = ingest(archive, [str(original), str(repost)], actor="alice", source="channels")
     first_id, repost_id = (r.item_id for r in report.results)
-    assert any(
-        {first_id, repost_id} <= {i.id for i in c.items} for c in clusters(archive)
-    ), "the low-bitrate repost is recognised as the same footage"
+    assert any({first_id, repost_id} <= {i.id for i in c.items} for c in clusters(archive)), (
+        "the low-bitrate repost is recognised as the same footage"
+    )
     a = _verified(archive, first_id)
     b = _verified(archive, repost_id)
     assert any({a, b} <= set(g.incidents) for g in possible_duplicates(archive))

@@ -16,10 +16,10 @@ import pytest
 from typer.testing import CliRunner
 
 from corroborate.cli import app
-from corroborate.storage.archive import Archive
 from corroborate.custody.verify import verify_log
 from corroborate.incidents import get_incident, history
 from corroborate.report import verify_package
+from corroborate.storage.archive import Archive
 
 runner = CliRunner()
 

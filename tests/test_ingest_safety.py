@@ -20,9 +20,9 @@ import pytest
 from conftest import REPORTS
 from corroborate.archive import get_item, ingest, list_items, verify_archive
 from corroborate.archive.fetch import FetchPolicy
-from corroborate.storage.archive import Archive
-from corroborate.custody.setup import init_archive
 from corroborate.custody import entries
+from corroborate.custody.setup import init_archive
+from corroborate.storage.archive import Archive
 from corroborate.testing.http import LOCAL_ONLY, LocalSite, local_site
 from corroborate.testing.postgres import local_postgres, postgres_bin
 

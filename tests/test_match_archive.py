@@ -95,8 +95,9 @@ def test_rehash_hashes_items_archived_without_signatures(archive: Archive, fs: F
     assert {len(c.items) for c in clusters(archive)} == {1}
     done = rehash(archive)
     assert done.hashed == 2
-    assert any(f"shares footage with {b}" in n or f"shares footage with {a}" in n
-               for n in done.notes())
+    assert any(
+        f"shares footage with {b}" in n or f"shares footage with {a}" in n for n in done.notes()
+    )
     assert rehash(archive).hashed == 0
     (together,) = [c for c in clusters(archive) if len(c.items) == 2]
     assert {i.id for i in together.items} == {a, b}

@@ -10,9 +10,9 @@ import io
 import json
 from pathlib import Path
 
-from corroborate.storage.archive import Archive
 from corroborate.custody import entries
 from corroborate.incidents import create_incident, tally
+from corroborate.storage.archive import Archive
 from incident_fixtures import execution
 
 

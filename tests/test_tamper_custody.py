@@ -19,12 +19,12 @@ from cryptography.hazmat.primitives import serialization
 
 from conftest import Cli, run_corroborate
 from corroborate.archive import ingest, verify_archive
-from corroborate.storage.archive import Archive
-from corroborate.custody.setup import init_archive
 from corroborate.custody import current_head, keys, log, merkle, trust
 from corroborate.custody.models import CustodyEntryRow, TimestampTokenRow, TreeHeadRow
+from corroborate.custody.setup import init_archive
 from corroborate.custody.timestamp import request_timestamp
 from corroborate.db import utcnow
+from corroborate.storage.archive import Archive
 from corroborate.testing import ForgingTSA, LocalTSA, local_tsa
 
 pytestmark = pytest.mark.skipif(
@@ -128,15 +128,27 @@ def test_a_backdated_token_from_a_trusted_but_lying_authority_is_reported(
     token = liar.stamp(head.signed_bytes(), head.timestamp - timedelta(days=3 * 365))
     # stored as corroborate would store it, with its log entry: only the time is wrong
     with archive.write() as session:
-        row = TimestampTokenRow(tree_size=head.tree_size, tsa_url="https://liar.example/",
-                                response=token, gen_time=head.timestamp - timedelta(days=1095),
-                                created_at=utcnow(), created_by="mallory")
+        row = TimestampTokenRow(
+            tree_size=head.tree_size,
+            tsa_url="https://liar.example/",
+            response=token,
+            gen_time=head.timestamp - timedelta(days=1095),
+            created_at=utcnow(),
+            created_by="mallory",
+        )
         session.add(row)
         session.flush()
-        log.append(session, actor="mallory", action="custody.anchor", details={
-            "token_id": row.id, "token_sha256": hashlib.sha256(token).hexdigest(),
-            "tree_size": head.tree_size, "gen_time": row.gen_time.isoformat(),
-        })
+        log.append(
+            session,
+            actor="mallory",
+            action="custody.anchor",
+            details={
+                "token_id": row.id,
+                "token_sha256": hashlib.sha256(token).hexdigest(),
+                "tree_size": head.tree_size,
+                "gen_time": row.gen_time.isoformat(),
+            },
+        )
     failures = _failures(cli)
     assert "timestamp token 1" in failures
     assert "before the head it covers was signed" in failures
@@ -157,15 +169,26 @@ def test_a_token_a_few_seconds_before_its_head_is_within_tolerance(
     head = current_head(archive)
     token = skewed.stamp(head.signed_bytes(), head.timestamp - timedelta(seconds=30))
     with archive.write() as session:
-        row = TimestampTokenRow(tree_size=head.tree_size, tsa_url="https://skew.example/",
-                                response=token, gen_time=head.timestamp - timedelta(seconds=30),
-                                created_at=utcnow(), created_by="alice")
+        row = TimestampTokenRow(
+            tree_size=head.tree_size,
+            tsa_url="https://skew.example/",
+            response=token,
+            gen_time=head.timestamp - timedelta(seconds=30),
+            created_at=utcnow(),
+            created_by="alice",
+        )
         session.add(row)
         session.flush()
-        log.append(session, actor="alice", action="custody.anchor", details={
-            "token_id": row.id, "token_sha256": hashlib.sha256(token).hexdigest(),
-            "tree_size": head.tree_size,
-        })
+        log.append(
+            session,
+            actor="alice",
+            action="custody.anchor",
+            details={
+                "token_id": row.id,
+                "token_sha256": hashlib.sha256(token).hexdigest(),
+                "tree_size": head.tree_size,
+            },
+        )
     assert verify_archive(archive) == []
 
 
@@ -192,8 +215,12 @@ def test_an_anchoring_entry_whose_token_was_never_stored_is_reported(
     anchored: Archive, cli: Cli
 ) -> None:
     with anchored.write() as session:
-        log.append(session, actor="mallory", action="custody.anchor",
-                   details={"token_id": 99, "tree_size": 1, "token_sha256": "00" * 32})
+        log.append(
+            session,
+            actor="mallory",
+            action="custody.anchor",
+            details={"token_id": 99, "tree_size": 1, "token_sha256": "00" * 32},
+        )
     failures = _failures(cli)
     assert "records timestamp token 99" in failures
     assert "missing (deleted)" in failures
@@ -222,11 +249,15 @@ def test_a_trusted_ca_swapped_in_the_database_is_reported(
     seq, details = db.execute(
         "select seq, details from custody_entries where action='custody.trust_tsa'"
     ).fetchone()
-    forged = {**json.loads(details), "pem": rogue.ca_pem_path.read_text(),
-              "sha256": _der_sha256(rogue.ca_pem_path)}
+    forged = {
+        **json.loads(details),
+        "pem": rogue.ca_pem_path.read_text(),
+        "sha256": _der_sha256(rogue.ca_pem_path),
+    }
     db.execute("drop trigger custody_entries_no_update")
-    db.execute("update custody_entries set details=? where seq=?",
-               (log.canonical_json(forged), seq))
+    db.execute(
+        "update custody_entries set details=? where seq=?", (log.canonical_json(forged), seq)
+    )
     failures = _failures(cli)
     assert f"custody entry {seq} (custody.trust_tsa) was altered" in failures
     # the edited entry no longer counts, so the token's issuer is not trusted either
@@ -239,16 +270,28 @@ def test_a_ca_slipped_into_the_trusted_list_without_the_key_is_reported(
     db = _db(anchored)
     last = db.execute("select seq, leaf_hash from custody_entries order by seq desc").fetchone()
     info = trust.describe(x509.load_pem_x509_certificate(rogue.ca_pem_path.read_bytes()), "rogue")
-    row = CustodyEntryRow(seq=last[0] + 1, time=utcnow(), actor="mallory",
-                          action="custody.trust_tsa", subject_sha256=None,
-                          details=log.canonical_json({"name": "rogue", "sha256": info.sha256,
-                                                      "pem": info.pem}), leaf_hash="")
+    row = CustodyEntryRow(
+        seq=last[0] + 1,
+        time=utcnow(),
+        actor="mallory",
+        action="custody.trust_tsa",
+        subject_sha256=None,
+        details=log.canonical_json({"name": "rogue", "sha256": info.sha256, "pem": info.pem}),
+        leaf_hash="",
+    )
     row.leaf_hash = merkle.leaf_hash(log.leaf_data(row)).hex()
     db.execute(
         "insert into custody_entries (seq, time, actor, action, subject_sha256, details, "
         "leaf_hash) values (?, ?, ?, ?, ?, ?, ?)",
-        (row.seq, row.time.replace(tzinfo=None).isoformat(sep=" "), row.actor, row.action,
-         None, row.details, row.leaf_hash),
+        (
+            row.seq,
+            row.time.replace(tzinfo=None).isoformat(sep=" "),
+            row.actor,
+            row.action,
+            None,
+            row.details,
+            row.leaf_hash,
+        ),
     )
     failures = _failures(cli)
     assert "not covered by any signed head" in failures
@@ -264,9 +307,12 @@ def _attacker_folder(archive: Archive, tmp_path: Path) -> Archive:
     folder = tmp_path / "attacker"
     (folder / "keys").mkdir(parents=True)
     key_id = keys.create(folder / "keys")
-    settings = {"format": 1, "key_id": key_id,
-                "database_url": f"sqlite:///{(archive.dir / 'archive.db').resolve()}",
-                "blob_url": str(archive.dir / "blobs")}
+    settings = {
+        "format": 1,
+        "key_id": key_id,
+        "database_url": f"sqlite:///{(archive.dir / 'archive.db').resolve()}",
+        "blob_url": str(archive.dir / "blobs"),
+    }
     (folder / "archive.json").write_text(json.dumps(settings))
     return Archive.open(folder)
 
@@ -292,11 +338,17 @@ def test_a_forged_key_rotation_is_reported(
     foreign_private = keys.load_private(attacker.key_dir)
     foreign = foreign_private.public_key()
     with attacker.write() as session:  # the hand-over signed by the attacker's own key
-        entry = log.append(session, actor="mallory", action="custody.rotate_key", details={
-            "old_key_id": old_id, "new_key_id": keys.key_id(foreign),
-            "new_public_key": keys.pem_of(foreign),
-            "signature": keys.sign(foreign_private, keys.rotation_statement(old_id, foreign)),
-        })
+        entry = log.append(
+            session,
+            actor="mallory",
+            action="custody.rotate_key",
+            details={
+                "old_key_id": old_id,
+                "new_key_id": keys.key_id(foreign),
+                "new_public_key": keys.pem_of(foreign),
+                "signature": keys.sign(foreign_private, keys.rotation_statement(old_id, foreign)),
+            },
+        )
     ingest(attacker, [str(footage["grass"])], actor="mallory")
     failures = _failures(cli)
     assert f"custody entry {entry.seq}: key rotation is not valid" in failures
@@ -324,10 +376,17 @@ def test_a_rotated_key_signs_what_follows_and_old_heads_still_verify(
     assert head_json["key_fingerprint"] == rotation["new_fingerprint"]
     # a head published before the rotation is still this log's, signed by the old key
     old_head = anchored.dir.parent / "old-head.json"
-    old_head.write_text(json.dumps({
-        "tree_size": before.tree_size, "root_hash": before.root_hash,
-        "timestamp": before.timestamp_text, "signature": before.signature,
-        "key_id": before.key_id}))
+    old_head.write_text(
+        json.dumps(
+            {
+                "tree_size": before.tree_size,
+                "root_hash": before.root_hash,
+                "timestamp": before.timestamp_text,
+                "signature": before.signature,
+                "key_id": before.key_id,
+            }
+        )
+    )
     check = cli("custody", "consistency", old_head, "--json")
     assert check.exit_code == 0, check.stderr
     assert any(f"signed by key {old_id}" in line for line in json.loads(check.stdout)["checked"])
@@ -372,13 +431,31 @@ def test_a_second_init_may_rotate_only_with_the_key_in_force(
     no_key = cli("init", "--archive", tmp_path / "a", "--database-url", url, "--rotate-key")
     assert no_key.exit_code == 2 and "--old-key" in no_key.stderr
     keys.create(tmp_path / "other-keys")
-    wrong = cli("init", "--archive", tmp_path / "b", "--database-url", url, "--rotate-key",
-                "--old-key", tmp_path / "other-keys" / "custody.key")
+    wrong = cli(
+        "init",
+        "--archive",
+        tmp_path / "b",
+        "--database-url",
+        url,
+        "--rotate-key",
+        "--old-key",
+        tmp_path / "other-keys" / "custody.key",
+    )
     assert wrong.exit_code == 2 and "is not the custody log's key in force" in wrong.stderr
     assert not (tmp_path / "b").exists(), "a refused init leaves nothing behind"
-    ok = cli("init", "--archive", tmp_path / "c", "--database-url", url, "--rotate-key",
-             "--old-key", anchored.key_dir / "custody.key", "--blob-url", anchored.blob_url,
-             "--json")
+    ok = cli(
+        "init",
+        "--archive",
+        tmp_path / "c",
+        "--database-url",
+        url,
+        "--rotate-key",
+        "--old-key",
+        anchored.key_dir / "custody.key",
+        "--blob-url",
+        anchored.blob_url,
+        "--json",
+    )
     assert ok.exit_code == 0, ok.stderr
     second = Archive.open(tmp_path / "c")
     assert json.loads(ok.stdout)["key_id"] == second.settings["key_id"]
@@ -388,9 +465,7 @@ def test_a_second_init_may_rotate_only_with_the_key_in_force(
     second.close()
 
 
-def test_archive_files_are_owner_only(
-    archive: Archive, footage: dict[str, Path]
-) -> None:
+def test_archive_files_are_owner_only(archive: Archive, footage: dict[str, Path]) -> None:
     ingest(archive, [str(footage["still"])], actor="alice")
 
     def mode(path: Path) -> int:
@@ -425,8 +500,9 @@ def test_a_database_password_is_never_printed_or_stored_in_archive_json(
     tmp_path: Path,
 ) -> None:
     url = "postgresql+psycopg://corroborate:s3cret-pw@127.0.0.1:9/corroborate"
-    result = run_corroborate("init", "--archive", str(tmp_path / "team"), "--database-url", url,
-                             "--json")
+    result = run_corroborate(
+        "init", "--archive", str(tmp_path / "team"), "--database-url", url, "--json"
+    )
     assert result.returncode == 2
     assert "s3cret-pw" not in result.stdout + result.stderr
     assert "corroborate:***@127.0.0.1:9" in result.stderr
@@ -451,8 +527,9 @@ def test_a_team_database_password_stays_out_of_settings_output_and_log_and_a_sec
 ) -> None:
     # the test server trusts local connections, so any password gets in; the point is where it goes
     with_secret = pg_url.replace("postgres@", "postgres:s3cret-pw@")
-    first = run_corroborate("init", "--archive", str(tmp_path / "team"), "--database-url",
-                            with_secret, "--json")
+    first = run_corroborate(
+        "init", "--archive", str(tmp_path / "team"), "--database-url", with_secret, "--json"
+    )
     assert first.returncode == 0, first.stderr
     assert "s3cret-pw" not in first.stdout + first.stderr
     assert json.loads(first.stdout)["database"] == pg_url
@@ -467,16 +544,26 @@ def test_a_team_database_password_stays_out_of_settings_output_and_log_and_a_sec
     assert all("s3cret-pw" not in json.dumps(e.details) for e in log.entries(team))
     assert verify_archive(team) == []
 
-    second = run_corroborate("init", "--archive", str(tmp_path / "laptop"), "--database-url",
-                             with_secret)
+    second = run_corroborate(
+        "init", "--archive", str(tmp_path / "laptop"), "--database-url", with_secret
+    )
     assert second.returncode == 2
     assert "already holds an archive (a custody log of" in second.stderr
     assert "s3cret-pw" not in second.stderr and "postgres:***@" in second.stderr
     assert not (tmp_path / "laptop" / "archive.json").exists()
 
-    rotated = run_corroborate("init", "--archive", str(tmp_path / "laptop"), "--database-url",
-                              pg_url, "--rotate-key", "--old-key",
-                              str(team.key_dir / "custody.key"), "--blob-url", team.blob_url)
+    rotated = run_corroborate(
+        "init",
+        "--archive",
+        str(tmp_path / "laptop"),
+        "--database-url",
+        pg_url,
+        "--rotate-key",
+        "--old-key",
+        str(team.key_dir / "custody.key"),
+        "--blob-url",
+        team.blob_url,
+    )
     assert rotated.returncode == 0, rotated.stderr
     laptop = Archive.open(tmp_path / "laptop")
     assert verify_archive(laptop) == []

@@ -30,15 +30,15 @@ from typer.testing import CliRunner
 
 from corroborate.archive import ingest
 from corroborate.cli import app
-from corroborate.storage.archive import Archive
-from corroborate.custody.setup import init_archive
 from corroborate.custody import keys, merkle
 from corroborate.custody.anchor import anchor
 from corroborate.custody.log import canonical_json
 from corroborate.custody.models import CustodyEntryRow
+from corroborate.custody.setup import init_archive
 from corroborate.errors import CorroborateError
 from corroborate.incidents import create_incident, link_evidence
 from corroborate.report import ZipLimits, build_package, key_fingerprint, verify_package
+from corroborate.storage.archive import Archive
 from corroborate.testing import LocalTSA, local_tsa
 from incident_fixtures import execution
 

@@ -14,9 +14,8 @@ import pytest
 
 from conftest import REPORTS
 from corroborate.archive import ingest, verify_archive
-from corroborate.storage.archive import Archive
-from corroborate.custody.setup import init_archive
 from corroborate.core import Problem
+from corroborate.custody.setup import init_archive
 from corroborate.incidents import (
     add_source,
     cite_source,
@@ -27,6 +26,7 @@ from corroborate.incidents import (
 )
 from corroborate.samples import render_flight
 from corroborate.samples.transforms import reencode
+from corroborate.storage.archive import Archive
 from incident_fixtures import execution
 
 

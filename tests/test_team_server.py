@@ -32,8 +32,12 @@ def test_an_archive_on_postgresql_ingests_verifies_and_serves_two_writers(
     arc = tmp_path / "team"
     archive = init_archive(arc, database_url=pg_url)
     assert archive.writer.dialect.name == "postgresql"
-    report = ingest(archive, [str(footage["coffee"]), str(footage["still"])], actor="alice",
-                    source="Telegram: @a")
+    report = ingest(
+        archive,
+        [str(footage["coffee"]), str(footage["still"])],
+        actor="alice",
+        source="Telegram: @a",
+    )
     assert report.failed == 0
     assert verify_archive(archive) == []
 
@@ -45,8 +49,12 @@ def test_an_archive_on_postgresql_ingests_verifies_and_serves_two_writers(
             (folder / f"c{i}.mp4").write_bytes(footage["grass"].read_bytes() + bytes([n, i]) * 3)
         folders.append(folder)
     procs = [
-        subprocess.Popen([sys.executable, "-m", "corroborate", "ingest", "-A", str(arc), str(f)],
-                         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        subprocess.Popen(
+            [sys.executable, "-m", "corroborate", "ingest", "-A", str(arc), str(f)],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
         for f in folders
     ]
     for p in procs:
@@ -76,7 +84,8 @@ def test_blobs_in_s3_compatible_storage_with_the_database_on_postgresql(
             monkeypatch.setenv(key, value)
         fsspec.AbstractFileSystem.clear_instance_cache()
         archive = init_archive(
-            tmp_path / "s3team", database_url=pg_url.replace("/corroborate", "/postgres"),
+            tmp_path / "s3team",
+            database_url=pg_url.replace("/corroborate", "/postgres"),
             blob_url="s3://evidence/case-7",
         )
         report = ingest(archive, [str(footage["coffee"]), str(footage["still"])], actor="alice")

@@ -15,11 +15,11 @@ import pytest
 from click.testing import Result
 from typer.testing import CliRunner
 
-from corroborate.custody.setup import init_archive
 from corroborate import accounts
 from corroborate.accounts import AccessError, LoginError, RateLimitedError
 from corroborate.archive import verify_archive
 from corroborate.custody import entries
+from corroborate.custody.setup import init_archive
 from corroborate.db import utcnow
 from corroborate.errors import InputError, InternalError, NotFoundError
 from corroborate.storage.archive import Archive

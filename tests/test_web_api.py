@@ -17,10 +17,10 @@ from fastapi.testclient import TestClient
 from starlette.routing import Mount, Route
 from typer.testing import CliRunner
 
-from corroborate.custody.setup import init_archive
 from corroborate import accounts
 from corroborate.archive import ingest, list_items
 from corroborate.custody import entries
+from corroborate.custody.setup import init_archive
 from corroborate.samples import render_flight
 from corroborate.samples.transforms import reencode
 from corroborate.storage.archive import Archive

@@ -25,7 +25,6 @@ from corroborate.archive import derivations
 from corroborate.archive.derivations import Derivation, Stage, Subject
 from corroborate.archive.fetch import FetchPolicy, fetch_url, is_url, parse_datetime, safe_name
 from corroborate.archive.models import ItemRow, SightingRow
-from corroborate.storage.archive import Archive
 from corroborate.crashpoints import crash_point
 from corroborate.custody import log
 from corroborate.custody.log import canonical_json
@@ -33,6 +32,7 @@ from corroborate.db import utcnow
 from corroborate.errors import CorroborateError, InputError
 from corroborate.media import MediaUnreadable, c2pa_notice, detect_kind, probe
 from corroborate.media.detect import extension_mismatch
+from corroborate.storage.archive import Archive
 
 SHORT_ID_HEX = 12  # the displayed id: the first 12 hex digits of the SHA-256 ...
 SHORT_ID_STEP = 4  # ... 16, 20, ... when a different file already holds that prefix
@@ -181,15 +181,26 @@ def ingest(
         elif isinstance(spec, str):
             report.results.extend(
                 ingest_url(
-                    archive, spec, actor=actor, source=source, signatures=signatures,
-                    policy=policy, published_at=published_at,
+                    archive,
+                    spec,
+                    actor=actor,
+                    source=source,
+                    signatures=signatures,
+                    policy=policy,
+                    published_at=published_at,
                 )
             )
         else:
             report.results.append(
                 ingest_file(
-                    archive, spec, actor=actor, source=source, progress=progress,
-                    signatures=signatures, url=url, published_at=published_at,
+                    archive,
+                    spec,
+                    actor=actor,
+                    source=source,
+                    progress=progress,
+                    signatures=signatures,
+                    url=url,
+                    published_at=published_at,
                 )
             )
     return report
@@ -268,9 +279,18 @@ def ingest_file(
     )
     try:
         _ingest_file(
-            archive, path, result, actor=actor, source=source, url=url,
-            published_at=published_at, content_type=content_type, extra=extra,
-            record_local_path=record_local_path, progress=progress, signatures=signatures,
+            archive,
+            path,
+            result,
+            actor=actor,
+            source=source,
+            url=url,
+            published_at=published_at,
+            content_type=content_type,
+            extra=extra,
+            record_local_path=record_local_path,
+            progress=progress,
+            signatures=signatures,
         )
     except CorroborateError as exc:
         result.error = str(exc)

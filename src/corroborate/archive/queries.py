@@ -6,9 +6,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from corroborate.archive.models import ItemRow, SightingRow
-from corroborate.storage.archive import Archive
 from corroborate.core import KINDS, Item, Sighting, stored_word
 from corroborate.errors import InputError, NotFoundError
+from corroborate.storage.archive import Archive
 
 
 def _sighting(row: SightingRow) -> Sighting:

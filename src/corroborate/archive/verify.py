@@ -7,11 +7,11 @@ from collections.abc import Callable
 from sqlalchemy import select
 
 from corroborate.archive.models import DerivativeRow, ItemRow
-from corroborate.storage.archive import Archive
 from corroborate.core import Problem
 from corroborate.custody.models import CustodyEntryRow
 from corroborate.custody.state import verify_state
 from corroborate.custody.verify import verify_log
+from corroborate.storage.archive import Archive
 
 
 def verify_archive(

@@ -13,7 +13,6 @@ from corroborate.claims._compare import ClaimGroup, compare
 from corroborate.claims._reader import extract_claims
 from corroborate.claims._source import decode_text, html_to_text
 from corroborate.claims.models import ClaimRow
-from corroborate.storage.archive import Archive
 from corroborate.core import (
     CLAIM_EVENTS,
     CLAIM_QUALIFIERS,
@@ -24,6 +23,7 @@ from corroborate.core import (
 )
 from corroborate.custody import log
 from corroborate.db import utcnow
+from corroborate.storage.archive import Archive
 
 
 @dataclass(frozen=True)

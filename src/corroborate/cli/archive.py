@@ -29,11 +29,11 @@ from corroborate.cli.common import (
     progress_bar,
     warning_line,
 )
-from corroborate.custody.setup import init_archive
 from corroborate.custody import keys
+from corroborate.custody.setup import init_archive
+from corroborate.media import c2pa_notice
 from corroborate.report import shapes
 from corroborate.report.items import item_detail
-from corroborate.media import c2pa_notice
 
 
 def _size(n: int) -> str:
@@ -56,7 +56,8 @@ def init_cmd(
         None, "--blob-url", help="fsspec URL for blobs, e.g. s3://bucket/prefix (default local)"
     ),
     rotate_key: bool = typer.Option(
-        False, "--rotate-key",
+        False,
+        "--rotate-key",
         help="The database already holds an archive: hand it over to a new key (needs --old-key).",
     ),
     old_key: Path | None = typer.Option(
@@ -68,8 +69,12 @@ def init_cmd(
     """Create a new archive (database, blob store and custody signing key)."""
     path = archive_path(archive)
     opened = init_archive(
-        path, database_url=database_url, blob_url=blob_url, rotate_key=rotate_key,
-        old_key=old_key, actor=actor_name(as_user),
+        path,
+        database_url=database_url,
+        blob_url=blob_url,
+        rotate_key=rotate_key,
+        old_key=old_key,
+        actor=actor_name(as_user),
     )
     info = shapes.archive_created(
         archive=str(path.resolve()),
@@ -89,7 +94,8 @@ def init_cmd(
         soft_wrap=True,
     )
     console.print(
-        f"  key fingerprint {info['key_fingerprint']} (publish it)", highlight=False,
+        f"  key fingerprint {info['key_fingerprint']} (publish it)",
+        highlight=False,
         soft_wrap=True,
     )
 
@@ -138,8 +144,15 @@ def ingest_cmd(
 
     def run(progress: Callable[[str, int], None] | None = None) -> IngestReport:
         return ingest(
-            opened, inputs, actor=actor, source=source, progress=progress,
-            signatures=not no_signatures, policy=policy, url=post_url, published_at=published_at,
+            opened,
+            inputs,
+            actor=actor,
+            source=source,
+            progress=progress,
+            signatures=not no_signatures,
+            policy=policy,
+            url=post_url,
+            published_at=published_at,
         )
 
     show_bar = err_console.is_terminal and not json_out

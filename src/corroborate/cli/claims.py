@@ -7,7 +7,6 @@ from pathlib import Path
 import typer
 
 from corroborate.claims import extract_claims, read_text_source
-from corroborate.report import shapes
 from corroborate.cli.common import (
     ALLOW_ADDRESS_OPTION,
     ALLOW_PRIVATE_OPTION,
@@ -23,6 +22,7 @@ from corroborate.cli.common import (
     print_json,
 )
 from corroborate.core import Claim
+from corroborate.report import shapes
 
 claims_app = typer.Typer(
     name="claims",
@@ -99,8 +99,15 @@ def list_cmd(
         table.add_column(column, overflow="fold")
     for s in stored:
         c = s.claim
-        table.add_row(str(s.id), _count(c), c.event, c.victims or "", c.claimant or "",
-                      c.period or "", s.item_name)
+        table.add_row(
+            str(s.id),
+            _count(c),
+            c.event,
+            c.victims or "",
+            c.claimant or "",
+            c.period or "",
+            s.item_name,
+        )
     console.print(table)
 
 
@@ -124,8 +131,13 @@ def compare_cmd(archive: Path | None = ARCHIVE_OPTION, as_json: bool = JSON_OPTI
         for column in ("claimant", "count", "qualifier", "victims", "sentence"):
             table.add_column(column, overflow="fold")
         for c in g.claims:
-            table.add_row(c.claimant or "(unattributed)", _count(c), c.qualifier, c.victims or "",
-                          c.sentence[:160])
+            table.add_row(
+                c.claimant or "(unattributed)",
+                _count(c),
+                c.qualifier,
+                c.victims or "",
+                c.sentence[:160],
+            )
         console.print(table)
 
 

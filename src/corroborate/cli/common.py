@@ -21,9 +21,9 @@ from rich.text import Text
 
 from corroborate.core import Notice
 from corroborate.errors import CorroborateError
+from corroborate.net import FetchPolicy, parse_network, parse_size
 from corroborate.report import shapes
 from corroborate.storage.archive import Archive
-from corroborate.net import FetchPolicy, parse_network, parse_size
 
 __all__ = ["Table", "Text", "console", "err_console", "escape", "fail", "progress_bar"]
 

@@ -19,7 +19,6 @@ from corroborate.cli.common import (
     open_archive,
     print_json,
 )
-from corroborate.storage.archive import Archive
 from corroborate.custody import current_head, entries, prove
 from corroborate.custody.anchor import anchor, export_anchor
 from corroborate.custody.keys import fingerprint
@@ -28,6 +27,7 @@ from corroborate.custody.trust import trust_tsa, trusted_tsas
 from corroborate.custody.verify import check_consistency, earlier_head
 from corroborate.errors import IntegrityError
 from corroborate.report import shapes
+from corroborate.storage.archive import Archive
 
 custody_app = typer.Typer(help="The append-only, signed custody log.", no_args_is_help=True)
 
@@ -47,8 +47,9 @@ def head_cmd(archive: Path | None = ARCHIVE_OPTION, json_out: bool = JSON_OPTION
     console.print(f"root_hash        {head.root_hash}", highlight=False)
     console.print(f"timestamp        {head.timestamp_text}", highlight=False)
     console.print(f"key_id           {head.key_id}", highlight=False)
-    console.print(f"key_fingerprint  {fingerprint or 'unknown (public key not in keys/)'}",
-                  highlight=False)
+    console.print(
+        f"key_fingerprint  {fingerprint or 'unknown (public key not in keys/)'}", highlight=False
+    )
     console.print(f"signature        {head.signature}", highlight=False, soft_wrap=True)
 
 
@@ -68,8 +69,13 @@ def log_cmd(
     for col in ("seq", "time (UTC)", "actor", "action", "subject"):
         table.add_column(col)
     for e in rows:
-        table.add_row(str(e.seq), e.time.strftime("%Y-%m-%d %H:%M:%S"), e.actor, e.action,
-                      (e.subject_sha256 or "")[:16])
+        table.add_row(
+            str(e.seq),
+            e.time.strftime("%Y-%m-%d %H:%M:%S"),
+            e.actor,
+            e.action,
+            (e.subject_sha256 or "")[:16],
+        )
     console.print(table)
 
 
@@ -118,11 +124,11 @@ def consistency_cmd(
         for line in result.checked:
             console.print(f"[green]checked[/] {escape(line)}", highlight=False, soft_wrap=True)
         for line in result.not_checked:
-            err_console.print(f"[yellow]not checked[/] {escape(line)}", highlight=False,
-                              soft_wrap=True)
+            err_console.print(
+                f"[yellow]not checked[/] {escape(line)}", highlight=False, soft_wrap=True
+            )
         for line in result.problems:
-            err_console.print(f"[bold red]FAIL[/] {escape(line)}", highlight=False,
-                              soft_wrap=True)
+            err_console.print(f"[bold red]FAIL[/] {escape(line)}", highlight=False, soft_wrap=True)
         if result.verified:
             console.print("[bold green]OK[/] the earlier head is a prefix of today's log")
         elif not result.problems:
@@ -179,9 +185,7 @@ def trust_tsa_cmd(
 
 @custody_app.command("trusted-tsas")
 @handles_errors
-def trusted_tsas_cmd(
-    archive: Path | None = ARCHIVE_OPTION, json_out: bool = JSON_OPTION
-) -> None:
+def trusted_tsas_cmd(archive: Path | None = ARCHIVE_OPTION, json_out: bool = JSON_OPTION) -> None:
     """The timestamp CAs this archive trusts, as its custody log records them."""
     found = trusted_tsas(open_archive(archive))
     if json_out:

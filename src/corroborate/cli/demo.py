@@ -17,8 +17,8 @@ def demo_cmd(
     """Build a demo archive from bundled sample footage and reports, and show every step."""
     from corroborate.archive import list_items, verify_archive
     from corroborate.claims import compare_stored
-    from corroborate.cli.tally import render_tally
     from corroborate.cli.match import render_clusters
+    from corroborate.cli.tally import render_tally
     from corroborate.custody import current_head
     from corroborate.geo import resolve_confidently
     from corroborate.incidents import tally
@@ -30,8 +30,10 @@ def demo_cmd(
     console.print("Rendering sample footage over real photographs (first run only), archiving…")
     demo = build_demo_archive(archive, fresh=fresh)
     opened = demo.archive
-    titles = ["1. The original footage and reports are archived",
-              "2. Later, reposts arrive from other channels"]
+    titles = [
+        "1. The original footage and reports are archived",
+        "2. Later, reposts arrive from other channels",
+    ]
     for title, batch in zip(titles, demo.batches, strict=True):
         console.rule(title)
         for entry, r in batch:
@@ -39,8 +41,11 @@ def demo_cmd(
                 console.print(f"[red]error:[/] {escape(r.error)}", highlight=False)
                 continue
             state = "archived" if r.new else "same bytes already archived: new sighting"
-            console.print(f"[green]{r.item_id}[/] {r.kind:<8} {escape(str(r.original_name))}  "
-                          f"[dim]{escape(entry.source)} — {state}[/]", highlight=False)
+            console.print(
+                f"[green]{r.item_id}[/] {r.kind:<8} {escape(str(r.original_name))}  "
+                f"[dim]{escape(entry.source)} — {state}[/]",
+                highlight=False,
+            )
             for note in r.notes:
                 console.print(f"    [bold magenta]>>> {escape(note)}[/]", highlight=False)
 
@@ -51,12 +56,19 @@ def demo_cmd(
 
     console.rule("4. Claims read from the reports, compared across claimants")
     for group in compare_stored(opened)[:2]:
-        table = Table("claimant", "figure", "victims", title=(
-            f"{group.event_family} · {group.victim_category}: from {group.low} to {group.high}"))
+        table = Table(
+            "claimant",
+            "figure",
+            "victims",
+            title=(
+                f"{group.event_family} · {group.victim_category}: from {group.low} to {group.high}"
+            ),
+        )
         for c in group.claims:
             figure = f"{c.count}-{c.count_high}" if c.count_high else str(c.count)
-            table.add_row(c.claimant or "(unattributed)", f"{c.qualifier} {figure}",
-                          c.victims or "")
+            table.add_row(
+                c.claimant or "(unattributed)", f"{c.qualifier} {figure}", c.victims or ""
+            )
         console.print(table)
 
     console.rule("5. Place names in every spelling")
@@ -65,16 +77,23 @@ def demo_cmd(
         found = resolve_confidently(name)
         place = found.place
         if place is not None:
-            table.add_row(name, place.name, place.admin1 or "",
-                          f"{place.latitude:.3f}, {place.longitude:.3f}")
+            table.add_row(
+                name, place.name, place.admin1 or "", f"{place.latitude:.3f}, {place.longitude:.3f}"
+            )
         elif found.best is not None:  # a Kursk village the data lacks: a guess is not a place
-            table.add_row(name, f"not located: only a guess ({found.best.place.name}, "
-                          f"{found.best.place.admin1})", "", "")
+            table.add_row(
+                name,
+                f"not located: only a guess ({found.best.place.name}, {found.best.place.admin1})",
+                "",
+                "",
+            )
     console.print(table)
 
     console.rule("6. Incidents: recorded by alice, verified by a second reviewer (bob)")
-    items = [demo.item_id(n) for n in ("bakhmut-surrender-drone.mp4", "field-strike-drone.mp4",
-                                       "treeline-drone.mp4")]
+    items = [
+        demo.item_id(n)
+        for n in ("bakhmut-surrender-drone.mp4", "field-strike-drone.mp4", "treeline-drone.mp4")
+    ]
     build_demo_incidents(opened, items, "alice", "bob")
     render_tally(tally(opened, by=["month", "type"], min_status="verified"))
 
@@ -94,9 +113,14 @@ def demo_cmd(
         )
     console.rule("Done")
     cmd = command_name()
-    console.print(escape(f"Demo archive: {Path(archive).resolve()}\n"
-                         f"Try: {cmd} items -A {archive}   {cmd} clusters -A {archive}   "
-                         f"{cmd} tally -A {archive} --by type --min-status any"), highlight=False)
+    console.print(
+        escape(
+            f"Demo archive: {Path(archive).resolve()}\n"
+            f"Try: {cmd} items -A {archive}   {cmd} clusters -A {archive}   "
+            f"{cmd} tally -A {archive} --by type --min-status any"
+        ),
+        highlight=False,
+    )
     raise typer.Exit(1 if problems else 0)
 
 

@@ -2,12 +2,9 @@
 
 from __future__ import annotations
 
-
-
 import typer
 from rich.markup import escape
 
-from corroborate.report import shapes
 from corroborate.cli.common import (
     JSON_OPTION,
     Table,
@@ -17,6 +14,7 @@ from corroborate.cli.common import (
     print_json,
 )
 from corroborate.geo import ATTRIBUTION, default_gazetteer
+from corroborate.report import shapes
 
 geo_app = typer.Typer(
     name="geo",

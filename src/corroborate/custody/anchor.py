@@ -10,13 +10,13 @@ from pathlib import Path
 
 from sqlalchemy import select
 
-from corroborate.storage.archive import Archive
 from corroborate.core import TreeHead
 from corroborate.custody import log, trust
 from corroborate.custody.models import TimestampTokenRow, TreeHeadRow
 from corroborate.custody.timestamp import request_timestamp, verify_timestamp
 from corroborate.db import utcnow
 from corroborate.errors import InputError, NotFoundError
+from corroborate.storage.archive import Archive
 
 
 @dataclass(frozen=True)
@@ -28,9 +28,7 @@ class Anchor:
     tsa: str
 
 
-def anchor(
-    archive: Archive, tsa_url: str, *, actor: str, trust_ca: Path | None = None
-) -> Anchor:
+def anchor(archive: Archive, tsa_url: str, *, actor: str, trust_ca: Path | None = None) -> Anchor:
     """Timestamp the current signed head at a TSA, check the answer, and store it.
 
     The TSA must chain to a CA the archive trusts (`custody trust-tsa`), or to the CA file
@@ -108,7 +106,10 @@ def export_anchor(archive: Archive, anchor_id: int, out_dir: Path) -> ExportedAn
         if head_row is None:
             raise NotFoundError(f"tree head {row.tree_size} of token {anchor_id} is missing")
         head = TreeHead(
-            head_row.tree_size, head_row.root_hash, head_row.timestamp, head_row.signature,
+            head_row.tree_size,
+            head_row.root_hash,
+            head_row.timestamp,
+            head_row.signature,
             head_row.key_id,
         )
         try:

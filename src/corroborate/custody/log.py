@@ -15,13 +15,13 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from corroborate.storage.archive import Archive
 from corroborate.core import CustodyEntry, TreeHead
 from corroborate.crashpoints import crash_point
 from corroborate.custody import keys, merkle, proofs
 from corroborate.custody.models import CustodyEntryRow, TreeHeadRow
 from corroborate.db import utcnow
 from corroborate.errors import IntegrityError, NotFoundError
+from corroborate.storage.archive import Archive
 
 _PENDING = "custody_pending"
 

@@ -20,11 +20,11 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import (
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from corroborate.storage.archive import CONFIG_NAME, Archive, write_owner_only
 from corroborate.core import Problem
 from corroborate.custody import keys, log
 from corroborate.custody.models import CustodyEntryRow, TreeHeadRow
 from corroborate.errors import ArchiveError
+from corroborate.storage.archive import CONFIG_NAME, Archive, write_owner_only
 
 ROTATE_ACTION = "custody.rotate_key"
 
@@ -166,9 +166,7 @@ def rotate(archive: Archive, *, actor: str) -> Rotation:
                 "new_key_id": new_id,
                 "new_public_key": keys.pem_of(new_public),
                 "new_fingerprint": keys.fingerprint(new_public),
-                "signature": keys.sign(
-                    old_private, keys.rotation_statement(old_id, new_public)
-                ),
+                "signature": keys.sign(old_private, keys.rotation_statement(old_id, new_public)),
             },
         )
     _install(archive, old_public, new_public)
@@ -182,9 +180,7 @@ def _install(archive: Archive, old_public: Ed25519PublicKey, new_public: Ed25519
     os.replace(archive.key_dir / f"{new_id}.key", archive.key_dir / keys.PRIVATE)
     write_owner_only(archive.key_dir / keys.PUBLIC, keys.pem_of(new_public).encode())
     settings = {**archive.settings, "key_id": new_id}
-    write_owner_only(
-        archive.dir / CONFIG_NAME, (json.dumps(settings, indent=2) + "\n").encode()
-    )
+    write_owner_only(archive.dir / CONFIG_NAME, (json.dumps(settings, indent=2) + "\n").encode())
     archive.settings["key_id"] = new_id
 
 

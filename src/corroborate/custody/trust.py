@@ -20,10 +20,10 @@ from cryptography.x509.oid import ExtendedKeyUsageOID
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from corroborate.storage.archive import Archive
 from corroborate.custody import log
 from corroborate.custody.models import CustodyEntryRow
 from corroborate.errors import InputError
+from corroborate.storage.archive import Archive
 
 TRUST_ACTION = "custody.trust_tsa"
 

@@ -12,14 +12,14 @@ from typing import Any
 
 from sqlalchemy import select
 
-from corroborate.storage.archive import Archive
 from corroborate.core import Problem, TreeHead
 from corroborate.custody import keys, merkle, rotation, trust
-from corroborate.custody.proofs import TIMESTAMP_TOLERANCE, backdated, head_signature_holds
 from corroborate.custody.log import leaf_data, to_head
 from corroborate.custody.models import CustodyEntryRow, TimestampTokenRow, TreeHeadRow
+from corroborate.custody.proofs import TIMESTAMP_TOLERANCE, backdated, head_signature_holds
 from corroborate.custody.timestamp import verify_timestamp
 from corroborate.errors import CorroborateError, InputError
+from corroborate.storage.archive import Archive
 
 ANCHOR_ACTION = "custody.anchor"
 
@@ -54,9 +54,7 @@ def verify_log(archive: Archive) -> list[Problem]:
         roots: dict[int, bytes] = {0: merkle.EMPTY_ROOT}
         for row in rows:
             if row.seq != expected:
-                missing = (
-                    f"{expected}" if row.seq == expected + 1 else f"{expected}-{row.seq - 1}"
-                )
+                missing = f"{expected}" if row.seq == expected + 1 else f"{expected}-{row.seq - 1}"
                 problems.append(
                     Problem(
                         "removed_entry",
@@ -122,9 +120,7 @@ def verify_log(archive: Archive) -> list[Problem]:
                 )
             )
         elif not head_signature_holds(head, public):
-            problems.append(
-                Problem("bad_signature", where, f"{where}: signature does not verify")
-            )
+            problems.append(Problem("bad_signature", where, f"{where}: signature does not verify"))
         if head.tree_size > log_size:
             problems.append(
                 Problem(
@@ -208,9 +204,7 @@ def _check_tokens(
     matched: set[int] = set()
     for token in tokens:
         where = f"timestamp token {token.id} (tree head {token.tree_size})"
-        entry = by_id.get(token.id) or by_time.get(
-            (token.tree_size, token.gen_time.isoformat())
-        )
+        entry = by_id.get(token.id) or by_time.get((token.tree_size, token.gen_time.isoformat()))
         if entry is None:
             problems.append(
                 Problem(
@@ -327,7 +321,9 @@ def earlier_head(spec: str) -> TreeHead | tuple[int, str | None]:
                 ) from None
             if isinstance(size, int) and size >= 0 and isinstance(root, str):
                 return size, _earlier_root(spec, root)
-            raise InputError(f"{spec}: not a tree head from `custody head --json` ({exc})") from None
+            raise InputError(
+                f"{spec}: not a tree head from `custody head --json` ({exc})"
+            ) from None
     size_text, _, root = spec.partition(":")
     if not size_text.isdigit():
         raise InputError(f"{spec}: give a head file from `custody head --json` or SIZE:ROOT")
@@ -340,9 +336,7 @@ def _earlier_root(spec: str, root: str) -> str:
     return root.lower()
 
 
-def check_consistency(
-    archive: Archive, old: TreeHead | tuple[int, str | None]
-) -> ConsistencyCheck:
+def check_consistency(archive: Archive, old: TreeHead | tuple[int, str | None]) -> ConsistencyCheck:
     """Check that an earlier published head (a full signed head, or size and root) is a prefix
     of today's log, saying exactly what was compared."""
     from corroborate.custody.log import consistency

@@ -4,12 +4,12 @@ by a second reviewer, one left unverified, one possible duplicate of another."""
 
 from __future__ import annotations
 
-from corroborate.storage.archive import Archive
 from corroborate.errors import InputError
 from corroborate.incidents.fields import IncidentInput
 from corroborate.incidents.records import create_incident, link_evidence
 from corroborate.incidents.review import review_incident
 from corroborate.incidents.sources import add_source, cite_source, list_sources
+from corroborate.storage.archive import Archive
 
 # Places and figures are illustrative: sample footage shows photographs, not real events.
 _INCIDENTS = (

@@ -11,8 +11,8 @@ from sqlalchemy import select
 from corroborate.core import Incident
 from corroborate.db import utcnow
 from corroborate.errors import InputError
-from corroborate.incidents.models import DistinctPairRow
 from corroborate.incidents.ids import incident_ref, parse_ref
+from corroborate.incidents.models import DistinctPairRow
 from corroborate.incidents.records import item_ids, list_incidents, log_incident, writable
 from corroborate.storage.archive import Archive
 

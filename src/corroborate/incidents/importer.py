@@ -24,7 +24,6 @@ from pathlib import Path
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from corroborate.storage.archive import Archive
 from corroborate.core import EVIDENCE_ROLES, EvidenceRole, Incident, Notice
 from corroborate.errors import InputError
 from corroborate.incidents.fields import (
@@ -36,8 +35,8 @@ from corroborate.incidents.fields import (
     normalize,
     notices,
 )
-from corroborate.incidents.models import IncidentRow, SourceRow
 from corroborate.incidents.ids import incident_ref
+from corroborate.incidents.models import IncidentRow, SourceRow
 from corroborate.incidents.records import (
     add_evidence,
     field_values,
@@ -46,6 +45,7 @@ from corroborate.incidents.records import (
     new_row,
 )
 from corroborate.incidents.taxonomy import load_taxonomy
+from corroborate.storage.archive import Archive
 
 COLUMNS = tuple(f.name for f in fields(IncidentInput))
 # Columns of our own export that say which record a row is and what it links to.

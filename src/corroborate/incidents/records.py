@@ -15,7 +15,6 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from corroborate.archive.models import ItemRow
-from corroborate.storage.archive import Archive
 from corroborate.core import (
     CREDIBILITY_GRADES,
     DATE_PRECISIONS,
@@ -51,6 +50,7 @@ from corroborate.incidents.ids import incident_ref, parse_ref, source_ref, subje
 from corroborate.incidents.models import CitationRow, EvidenceRow, IncidentRow
 from corroborate.incidents.taxonomy import load_taxonomy
 from corroborate.match import cluster_members, find_cluster
+from corroborate.storage.archive import Archive
 
 REOPENED_BY_MERGE = "it was verified; the joined record needs a new approval"
 

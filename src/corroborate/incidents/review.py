@@ -6,7 +6,6 @@ was located, and (3) approval by someone other than the author of the last chang
 
 from __future__ import annotations
 
-from corroborate.storage.archive import Archive
 from corroborate.core import (
     INCIDENT_STATUSES,
     REVIEW_DECISIONS,
@@ -18,9 +17,10 @@ from corroborate.core import (
 )
 from corroborate.db import utcnow
 from corroborate.errors import InputError, ReviewError
-from corroborate.incidents.models import IncidentRow, ReviewRow
 from corroborate.incidents.ids import incident_ref
+from corroborate.incidents.models import IncidentRow, ReviewRow
 from corroborate.incidents.records import log_incident, to_incident, writable
+from corroborate.storage.archive import Archive
 
 DECISIONS = REVIEW_DECISIONS
 

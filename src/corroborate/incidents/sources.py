@@ -10,7 +10,6 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from corroborate.storage.archive import Archive
 from corroborate.core import (
     CREDIBILITY_GRADES,
     RELIABILITY_GRADES,
@@ -27,9 +26,10 @@ from corroborate.custody import log
 from corroborate.db import utcnow
 from corroborate.errors import InputError, NotFoundError
 from corroborate.incidents.fields import FieldError
-from corroborate.incidents.models import CitationRow, IncidentRow, SourceRow
 from corroborate.incidents.ids import incident_ref, source_pk, source_ref, subject_for
+from corroborate.incidents.models import CitationRow, IncidentRow, SourceRow
 from corroborate.incidents.records import log_incident, to_citation, touch, writable
+from corroborate.storage.archive import Archive
 
 
 def to_source(row: SourceRow) -> Source:

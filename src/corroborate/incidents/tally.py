@@ -8,7 +8,6 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
 
-from corroborate.storage.archive import Archive
 from corroborate.core import INCIDENT_STATUSES, Incident
 from corroborate.errors import InputError
 from corroborate.incidents.duplicates import (
@@ -20,6 +19,7 @@ from corroborate.incidents.duplicates import (
 from corroborate.incidents.fields import parse_when
 from corroborate.incidents.records import list_incidents
 from corroborate.incidents.statuses import meets, parse_min_status
+from corroborate.storage.archive import Archive
 
 DIMENSIONS = ("month", "year", "type", "region", "perpetrator", "victim", "category", "status")
 REASONS = {

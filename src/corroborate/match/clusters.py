@@ -14,8 +14,8 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
-from corroborate.errors import InternalError
 from corroborate.db import utcnow
+from corroborate.errors import InternalError
 from corroborate.match.grouping import DisjointSets
 from corroborate.match.models import ClusterItemRow, ClusterRow, MatchRow, SignatureRow
 

@@ -130,8 +130,11 @@ def _probe_image(path: Path) -> dict[str, Any]:
         tags[name] = str(value)
     try:
         tags.update(
-            {ExifTags.TAGS.get(k, str(k)): str(v) for k, v in exif.get_ifd(0x8769).items()
-             if not isinstance(v, bytes | bytearray)}
+            {
+                ExifTags.TAGS.get(k, str(k)): str(v)
+                for k, v in exif.get_ifd(0x8769).items()
+                if not isinstance(v, bytes | bytearray)
+            }
         )
     except (KeyError, ValueError):
         pass

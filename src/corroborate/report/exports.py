@@ -20,7 +20,6 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-from corroborate.storage.archive import Archive
 from corroborate.core import Incident
 from corroborate.crashpoints import crash_point
 from corroborate.custody import log
@@ -28,6 +27,7 @@ from corroborate.errors import InputError
 from corroborate.incidents import list_incidents
 from corroborate.incidents.statuses import meets, parse_min_status
 from corroborate.incidents.tally import REASONS, Tally, TallyRow
+from corroborate.storage.archive import Archive
 
 # A cell starting with one of these is a formula (or becomes one) in Excel, LibreOffice and
 # Google Sheets; OWASP's advice is to prefix it with a single quote, which shows as text.
@@ -379,7 +379,9 @@ class TallyExport:
     path: Path | None = None
 
 
-def export_tally(archive: Archive, result: Tally, *, actor: str, out: Path | None = None) -> TallyExport:
+def export_tally(
+    archive: Archive, result: Tally, *, actor: str, out: Path | None = None
+) -> TallyExport:
     """The CSV of a tally (see `tally_csv`), logged as `export.tally` with its SHA-256 and the
     scope it counted; with `out`, written atomically as every export is."""
     text = tally_csv(result)

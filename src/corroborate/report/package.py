@@ -30,17 +30,17 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from corroborate.archive import get_item
-from corroborate.storage.archive import Archive
 from corroborate.core import CustodyEntry, Item, TreeHead
 from corroborate.custody import keys, log, merkle
 from corroborate.custody.models import CustodyEntryRow, TimestampTokenRow, TreeHeadRow
 from corroborate.db import utcnow
 from corroborate.errors import ArchiveError, InputError, IntegrityError, InternalError
 from corroborate.incidents import get_incident, history, load_taxonomy
-from corroborate.incidents.models import SourceRow
 from corroborate.incidents.ids import subject_for
+from corroborate.incidents.models import SourceRow
 from corroborate.report.exports import incident_json, plain
 from corroborate.report.html import render_report
+from corroborate.storage.archive import Archive
 
 MANIFEST = "MANIFEST.sha256"
 HEAD = "custody/head.json"
@@ -249,12 +249,12 @@ def _refuse_forged_state(archive: Archive, ref: str, item_ids: list[str]) -> Non
     attacker's edit (a status, a figure, a source) into evidence."""
     from corroborate.archive.models import SightingRow
     from corroborate.custody import state
+    from corroborate.incidents.ids import parse_ref
     from corroborate.incidents.models import (
         CitationRow,
         EvidenceRow,
         ReviewRow,
     )
-    from corroborate.incidents.ids import parse_ref
 
     pk = parse_ref(ref)
     with archive.session() as session:

@@ -9,10 +9,10 @@ from importlib import resources
 from pathlib import Path
 
 from corroborate.archive import IngestResult, ingest
-from corroborate.storage.archive import Archive
 from corroborate.custody.setup import init_archive
 from corroborate.errors import ArchiveError
 from corroborate.samples import render_flight, render_still
+from corroborate.storage.archive import Archive
 
 MARKER = ".corroborate-demo"
 

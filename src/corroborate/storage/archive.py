@@ -98,8 +98,7 @@ def _database_password(directory: Path, settings: dict[str, Any]) -> str | None:
             ) from None
         if mode & 0o077:
             raise ArchiveError(
-                f"{path}: the database password file is readable by others; "
-                f"run `chmod 600 {path}`"
+                f"{path}: the database password file is readable by others; run `chmod 600 {path}`"
             )
         return text
     return os.environ.get(PASSWORD_ENV) or None
@@ -224,8 +223,7 @@ class Archive:
             upgrade(writer)
         except SQLAlchemyError as exc:
             raise ArchiveError(
-                f"cannot open the database {mask_password(db_url)}: "
-                f"{_first_line(exc, password)}"
+                f"cannot open the database {mask_password(db_url)}: {_first_line(exc, password)}"
             ) from None
         opened = cls(directory, db_url, blob_url, reader, writer, BlobStore(blob_url), settings)
         try:

@@ -55,13 +55,22 @@ def local_postgres() -> Iterator[str]:
 
     run(bindir / "initdb", "-D", data, "-A", "trust", "-U", "postgres", "--no-sync")
     run(
-        bindir / "pg_ctl", "-D", data, "-l", workdir / "server.log", "-w", "-o",
-        f"-k {workdir} -c listen_addresses=127.0.0.1 -p {port} -c fsync=off", "start",
+        bindir / "pg_ctl",
+        "-D",
+        data,
+        "-l",
+        workdir / "server.log",
+        "-w",
+        "-o",
+        f"-k {workdir} -c listen_addresses=127.0.0.1 -p {port} -c fsync=off",
+        "start",
     )
     try:
         run(bindir / "createdb", "-h", "127.0.0.1", "-p", port, "-U", "postgres", "corroborate")
         yield f"postgresql+psycopg://postgres@127.0.0.1:{port}/corroborate"
     finally:
-        subprocess.run([*prefix, str(bindir / "pg_ctl"), "-D", str(data), "-m", "fast", "stop"],
-                       capture_output=True)
+        subprocess.run(
+            [*prefix, str(bindir / "pg_ctl"), "-D", str(data), "-m", "fast", "stop"],
+            capture_output=True,
+        )
         shutil.rmtree(workdir, ignore_errors=True)

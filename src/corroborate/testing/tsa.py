@@ -258,7 +258,6 @@ def failing_tsa(status: int = 500, body: bytes = b"TSA is down") -> Iterator[str
         yield url
 
 
-
 class ForgingTSA:
     """A timestamp authority that stamps whatever time it is told, for tamper tests.
 
@@ -338,8 +337,10 @@ class ForgingTSA:
             }
         )
         econtent = tst_info.dump()
-        essv2 = {"hash_algorithm": {"algorithm": "sha256"},
-                 "cert_hash": ess_cert_hash or hashlib.sha256(cert_der).digest()}
+        essv2 = {
+            "hash_algorithm": {"algorithm": "sha256"},
+            "cert_hash": ess_cert_hash or hashlib.sha256(cert_der).digest(),
+        }
         signed_attrs = cms.CMSAttributes(
             [
                 {"type": "content_type", "values": ["tst_info"]},

@@ -33,9 +33,9 @@ from corroborate.errors import (
     ReviewError,
 )
 from corroborate.match.temporal import clock
-from corroborate.storage.archive import Archive
 from corroborate.report import shapes
 from corroborate.report.items import item_detail
+from corroborate.storage.archive import Archive
 from corroborate.web.access import (
     CSRF_FIELD,
     LOGIN_CSRF_COOKIE,
