@@ -9,9 +9,11 @@ import typer
 from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TransferSpeedColumn
 
 from corroborate.archive import IngestReport, ingest, list_items, verify_archive
-from corroborate.archive.fetch import FetchPolicy, check_url, parse_network, parse_size
+from corroborate.archive.fetch import check_url
 from corroborate.archive.ingest import parse_published
 from corroborate.cli.common import (
+    ALLOW_ADDRESS_OPTION,
+    ALLOW_PRIVATE_OPTION,
     ARCHIVE_OPTION,
     AS_OPTION,
     JSON_OPTION,
@@ -23,6 +25,7 @@ from corroborate.cli.common import (
     err_console,
     error_line,
     escape,
+    fetch_policy,
     handles_errors,
     open_archive,
     print_json,
@@ -118,24 +121,14 @@ def ingest_cmd(
     max_size: str = typer.Option(
         "4G", "--max-size", help="Refuse downloads larger than this (e.g. 500M, 10G)."
     ),
-    allow_private: bool = typer.Option(
-        False,
-        "--allow-private-addresses",
-        help="Let URLs reach loopback, private and link-local addresses (refused by default).",
-    ),
-    allow_address: list[str] = typer.Option(
-        [], "--allow-address", help="Let URLs reach this internal address or network only."
-    ),
+    allow_private: bool = ALLOW_PRIVATE_OPTION,
+    allow_address: list[str] = ALLOW_ADDRESS_OPTION,
     archive: Path | None = ARCHIVE_OPTION,
     as_user: str | None = AS_OPTION,
     json_out: bool = JSON_OPTION,
 ) -> None:
     """Archive files, folders (recursively, following symlinks) and URLs with a custody record."""
-    policy = FetchPolicy(
-        allow_private=allow_private,
-        allowed_networks=tuple(parse_network(a) for a in allow_address),
-        max_size=parse_size(max_size),
-    )
+    policy = fetch_policy(allow_private, allow_address, max_size)
     published_at = parse_published(published) if published else None
     if post_url is not None:
         check_url(post_url)
