@@ -457,3 +457,4 @@ class Incident:
     # What the person making this change should know, e.g. a place kept without a point; not stored
     notices: tuple[Notice, ...] = ()
     uid: str = ""  # unique across archives: an export re-imported is recognised by it
+    version: int = 1  # raised by every change; a save based on an older one is refused

@@ -33,6 +33,12 @@ class ReviewError(CorroborateError):
     exit_code = 1
 
 
+class StaleEditError(CorroborateError):
+    """A save based on an older version of an incident: someone changed it since; not written."""
+
+    exit_code = 1
+
+
 class ArchiveError(CorroborateError):
     """The archive itself cannot be opened or created."""
 

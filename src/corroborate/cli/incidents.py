@@ -219,6 +219,11 @@ def edit_cmd(
         None, "--status", help="under-review, disputed, discounted or unverified."
     ),
     note: str | None = typer.Option(None, "--note", help="Why the change was made."),
+    expect_version: int | None = typer.Option(
+        None,
+        "--expect-version",
+        help="The version you read (`incident show`); refused if someone changed it since.",
+    ),
     as_user: str | None = AS_OPTION,
     archive: Path | None = ARCHIVE_OPTION,
     json_out: bool = JSON_OPTION,
@@ -231,6 +236,7 @@ def edit_cmd(
         actor=actor_name(as_user),
         note=note,
         status=status,
+        expected_version=expect_version,
     )
     if json_out:
         print_json(inc)

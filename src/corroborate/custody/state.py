@@ -12,7 +12,10 @@ Canonical serialisation of one row (stated in the README so anyone can recompute
 `{"row": {column: value, ...}, "table": name}` as JSON with sorted keys, no spaces, UTF-8;
 timestamps as `YYYY-MM-DDTHH:MM:SS.ffffffZ` (UTC), dates as `YYYY-MM-DD`, binary columns as
 `"sha256:<hex of the bytes' SHA-256>"`, JSON columns as their JSON value, numbers as JSON
-numbers. The row's key in the log is `table/primary-key`.
+numbers. A column added by a later migration is left out while it holds the value every row
+was given when it was added (declared as `info={"state_omit_if": value}`), so that the rows of
+an upgraded archive keep the digests already logged; any other value is serialised as usual.
+The row's key in the log is `table/primary-key`.
 """
 
 from __future__ import annotations
@@ -82,8 +85,23 @@ def canonical_row(table: Table, row: Any) -> str:
     from corroborate.custody.log import canonical_json
 
     return canonical_json(
-        {"table": table.name, "row": {c.name: _jsonable(row[c.name]) for c in table.columns}}
+        {
+            "table": table.name,
+            "row": {
+                c.name: _jsonable(row[c.name])
+                for c in table.columns
+                if not _omitted(c, row[c.name])
+            },
+        }
     )
+
+
+def _omitted(column: Any, value: Any) -> bool:
+    """A column added later, at the value it was added with: the row digests as before it."""
+    if "state_omit_if" not in column.info:
+        return False
+    omit = column.info["state_omit_if"]
+    return type(value) is type(omit) and bool(value == omit)
 
 
 def row_digest(table: Table, row: Any) -> str:

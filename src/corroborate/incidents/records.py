@@ -6,6 +6,7 @@ the log can never disagree; a failed check raises before anything is written.
 
 from __future__ import annotations
 
+import json
 import uuid
 from collections.abc import Iterable
 from dataclasses import replace
@@ -34,8 +35,9 @@ from corroborate.core import (
     stored_word,
 )
 from corroborate.custody import log
+from corroborate.custody.models import CustodyEntryRow
 from corroborate.db import utcnow
-from corroborate.errors import InputError, NotFoundError, ReviewError
+from corroborate.errors import InputError, NotFoundError, ReviewError, StaleEditError
 from corroborate.incidents.fields import (
     SUBSTANTIVE,
     FieldError,
@@ -156,6 +158,7 @@ def to_incident(row: IncidentRow) -> Incident:
         created_by=row.created_by,
         updated_at=row.updated_at,
         last_changed_by=row.last_changed_by,
+        version=row.version,
         subject_sha256=subject_for("incident", row.uid),
         uid=row.uid,
         merged_into=incident_ref(row.merged_into_id) if row.merged_into_id else None,
@@ -206,7 +209,7 @@ def log_incident(
         actor=actor,
         action=action,
         subject_sha256=subject_for("incident", row.uid),
-        details={"incident": incident_ref(row.id), **details},
+        details={"incident": incident_ref(row.id), "version": row.version, **details},
     )
 
 
@@ -214,6 +217,54 @@ def touch(row: IncidentRow, actor: str) -> None:
     """Mark who made the last change: the four-eyes rule asks someone else to approve."""
     row.updated_at = utcnow()
     row.last_changed_by = actor
+    bump_version(row)
+
+
+def bump_version(row: IncidentRow) -> None:
+    """A new version for every change, so a save based on the one before it is refused."""
+    row.version = (row.version or 1) + 1
+
+
+def check_version(session: Session, row: IncidentRow, expected: int | None) -> None:
+    """Refuse a save based on an older version: name who changed what since, write nothing.
+
+    What changed is read from the incident's custody entries, each of which carries the
+    version it made (`log_incident`), so the caller learns the fields, not just a number.
+    """
+    if expected is None or expected == row.version:
+        return
+    ref = incident_ref(row.id)
+    if expected > row.version:
+        raise StaleEditError(
+            f"{ref} is at version {row.version}, not {expected}: reload it and try again"
+        )
+    changed: list[str] = []
+    by: list[str] = []
+    query = (
+        select(CustodyEntryRow.actor, CustodyEntryRow.action, CustodyEntryRow.details)
+        .where(CustodyEntryRow.subject_sha256 == subject_for("incident", row.uid))
+        .order_by(CustodyEntryRow.seq)
+    )
+    for actor, action, text in session.execute(query):
+        details = json.loads(text)
+        if not isinstance(details, dict) or not isinstance(details.get("version"), int):
+            continue  # written before versions were logged, so before any version we compare
+        if details["version"] <= expected:
+            continue
+        what = list(details.get("changes") or {})
+        if "status" in details:
+            what.append("status")
+        if action not in ("incident.edit", "incident.status"):
+            what.append(action.removeprefix("incident."))  # link, cite, review, merge ...
+        changed.extend(w for w in what if w not in changed)
+        if actor not in by:
+            by.append(actor)
+    raise StaleEditError(
+        f"{ref} was changed since you loaded version {expected}: it is now version "
+        f"{row.version}, changed by {', '.join(by) or row.last_changed_by}"
+        + (f" ({', '.join(changed)})" if changed else "")
+        + "; your save was not written: reload it and make your change again"
+    )
 
 
 # -- reading -------------------------------------------------------------------------------
@@ -289,6 +340,7 @@ def new_row(
         created_by=actor,
         updated_at=now,
         last_changed_by=actor,
+        version=1,
         **record.columns(),
     )
     session.add(row)
@@ -319,12 +371,14 @@ def edit_incident(
     actor: str,
     note: str | None = None,
     status: str | None = None,
+    expected_version: int | None = None,
 ) -> Incident:
     """Change fields of an incident and, with `status`, its status, in one transaction.
 
     A substantive change to a verified one re-opens review. Each part is logged as its own
     entry (`incident.edit`, `incident.status`), but both are committed or neither: a status
-    that cannot be set leaves the fields unchanged too.
+    that cannot be set leaves the fields unchanged too. With `expected_version` (the version
+    the caller's form was loaded at), a save over a newer version raises `StaleEditError`.
     """
     wanted = _status_wanted(status) if status is not None else None
     if wanted is None and not data.given():
@@ -332,6 +386,7 @@ def edit_incident(
     taxonomy = load_taxonomy(archive.dir)
     with archive.write() as session:
         row = writable(session, ref)
+        check_version(session, row, expected_version)
         notes: IncidentNotes = {}
         if data.given():
             notes = _edit_row(session, row, data, taxonomy, actor=actor, note=note)
@@ -603,7 +658,13 @@ def _status_row(
 
 
 def set_status(
-    archive: Archive, ref: str, status: str, *, actor: str, note: str | None = None
+    archive: Archive,
+    ref: str,
+    status: str,
+    *,
+    actor: str,
+    note: str | None = None,
+    expected_version: int | None = None,
 ) -> Incident:
     """Move an incident to under-review, disputed, discounted or back to unverified.
 
@@ -612,6 +673,7 @@ def set_status(
     wanted = _status_wanted(status)
     with archive.write() as session:
         row = writable(session, ref)
+        check_version(session, row, expected_version)
         _status_row(session, row, wanted, actor=actor, note=note)
         return fresh_incident(session, row.id)
 

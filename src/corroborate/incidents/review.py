@@ -19,7 +19,7 @@ from corroborate.db import utcnow
 from corroborate.errors import InputError, ReviewError
 from corroborate.incidents.ids import incident_ref
 from corroborate.incidents.models import IncidentRow, ReviewRow
-from corroborate.incidents.records import log_incident, to_incident, writable
+from corroborate.incidents.records import bump_version, log_incident, to_incident, writable
 from corroborate.storage.archive import Archive
 
 DECISIONS = REVIEW_DECISIONS
@@ -87,6 +87,7 @@ def review_incident(
         session.add(review)
         row.status = after
         row.updated_at = review.time
+        bump_version(row)  # not touch(): the author, not the reviewer, stays the last to change it
         session.flush()
         log_incident(
             session,
