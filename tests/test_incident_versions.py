@@ -144,6 +144,7 @@ def test_an_archive_upgraded_to_versions_still_verifies_and_stays_protected(
     made.close()
     db = _db(made)  # what the previous release's archive holds: no version column, revision 0007
     db.execute("alter table incidents drop column version")
+    db.execute("alter table custody_entries drop column os_login")  # came later, in 0009
     db.execute("update alembic_version set version_num='0007'")
     state_entries = db.execute("select count(*) from custody_entries").fetchone()
     db.close()

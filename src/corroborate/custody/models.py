@@ -16,6 +16,9 @@ class CustodyEntryRow(Base):
     seq: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
     time: Mapped[datetime]
     actor: Mapped[str] = mapped_column(String(200))
+    # the OS account that ran the CLI command, beside the declared actor (None: from the web
+    # workspace, where the actor is a logged-in account, or before migration 0009)
+    os_login: Mapped[str | None] = mapped_column(String(200), default=None)
     action: Mapped[str] = mapped_column(String(100))
     subject_sha256: Mapped[str | None] = mapped_column(String(64), index=True)
     details: Mapped[str] = mapped_column(Text)  # canonical JSON, stored exactly as hashed
