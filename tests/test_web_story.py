@@ -1,0 +1,264 @@
+"""Issue 13's story, end to end in Debian's Chromium against a real `corroborate serve`.
+
+An analyst logs in, uploads a re-encoded repost of a clip the archive already holds and is told
+at once that it shares footage with the archived one; marks it sensitive; opens an incident,
+links the footage cluster as evidence, submits it for review and is refused when trying to
+verify it alone. A reviewer logs in and verifies it, finds the sensitive thumbnail blurred until
+revealed, and then finds that reveal, by name, among the item's custody entries. Every main page
+is saved as a screenshot under tests/_screenshots/ (CI keeps that folder) to be looked at.
+
+Pages are built in parallel by other branches: a step whose page is not served yet is left out
+and named in a skip at the end; every other step still runs.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from browser_fixtures import CHROMIUM, CHROMIUM_ARGS, SCREENSHOTS, need_chromium, served
+from corroborate import accounts
+from corroborate.archive import ingest, list_items
+from corroborate.samples import render_flight
+from corroborate.samples.transforms import reencode
+from corroborate.storage.archive import Archive
+from corroborate.web import create_app
+
+PASSWORD = "correct horse battery"
+ARCHIVED = "flight.mp4"
+UPLOADED = "repost.mp4"
+
+
+@dataclass
+class Story:
+    """The server, the routes it has, and the steps left out for want of a page."""
+
+    url: str
+    archive: Archive
+    repost: Path
+    rules: set[tuple[str, str]]
+    missing: list[str] = field(default_factory=list)
+    allowed_failures: list[str] = field(default_factory=list)  # regexes of expected 4xx
+
+    def has(self, step: str, *routes: str) -> bool:
+        """True when every route ("GET /upload") is served; else note the step as left out."""
+        absent = [r for r in routes if tuple(r.split(" ", 1)) not in self.rules]
+        if absent:
+            self.missing.append(f"{step} (needs {', '.join(absent)})")
+        return not absent
+
+
+@pytest.fixture
+def story(archive: Archive, tmp_path: Path) -> Iterator[Story]:
+    """An archive holding one 8 s flight (long enough to be matched), a re-encoded repost of it
+    waiting to be uploaded, an analyst, a reviewer and an admin, served on a free port."""
+    clip = render_flight(tmp_path / ARCHIVED, "coffee", seconds=8, width=320, height=180)
+    ingest(archive, [str(clip)], source="Telegram: @frontline_clips", actor="alice")
+    uploads = tmp_path / "to-upload"
+    uploads.mkdir()
+    repost = reencode(clip, uploads / UPLOADED, bitrate=150_000)
+    for name, role in (("alice", "analyst"), ("bob", "reviewer"), ("carol", "admin")):
+        accounts.add_user(archive, name, role=role, password=PASSWORD, by="root")
+    app = create_app(archive.dir)  # only to read which routes this branch has
+    rules = set(app.state.rules)
+    app.state.archive.close()
+    with served(archive.dir, tmp_path / "serve.log") as url:
+        yield Story(url, archive, repost, rules)
+
+
+def shot(page: Any, name: str) -> None:
+    page.screenshot(path=str(SCREENSHOTS / f"story-{name}.png"), full_page=True)
+
+
+def log_in(page: Any, url: str, name: str) -> None:
+    page.goto(url + "/login")
+    page.fill("input[name=name]", name)
+    page.fill("input[name=password]", PASSWORD)
+    page.click("button[type=submit]")
+    from playwright.sync_api import expect
+
+    expect(page.get_by_test_id("who")).to_contain_text(name)
+
+
+def log_out(page: Any, url: str) -> None:
+    from playwright.sync_api import expect
+
+    page.click("text=Log out")
+    expect(page).to_have_url(url + "/login")
+
+
+def fill_if_present(page: Any, selector: str, value: str) -> None:
+    """Fill a form field the page may name slightly differently (select or input)."""
+    field_ = page.locator(selector)
+    if field_.count() == 0:
+        return
+    first = field_.first
+    if first.evaluate("e => e.tagName") == "SELECT":
+        first.select_option(value)
+    else:
+        first.fill(value)
+
+
+def test_an_analyst_uploads_a_repost_links_it_and_a_reviewer_verifies(story: Story) -> None:
+    need_chromium()
+    from playwright.sync_api import expect, sync_playwright
+
+    SCREENSHOTS.mkdir(exist_ok=True)
+    url = story.url
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        try:
+            page = browser.new_page(viewport={"width": 1200, "height": 800})
+            page.set_default_timeout(30_000)
+            page.on("dialog", lambda dialog: dialog.accept())  # a "really mark sensitive?"
+            failed: list[str] = []
+            page.on("requestfailed", lambda r: failed.append(f"failed {r.url}"))
+            page.on(
+                "response",
+                lambda r: (
+                    failed.append(f"{r.status} {r.request.method} {r.url}")
+                    if r.status >= 400
+                    and not any(re.search(a, r.url) for a in story.allowed_failures)
+                    else None
+                ),
+            )
+            page.on("pageerror", lambda e: failed.append(f"script error: {e}"))
+
+            # -- an analyst logs in and sees the archive ---------------------------------
+            page.goto(url + "/")
+            expect(page).to_have_url(url + "/login?next=/")
+            shot(page, "01-login")
+            log_in(page, url, "alice")
+            expect(page.get_by_test_id("item-card")).to_have_count(1)
+            shot(page, "02-grid")
+
+            # -- uploads the repost and is told it shares footage with the archived clip --
+            if story.has("uploading through /upload", "GET /upload"):
+                page.goto(url + "/upload")
+                page.get_by_test_id("upload-input").set_input_files(str(story.repost))
+                row = page.get_by_test_id("upload-row").filter(has_text=UPLOADED)
+                expect(row).to_have_count(1)
+                alert = row.get_by_test_id("shared-footage")
+                expect(alert).to_be_visible(timeout=240_000)  # archived, matched, then shown
+                expect(alert).to_have_attribute("role", "alert")
+                expect(alert).to_contain_text(ARCHIVED)
+                shot(page, "03-upload-shared-footage")
+            else:  # archive it as the CLI would, so the rest of the story can run
+                ingest(story.archive, [str(story.repost)], source="upload", actor="alice")
+            (repost,) = [i for i in list_items(story.archive) if i.original_name == UPLOADED]
+            footage = page.request.get(f"{url}/api/items/{repost.id}").json()["footage"]
+            (cluster,) = footage
+            assert re.fullmatch(r"FC-\d{4,}", cluster["id"]), cluster
+
+            # -- the item page says so too; the analyst marks the item sensitive ---------
+            page.goto(f"{url}/items/{repost.id}")
+            shared = page.get_by_test_id("shared-footage")
+            expect(shared).to_be_visible()
+            expect(shared).to_contain_text(ARCHIVED)
+            sensitive = story.has("marking an item sensitive", "POST /items/{ref}/sensitive")
+            if sensitive:
+                page.get_by_test_id("mark-sensitive").click()
+                expect(page.get_by_test_id("thumb").first).to_have_attribute("data-blurred", "true")
+            shot(page, "04-item")
+
+            # -- opens an incident and links the footage cluster as its evidence ---------
+            incidents = story.has(
+                "the incident pages", "GET /incidents/new", "GET /incidents/{ref}"
+            )
+            incident_url = ""
+            if incidents:
+                page.goto(url + "/incidents/new")
+                fill_if_present(page, "[name=title]", "Drone strike on the bakery queue")
+                fill_if_present(page, "[name=type]", "airstrike")
+                fill_if_present(page, "[name=date]", "2024-10-10")
+                fill_if_present(page, "[name=place]", "Kharkiv")
+                fill_if_present(
+                    page,
+                    "[name=geolocation_note]",
+                    "Matched the water tower and the bakery sign to imagery of 2024-10-09",
+                )
+                shot(page, "05-incident-new")
+                page.locator("main form button[type=submit]").first.click()
+                expect(page).to_have_url(re.compile(re.escape(url) + r"/incidents/INC-\d+$"))
+                incident_url = page.url
+                page.get_by_test_id("evidence-ref").fill(cluster["id"])
+                fill_if_present(page, "select[name=role]", "primary")
+                page.get_by_test_id("link-evidence").click()
+                expect(page.locator("main")).to_contain_text(cluster["id"])
+                page.get_by_test_id("submit-review").click()
+                expect(page.locator("main")).to_contain_text("under-review")
+
+                # -- and cannot verify it alone ------------------------------------------
+                story.allowed_failures.append(r"/incidents/INC-\d+/review")
+                page.get_by_test_id("approve").click()
+                error = page.get_by_test_id("error")
+                expect(error).to_be_visible()
+                expect(error).to_have_attribute("role", "alert")
+                expect(error).to_contain_text(re.compile(r"four eyes|reviewer|analyst", re.I))
+                expect(page.locator("main")).not_to_contain_text("verified by")
+                shot(page, "06-incident-refused")
+                story.allowed_failures.pop()
+            log_out(page, url)
+
+            # -- a reviewer verifies it ------------------------------------------------------
+            log_in(page, url, "bob")
+            if story.has("the review queue", "GET /review"):
+                page.goto(url + "/review")
+                expect(page.locator("main")).to_contain_text("Drone strike on the bakery queue")
+                shot(page, "07-review")
+            if incidents:
+                page.goto(incident_url)
+                page.get_by_test_id("approve").click()
+                expect(page.get_by_test_id("status")).to_have_text("verified")
+                shot(page, "08-incident-verified")
+                if story.has("the incident history", "GET /incidents/{ref}/history"):
+                    page.goto(incident_url + "/history")
+                    main = page.locator("main")
+                    for action in ("incident.create", "incident.link", "incident.review"):
+                        expect(main).to_contain_text(action)
+                    expect(main).to_contain_text("bob")
+                    shot(page, "09-incident-history")
+
+            # -- sees the sensitive thumbnail blurred until revealed, then the reveal logged --
+            if sensitive:
+                page.goto(url + "/")
+                card = page.get_by_test_id("item-card").filter(has_text=UPLOADED)
+                expect(card.get_by_test_id("thumb")).to_have_attribute("data-blurred", "true")
+                page.goto(f"{url}/items/{repost.id}")
+                thumb = page.get_by_test_id("thumb").first
+                expect(thumb).to_have_attribute("data-blurred", "true")
+                blurred_src = thumb.get_attribute("src")
+                custody = page.get_by_test_id("custody")
+                expect(custody).not_to_contain_text("media.reveal")
+                shot(page, "10-item-sensitive-blurred")
+                page.get_by_test_id("reveal").first.click()
+                expect(thumb).to_have_attribute("data-blurred", "false")
+                assert thumb.get_attribute("src") != blurred_src
+                page.reload()
+                reveal = custody.locator("tr", has_text="media.reveal")
+                expect(reveal).to_have_count(1)
+                expect(reveal).to_contain_text("bob")
+                shot(page, "11-item-revealed-custody")
+            log_out(page, url)
+
+            # -- an admin's accounts page, and what an error looks like -------------------
+            log_in(page, url, "carol")
+            page.goto(url + "/admin/users")
+            expect(page.locator("main")).to_contain_text("alice")
+            shot(page, "12-users-admin")
+            story.allowed_failures.append(r"/items/ffffffffffff$")
+            answer = page.goto(url + "/items/ffffffffffff")
+            assert answer is not None and answer.status == 404
+            expect(page.get_by_role("alert")).to_contain_text("no archived item")
+            shot(page, "13-error")
+            log_out(page, url)
+            assert not failed, f"requests or scripts failed in the browser: {failed}"
+        finally:
+            browser.close()
+    if story.missing:
+        pytest.skip("story steps left out, their pages not merged yet: " + "; ".join(story.missing))
