@@ -262,3 +262,25 @@ def test_an_analyst_uploads_a_repost_links_it_and_a_reviewer_verifies(story: Sto
             browser.close()
     if story.missing:
         pytest.skip("story steps left out, their pages not merged yet: " + "; ".join(story.missing))
+
+
+def test_without_chromium_the_browser_tests_skip_on_a_laptop_but_fail_in_ci(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    import browser_fixtures
+
+    monkeypatch.setattr(browser_fixtures, "CHROMIUM", tmp_path / "no-chromium")
+    monkeypatch.setenv("CI", "true")
+    with pytest.raises(pytest.fail.Exception, match="CI must run the browser tests"):
+        browser_fixtures.need_chromium()
+    monkeypatch.delenv("CI")
+    with pytest.raises(pytest.skip.Exception, match="scripts/install installs"):
+        browser_fixtures.need_chromium()
+
+
+def test_ci_keeps_the_screenshots_folder_and_git_ignores_it() -> None:
+    root = Path(__file__).resolve().parents[1]
+    assert SCREENSHOTS == root / "tests" / "_screenshots"
+    assert "tests/_screenshots/" in (root / ".ci" / "run").read_text()
+    assert "tests/_screenshots/" in (root / ".gitignore").read_text().splitlines()
+    assert 'export CI="${CI:-true}"' in (root / ".ci" / "run").read_text()
