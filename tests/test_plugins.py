@@ -34,7 +34,7 @@ def test_a_models_module_that_cannot_be_imported_is_named(monkeypatch: pytest.Mo
         db.import_all_models()
 
 
-def test_loading_is_retried_after_a_failure_and_then_done_once(
+def test_entry_points_are_read_once_per_process(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     calls: list[int] = []
