@@ -360,61 +360,79 @@ def test_a_stale_incident_save_is_409_naming_what_changed_and_writes_nothing(
     assert workspace.state() == before
 
 
-# -- uploads (written against the shared contract; skipped until the page is merged) ------------
+# -- uploads (PUT /api/uploads, POST /api/links: skipped until the uploads branch is merged) ------
 
 
-def _upload_route(app: FastAPI) -> str:
-    for path in ("/api/uploads", "/upload", "/uploads"):
-        if _route_exists(app, "POST", path):
-            return path
-    pytest.skip("no upload route (POST /api/uploads or /upload) on this branch yet")
+def _put(workspace: Workspace, name: str, data: bytes, **headers: str) -> httpx.Response:
+    _needs_route(workspace.app, "PUT", "/api/uploads", "uploading a file")
+    return workspace.client().put(
+        "/api/uploads",
+        params={"name": name},
+        content=data,
+        headers={
+            **workspace.bearer("analyst"),
+            "content-type": "application/octet-stream",
+            **headers,
+        },
+    )
 
 
-def test_an_empty_upload_is_refused_with_the_clis_message_and_nothing_kept(
+def test_an_empty_upload_is_400_with_the_clis_message_and_nothing_kept(
     workspace: Workspace,
 ) -> None:
-    route = _upload_route(workspace.app)
-    client, csrf = workspace.as_role("analyst")
+    _needs_route(workspace.app, "PUT", "/api/uploads", "uploading a file")
+    headers = workspace.bearer("analyst")
     before = workspace.state()
-    answer = client.post(
-        route,
-        files={"file": ("empty.mp4", b"", "video/mp4")},
-        headers={"X-CSRF-Token": csrf, "Accept": "application/json"},
+    answer = workspace.client().put(
+        "/api/uploads",
+        params={"name": "empty.mp4"},
+        content=b"",
+        headers={**headers, "content-type": "application/octet-stream"},
     )
-    assert answer.status_code == 400, answer.text
-    assert "empty file (0 bytes)" in answer.text
+    assert_json_error(answer, 400, "bad_input", "empty.mp4: empty file (0 bytes)")
     assert workspace.state() == before
 
 
-def test_an_upload_that_is_not_media_is_refused_and_nothing_kept(workspace: Workspace) -> None:
-    route = _upload_route(workspace.app)
-    client, csrf = workspace.as_role("analyst")
+def test_an_upload_that_is_not_media_says_so_and_has_no_footage(workspace: Workspace) -> None:
+    """A file that is not media is archived as `corroborate ingest` archives it (a document or
+    a file), and the answer says plainly that it is not media: nothing to compare."""
+    _needs_route(workspace.app, "PUT", "/api/uploads", "uploading a file")
+    answer = _put(workspace, "clip.mp4", b"%PDF-1.4 not a video at all\n" * 100)
+    assert answer.status_code == 200, answer.text
+    body = answer.json()
+    assert body["kind"] not in ("video", "image", "audio")
+    assert any("clip.mp4: not media" in note for note in body["notes"]), body
+    assert body["shared_footage"] == []
+
+
+def test_an_oversized_upload_is_413_and_nothing_kept(workspace: Workspace) -> None:
+    _needs_route(workspace.app, "PUT", "/api/uploads", "uploading a file")
+    workspace.app.state.max_upload = 64 * 1024
+    headers = workspace.bearer("analyst")
     before = workspace.state()
-    answer = client.post(
-        route,
-        files={"file": ("clip.mp4", b"%PDF-1.4 not a video at all\n" * 100, "video/mp4")},
-        headers={"X-CSRF-Token": csrf, "Accept": "application/json"},
-    )
-    assert answer.status_code in (400, 415, 422), answer.text
-    assert "clip.mp4" in answer.text
-    assert workspace.state() == before
+    client = workspace.client()
+    for extra in ({}, {"content-length": str(10 * 1024**3)}):  # told the truth, or a lie
+        answer = client.put(
+            "/api/uploads",
+            params={"name": "huge.mp4"},
+            content=b"\0" * (256 * 1024),
+            headers={**headers, "content-type": "application/octet-stream", **extra},
+        )
+        assert_json_error(answer, 413, "too_large", "huge.mp4: larger")
+        assert workspace.state() == before
 
 
-def test_an_oversized_upload_is_413_and_nothing_kept(
-    workspace: Workspace, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    route = _upload_route(workspace.app)
-    from corroborate.web import pages_uploads  # type: ignore[attr-defined]
-
-    monkeypatch.setattr(pages_uploads, "MAX_UPLOAD_BYTES", 64 * 1024)
-    client, csrf = workspace.as_role("analyst")
+def test_a_viewer_uploading_is_403_and_nothing_kept(workspace: Workspace) -> None:
+    _needs_route(workspace.app, "PUT", "/api/uploads", "uploading a file")
+    headers = workspace.bearer("viewer")
     before = workspace.state()
-    answer = client.post(
-        route,
-        files={"file": ("huge.mp4", b"\0" * (256 * 1024), "video/mp4")},
-        headers={"X-CSRF-Token": csrf, "Accept": "application/json"},
+    answer = workspace.client().put(
+        "/api/uploads",
+        params={"name": "clip.mp4"},
+        content=b"\0" * 1024,
+        headers={**headers, "content-type": "application/octet-stream"},
     )
-    assert answer.status_code == 413, answer.text
+    assert_json_error(answer, 403, "forbidden", "viewer")
     assert workspace.state() == before
 
 
@@ -440,18 +458,25 @@ def failing_url() -> Iterator[str]:
     httpd.server_close()
 
 
-def test_a_link_that_fails_is_refused_with_a_clear_message_and_nothing_kept(
+def test_a_link_that_fails_is_400_with_a_clear_message_and_nothing_kept(
     workspace: Workspace, failing_url: str
 ) -> None:
-    _needs_route(workspace.app, "POST", "/api/uploads/links", "pasting a link")
+    _needs_route(workspace.app, "POST", "/api/links", "pasting a link")
+    from corroborate.net import FetchPolicy
+
     client, csrf = workspace.as_role("analyst")
     before = workspace.state()
-    answer = client.post(
-        "/api/uploads/links", json={"url": failing_url}, headers={"X-CSRF-Token": csrf}
+    workspace.app.state.fetch_policy = FetchPolicy(allow_private=True)
+    answer = client.post("/api/links", json={"url": failing_url}, headers={"X-CSRF-Token": csrf})
+    assert_json_error(answer, 400, "bad_input", "404")
+    assert failing_url in answer.json()["error"]["message"]
+    workspace.app.state.fetch_policy = FetchPolicy()  # the default: no internal addresses
+    inward = client.post("/api/links", json={"url": failing_url}, headers={"X-CSRF-Token": csrf})
+    assert_json_error(inward, 400, "bad_input", "loopback")
+    nonsense = client.post(
+        "/api/links", json={"url": "javascript:alert(1)"}, headers={"X-CSRF-Token": csrf}
     )
-    assert answer.status_code == 400, answer.text
-    assert answer.json()["error"]["code"] == "bad_input"
-    assert "404" in answer.json()["error"]["message"]
+    assert_json_error(nonsense, 400, "bad_input", "not a link")
     assert workspace.state() == before
 
 
