@@ -288,7 +288,7 @@ def test_unknown_items_are_404_on_pages_and_the_api(workspace: Workspace) -> Non
 def _incident_form(**change: str) -> dict[str, str]:
     form = {
         "title": "Strike on the bakery queue",
-        "type": "airstrike",
+        "type": "attack-on-civilians",
         "date": "2024-10-10",
         "place": "Kharkiv",
     }
@@ -318,6 +318,7 @@ def test_an_incident_form_with_a_bad_date_or_type_is_422_and_writes_nothing(
 ) -> None:
     _needs_route(workspace.app, "POST", "/incidents", "the new-incident form")
     client, csrf = workspace.as_role("analyst")
+    token = workspace.bearer("analyst")
     before = workspace.state()
     page = client.post("/incidents", data={**_incident_form(**{field: value}), "csrf": csrf})
     assert_page_error(page, 422, says)
@@ -326,7 +327,7 @@ def test_an_incident_form_with_a_bad_date_or_type_is_422_and_writes_nothing(
         api = client.post(
             "/api/incidents",
             json=_incident_form(**{field: value}),
-            headers=workspace.bearer("analyst"),
+            headers=token,
         )
         assert api.status_code == 422, api.text
         assert api.json()["error"]["code"] in ("invalid_request", "invalid_field")
@@ -337,27 +338,37 @@ def test_an_incident_form_with_a_bad_date_or_type_is_422_and_writes_nothing(
 def test_a_stale_incident_save_is_409_naming_what_changed_and_writes_nothing(
     workspace: Workspace,
 ) -> None:
-    _needs_route(workspace.app, "POST", "/api/incidents", "the incidents API")
-    _needs_route(workspace.app, "PATCH", "/api/incidents/{ref}", "editing an incident")
+    _needs_route(workspace.app, "POST", "/incidents/{ref}/edit", "the incident edit form")
     from corroborate.incidents import IncidentInput, create_incident, edit_incident
 
     made = create_incident(
         workspace.archive,
-        IncidentInput(title="Strike", type="airstrike", date="2024-10-10"),
+        IncidentInput(title="Strike", type="attack-on-civilians", date="2024-10-10"),
         actor="analyst",
     )
-    edit_incident(
+    client, csrf = workspace.as_role("analyst")
+    loaded = client.get(f"/incidents/{made.id}/edit")  # version 1 is in the form
+    assert 'name="version" value="1"' in loaded.text
+    edit_incident(  # meanwhile, someone else saves
         workspace.archive, made.id, IncidentInput(title="Strike on the queue"), actor="reviewer"
     )
+    token = workspace.bearer("analyst")
     before = workspace.state()
-    stale = workspace.client().patch(
-        f"/api/incidents/{made.id}",
-        json={"title": "My older title", "expect_version": 1},
-        headers=workspace.bearer("analyst"),
-    )
-    assert_json_error(stale, 409, "stale_edit", "reviewer")
-    assert "title" in stale.json()["error"]["message"]
+    form = {**_incident_form(title="My older title"), "version": "1", "csrf": csrf}
+    page = client.post(f"/incidents/{made.id}/edit", data=form)
+    assert_page_error(page, 409, "reviewer")
+    assert "title" in page.text and "not written" in page.text
+    if _route_exists(workspace.app, "PATCH", "/api/incidents/{ref}"):
+        stale = workspace.client().patch(
+            f"/api/incidents/{made.id}",
+            json={"title": "My older title", "expected_version": 1},
+            headers=token,
+        )
+        assert_json_error(stale, 409, "stale_edit", "reviewer")
+        assert "title" in stale.json()["error"]["message"]
     assert workspace.state() == before
+    shown = client.get(f"/incidents/{made.id}").text
+    assert "Strike on the queue" in shown and "My older title" not in shown
 
 
 # -- uploads (PUT /api/uploads, POST /api/links: skipped until the uploads branch is merged) ------
