@@ -108,6 +108,7 @@ def log_out(page: Any, url: str) -> None:
     expect(page).to_have_url(url + "/login")
 
 
+@pytest.mark.timeout(900)  # an upload matched on a busy two-core machine takes minutes
 def test_an_analyst_uploads_a_repost_links_it_and_a_reviewer_verifies(story: Story) -> None:
     need_chromium()
     from playwright.sync_api import expect, sync_playwright
