@@ -442,7 +442,7 @@ def history_cmd(
         return
     table = Table("entry", "when (UTC)", "who", "action", "details")
     for e in entries:
-        table.add_row(str(e.seq), f"{e.time:%Y-%m-%d %H:%M:%S}", e.actor, e.action, _brief(e))
+        table.add_row(str(e.seq), f"{e.time:%Y-%m-%d %H:%M:%S}", e.who, e.action, _brief(e))
     console.print(table)
 
 

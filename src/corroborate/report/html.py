@@ -96,7 +96,7 @@ def render_report(
         )
         for r in inc.reviews
     ]
-    rows = [(e.seq, f"{e.time:%Y-%m-%d %H:%M:%S}", e.actor, e.action, _what(e)) for e in history]
+    rows = [(e.seq, f"{e.time:%Y-%m-%d %H:%M:%S}", e.who, e.action, _what(e)) for e in history]
     return _ENVIRONMENT.get_template("incident_report.html").render(
         incident=inc,
         facts=facts,
