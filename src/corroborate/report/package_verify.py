@@ -529,8 +529,9 @@ def _check_entries(members: _Members, proven: _Proven, check: PackageCheck) -> N
                 check.problem(
                     "altered_entry",
                     where,
-                    f"{name}: {where} was altered: its {', '.join(changed)} differ from the "
-                    "entry proven in the signed log",
+                    f"{name}: {where} was altered: its {' and '.join(changed)} "
+                    f"{'differs' if len(changed) == 1 else 'differ'} from the entry proven in "
+                    "the signed log",
                 )
 
 
