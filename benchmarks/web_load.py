@@ -43,6 +43,7 @@ import socket
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -171,6 +172,15 @@ def wait_ready(base: str, server: subprocess.Popen[bytes], log: Path, timeout: f
     raise SystemExit(f"the server did not answer within {timeout:.0f} s")
 
 
+def reset_peak(pid: int) -> bool:
+    """Reset a process's VmHWM to its current RSS (Linux: 5 > /proc/PID/clear_refs)."""
+    try:
+        Path(f"/proc/{pid}/clear_refs").write_text("5")
+    except OSError:
+        return False
+    return True
+
+
 def proc_status(pid: int) -> dict[str, int]:
     """VmHWM and VmRSS in bytes, and CPU seconds (user + system), of a live process."""
     out: dict[str, int] = {}
@@ -189,6 +199,8 @@ class Stats:
     latencies: dict[str, list[float]] = field(default_factory=lambda: defaultdict(list))
     errors: dict[str, int] = field(default_factory=lambda: defaultdict(int))
     samples: dict[str, str] = field(default_factory=dict)  # kind: the first error seen
+    after_login: dict[str, int] = field(default_factory=dict)  # the server, once all logged in
+    server: dict[str, int] = field(default_factory=dict)  # the server over the load window
 
     def record(self, kind: str, seconds: float, error: str | None) -> None:
         self.latencies[kind].append(seconds)
@@ -349,6 +361,7 @@ async def upload(
 
 
 async def run_load(
+    pid: int,
     args: argparse.Namespace,
     base: str,
     accounts_made: list[tuple[str, str]],
@@ -404,9 +417,15 @@ async def run_load(
                 for c, t, (name, _r) in zip(clients, tokens, accounts_made, strict=True)
                 if name.startswith("upload-")
             ]
+        stats.after_login = proc_status(pid)
+        reset_peak(pid)  # from here on, VmHWM is the peak under browsing and uploading
+        before = proc_status(pid)
         began = time.perf_counter()
         await asyncio.gather(*tasks)
-        return stats, site, time.perf_counter() - began
+        elapsed = time.perf_counter() - began
+        stats.server = proc_status(pid)
+        stats.server["cpu_ms"] -= before["cpu_ms"]
+        return stats, site, elapsed
     finally:
         await asyncio.gather(*(c.aclose() for c in clients))
 
@@ -420,9 +439,7 @@ def percentile(values: list[float], q: float) -> float:
     return ordered[k]
 
 
-def report(
-    stats: Stats, elapsed: float, server: dict[str, int], client_cpu: float
-) -> tuple[bool, str | None]:
+def report(stats: Stats, elapsed: float, client_cpu: float) -> tuple[bool, str | None]:
     total = sum(len(v) for v in stats.latencies.values())
     print()
     print(
@@ -448,11 +465,18 @@ def report(
     for kind, sample in stats.samples.items():
         print(f"  first {kind} error: {sample}")
     print()
-    mib, cpu_s = 2**20, server["cpu_ms"] / 1000
+    server, mib = stats.server, 2**20
+    cpu_s = server["cpu_ms"] / 1000
     print(
-        f"server: peak RSS (VmHWM) {server['VmHWM'] / mib:.0f} MiB, RSS at the end "
+        f"server under load: peak RSS (VmHWM) {server['VmHWM'] / mib:.0f} MiB, RSS at the end "
         f"{server['VmRSS'] / mib:.0f} MiB, CPU {cpu_s:.1f} s in {elapsed:.1f} s "
-        f"({100 * cpu_s / elapsed:.0f}% of one core); load clients' CPU {client_cpu:.1f} s"
+        f"({100 * cpu_s / elapsed:.0f}% of one core, {1000 * cpu_s / max(total, 1):.1f} ms a "
+        f"request); load clients' CPU {client_cpu:.1f} s"
+    )
+    print(
+        f"server before the load: peak RSS {stats.after_login['VmHWM'] / mib:.0f} MiB while "
+        f"the accounts logged in (argon2id holds 64 MiB per login in progress), "
+        f"{stats.after_login['VmRSS'] / mib:.0f} MiB after"
     )
     load = " ".join(f"{x:.1f}" for x in os.getloadavg())
     print(f"machine: {os.cpu_count()} cores, load average {load} (other work shares it)")
@@ -503,28 +527,70 @@ def profile_one(archive: Path, kind: str, site: Site, work: Path) -> None:
     }[kind]
     client.get(url)  # warm: templates compiled, caches filled
     statements.clear()
-    profiler = cProfile.Profile()
+    # TestClient runs each request on threads it starts for it (its portal, the threadpool of
+    # sync routes): a profiler is started in each new thread, and their figures are added up
+    profilers: list[cProfile.Profile] = []
+
+    def profile_this_thread(*_args: Any) -> None:
+        sys.setprofile(None)
+        profiler = cProfile.Profile()
+        profilers.append(profiler)
+        profiler.enable()
+
+    threading.setprofile(profile_this_thread)
     started = time.perf_counter()
-    profiler.enable()
-    response = client.get(url)
-    profiler.disable()
+    try:
+        response = client.get(url)
+    finally:
+        threading.setprofile(None)  # type: ignore[arg-type]
     took = time.perf_counter() - started
     print()
     print(
         f"profile of one {kind} request ({url}): {response.status_code}, "
-        f"{took * 1000:.0f} ms in-process, {len(statements)} SQL statements"
+        f"{took * 1000:.0f} ms in-process (profiled, so slower), {len(statements)} SQL statements"
     )
     shapes: dict[str, int] = defaultdict(int)
-    for s in statements:
-        shapes[" ".join(s.split())[:110]] += 1
+    for statement in statements:
+        shapes[" ".join(statement.split())[:110]] += 1
     for text, n in sorted(shapes.items(), key=lambda kv: -kv[1])[:6]:
         print(f"  {n:>4} x {text}")
+    if not profilers:
+        print("  (no thread was profiled)")
+        app.state.archive.close()
+        return
+    merged = pstats.Stats(profilers[0])
+    for profiler in profilers[1:]:
+        merged.add(profiler)
+    by_package: dict[str, float] = defaultdict(float)
+    raw: dict[Any, Any] = merged.stats  # type: ignore[attr-defined]
+    for (filename, _line, _name), (_cc, _nc, tottime, _ct, _callers) in raw.items():
+        by_package[_package(filename)] += tottime
+    spent = sum(by_package.values()) or 1.0
+    print(
+        "  own time by package: "
+        + ", ".join(
+            f"{name} {100 * t / spent:.0f}%"
+            for name, t in sorted(by_package.items(), key=lambda kv: -kv[1])[:8]
+        )
+    )
     out = io.StringIO()
-    pstats.Stats(profiler, stream=out).sort_stats("cumulative").print_stats(18)
+    merged.stream = out  # type: ignore[attr-defined]
+    merged.sort_stats("tottime").print_stats(12)
     lines = [ln for ln in out.getvalue().splitlines() if ln.strip()]
     start = next((i for i, ln in enumerate(lines) if "ncalls" in ln), 0)
-    print("\n".join(lines[start : start + 19]))
+    print("\n".join(lines[start : start + 13]))
     app.state.archive.close()
+
+
+def _package(filename: str) -> str:
+    """Which package a profiled function belongs to (its top-level name, or the stdlib)."""
+    if "/corroborate/" in filename:
+        return "corroborate"
+    if "site-packages/" in filename:
+        return filename.split("site-packages/", 1)[1].split("/", 1)[0].removesuffix(".py")
+    if filename.startswith("<") or filename == "~":
+        return "C calls (sqlite, I/O, hashing)"
+    return "stdlib"
 
 
 def main() -> int:
@@ -579,10 +645,9 @@ def main() -> int:
             flush=True,
         )
         cpu_before = time.process_time()
-        stats, site, elapsed = asyncio.run(run_load(args, base, made, still, clips))
+        stats, site, elapsed = asyncio.run(run_load(server.pid, args, base, made, still, clips))
         client_cpu = time.process_time() - cpu_before
-        status = proc_status(server.pid)
-        ok, slowest = report(stats, elapsed, status, client_cpu)
+        ok, slowest = report(stats, elapsed, client_cpu)
         server.send_signal(signal.SIGINT)
         try:
             server.wait(timeout=30)
