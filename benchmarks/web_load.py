@@ -276,7 +276,7 @@ async def discover(client: httpx.AsyncClient) -> Site:
             page = await client.get("/incidents")
             incidents = sorted(set(re.findall(r'href="/incidents/(INC-\d+)"', page.text)))
     probe = await client.request("PUT", "/api/uploads?name=probe.jpg", content=b"")
-    has_uploads = "/api/uploads" in paths or probe.status_code not in (404, 405)
+    has_uploads = probe.status_code not in (404, 405)  # an empty body: refused, nothing kept
     grid = await client.get("/")
     static = re.search(r'(?:href|src)="(/static/[^"]+)"', grid.text)
     return Site(
@@ -352,7 +352,8 @@ async def upload(
             stats,
             UPLOAD_KIND,
             "PUT",
-            f"/api/uploads?name={name}",
+            "/api/uploads",
+            params={"name": name},
             content=body,
             headers={"X-CSRF-Token": csrf, "Content-Type": "application/octet-stream"},
         )
