@@ -14,10 +14,13 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
+import httpx
 import pytest
+from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
 from corroborate import accounts
@@ -68,14 +71,13 @@ def template(tmp_path_factory: pytest.TempPathFactory) -> Path:
 class Workspace:
     archive: Archive
     directory: Path
+    apps: list[FastAPI] = field(default_factory=list)
 
-    def client(self, **options: object) -> TestClient:
-        app = create_app(self.directory, **options)  # type: ignore[arg-type]
-        self._apps.append(app)
+    def client(self, **options: Any) -> TestClient:
+        """A client of a new app over this archive (`create_app` options: policy, cap)."""
+        app = create_app(self.directory, **options)
+        self.apps.append(app)
         return TestClient(app, base_url="http://testserver", follow_redirects=False)
-
-    def __post_init__(self) -> None:
-        self._apps: list[object] = []
 
 
 @pytest.fixture
@@ -85,26 +87,27 @@ def workspace(template: Path, tmp_path: Path) -> Iterator[Workspace]:
     archive = Archive.open(directory)
     ws = Workspace(archive, directory)
     yield ws
-    for app in ws._apps:
-        app.state.archive.close()  # type: ignore[attr-defined]
+    for app in ws.apps:
+        app.state.archive.close()
     archive.close()
 
 
 def logged_in(client: TestClient, role: str) -> str:
     """Log the client in as `role` (a session made by the library); its CSRF token."""
-    archive = client.app.state.archive  # type: ignore[attr-defined]
+    archive: Archive = client.app.state.archive  # type: ignore[attr-defined]
     session = accounts.start_session(archive, accounts.get_user(archive, role))
     client.cookies.set("corroborate_session", session.cookie)
     return session.csrf
 
 
-def put(client: TestClient, name: str, data: bytes, csrf: str, **params: str) -> object:
-    return client.put(
+def put(client: TestClient, name: str, data: bytes, csrf: str, **params: str) -> httpx.Response:
+    response: httpx.Response = client.put(
         "/api/uploads",
         params={"name": name, **params},
         content=data,
         headers={"X-CSRF-Token": csrf, "Content-Type": "application/octet-stream"},
     )
+    return response
 
 
 @dataclass(frozen=True)
@@ -136,8 +139,8 @@ def test_a_reposted_clip_is_flagged_with_the_first_copy_its_range_and_its_incide
     client = workspace.client()
     csrf = logged_in(client, "analyst")
     first = put(client, "coffee.mp4", files.clip.read_bytes(), csrf, source="Telegram: @front")
-    assert first.status_code == 200, first.text  # type: ignore[attr-defined]
-    clip = first.json()  # type: ignore[attr-defined]
+    assert first.status_code == 200, first.text
+    clip = first.json()
     assert clip["new"] is True and clip["kind"] == "video" and clip["shared_footage"] == []
     assert get_item(workspace.archive, clip["item_id"]).archived_by == "analyst"
 
@@ -145,8 +148,8 @@ def test_a_reposted_clip_is_flagged_with_the_first_copy_its_range_and_its_incide
     link_evidence(workspace.archive, incident, clip["item_id"], role="primary", actor="analyst")
 
     second = put(client, "repost.mp4", files.repost.read_bytes(), csrf)
-    assert second.status_code == 200, second.text  # type: ignore[attr-defined]
-    repost = second.json()  # type: ignore[attr-defined]
+    assert second.status_code == 200, second.text
+    repost = second.json()
     assert repost["new"] is True
     (shared,) = repost["shared_footage"]
     assert re.fullmatch(r"FC-\d{4}", shared["id"])
@@ -176,7 +179,7 @@ def test_a_reposted_clip_is_flagged_with_the_first_copy_its_range_and_its_incide
     assert footage["id"] == shared["id"] and footage["incidents"][0]["incident"] == incident
 
     # the same bytes again: "already archived", a new sighting, the alert again
-    again = put(client, "coffee (1).mp4", files.clip.read_bytes(), csrf).json()  # type: ignore[attr-defined]
+    again = put(client, "coffee (1).mp4", files.clip.read_bytes(), csrf).json()
     assert again["new"] is False and again["item_id"] == clip["item_id"]
     assert again["shared_footage"][0]["id"] == shared["id"]
     assert verify_archive(workspace.archive) == []
@@ -230,12 +233,12 @@ def test_a_file_that_is_not_media_is_archived_as_the_cli_does_and_the_row_says_s
 ) -> None:
     client = workspace.client()
     csrf = logged_in(client, "analyst")
-    report = put(client, "report.mp4", REPORT.read_bytes(), csrf).json()  # type: ignore[attr-defined]
+    report = put(client, "report.mp4", REPORT.read_bytes(), csrf).json()
     assert report["kind"] == "document"
     assert "named .mp4 but its content is text" in report["warning"]
     assert any("not media; archived as document" in n for n in report["notes"])
     data = bytes(range(256)) * 64
-    other = put(client, "dump.bin", data, csrf).json()  # type: ignore[attr-defined]
+    other = put(client, "dump.bin", data, csrf).json()
     assert other["kind"] == "other" and other["error"] is None
     assert any("not media; archived as other" in n for n in other["notes"])
 
@@ -247,8 +250,8 @@ def test_an_upload_over_the_maximum_is_413_announced_or_not_and_leaves_nothing(
     csrf = logged_in(client, "analyst")
     before = state(workspace.archive)
     announced = put(client, "big.mp4", b"x" * 100_001, csrf)
-    assert announced.status_code == 413  # type: ignore[attr-defined]
-    body = announced.json()["error"]  # type: ignore[attr-defined]
+    assert announced.status_code == 413
+    body = announced.json()["error"]
     assert body["code"] == "too_large"
     assert body["message"] == (
         "big.mp4: larger (97.7 KiB) than the maximum upload of 97.7 KiB; nothing archived"
@@ -264,7 +267,7 @@ def test_an_upload_over_the_maximum_is_413_announced_or_not_and_leaves_nothing(
     assert "maximum upload of 97.7 KiB" in chunked.json()["error"]["message"]
     assert state(workspace.archive) == before
     exactly = put(client, "fits.bin", b"z" * 100_000, csrf)
-    assert exactly.status_code == 200  # type: ignore[attr-defined]
+    assert exactly.status_code == 200
 
 
 @pytest.mark.parametrize(
@@ -285,8 +288,8 @@ def test_hostile_file_names_are_stored_harmless_and_shown_escaped(
     client = workspace.client()
     csrf = logged_in(client, "analyst")
     response = put(client, given, f"a report called {given!r}\n".encode(), csrf)
-    assert response.status_code == 200, response.text  # type: ignore[attr-defined]
-    result = response.json()  # type: ignore[attr-defined]
+    assert response.status_code == 200, response.text
+    result = response.json()
     assert result["original_name"] == stored
     item = get_item(workspace.archive, result["item_id"])
     assert item.original_name == stored
@@ -313,9 +316,11 @@ def test_a_viewer_or_a_request_without_its_csrf_token_gets_403_and_nothing_is_wr
     before = state(workspace.archive)
     csrf = logged_in(client, "viewer")
     denied = put(client, "coffee.mp4", files.clip.read_bytes(), csrf)
-    assert denied.status_code == 403  # type: ignore[attr-defined]
-    assert denied.json()["error"]["code"] == "forbidden"  # type: ignore[attr-defined]
-    link = client.post("/api/links", json={"url": "http://127.0.0.1/x"}, headers={"X-CSRF-Token": csrf})
+    assert denied.status_code == 403
+    assert denied.json()["error"]["code"] == "forbidden"
+    link = client.post(
+        "/api/links", json={"url": "http://127.0.0.1/x"}, headers={"X-CSRF-Token": csrf}
+    )
     assert link.status_code == 403
     analyst = workspace.client()
     logged_in(analyst, "analyst")
@@ -515,3 +520,18 @@ def test_a_large_upload_streams_through_the_server_without_growing_its_memory(
     assert result["size"] == size and result["new"] is True
     assert grown * 1024 < size / 4, f"peak RSS grew by {grown} KiB for a {size >> 20} MiB upload"
     assert os.path.getsize(workspace.archive.blobs.local_path(str(result["sha256"]))) == size
+
+
+def test_a_multipart_upload_is_refused_with_what_to_send_instead(workspace: Workspace) -> None:
+    client = workspace.client()
+    csrf = logged_in(client, "analyst")
+    before = state(workspace.archive)
+    response = client.put(
+        "/api/uploads",
+        params={"name": "clip.mp4"},
+        files={"file": ("clip.mp4", b"bytes of a clip")},
+        headers={"X-CSRF-Token": csrf},
+    )
+    assert response.status_code == 400
+    assert "raw request body, not as multipart/form-data" in response.json()["error"]["message"]
+    assert state(workspace.archive) == before

@@ -19,7 +19,7 @@ from corroborate.accounts import Actor
 from corroborate.archive.fetch import safe_name
 from corroborate.archive.ingest import IngestResult, archive_stored, not_archived
 from corroborate.errors import CorroborateError, InputError
-from corroborate.net import DEFAULT_MAX_SIZE
+from corroborate.net import DEFAULT_MAX_SIZE, human_size
 from corroborate.storage.archive import Archive
 
 DEFAULT_MAX_UPLOAD = DEFAULT_MAX_SIZE  # the same 4 GiB cap as a download
@@ -33,16 +33,6 @@ class TooLargeError(InputError):
 
 class UploadInterrupted(InputError):
     """The stream broke off before its end (the client went away); nothing was archived."""
-
-
-def size_text(n: int) -> str:
-    """A byte count as people read it (4.0 GiB)."""
-    value = float(n)
-    for unit in ("B", "KiB", "MiB", "GiB"):
-        if value < 1024 or unit == "GiB":
-            return f"{n} B" if unit == "B" else f"{value:.1f} {unit}"
-        value /= 1024
-    return f"{n} B"  # pragma: no cover - the loop always returns
 
 
 def upload_name(given: str) -> str:
@@ -121,7 +111,7 @@ def _checked(chunks: Iterable[bytes], shown: str, max_size: int) -> Iterator[byt
             raise
         except Exception as exc:  # the client's stream failed: name it, keep the cause
             raise UploadInterrupted(
-                f"{shown}: upload interrupted after {size_text(size)} "
+                f"{shown}: upload interrupted after {human_size(size)} "
                 f"({type(exc).__name__}); nothing archived"
             ) from exc
         size += len(chunk)
@@ -134,9 +124,9 @@ def _checked(chunks: Iterable[bytes], shown: str, max_size: int) -> Iterator[byt
 
 
 def _too_large(shown: str, max_size: int, declared: int | None = None) -> str:
-    size = f" ({size_text(declared)})" if declared is not None else ""
+    size = f" ({human_size(declared)})" if declared is not None else ""
     return (
-        f"{shown}: larger{size} than the maximum upload of {size_text(max_size)}; nothing archived"
+        f"{shown}: larger{size} than the maximum upload of {human_size(max_size)}; nothing archived"
     )
 
 

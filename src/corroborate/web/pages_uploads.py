@@ -19,6 +19,7 @@ from fastapi import Query, Request
 from fastapi.responses import HTMLResponse, Response
 from pydantic import BaseModel, Field
 
+from corroborate.errors import InputError
 from corroborate.report import shapes
 from corroborate.report.items import archive_link, upload
 from corroborate.web.access import archive_of
@@ -43,6 +44,8 @@ class Link(BaseModel):
 def body_chunks(request: Request) -> Iterator[bytes]:
     """The request body chunk by chunk, for a library function running in a worker thread:
     each chunk is awaited on the request's event loop, so only one is held at a time."""
+    if request.headers.get("content-type", "").startswith("multipart/"):
+        raise InputError("send the file as the raw request body, not as multipart/form-data")
     stream = request.stream()
 
     async def next_chunk() -> bytes | None:
