@@ -535,3 +535,88 @@ def test_a_multipart_upload_is_refused_with_what_to_send_instead(workspace: Work
     assert response.status_code == 400
     assert "raw request body, not as multipart/form-data" in response.json()["error"]["message"]
     assert state(workspace.archive) == before
+
+
+def test_in_a_browser_each_file_and_link_gets_a_row_and_the_repost_an_alert(
+    workspace: Workspace, server: tuple[int, int], files: Files, tmp_path: Path
+) -> None:
+    """Real Chromium against the real server: progress rows, results, the alert, errors."""
+    chromium = Path("/usr/bin/chromium")
+    if not chromium.exists():
+        if os.environ.get("CI"):
+            pytest.fail(f"{chromium} is missing: CI must run the browser tests")
+        pytest.skip(f"{chromium} is missing (scripts/install installs it)")
+    from playwright.sync_api import expect, sync_playwright
+
+    port, _ = server
+    base = f"http://127.0.0.1:{port}"
+    empty = tmp_path / "empty.mp4"
+    empty.write_bytes(b"")
+    hostile = tmp_path / "evil\u202egpj.txt"
+    hostile.write_text("<b>not bold</b> a short report")
+    shots = Path(__file__).resolve().parent / "_screenshots"
+    shots.mkdir(exist_ok=True)
+    with sync_playwright() as p:
+        browser = p.chromium.launch(
+            executable_path=str(chromium), args=["--headless", "--no-sandbox", "--disable-gpu"]
+        )
+        try:
+            page = browser.new_page(viewport={"width": 1200, "height": 900})
+            errors: list[str] = []
+            page.on("pageerror", lambda e: errors.append(str(e)))
+            page.goto(base + "/login?next=/upload")
+            page.fill("input[name=name]", "analyst")
+            page.fill("input[name=password]", PASSWORD)
+            page.click("button[type=submit]")
+            expect(page).to_have_url(base + "/upload")
+
+            page.get_by_test_id("upload-input").set_input_files(str(files.clip))
+            rows = page.get_by_test_id("upload-row")
+            expect(rows).to_have_count(1)
+            expect(rows.nth(0)).to_have_attribute("data-state", "done", timeout=60_000)
+            expect(rows.nth(0).get_by_test_id("upload-status")).to_have_text("new")
+            clip_id = rows.nth(0).get_by_test_id("upload-item").inner_text()
+            incident = create_incident(workspace.archive, execution(), actor="analyst").id
+            link_evidence(workspace.archive, incident, clip_id, role="primary", actor="analyst")
+
+            page.get_by_test_id("upload-input").set_input_files(
+                [str(files.repost), str(empty), str(hostile)]
+            )
+            expect(rows).to_have_count(4)
+            for n in (1, 2, 3):
+                expect(rows.nth(n)).not_to_have_attribute("data-state", re.compile("waiting|upl"))
+                expect(rows.nth(n)).to_have_attribute(
+                    "data-state", re.compile("done|error"), timeout=60_000
+                )
+            repost = rows.filter(has_text="repost.mp4")
+            alert = repost.get_by_test_id("shared-footage")
+            expect(alert).to_have_attribute("role", "alert")
+            expect(alert).to_contain_text(clip_id)
+            expect(alert).to_contain_text("coffee.mp4")
+            expect(alert).to_contain_text(incident)
+            expect(alert.locator(".range")).to_have_text(re.compile(r"00:0[01]-00:0[78]"))
+            expect(rows.filter(has_text="empty.mp4").get_by_test_id("error")).to_have_text(
+                "empty.mp4: empty file (0 bytes), nothing to archive"
+            )
+            note = rows.filter(has_text="not media").get_by_test_id("upload-note")
+            expect(note).to_contain_text("evilgpj.txt: not media")
+            assert page.locator("b", has_text="not bold").count() == 0
+            names = page.get_by_test_id("upload-name").all_inner_texts()
+            assert "evil<U+202E>gpj.txt" in names and not any("\u202e" in n for n in names)
+
+            page.get_by_test_id("link-input").fill("http://10.0.0.1/clip.mp4\n\n   \nnot a link\n")
+            page.get_by_test_id("link-submit").click()
+            expect(rows).to_have_count(6)
+            expect(rows.nth(4).get_by_test_id("error")).to_contain_text(
+                "10.0.0.1 is a private address", timeout=30_000
+            )
+            expect(rows.nth(5).get_by_test_id("error")).to_contain_text("not a link")
+            page.screenshot(path=str(shots / "upload.png"), full_page=True)
+
+            page.goto(base + "/items/" + repost.get_by_test_id("upload-item").inner_text())
+            item_alert = page.get_by_test_id("shared-footage")
+            expect(item_alert).to_contain_text(incident)
+            page.screenshot(path=str(shots / "item-shared-footage.png"), full_page=True)
+            assert not errors, errors
+        finally:
+            browser.close()

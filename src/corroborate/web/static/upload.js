@@ -21,6 +21,14 @@
     return node;
   }
 
+  // A local file name is the user's own, but may still carry bidirectional controls that make
+  // "evil<U+202E>gpj.exe" read as "evilexe.jpg": shown as visible escapes, never obeyed.
+  function shown(name) {
+    return String(name).replace(/[\u0000-\u001f\u007f\u200e\u200f\u202a-\u202e\u2066-\u2069]/g, function (c) {
+      return "<U+" + ("000" + c.charCodeAt(0).toString(16).toUpperCase()).slice(-4) + ">";
+    });
+  }
+
   function clock(t) {
     var s = Math.max(0, Math.round(t));
     var h = Math.floor(s / 3600), m = Math.floor((s % 3600) / 60), sec = s % 60;
@@ -43,7 +51,7 @@
   function newRow(label, kind) {
     var row = el("li", { "class": "upload-row", "data-testid": "upload-row", "data-state": "waiting", "data-kind": kind });
     var head = el("div", { "class": "upload-head" });
-    head.appendChild(el("bdi", { "class": "name", "data-testid": "upload-name" }, label));
+    head.appendChild(el("bdi", { "class": "name", "data-testid": "upload-name" }, shown(label)));
     var state = el("span", { "class": "state", "data-testid": "upload-state" }, "waiting");
     head.appendChild(state);
     row.appendChild(head);
