@@ -29,8 +29,9 @@ from corroborate.cli.common import (
     print_json,
     say_notices,
 )
-from corroborate.core import CustodyEntry, Incident
+from corroborate.core import Incident
 from corroborate.errors import InputError
+from corroborate.report.history import describe
 
 incident_app = typer.Typer(help="Record incidents, link evidence, cite sources, review.")
 
@@ -442,20 +443,8 @@ def history_cmd(
         return
     table = Table("entry", "when (UTC)", "who", "action", "details")
     for e in entries:
-        table.add_row(str(e.seq), f"{e.time:%Y-%m-%d %H:%M:%S}", e.actor, e.action, _brief(e))
+        table.add_row(str(e.seq), f"{e.time:%Y-%m-%d %H:%M:%S}", e.actor, e.action, describe(e))
     console.print(table)
-
-
-def _brief(entry: CustodyEntry) -> str:
-    d = entry.details
-    if "changes" in d:
-        return "; ".join(f"{k}: {v[0]} → {v[1]}" for k, v in d["changes"].items())
-    if entry.action == "incident.create":
-        return str(d.get("record", {}).get("title", ""))
-    if entry.action == "export.package":
-        return f"{d.get('package')} ({len(d.get('files', {}))} files)"
-    skip = ("incident", "record", "files", "merged_record", "item_sha256", "cluster_items")
-    return ", ".join(f"{k}={v}" for k, v in d.items() if k not in skip and v is not None)
 
 
 @incident_app.command("types")
