@@ -24,6 +24,7 @@ from corroborate.custody.setup import init_archive
 from corroborate.samples import render_flight
 from corroborate.samples.transforms import reencode
 from corroborate.storage.archive import Archive
+from corroborate.testing.http import LOCAL_ONLY, local_site
 from corroborate.web import create_app
 
 PASSWORD = "correct horse battery"
@@ -44,6 +45,7 @@ class Workspace:
     app: FastAPI
     item_id: str
     repost_id: str
+    link: str  # a pasted link the workspace may fetch (a local site, allowed by its policy)
 
     def client(self, https: bool = False) -> TestClient:
         base = "https://testserver" if https else "http://testserver"
@@ -80,8 +82,9 @@ def workspace(template: Path, tmp_path: Path) -> Iterator[Workspace]:
     archive = Archive.open(directory)
     (item,) = [i for i in list_items(archive) if i.original_name == "coffee.mp4"]
     (repost,) = [i for i in list_items(archive) if i.original_name == "repost.mp4"]
-    app = create_app(directory)
-    yield Workspace(archive, app, item.id, repost.id)
+    app = create_app(directory, fetch_policy=LOCAL_ONLY)
+    with local_site(template.parent) as site:
+        yield Workspace(archive, app, item.id, repost.id, site.file_url("coffee.mp4"))
     app.state.archive.close()
     archive.close()
 
@@ -524,6 +527,9 @@ EXPECTED_RULES = {
     ("GET", "/api/items/{ref}"): "read",
     ("GET", "/api/users"): "manage-users",
     ("POST", "/api/users"): "manage-users",
+    ("GET", "/upload"): "edit",
+    ("PUT", "/api/uploads"): "edit",
+    ("POST", "/api/links"): "edit",
 }
 
 
@@ -554,6 +560,10 @@ def _request_for(
         return url, {"data": {"current": PASSWORD, "new": PASSWORD, "confirm": PASSWORD}}
     if path.endswith("/tokens"):
         return url, {}
+    if path == "/api/uploads":
+        return f"{url}?name=note-{n}.txt", {"content": f"note {n}".encode()}
+    if path == "/api/links":
+        return url, {"json": {"url": workspace.link}}
     new = {"name": f"new-{n}", "role": "viewer", "password": PASSWORD}
     if path.startswith("/api/"):
         return url, {"json": new}

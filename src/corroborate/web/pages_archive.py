@@ -29,7 +29,7 @@ def register(site: Site) -> None:
     def item_page(request: Request, ref: str) -> Response:
         detail = item_detail(archive_of(request), ref, with_pdq=False)
         return site.page(
-            request, "item.html", item=detail.item, custody=detail.custody, footage=detail.footage
+            request, "item.html", item=detail.item, custody=detail.custody, shared=detail.shared
         )
 
     @site.route("GET", "/items/{ref}/keyframes/{index}", "read", response_class=Response)
