@@ -572,7 +572,7 @@ class FormEdit:
 
     def against(self, shown: IncidentFields) -> IncidentInput:
         """The changes from `shown` (the record the form was loaded with)."""
-        before = form_text(shown)
+        before = {k: _form_value(v) for k, v in form_text(shown).items()}
         after = dict(before)
         for key in FORM_FIELDS:
             if key in self.values:
