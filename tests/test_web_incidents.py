@@ -256,6 +256,35 @@ def test_a_form_post_without_its_csrf_token_changes_nothing(workspace: Workspace
     assert list_incidents(ws.archive) == []
 
 
+def test_a_source_form_goes_back_only_to_a_page_of_this_site(workspace: Workspace) -> None:
+    client = workspace.client()
+    csrf = login(client, "analyst")
+    for n, target in enumerate(("https://evil.example/", "//evil.example/", "/\\evil.example")):
+        added = client.post(
+            "/sources",
+            data={"name": f"S{n}", "kind": "media", "reliability": "B", "next": target,
+                  "csrf": csrf},
+        )  # fmt: skip
+        assert added.status_code == 303 and added.headers["location"] == "/incidents"
+
+
+def test_a_forged_or_future_version_is_refused(workspace: Workspace) -> None:
+    ws = workspace
+    ref = _ready(ws)
+    client = ws.client()
+    csrf = login(client, "analyst")
+    logged = len(entries(ws.archive))
+    forged = client.post(
+        f"/incidents/{ref}/edit", data={"title": "X", "version": "3; drop", "csrf": csrf}
+    )
+    assert forged.status_code == 422 and "not a version number" in _error(forged.text)
+    future = client.post(
+        f"/incidents/{ref}/status", data={"status": "disputed", "version": "99", "csrf": csrf}
+    )
+    assert future.status_code == 409 and "not 99" in _error(future.text)
+    assert len(entries(ws.archive)) == logged
+
+
 # -- concurrent edits -----------------------------------------------------------------------------
 def test_a_stale_save_is_refused_naming_who_changed_what_and_the_first_save_is_kept(
     workspace: Workspace,
@@ -415,7 +444,9 @@ def test_the_list_filters_by_status_and_type(workspace: Workspace) -> None:
     def shown(query: str) -> set[str]:
         page = client.get(f"/incidents{query}")
         assert page.status_code == 200
-        return set(re.findall(r'<td class="mono"><a href="/incidents/(INC-\d+)"', page.text))
+        return set(
+            re.findall(r'incident-row">\s*<td[^>]*><a href="/incidents/(INC-\d+)"', page.text)
+        )
 
     assert shown("") == {ready, other.id}
     assert shown("?status=under-review") == {ready}
