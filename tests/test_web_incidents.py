@@ -5,7 +5,9 @@ package downloads and verifies; the API is the same document as `incident ... --
 
 from __future__ import annotations
 
+import os
 import re
+import time
 import zipfile
 from io import BytesIO
 from pathlib import Path
@@ -478,6 +480,10 @@ def test_the_evidence_package_downloads_verifies_and_is_logged_under_the_account
     assert not list(ws.archive.dir.glob(".web-package-*"))  # the server's copy is gone
     api = client.post(f"/api/incidents/{ref}/package", headers=_token(ws, "analyst"))
     assert api.status_code == 200 and api.content[:2] == b"PK"
+    cut_off = ws.archive.dir / ".web-package-cutoff"  # a download whose removal never ran
+    cut_off.mkdir()
+    (cut_off / "package.zip").write_bytes(response.content)
+    os.utime(cut_off, (time.time() - 2 * 24 * 3600,) * 2)
     missing = client.post("/incidents/INC-0999/package", data={"csrf": csrf})
     assert missing.status_code == 404
     assert not list(ws.archive.dir.glob(".web-package-*"))

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import shutil
 import tempfile
+import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -170,10 +171,28 @@ def back(url: str) -> RedirectResponse:
     return RedirectResponse(url, status_code=303)
 
 
+PACKAGE_FOLDER = ".web-package-"
+# A package folder left this long is from a download cut off before its removal ran.
+PACKAGE_LEFT_AFTER = 24 * 3600
+
+
+def _sweep_packages(archive: Archive) -> None:
+    """Remove the copies of downloads that were cut off (the removal runs after sending)."""
+    now = time.time()
+    for folder in archive.dir.glob(f"{PACKAGE_FOLDER}*"):
+        try:
+            old = now - folder.stat().st_mtime > PACKAGE_LEFT_AFTER
+        except OSError:
+            continue  # removed meanwhile by the download it belonged to
+        if old:
+            shutil.rmtree(folder, ignore_errors=True)
+
+
 def package_response(archive: Archive, ref: str, user: accounts.User) -> Response:
     """The incident's evidence package, built by the library (which logs the export under the
     account) in a folder of its own inside the archive, streamed, then removed."""
-    folder = Path(tempfile.mkdtemp(prefix=".web-package-", dir=archive.dir))
+    _sweep_packages(archive)
+    folder = Path(tempfile.mkdtemp(prefix=PACKAGE_FOLDER, dir=archive.dir))
     try:
         summary = build_package(archive, ref, folder / "package.zip", actor=user)
     except BaseException:
