@@ -31,6 +31,7 @@ from corroborate.cli.common import (
 )
 from corroborate.core import Incident
 from corroborate.errors import InputError
+from corroborate.report.history import describe
 
 incident_app = typer.Typer(help="Record incidents, link evidence, cite sources, review.")
 
@@ -439,17 +440,13 @@ def history_cmd(
     json_out: bool = JSON_OPTION,
 ) -> None:
     """Every recorded change to an incident (from the custody log), with who and when."""
-    from corroborate.report.incidents import entry_summary
-
     entries = lib.history(open_archive(archive), incident)
     if json_out:
         print_json(entries)
         return
     table = Table("entry", "when (UTC)", "who", "action", "details")
     for e in entries:
-        table.add_row(
-            str(e.seq), f"{e.time:%Y-%m-%d %H:%M:%S}", e.actor, e.action, entry_summary(e)
-        )
+        table.add_row(str(e.seq), f"{e.time:%Y-%m-%d %H:%M:%S}", e.actor, e.action, describe(e))
     console.print(table)
 
 

@@ -1,5 +1,5 @@
-"""What an incident's pages show (the workspace's list, page and forms, and the CLI's history
-table): decided once here, so the front ends only lay it out."""
+"""What an incident's pages show (the workspace's list, page and forms): decided once here, so
+the front ends only lay it out."""
 
 from __future__ import annotations
 
@@ -88,16 +88,3 @@ def incident_form(archive: Archive, ref: str | None = None) -> IncidentForm:
         inc = to_incident(row)
         values = form_text(field_values(row))
     return IncidentForm(values, inc.version, taxonomy, inc)
-
-
-def entry_summary(entry: CustodyEntry) -> str:
-    """One line saying what a custody entry about an incident changed."""
-    d = entry.details
-    if "changes" in d:
-        return "; ".join(f"{k}: {v[0]} → {v[1]}" for k, v in d["changes"].items())
-    if entry.action == "incident.create":
-        return str(d.get("record", {}).get("title", ""))
-    if entry.action == "export.package":
-        return f"{d.get('package')} ({len(d.get('files', {}))} files)"
-    skip = ("incident", "record", "files", "merged_record", "item_sha256", "cluster_items")
-    return ", ".join(f"{k}={v}" for k, v in d.items() if k not in skip and v is not None)

@@ -34,7 +34,8 @@ from corroborate.core import (
 )
 from corroborate.incidents.fields import FormEdit, form_input
 from corroborate.report import build_package, shapes
-from corroborate.report.incidents import entry_summary, incident_form, incident_index, incident_page
+from corroborate.report.history import describe
+from corroborate.report.incidents import incident_form, incident_index, incident_page
 from corroborate.storage.archive import Archive
 from corroborate.web.access import archive_of
 from corroborate.web.site import Site, user_of
@@ -211,7 +212,7 @@ def register(site: Site) -> None:
     """The incident pages and /api/incidents, /api/sources, /api/incident-types."""
     env = site.templates.env
     env.globals.setdefault("can", accounts.can)
-    env.filters.setdefault("entry_summary", entry_summary)
+    env.filters.setdefault("describe", describe)
 
     def choices() -> dict[str, Any]:
         return {
