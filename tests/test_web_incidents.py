@@ -317,6 +317,7 @@ def test_a_stale_save_is_refused_naming_who_changed_what_and_the_first_save_is_k
     message = _error(stale.text)
     assert f"loaded version {version}" in message and "analyst" in message
     assert "title" in message and "not written" in message
+    assert f'href="/incidents/{ref}/edit" data-testid="error-next"' in stale.text
     after = get_incident(ws.archive, ref)
     assert after.title == "Three captured soldiers shot" and after.killed_low == 3
     assert len(entries(ws.archive)) == logged

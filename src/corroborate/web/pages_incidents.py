@@ -32,6 +32,7 @@ from corroborate.core import (
     SOURCE_KINDS,
     VICTIM_CATEGORIES,
 )
+from corroborate.errors import StaleEditError
 from corroborate.incidents.fields import FormEdit, form_input
 from corroborate.report import build_package, shapes
 from corroborate.report.history import describe
@@ -306,6 +307,16 @@ def register(site: Site) -> None:
             )
         except lib.FieldError as exc:
             return form_page(request, 422, ref, values, str(exc))
+        except StaleEditError as exc:  # the reason, and the way to the version saved since
+            return site.page(
+                request,
+                "error.html",
+                409,
+                code="stale_edit",
+                message=str(exc),
+                status=409,
+                then=(f"/incidents/{ref}/edit", "Open the current version to make your change"),
+            )
         return back(f"/incidents/{inc.id}")
 
     @site.route("POST", "/incidents/{ref}/evidence", "edit", response_class=HTMLResponse)
