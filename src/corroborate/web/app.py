@@ -29,10 +29,12 @@ from corroborate.errors import (
     IntegrityError,
     NotFoundError,
     ReviewError,
+    StaleEditError,
 )
+from corroborate.incidents import FieldError
 from corroborate.match.temporal import clock
 from corroborate.storage.archive import Archive
-from corroborate.web import pages_accounts, pages_archive, pages_uploads
+from corroborate.web import pages_accounts, pages_archive, pages_incidents, pages_uploads
 from corroborate.web.access import (
     PUBLIC,
     CsrfError,
@@ -48,6 +50,7 @@ PAGES: tuple[Callable[[Site], None], ...] = (
     pages_accounts.register,
     pages_archive.register,
     pages_uploads.register,
+    pages_incidents.register,
 )
 STATIC_PREFIX = "/static"
 SECURITY_HEADERS = {
@@ -109,12 +112,15 @@ def create_app(
     app.mount(STATIC_PREFIX, StaticFiles(directory=HERE / "static"), name="static")
 
     # -- errors: an HTML page or {"error": {"code", "message"}}, never a trace --------------
-    def error(request: Request, status: int, code: str, message: str) -> Response:
+    def error(
+        request: Request, status: int, code: str, message: str, field: str | None = None
+    ) -> Response:
         if is_api(request):
             headers = {"WWW-Authenticate": "Bearer"} if status == 401 else None
-            return JSONResponse(
-                {"error": {"code": code, "message": message}}, status_code=status, headers=headers
-            )
+            body: dict[str, str] = {"code": code, "message": message}
+            if field is not None:  # the form field or JSON member at fault
+                body["field"] = field
+            return JSONResponse({"error": body}, status_code=status, headers=headers)
         return site.page(request, "error.html", status, code=code, message=message, status=status)
 
     @app.exception_handler(NotLoggedIn)
@@ -134,8 +140,10 @@ def create_app(
         (LoginError, 401, "login_failed"),
         (AccessError, 403, "forbidden"),
         (NotFoundError, 404, "not_found"),
+        (FieldError, 422, "invalid_field"),
         (InputError, 400, "bad_input"),
         (ReviewError, 409, "conflict"),
+        (StaleEditError, 409, "stale_edit"),
         (IntegrityError, 500, "integrity"),
         (CorroborateError, 400, "error"),
     ]
@@ -144,7 +152,7 @@ def create_app(
     async def _library(request: Request, exc: CorroborateError) -> Response:
         for kind, status, code in statuses:
             if isinstance(exc, kind):
-                return error(request, status, code, str(exc))
+                return error(request, status, code, str(exc), getattr(exc, "field", None))
         return error(request, 400, "error", str(exc))  # pragma: no cover - CorroborateError
 
     @app.exception_handler(RequestValidationError)
