@@ -19,6 +19,7 @@ from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from corroborate import accounts
 from corroborate.accounts import AccessError, LoginError, RateLimitedError
 from corroborate.errors import (
     CorroborateError,
@@ -28,6 +29,7 @@ from corroborate.errors import (
     ReviewError,
 )
 from corroborate.match.temporal import clock
+from corroborate.report.items import FilterError
 from corroborate.storage.archive import Archive
 from corroborate.web import pages_accounts, pages_archive
 from corroborate.web.access import (
@@ -63,6 +65,7 @@ def _templates() -> Jinja2Templates:
     env.filters["utc"] = lambda t: t.strftime("%Y-%m-%d %H:%M:%S") if t else ""
     env.filters["size"] = _size
     env.filters["clock"] = clock
+    env.globals["can"] = accounts.can  # which buttons to show; the library still decides
     return Jinja2Templates(env=env)
 
 
@@ -112,6 +115,7 @@ def create_app(archive_dir: Path | str) -> FastAPI:
 
     statuses: list[tuple[type[CorroborateError], int, str]] = [
         (RateLimitedError, 429, "rate_limited"),
+        (FilterError, 422, "invalid_filter"),
         (LoginError, 401, "login_failed"),
         (AccessError, 403, "forbidden"),
         (NotFoundError, 404, "not_found"),
