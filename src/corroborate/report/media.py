@@ -13,7 +13,7 @@ import hashlib
 import re
 import threading
 from collections import OrderedDict
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import IO, Any
@@ -25,7 +25,7 @@ from corroborate.archive.views import keyframe_jpeg
 from corroborate.core import Item
 from corroborate.custody import log
 from corroborate.errors import NotFoundError
-from corroborate.incidents.sensitive import sensitivity
+from corroborate.incidents.sensitive import sensitive_items, sensitivity
 from corroborate.media.blur import blurred_jpeg, still_thumbnail
 from corroborate.storage.archive import Archive
 
@@ -85,6 +85,14 @@ _PICTURES = _Pictures()
 def hidden(archive: Archive, item_id: str, holder: str | None) -> bool:
     """True when the item is shown sensitive and `holder` has no live reveal of it."""
     return bool(sensitivity(archive, item_id)) and item_id not in revealed_to(archive, holder)
+
+
+def blurred_among(archive: Archive, item_ids: Iterable[str], holder: str | None) -> frozenset[str]:
+    """Which of these items a page must show blurred to `holder` (for `data-blurred`): one
+    reading of the sensitivity and the grants for a whole page of thumbnails."""
+    reasons = sensitive_items(archive)
+    seen = revealed_to(archive, holder)
+    return frozenset(i for i in item_ids if i in reasons and i not in seen)
 
 
 def _picture(archive: Archive, item: Item, jpeg: bytes, holder: str | None) -> Picture:
