@@ -190,3 +190,34 @@ def test_the_blur_refuses_what_is_not_a_picture() -> None:
         blurred_jpeg(b"\xff\xd8\xff not a jpeg")
     with pytest.raises(PictureError, match="not a readable picture"):
         still_thumbnail(io.BytesIO(b"%PDF-1.4"))
+
+
+def test_an_archive_upgraded_to_sensitive_items_still_verifies_and_stays_protected(
+    tmp_path: Path, clips: tuple[Path, Path]
+) -> None:
+    from corroborate.archive import ingest
+    from corroborate.custody.setup import init_archive
+
+    made = init_archive(tmp_path / "old")
+    report = ingest(made, [str(c) for c in clips], actor="alice")
+    first, second = [r.item_id for r in report.results if r.item_id]
+    made.close()
+    db = _db(made)  # what the previous release's archive holds: revision 0009
+    db.execute("alter table items drop column sensitive")
+    db.execute("drop table media_reveals")
+    db.execute("update alembic_version set version_num='0009'")
+    logged = db.execute("select count(*) from custody_entries").fetchone()
+    db.close()
+    upgraded = Archive.open(tmp_path / "old")
+    db = _db(upgraded)
+    assert db.execute("select sensitive from items").fetchall() == [(0,), (0,)]
+    # nothing re-recorded on opening: the digests logged without the column still hold
+    assert db.execute("select count(*) from custody_entries").fetchone() == logged
+    assert verify_archive(upgraded) == [] and sensitive_items(upgraded) == {}
+    mark_item_sensitive(upgraded, first, True, "alice")
+    assert verify_archive(upgraded) == []
+    db.execute(f"update items set sensitive=1 where id='{second}'")  # blurred behind its back
+    assert [p.kind for p in verify_archive(upgraded)] == ["altered_row"]
+    db.execute(f"update items set sensitive=0 where id='{first}'")  # and unblurred
+    assert len(verify_archive(upgraded)) == 2
+    upgraded.close()

@@ -21,10 +21,11 @@ depends_on = None
 
 
 def upgrade() -> None:
-    with op.batch_alter_table("items") as batch:
-        batch.add_column(
-            sa.Column("sensitive", sa.Boolean(), nullable=False, server_default=sa.false())
-        )
+    # A plain ADD COLUMN, not a batch copy of the table: on SQLite a batch recreates `items`,
+    # which every sighting, derivative and evidence link points at (foreign keys are on).
+    op.add_column(
+        "items", sa.Column("sensitive", sa.Boolean(), nullable=False, server_default=sa.false())
+    )
     op.create_table(
         "media_reveals",
         sa.Column("id", sa.Integer(), nullable=False),
