@@ -516,6 +516,11 @@ EXPECTED_RULES = {
     ("GET", "/"): "read",
     ("GET", "/items/{ref}"): "read",
     ("GET", "/items/{ref}/keyframes/{index}"): "read",
+    ("GET", "/items/{ref}/thumbnail"): "read",
+    ("GET", "/items/{ref}/original"): "read",
+    ("POST", "/items/{ref}/reveal"): "read",
+    ("POST", "/items/{ref}/download"): "read",
+    ("POST", "/items/{ref}/sensitive"): "edit",
     ("GET", "/admin/users"): "manage-users",
     ("POST", "/admin/users"): "manage-users",
     ("GET", "/api/me"): "read",
@@ -525,6 +530,12 @@ EXPECTED_RULES = {
     ("POST", "/account/tokens"): "read",
     ("GET", "/api/items"): "read",
     ("GET", "/api/items/{ref}"): "read",
+    ("GET", "/api/items/{ref}/keyframes/{index}"): "read",
+    ("GET", "/api/items/{ref}/thumbnail"): "read",
+    ("GET", "/api/items/{ref}/original"): "read",
+    ("POST", "/api/items/{ref}/reveal"): "read",
+    ("POST", "/api/items/{ref}/download"): "read",
+    ("POST", "/api/items/{ref}/sensitive"): "edit",
     ("GET", "/api/users"): "manage-users",
     ("POST", "/api/users"): "manage-users",
     ("GET", "/upload"): "edit",
@@ -647,12 +658,16 @@ def _request_for(
         return url, {"data": {"name": "viewer", "password": PASSWORD}}
     if path == "/account/password":  # the same password again: later logins still work
         return url, {"data": {"current": PASSWORD, "new": PASSWORD, "confirm": PASSWORD}}
-    if path.endswith("/tokens"):
+    if path.endswith(("/tokens", "/reveal", "/download")):
         return url, {}
     if path == "/api/uploads":
         return f"{url}?name=note-{n}.txt", {"content": f"note {n}".encode()}
     if path == "/api/links":
         return url, {"json": {"url": workspace.link}}
+    if path.endswith("/sensitive"):  # unmarking: the item stays as the other routes expect it
+        return url, {"json": {"sensitive": False}} if path.startswith("/api/") else {
+            "data": {"sensitive": "off"}
+        }
     new = {"name": f"new-{n}", "role": "viewer", "password": PASSWORD}
     if path.startswith("/api/"):
         return url, {"json": new}
