@@ -184,6 +184,16 @@ def test_a_reposted_clip_is_flagged_with_the_first_copy_its_range_and_its_incide
     assert again["shared_footage"][0]["id"] == shared["id"]
     assert verify_archive(workspace.archive) == []
 
+    # and `corroborate show` on the terminal names the incident beside the copy
+    from typer.testing import CliRunner
+
+    from corroborate.cli import app as cli_app
+
+    env = {"CORROBORATE_ARCHIVE": str(workspace.directory), "COLUMNS": "200"}
+    shown = CliRunner().invoke(cli_app, ["show", repost["item_id"]], env=env)
+    assert shown.exit_code == 0, shown.output
+    assert f"evidence of {incident} (unverified, linked as {clip['item_id']})" in shown.stdout
+
 
 def test_the_upload_page_has_the_picker_rows_script_and_nav_for_analysts_only(
     workspace: Workspace,
