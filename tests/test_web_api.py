@@ -212,6 +212,16 @@ def test_a_form_post_without_the_csrf_token_is_refused_and_changes_nothing(
     )
 
 
+def test_a_multipart_body_is_never_read_for_its_csrf_field(workspace: Workspace) -> None:
+    """A multipart body would be spooled to disk to find the field: it must send the header."""
+    client = workspace.client()
+    csrf = login(client, "admin")
+    form = {"name": "eve", "role": "admin", "password": PASSWORD, "csrf": csrf}
+    response = client.post("/admin/users", data=form, files={"big": ("big.bin", b"x" * 4096)})
+    assert response.status_code == 403 and "CSRF" in response.text
+    assert "eve" not in [u.name for u in accounts.list_users(workspace.archive, by="root")]
+
+
 def test_the_csrf_token_in_the_header_works_as_htmx_sends_it(workspace: Workspace) -> None:
     client = workspace.client()
     csrf = login(client, "admin")

@@ -66,9 +66,7 @@ def item_detail(
         pdq = exchange_hashes(archive, found.id, found.sha256, found.kind)
     reasons = sensitive_items(archive).get(found.id, [])
     blurred = bool(reasons) and found.id not in revealed_to(archive, holder)
-    return ItemDetail(
-        found, view.custody, item_footage(archive, found.id), pdq, reasons, blurred
-    )
+    return ItemDetail(found, view.custody, item_footage(archive, found.id), pdq, reasons, blurred)
 
 
 @dataclass(frozen=True)
