@@ -88,6 +88,12 @@ def story(archive: Archive, tmp_path: Path) -> Iterator[Story]:
 
 
 def shot(page: Any, name: str) -> None:
+    """A full-page screenshot once every picture on the page has loaded (a broken or missing
+    picture fails here rather than being saved as an empty grey box)."""
+    page.evaluate("() => document.querySelectorAll('img').forEach(i => { i.loading = 'eager'; })")
+    page.wait_for_function(
+        "() => [...document.querySelectorAll('img')].every(i => i.complete && i.naturalWidth > 0)"
+    )
     page.screenshot(path=str(SCREENSHOTS / f"story-{name}.png"), full_page=True)
 
 
@@ -114,6 +120,8 @@ def test_an_analyst_uploads_a_repost_links_it_and_a_reviewer_verifies(story: Sto
     from playwright.sync_api import expect, sync_playwright
 
     SCREENSHOTS.mkdir(exist_ok=True)
+    for old in SCREENSHOTS.glob("story-*.png"):  # only this run's pages are kept
+        old.unlink()
     url = story.url
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
