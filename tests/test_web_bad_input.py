@@ -240,7 +240,10 @@ def test_a_viewer_posting_an_edit_is_403_and_writes_nothing(workspace: Workspace
     token = workspace.bearer("viewer")
     before = workspace.state()
     new = {"name": "eve", "role": "admin", "password": PASSWORD}
-    assert_page_error(client.post("/admin/users", data={**new, "csrf": csrf}), 403, "viewer")
+    refused = client.post("/admin/users", data={**new, "csrf": csrf})
+    assert_page_error(refused, 403, "viewer")
+    assert "viewer (viewer)" in refused.text  # still shown as logged in, not offered "Log in"
+    assert 'href="/login"' not in refused.text
     api = client.post("/api/users", json=new, headers={"X-CSRF-Token": csrf})
     assert_json_error(api, 403, "forbidden", "viewer")
     assert_json_error(

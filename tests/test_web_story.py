@@ -237,6 +237,7 @@ def test_an_analyst_uploads_a_repost_links_it_and_a_reviewer_verifies(story: Sto
                         r"alice is an? analyst: approving or rejecting needs the role reviewer"
                     )
                 )
+                expect(page.get_by_test_id("who")).to_have_text("alice (analyst)")  # still in
                 shot(page, "07-verify-alone-refused")
                 story.allowed_failures.pop()
                 page.goto(incident_url)
