@@ -270,13 +270,14 @@ def test_an_analyst_uploads_a_repost_links_it_and_a_reviewer_verifies(story: Sto
                 page.goto(url + "/")
                 card = page.get_by_test_id("item-card").filter(has_text=UPLOADED)
                 expect(card.get_by_test_id("thumb")).to_have_attribute("data-blurred", "true")
+                shot(page, "11-grid-blurred")
                 page.goto(f"{url}/items/{repost.id}")
                 thumb = page.get_by_test_id("thumb").first
                 expect(thumb).to_have_attribute("data-blurred", "true")
                 blurred_src = thumb.get_attribute("src")
                 custody = page.get_by_test_id("custody")
                 expect(custody).not_to_contain_text("media.reveal")
-                shot(page, "11-item-sensitive-blurred")
+                shot(page, "12-item-sensitive-blurred")
                 page.get_by_test_id("reveal").first.click()
                 expect(thumb).to_have_attribute("data-blurred", "false")
                 assert thumb.get_attribute("src") != blurred_src
@@ -284,19 +285,19 @@ def test_an_analyst_uploads_a_repost_links_it_and_a_reviewer_verifies(story: Sto
                 reveal = custody.locator("tr", has_text="media.reveal")
                 expect(reveal).to_have_count(1)
                 expect(reveal).to_contain_text("bob")
-                shot(page, "12-item-revealed-custody")
+                shot(page, "13-item-revealed-custody")
             log_out(page, url)
 
             # -- an admin's accounts page, and what an error looks like -------------------
             log_in(page, url, "carol")
             page.goto(url + "/admin/users")
             expect(page.locator("main")).to_contain_text("alice")
-            shot(page, "13-users-admin")
+            shot(page, "14-users-admin")
             story.allowed_failures.append(r"/items/ffffffffffff$")
             answer = page.goto(url + "/items/ffffffffffff")
             assert answer is not None and answer.status == 404
             expect(page.get_by_role("alert")).to_contain_text("no archived item")
-            shot(page, "14-error")
+            shot(page, "15-error")
             log_out(page, url)
             assert not failed, f"requests or scripts failed in the browser: {failed}"
         finally:
