@@ -270,6 +270,9 @@ def test_an_analyst_uploads_a_repost_links_it_and_a_reviewer_verifies(story: Sto
                 page.goto(url + "/")
                 card = page.get_by_test_id("item-card").filter(has_text=UPLOADED)
                 expect(card.get_by_test_id("thumb")).to_have_attribute("data-blurred", "true")
+                copy = page.get_by_test_id("item-card").filter(has_text=ARCHIVED)
+                # the same footage shows the same scene: every copy in its cluster is blurred
+                expect(copy.get_by_test_id("thumb")).to_have_attribute("data-blurred", "true")
                 shot(page, "11-grid-blurred")
                 page.goto(f"{url}/items/{repost.id}")
                 thumb = page.get_by_test_id("thumb").first
