@@ -356,6 +356,7 @@ def test_bad_fields_are_422_naming_the_field_and_nothing_is_written(workspace: W
         ({**base, "type": "rocket-party"}, "type"),
         ({**base, "killed": "lots"}, "killed"),
         ({**base, "killed": "5-2"}, "killed"),
+        ({**base, "killed": -1}, "killed"),
         ({**base, "latitude": "91", "longitude": "30"}, "latitude"),
         ({"type": "execution-hors-de-combat"}, "title"),
     ]
@@ -365,6 +366,10 @@ def test_bad_fields_are_422_naming_the_field_and_nothing_is_written(workspace: W
         error = response.json()["error"]
         assert error["code"] == "invalid_field" and error["field"] == field
         assert field.split("_")[0] in error["message"] and "Traceback" not in response.text
+    wrong_type = client.post("/api/incidents", json={**base, "killed": True}, headers=headers)
+    assert wrong_type.status_code == 422  # not a figure in JSON's own types: `true` is not 1
+    assert wrong_type.json()["error"]["code"] == "invalid_request"
+    assert "killed" in wrong_type.json()["error"]["message"]
     typo = client.post("/api/incidents", json={**base, "titel": "x"}, headers=headers)
     assert typo.status_code == 422 and typo.json()["error"]["code"] == "invalid_request"
     assert list_incidents(ws.archive) == [] and len(entries(ws.archive)) == logged

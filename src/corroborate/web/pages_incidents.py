@@ -16,7 +16,7 @@ from typing import Any
 
 from fastapi import Query, Request
 from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Response
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, StrictInt
 from starlette.background import BackgroundTask
 from starlette.concurrency import run_in_threadpool
 
@@ -64,8 +64,8 @@ class IncidentBody(BaseModel):
     geolocation_note: str | None = None
     perpetrator: str | None = None
     victim_party: str | None = None
-    killed: int | str | None = None
-    injured: int | str | None = None
+    killed: StrictInt | str | None = None  # strict: `true` is not one victim
+    injured: StrictInt | str | None = None
     victim_category: str | None = None
     description: str | None = None
     tags: str | list[str] | None = None
@@ -98,7 +98,7 @@ class CitationBody(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
     source: str
-    credibility: int | str
+    credibility: StrictInt | str
     item: str | None = None
     note: str | None = None
 
