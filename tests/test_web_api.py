@@ -24,6 +24,7 @@ from corroborate.custody.setup import init_archive
 from corroborate.samples import render_flight
 from corroborate.samples.transforms import reencode
 from corroborate.storage.archive import Archive
+from corroborate.testing.http import LOCAL_ONLY, local_site
 from corroborate.web import create_app
 
 PASSWORD = "correct horse battery"
@@ -44,6 +45,7 @@ class Workspace:
     app: FastAPI
     item_id: str
     repost_id: str
+    link: str  # a pasted link the workspace may fetch (a local site, allowed by its policy)
 
     def client(self, https: bool = False) -> TestClient:
         base = "https://testserver" if https else "http://testserver"
@@ -80,8 +82,9 @@ def workspace(template: Path, tmp_path: Path) -> Iterator[Workspace]:
     archive = Archive.open(directory)
     (item,) = [i for i in list_items(archive) if i.original_name == "coffee.mp4"]
     (repost,) = [i for i in list_items(archive) if i.original_name == "repost.mp4"]
-    app = create_app(directory)
-    yield Workspace(archive, app, item.id, repost.id)
+    app = create_app(directory, fetch_policy=LOCAL_ONLY)
+    with local_site(template.parent) as site:
+        yield Workspace(archive, app, item.id, repost.id, site.file_url("coffee.mp4"))
     app.state.archive.close()
     archive.close()
 
@@ -207,6 +210,16 @@ def test_a_form_post_without_the_csrf_token_is_refused_and_changes_nothing(
     assert [u.name for u in accounts.list_users(workspace.archive, by="root")] == list(
         sorted(ROLES)
     )
+
+
+def test_a_multipart_body_is_never_read_for_its_csrf_field(workspace: Workspace) -> None:
+    """A multipart body would be spooled to disk to find the field: it must send the header."""
+    client = workspace.client()
+    csrf = login(client, "admin")
+    form = {"name": "eve", "role": "admin", "password": PASSWORD, "csrf": csrf}
+    response = client.post("/admin/users", data=form, files={"big": ("big.bin", b"x" * 4096)})
+    assert response.status_code == 403 and "CSRF" in response.text
+    assert "eve" not in [u.name for u in accounts.list_users(workspace.archive, by="root")]
 
 
 def test_the_csrf_token_in_the_header_works_as_htmx_sends_it(workspace: Workspace) -> None:
@@ -513,6 +526,11 @@ EXPECTED_RULES = {
     ("GET", "/"): "read",
     ("GET", "/items/{ref}"): "read",
     ("GET", "/items/{ref}/keyframes/{index}"): "read",
+    ("GET", "/items/{ref}/thumbnail"): "read",
+    ("GET", "/items/{ref}/original"): "read",
+    ("POST", "/items/{ref}/reveal"): "read",
+    ("POST", "/items/{ref}/download"): "read",
+    ("POST", "/items/{ref}/sensitive"): "edit",
     ("GET", "/admin/users"): "manage-users",
     ("POST", "/admin/users"): "manage-users",
     ("GET", "/api/me"): "read",
@@ -522,8 +540,17 @@ EXPECTED_RULES = {
     ("POST", "/account/tokens"): "read",
     ("GET", "/api/items"): "read",
     ("GET", "/api/items/{ref}"): "read",
+    ("GET", "/api/items/{ref}/keyframes/{index}"): "read",
+    ("GET", "/api/items/{ref}/thumbnail"): "read",
+    ("GET", "/api/items/{ref}/original"): "read",
+    ("POST", "/api/items/{ref}/reveal"): "read",
+    ("POST", "/api/items/{ref}/download"): "read",
+    ("POST", "/api/items/{ref}/sensitive"): "edit",
     ("GET", "/api/users"): "manage-users",
     ("POST", "/api/users"): "manage-users",
+    ("GET", "/upload"): "edit",
+    ("PUT", "/api/uploads"): "edit",
+    ("POST", "/api/links"): "edit",
     # incidents: viewers read (and may export a package, logged under their name), analysts
     # create and edit (asking for review is an edit), reviewers approve or reject
     ("GET", "/incidents"): "read",
@@ -641,8 +668,16 @@ def _request_for(
         return url, {"data": {"name": "viewer", "password": PASSWORD}}
     if path == "/account/password":  # the same password again: later logins still work
         return url, {"data": {"current": PASSWORD, "new": PASSWORD, "confirm": PASSWORD}}
-    if path.endswith("/tokens"):
+    if path.endswith(("/tokens", "/reveal", "/download")):
         return url, {}
+    if path == "/api/uploads":
+        return f"{url}?name=note-{n}.txt", {"content": f"note {n}".encode()}
+    if path == "/api/links":
+        return url, {"json": {"url": workspace.link}}
+    if path.endswith("/sensitive"):  # unmarking: the item stays as the other routes expect it
+        return url, {"json": {"sensitive": False}} if path.startswith("/api/") else {
+            "data": {"sensitive": "off"}
+        }
     new = {"name": f"new-{n}", "role": "viewer", "password": PASSWORD}
     if path.startswith("/api/"):
         return url, {"json": new}

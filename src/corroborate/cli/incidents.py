@@ -446,7 +446,7 @@ def history_cmd(
         return
     table = Table("entry", "when (UTC)", "who", "action", "details")
     for e in entries:
-        table.add_row(str(e.seq), f"{e.time:%Y-%m-%d %H:%M:%S}", e.actor, e.action, describe(e))
+        table.add_row(str(e.seq), f"{e.time:%Y-%m-%d %H:%M:%S}", e.who, e.action, describe(e))
     console.print(table)
 
 

@@ -19,7 +19,10 @@ from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from corroborate import accounts
 from corroborate.accounts import AccessError, LoginError, RateLimitedError
+from corroborate.archive.fetch import FetchPolicy
+from corroborate.archive.upload import DEFAULT_MAX_UPLOAD, TooLargeError
 from corroborate.errors import (
     CorroborateError,
     InputError,
@@ -30,8 +33,9 @@ from corroborate.errors import (
 )
 from corroborate.incidents import FieldError
 from corroborate.match.temporal import clock
+from corroborate.report.items import FilterError
 from corroborate.storage.archive import Archive
-from corroborate.web import pages_accounts, pages_archive, pages_incidents
+from corroborate.web import pages_accounts, pages_archive, pages_incidents, pages_uploads
 from corroborate.web.access import (
     PUBLIC,
     CsrfError,
@@ -46,6 +50,7 @@ OPENAPI_URL = "/api/openapi.json"
 PAGES: tuple[Callable[[Site], None], ...] = (
     pages_accounts.register,
     pages_archive.register,
+    pages_uploads.register,
     pages_incidents.register,
 )
 STATIC_PREFIX = "/static"
@@ -69,6 +74,7 @@ def _templates() -> Jinja2Templates:
     env.filters["utc"] = lambda t: t.strftime("%Y-%m-%d %H:%M:%S") if t else ""
     env.filters["size"] = _size
     env.filters["clock"] = clock
+    env.globals["can"] = accounts.can  # what the nav and buttons offer; the library decides
     return Jinja2Templates(env=env)
 
 
@@ -81,8 +87,16 @@ def _size(n: int) -> str:
     return f"{n} B"
 
 
-def create_app(archive_dir: Path | str) -> FastAPI:
-    """The workspace over the archive in `archive_dir` (opened, and migrated, once here)."""
+def create_app(
+    archive_dir: Path | str,
+    *,
+    fetch_policy: FetchPolicy | None = None,
+    max_upload: int = DEFAULT_MAX_UPLOAD,
+) -> FastAPI:
+    """The workspace over the archive in `archive_dir` (opened, and migrated, once here).
+
+    Pasted links are fetched under `fetch_policy` (default: public hosts only, as the CLI);
+    an upload over `max_upload` bytes is refused with 413."""
     archive = Archive.open(Path(archive_dir))
     app = FastAPI(
         title="corroborate workspace",
@@ -92,6 +106,8 @@ def create_app(archive_dir: Path | str) -> FastAPI:
         redoc_url=None,
     )
     app.state.archive = archive
+    app.state.fetch_policy = fetch_policy or FetchPolicy()
+    app.state.max_upload = max_upload
     app.state.rules = {("GET", OPENAPI_URL): PUBLIC, ("GET", STATIC_PREFIX): PUBLIC}
     site = Site(app, _templates(), archive)
     app.mount(STATIC_PREFIX, StaticFiles(directory=HERE / "static"), name="static")
@@ -121,6 +137,8 @@ def create_app(archive_dir: Path | str) -> FastAPI:
 
     statuses: list[tuple[type[CorroborateError], int, str]] = [
         (RateLimitedError, 429, "rate_limited"),
+        (TooLargeError, 413, "too_large"),
+        (FilterError, 422, "invalid_filter"),
         (LoginError, 401, "login_failed"),
         (AccessError, 403, "forbidden"),
         (NotFoundError, 404, "not_found"),
