@@ -462,6 +462,28 @@ def test_the_list_filters_by_status_and_type(workspace: Workspace) -> None:
     assert shown("?status=verified&type=") == set()
 
 
+def test_an_analyst_marks_an_incident_sensitive_from_its_page(workspace: Workspace) -> None:
+    from corroborate.incidents.sensitive import is_sensitive
+
+    ws = workspace
+    ref = _ready(ws)
+    assert not is_sensitive(ws.archive, ws.item_id)
+    client = ws.client()
+    csrf = login(client, "analyst")
+    page = client.get(f"/incidents/{ref}").text
+    form = re.search(r'action="/incidents/[^"]+/edit">(.*?)</form>', page, re.S)
+    assert form and 'data-testid="mark-sensitive"' in form.group(1)
+    fields = dict(re.findall(r'name="([a-z]+)" value="([^"]*)"', form.group(1)))
+    assert fields["sensitive"] == "yes" and fields["csrf"] == csrf
+    marked = client.post(f"/incidents/{ref}/edit", data=fields)
+    assert marked.status_code == 303, marked.text
+    assert get_incident(ws.archive, ref).sensitive and is_sensitive(ws.archive, ws.item_id)
+    edit = history(ws.archive, ref)[-1]
+    assert edit.actor == "analyst" and list(edit.details["changes"]) == ["sensitive"]
+    page = client.get(f"/incidents/{ref}").text
+    assert 'data-testid="unmark-sensitive"' in page
+
+
 # -- the evidence package -------------------------------------------------------------------------
 def test_the_evidence_package_downloads_verifies_and_is_logged_under_the_account(
     workspace: Workspace, tmp_path: Path
