@@ -39,16 +39,6 @@ SRC = Path(__file__).resolve().parents[1] / "src"
 VOLATILE_TABLES = {"web_sessions", "login_failures", "api_token_uses", "alembic_version"}
 
 
-def _route_exists(app: FastAPI, method: str, path: str) -> bool:
-    return (method, path) in app.state.rules
-
-
-def _needs_route(app: FastAPI, method: str, path: str, what: str) -> None:
-    """Skip only the case whose page is not merged yet (issue 13 is built in parallel)."""
-    if not _route_exists(app, method, path):
-        pytest.skip(f"{method} {path} ({what}) is not on this branch yet")
-
-
 class CheckedClient(TestClient):
     """A test client that refuses any answer showing a trace or a path of the server."""
 
@@ -197,13 +187,7 @@ def test_an_expired_session_redirects_pages_to_login_and_the_api_answers_401(
 ) -> None:
     client, csrf = workspace.as_role("analyst")
     assert client.get("/api/me").status_code == 200
-    conn = sqlite3.connect(Path(workspace.archive.dir) / "archive.db")
-    try:  # the session's expiry moved into the past, as twelve hours of waiting would
-        past = (utcnow() - timedelta(minutes=1)).isoformat(sep=" ")
-        conn.execute("UPDATE web_sessions SET expires_at = ?", (past,))
-        conn.commit()
-    finally:
-        conn.close()
+    _expire_sessions(workspace)
     before = workspace.state()
     page = client.get(f"/items/{workspace.item_id}")
     assert page.status_code == 303
@@ -213,6 +197,71 @@ def test_an_expired_session_redirects_pages_to_login_and_the_api_answers_401(
         "/admin/users", data={"name": "eve", "role": "admin", "password": PASSWORD, "csrf": csrf}
     )
     assert_page_error(form, 401, "expired")
+    assert workspace.state() == before
+
+
+def _expire_sessions(workspace: Workspace) -> None:
+    """Every session's expiry moved into the past, as twelve hours of waiting would."""
+    conn = sqlite3.connect(Path(workspace.archive.dir) / "archive.db")
+    try:
+        past = (utcnow() - timedelta(minutes=1)).isoformat(sep=" ")
+        conn.execute("UPDATE web_sessions SET expires_at = ?", (past,))
+        conn.commit()
+    finally:
+        conn.close()
+
+
+def test_an_expired_session_uploads_and_records_nothing(workspace: Workspace) -> None:
+    client, csrf = workspace.as_role("analyst")
+    _expire_sessions(workspace)
+    before = workspace.state()
+    upload = client.put(
+        "/api/uploads",
+        params={"name": "clip.mp4"},
+        content=b"\0" * 4096,
+        headers={"X-CSRF-Token": csrf, "content-type": "application/octet-stream"},
+    )
+    assert_json_error(upload, 401, "not_logged_in", "expired")
+    form = client.post("/incidents", data={**_incident_form(), "csrf": csrf})
+    assert_page_error(form, 401, "expired")
+    assert 'href="/login"' in form.text  # the way back in is offered
+    assert workspace.state() == before
+
+
+def test_the_session_of_a_deleted_user_is_401(workspace: Workspace) -> None:
+    client, csrf = workspace.as_role("analyst")
+    accounts.remove_user(workspace.archive, "analyst", by="root")
+    before = workspace.state()
+    assert client.get("/").status_code == 303
+    assert_json_error(client.get("/api/me"), 401, "not_logged_in", "not logged in")
+    form = client.post("/incidents", data={**_incident_form(), "csrf": csrf})
+    assert_page_error(form, 401, "not logged in")
+    assert workspace.state() == before
+
+
+def test_an_upload_with_the_session_cookie_but_no_csrf_header_is_403_and_keeps_no_bytes(
+    workspace: Workspace, tmp_path: Path
+) -> None:
+    """A page on another site can make the browser send the cookie; it cannot read the token.
+    The refusal comes before a byte of the body reaches the blob store."""
+    client, csrf = workspace.as_role("analyst")
+    clip = render_flight(tmp_path / "other.mp4", "grass", seconds=1, width=160, height=90)
+    before = workspace.state()
+    for headers in ({}, {"X-CSRF-Token": "forged"}):
+        answer = client.put(
+            "/api/uploads",
+            params={"name": "other.mp4"},
+            content=clip.read_bytes(),
+            headers={"content-type": "application/octet-stream", **headers},
+        )
+        assert_json_error(answer, 403, "csrf", "CSRF")
+    multipart = client.put(
+        "/api/uploads",
+        params={"name": "other.mp4"},
+        files={"file": ("other.mp4", clip.read_bytes(), "video/mp4")},
+        data={"csrf": csrf},  # a token in a multipart body is not read (it would spool first)
+    )
+    assert multipart.status_code == 403, multipart.text
     assert workspace.state() == before
 
 
@@ -249,12 +298,10 @@ def test_a_viewer_posting_an_edit_is_403_and_writes_nothing(workspace: Workspace
     assert_json_error(
         client.post("/api/users", json=new, headers=token), 403, "forbidden", "viewer"
     )
-    if _route_exists(workspace.app, "POST", "/incidents"):
-        form = client.post("/incidents", data={**_incident_form(), "csrf": csrf})
-        assert_page_error(form, 403, "viewer")
-    if _route_exists(workspace.app, "POST", "/api/incidents"):
-        made = client.post("/api/incidents", json=_incident_form(), headers=token)
-        assert_json_error(made, 403, "forbidden", "viewer")
+    form = client.post("/incidents", data={**_incident_form(), "csrf": csrf})
+    assert_page_error(form, 403, "viewer")
+    made = client.post("/api/incidents", json=_incident_form(), headers=token)
+    assert_json_error(made, 403, "forbidden", "viewer")
     assert workspace.state() == before
 
 
@@ -285,7 +332,7 @@ def test_unknown_items_are_404_on_pages_and_the_api(workspace: Workspace) -> Non
     assert "key_id" not in traversal.text
 
 
-# -- incidents (written against the shared contract; skipped until the pages are merged) ---------
+# -- incidents ---------------------------------------------------------------------------------
 
 
 def _incident_form(**change: str) -> dict[str, str]:
@@ -300,12 +347,10 @@ def _incident_form(**change: str) -> dict[str, str]:
 
 
 def test_an_unknown_incident_is_404(workspace: Workspace) -> None:
-    _needs_route(workspace.app, "GET", "/incidents/{ref}", "the incident page")
     client, _ = workspace.as_role("viewer")
     assert_page_error(client.get("/incidents/INC-9999"), 404, "INC-9999")
-    if _route_exists(workspace.app, "GET", "/api/incidents/{ref}"):
-        answer = client.get("/api/incidents/INC-9999", headers=workspace.bearer("viewer"))
-        assert_json_error(answer, 404, "not_found", "INC-9999")
+    answer = client.get("/api/incidents/INC-9999", headers=workspace.bearer("viewer"))
+    assert_json_error(answer, 404, "not_found", "INC-9999")
 
 
 @pytest.mark.parametrize(
@@ -319,29 +364,26 @@ def test_an_unknown_incident_is_404(workspace: Workspace) -> None:
 def test_an_incident_form_with_a_bad_date_or_type_is_422_and_writes_nothing(
     workspace: Workspace, field: str, value: str, says: str
 ) -> None:
-    _needs_route(workspace.app, "POST", "/incidents", "the new-incident form")
     client, csrf = workspace.as_role("analyst")
     token = workspace.bearer("analyst")
     before = workspace.state()
     page = client.post("/incidents", data={**_incident_form(**{field: value}), "csrf": csrf})
     assert_page_error(page, 422, says)
     assert value in page.text  # what the user typed is shown back, escaped, to correct it
-    if _route_exists(workspace.app, "POST", "/api/incidents"):
-        api = client.post(
-            "/api/incidents",
-            json=_incident_form(**{field: value}),
-            headers=token,
-        )
-        assert api.status_code == 422, api.text
-        assert api.json()["error"]["code"] in ("invalid_request", "invalid_field")
-        assert says in api.json()["error"]["message"]
+    api = client.post(
+        "/api/incidents",
+        json=_incident_form(**{field: value}),
+        headers=token,
+    )
+    assert api.status_code == 422, api.text
+    assert api.json()["error"]["code"] in ("invalid_request", "invalid_field")
+    assert says in api.json()["error"]["message"]
     assert workspace.state() == before
 
 
 def test_a_stale_incident_save_is_409_naming_what_changed_and_writes_nothing(
     workspace: Workspace,
 ) -> None:
-    _needs_route(workspace.app, "POST", "/incidents/{ref}/edit", "the incident edit form")
     from corroborate.incidents import IncidentInput, create_incident, edit_incident
 
     made = create_incident(
@@ -361,24 +403,22 @@ def test_a_stale_incident_save_is_409_naming_what_changed_and_writes_nothing(
     page = client.post(f"/incidents/{made.id}/edit", data=form)
     assert_page_error(page, 409, "reviewer")
     assert "title" in page.text and "not written" in page.text
-    if _route_exists(workspace.app, "PATCH", "/api/incidents/{ref}"):
-        stale = workspace.client().patch(
-            f"/api/incidents/{made.id}",
-            json={"title": "My older title", "expected_version": 1},
-            headers=token,
-        )
-        assert_json_error(stale, 409, "stale_edit", "reviewer")
-        assert "title" in stale.json()["error"]["message"]
+    stale = workspace.client().patch(
+        f"/api/incidents/{made.id}",
+        json={"title": "My older title", "expected_version": 1},
+        headers=token,
+    )
+    assert_json_error(stale, 409, "stale_edit", "reviewer")
+    assert "title" in stale.json()["error"]["message"]
     assert workspace.state() == before
     shown = client.get(f"/incidents/{made.id}").text
     assert "Strike on the queue" in shown and "My older title" not in shown
 
 
-# -- uploads (PUT /api/uploads, POST /api/links: skipped until the uploads branch is merged) ------
+# -- uploads and links (PUT /api/uploads, POST /api/links) -------------------------------------
 
 
 def _put(workspace: Workspace, name: str, data: bytes, **headers: str) -> httpx.Response:
-    _needs_route(workspace.app, "PUT", "/api/uploads", "uploading a file")
     return workspace.client().put(
         "/api/uploads",
         params={"name": name},
@@ -394,7 +434,6 @@ def _put(workspace: Workspace, name: str, data: bytes, **headers: str) -> httpx.
 def test_an_empty_upload_is_400_with_the_clis_message_and_nothing_kept(
     workspace: Workspace,
 ) -> None:
-    _needs_route(workspace.app, "PUT", "/api/uploads", "uploading a file")
     headers = workspace.bearer("analyst")
     before = workspace.state()
     answer = workspace.client().put(
@@ -410,7 +449,6 @@ def test_an_empty_upload_is_400_with_the_clis_message_and_nothing_kept(
 def test_an_upload_that_is_not_media_says_so_and_has_no_footage(workspace: Workspace) -> None:
     """A file that is not media is archived as `corroborate ingest` archives it (a document or
     a file), and the answer says plainly that it is not media: nothing to compare."""
-    _needs_route(workspace.app, "PUT", "/api/uploads", "uploading a file")
     answer = _put(workspace, "clip.mp4", b"%PDF-1.4 not a video at all\n" * 100)
     assert answer.status_code == 200, answer.text
     body = answer.json()
@@ -420,7 +458,6 @@ def test_an_upload_that_is_not_media_says_so_and_has_no_footage(workspace: Works
 
 
 def test_an_oversized_upload_is_413_and_nothing_kept(workspace: Workspace) -> None:
-    _needs_route(workspace.app, "PUT", "/api/uploads", "uploading a file")
     workspace.app.state.max_upload = 64 * 1024
     headers = workspace.bearer("analyst")
     before = workspace.state()
@@ -437,7 +474,6 @@ def test_an_oversized_upload_is_413_and_nothing_kept(workspace: Workspace) -> No
 
 
 def test_a_viewer_uploading_is_403_and_nothing_kept(workspace: Workspace) -> None:
-    _needs_route(workspace.app, "PUT", "/api/uploads", "uploading a file")
     headers = workspace.bearer("viewer")
     before = workspace.state()
     answer = workspace.client().put(
@@ -475,7 +511,6 @@ def failing_url() -> Iterator[str]:
 def test_a_link_that_fails_is_400_with_a_clear_message_and_nothing_kept(
     workspace: Workspace, failing_url: str
 ) -> None:
-    _needs_route(workspace.app, "POST", "/api/links", "pasting a link")
     from corroborate.net import FetchPolicy
 
     client, csrf = workspace.as_role("analyst")
