@@ -70,8 +70,8 @@ class _Bystander:
 @pytest.fixture
 def without_custody(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     """No custody hook registered, and no entry point that would bring it back."""
-    monkeypatch.setattr(hooks, "declared", lambda: [])
-    monkeypatch.setattr(hooks, "_loaded_entry_points", False)
+    monkeypatch.setattr(hooks.REGISTRY, "declared", lambda: [])
+    monkeypatch.setattr(hooks.REGISTRY, "loaded", False)
     hooks.unregister(custody_hooks.HOOK.name)
     try:
         yield

@@ -98,9 +98,9 @@ def test_an_installation_with_no_derivations_refuses_to_ingest(
     archive: Archive, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Stale metadata (corroborate not reinstalled) must not archive footage unhashed."""
-    monkeypatch.setattr(derivations, "declared", lambda: [])
-    monkeypatch.setattr(derivations, "_loaded_entry_points", False)
-    monkeypatch.setattr(derivations, "_DERIVATIONS", {})
+    monkeypatch.setattr(derivations.REGISTRY, "declared", lambda: [])
+    monkeypatch.setattr(derivations.REGISTRY, "loaded", False)
+    monkeypatch.setattr(derivations.REGISTRY, "items", {})
     note = tmp_path / "note.txt"
     note.write_text("Three people were killed, officials said.")
     result = ingest_file(archive, note, actor="alice")

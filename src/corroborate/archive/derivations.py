@@ -19,16 +19,14 @@ undoes the whole transaction: the file is reported as not archived, and nothing 
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from importlib.metadata import EntryPoint, entry_points
 from pathlib import Path
 from typing import Any, Literal, Protocol, TypeVar
 
 from sqlalchemy.orm import Session
 
 from corroborate.custody import log
-from corroborate.errors import ArchiveError
+from corroborate.plugins import Registry
 from corroborate.storage.archive import Archive
 
 ENTRY_POINT_GROUP = "corroborate.derivations"
@@ -99,49 +97,13 @@ class Derivation(Protocol[Derived]):
         ...
 
 
-EntryPoints = Callable[[], Iterable[EntryPoint]]
-
-_DERIVATIONS: dict[str, Derivation[Any]] = {}
-_loaded_entry_points = False
-
-
-def register(derivation: Derivation[Any]) -> Derivation[Any]:
-    """Add a derivation (idempotent for the same object); a second of the same name is refused."""
-    known = _DERIVATIONS.get(derivation.name)
-    if known is not None and known is not derivation:
-        raise ArchiveError(f"two derivations are named {derivation.name!r}: names must be unique")
-    _DERIVATIONS[derivation.name] = derivation
-    return derivation
-
-
-def unregister(name: str) -> None:
-    """Remove a derivation by name (for tests)."""
-    _DERIVATIONS.pop(name, None)
-
-
-def declared() -> Iterable[EntryPoint]:
-    """The entry points of the derivation group, as installed packages declare them."""
-    return entry_points(group=ENTRY_POINT_GROUP)
-
-
-def load_entry_points(found: EntryPoints | None = None) -> list[str]:
-    """Import every derivation the entry-point group declares; return their names.
-
-    An entry point names a derivation object (registered here) or a module that registers
-    its derivations on import. One that cannot be loaded is an error, never skipped.
-    """
-    names = []
-    for point in (found or declared)():
-        try:
-            loaded = point.load()
-        except Exception as exc:  # noqa: BLE001 - any failure to load is reported, not skipped
-            raise ArchiveError(
-                f"the derivation {point.name!r} ({point.value}) cannot be loaded: {exc}"
-            ) from None
-        if all(hasattr(loaded, a) for a in ("name", "applies", "derive", "store")):
-            register(loaded)
-        names.append(point.name)
-    return names
+# Built-in derivations and outside ones come in the same way: see `corroborate.plugins`.
+REGISTRY: Registry[Derivation[Any]] = Registry(
+    ENTRY_POINT_GROUP, "derivation", ("name", "applies", "derive", "store")
+)
+register = REGISTRY.register
+unregister = REGISTRY.unregister
+load_entry_points = REGISTRY.load_entry_points
 
 
 def active() -> list[Derivation[Any]]:
@@ -150,15 +112,11 @@ def active() -> list[Derivation[Any]]:
     An installation that declares none is broken (the built-ins are declared there): ingest
     is refused rather than archiving footage with no signatures or claims.
     """
-    global _loaded_entry_points
-    if not _loaded_entry_points:
-        if not load_entry_points() and not _DERIVATIONS:
-            raise ArchiveError(
-                f"no derivations are installed (the {ENTRY_POINT_GROUP!r} entry points are "
-                "missing): reinstall corroborate (`pip install -e .`) before ingesting"
-            )
-        _loaded_entry_points = True
-    return [_DERIVATIONS[name] for name in sorted(_DERIVATIONS)]
+    found = REGISTRY.active(
+        missing=f"no derivations are installed (the {ENTRY_POINT_GROUP!r} entry points are "
+        "missing): reinstall corroborate (`pip install -e .`) before ingesting"
+    )
+    return sorted(found, key=lambda d: d.name)
 
 
 def log_failure(

@@ -28,6 +28,7 @@ from corroborate.cli.common import (
     fetch_policy,
     handles_errors,
     open_archive,
+    os_login,
     print_json,
     progress_bar,
     warning_line,
@@ -78,6 +79,7 @@ def init_cmd(
         rotate_key=rotate_key,
         old_key=old_key,
         actor=actor_name(as_user),
+        os_login=os_login(),
     )
     info = shapes.archive_created(
         archive=str(path.resolve()),
@@ -339,7 +341,7 @@ def show_cmd(
     for col in ("seq", "time (UTC)", "actor", "action"):
         table.add_column(col)
     for e in log:
-        table.add_row(str(e.seq), e.time.strftime("%Y-%m-%d %H:%M:%S"), e.actor, e.action)
+        table.add_row(str(e.seq), e.time.strftime("%Y-%m-%d %H:%M:%S"), e.who, e.action)
     console.print(table)
 
 

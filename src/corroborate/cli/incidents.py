@@ -29,8 +29,9 @@ from corroborate.cli.common import (
     print_json,
     say_notices,
 )
-from corroborate.core import CustodyEntry, Incident
+from corroborate.core import Incident
 from corroborate.errors import InputError
+from corroborate.report.history import describe
 
 incident_app = typer.Typer(help="Record incidents, link evidence, cite sources, review.")
 
@@ -389,12 +390,15 @@ def duplicates_cmd(archive: Path | None = ARCHIVE_OPTION, json_out: bool = JSON_
 @handles_errors
 def list_cmd(
     status: str | None = typer.Option(None, "--status"),
+    type: str | None = typer.Option(None, "--type", help="Only incidents of this type id."),
     merged: bool = typer.Option(False, "--merged", help="Include merged incidents."),
     archive: Path | None = ARCHIVE_OPTION,
     json_out: bool = JSON_OPTION,
 ) -> None:
     """Incidents, oldest first."""
-    found = lib.list_incidents(open_archive(archive), status=status, include_merged=merged)
+    found = lib.list_incidents(
+        open_archive(archive), status=status, type=type, include_merged=merged
+    )
     if json_out:
         print_json(found)
         return
@@ -442,20 +446,8 @@ def history_cmd(
         return
     table = Table("entry", "when (UTC)", "who", "action", "details")
     for e in entries:
-        table.add_row(str(e.seq), f"{e.time:%Y-%m-%d %H:%M:%S}", e.actor, e.action, _brief(e))
+        table.add_row(str(e.seq), f"{e.time:%Y-%m-%d %H:%M:%S}", e.who, e.action, describe(e))
     console.print(table)
-
-
-def _brief(entry: CustodyEntry) -> str:
-    d = entry.details
-    if "changes" in d:
-        return "; ".join(f"{k}: {v[0]} → {v[1]}" for k, v in d["changes"].items())
-    if entry.action == "incident.create":
-        return str(d.get("record", {}).get("title", ""))
-    if entry.action == "export.package":
-        return f"{d.get('package')} ({len(d.get('files', {}))} files)"
-    skip = ("incident", "record", "files", "merged_record", "item_sha256", "cluster_items")
-    return ", ".join(f"{k}={v}" for k, v in d.items() if k not in skip and v is not None)
 
 
 @incident_app.command("types")

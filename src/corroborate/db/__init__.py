@@ -14,6 +14,7 @@ from sqlalchemy import JSON, DateTime, Engine, TypeDecorator, create_engine, eve
 from sqlalchemy.orm import DeclarativeBase
 
 from corroborate.errors import InternalError
+from corroborate.plugins import Registry
 
 
 class UTCDateTime(TypeDecorator[datetime]):
@@ -79,7 +80,8 @@ def _sqlite_setup(engine: Engine, begin: str) -> None:
 
 
 MODELS_GROUP = "corroborate.models"
-_models_loaded = False
+# Each entry point names a models module, imported for its tables (nothing to register).
+MODELS: Registry[Any] = Registry(MODELS_GROUP, "table models", ())
 
 
 def import_all_models() -> None:
@@ -90,27 +92,10 @@ def import_all_models() -> None:
     cannot be imported, or a group with none, is an error: a table left out would go
     unchecked by the custody log's state records.
     """
-    global _models_loaded
-    if _models_loaded:
-        return
-    from importlib.metadata import entry_points
-
-    from corroborate.errors import ArchiveError
-
-    points = list(entry_points(group=MODELS_GROUP))
-    if not points:
-        raise ArchiveError(
-            f"no table models are installed (the {MODELS_GROUP!r} entry points are missing): "
-            "reinstall corroborate (`pip install -e .`)"
-        )
-    for point in points:
-        try:
-            point.load()
-        except Exception as exc:  # noqa: BLE001 - any failure to load is reported, not skipped
-            raise ArchiveError(
-                f"the table models {point.name!r} ({point.value}) cannot be loaded: {exc}"
-            ) from None
-    _models_loaded = True
+    MODELS.active(
+        missing=f"no table models are installed (the {MODELS_GROUP!r} entry points are "
+        "missing): reinstall corroborate (`pip install -e .`)"
+    )
 
 
 __all__ = ["MODELS_GROUP", "Base", "UTCDateTime", "import_all_models", "make_engines", "utcnow"]

@@ -7,6 +7,7 @@ from __future__ import annotations
 from jinja2 import Environment, PackageLoader, StrictUndefined
 
 from corroborate.core import CREDIBILITY, RELIABILITY, CustodyEntry, Incident, Item
+from corroborate.report.history import describe
 
 _ENVIRONMENT = Environment(
     loader=PackageLoader("corroborate.report", "templates"),
@@ -96,7 +97,7 @@ def render_report(
         )
         for r in inc.reviews
     ]
-    rows = [(e.seq, f"{e.time:%Y-%m-%d %H:%M:%S}", e.actor, e.action, _what(e)) for e in history]
+    rows = [(e.seq, f"{e.time:%Y-%m-%d %H:%M:%S}", e.who, e.action, describe(e)) for e in history]
     return _ENVIRONMENT.get_template("incident_report.html").render(
         incident=inc,
         facts=facts,
@@ -108,20 +109,3 @@ def render_report(
         generated_by=generated_by,
         generated_at=generated_at,
     )
-
-
-def _what(entry: CustodyEntry) -> str:
-    d = entry.details
-    if "changes" in d:
-        return "; ".join(f"{k}: {v[0]} → {v[1]}" for k, v in d["changes"].items())
-    if entry.action == "incident.link":
-        return f"{d.get('role')} {d.get('item') or 'cluster ' + str(d.get('cluster'))}"
-    if entry.action == "incident.cite":
-        return f"{d.get('source_name')} graded {d.get('grade')}"
-    if "status" in d:
-        return f"{d['status'][0]} → {d['status'][1]}" + (f" ({d['note']})" if d.get("note") else "")
-    if entry.action == "incident.create":
-        return str(d.get("record", {}).get("title", ""))
-    if entry.action == "incident.merge":
-        return f"merged {d.get('merged')} into {d.get('kept')}"
-    return ", ".join(f"{k}: {v}" for k, v in d.items() if k != "incident" and v is not None)

@@ -1,24 +1,32 @@
 """What one archived item shows (`corroborate show ITEM`, the workspace's item page and
-`/api/items/{ref}`): the item, its custody entries, the footage it shares, why it is sensitive
-and, for a still, its plain PDQ hash to exchange. And what a listing of items shows (`items`,
-the grid, `/api/items`), filtered the same way everywhere. One function each, so the front ends
-decide nothing about them."""
+`/api/items/{ref}`): the item, its custody entries, the footage it shares (with the incidents it
+is evidence of), why it is sensitive and, for a still, its plain PDQ hash to exchange. One
+function, so both front ends decide nothing about it; what a listing of items shows (`items`,
+the grid, `/api/items`), filtered the same way everywhere; and what an upload or a pasted link
+tells its row, the same way.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+from corroborate import accounts
 from corroborate.accounts import Actor, require
 from corroborate.accounts.reveals import revealed_to
+from corroborate.archive.fetch import FetchPolicy, is_url
+from corroborate.archive.ingest import IngestResult, ingest_url
 from corroborate.archive.queries import DATED, list_items, source_labels
 from corroborate.archive.sensitive import mark_item_sensitive
+from corroborate.archive.upload import DEFAULT_MAX_UPLOAD, ingest_stream
 from corroborate.archive.views import item_view
 from corroborate.core import CustodyEntry, Item
 from corroborate.errors import InputError
+from corroborate.incidents.footage import SharedFootage, item_footage, shared_footage
 from corroborate.incidents.sensitive import Reasons, sensitive_items
-from corroborate.match import Cluster, cluster_members, footage_of
+from corroborate.match import cluster_members
 from corroborate.match.exchange import exchange_hashes
 from corroborate.storage.archive import Archive
 
@@ -33,10 +41,15 @@ class ItemDetail:
 
     item: Item
     custody: list[CustodyEntry]
-    footage: list[Cluster]  # each piece of footage it is a copy of, with every other copy
+    footage: list[SharedFootage]  # each piece of footage it is a copy of: other copies, incidents
     pdq: dict[str, Any] | None  # a readable still's `pdq/1` hash (videos: too many to list)
     sensitive: list[str] = field(default_factory=list)  # why it is blurred (empty: it is not)
     blurred: bool = False  # sensitive, and the session asking has not revealed it
+
+    @property
+    def shared(self) -> list[SharedFootage]:
+        """The footage it shares with other archived items (the page's alert)."""
+        return [s for s in self.footage if s.shared]
 
 
 def item_detail(
@@ -54,7 +67,8 @@ def item_detail(
         pdq = exchange_hashes(archive, found.id, found.sha256, found.kind)
     reasons = sensitive_items(archive).get(found.id, [])
     blurred = bool(reasons) and found.id not in revealed_to(archive, holder)
-    return ItemDetail(found, view.custody, footage_of(archive, found.id), pdq, reasons, blurred)
+    footage = item_footage(archive, found.id)
+    return ItemDetail(found, view.custody, footage, pdq, reasons, blurred)
 
 
 def set_item_sensitive(archive: Archive, ref: str, sensitive: bool, *, actor: Actor) -> ItemDetail:
@@ -145,3 +159,62 @@ def browse_items(
     seen = revealed_to(archive, holder)
     blurred = frozenset(i.id for i in found if i.id in reasons and i.id not in seen)
     return ItemListing(found, reasons, blurred, source_labels(archive))
+
+
+@dataclass(frozen=True)
+class Archived:
+    """What one uploaded file or one file a link yielded became: the ingest result and, when
+    archived, the footage it shares with other items and the incidents that footage is in."""
+
+    result: IngestResult
+    shared: list[SharedFootage]
+
+
+def _archived(archive: Archive, result: IngestResult) -> Archived:
+    shared = shared_footage(archive, result.item_id) if result.item_id else []
+    return Archived(result, shared)
+
+
+def upload(
+    archive: Archive,
+    chunks: Iterable[bytes],
+    name: str,
+    *,
+    actor: Actor,
+    source: str | None = None,
+    max_size: int = DEFAULT_MAX_UPLOAD,
+    declared_size: int | None = None,
+) -> Archived:
+    """Archive an uploaded stream (see `archive.upload.ingest_stream`: errors raise, nothing
+    written) and say what footage it shares."""
+    result = ingest_stream(
+        archive,
+        chunks,
+        name,
+        actor=actor,
+        source=source,
+        max_size=max_size,
+        declared_size=declared_size,
+    )
+    return _archived(archive, result)
+
+
+def archive_link(
+    archive: Archive,
+    url: str,
+    *,
+    actor: Actor,
+    source: str | None = None,
+    policy: FetchPolicy | None = None,
+) -> list[Archived]:
+    """Fetch a pasted link under `policy` (private addresses refused unless it allows them) and
+    archive what it yields, as `corroborate ingest URL` does. When nothing was archived the
+    link's one-line errors are raised together; otherwise each result carries its own."""
+    who = accounts.require(actor, "edit")
+    link = url.strip()
+    if not is_url(link):
+        raise InputError(f"{link[:200]!r}: not a link (give an http:// or https:// URL)")
+    results = ingest_url(archive, link, actor=who, source=source, policy=policy)
+    if all(r.error for r in results):
+        raise InputError("; ".join(r.error or "" for r in results) or f"{link}: nothing found")
+    return [_archived(archive, r) for r in results]

@@ -21,6 +21,7 @@ if TYPE_CHECKING:
     from corroborate.geo.gazetteer import Candidate
     from corroborate.incidents.tally import Tally
     from corroborate.report.exports import IncidentExport
+    from corroborate.report.items import Archived
     from corroborate.report.package_verify import PackageCheck
 
 JSON = Any  # a value json.dumps writes as it is: dict, list, str, int, float, bool or None
@@ -110,6 +111,21 @@ def item_detail(
 def item_sensitive(item: Item, sensitive: Sequence[str]) -> dict[str, JSON]:
     """An item after it was marked or unmarked: its own mark, and why it is shown sensitive."""
     return {"item": item.id, "marked": item.marked_sensitive, "sensitive": list(sensitive)}
+
+
+def archived(done: Archived) -> dict[str, JSON]:
+    """One uploaded file (or one file a link yielded): its ingest result, and every piece of
+    footage it shares with other archived items, with their time ranges and incidents."""
+    return {**to_json(done.result), "shared_footage": [s.as_dict() for s in done.shared]}
+
+
+def archived_link(url: str, done: Sequence[Archived]) -> dict[str, JSON]:
+    """What a pasted link yielded, each file as `archived` shows it."""
+    return {
+        "url": url,
+        "results": [archived(d) for d in done],
+        "failed": sum(1 for d in done if not d.result.ok),
+    }
 
 
 def verified(problems: Sequence[Problem], head: TreeHead) -> dict[str, JSON]:

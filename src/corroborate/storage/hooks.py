@@ -12,13 +12,12 @@ A write with no hook that keeps the custody log is refused: nothing is ever writ
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
-from importlib.metadata import EntryPoint, entry_points
 from typing import Any, Protocol, TypeVar
 
 from sqlalchemy.orm import Session
 
 from corroborate.errors import ArchiveError
+from corroborate.plugins import Registry
 
 ENTRY_POINT_GROUP = "corroborate.archive_hooks"
 
@@ -55,67 +54,23 @@ class ArchiveHook(Protocol[ArchiveT_contra]):
         ...
 
 
-EntryPoints = Callable[[], Iterable[EntryPoint]]
-
-_HOOKS: dict[str, ArchiveHook[Any]] = {}
-_loaded_entry_points = False
-
-
-def register(hook: ArchiveHook[Any]) -> ArchiveHook[Any]:
-    """Add a hook (idempotent for the same object); a second hook of the same name is refused."""
-    known = _HOOKS.get(hook.name)
-    if known is not None and known is not hook:
-        raise ArchiveError(f"two archive hooks are named {hook.name!r}: names must be unique")
-    _HOOKS[hook.name] = hook
-    return hook
-
-
-def unregister(name: str) -> None:
-    """Remove a hook by name (for tests of what happens without one)."""
-    _HOOKS.pop(name, None)
+# Built-in hooks and outside ones come in the same way: see `corroborate.plugins`.
+REGISTRY: Registry[ArchiveHook[Any]] = Registry(
+    ENTRY_POINT_GROUP, "archive hook", ("name", "keeps_custody_log", "before_commit")
+)
+register = REGISTRY.register
+unregister = REGISTRY.unregister
+load_entry_points = REGISTRY.load_entry_points
 
 
 def registered() -> list[ArchiveHook[Any]]:
     """The hooks registered so far, without loading entry points."""
-    return list(_HOOKS.values())
-
-
-def declared() -> Iterable[EntryPoint]:
-    """The entry points of the hook group, as installed packages declare them."""
-    return entry_points(group=ENTRY_POINT_GROUP)
-
-
-def load_entry_points(found: EntryPoints | None = None) -> list[str]:
-    """Import every hook declared in the entry-point group; return their names.
-
-    An entry point may name a module that registers its hook on import, or a hook object,
-    which is registered here. One that cannot be loaded is an error, never skipped.
-    """
-    names = []
-    for point in (found or declared)():
-        try:
-            loaded = point.load()
-        except Exception as exc:  # noqa: BLE001 - any failure to load is reported, not skipped
-            raise ArchiveError(
-                f"the archive hook {point.name!r} ({point.value}) cannot be loaded: {exc}"
-            ) from None
-        if all(hasattr(loaded, a) for a in ("name", "keeps_custody_log", "before_commit")):
-            register(loaded)
-        names.append(point.name)
-    return names
+    return list(REGISTRY.items.values())
 
 
 def active() -> list[ArchiveHook[Any]]:
-    """Every hook, entry points loaded once per process; custody-keeping hooks run last.
-
-    Entry points are loaded even when some hook is already registered: an outside hook
-    imported first must not hide the custody log's.
-    """
-    global _loaded_entry_points
-    if not _loaded_entry_points:
-        load_entry_points()
-        _loaded_entry_points = True
-    hooks = list(_HOOKS.values())
+    """Every hook, entry points loaded once per process; custody-keeping hooks run last."""
+    hooks = REGISTRY.active()
     return [h for h in hooks if not h.keeps_custody_log] + [h for h in hooks if h.keeps_custody_log]
 
 

@@ -123,7 +123,7 @@ def register(site: Site) -> None:
             "item.html",
             item=detail.item,
             custody=detail.custody,
-            footage=detail.footage,
+            shared=detail.shared,
             sensitive=detail.sensitive,
             blurred=detail.blurred,
         )
