@@ -562,3 +562,17 @@ def test_the_cli_filters_and_marks_as_the_api_does(ws: Workspace) -> None:
     assert "Traceback" not in bad.output
     off = cli("sensitive", ws.clip, "--off", "--json")
     assert off == {"item": ws.clip, "marked": False, "sensitive": []}
+
+
+def test_the_player_never_sends_a_page_or_a_script_inline(ws: Workspace) -> None:
+    import sqlite3
+
+    db = sqlite3.connect(ws.archive.dir / "archive.db", isolation_level=None)
+    db.execute(f"update items set mime='text/html' where id='{ws.clip}'")  # a lying type
+    db.close()
+    client, _ = ws.session("viewer")
+    got = client.get(f"/items/{ws.clip}/original")
+    assert got.status_code == 200
+    assert got.headers["content-type"] == "application/octet-stream"
+    assert got.headers["x-content-type-options"] == "nosniff"
+    assert got.headers["content-disposition"].startswith("inline; filename=")

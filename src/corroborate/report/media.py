@@ -32,6 +32,7 @@ from corroborate.storage.archive import Archive
 REVEAL = "media.reveal"
 DOWNLOAD = "media.download"
 PLAYABLE = ("video", "audio")
+PLAYABLE_TYPES = ("video/", "audio/")
 _CACHE_SIZE = 256
 
 
@@ -171,13 +172,16 @@ def download_name(item: Item) -> str:
     return name or f"{item.id}.bin"
 
 
-def _original(archive: Archive, item: Item) -> Original:
+def _original(archive: Archive, item: Item, *, playing: bool) -> Original:
     if not archive.blobs.exists(item.sha256):
         raise NotFoundError(f"the original of item {item.id} is missing from the blob store")
+    mime = item.mime or "application/octet-stream"
+    if playing and not mime.startswith(PLAYABLE_TYPES):  # never a page or script, inline
+        mime = "application/octet-stream"
     return Original(
         item=item,
         size=item.size,
-        mime=item.mime or "application/octet-stream",
+        mime=mime,
         filename=download_name(item),
         open=lambda: archive.blobs.open(item.sha256),
     )
@@ -194,7 +198,7 @@ def playable_original(archive: Archive, ref: str, *, actor: Actor, holder: str |
         raise NotRevealedError(
             f"item {item.id} is sensitive: reveal it on its page before it is played"
         )
-    return _original(archive, item)
+    return _original(archive, item, playing=True)
 
 
 def download_original(archive: Archive, ref: str, *, actor: Actor) -> Original:
@@ -203,7 +207,7 @@ def download_original(archive: Archive, ref: str, *, actor: Actor) -> Original:
     byte is sent. Other downloads are not logged: the archive is the team's to read."""
     name = require(actor, "read")
     item = get_item(archive, ref)
-    original = _original(archive, item)
+    original = _original(archive, item, playing=False)
     reasons = sensitivity(archive, item.id)
     if reasons:
         with archive.write() as session:
