@@ -576,3 +576,18 @@ def test_the_player_never_sends_a_page_or_a_script_inline(ws: Workspace) -> None
     assert got.headers["content-type"] == "application/octet-stream"
     assert got.headers["x-content-type-options"] == "nosniff"
     assert got.headers["content-disposition"].startswith("inline; filename=")
+
+
+def test_a_swapped_still_is_not_pictured(ws: Workspace, monkeypatch: pytest.MonkeyPatch) -> None:
+    from corroborate.report import media
+
+    client, _ = ws.session("viewer")
+    genuine = client.get(f"/items/{ws.still}/thumbnail").content
+    path = ws.archive.blobs.local_path(ws.item(ws.still).sha256)
+    path.chmod(0o644)
+    path.write_bytes(Image.new("RGB", (8, 8)).tobytes() + b"swapped")
+    # made from checked bytes and kept by their SHA-256: still the item's own picture
+    assert client.get(f"/items/{ws.still}/thumbnail").content == genuine
+    monkeypatch.setattr(media, "_PICTURES", media._Pictures())  # a fresh server process
+    got = client.get(f"/items/{ws.still}/thumbnail")
+    assert got.status_code == 500 and "does not match its SHA-256" in got.text

@@ -10,6 +10,7 @@ cookie or token asking (`accounts.reveals.holder_of`): a reveal is granted to on
 from __future__ import annotations
 
 import hashlib
+import io
 import re
 import threading
 from collections import OrderedDict
@@ -24,7 +25,7 @@ from corroborate.archive.queries import get_item
 from corroborate.archive.views import keyframe_jpeg
 from corroborate.core import Item
 from corroborate.custody import log
-from corroborate.errors import NotFoundError
+from corroborate.errors import IntegrityError, NotFoundError
 from corroborate.incidents.sensitive import sensitive_items, sensitivity
 from corroborate.media.blur import blurred_jpeg, still_thumbnail
 from corroborate.storage.archive import Archive
@@ -34,6 +35,7 @@ DOWNLOAD = "media.download"
 PLAYABLE = ("video", "audio")
 PLAYABLE_TYPES = ("video/", "audio/")
 _CACHE_SIZE = 256
+MAX_STILL_BYTES = 64 * 1024 * 1024  # a still is read whole, checked, then made small
 
 
 class NotRevealedError(AccessError):
@@ -122,8 +124,13 @@ def thumbnail_picture(archive: Archive, ref: str, *, actor: Actor, holder: str |
     if item.kind == "image" and item.media_readable:
 
         def make() -> bytes:
+            if item.size > MAX_STILL_BYTES:
+                raise NotFoundError(f"item {item.id}: a still this large is not pictured")
             with archive.blobs.open(item.sha256) as blob:
-                return still_thumbnail(blob)
+                data = blob.read(MAX_STILL_BYTES + 1)
+            if hashlib.sha256(data).hexdigest() != item.sha256:  # a swapped blob is not shown
+                raise IntegrityError(f"the original of item {item.id} does not match its SHA-256")
+            return still_thumbnail(io.BytesIO(data))
 
         return _picture(archive, item, _PICTURES.get("still", item.sha256, make), holder)
     raise NotFoundError(f"item {item.id} ({item.kind}) has no picture to show")
