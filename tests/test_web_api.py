@@ -212,6 +212,16 @@ def test_a_form_post_without_the_csrf_token_is_refused_and_changes_nothing(
     )
 
 
+def test_a_multipart_body_is_never_read_for_its_csrf_field(workspace: Workspace) -> None:
+    """A multipart body would be spooled to disk to find the field: it must send the header."""
+    client = workspace.client()
+    csrf = login(client, "admin")
+    form = {"name": "eve", "role": "admin", "password": PASSWORD, "csrf": csrf}
+    response = client.post("/admin/users", data=form, files={"big": ("big.bin", b"x" * 4096)})
+    assert response.status_code == 403 and "CSRF" in response.text
+    assert "eve" not in [u.name for u in accounts.list_users(workspace.archive, by="root")]
+
+
 def test_the_csrf_token_in_the_header_works_as_htmx_sends_it(workspace: Workspace) -> None:
     client = workspace.client()
     csrf = login(client, "admin")
@@ -660,14 +670,14 @@ def _request_for(
         return url, {"data": {"current": PASSWORD, "new": PASSWORD, "confirm": PASSWORD}}
     if path.endswith(("/tokens", "/reveal", "/download")):
         return url, {}
-    if path.endswith("/sensitive"):  # unmarking: the item stays as the other routes expect it
-        return url, {"json": {"sensitive": False}} if path.startswith("/api/") else {
-            "data": {"sensitive": "off"}
-        }
     if path == "/api/uploads":
         return f"{url}?name=note-{n}.txt", {"content": f"note {n}".encode()}
     if path == "/api/links":
         return url, {"json": {"url": workspace.link}}
+    if path.endswith("/sensitive"):  # unmarking: the item stays as the other routes expect it
+        return url, {"json": {"sensitive": False}} if path.startswith("/api/") else {
+            "data": {"sensitive": "off"}
+        }
     new = {"name": f"new-{n}", "role": "viewer", "password": PASSWORD}
     if path.startswith("/api/"):
         return url, {"json": new}

@@ -184,6 +184,16 @@ def test_a_reposted_clip_is_flagged_with_the_first_copy_its_range_and_its_incide
     assert again["shared_footage"][0]["id"] == shared["id"]
     assert verify_archive(workspace.archive) == []
 
+    # and `corroborate show` on the terminal names the incident beside the copy
+    from typer.testing import CliRunner
+
+    from corroborate.cli import app as cli_app
+
+    env = {"CORROBORATE_ARCHIVE": str(workspace.directory), "COLUMNS": "200"}
+    shown = CliRunner().invoke(cli_app, ["show", repost["item_id"]], env=env)
+    assert shown.exit_code == 0, shown.output
+    assert f"evidence of {incident} (unverified, linked as {clip['item_id']})" in shown.stdout
+
 
 def test_the_upload_page_has_the_picker_rows_script_and_nav_for_analysts_only(
     workspace: Workspace,
@@ -620,3 +630,37 @@ def test_in_a_browser_each_file_and_link_gets_a_row_and_the_repost_an_alert(
             assert not errors, errors
         finally:
             browser.close()
+
+
+# -- the library function itself (what the CLI or a script would call) ---------------------------
+
+
+def test_a_stream_that_breaks_off_is_told_as_interrupted_and_leaves_nothing(
+    workspace: Workspace,
+) -> None:
+    from corroborate.accounts import AccessError
+    from corroborate.archive import UploadInterrupted, ingest_stream
+
+    before = state(workspace.archive)
+    consumed: list[int] = []
+
+    def breaking() -> Iterator[bytes]:
+        for n in range(3):
+            consumed.append(n)
+            yield b"x" * 1000
+        raise ConnectionResetError("peer went away")
+
+    with pytest.raises(UploadInterrupted) as caught:
+        ingest_stream(workspace.archive, breaking(), "clip.mp4", actor="alice")
+    assert str(caught.value) == (
+        "clip.mp4: upload interrupted after 2.9 KiB (ConnectionResetError); nothing archived"
+    )
+    assert isinstance(caught.value.__cause__, ConnectionResetError)
+    assert state(workspace.archive) == before
+
+    consumed.clear()
+    viewer = accounts.get_user(workspace.archive, "viewer")
+    with pytest.raises(AccessError, match="viewer is a viewer"):
+        ingest_stream(workspace.archive, breaking(), "clip.mp4", actor=viewer)
+    assert consumed == [], "a refused account's upload is not read at all"
+    assert state(workspace.archive) == before

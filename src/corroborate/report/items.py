@@ -1,10 +1,9 @@
 """What one archived item shows (`corroborate show ITEM`, the workspace's item page and
 `/api/items/{ref}`): the item, its custody entries, the footage it shares (with the incidents it
-is evidence of), why it is sensitive and, for a still, its plain PDQ hash to exchange. One
-function, so both front ends decide nothing about it; what a listing of items shows (`items`,
-the grid, `/api/items`), filtered the same way everywhere; and what an upload or a pasted link
-tells its row, the same way.
-"""
+is evidence of), why it is sensitive and, for a still, its plain PDQ hash to exchange; what an
+upload or a pasted link tells its row; and what a listing of items shows (`items`, the grid,
+`/api/items`), filtered the same way everywhere. One function each, so the front ends decide
+nothing about them."""
 
 from __future__ import annotations
 
@@ -67,8 +66,66 @@ def item_detail(
         pdq = exchange_hashes(archive, found.id, found.sha256, found.kind)
     reasons = sensitive_items(archive).get(found.id, [])
     blurred = bool(reasons) and found.id not in revealed_to(archive, holder)
-    footage = item_footage(archive, found.id)
-    return ItemDetail(found, view.custody, footage, pdq, reasons, blurred)
+    return ItemDetail(found, view.custody, item_footage(archive, found.id), pdq, reasons, blurred)
+
+
+@dataclass(frozen=True)
+class Archived:
+    """What one uploaded file or one file a link yielded became: the ingest result and, when
+    archived, the footage it shares with other items and the incidents that footage is in."""
+
+    result: IngestResult
+    shared: list[SharedFootage]
+
+
+def _archived(archive: Archive, result: IngestResult) -> Archived:
+    shared = shared_footage(archive, result.item_id) if result.item_id else []
+    return Archived(result, shared)
+
+
+def upload(
+    archive: Archive,
+    chunks: Iterable[bytes],
+    name: str,
+    *,
+    actor: Actor,
+    source: str | None = None,
+    max_size: int = DEFAULT_MAX_UPLOAD,
+    declared_size: int | None = None,
+) -> Archived:
+    """Archive an uploaded stream (see `archive.upload.ingest_stream`: errors raise, nothing
+    written) and say what footage it shares."""
+    result = ingest_stream(
+        archive,
+        chunks,
+        name,
+        actor=actor,
+        source=source,
+        max_size=max_size,
+        declared_size=declared_size,
+    )
+    return _archived(archive, result)
+
+
+def archive_link(
+    archive: Archive,
+    url: str,
+    *,
+    actor: Actor,
+    source: str | None = None,
+    policy: FetchPolicy | None = None,
+) -> list[Archived]:
+    """Fetch a pasted link under `policy` (private addresses refused unless it allows them) and
+    archive what it yields, as `corroborate ingest URL` does. When nothing was archived the
+    link's one-line errors are raised together; otherwise each result carries its own."""
+    who = accounts.require(actor, "edit")
+    link = url.strip()
+    if not is_url(link):
+        raise InputError(f"{link[:200]!r}: not a link (give an http:// or https:// URL)")
+    results = ingest_url(archive, link, actor=who, source=source, policy=policy)
+    if all(r.error for r in results):
+        raise InputError("; ".join(r.error or "" for r in results) or f"{link}: nothing found")
+    return [_archived(archive, r) for r in results]
 
 
 def set_item_sensitive(archive: Archive, ref: str, sensitive: bool, *, actor: Actor) -> ItemDetail:
@@ -159,62 +216,3 @@ def browse_items(
     seen = revealed_to(archive, holder)
     blurred = frozenset(i.id for i in found if i.id in reasons and i.id not in seen)
     return ItemListing(found, reasons, blurred, source_labels(archive))
-
-
-@dataclass(frozen=True)
-class Archived:
-    """What one uploaded file or one file a link yielded became: the ingest result and, when
-    archived, the footage it shares with other items and the incidents that footage is in."""
-
-    result: IngestResult
-    shared: list[SharedFootage]
-
-
-def _archived(archive: Archive, result: IngestResult) -> Archived:
-    shared = shared_footage(archive, result.item_id) if result.item_id else []
-    return Archived(result, shared)
-
-
-def upload(
-    archive: Archive,
-    chunks: Iterable[bytes],
-    name: str,
-    *,
-    actor: Actor,
-    source: str | None = None,
-    max_size: int = DEFAULT_MAX_UPLOAD,
-    declared_size: int | None = None,
-) -> Archived:
-    """Archive an uploaded stream (see `archive.upload.ingest_stream`: errors raise, nothing
-    written) and say what footage it shares."""
-    result = ingest_stream(
-        archive,
-        chunks,
-        name,
-        actor=actor,
-        source=source,
-        max_size=max_size,
-        declared_size=declared_size,
-    )
-    return _archived(archive, result)
-
-
-def archive_link(
-    archive: Archive,
-    url: str,
-    *,
-    actor: Actor,
-    source: str | None = None,
-    policy: FetchPolicy | None = None,
-) -> list[Archived]:
-    """Fetch a pasted link under `policy` (private addresses refused unless it allows them) and
-    archive what it yields, as `corroborate ingest URL` does. When nothing was archived the
-    link's one-line errors are raised together; otherwise each result carries its own."""
-    who = accounts.require(actor, "edit")
-    link = url.strip()
-    if not is_url(link):
-        raise InputError(f"{link[:200]!r}: not a link (give an http:// or https:// URL)")
-    results = ingest_url(archive, link, actor=who, source=source, policy=policy)
-    if all(r.error for r in results):
-        raise InputError("; ".join(r.error or "" for r in results) or f"{link}: nothing found")
-    return [_archived(archive, r) for r in results]

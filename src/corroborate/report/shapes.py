@@ -108,11 +108,6 @@ def item_detail(
     return shown
 
 
-def item_sensitive(item: Item, sensitive: Sequence[str]) -> dict[str, JSON]:
-    """An item after it was marked or unmarked: its own mark, and why it is shown sensitive."""
-    return {"item": item.id, "marked": item.marked_sensitive, "sensitive": list(sensitive)}
-
-
 def archived(done: Archived) -> dict[str, JSON]:
     """One uploaded file (or one file a link yielded): its ingest result, and every piece of
     footage it shares with other archived items, with their time ranges and incidents."""
@@ -126,6 +121,9 @@ def archived_link(url: str, done: Sequence[Archived]) -> dict[str, JSON]:
         "results": [archived(d) for d in done],
         "failed": sum(1 for d in done if not d.result.ok),
     }
+def item_sensitive(item: Item, sensitive: Sequence[str]) -> dict[str, JSON]:
+    """An item after it was marked or unmarked: its own mark, and why it is shown sensitive."""
+    return {"item": item.id, "marked": item.marked_sensitive, "sensitive": list(sensitive)}
 
 
 def verified(problems: Sequence[Problem], head: TreeHead) -> dict[str, JSON]:

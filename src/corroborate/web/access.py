@@ -88,7 +88,10 @@ async def submitted_csrf(request: Request) -> str:
     if token:
         return token
     content_type = request.headers.get("content-type", "")
-    if content_type.startswith(("application/x-www-form-urlencoded", "multipart/form-data")):
+    # Only a URL-encoded form is read for its field: parsing a multipart body would spool any
+    # file in it to a temporary file before the request is refused, so multipart requests
+    # (no page sends one) must carry the header.
+    if content_type.startswith("application/x-www-form-urlencoded"):
         form = await request.form()
         value = form.get(CSRF_FIELD)
         return value if isinstance(value, str) else ""

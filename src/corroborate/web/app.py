@@ -74,7 +74,7 @@ def _templates() -> Jinja2Templates:
     env.filters["utc"] = lambda t: t.strftime("%Y-%m-%d %H:%M:%S") if t else ""
     env.filters["size"] = _size
     env.filters["clock"] = clock
-    env.globals["can"] = accounts.can  # what the nav offers follows the library's role rules
+    env.globals["can"] = accounts.can  # what the nav and buttons offer; the library decides
     return Jinja2Templates(env=env)
 
 
@@ -137,8 +137,8 @@ def create_app(
 
     statuses: list[tuple[type[CorroborateError], int, str]] = [
         (RateLimitedError, 429, "rate_limited"),
-        (FilterError, 422, "invalid_filter"),
         (TooLargeError, 413, "too_large"),
+        (FilterError, 422, "invalid_filter"),
         (LoginError, 401, "login_failed"),
         (AccessError, 403, "forbidden"),
         (NotFoundError, 404, "not_found"),
