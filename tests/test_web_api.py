@@ -524,6 +524,18 @@ EXPECTED_RULES = {
     ("GET", "/api/items/{ref}"): "read",
     ("GET", "/api/users"): "manage-users",
     ("POST", "/api/users"): "manage-users",
+    ("GET", "/map"): "read",
+    ("GET", "/map/list"): "read",
+    ("GET", "/api/map/clusters"): "read",
+    ("GET", "/api/map/incidents"): "read",
+    ("GET", "/api/map/geojson"): "read",
+    ("GET", "/api/map/places"): "read",
+    ("GET", "/api/timeline"): "read",
+    ("GET", "/tally"): "read",
+    ("GET", "/api/tally"): "read",
+    ("GET", "/tally.csv"): "read",
+    ("GET", "/claims"): "read",
+    ("GET", "/api/claims/compare"): "read",
 }
 
 

@@ -20,6 +20,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
+from corroborate.accounts import Actor, require
 from corroborate.core import Incident
 from corroborate.crashpoints import crash_point
 from corroborate.custody import log
@@ -380,16 +381,17 @@ class TallyExport:
 
 
 def export_tally(
-    archive: Archive, result: Tally, *, actor: str, out: Path | None = None
+    archive: Archive, result: Tally, *, actor: Actor, out: Path | None = None
 ) -> TallyExport:
     """The CSV of a tally (see `tally_csv`), logged as `export.tally` with its SHA-256 and the
-    scope it counted; with `out`, written atomically as every export is."""
+    scope it counted, by whoever took it; with `out`, written atomically as every export is."""
+    name = require(actor, "read")
     text = tally_csv(result)
     sha = logged_export(
         archive,
         text.encode(),
         out,
-        actor=actor,
+        actor=name,
         action="export.tally",
         details={
             "format": "csv",

@@ -172,8 +172,11 @@ def stored_claims(stored: Iterable[Any]) -> dict[str, JSON]:
 
 
 def claim_groups(groups: Iterable[Any]) -> dict[str, JSON]:
-    return {
-        "groups": [
+    """Claims compared, group by group; each claim names the report it was read from."""
+    out: list[JSON] = []
+    for sourced in groups:
+        g = sourced.group
+        out.append(
             {
                 "event_family": g.event_family,
                 "victim_category": g.victim_category,
@@ -183,11 +186,13 @@ def claim_groups(groups: Iterable[Any]) -> dict[str, JSON]:
                 "high": g.high,
                 "spread": g.spread,
                 "claimants": list(g.claimants),
-                "claims": [claim(c) for c in g.claims],
+                "claims": [
+                    {**claim(c), "item": s.item_id, "item_name": s.item_name}
+                    for c, s in zip(g.claims, sourced.sources, strict=True)
+                ],
             }
-            for g in groups
-        ]
-    }
+        )
+    return {"groups": out}
 
 
 # -- geo -----------------------------------------------------------------------------------

@@ -29,7 +29,7 @@ from corroborate.errors import (
 )
 from corroborate.match.temporal import clock
 from corroborate.storage.archive import Archive
-from corroborate.web import pages_accounts, pages_archive
+from corroborate.web import pages_accounts, pages_archive, pages_picture
 from corroborate.web.access import (
     PUBLIC,
     CsrfError,
@@ -41,7 +41,11 @@ from corroborate.web.site import Site
 HERE = Path(__file__).parent
 OPENAPI_URL = "/api/openapi.json"
 # Each adds its routes to the site; a new capability's pages are one more module here.
-PAGES: tuple[Callable[[Site], None], ...] = (pages_accounts.register, pages_archive.register)
+PAGES: tuple[Callable[[Site], None], ...] = (
+    pages_accounts.register,
+    pages_archive.register,
+    pages_picture.register,
+)
 STATIC_PREFIX = "/static"
 SECURITY_HEADERS = {
     "X-Content-Type-Options": "nosniff",
