@@ -76,6 +76,7 @@ def case(tmp_path_factory: pytest.TempPathFactory, clips: tuple[Path, Path]) -> 
         link_evidence(archive, inc.id, first, role="primary", actor="alice")
         anchor_at(archive, tsa)
         shutil.copy(tsa.ca_pem_path, root / "tsa-ca.pem")
+    archive.os_login = "alice-laptop"  # from here on, as the CLI run by that OS account writes
     link_evidence(archive, inc.id, second, role="corroborating", actor="alice")
     shutil.copy(archive.key_dir / "custody.pub", root / "custody.pub")
     package = build_package(archive, inc.id, root / "case.zip", actor="carol")
@@ -271,6 +272,61 @@ def test_custody_entry_json_edited(case: Case, tmp_path: Path) -> None:
     code, out = verify(tamper(case, tmp_path, {"custody/entries.json": edited}))
     assert code == 1
     assert a_line(out, "altered_file", "custody/entries.json")
+
+
+def _with_os_login(entries: list[dict[str, Any]]) -> dict[str, Any]:
+    return next(e for e in entries if e.get("os_login") == "alice-laptop")
+
+
+def test_the_os_login_beside_the_actor_is_exported_and_proven(case: Case) -> None:
+    files = dict(members(case.package))
+    shown = _with_os_login(json.loads(files["history.json"]))
+    assert shown["actor"] == "alice" and shown["action"] == "incident.link"
+    assert any(e["os_login"] is None for e in json.loads(files["custody/entries.json"]))
+    proven = {p["seq"]: json.loads(p["leaf_data"]) for p in json.loads(files[PROOFS])["proofs"]}
+    assert proven[shown["seq"]]["os_login"] == "alice-laptop"
+    assert all("os_login" not in leaf for leaf in proven.values() if leaf["seq"] < shown["seq"])
+    assert "alice (OS login alice-laptop)" in files["report.html"].decode()
+
+
+@pytest.mark.parametrize("how", ["swapped", "removed"])
+def test_a_proven_entrys_os_login_rewritten_in_the_proofs(
+    case: Case, tmp_path: Path, how: str
+) -> None:
+    proofs = json.loads(dict(members(case.package))[PROOFS])
+    proof = next(p for p in proofs["proofs"] if '"os_login":"alice-laptop"' in p["leaf_data"])
+    leaf = json.loads(proof["leaf_data"])
+    if how == "swapped":
+        leaf["os_login"] = "bob-laptop"
+    else:
+        del leaf["os_login"]
+    proof["leaf_data"] = canonical_json(leaf)
+    code, out = verify(tamper(case, tmp_path, {PROOFS: dump(proofs)}))
+    assert code == 1
+    assert a_line(out, "bad_proof", f"custody entry {proof['seq']}")
+
+
+@pytest.mark.parametrize(
+    ("member", "how"), [("custody/entries.json", "swapped"), ("history.json", "removed")]
+)
+def test_an_entrys_os_login_changed_in_the_readable_json_is_named_by_entry(
+    case: Case, tmp_path: Path, member: str, how: str
+) -> None:
+    shown = json.loads(dict(members(case.package))[member])
+    entry = _with_os_login(shown)
+    entry["os_login"] = "bob-laptop" if how == "swapped" else None
+    code, out = verify(tamper(case, tmp_path, {member: dump(shown)}))
+    assert code == 1
+    assert a_line(out, "altered_file", member)
+    assert a_line(out, "altered_entry", f"custody entry {entry['seq']}", "os_login")
+
+
+def test_an_entry_added_to_the_readable_json_is_named(case: Case, tmp_path: Path) -> None:
+    shown = json.loads(dict(members(case.package))["history.json"])
+    shown.append({**shown[-1], "seq": 999, "actor": "mallory", "os_login": "mallory"})
+    code, out = verify(tamper(case, tmp_path, {"history.json": dump(shown)}))
+    assert code == 1
+    assert a_line(out, "altered_entry", "custody entry 999", "not among the entries proven")
 
 
 @pytest.mark.parametrize("member", ["README.txt", "report.html", "history.json"])

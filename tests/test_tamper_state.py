@@ -411,3 +411,30 @@ def test_a_tally_never_counts_an_incident_set_to_verified_in_the_database(case: 
     assert [(x.incident_id, x.reason) for x in after.left_out if x.reason == "record-altered"] == [
         ("INC-0002", "record-altered")
     ]
+
+
+# -- the OS login the CLI records beside the actor (issue 13): part of the sealed leaf -------
+@pytest.mark.parametrize("change", ["swapped", "removed", "added to an entry that had none"])
+def test_an_entrys_os_login_edited_in_the_database_is_named(case: Archive, change: str) -> None:
+    from corroborate.custody import entries
+    from corroborate.custody.log import leaf_data
+    from corroborate.custody.models import CustodyEntryRow
+
+    case.os_login = "bob"  # as `corroborate` run by the OS account bob opens it
+    add_source(case, "OHCHR", kind="monitoring-mission", reliability="A", actor="alice")
+    assert verify_archive(case) == []
+    by = {(e.actor, e.action, e.os_login): e.seq for e in entries(case)}
+    seq, sql = {
+        "swapped": (by["alice", "source.create", "bob"], "os_login='alice'"),
+        "removed": (by["alice", "source.create", "bob"], "os_login=NULL"),
+        "added to an entry that had none": (by["bob", "incident.review", None], "os_login='bob'"),
+    }[change]
+    db = _db(case)
+    db.execute("drop trigger custody_entries_no_update")  # the attacker holds the database file
+    db.execute(f"update custody_entries set {sql} where seq={seq}")
+    altered = [p for p in verify_archive(case) if p.kind == "altered_entry"]
+    assert [p.where for p in altered] == [f"custody entry {seq}"], altered
+    assert "no longer matches the hash sealed in the log" in altered[0].message
+    with case.session() as session:  # the edit is in the leaf, not in some side column
+        row = session.get(CustodyEntryRow, seq)
+        assert row is not None and (b'"os_login"' in leaf_data(row)) == (change != "removed")

@@ -81,19 +81,32 @@ class Item:
     metadata: dict[str, Any] = field(default_factory=dict)
     sightings: list[Sighting] = field(default_factory=list)
     keyframes: list[str] = field(default_factory=list)  # sha256 of keyframe thumbnails
+    # marked sensitive itself; whether it is *shown* blurred is incidents.sensitive's decision
+    marked_sensitive: bool = False
 
 
 @dataclass(frozen=True)
 class CustodyEntry:
-    """One append-only custody log entry; `leaf` is the exact byte string that was hashed."""
+    """One append-only custody log entry; `leaf` is the exact byte string that was hashed.
+
+    `os_login` is the operating-system account that ran the CLI command, beside the declared
+    `actor` (`--as`); None for the web workspace, whose actor is a logged-in account, and for
+    entries written before it was recorded. It is part of the hashed leaf only when set.
+    """
 
     seq: int
     time: datetime
     actor: str
+    os_login: str | None = field(default=None, kw_only=True)
     action: str
     subject_sha256: str | None
     details: dict[str, Any]
     leaf_hash: str
+
+    @property
+    def who(self) -> str:
+        """The actor as people read it: `alice (OS login bob)` when the OS login is known."""
+        return self.actor if self.os_login is None else f"{self.actor} (OS login {self.os_login})"
 
 
 @dataclass(frozen=True)

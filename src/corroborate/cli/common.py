@@ -130,8 +130,29 @@ def min_status_option(default: str | None, help: str) -> Any:
 
 
 def open_archive(archive: Path | None) -> Archive:
-    """Open the archive the user named (or the default one)."""
-    return Archive.open(archive_path(archive))
+    """Open the archive the user named (or the default one) as this OS account: its login is
+    recorded beside `--as` in every custody entry the command writes."""
+    return Archive.open(archive_path(archive), os_login=os_login())
+
+
+def os_login() -> str:
+    """The OS account this process runs as, from the OS's account database, not the
+    environment (`USER=bob` would make it as self-declared as `--as`). With no entry for the
+    user id (a bare container) it is `uid N`; without POSIX accounts, the platform's login."""
+    try:
+        import pwd
+    except ImportError:  # pragma: no cover - not POSIX (Windows)
+        import getpass
+
+        try:
+            return getpass.getuser()
+        except Exception:  # noqa: BLE001 - no login name at all
+            return "unknown"
+    uid = os.getuid()
+    try:
+        return pwd.getpwuid(uid).pw_name
+    except KeyError:
+        return f"uid {uid}"
 
 
 # What a command that fetches URLs lets its user relax (corroborate.net refuses by default).

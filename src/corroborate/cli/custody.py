@@ -66,13 +66,14 @@ def log_cmd(
         print_json(shapes.custody_log(rows))
         return
     table = Table(title=f"{len(rows)} custody entries", whole=("seq", "subject"))
-    for col in ("seq", "time (UTC)", "actor", "action", "subject"):
+    for col in ("seq", "time (UTC)", "actor", "OS login", "action", "subject"):
         table.add_column(col)
     for e in rows:
         table.add_row(
             str(e.seq),
             e.time.strftime("%Y-%m-%d %H:%M:%S"),
             e.actor,
+            e.os_login or "",
             e.action,
             (e.subject_sha256 or "")[:16],
         )

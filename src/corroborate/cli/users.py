@@ -18,13 +18,12 @@ from corroborate.cli.common import (
     JSON_OPTION,
     Table,
     actor_name,
-    archive_path,
     console,
     handles_errors,
+    open_archive,
     print_json,
 )
 from corroborate.errors import InputError
-from corroborate.storage.archive import Archive
 
 app = typer.Typer(
     help="Accounts of the web workspace: add, list, tokens for scripts.",
@@ -62,7 +61,7 @@ def add_cmd(
     json_out: bool = JSON_OPTION,
 ) -> None:
     """Add an account; asks for its password (twice, not shown)."""
-    opened = Archive.open(archive_path(archive))
+    opened = open_archive(archive)
     accounts.check_name(name)  # before the prompt: no password typed for nothing
     accounts.check_role(role)
     user = accounts.add_user(
@@ -83,7 +82,7 @@ def password_cmd(
     as_user: str | None = AS_OPTION,
 ) -> None:
     """Set a new password for an account (its browser sessions end)."""
-    opened = Archive.open(archive_path(archive))
+    opened = open_archive(archive)
     accounts.get_user(opened, name)  # an unknown name fails before the prompt
     accounts.set_password(opened, name, _password(password_stdin), by=actor_name(as_user))
     console.print(f"password of {name} changed", markup=False, highlight=False)
@@ -98,7 +97,7 @@ def token_cmd(
     json_out: bool = JSON_OPTION,
 ) -> None:
     """Issue an API token for scripts (`Authorization: Bearer TOKEN`); it is shown only once."""
-    token = accounts.issue_token(Archive.open(archive_path(archive)), name, by=actor_name(as_user))
+    token = accounts.issue_token(open_archive(archive), name, by=actor_name(as_user))
     if json_out:
         print_json({"user": name, "token": token})
         return
@@ -115,7 +114,7 @@ def list_cmd(
     json_out: bool = JSON_OPTION,
 ) -> None:
     """Every account, its role and whether it is disabled."""
-    users = accounts.list_users(Archive.open(archive_path(archive)), by=actor_name(as_user))
+    users = accounts.list_users(open_archive(archive), by=actor_name(as_user))
     if json_out:
         print_json({"users": users})
         return
@@ -134,9 +133,7 @@ def list_cmd(
 
 
 def _set_disabled(name: str, disabled: bool, archive: Path | None, as_user: str | None) -> None:
-    user = accounts.set_disabled(
-        Archive.open(archive_path(archive)), name, disabled, by=actor_name(as_user)
-    )
+    user = accounts.set_disabled(open_archive(archive), name, disabled, by=actor_name(as_user))
     state = "disabled" if user.disabled else "enabled"
     console.print(f"{user.name} is {state}", markup=False, highlight=False)
 
@@ -171,5 +168,5 @@ def remove_cmd(
     as_user: str | None = AS_OPTION,
 ) -> None:
     """Delete an account and revoke its tokens (custody entries naming it stay)."""
-    accounts.remove_user(Archive.open(archive_path(archive)), name, by=actor_name(as_user))
+    accounts.remove_user(open_archive(archive), name, by=actor_name(as_user))
     console.print(f"removed {name}", markup=False, highlight=False)

@@ -1,8 +1,9 @@
 """The append-only custody log: entries are Merkle-tree leaves (RFC 6962), heads are signed.
 
-A leaf is the canonical JSON of an entry (sequence, time, actor, action, subject, details), so
-anyone holding an entry, an inclusion proof and the archive's public key can check it with any
-RFC 6962 implementation, without trusting this code.
+A leaf is the canonical JSON of an entry (sequence, time, actor, action, subject, details, and
+the OS login of a CLI operator where one was recorded), so anyone holding an entry, an inclusion
+proof and the archive's public key can check it with any RFC 6962 implementation, without
+trusting this code.
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from corroborate.custody import keys, merkle, proofs
 from corroborate.custody.models import CustodyEntryRow, TreeHeadRow
 from corroborate.db import utcnow
 from corroborate.errors import IntegrityError, NotFoundError
-from corroborate.storage.archive import Archive
+from corroborate.storage.archive import OS_LOGIN_INFO, Archive
 
 _PENDING = "custody_pending"
 
@@ -36,17 +37,22 @@ def _iso(t: datetime) -> str:
 
 
 def leaf_data(row: CustodyEntryRow) -> bytes:
-    """The exact bytes an entry contributes to the tree (before RFC 6962's 0x00 prefix)."""
-    return canonical_json(
-        {
-            "seq": row.seq,
-            "time": _iso(row.time),
-            "actor": row.actor,
-            "action": row.action,
-            "subject": row.subject_sha256,
-            "details": json.loads(row.details),
-        }
-    ).encode()
+    """The exact bytes an entry contributes to the tree (before RFC 6962's 0x00 prefix).
+
+    `os_login` is in the leaf only when recorded, so every entry written before it existed (or
+    from the web workspace) hashes exactly as it always did and old archives still verify.
+    """
+    leaf: dict[str, Any] = {
+        "seq": row.seq,
+        "time": _iso(row.time),
+        "actor": row.actor,
+        "action": row.action,
+        "subject": row.subject_sha256,
+        "details": json.loads(row.details),
+    }
+    if row.os_login is not None:
+        leaf["os_login"] = row.os_login
+    return canonical_json(leaf).encode()
 
 
 def append(
@@ -57,7 +63,10 @@ def append(
     subject_sha256: str | None = None,
     details: dict[str, Any] | None = None,
 ) -> CustodyEntry:
-    """Append an entry inside a write transaction; it is sealed under a signed head at commit."""
+    """Append an entry inside a write transaction; it is sealed under a signed head at commit.
+
+    The OS login of whoever opened the archive locally (`Archive.os_login`, carried in the
+    session by `Archive.write`) is recorded beside `actor`."""
     pending: list[CustodyEntryRow] = session.info.setdefault(_PENDING, [])
     if pending:
         seq = pending[-1].seq + 1
@@ -67,6 +76,7 @@ def append(
         seq=seq,
         time=utcnow(),
         actor=actor,
+        os_login=session.info.get(OS_LOGIN_INFO),
         action=action,
         subject_sha256=subject_sha256,
         details=canonical_json(details or {}),
@@ -121,6 +131,7 @@ def to_entry(row: CustodyEntryRow) -> CustodyEntry:
         seq=row.seq,
         time=row.time,
         actor=row.actor,
+        os_login=row.os_login,
         action=row.action,
         subject_sha256=row.subject_sha256,
         details=json.loads(row.details),

@@ -30,6 +30,7 @@ def init_archive(
     rotate_key: bool = False,
     old_key: Path | None = None,
     actor: str = "corroborate",
+    os_login: str | None = None,
 ) -> Archive:
     """Create a new archive (schema, blob folder, Ed25519 custody key) and open it.
 
@@ -37,6 +38,7 @@ def init_archive(
     `database.password` (mode 0600) beside it. A database that already holds an archive is
     refused unless `rotate_key` is set, with the key in force given as `old_key`: the new
     folder then signs a hand-over to its own new key with the old one, in the log.
+    `os_login` is the OS account of a local operator, opened with it (`Archive.open`).
     """
     directory = Path(directory)
     if (directory / CONFIG_NAME).exists():
@@ -78,6 +80,7 @@ def init_archive(
             password=password,
             blob_url=blob_url,
             settings={"key_id": key_id},
+            os_login=os_login,
         )
         if existing:
             rotate(opened, actor=actor)  # refuses before writing if the key is not in force

@@ -97,7 +97,7 @@ def render_report(
         )
         for r in inc.reviews
     ]
-    rows = [(e.seq, f"{e.time:%Y-%m-%d %H:%M:%S}", e.actor, e.action, describe(e)) for e in history]
+    rows = [(e.seq, f"{e.time:%Y-%m-%d %H:%M:%S}", e.who, e.action, describe(e)) for e in history]
     return _ENVIRONMENT.get_template("incident_report.html").render(
         incident=inc,
         facts=facts,

@@ -3,7 +3,8 @@
 `verify_package` runs the checks in order, each its own function: the member names
 (`_check_names`), the signed head and the key it is checked against (`_check_head`), the
 inclusion and consistency proofs and the export record they prove (`_check_proofs`), every file
-against that record (`_check_files`), `MANIFEST.sha256` (`_check_manifest`), and the RFC 3161
+against that record (`_check_files`), the custody entries the readable JSON files show against
+the proven ones (`_check_entries`), `MANIFEST.sha256` (`_check_manifest`), and the RFC 3161
 tokens (`_check_stamps`). Proofs and signatures are checked by `custody.proofs`, the same code
 that checks the archive's own log; this module only reads the package's form of them.
 """
@@ -15,7 +16,7 @@ import re
 import zipfile
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -30,6 +31,7 @@ from corroborate.custody.timestamp import verify_timestamp
 from corroborate.errors import CorroborateError, FormatError, InputError
 from corroborate.report import safezip
 from corroborate.report.package import (
+    ENTRIES,
     FORMAT,
     HEAD,
     MANIFEST,
@@ -258,6 +260,7 @@ class _Proven:
     record: dict[str, Any] | None
     proven: set[int]
     consistency: dict[int, list[str]]
+    leaves: dict[int, dict[str, Any]] = field(default_factory=dict)  # each proven entry's leaf
 
 
 def _verify_open(
@@ -278,6 +281,7 @@ def _verify_open(
         _manifest_only(members)
         return
     recorded = _check_files(members, proven.record, check, progress)
+    _check_entries(members, proven, check)
     _check_manifest(members, recorded)
     _check_stamps(members, proven, head, verifier, tsa_ca_pem)
 
@@ -412,6 +416,7 @@ def _check_proofs(members: _Members, head: TreeHead | None, check: PackageCheck)
     record: dict[str, Any] | None = None
     record_seq = 0  # the export entry's, once proven
     proven: set[int] = set()
+    leaves: dict[int, dict[str, Any]] = {}
     proofs_data = members.parsed(PROOFS)
     consistency: dict[int, list[str]] = {}
     if isinstance(proofs_data, dict) and proofs_data.get("format") != FORMAT:
@@ -442,6 +447,7 @@ def _check_proofs(members: _Members, head: TreeHead | None, check: PackageCheck)
             if seq in proven:
                 check.problem("bad_proof", where, f"{PROOFS}: {where} is proved twice")
             proven.add(seq)
+            leaves[seq] = entry
             if seq == export_seq and entry.get("action") == "export.package":
                 details = entry.get("details")
                 record = details if isinstance(details, dict) else {}
@@ -467,7 +473,7 @@ def _check_proofs(members: _Members, head: TreeHead | None, check: PackageCheck)
                 f"{PROOFS}: no proven export entry, so no file can be checked against the "
                 "signed log",
             )
-        return _Proven(None, proven, consistency)
+        return _Proven(None, proven, consistency, leaves)
     if record.get("format") != FORMAT:
         check.problem(
             "bad_proof",
@@ -491,7 +497,68 @@ def _check_proofs(members: _Members, head: TreeHead | None, check: PackageCheck)
             f"{PROOFS}: a proof of custody entry {seq} was added (the export record does not "
             "list it)",
         )
-    return _Proven(record, proven, consistency)
+    return _Proven(record, proven, consistency, leaves)
+
+
+# the files that show custody entries to a reader, as `CustodyEntry` objects
+_ENTRY_FILES = (ENTRIES, "history.json")
+
+
+def _check_entries(members: _Members, proven: _Proven, check: PackageCheck) -> None:
+    """Step 4b, the entries a reader sees: each custody entry in the readable JSON files, put
+    back into its leaf form (with its OS login where it has one), must be the entry proven in
+    the signed log, so an edit is named by entry and field, not only by file."""
+    for name in _ENTRY_FILES:
+        if name not in members.by_name:
+            continue  # named as missing by the file checks
+        shown = members.parsed(name)
+        for entry in shown if isinstance(shown, list) else []:
+            seq = entry.get("seq") if isinstance(entry, dict) else None
+            where = f"custody entry {seq}" if isinstance(seq, int) else name
+            leaf = proven.leaves.get(seq) if isinstance(seq, int) else None
+            if leaf is None:
+                check.problem(
+                    "altered_entry",
+                    where,
+                    f"{name}: {where} is not among the entries proven in the signed log",
+                )
+                continue
+            form = _leaf_form(entry)
+            changed = sorted(k for k in set(leaf) | set(form) if leaf.get(k) != form.get(k))
+            if changed:
+                check.problem(
+                    "altered_entry",
+                    where,
+                    f"{name}: {where} was altered: its {' and '.join(changed)} "
+                    f"{'differs' if len(changed) == 1 else 'differ'} from the entry proven in "
+                    "the signed log",
+                )
+
+
+def _leaf_form(entry: dict[str, Any]) -> dict[str, Any]:
+    """A `CustodyEntry` as JSON, in the form its leaf was hashed (see `custody.log.leaf_data`)."""
+    leaf: dict[str, Any] = {
+        "seq": entry.get("seq"),
+        "time": _leaf_time(entry.get("time")),
+        "actor": entry.get("actor"),
+        "action": entry.get("action"),
+        "subject": entry.get("subject_sha256"),
+        "details": entry.get("details"),
+    }
+    if entry.get("os_login") is not None:
+        leaf["os_login"] = entry["os_login"]
+    return leaf
+
+
+def _leaf_time(value: Any) -> Any:
+    """An ISO 8601 time as the leaf writes it (`...T12:00:00.000000Z`); other values as they are."""
+    try:
+        when = datetime.fromisoformat(str(value))
+    except ValueError:
+        return value
+    if when.tzinfo is not None:
+        when = when.astimezone(UTC)
+    return when.strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 
 def _check_files(

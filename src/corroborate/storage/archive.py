@@ -30,6 +30,9 @@ PASSWORD_NAME = "database.password"
 PASSWORD_ENV = "CORROBORATE_DATABASE_PASSWORD"
 FORMAT = 2
 STATE_BOUND_FORMAT = 2  # from this format on, every row has been recorded in the custody log
+# the key in a write session's `info` under which the opener's OS login travels to whatever
+# records the write (the custody log), so that storage need not know who reads it
+OS_LOGIN_INFO = "os_login"
 
 
 def write_owner_only(path: Path, data: bytes, *, exclusive: bool = False) -> None:
@@ -158,6 +161,9 @@ class Archive:
     writer: Engine
     blobs: BlobStore
     settings: dict[str, Any] = field(default_factory=dict)
+    # the OS account of a local operator (the CLI) who opened it, recorded beside each write's
+    # actor; None where the actor is a logged-in account of the web workspace
+    os_login: str | None = None
 
     # -- creating and opening -------------------------------------------------------------
     @classmethod
@@ -170,6 +176,7 @@ class Archive:
         password: str | None,
         blob_url: str | None,
         settings: dict[str, Any],
+        os_login: str | None = None,
     ) -> Archive:
         """Write a new archive's files owner-only, noting each in `made`, and open it.
 
@@ -194,11 +201,14 @@ class Archive:
             os.close(os.open(db_file, os.O_WRONLY | os.O_CREAT, 0o600))
         made.append(directory / CONFIG_NAME)
         write_owner_only(directory / CONFIG_NAME, (json.dumps(settings, indent=2) + "\n").encode())
-        return cls.open(directory)
+        return cls.open(directory, os_login=os_login)
 
     @classmethod
-    def open(cls, directory: Path) -> Archive:
-        """Open an existing archive, migrating its schema to this version of the code."""
+    def open(cls, directory: Path, *, os_login: str | None = None) -> Archive:
+        """Open an existing archive, migrating its schema to this version of the code.
+
+        `os_login` is the OS account of a local operator opening it (the CLI), recorded beside
+        the actor of every write made through it, the writes of opening included."""
         from sqlalchemy.exc import SQLAlchemyError
 
         from corroborate.db import make_engines
@@ -225,7 +235,9 @@ class Archive:
             raise ArchiveError(
                 f"cannot open the database {mask_password(db_url)}: {_first_line(exc, password)}"
             ) from None
-        opened = cls(directory, db_url, blob_url, reader, writer, BlobStore(blob_url), settings)
+        opened = cls(
+            directory, db_url, blob_url, reader, writer, BlobStore(blob_url), settings, os_login
+        )
         try:
             for hook in hooks.for_write():  # an archive that cannot be written is not opened
                 hook.opened(opened)
@@ -252,6 +264,7 @@ class Archive:
         """
         plugged = hooks.for_write()
         with Session(self.writer, expire_on_commit=False) as session:
+            session.info[OS_LOGIN_INFO] = self.os_login
             for hook in plugged:
                 hook.begin(session)
             try:
