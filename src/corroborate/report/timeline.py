@@ -84,6 +84,10 @@ def timeline(archive: Archive, query: IncidentQuery, unit: str, *, actor: Actor)
     fields, binned by `unit`."""
     require(actor, "read")
     unit = parse_unit(unit)
+    return archive.cached(("timeline", query, unit), lambda: _binned(archive, query, unit))
+
+
+def _binned(archive: Archive, query: IncidentQuery, unit: str) -> Timeline:
     counted = tally(
         archive,
         min_status=query.min_status,
