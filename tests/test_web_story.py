@@ -235,6 +235,16 @@ def test_an_analyst_uploads_a_repost_links_it_and_a_reviewer_verifies(story: Sto
             shot(page, "09-incident-verified")
             history.screenshot(path=str(SCREENSHOTS / "story-10-incident-history.png"))
 
+            # -- the verified incident on the map, in the tally; the claims; one's account ---
+            for n, (path, shows) in enumerate(
+                [("/map", "INC-0001"), ("/tally", "1"), ("/claims", "Claims"), ("/account", "bob")],
+                start=16,
+            ):
+                answer = page.goto(url + path)
+                assert answer is not None and answer.ok, f"{path}: {answer and answer.status}"
+                expect(page.locator("main")).to_contain_text(shows)
+                shot(page, f"{n}-{path.strip('/')}")
+
             # -- sees the sensitive thumbnail blurred until revealed, then the reveal logged --
             page.goto(url + "/")
             card = page.get_by_test_id("item-card").filter(has_text=UPLOADED)
