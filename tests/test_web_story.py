@@ -238,7 +238,7 @@ def test_an_analyst_uploads_a_repost_links_it_and_a_reviewer_verifies(story: Sto
             # -- the verified incident on the map, in the tally; the claims; one's account ---
             for n, (path, shows) in enumerate(
                 [("/map", "INC-0001"), ("/tally", "1"), ("/claims", "Claims"), ("/account", "bob")],
-                start=16,
+                start=11,
             ):
                 answer = page.goto(url + path)
                 assert answer is not None and answer.ok, f"{path}: {answer and answer.status}"
@@ -252,14 +252,14 @@ def test_an_analyst_uploads_a_repost_links_it_and_a_reviewer_verifies(story: Sto
             copy = page.get_by_test_id("item-card").filter(has_text=ARCHIVED)
             # the same footage shows the same scene: every copy in its cluster is blurred
             expect(copy.get_by_test_id("thumb")).to_have_attribute("data-blurred", "true")
-            shot(page, "11-grid-blurred")
+            shot(page, "15-grid-blurred")
             page.goto(f"{url}/items/{uploaded.id}")
             thumb = page.get_by_test_id("thumb").first
             expect(thumb).to_have_attribute("data-blurred", "true")
             blurred_src = thumb.get_attribute("src")
             custody = page.get_by_test_id("custody")
             expect(custody).not_to_contain_text("media.reveal")
-            shot(page, "12-item-sensitive-blurred")
+            shot(page, "16-item-sensitive-blurred")
             page.get_by_test_id("reveal").first.click()
             expect(thumb).to_have_attribute("data-blurred", "false")
             assert thumb.get_attribute("src") != blurred_src
@@ -267,19 +267,19 @@ def test_an_analyst_uploads_a_repost_links_it_and_a_reviewer_verifies(story: Sto
             reveal = custody.locator("tr", has_text="media.reveal")
             expect(reveal).to_have_count(1)
             expect(reveal).to_contain_text("bob")
-            shot(page, "13-item-revealed-custody")
+            shot(page, "17-item-revealed-custody")
             log_out(page, url)
 
             # -- an admin's accounts page, and what an error looks like -------------------
             log_in(page, url, "carol")
             page.goto(url + "/admin/users")
             expect(page.locator("main")).to_contain_text("alice")
-            shot(page, "14-users-admin")
+            shot(page, "18-users-admin")
             story.allowed_failures.append(r"/items/ffffffffffff$")
             answer = page.goto(url + "/items/ffffffffffff")
             assert answer is not None and answer.status == 404
             expect(page.get_by_role("alert")).to_contain_text("no archived item")
-            shot(page, "15-error")
+            shot(page, "19-error")
             log_out(page, url)
             assert not failed, f"requests or scripts failed in the browser: {failed}"
         finally:
