@@ -201,6 +201,7 @@ class Stats:
     samples: dict[str, str] = field(default_factory=dict)  # kind: the first error seen
     after_login: dict[str, int] = field(default_factory=dict)  # the server, once all logged in
     server: dict[str, int] = field(default_factory=dict)  # the server over the load window
+    alone: Stats | None = None  # each kind requested alone before the load (the reference)
 
     def record(self, kind: str, seconds: float, error: str | None) -> None:
         self.latencies[kind].append(seconds)
@@ -289,6 +290,51 @@ async def discover(client: httpx.AsyncClient) -> Site:
     )
 
 
+WEIGHTS = (
+    ("grid /", 3),
+    ("item page", 4),
+    ("keyframe", 4),
+    ("/api/items", 2),
+    ("/api/items/{id}", 2),
+    ("incident list", 1),
+    ("incident page", 2),
+    (REFERENCE, 1),
+)
+
+
+def kinds_of(site: Site) -> list[str]:
+    """The page kinds this server has, each as often as people open it."""
+    missing = {
+        "keyframe": not site.keyframes,
+        "incident list": not site.has_incident_pages,
+        "incident page": not site.incidents,
+    }
+    return [k for k, w in WEIGHTS if not missing.get(k) for _ in range(w)]
+
+
+def url_of(kind: str, site: Site, rng: random.Random) -> str:
+    return {
+        "grid /": lambda: "/",
+        "item page": lambda: f"/items/{rng.choice(site.items)}",
+        "keyframe": lambda: rng.choice(site.keyframes),
+        "/api/items": lambda: "/api/items",
+        "/api/items/{id}": lambda: f"/api/items/{rng.choice(site.items)}",
+        "incident list": lambda: "/incidents",
+        "incident page": lambda: f"/incidents/{rng.choice(site.incidents)}",
+        REFERENCE: lambda: site.static,
+    }[kind]()
+
+
+async def baseline(client: httpx.AsyncClient, site: Site, rounds: int = 5) -> Stats:
+    """Each kind alone, one request at a time: the latency with no other client (reference)."""
+    stats = Stats()
+    rng = random.Random(1)
+    for kind in dict.fromkeys(kinds_of(site)):
+        for _ in range(rounds):
+            await timed(client, stats, kind, "GET", url_of(kind, site, rng))
+    return stats
+
+
 async def browse(
     client: httpx.AsyncClient,
     site: Site,
@@ -297,29 +343,10 @@ async def browse(
     think: float,
     rng: random.Random,
 ) -> None:
-    choices: list[tuple[str, int]] = [
-        ("grid /", 3),
-        ("item page", 4),
-        ("keyframe", 4 if site.keyframes else 0),
-        ("/api/items", 2),
-        ("/api/items/{id}", 2),
-        ("incident list", 1 if site.has_incident_pages else 0),
-        ("incident page", 2 if site.incidents else 0),
-        (REFERENCE, 1),
-    ]
-    kinds = [k for k, w in choices for _ in range(w)]
+    kinds = kinds_of(site)
     while time.monotonic() < until:
         kind = rng.choice(kinds)
-        url = {
-            "grid /": "/",
-            "item page": f"/items/{rng.choice(site.items)}",
-            "keyframe": rng.choice(site.keyframes) if site.keyframes else "",
-            "/api/items": "/api/items",
-            "/api/items/{id}": f"/api/items/{rng.choice(site.items)}",
-            "incident list": "/incidents",
-            "incident page": f"/incidents/{rng.choice(site.incidents)}" if site.incidents else "",
-            REFERENCE: site.static,
-        }[kind]
+        url = url_of(kind, site, rng)
         await timed(client, stats, kind, "GET", url)
         if think:
             await asyncio.sleep(rng.uniform(0, 2 * think))
@@ -402,7 +429,9 @@ async def run_load(
                 "  note: the server has no PUT /api/uploads (404/405): uploads are skipped",
                 flush=True,
             )
+        alone = await baseline(clients[0], site)
         stats = Stats()
+        stats.alone = alone
         rng = random.Random(13)
         until = time.monotonic() + args.seconds
         tasks = [
@@ -445,16 +474,18 @@ def report(stats: Stats, elapsed: float, client_cpu: float) -> tuple[bool, str |
     print()
     print(
         f"{'kind':<26}{'requests':>9}{'req/s':>8}{'p50 ms':>9}{'p95 ms':>9}{'p99 ms':>9}"
-        f"{'max ms':>9}{'errors':>8}"
+        f"{'max ms':>9}{'errors':>8}{'alone p50':>11}"
     )
     worst: tuple[float, str] | None = None
     ok = True
     for kind in sorted(stats.latencies, key=lambda k: (k == REFERENCE, k == UPLOAD_KIND, k)):
         values = stats.latencies[kind]
         p50, p95, p99 = (percentile(values, q) * 1000 for q in (50, 95, 99))
+        by_itself = stats.alone.latencies.get(kind) if stats.alone else None
+        alone = f"{percentile(by_itself, 50) * 1000:.1f}" if by_itself else "-"
         print(
             f"{kind:<26}{len(values):>9}{len(values) / elapsed:>8.1f}{p50:>9.1f}{p95:>9.1f}"
-            f"{p99:>9.1f}{max(values) * 1000:>9.1f}{stats.errors.get(kind, 0):>8}"
+            f"{p99:>9.1f}{max(values) * 1000:>9.1f}{stats.errors.get(kind, 0):>8}{alone:>11}"
         )
         if kind not in (REFERENCE, UPLOAD_KIND):
             if worst is None or p95 > worst[0]:
@@ -462,6 +493,9 @@ def report(stats: Stats, elapsed: float, client_cpu: float) -> tuple[bool, str |
             if p95 >= TARGET_P95_MS:
                 ok = False
     errors = sum(stats.errors.values())
+    if stats.alone and stats.alone.errors:
+        print(f"  errors when requested alone: {dict(stats.alone.errors)}")
+        errors += sum(stats.alone.errors.values())
     print(f"{'all':<26}{total:>9}{total / elapsed:>8.1f}{'':>45}{errors:>8}")
     for kind, sample in stats.samples.items():
         print(f"  first {kind} error: {sample}")
@@ -534,7 +568,7 @@ def profile_one(archive: Path, kind: str, site: Site, work: Path) -> None:
 
     def profile_this_thread(*_args: Any) -> None:
         sys.setprofile(None)
-        profiler = cProfile.Profile()
+        profiler = cProfile.Profile(time.thread_time)  # CPU time: waiting threads cost nothing
         profilers.append(profiler)
         profiler.enable()
 
@@ -568,7 +602,7 @@ def profile_one(archive: Path, kind: str, site: Site, work: Path) -> None:
         by_package[_package(filename)] += tottime
     spent = sum(by_package.values()) or 1.0
     print(
-        "  own time by package: "
+        "  CPU time of the threads that served it, by package: "
         + ", ".join(
             f"{name} {100 * t / spent:.0f}%"
             for name, t in sorted(by_package.items(), key=lambda kv: -kv[1])[:8]
