@@ -429,7 +429,9 @@ async def run_load(
                 "  note: the server has no PUT /api/uploads (404/405): uploads are skipped",
                 flush=True,
             )
+        cpu_alone = proc_status(pid)["cpu_ms"]
         alone = await baseline(clients[0], site)
+        alone.server = {"cpu_ms": proc_status(pid)["cpu_ms"] - cpu_alone}
         stats = Stats()
         stats.alone = alone
         rng = random.Random(13)
@@ -508,6 +510,14 @@ def report(stats: Stats, elapsed: float, client_cpu: float) -> tuple[bool, str |
         f"({100 * cpu_s / elapsed:.0f}% of one core, {1000 * cpu_s / max(total, 1):.1f} ms a "
         f"request); load clients' CPU {client_cpu:.1f} s"
     )
+    if stats.alone:
+        n_alone = sum(len(v) for v in stats.alone.latencies.values())
+        per = stats.alone.server["cpu_ms"] / max(n_alone, 1)
+        print(
+            f"server alone (one request at a time): {per:.1f} ms of CPU a request, so one "
+            f"server process (one core: the GIL) serves at most ~{1000 / max(per, 0.1):.0f} "
+            "requests a second of this mix"
+        )
     print(
         f"server before the load: peak RSS {stats.after_login['VmHWM'] / mib:.0f} MiB while "
         f"the accounts logged in (argon2id holds 64 MiB per login in progress), "
@@ -602,7 +612,7 @@ def profile_one(archive: Path, kind: str, site: Site, work: Path) -> None:
         by_package[_package(filename)] += tottime
     spent = sum(by_package.values()) or 1.0
     print(
-        "  CPU time of the threads that served it, by package: "
+        f"  {spent * 1000:.1f} ms of CPU on the threads that served it (profiled), by package: "
         + ", ".join(
             f"{name} {100 * t / spent:.0f}%"
             for name, t in sorted(by_package.items(), key=lambda kv: -kv[1])[:8]
