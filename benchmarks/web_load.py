@@ -9,8 +9,9 @@
    (browsers are viewers, analysts and reviewers in turn; uploaders are analysts).
 2. A real `corroborate serve` (uvicorn) is started in its own process on a free local port, and
    every client logs in through the login form, keeping its own session cookie.
-3. For `--seconds`, `--browsers` clients browse as a person does (a page, then a pause of up
-   to 2 x `--think` seconds, 0 for a closed loop): the grid `/`, item pages, keyframes,
+3. For `--seconds`, `--browsers` clients browse as a person does (each starts at a random
+   moment within the first pause, then a page, then a pause of up to 2 x `--think` seconds;
+   0 for a closed loop that starts all at once): the grid `/`, item pages, keyframes,
    `/api/items`, `/api/items/{id}`, and the incident pages when the server has them (read
    from `/api/openapi.json`). `--uploaders` clients upload real media with
    `PUT /api/uploads?name=...` (raw body, the session's `X-CSRF-Token`): half are new stills (a
@@ -344,6 +345,7 @@ async def browse(
     rng: random.Random,
 ) -> None:
     kinds = kinds_of(site)
+    await asyncio.sleep(rng.uniform(0, 2 * think))  # people arrive at their own moments
     while time.monotonic() < until:
         kind = rng.choice(kinds)
         url = url_of(kind, site, rng)
@@ -364,6 +366,7 @@ async def upload(
     who: str,
 ) -> None:
     n = 0
+    await asyncio.sleep(rng.uniform(0, 2 * think))
     while time.monotonic() < until:
         n += 1
         if n % 2:
