@@ -24,6 +24,7 @@ from corroborate.custody.setup import init_archive
 from corroborate.samples import render_flight
 from corroborate.samples.transforms import reencode
 from corroborate.storage.archive import Archive
+from corroborate.testing.http import LOCAL_ONLY, local_site
 from corroborate.web import create_app
 
 PASSWORD = "correct horse battery"
@@ -44,6 +45,7 @@ class Workspace:
     app: FastAPI
     item_id: str
     repost_id: str
+    link: str  # a pasted link the workspace may fetch (a local site, allowed by its policy)
 
     def client(self, https: bool = False) -> TestClient:
         base = "https://testserver" if https else "http://testserver"
@@ -80,8 +82,9 @@ def workspace(template: Path, tmp_path: Path) -> Iterator[Workspace]:
     archive = Archive.open(directory)
     (item,) = [i for i in list_items(archive) if i.original_name == "coffee.mp4"]
     (repost,) = [i for i in list_items(archive) if i.original_name == "repost.mp4"]
-    app = create_app(directory)
-    yield Workspace(archive, app, item.id, repost.id)
+    app = create_app(directory, fetch_policy=LOCAL_ONLY)
+    with local_site(template.parent) as site:
+        yield Workspace(archive, app, item.id, repost.id, site.file_url("coffee.mp4"))
     app.state.archive.close()
     archive.close()
 
@@ -207,6 +210,16 @@ def test_a_form_post_without_the_csrf_token_is_refused_and_changes_nothing(
     assert [u.name for u in accounts.list_users(workspace.archive, by="root")] == list(
         sorted(ROLES)
     )
+
+
+def test_a_multipart_body_is_never_read_for_its_csrf_field(workspace: Workspace) -> None:
+    """A multipart body would be spooled to disk to find the field: it must send the header."""
+    client = workspace.client()
+    csrf = login(client, "admin")
+    form = {"name": "eve", "role": "admin", "password": PASSWORD, "csrf": csrf}
+    response = client.post("/admin/users", data=form, files={"big": ("big.bin", b"x" * 4096)})
+    assert response.status_code == 403 and "CSRF" in response.text
+    assert "eve" not in [u.name for u in accounts.list_users(workspace.archive, by="root")]
 
 
 def test_the_csrf_token_in_the_header_works_as_htmx_sends_it(workspace: Workspace) -> None:
@@ -513,6 +526,11 @@ EXPECTED_RULES = {
     ("GET", "/"): "read",
     ("GET", "/items/{ref}"): "read",
     ("GET", "/items/{ref}/keyframes/{index}"): "read",
+    ("GET", "/items/{ref}/thumbnail"): "read",
+    ("GET", "/items/{ref}/original"): "read",
+    ("POST", "/items/{ref}/reveal"): "read",
+    ("POST", "/items/{ref}/download"): "read",
+    ("POST", "/items/{ref}/sensitive"): "edit",
     ("GET", "/admin/users"): "manage-users",
     ("POST", "/admin/users"): "manage-users",
     ("GET", "/api/me"): "read",
@@ -522,8 +540,46 @@ EXPECTED_RULES = {
     ("POST", "/account/tokens"): "read",
     ("GET", "/api/items"): "read",
     ("GET", "/api/items/{ref}"): "read",
+    ("GET", "/api/items/{ref}/keyframes/{index}"): "read",
+    ("GET", "/api/items/{ref}/thumbnail"): "read",
+    ("GET", "/api/items/{ref}/original"): "read",
+    ("POST", "/api/items/{ref}/reveal"): "read",
+    ("POST", "/api/items/{ref}/download"): "read",
+    ("POST", "/api/items/{ref}/sensitive"): "edit",
     ("GET", "/api/users"): "manage-users",
     ("POST", "/api/users"): "manage-users",
+    ("GET", "/upload"): "edit",
+    ("PUT", "/api/uploads"): "edit",
+    ("POST", "/api/links"): "edit",
+    # incidents: viewers read (and may export a package, logged under their name), analysts
+    # create and edit (asking for review is an edit), reviewers approve or reject
+    ("GET", "/incidents"): "read",
+    ("GET", "/incidents/new"): "edit",
+    ("POST", "/incidents"): "edit",
+    ("GET", "/incidents/{ref}"): "read",
+    ("GET", "/incidents/{ref}/edit"): "edit",
+    ("POST", "/incidents/{ref}/edit"): "edit",
+    ("POST", "/incidents/{ref}/evidence"): "edit",
+    ("POST", "/incidents/{ref}/citations"): "edit",
+    ("POST", "/incidents/{ref}/status"): "edit",
+    ("POST", "/incidents/{ref}/review"): "review",
+    ("POST", "/incidents/{ref}/package"): "read",
+    ("POST", "/sources"): "edit",
+    ("POST", "/sources/{ref}/grade"): "edit",
+    ("GET", "/api/incidents"): "read",
+    ("POST", "/api/incidents"): "edit",
+    ("GET", "/api/incidents/{ref}"): "read",
+    ("PATCH", "/api/incidents/{ref}"): "edit",
+    ("GET", "/api/incidents/{ref}/history"): "read",
+    ("POST", "/api/incidents/{ref}/evidence"): "edit",
+    ("POST", "/api/incidents/{ref}/citations"): "edit",
+    ("POST", "/api/incidents/{ref}/status"): "edit",
+    ("POST", "/api/incidents/{ref}/review"): "review",
+    ("POST", "/api/incidents/{ref}/package"): "read",
+    ("GET", "/api/sources"): "read",
+    ("POST", "/api/sources"): "edit",
+    ("POST", "/api/sources/{ref}/grade"): "edit",
+    ("GET", "/api/incident-types"): "read",
 }
 
 
@@ -541,10 +597,70 @@ def test_a_route_added_without_an_access_rule_is_caught(workspace: Workspace) ->
     assert unruled_routes(workspace.app) == ["GET /api/secret"]
 
 
+def _incident_for(workspace: Workspace, n: int) -> str:
+    """A new incident ready for review (complete, primary evidence, submitted by root)."""
+    from corroborate.incidents import IncidentInput, create_incident, link_evidence, set_status
+
+    record = IncidentInput(
+        title=f"Incident {n}",
+        type="execution-hors-de-combat",
+        date="2024-10-10",
+        place="Robotyne",
+        latitude="47.4453",
+        longitude="35.8408",
+        geolocation_note="Treeline matched to satellite imagery",
+    )
+    ref = create_incident(workspace.archive, record, actor="root").id
+    link_evidence(workspace.archive, ref, workspace.item_id, role="primary", actor="root")
+    set_status(workspace.archive, ref, "under-review", actor="root")
+    return ref
+
+
+def _source_for(workspace: Workspace, n: int) -> str:
+    from corroborate.incidents import add_source
+
+    return add_source(
+        workspace.archive, f"Source {n}", kind="media", reliability="B", actor="root"
+    ).id
+
+
+def _incident_request(
+    workspace: Workspace, method: str, path: str, n: int
+) -> tuple[str, dict[str, object]]:
+    """A well-formed request to an incident or source route (each on a record of its own)."""
+    url = path
+    if path.startswith(("/incidents/{ref}", "/api/incidents/{ref}")):
+        url = path.replace("{ref}", _incident_for(workspace, n))
+    elif "{ref}" in path:
+        url = path.replace("{ref}", _source_for(workspace, n))
+    body: dict[str, object] = {}
+    if method == "GET" or path.endswith("/package"):
+        return url, {}
+    if path in ("/incidents", "/api/incidents"):
+        body = {"title": f"New {n}", "type": "execution-hors-de-combat"}
+    elif path.endswith("{ref}") or path.endswith("/edit"):
+        body = {"title": f"Renamed {n}"}
+    elif path.endswith("/evidence"):
+        body = {"ref": workspace.repost_id, "role": "corroborating"}
+    elif path.endswith("/citations"):
+        body = {"source": _source_for(workspace, n), "credibility": 2}
+    elif path.endswith("/status"):
+        body = {"status": "disputed"}
+    elif path.endswith("/review"):
+        body = {"decision": "approve"}
+    elif path.endswith("/grade"):
+        body = {"reliability": "C"}
+    elif path.endswith("/sources"):
+        body = {"name": f"Added {n}", "kind": "media", "reliability": "B"}
+    return url, {"json": body} if path.startswith("/api/") else {"data": body}
+
+
 def _request_for(
     workspace: Workspace, method: str, path: str, n: int
 ) -> tuple[str, dict[str, object]]:
     """A well-formed request to the route, so that only access can refuse it."""
+    if path.startswith(("/incidents", "/api/incidents", "/sources", "/api/sources")):
+        return _incident_request(workspace, method, path, n)
     url = path.replace("{ref}", workspace.item_id).replace("{index}", "0")
     if method == "GET":
         return url, {}
@@ -552,8 +668,16 @@ def _request_for(
         return url, {"data": {"name": "viewer", "password": PASSWORD}}
     if path == "/account/password":  # the same password again: later logins still work
         return url, {"data": {"current": PASSWORD, "new": PASSWORD, "confirm": PASSWORD}}
-    if path.endswith("/tokens"):
+    if path.endswith(("/tokens", "/reveal", "/download")):
         return url, {}
+    if path == "/api/uploads":
+        return f"{url}?name=note-{n}.txt", {"content": f"note {n}".encode()}
+    if path == "/api/links":
+        return url, {"json": {"url": workspace.link}}
+    if path.endswith("/sensitive"):  # unmarking: the item stays as the other routes expect it
+        return url, {"json": {"sensitive": False}} if path.startswith("/api/") else {
+            "data": {"sensitive": "off"}
+        }
     new = {"name": f"new-{n}", "role": "viewer", "password": PASSWORD}
     if path.startswith("/api/"):
         return url, {"json": new}

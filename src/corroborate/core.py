@@ -81,6 +81,8 @@ class Item:
     metadata: dict[str, Any] = field(default_factory=dict)
     sightings: list[Sighting] = field(default_factory=list)
     keyframes: list[str] = field(default_factory=list)  # sha256 of keyframe thumbnails
+    # marked sensitive itself; whether it is *shown* blurred is incidents.sensitive's decision
+    marked_sensitive: bool = False
 
 
 @dataclass(frozen=True)

@@ -68,3 +68,16 @@ class WebSessionRow(VolatileBase):
     csrf: Mapped[str] = mapped_column(String(64))
     created_at: Mapped[datetime]
     expires_at: Mapped[datetime]
+
+
+class MediaRevealRow(VolatileBase):
+    """A session (or token) may see one sensitive item's original until `expires_at`. The grant
+    is volatile; the reveal that made it is a custody entry (`media.reveal`)."""
+
+    __tablename__ = "media_reveals"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    holder_sha256: Mapped[str] = mapped_column(String(64), index=True)  # never the cookie
+    item_id: Mapped[str] = mapped_column(String(64))
+    granted_at: Mapped[datetime]
+    expires_at: Mapped[datetime] = mapped_column(index=True)

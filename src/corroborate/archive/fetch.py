@@ -96,9 +96,11 @@ class Fetcher(Protocol):
 
 
 def safe_name(name: str, fallback: str = "download") -> str:
-    """A file name stripped of any folder part, control characters and `..` tricks."""
+    """A file name stripped of any folder part, control characters, `..` tricks and the
+    bidirectional controls that make `evil` U+202E `gpj.exe` read as `evilexe.jpg`."""
     name = name.replace("\\", "/").rsplit("/", 1)[-1]
-    name = re.sub(r"[\x00-\x1f\x7f]", "", name).strip().strip(".")
+    name = re.sub(r"[\x00-\x1f\x7f\u200e\u200f\u202a-\u202e\u2066-\u2069]", "", name)
+    name = name.strip().strip(".")
     return name[:200] or fallback
 
 

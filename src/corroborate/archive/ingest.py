@@ -292,19 +292,31 @@ def ingest_file(
             progress=progress,
             signatures=signatures,
         )
-    except CorroborateError as exc:
-        result.error = str(exc)
-    except SQLAlchemyError as exc:
-        detail = str(getattr(exc, "orig", None) or exc).splitlines()[0][:200]
-        result.error = f"{shown}: not archived, the database refused it ({detail})"
-    except OSError as exc:
-        result.error = f"{shown}: not archived ({_why(exc)})"
-    except (UnicodeError, ValueError) as exc:
-        result.error = f"{shown}: not archived ({exc})"
+    except Exception as exc:
+        error = not_archived(shown, exc)
+        if error is None:
+            raise
+        result.error = str(error)
     if result.error:
         result.new = False
         result.item_id = None
     return result
+
+
+def not_archived(shown: str, exc: Exception) -> CorroborateError | None:
+    """The one-line error a failure to archive one input is told as (None: a bug, raise it).
+
+    Shared by every way in (files, URLs, web uploads) so they word the same failure alike."""
+    if isinstance(exc, CorroborateError):
+        return exc
+    if isinstance(exc, SQLAlchemyError):
+        detail = str(getattr(exc, "orig", None) or exc).splitlines()[0][:200]
+        return CorroborateError(f"{shown}: not archived, the database refused it ({detail})")
+    if isinstance(exc, OSError):
+        return CorroborateError(f"{shown}: not archived ({_why(exc)})")
+    if isinstance(exc, UnicodeError | ValueError):
+        return CorroborateError(f"{shown}: not archived ({exc})")
+    return None
 
 
 def _ingest_file(
@@ -325,7 +337,6 @@ def _ingest_file(
     shown = result.input
     _check_readable(path, shown)
     sha, size = _store(archive, path, shown, progress)
-    result.sha256, result.size = sha, size
     extra = dict(extra or {})
     local_path = None
     if record_local_path:
@@ -335,6 +346,41 @@ def _ingest_file(
             extra["given_path"] = _text(str(path.absolute()))  # reached through a symlink
         if local_path != real:  # a name that is not UTF-8: keep its exact bytes too
             extra["local_path_bytes_hex"] = os.fsencode(real).hex()
+    archive_stored(
+        archive,
+        sha,
+        size,
+        result,
+        actor=actor,
+        source=source,
+        url=url,
+        local_path=local_path,
+        published_at=published_at,
+        content_type=content_type,
+        extra=extra,
+        signatures=signatures,
+    )
+
+
+def archive_stored(
+    archive: Archive,
+    sha: str,
+    size: int,
+    result: IngestResult,
+    *,
+    actor: str,
+    source: str | None,
+    url: str | None,
+    local_path: str | None,
+    published_at: datetime | None,
+    content_type: str | None,
+    extra: dict[str, Any],
+    signatures: bool,
+) -> None:
+    """Everything after the bytes are in the blob store: probe, derivations, the item (when
+    new), its sighting and their custody entries, then matching. Every way in ends here."""
+    shown = result.input
+    result.sha256, result.size = sha, size
     sighting = dict(
         source_label=source,
         url=url,

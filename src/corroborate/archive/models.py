@@ -6,7 +6,17 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, BigInteger, Boolean, Float, ForeignKey, Integer, String, Text
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    Float,
+    ForeignKey,
+    Integer,
+    String,
+    Text,
+    false,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from corroborate.db import Base
@@ -26,6 +36,11 @@ class ItemRow(Base):
     media_readable: Mapped[bool] = mapped_column(Boolean, default=True)
     media_error: Mapped[str | None] = mapped_column(Text)
     metadata_json: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    # Marked by a person (archive.sensitive); left out of the state digest while false, the
+    # value every row had when the column was added (migration 0010).
+    sensitive: Mapped[bool] = mapped_column(
+        Boolean, default=False, server_default=false(), info={"state_omit_if": False}
+    )
 
     sightings: Mapped[list[SightingRow]] = relationship(
         back_populates="item", order_by="SightingRow.id"

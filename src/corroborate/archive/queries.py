@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from datetime import UTC, date, datetime, time, timedelta
+
+from sqlalchemy import ColumnElement, and_, func, select
 from sqlalchemy.orm import selectinload
 
 from corroborate.archive.models import ItemRow, SightingRow
@@ -41,13 +43,35 @@ def to_item(row: ItemRow) -> Item:
         metadata=row.metadata_json or {},
         sightings=[_sighting(s) for s in row.sightings],
         keyframes=[d.sha256 for d in row.derivatives if d.role == "keyframe"],
+        marked_sensitive=bool(row.sensitive),
     )
 
 
-def list_items(archive: Archive, *, kind: str | None = None) -> list[Item]:
-    """Every archived item, oldest first (only one kind if given; an unknown kind is refused)."""
+DATED = ("archived", "published")  # which date a date range filters on
+
+
+def list_items(
+    archive: Archive,
+    *,
+    kind: str | None = None,
+    source: str | None = None,
+    since: date | None = None,
+    until: date | None = None,
+    dated: str = "archived",
+) -> list[Item]:
+    """Archived items, oldest first; an unknown kind is refused.
+
+    `source`: only items with a sighting whose source label contains it (any case).
+    `since`/`until` (whole UTC days, both included): the day the item was first archived
+    (`dated="archived"`), or the day any of its sightings was published (`"published"`)."""
     if kind is not None and kind not in KINDS:
         raise InputError(f"{kind!r}: not a kind of item (choose from {', '.join(KINDS)})")
+    if dated not in DATED:
+        raise InputError(f"{dated!r}: filter dates by one of {', '.join(DATED)}")
+    if since and until and since > until:
+        raise InputError(f"the date range is empty: {since} is after {until}")
+    start = datetime.combine(since, time(), UTC) if since else None
+    end = datetime.combine(until + timedelta(days=1), time(), UTC) if until else None
     with archive.session() as session:
         query = (
             select(ItemRow)
@@ -56,7 +80,36 @@ def list_items(archive: Archive, *, kind: str | None = None) -> list[Item]:
         )
         if kind:
             query = query.where(ItemRow.kind == kind)
+        if source:
+            label = func.lower(SightingRow.source_label)  # `%` and `_` typed are letters
+            query = query.where(
+                ItemRow.sightings.any(label.contains(source.lower(), autoescape=True))
+            )
+        if dated == "archived":
+            if start:
+                query = query.where(ItemRow.archived_at >= start)
+            if end:
+                query = query.where(ItemRow.archived_at < end)
+        elif start or end:
+            published: list[ColumnElement[bool]] = [SightingRow.published_at.is_not(None)]
+            if start:
+                published.append(SightingRow.published_at >= start)
+            if end:
+                published.append(SightingRow.published_at < end)
+            query = query.where(ItemRow.sightings.any(and_(*published)))
         return [to_item(r) for r in session.scalars(query)]
+
+
+def source_labels(archive: Archive) -> list[str]:
+    """Every source label a sighting was archived with, sorted (a filter's suggestions)."""
+    with archive.session() as session:
+        found = session.scalars(
+            select(SightingRow.source_label)
+            .where(SightingRow.source_label.is_not(None))
+            .distinct()
+            .order_by(SightingRow.source_label)
+        )
+        return [label for label in found if label]
 
 
 def get_item(archive: Archive, ref: str) -> Item:

@@ -1,4 +1,4 @@
-"""CLI: init, ingest, items, show, verify."""
+"""CLI: init, ingest, items, show, sensitive, verify."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from pathlib import Path
 import typer
 from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TransferSpeedColumn
 
-from corroborate.archive import IngestReport, ingest, list_items, verify_archive
+from corroborate.archive import IngestReport, ingest, verify_archive
 from corroborate.archive.fetch import check_url
 from corroborate.archive.ingest import parse_published
 from corroborate.cli.common import (
@@ -37,7 +37,7 @@ from corroborate.custody import keys
 from corroborate.custody.setup import init_archive
 from corroborate.media import c2pa_notice
 from corroborate.report import shapes
-from corroborate.report.items import item_detail
+from corroborate.report.items import browse_items, item_detail, item_filter, set_item_sensitive
 
 
 def _size(n: int) -> str:
@@ -199,22 +199,50 @@ def items_cmd(
         "--kind",
         help="Only items of this kind: video, image, audio, document, webpage, other.",
     ),
+    source: str | None = typer.Option(
+        None, "--source", help="Only items with a sighting whose source label contains this."
+    ),
+    since: str | None = typer.Option(
+        None, "--since", help="Only items dated on or after this day (YYYY-MM-DD, UTC)."
+    ),
+    until: str | None = typer.Option(
+        None, "--until", help="Only items dated on or before this day (YYYY-MM-DD, UTC)."
+    ),
+    dated: str = typer.Option(
+        "archived",
+        "--dated",
+        help="Which date --since/--until read: archived (first archived) or published "
+        "(a sighting's publication date).",
+    ),
+    shares_footage: bool = typer.Option(
+        False, "--shares-footage", help="Only items that share footage with another item."
+    ),
     archive: Path | None = ARCHIVE_OPTION,
     json_out: bool = JSON_OPTION,
 ) -> None:
-    """List what is archived."""
-    items = list_items(open_archive(archive), kind=kind)
+    """List what is archived (sensitive items are flagged)."""
+    chosen = item_filter(
+        kind=kind,
+        source=source,
+        since=since,
+        until=until,
+        dated=dated,
+        shares_footage=shares_footage,
+    )
+    listing = browse_items(open_archive(archive), chosen, actor=actor_name(None))
+    items = listing.items
     if json_out:
-        print_json(shapes.items(items))
+        print_json(shapes.items(items, listing.sensitive))
         return
     table = Table(title=f"{len(items)} archived items")
     for col in ("id", "kind", "size", "name", "sightings", "archived (UTC)", "by"):
         table.add_column(col)
     for i in items:
         flag = "" if i.media_readable else " (unreadable)"
+        mark = " (sensitive)" if i.id in listing.sensitive else ""
         table.add_row(
             i.id,
-            Text.assemble(i.kind, (flag, "red")),
+            Text.assemble(i.kind, (flag, "red"), (mark, "yellow")),
             _size(i.size),
             i.original_name,
             str(len(i.sightings)),
@@ -222,6 +250,27 @@ def items_cmd(
             i.archived_by,
         )
     console.print(table)
+
+
+@handles_errors
+def sensitive_cmd(
+    item: str = typer.Argument(..., help="Item id or SHA-256 (prefix of 6+ characters)."),
+    off: bool = typer.Option(False, "--off", help="Unmark it (its pictures are shown again)."),
+    as_user: str | None = AS_OPTION,
+    archive: Path | None = ARCHIVE_OPTION,
+    json_out: bool = JSON_OPTION,
+) -> None:
+    """Mark an item sensitive: the workspace blurs its pictures until someone reveals them."""
+    detail = set_item_sensitive(open_archive(archive), item, not off, actor=actor_name(as_user))
+    marked = detail.item
+    if json_out:
+        print_json(shapes.item_sensitive(marked, detail.sensitive))
+        return
+    state = "marked sensitive" if marked.marked_sensitive else "no longer marked sensitive"
+    console.print(f"{marked.id}: {state}", highlight=False)
+    for why in detail.sensitive:
+        if why != "marked sensitive":
+            console.print(f"  still shown sensitive: {escape(why)}", highlight=False)
 
 
 @handles_errors
@@ -236,9 +285,11 @@ def show_cmd(
     detail = item_detail(open_archive(archive), item, with_pdq=json_out)
     found, log, footage = detail.item, detail.custody, detail.footage
     if json_out:
-        print_json(shapes.item_detail(found, log, footage, detail.pdq))
+        print_json(shapes.item_detail(found, log, footage, detail.pdq, detail.sensitive))
         return
     console.print(f"[bold]{found.id}[/]  {escape(found.original_name)}", highlight=False)
+    for why in detail.sensitive:
+        console.print(f"  [yellow]sensitive: {escape(why)}[/]", highlight=False)
     console.print(f"  sha256   {found.sha256}")
     console.print(
         f"  kind     {found.kind} ({escape(found.mime or 'unknown type')}), {_size(found.size)}"
@@ -341,4 +392,5 @@ def register(app: typer.Typer) -> None:
     app.command("ingest")(ingest_cmd)
     app.command("items")(items_cmd)
     app.command("show")(show_cmd)
+    app.command("sensitive")(sensitive_cmd)
     app.command("verify")(verify_cmd)

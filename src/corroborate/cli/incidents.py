@@ -390,12 +390,15 @@ def duplicates_cmd(archive: Path | None = ARCHIVE_OPTION, json_out: bool = JSON_
 @handles_errors
 def list_cmd(
     status: str | None = typer.Option(None, "--status"),
+    type: str | None = typer.Option(None, "--type", help="Only incidents of this type id."),
     merged: bool = typer.Option(False, "--merged", help="Include merged incidents."),
     archive: Path | None = ARCHIVE_OPTION,
     json_out: bool = JSON_OPTION,
 ) -> None:
     """Incidents, oldest first."""
-    found = lib.list_incidents(open_archive(archive), status=status, include_merged=merged)
+    found = lib.list_incidents(
+        open_archive(archive), status=status, type=type, include_merged=merged
+    )
     if json_out:
         print_json(found)
         return

@@ -56,6 +56,12 @@ def render_item_footage(item_id: str, found: list[Any]) -> None:
             console.print(
                 f"    {i.id}  {escape(i.name)}  {_ranges(i.ranges)}{mark}", highlight=False
             )
+        for e in getattr(c, "incidents", ()) if others else ():
+            console.print(
+                f"    evidence of {e.incident} ({e.status}, linked as {e.through}): "
+                f"{escape(e.title)}",
+                highlight=False,
+            )
 
 
 def register(app: typer.Typer) -> None:

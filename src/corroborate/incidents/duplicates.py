@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import select
 
+from corroborate.accounts import Actor, require
 from corroborate.core import Incident
 from corroborate.db import utcnow
 from corroborate.errors import InputError
@@ -90,9 +91,10 @@ def possible_duplicates(archive: Archive) -> list[DuplicateGroup]:
 
 
 def mark_distinct(
-    archive: Archive, first: str, second: str, *, actor: str, note: str | None = None
+    archive: Archive, first: str, second: str, *, actor: Actor, note: str | None = None
 ) -> None:
     """Rule that two incidents sharing footage are different events, so both count."""
+    actor = require(actor, "edit")
     if not (note and note.strip()):
         raise InputError("say why the two incidents are different events (--note)")
     if parse_ref(first) == parse_ref(second):

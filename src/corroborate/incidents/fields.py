@@ -9,6 +9,7 @@ from __future__ import annotations
 import calendar
 import datetime
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, fields, replace
 from dataclasses import field as dc_field
 from datetime import date
@@ -476,3 +477,111 @@ def changes(old: IncidentFields, new: IncidentFields) -> dict[str, list[Any]]:
     return {
         k: [jsonable(before[k]), jsonable(v)] for k, v in new.columns().items() if before[k] != v
     }
+
+
+# -- forms ---------------------------------------------------------------------------------
+# The fields of an incident form, named as IncidentInput names them (the CLI's options).
+FORM_FIELDS: tuple[str, ...] = (
+    "title", "type", "date", "date_precision", "place", "latitude", "longitude",
+    "place_precision", "region", "geolocation_note", "perpetrator", "victim_party", "killed",
+    "injured", "victim_category", "description", "tags", "sensitive",
+)  # fmt: skip
+# A checkbox a browser leaves out of the form when it is not ticked.
+CHECKBOXES = ("sensitive",)
+
+
+def _form_value(value: str) -> str:
+    """A form's text as typed: browsers send a textarea's line ends as CRLF."""
+    return value.replace("\r\n", "\n").replace("\r", "\n").strip()
+
+
+def _ticked(value: str) -> str:
+    """A checkbox's text: `yes` when ticked (whatever value the page gave it), else empty."""
+    return "yes" if value and value.lower() not in ("0", "no", "false", "off", "n") else ""
+
+
+def _submitted(form: Mapping[str, str], key: str) -> str:
+    value = _form_value(form[key])
+    return _ticked(value) if key in CHECKBOXES else value
+
+
+def form_input(form: Mapping[str, str]) -> IncidentInput:
+    """A new incident from a form: a blank field is one not given (as an option left out)."""
+    given = {k: _submitted(form, k) for k in FORM_FIELDS if k in form}
+    return IncidentInput(**{k: v for k, v in given.items() if v})
+
+
+def _figure_text(low: int | None, high: int | None) -> str:
+    if low is None:
+        return ""
+    return str(low) if low == high else f"{low}-{high}"
+
+
+def date_text(start: date | None, end: date | None, precision: str) -> str:
+    """A stored date as it is written (`2024-10-10`, `2024-10`, `~2024-10-10..2024-10-12`),
+    so that `parse_when` reads it back as the same days and precision."""
+    if start is None:
+        return ""
+    end = end or start
+    approximate = "~" if precision == "approximate" else ""
+    if start.month == 1 and start.day == 1 and (end.month, end.day) == (12, 31):
+        if start.year == end.year and precision == "approximate":
+            return str(start.year)
+    if start.day == 1 and (start.year, start.month) == (end.year, end.month):
+        if end.day == calendar.monthrange(end.year, end.month)[1] and precision != "day":
+            return f"{approximate}{start:%Y-%m}"
+    if start == end:
+        return f"{approximate}{start.isoformat()}"
+    return f"{approximate}{start.isoformat()}..{end.isoformat()}"
+
+
+def form_text(rec: IncidentFields) -> dict[str, str]:
+    """Each form field's text for a record, which reads back as the same record."""
+    return {
+        "title": rec.title,
+        "type": rec.type,
+        "date": date_text(rec.occurred_from, rec.occurred_to, rec.date_precision),
+        "date_precision": rec.date_precision,
+        "place": rec.place_name or "",
+        "latitude": "" if rec.latitude is None else repr(rec.latitude),
+        "longitude": "" if rec.longitude is None else repr(rec.longitude),
+        "place_precision": rec.place_precision or "",
+        "region": rec.region or "",
+        "geolocation_note": rec.geolocation_note or "",
+        "perpetrator": rec.perpetrator_party or "",
+        "victim_party": rec.victim_party or "",
+        "killed": _figure_text(rec.killed_low, rec.killed_high),
+        "injured": _figure_text(rec.injured_low, rec.injured_high),
+        "victim_category": rec.victim_category,
+        "description": rec.description,
+        "tags": ", ".join(rec.tags),
+        "sensitive": "yes" if rec.sensitive else "",
+    }
+
+
+@dataclass(frozen=True)
+class FormEdit:
+    """A whole edit form as a page sends it: every field as text, changed or not.
+
+    Only the fields whose text differs from what the form showed are changes, so a form that
+    shows a place the gazetteer resolved does not pin its coordinates when the place is
+    renamed. A checkbox left out is unticked; any other field left out is not changed.
+    """
+
+    values: Mapping[str, str]
+
+    def against(self, shown: IncidentFields) -> IncidentInput:
+        """The changes from `shown` (the record the form was loaded with)."""
+        before = {k: _form_value(v) for k, v in form_text(shown).items()}
+        after = dict(before)
+        for key in FORM_FIELDS:
+            if key in self.values:
+                after[key] = _submitted(self.values, key)
+            elif key in CHECKBOXES:
+                after[key] = ""
+        changed = {k for k in FORM_FIELDS if after[k] != before[k]}
+        if changed & {"latitude", "longitude"}:
+            changed |= {"latitude", "longitude"}  # a position is both or neither
+        if "sensitive" in changed:
+            after["sensitive"] = "yes" if after["sensitive"] else "no"
+        return IncidentInput(**{k: after[k] for k in sorted(changed)})

@@ -24,6 +24,7 @@ from pathlib import Path
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from corroborate.accounts import Actor, require
 from corroborate.core import EVIDENCE_ROLES, EvidenceRole, Incident, Notice
 from corroborate.errors import InputError
 from corroborate.incidents.fields import (
@@ -195,9 +196,10 @@ def _differs(before: IncidentFields, after: IncidentFields) -> list[str]:
     return sorted({_RECORD_COLUMN.get(k, k) for k in diff})
 
 
-def import_incidents(archive: Archive, path: Path, *, actor: str) -> ImportReport:
+def import_incidents(archive: Archive, path: Path, *, actor: Actor) -> ImportReport:
     """Create one unverified incident per new row of a CSV file, all or nothing; rows already
     in this archive (by uid) are never imported twice."""
+    actor = require(actor, "edit")
     path = Path(path)
     try:
         data = path.read_bytes()

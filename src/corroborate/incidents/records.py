@@ -15,6 +15,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
+from corroborate.accounts import Actor, require
 from corroborate.archive.models import ItemRow
 from corroborate.core import (
     CREDIBILITY_GRADES,
@@ -41,6 +42,7 @@ from corroborate.errors import InputError, NotFoundError, ReviewError, StaleEdit
 from corroborate.incidents.fields import (
     SUBSTANTIVE,
     FieldError,
+    FormEdit,
     IncidentFields,
     IncidentInput,
     IncidentNotes,
@@ -280,13 +282,21 @@ def get_incident(archive: Archive, ref: str) -> Incident:
 
 
 def list_incidents(
-    archive: Archive, *, status: str | None = None, include_merged: bool = False
+    archive: Archive,
+    *,
+    status: str | None = None,
+    type: str | None = None,
+    include_merged: bool = False,
 ) -> list[Incident]:
-    """Incidents, oldest first; those merged into another are left out unless asked for."""
+    """Incidents, oldest first; those merged into another are left out unless asked for.
+
+    `status` (one of the statuses) and `type` (a taxonomy id) narrow the list."""
     with archive.session() as session:
         query = _query().order_by(IncidentRow.id)
         if status:
-            query = query.where(IncidentRow.status == status)
+            query = query.where(IncidentRow.status == _status_word(status))
+        if type:
+            query = query.where(IncidentRow.type == type.strip())
         if not include_merged:
             query = query.where(IncidentRow.merged_into_id.is_(None))
         found = [to_incident(r) for r in session.scalars(query)]
@@ -348,8 +358,9 @@ def new_row(
     return row
 
 
-def create_incident(archive: Archive, data: IncidentInput, *, actor: str) -> Incident:
+def create_incident(archive: Archive, data: IncidentInput, *, actor: Actor) -> Incident:
     """Record a new incident (status `unverified`); its creation is logged with the full record."""
+    actor = require(actor, "edit")
     record, notes = normalize(data, load_taxonomy(archive.dir))
     with archive.write() as session:
         row = new_row(session, record, actor=actor)
@@ -366,9 +377,9 @@ def create_incident(archive: Archive, data: IncidentInput, *, actor: str) -> Inc
 def edit_incident(
     archive: Archive,
     ref: str,
-    data: IncidentInput,
+    data: IncidentInput | FormEdit,
     *,
-    actor: str,
+    actor: Actor,
     note: str | None = None,
     status: str | None = None,
     expected_version: int | None = None,
@@ -379,14 +390,21 @@ def edit_incident(
     entry (`incident.edit`, `incident.status`), but both are committed or neither: a status
     that cannot be set leaves the fields unchanged too. With `expected_version` (the version
     the caller's form was loaded at), a save over a newer version raises `StaleEditError`.
+    A `FormEdit` (a whole form, as a page sends it) changes only the fields the person changed
+    from what the form showed: the record at `expected_version`, checked first.
     """
+    actor = require(actor, "edit")
     wanted = _status_wanted(status) if status is not None else None
-    if wanted is None and not data.given():
+    if wanted is None and isinstance(data, IncidentInput) and not data.given():
         raise InputError("nothing to change: give at least one option")
     taxonomy = load_taxonomy(archive.dir)
     with archive.write() as session:
         row = writable(session, ref)
         check_version(session, row, expected_version)
+        if isinstance(data, FormEdit):
+            data = data.against(field_values(row))
+            if wanted is None and not data.given():
+                raise InputError(f"{incident_ref(row.id)}: nothing to change")
         notes: IncidentNotes = {}
         if data.given():
             notes = _edit_row(session, row, data, taxonomy, actor=actor, note=note)
@@ -464,12 +482,13 @@ def link_evidence(
     target: str,
     *,
     role: str,
-    actor: str,
+    actor: Actor,
     note: str | None = None,
 ) -> Evidence:
     """Link an archived item (by id or SHA-256 prefix) or a footage cluster to an incident."""
     from corroborate.archive import get_item
 
+    actor = require(actor, "edit")
     role = role.strip().lower()
     if role not in EVIDENCE_ROLES:
         raise InputError(f"unknown evidence role {role!r}; use one of: {', '.join(EVIDENCE_ROLES)}")
@@ -567,11 +586,12 @@ def add_evidence(
 
 
 def merge_incidents(
-    archive: Archive, keep: str, other: str, *, actor: str, note: str | None = None
+    archive: Archive, keep: str, other: str, *, actor: Actor, note: str | None = None
 ) -> Incident:
     """Join a duplicate into the incident kept: its evidence and citations move over, both
     histories stay in the log, and the duplicate stops counting in tallies. A verified
     incident kept goes back to review: its approval did not see what was merged in."""
+    actor = require(actor, "edit")
     with archive.write() as session:
         kept = writable(session, keep)
         gone = writable(session, other)
@@ -624,13 +644,19 @@ def merge_incidents(
         return replace(fresh_incident(session, kept.id), notices=said)
 
 
-def _status_wanted(status: str) -> str:
-    """A status a person may set directly; `verified` is reached only through review."""
+def _status_word(status: str) -> str:
+    """One of the statuses, however it was written (`Under_Review`)."""
     status = status.strip().lower().replace("_", "-").replace(" ", "-")
     if status not in INCIDENT_STATUSES:
         raise FieldError(
             "status", f"unknown status {status!r}; use one of: {', '.join(INCIDENT_STATUSES)}"
         )
+    return status
+
+
+def _status_wanted(status: str) -> str:
+    """A status a person may set directly; `verified` is reached only through review."""
+    status = _status_word(status)
     if status == "verified":
         raise ReviewError(
             "an incident becomes verified only when a second person approves it "
@@ -662,14 +688,16 @@ def set_status(
     ref: str,
     status: str,
     *,
-    actor: str,
+    actor: Actor,
     note: str | None = None,
     expected_version: int | None = None,
 ) -> Incident:
     """Move an incident to under-review, disputed, discounted or back to unverified.
 
-    `verified` is reached only through an approving review (see `review_incident`).
+    `verified` is reached only through an approving review (see `review_incident`); asking
+    for review (under-review) is an edit like any other, and makes the asker its last author.
     """
+    actor = require(actor, "edit")
     wanted = _status_wanted(status)
     with archive.write() as session:
         row = writable(session, ref)

@@ -6,6 +6,7 @@ was located, and (3) approval by someone other than the author of the last chang
 
 from __future__ import annotations
 
+from corroborate.accounts import Actor, require
 from corroborate.core import (
     INCIDENT_STATUSES,
     REVIEW_DECISIONS,
@@ -56,10 +57,15 @@ def review_incident(
     ref: str,
     *,
     decision: str,
-    actor: str,
+    actor: Actor,
     note: str | None = None,
 ) -> Review:
-    """Approve (-> verified, if the rules allow) or reject (-> unverified, with the reasons)."""
+    """Approve (-> verified, if the rules allow) or reject (-> unverified, with the reasons).
+
+    Needs the reviewer role; with a logged-in account, four eyes compares account names, so
+    the author of the last change cannot approve it under another spelling of their name.
+    """
+    actor = require(actor, "review")
     decision = decision.strip().lower()
     chosen = word_in(decision, REVIEW_DECISIONS)
     if chosen is None:

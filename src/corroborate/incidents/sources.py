@@ -10,6 +10,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from corroborate.accounts import Actor, require
 from corroborate.core import (
     CREDIBILITY_GRADES,
     RELIABILITY_GRADES,
@@ -109,11 +110,12 @@ def add_source(
     *,
     kind: str,
     reliability: str,
-    actor: str,
+    actor: Actor,
     url: str | None = None,
     note: str | None = None,
 ) -> Source:
     """Register who publishes or supplies information, with its reliability grade."""
+    actor = require(actor, "edit")
     name = name.strip()
     if not name:
         raise FieldError("name", "a source needs a name")
@@ -149,13 +151,14 @@ def add_source(
 
 
 def grade_source(
-    archive: Archive, ref: str, reliability: str, *, actor: str, note: str | None = None
+    archive: Archive, ref: str, reliability: str, *, actor: Actor, note: str | None = None
 ) -> Source:
     """Re-grade a source's reliability; the old grade stays in the log.
 
     Every verified incident citing the source changes grade under its reviewer, so it goes
     back to review (status under-review, logged on the incident); `reopened` names them.
     """
+    actor = require(actor, "edit")
     grade = check_reliability(reliability)
     with archive.write() as session:
         row = _find(session, ref)
@@ -218,13 +221,14 @@ def cite_source(
     source: str,
     *,
     credibility: int | str,
-    actor: str,
+    actor: Actor,
     item: str | None = None,
     note: str | None = None,
 ) -> Citation:
     """Record that a source said something about an incident, and how credible that is."""
     from corroborate.archive import get_item
 
+    actor = require(actor, "edit")
     grade = check_credibility(credibility)
     item_id = get_item(archive, item).id if item else None
     with archive.write() as session:

@@ -20,6 +20,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
+from corroborate.accounts import Actor, require
 from corroborate.core import Incident
 from corroborate.crashpoints import crash_point
 from corroborate.custody import log
@@ -235,7 +236,7 @@ def export_incidents(
     archive: Archive,
     fmt: str,
     *,
-    actor: str,
+    actor: Actor,
     min_status: str | None = None,
     include_sensitive: bool = False,
     out: Path | None = None,
@@ -245,6 +246,7 @@ def export_incidents(
     With `out`, the file is written atomically and the custody entry (with its SHA-256) is
     committed only once the file is in place; a failed write leaves neither.
     """
+    actor = require(actor, "read")
     fmt = fmt.strip().lower()
     if fmt not in EXPORTERS:
         raise InputError(f"unknown export format {fmt!r}; use one of: {', '.join(EXPORTERS)}")
@@ -281,7 +283,7 @@ def logged_export(
     data: bytes,
     out: Path | None,
     *,
-    actor: str,
+    actor: Actor,
     action: str,
     details: dict[str, Any],
 ) -> str:
@@ -291,8 +293,10 @@ def logged_export(
     inside the transaction that logs it, before that commits: a write that fails leaves no
     entry and no file, and a commit that fails removes the file it would have described. A
     process killed between the rename and the commit leaves the file without its entry (never
-    an entry without its file). The SHA-256 is returned.
+    an entry without its file). The SHA-256 is returned. Anyone who may read may export: the
+    entry names the account that handed the evidence out.
     """
+    actor = require(actor, "read")
     sha = hashlib.sha256(data).hexdigest()
     pending = AtomicFile(out, data) if out is not None else None
     try:
@@ -380,10 +384,11 @@ class TallyExport:
 
 
 def export_tally(
-    archive: Archive, result: Tally, *, actor: str, out: Path | None = None
+    archive: Archive, result: Tally, *, actor: Actor, out: Path | None = None
 ) -> TallyExport:
     """The CSV of a tally (see `tally_csv`), logged as `export.tally` with its SHA-256 and the
     scope it counted; with `out`, written atomically as every export is."""
+    actor = require(actor, "read")
     text = tally_csv(result)
     sha = logged_export(
         archive,

@@ -29,6 +29,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from corroborate.accounts import Actor, require
 from corroborate.archive import get_item
 from corroborate.core import CustodyEntry, Item, TreeHead
 from corroborate.custody import keys, log, merkle
@@ -286,7 +287,7 @@ def build_package(
     ref: str,
     out: Path,
     *,
-    actor: str,
+    actor: Actor,
     force: bool = False,
     progress: Progress | None = None,
 ) -> PackageSummary:
@@ -294,8 +295,10 @@ def build_package(
 
     The zip is written under a temporary name beside `out`, synced and renamed into place
     inside the transaction that logs the export: a failed export leaves neither file nor entry.
-    `progress(done, total)` is told the bytes of original files copied so far.
+    `progress(done, total)` is told the bytes of original files copied so far. Anyone who may
+    read may export; the export entry names the account.
     """
+    actor = require(actor, "read")
     out = Path(out)
     _check_destination(out, force)
     inc = get_incident(archive, ref)

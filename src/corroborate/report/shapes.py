@@ -8,7 +8,7 @@ the functions below give the envelope of each command whose answer is more than 
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import fields, is_dataclass
 from datetime import date, datetime
 from pathlib import Path
@@ -21,6 +21,7 @@ if TYPE_CHECKING:
     from corroborate.geo.gazetteer import Candidate
     from corroborate.incidents.tally import Tally
     from corroborate.report.exports import IncidentExport
+    from corroborate.report.items import Archived
     from corroborate.report.package_verify import PackageCheck
 
 JSON = Any  # a value json.dumps writes as it is: dict, list, str, int, float, bool or None
@@ -73,23 +74,56 @@ def ingest(report: IngestReport) -> dict[str, JSON]:
     return {"results": to_json(report.results), "failed": report.failed}
 
 
-def items(found: Iterable[Item]) -> dict[str, JSON]:
-    """Archived items without their (large) metadata."""
-    return {"items": [{k: v for k, v in to_json(i).items() if k != "metadata"} for i in found]}
+def items(found: Iterable[Item], sensitive: Mapping[str, Sequence[str]]) -> dict[str, JSON]:
+    """Archived items without their (large) metadata; `sensitive` lists why each item is shown
+    sensitive (empty: it is not)."""
+    return {
+        "items": [
+            {
+                **{k: v for k, v in to_json(i).items() if k != "metadata"},
+                "sensitive": list(sensitive.get(i.id, ())),
+            }
+            for i in found
+        ]
+    }
 
 
 def item_detail(
-    item: Item, custody: Sequence[Any], footage: Sequence[Any], pdq: Any = None
+    item: Item,
+    custody: Sequence[Any],
+    footage: Sequence[Any],
+    pdq: Any = None,
+    sensitive: Sequence[str] = (),
 ) -> dict[str, JSON]:
-    """One item with its custody entries, the footage it shares, and (a still) its PDQ."""
+    """One item with its custody entries, the footage it shares, why it is shown sensitive
+    (empty: it is not), and (a still) its PDQ."""
     shown: dict[str, JSON] = {
         "item": to_json(item),
+        "sensitive": list(sensitive),
         "custody": to_json(custody),
         "footage": [c.as_dict() for c in footage],
     }
     if pdq is not None:
         shown["pdq"] = to_json(pdq)
     return shown
+
+
+def archived(done: Archived) -> dict[str, JSON]:
+    """One uploaded file (or one file a link yielded): its ingest result, and every piece of
+    footage it shares with other archived items, with their time ranges and incidents."""
+    return {**to_json(done.result), "shared_footage": [s.as_dict() for s in done.shared]}
+
+
+def archived_link(url: str, done: Sequence[Archived]) -> dict[str, JSON]:
+    """What a pasted link yielded, each file as `archived` shows it."""
+    return {
+        "url": url,
+        "results": [archived(d) for d in done],
+        "failed": sum(1 for d in done if not d.result.ok),
+    }
+def item_sensitive(item: Item, sensitive: Sequence[str]) -> dict[str, JSON]:
+    """An item after it was marked or unmarked: its own mark, and why it is shown sensitive."""
+    return {"item": item.id, "marked": item.marked_sensitive, "sensitive": list(sensitive)}
 
 
 def verified(problems: Sequence[Problem], head: TreeHead) -> dict[str, JSON]:

@@ -16,6 +16,7 @@ from fastapi import Request
 
 from corroborate import accounts
 from corroborate.accounts import LoginError, User
+from corroborate.accounts.reveals import holder_of
 from corroborate.storage.archive import Archive
 
 SESSION_COOKIE = "corroborate_session"
@@ -44,6 +45,7 @@ class Caller:
 
     user: User
     csrf: str | None  # None for a bearer token (no ambient credential, no CSRF to check)
+    holder: str  # SHA-256 of the cookie or token: whom a reveal of sensitive media is granted
 
 
 def archive_of(request: Request) -> Archive:
@@ -69,12 +71,13 @@ def caller(request: Request) -> Caller:
             scheme, _, token = header.partition(" ")
             if scheme.lower() != "bearer" or not is_api(request):
                 raise LoginError("use `Authorization: Bearer TOKEN` on /api/ only")
-            return Caller(accounts.user_for_token(archive, token.strip()), None)
+            token = token.strip()
+            return Caller(accounts.user_for_token(archive, token), None, holder_of(token))
         cookie = request.cookies.get(SESSION_COOKIE, "")
         if not cookie:
             raise LoginError("not logged in")
         session = accounts.session_for_cookie(archive, cookie)
-        return Caller(session.user, session.csrf)
+        return Caller(session.user, session.csrf, holder_of(cookie))
     except LoginError as exc:
         raise NotLoggedIn(str(exc)) from None
 
@@ -85,7 +88,10 @@ async def submitted_csrf(request: Request) -> str:
     if token:
         return token
     content_type = request.headers.get("content-type", "")
-    if content_type.startswith(("application/x-www-form-urlencoded", "multipart/form-data")):
+    # Only a URL-encoded form is read for its field: parsing a multipart body would spool any
+    # file in it to a temporary file before the request is refused, so multipart requests
+    # (no page sends one) must carry the header.
+    if content_type.startswith("application/x-www-form-urlencoded"):
         form = await request.form()
         value = form.get(CSRF_FIELD)
         return value if isinstance(value, str) else ""
@@ -113,6 +119,7 @@ def needs(action: str) -> Callable[[Request], Awaitable[User | None]]:
         accounts.require(found.user, action)
         request.state.user = found.user
         request.state.csrf = found.csrf
+        request.state.holder = found.holder
         return found.user
 
     return check

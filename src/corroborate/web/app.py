@@ -19,17 +19,23 @@ from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from corroborate import accounts
 from corroborate.accounts import AccessError, LoginError, RateLimitedError
+from corroborate.archive.fetch import FetchPolicy
+from corroborate.archive.upload import DEFAULT_MAX_UPLOAD, TooLargeError
 from corroborate.errors import (
     CorroborateError,
     InputError,
     IntegrityError,
     NotFoundError,
     ReviewError,
+    StaleEditError,
 )
+from corroborate.incidents import FieldError
 from corroborate.match.temporal import clock
+from corroborate.report.items import FilterError
 from corroborate.storage.archive import Archive
-from corroborate.web import pages_accounts, pages_archive
+from corroborate.web import pages_accounts, pages_archive, pages_incidents, pages_uploads
 from corroborate.web.access import (
     PUBLIC,
     CsrfError,
@@ -41,7 +47,12 @@ from corroborate.web.site import Site
 HERE = Path(__file__).parent
 OPENAPI_URL = "/api/openapi.json"
 # Each adds its routes to the site; a new capability's pages are one more module here.
-PAGES: tuple[Callable[[Site], None], ...] = (pages_accounts.register, pages_archive.register)
+PAGES: tuple[Callable[[Site], None], ...] = (
+    pages_accounts.register,
+    pages_archive.register,
+    pages_uploads.register,
+    pages_incidents.register,
+)
 STATIC_PREFIX = "/static"
 SECURITY_HEADERS = {
     "X-Content-Type-Options": "nosniff",
@@ -63,6 +74,7 @@ def _templates() -> Jinja2Templates:
     env.filters["utc"] = lambda t: t.strftime("%Y-%m-%d %H:%M:%S") if t else ""
     env.filters["size"] = _size
     env.filters["clock"] = clock
+    env.globals["can"] = accounts.can  # what the nav and buttons offer; the library decides
     return Jinja2Templates(env=env)
 
 
@@ -75,8 +87,16 @@ def _size(n: int) -> str:
     return f"{n} B"
 
 
-def create_app(archive_dir: Path | str) -> FastAPI:
-    """The workspace over the archive in `archive_dir` (opened, and migrated, once here)."""
+def create_app(
+    archive_dir: Path | str,
+    *,
+    fetch_policy: FetchPolicy | None = None,
+    max_upload: int = DEFAULT_MAX_UPLOAD,
+) -> FastAPI:
+    """The workspace over the archive in `archive_dir` (opened, and migrated, once here).
+
+    Pasted links are fetched under `fetch_policy` (default: public hosts only, as the CLI);
+    an upload over `max_upload` bytes is refused with 413."""
     archive = Archive.open(Path(archive_dir))
     app = FastAPI(
         title="corroborate workspace",
@@ -86,17 +106,22 @@ def create_app(archive_dir: Path | str) -> FastAPI:
         redoc_url=None,
     )
     app.state.archive = archive
+    app.state.fetch_policy = fetch_policy or FetchPolicy()
+    app.state.max_upload = max_upload
     app.state.rules = {("GET", OPENAPI_URL): PUBLIC, ("GET", STATIC_PREFIX): PUBLIC}
     site = Site(app, _templates(), archive)
     app.mount(STATIC_PREFIX, StaticFiles(directory=HERE / "static"), name="static")
 
     # -- errors: an HTML page or {"error": {"code", "message"}}, never a trace --------------
-    def error(request: Request, status: int, code: str, message: str) -> Response:
+    def error(
+        request: Request, status: int, code: str, message: str, field: str | None = None
+    ) -> Response:
         if is_api(request):
             headers = {"WWW-Authenticate": "Bearer"} if status == 401 else None
-            return JSONResponse(
-                {"error": {"code": code, "message": message}}, status_code=status, headers=headers
-            )
+            body: dict[str, str] = {"code": code, "message": message}
+            if field is not None:  # the form field or JSON member at fault
+                body["field"] = field
+            return JSONResponse({"error": body}, status_code=status, headers=headers)
         return site.page(request, "error.html", status, code=code, message=message, status=status)
 
     @app.exception_handler(NotLoggedIn)
@@ -112,11 +137,15 @@ def create_app(archive_dir: Path | str) -> FastAPI:
 
     statuses: list[tuple[type[CorroborateError], int, str]] = [
         (RateLimitedError, 429, "rate_limited"),
+        (TooLargeError, 413, "too_large"),
+        (FilterError, 422, "invalid_filter"),
         (LoginError, 401, "login_failed"),
         (AccessError, 403, "forbidden"),
         (NotFoundError, 404, "not_found"),
+        (FieldError, 422, "invalid_field"),
         (InputError, 400, "bad_input"),
         (ReviewError, 409, "conflict"),
+        (StaleEditError, 409, "stale_edit"),
         (IntegrityError, 500, "integrity"),
         (CorroborateError, 400, "error"),
     ]
@@ -125,7 +154,7 @@ def create_app(archive_dir: Path | str) -> FastAPI:
     async def _library(request: Request, exc: CorroborateError) -> Response:
         for kind, status, code in statuses:
             if isinstance(exc, kind):
-                return error(request, status, code, str(exc))
+                return error(request, status, code, str(exc), getattr(exc, "field", None))
         return error(request, 400, "error", str(exc))  # pragma: no cover - CorroborateError
 
     @app.exception_handler(RequestValidationError)

@@ -60,6 +60,12 @@ def user_of(request: Request) -> User:
     return user
 
 
+def holder_of_request(request: Request) -> str:
+    """Who a reveal of sensitive media is granted to: this session (or token), not the account."""
+    holder: str = request.state.holder
+    return holder
+
+
 def address_of(request: Request) -> str:
     """The client's address, for per-address login limits."""
     return request.client.host if request.client else "unknown"
