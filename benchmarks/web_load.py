@@ -11,9 +11,9 @@
    every client logs in through the login form, keeping its own session cookie.
 3. For `--seconds`, `--browsers` clients browse as a person does (each starts at a random
    moment within the first pause, then a page, then a pause of up to 2 x `--think` seconds;
-   0 for a closed loop that starts all at once): the grid `/`, item pages, keyframes,
-   `/api/items`, `/api/items/{id}`, and the incident pages when the server has them (read
-   from `/api/openapi.json`). `--uploaders` clients upload real media with
+   0 for a closed loop that starts all at once): the grid `/`, the grid's thumbnails, item
+   pages, keyframes, `/api/items`, `/api/items/{id}`, and the incident pages when the server
+   has them (read from `/api/openapi.json`). `--uploaders` clients upload real media with
    `PUT /api/uploads?name=...` (raw body, the session's `X-CSRF-Token`): half are new stills (a
    sample photograph with a unique trailer, so each is a new item through the whole ingest),
    half re-uploads of a demo clip (a new sighting). A server without that endpoint (404/405)
@@ -33,6 +33,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import cProfile
+import html
 import io
 import os
 import pstats
@@ -249,6 +250,7 @@ class Site:
 
     items: list[str]
     keyframes: list[str]
+    thumbnails: list[str]  # as the grid shows them (a browser fetches each)
     incidents: list[str]
     has_incident_pages: bool
     has_uploads: bool
@@ -281,9 +283,17 @@ async def discover(client: httpx.AsyncClient) -> Site:
     has_uploads = probe.status_code not in (404, 405)  # an empty body: refused, nothing kept
     grid = await client.get("/")
     static = re.search(r'(?:href|src)="(/static/[^"]+)"', grid.text)
+    thumbnails = sorted(
+        {
+            html.unescape(src.group(1))
+            for tag in re.findall(r"<img\b[^>]*>", grid.text)
+            if 'data-testid="thumb"' in tag and (src := re.search(r'src="([^"]+)"', tag))
+        }
+    )
     return Site(
         items,
         keyframes,
+        thumbnails,
         incidents,
         has_incidents,
         has_uploads,
@@ -295,6 +305,7 @@ WEIGHTS = (
     ("grid /", 3),
     ("item page", 4),
     ("keyframe", 4),
+    ("thumbnail", 6),
     ("/api/items", 2),
     ("/api/items/{id}", 2),
     ("incident list", 1),
@@ -307,6 +318,7 @@ def kinds_of(site: Site) -> list[str]:
     """The page kinds this server has, each as often as people open it."""
     missing = {
         "keyframe": not site.keyframes,
+        "thumbnail": not site.thumbnails,
         "incident list": not site.has_incident_pages,
         "incident page": not site.incidents,
     }
@@ -318,6 +330,7 @@ def url_of(kind: str, site: Site, rng: random.Random) -> str:
         "grid /": lambda: "/",
         "item page": lambda: f"/items/{rng.choice(site.items)}",
         "keyframe": lambda: rng.choice(site.keyframes),
+        "thumbnail": lambda: rng.choice(site.thumbnails),
         "/api/items": lambda: "/api/items",
         "/api/items/{id}": lambda: f"/api/items/{rng.choice(site.items)}",
         "incident list": lambda: "/incidents",
@@ -423,6 +436,7 @@ async def run_load(
         site = await discover(clients[0])
         print(
             f"  browsing {len(site.items)} items, {len(site.keyframes)} keyframes, "
+            f"{len(site.thumbnails)} thumbnails, "
             f"{len(site.incidents)} incidents "
             f"(incident pages: {'yes' if site.has_incident_pages else 'no'})",
             flush=True,
@@ -568,6 +582,7 @@ def profile_one(archive: Path, kind: str, site: Site, work: Path) -> None:
         "grid /": "/",
         "item page": f"/items/{site.items[len(site.items) // 2]}",
         "keyframe": site.keyframes[0] if site.keyframes else "/",
+        "thumbnail": site.thumbnails[0] if site.thumbnails else "/",
         "/api/items": "/api/items",
         "/api/items/{id}": f"/api/items/{site.items[len(site.items) // 2]}",
         "incident list": "/incidents",
