@@ -372,9 +372,11 @@ def test_reader_reaches_its_targets_on_the_dev_split() -> None:
 def test_public_api_is_pinned() -> None:
     assert sorted(claims_pkg.__all__) == [
         "ClaimGroup",
+        "SourcedGroup",
         "StoredClaim",
         "claims_for_file",
         "compare",
+        "compare_sourced",
         "compare_stored",
         "extract_claims",
         "list_claims",

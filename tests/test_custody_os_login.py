@@ -238,7 +238,7 @@ def test_an_archive_made_before_os_logins_opens_verifies_and_records_them_from_t
     made.close()
     db = _db(tmp_path / "old")  # the previous release's archive: revision 0008, no column
     db.execute("alter table custody_entries drop column os_login")
-    db.execute("alter table items drop column sensitive")  # and what came later, in 0010
+    db.execute("alter table items drop column sensitive")  # and what 0010 added after it
     db.execute("drop table media_reveals")
     db.execute("update alembic_version set version_num='0008'")
     before = db.execute("select seq, leaf_hash from custody_entries order by seq").fetchall()

@@ -356,6 +356,7 @@ def test_bad_fields_are_422_naming_the_field_and_nothing_is_written(workspace: W
         ({**base, "type": "rocket-party"}, "type"),
         ({**base, "killed": "lots"}, "killed"),
         ({**base, "killed": "5-2"}, "killed"),
+        ({**base, "killed": -1}, "killed"),
         ({**base, "latitude": "91", "longitude": "30"}, "latitude"),
         ({"type": "execution-hors-de-combat"}, "title"),
     ]
@@ -365,6 +366,10 @@ def test_bad_fields_are_422_naming_the_field_and_nothing_is_written(workspace: W
         error = response.json()["error"]
         assert error["code"] == "invalid_field" and error["field"] == field
         assert field.split("_")[0] in error["message"] and "Traceback" not in response.text
+    wrong_type = client.post("/api/incidents", json={**base, "killed": True}, headers=headers)
+    assert wrong_type.status_code == 422  # not a figure in JSON's own types: `true` is not 1
+    assert wrong_type.json()["error"]["code"] == "invalid_request"
+    assert "killed" in wrong_type.json()["error"]["message"]
     typo = client.post("/api/incidents", json={**base, "titel": "x"}, headers=headers)
     assert typo.status_code == 422 and typo.json()["error"]["code"] == "invalid_request"
     assert list_incidents(ws.archive) == [] and len(entries(ws.archive)) == logged
@@ -455,6 +460,28 @@ def test_the_list_filters_by_status_and_type(workspace: Workspace) -> None:
     assert shown("?status=under-review") == {ready}
     assert shown("?type=attack-on-civilians") == {other.id}
     assert shown("?status=verified&type=") == set()
+
+
+def test_an_analyst_marks_an_incident_sensitive_from_its_page(workspace: Workspace) -> None:
+    from corroborate.incidents.sensitive import is_sensitive
+
+    ws = workspace
+    ref = _ready(ws)
+    assert not is_sensitive(ws.archive, ws.item_id)
+    client = ws.client()
+    csrf = login(client, "analyst")
+    page = client.get(f"/incidents/{ref}").text
+    form = re.search(r'action="/incidents/[^"]+/edit">(.*?)</form>', page, re.S)
+    assert form and 'data-testid="mark-sensitive"' in form.group(1)
+    fields = dict(re.findall(r'name="([a-z]+)" value="([^"]*)"', form.group(1)))
+    assert fields["sensitive"] == "yes" and fields["csrf"] == csrf
+    marked = client.post(f"/incidents/{ref}/edit", data=fields)
+    assert marked.status_code == 303, marked.text
+    assert get_incident(ws.archive, ref).sensitive and is_sensitive(ws.archive, ws.item_id)
+    edit = history(ws.archive, ref)[-1]
+    assert edit.actor == "analyst" and list(edit.details["changes"]) == ["sensitive"]
+    page = client.get(f"/incidents/{ref}").text
+    assert 'data-testid="unmark-sensitive"' in page
 
 
 # -- the evidence package -------------------------------------------------------------------------

@@ -6,8 +6,10 @@ from corroborate.claims._compare import ClaimGroup, compare
 from corroborate.claims._reader import extract_claims
 from corroborate.claims._source import read_text_source
 from corroborate.claims.store import (
+    SourcedGroup,
     StoredClaim,
     claims_for_file,
+    compare_sourced,
     compare_stored,
     list_claims,
     store_claims,
@@ -15,9 +17,11 @@ from corroborate.claims.store import (
 
 __all__ = [
     "ClaimGroup",
+    "SourcedGroup",
     "StoredClaim",
     "claims_for_file",
     "compare",
+    "compare_sourced",
     "compare_stored",
     "extract_claims",
     "list_claims",

@@ -128,4 +128,23 @@ def list_claims(
 
 def compare_stored(archive: Archive) -> list[ClaimGroup]:
     """Stored claims grouped by quantity, different claimants side by side."""
-    return compare([s.claim for s in list_claims(archive)])
+    return [g.group for g in compare_sourced(archive)]
+
+
+@dataclass(frozen=True)
+class SourcedGroup:
+    """A group of claims about one quantity, each with the archived report it was read from
+    (`sources[i]` is where `group.claims[i]` comes from)."""
+
+    group: ClaimGroup
+    sources: tuple[StoredClaim, ...]
+
+
+def compare_sourced(archive: Archive) -> list[SourcedGroup]:
+    """As `compare_stored`, keeping each claim's report, so a reader can open it."""
+    stored = list_claims(archive)
+    by_claim = {id(s.claim): s for s in stored}
+    return [
+        SourcedGroup(g, tuple(by_claim[id(c)] for c in g.claims))
+        for g in compare([s.claim for s in stored])
+    ]

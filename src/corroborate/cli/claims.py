@@ -115,13 +115,13 @@ def list_cmd(
 @handles_errors
 def compare_cmd(archive: Path | None = ARCHIVE_OPTION, as_json: bool = JSON_OPTION) -> None:
     """Claims about the same quantity from different claimants, side by side, with spread."""
-    from corroborate.claims import compare_stored
+    from corroborate.claims import compare_sourced
 
-    groups = compare_stored(open_archive(archive))
+    sourced = compare_sourced(open_archive(archive))
     if as_json:
-        print_json(shapes.claim_groups(groups))
+        print_json(shapes.claim_groups(sourced))
         return
-    for g in groups:
+    for g in (s.group for s in sourced):
         title = f"{g.event_family} · {g.victim_category}"
         if g.period:
             title += f" · {g.period}"

@@ -142,6 +142,7 @@ class Gazetteer:
             by_head.setdefault((key[:1], len(key)), []).append(key)
         self._by_length = by_length
         self._by_head = by_head
+        self._by_importance: list[list[Any]] | None = None  # made on first use (landmarks)
 
     # ---- loading -----------------------------------------------------------------------------
 
@@ -174,6 +175,42 @@ class Gazetteer:
 
     def __len__(self) -> int:
         return len(self._entries)
+
+    def landmarks(
+        self, south: float, west: float, north: float, east: float, limit: int = 40
+    ) -> list[Place]:
+        """The most important places inside a box, most important first: the names a map of
+        that box should print (cities first, villages only when zoomed in that far). A place
+        nearer than a twentieth of the box to one already taken is left out, so a city's
+        districts do not crowd out its neighbours."""
+        spacing = max(north - south, (east - west) * 0.66) / 20
+        if self._by_importance is None:  # placed where they are, not at a hromada's centre
+            located = [e for e in self._entries if e[_PRECISION] == "settlement"]
+            self._by_importance = sorted(located, key=lambda e: (-e[_PRIOR], e[_NAME]))
+        found: list[Place] = []
+        for e in self._by_importance:
+            if south <= e[_LAT] <= north and west <= e[_LON] <= east:
+                if any(
+                    abs(p.latitude - e[_LAT]) < spacing
+                    and abs(p.longitude - e[_LON]) * 0.66 < spacing
+                    for p in found
+                ):
+                    continue
+                found.append(
+                    Place(
+                        name=e[_NAME],
+                        latitude=e[_LAT],
+                        longitude=e[_LON],
+                        admin1=e[_ADMIN1],
+                        admin2=e[_ADMIN2],
+                        country=e[_COUNTRY],
+                        precision=e[_PRECISION],
+                        id=e[_ID],
+                    )
+                )
+                if len(found) >= limit:
+                    break
+        return found
 
     # ---- context -----------------------------------------------------------------------------
 

@@ -28,6 +28,7 @@ _INCIDENTS = (
         killed="3",
         victim_category="hors-de-combat",
         tags="demo,drone-footage",
+        sensitive=True,  # a killing: the workspace blurs its footage until someone reveals it
     ),
     dict(
         title="Market hit during the morning",
@@ -75,6 +76,7 @@ _INCIDENTS = (
         killed="3-4",
         victim_category="hors-de-combat",
         tags="demo,repost",
+        sensitive=True,
     ),
 )
 

@@ -68,14 +68,24 @@ def group_duplicates(
     keys = {inc.id: footage_keys(inc, clusters) for inc in incidents}
     sets = DisjointSets(inc.id for inc in incidents)
     shared: dict[str, set[str]] = {}
-    ids = [inc.id for inc in incidents]
-    for i, a in enumerate(ids):
-        for b in ids[i + 1 :]:
-            common = keys[a] & keys[b]
-            if common and frozenset((a, b)) not in distinct:
-                sets.union(a, b)
-                shared.setdefault(a, set()).update(common)
-                shared.setdefault(b, set()).update(common)
+    # Only incidents listed under one key can share one: pairs are found per key, not by
+    # comparing every incident with every other (100,000 incidents are 5e9 pairs).
+    holding: dict[str, list[str]] = {}
+    for inc in incidents:
+        for key in keys[inc.id]:
+            holding.setdefault(key, []).append(inc.id)
+    seen: set[tuple[str, str]] = set()
+    for members in holding.values():
+        for i, a in enumerate(members):
+            for b in members[i + 1 :]:
+                if (a, b) in seen:
+                    continue
+                seen.add((a, b))
+                common = keys[a] & keys[b]
+                if frozenset((a, b)) not in distinct:
+                    sets.union(a, b)
+                    shared.setdefault(a, set()).update(common)
+                    shared.setdefault(b, set()).update(common)
     out = []
     for members in sets.groups().values():
         if len(members) > 1:

@@ -241,7 +241,21 @@ def tally(
     start, end = _period_bound(date_from, False), _period_bound(date_to, True)
     if start and end and start > end:
         raise InputError(f"the period starts ({start}) after it ends ({end})")
+    # Counted again only when the database changed (a hand edit included, so a record altered
+    # after a tally was kept is still caught): the map, timeline and tally pages ask often.
+    return archive.cached(
+        ("tally", dims, min_status, start, end),
+        lambda: _count(archive, dims, min_status, start, end),
+    )
 
+
+def _count(
+    archive: Archive,
+    dims: tuple[str, ...],
+    min_status: str | None,
+    start: date | None,
+    end: date | None,
+) -> Tally:
     left_out: list[LeftOut] = []
     candidates: list[Incident] = []
     for inc in list_incidents(archive):

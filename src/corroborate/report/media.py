@@ -10,6 +10,7 @@ cookie or token asking (`accounts.reveals.holder_of`): a reveal is granted to on
 from __future__ import annotations
 
 import hashlib
+import io
 import re
 import threading
 from collections import OrderedDict
@@ -24,7 +25,7 @@ from corroborate.archive.queries import get_item
 from corroborate.archive.views import keyframe_jpeg
 from corroborate.core import Item
 from corroborate.custody import log
-from corroborate.errors import NotFoundError
+from corroborate.errors import IntegrityError, NotFoundError
 from corroborate.incidents.sensitive import sensitive_items, sensitivity
 from corroborate.media.blur import blurred_jpeg, still_thumbnail
 from corroborate.storage.archive import Archive
@@ -32,7 +33,9 @@ from corroborate.storage.archive import Archive
 REVEAL = "media.reveal"
 DOWNLOAD = "media.download"
 PLAYABLE = ("video", "audio")
+PLAYABLE_TYPES = ("video/", "audio/")
 _CACHE_SIZE = 256
+MAX_STILL_BYTES = 64 * 1024 * 1024  # a still is read whole, checked, then made small
 
 
 class NotRevealedError(AccessError):
@@ -121,8 +124,13 @@ def thumbnail_picture(archive: Archive, ref: str, *, actor: Actor, holder: str |
     if item.kind == "image" and item.media_readable:
 
         def make() -> bytes:
+            if item.size > MAX_STILL_BYTES:
+                raise NotFoundError(f"item {item.id}: a still this large is not pictured")
             with archive.blobs.open(item.sha256) as blob:
-                return still_thumbnail(blob)
+                data = blob.read(MAX_STILL_BYTES + 1)
+            if hashlib.sha256(data).hexdigest() != item.sha256:  # a swapped blob is not shown
+                raise IntegrityError(f"the original of item {item.id} does not match its SHA-256")
+            return still_thumbnail(io.BytesIO(data))
 
         return _picture(archive, item, _PICTURES.get("still", item.sha256, make), holder)
     raise NotFoundError(f"item {item.id} ({item.kind}) has no picture to show")
@@ -171,13 +179,16 @@ def download_name(item: Item) -> str:
     return name or f"{item.id}.bin"
 
 
-def _original(archive: Archive, item: Item) -> Original:
+def _original(archive: Archive, item: Item, *, playing: bool) -> Original:
     if not archive.blobs.exists(item.sha256):
         raise NotFoundError(f"the original of item {item.id} is missing from the blob store")
+    mime = item.mime or "application/octet-stream"
+    if playing and not mime.startswith(PLAYABLE_TYPES):  # never a page or script, inline
+        mime = "application/octet-stream"
     return Original(
         item=item,
         size=item.size,
-        mime=item.mime or "application/octet-stream",
+        mime=mime,
         filename=download_name(item),
         open=lambda: archive.blobs.open(item.sha256),
     )
@@ -194,7 +205,7 @@ def playable_original(archive: Archive, ref: str, *, actor: Actor, holder: str |
         raise NotRevealedError(
             f"item {item.id} is sensitive: reveal it on its page before it is played"
         )
-    return _original(archive, item)
+    return _original(archive, item, playing=True)
 
 
 def download_original(archive: Archive, ref: str, *, actor: Actor) -> Original:
@@ -203,7 +214,7 @@ def download_original(archive: Archive, ref: str, *, actor: Actor) -> Original:
     byte is sent. Other downloads are not logged: the archive is the team's to read."""
     name = require(actor, "read")
     item = get_item(archive, ref)
-    original = _original(archive, item)
+    original = _original(archive, item, playing=False)
     reasons = sensitivity(archive, item.id)
     if reasons:
         with archive.write() as session:

@@ -121,6 +121,8 @@ def archived_link(url: str, done: Sequence[Archived]) -> dict[str, JSON]:
         "results": [archived(d) for d in done],
         "failed": sum(1 for d in done if not d.result.ok),
     }
+
+
 def item_sensitive(item: Item, sensitive: Sequence[str]) -> dict[str, JSON]:
     """An item after it was marked or unmarked: its own mark, and why it is shown sensitive."""
     return {"item": item.id, "marked": item.marked_sensitive, "sensitive": list(sensitive)}
@@ -206,8 +208,11 @@ def stored_claims(stored: Iterable[Any]) -> dict[str, JSON]:
 
 
 def claim_groups(groups: Iterable[Any]) -> dict[str, JSON]:
-    return {
-        "groups": [
+    """Claims compared, group by group; each claim names the report it was read from."""
+    out: list[JSON] = []
+    for sourced in groups:
+        g = sourced.group
+        out.append(
             {
                 "event_family": g.event_family,
                 "victim_category": g.victim_category,
@@ -217,11 +222,13 @@ def claim_groups(groups: Iterable[Any]) -> dict[str, JSON]:
                 "high": g.high,
                 "spread": g.spread,
                 "claimants": list(g.claimants),
-                "claims": [claim(c) for c in g.claims],
+                "claims": [
+                    {**claim(c), "item": s.item_id, "item_name": s.item_name}
+                    for c, s in zip(g.claims, sourced.sources, strict=True)
+                ],
             }
-            for g in groups
-        ]
-    }
+        )
+    return {"groups": out}
 
 
 # -- geo -----------------------------------------------------------------------------------

@@ -12,11 +12,12 @@ from __future__ import annotations
 import json
 import os
 import re
-from collections.abc import Iterator
+import threading
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
@@ -24,6 +25,10 @@ from sqlalchemy.orm import Session
 from corroborate.errors import ArchiveError
 from corroborate.storage import hooks
 from corroborate.storage.blobs import BlobStore
+
+T = TypeVar("T")
+_MISSING = object()
+MEMO_SIZE = 64  # derived results kept per archive (tallies for different filters)
 
 CONFIG_NAME = "archive.json"
 PASSWORD_NAME = "database.password"
@@ -164,6 +169,15 @@ class Archive:
     # the OS account of a local operator (the CLI) who opened it, recorded beside each write's
     # actor; None where the actor is a logged-in account of the web workspace
     os_login: str | None = None
+    # derived figures kept while the database is unchanged (see `cached`)
+    _watch: Any = field(default=None, init=False, repr=False, compare=False)
+    _memo: dict[Any, Any] = field(default_factory=dict, init=False, repr=False, compare=False)
+    _memo_lock: threading.Lock = field(
+        default_factory=threading.Lock, init=False, repr=False, compare=False
+    )
+    _flights: dict[Any, threading.Lock] = field(
+        default_factory=dict, init=False, repr=False, compare=False
+    )
 
     # -- creating and opening -------------------------------------------------------------
     @classmethod
@@ -281,6 +295,60 @@ class Archive:
     def key_dir(self) -> Path:
         return self.dir / "keys"
 
+    # -- knowing when the database changed -----------------------------------------------
+    def change_token(self) -> str:
+        """A value that changes whenever the database may have changed, through this archive
+        or any other program (a row edited by hand included): what derived figures are kept
+        under. SQLite: `PRAGMA data_version` on a connection of its own that never writes
+        (it changes when any other connection commits); PostgreSQL: the next transaction id,
+        which every committed write moves on."""
+        with self._memo_lock:
+            if self.reader.dialect.name == "sqlite":
+                if self._watch is None:
+                    self._watch = self.reader.raw_connection()  # kept: never back in the pool
+                cursor = self._watch.cursor()
+                try:
+                    (version,) = cursor.execute("PRAGMA data_version").fetchone()
+                finally:
+                    cursor.close()
+                return f"sqlite:{version}"
+        with self.reader.connect() as conn:
+            return "pg:" + str(
+                conn.exec_driver_sql(
+                    "SELECT pg_snapshot_xmax(pg_current_snapshot())::text"
+                ).scalar_one()
+            )
+
+    def cached(self, key: Any, compute: Callable[[], T]) -> T:
+        """`compute()`, or what it gave last time if the database has not changed since.
+
+        One computation per key at a time: concurrent callers of the same key wait for the
+        first one's result rather than all computing it. At most MEMO_SIZE results are kept.
+        """
+        token = self.change_token()
+        with self._memo_lock:
+            found = self._memo.get((key, token), _MISSING)
+            if found is not _MISSING:
+                return found  # type: ignore[no-any-return]
+            flight = self._flights.setdefault(key, threading.Lock())
+        with flight:
+            token = self.change_token()
+            with self._memo_lock:
+                found = self._memo.get((key, token), _MISSING)
+            if found is not _MISSING:
+                return found  # type: ignore[no-any-return]
+            value = compute()
+            with self._memo_lock:
+                for stale in [k for k in self._memo if k[0] == key]:
+                    del self._memo[stale]
+                while len(self._memo) >= MEMO_SIZE:
+                    del self._memo[next(iter(self._memo))]
+                self._memo[(key, token)] = value
+            return value
+
     def close(self) -> None:
+        if self._watch is not None:
+            self._watch.close()
+            self._watch = None
         self.reader.dispose()
         self.writer.dispose()

@@ -35,7 +35,13 @@ from corroborate.incidents import FieldError
 from corroborate.match.temporal import clock
 from corroborate.report.items import FilterError
 from corroborate.storage.archive import Archive
-from corroborate.web import pages_accounts, pages_archive, pages_incidents, pages_uploads
+from corroborate.web import (
+    pages_accounts,
+    pages_archive,
+    pages_incidents,
+    pages_picture,
+    pages_uploads,
+)
 from corroborate.web.access import (
     PUBLIC,
     CsrfError,
@@ -50,6 +56,7 @@ OPENAPI_URL = "/api/openapi.json"
 PAGES: tuple[Callable[[Site], None], ...] = (
     pages_accounts.register,
     pages_archive.register,
+    pages_picture.register,
     pages_uploads.register,
     pages_incidents.register,
 )

@@ -12,11 +12,11 @@ import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from fastapi import Query, Request
 from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Response
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, StrictInt
 from starlette.background import BackgroundTask
 from starlette.concurrency import run_in_threadpool
 
@@ -42,6 +42,7 @@ from corroborate.web.access import archive_of
 from corroborate.web.site import Site, user_of
 
 PACKAGE_TYPE = "application/zip"
+T = TypeVar("T")
 
 
 # -- JSON bodies: the CLI's options, by the library's names --------------------------------
@@ -64,8 +65,8 @@ class IncidentBody(BaseModel):
     geolocation_note: str | None = None
     perpetrator: str | None = None
     victim_party: str | None = None
-    killed: int | str | None = None
-    injured: int | str | None = None
+    killed: StrictInt | str | None = None  # strict: `true` is not one victim
+    injured: StrictInt | str | None = None
     victim_category: str | None = None
     description: str | None = None
     tags: str | list[str] | None = None
@@ -98,7 +99,7 @@ class CitationBody(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
     source: str
-    credibility: int | str
+    credibility: StrictInt | str
     item: str | None = None
     note: str | None = None
 
@@ -245,7 +246,7 @@ def register(site: Site) -> None:
             **choices(),
         )
 
-    async def call(fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
+    async def call(fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
         """A library call off the event loop (it reads and writes the database)."""
         return await run_in_threadpool(fn, *args, **kwargs)
 
@@ -280,7 +281,7 @@ def register(site: Site) -> None:
                 actor=user_of(request),
             )
         except lib.FieldError as exc:  # the form again, as typed, naming the field
-            return form_page(request, 422, None, values, str(exc))
+            return await call(form_page, request, 422, None, values, str(exc))
         return back(f"/incidents/{inc.id}")
 
     @site.route("GET", "/incidents/{ref}", "read", response_class=HTMLResponse)
@@ -306,7 +307,7 @@ def register(site: Site) -> None:
                 expected_version=version_of(values),
             )
         except lib.FieldError as exc:
-            return form_page(request, 422, ref, values, str(exc))
+            return await call(form_page, request, 422, ref, values, str(exc))
         except StaleEditError as exc:  # the reason, and the way to the version saved since
             return site.page(
                 request,

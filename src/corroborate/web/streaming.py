@@ -13,7 +13,7 @@ from fastapi.responses import Response, StreamingResponse
 from corroborate.report.media import Original
 
 CHUNK = 256 * 1024
-_RANGE = re.compile(r"bytes=(\d*)-(\d*)")
+_RANGE = re.compile(r"bytes=(\d{0,19})-(\d{0,19})")  # a 5,000-digit number is no offset
 
 
 def byte_range(header: str | None, size: int) -> tuple[int, int] | None | str:

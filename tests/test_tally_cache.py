@@ -1,0 +1,90 @@
+"""A tally is counted again only when the database changed: by corroborate, or by hand (so a
+record altered after a tally was kept is still left out, never counted from a stale copy)."""
+
+from __future__ import annotations
+
+import importlib
+import sqlite3
+import threading
+
+import pytest
+
+from corroborate.custody.setup import init_archive
+from corroborate.incidents.fields import IncidentInput
+from corroborate.incidents.records import create_incident
+from corroborate.incidents.tally import tally
+from corroborate.storage.archive import Archive
+
+# the module (the package's `tally` name is the function)
+tally_module = importlib.import_module("corroborate.incidents.tally")
+
+
+@pytest.fixture
+def archive(tmp_path: object) -> Archive:
+    made = init_archive(tmp_path / "archive")  # type: ignore[operator]
+    for n in range(3):
+        create_incident(
+            made,
+            IncidentInput(title=f"Strike {n}", type="other", date="2024-03-0" + str(n + 1)),
+            actor="alice",
+        )
+    return made
+
+
+def _counting(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    calls: list[int] = []
+    real = tally_module._count
+
+    def counted(*args: object) -> object:
+        calls.append(1)
+        return real(*args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(tally_module, "_count", counted)
+    return calls
+
+
+def test_an_unchanged_archive_is_not_counted_twice(
+    archive: Archive, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    calls = _counting(monkeypatch)
+    first = tally(archive, min_status=None)
+    assert tally(archive, min_status=None) is first and len(calls) == 1
+    assert tally(archive, min_status=None, by="type") is not first and len(calls) == 2
+
+
+def test_a_write_through_corroborate_is_counted(archive: Archive) -> None:
+    assert tally(archive, min_status=None).total.incidents == 3
+    create_incident(
+        archive, IncidentInput(title="Later", type="other", date="2024-03-09"), actor="a"
+    )
+    assert tally(archive, min_status=None).total.incidents == 4
+
+
+def test_a_row_edited_by_hand_after_a_tally_is_still_left_out(archive: Archive) -> None:
+    assert tally(archive, min_status=None).total.incidents == 3
+    conn = sqlite3.connect(archive.dir / "archive.db")
+    conn.execute("update incidents set killed_low = 500, killed_high = 500 where id = 1")
+    conn.commit()
+    conn.close()
+    again = tally(archive, min_status=None)
+    assert again.total.incidents == 2 and again.total.killed_low == 0
+    assert [x.reason for x in again.left_out] == ["record-altered"]
+
+
+def test_concurrent_askers_share_one_count(
+    archive: Archive, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    calls = _counting(monkeypatch)
+    results: list[object] = []
+    start = threading.Barrier(8)
+
+    def ask() -> None:
+        start.wait()
+        results.append(tally(archive, min_status=None))
+
+    threads = [threading.Thread(target=ask) for _ in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert len(calls) == 1 and len({id(r) for r in results}) == 1
