@@ -138,7 +138,7 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def start_server(archive: Path, port: int, log: Path) -> subprocess.Popen[bytes]:
+def start_server(archive: Path, port: int, log: Path, workers: int = 1) -> subprocess.Popen[bytes]:
     """`corroborate serve` in its own process (its VmHWM is then the server's alone)."""
     paths = [str(HERE.parent / "src"), os.environ.get("PYTHONPATH", "")]
     env = {**os.environ, "PYTHONPATH": os.pathsep.join(p for p in paths if p)}
@@ -152,6 +152,8 @@ def start_server(archive: Path, port: int, log: Path) -> subprocess.Popen[bytes]
             str(archive),
             "--port",
             str(port),
+            "--workers",
+            str(workers),
         ],
         stdout=log.open("wb"),
         stderr=subprocess.STDOUT,
@@ -174,24 +176,48 @@ def wait_ready(base: str, server: subprocess.Popen[bytes], log: Path, timeout: f
     raise SystemExit(f"the server did not answer within {timeout:.0f} s")
 
 
+def process_tree(pid: int) -> list[int]:
+    """The process and all its descendants (`serve --workers N`: the workers)."""
+    found = [pid]
+    for child in _children(pid):
+        found.extend(process_tree(child))
+    return found
+
+
+def _children(pid: int) -> list[int]:
+    out: list[int] = []
+    for task in Path(f"/proc/{pid}/task").glob("*"):
+        try:
+            out.extend(int(c) for c in (task / "children").read_text().split())
+        except OSError:
+            continue
+    return out
+
+
 def reset_peak(pid: int) -> bool:
-    """Reset a process's VmHWM to its current RSS (Linux: 5 > /proc/PID/clear_refs)."""
+    """Reset the VmHWM of the server's processes to their current RSS (5 > clear_refs)."""
     try:
-        Path(f"/proc/{pid}/clear_refs").write_text("5")
+        for each in process_tree(pid):
+            Path(f"/proc/{each}/clear_refs").write_text("5")
     except OSError:
         return False
     return True
 
 
 def proc_status(pid: int) -> dict[str, int]:
-    """VmHWM and VmRSS in bytes, and CPU seconds (user + system), of a live process."""
-    out: dict[str, int] = {}
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        key, _, value = line.partition(":")
-        if key in ("VmHWM", "VmRSS"):
-            out[key] = int(value.split()[0]) * 1024
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    out["cpu_ms"] = (int(fields[11]) + int(fields[12])) * 1000 // os.sysconf("SC_CLK_TCK")
+    """VmHWM and VmRSS in bytes and CPU milliseconds (user + system), summed over the server's
+    processes (with workers, the sum of their peaks: an upper bound of the peak together)."""
+    out: dict[str, int] = {"VmHWM": 0, "VmRSS": 0, "cpu_ms": 0}
+    for each in process_tree(pid):
+        try:
+            for line in Path(f"/proc/{each}/status").read_text().splitlines():
+                key, _, value = line.partition(":")
+                if key in ("VmHWM", "VmRSS"):
+                    out[key] += int(value.split()[0]) * 1024
+            fields = Path(f"/proc/{each}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        out["cpu_ms"] += (int(fields[11]) + int(fields[12])) * 1000 // os.sysconf("SC_CLK_TCK")
     return out
 
 
@@ -662,6 +688,12 @@ def main() -> int:
     )
     parser.add_argument("--seconds", type=float, default=60.0, help="How long the load runs.")
     parser.add_argument("--browsers", type=int, default=50, help="Browsing clients.")
+    parser.add_argument(
+        "--workers",
+        type=int,
+        default=os.cpu_count() or 1,
+        help="Server processes (serve --workers).",
+    )
     parser.add_argument("--uploaders", type=int, default=5, help="Uploading clients.")
     parser.add_argument(
         "--think",
@@ -699,7 +731,7 @@ def main() -> int:
         port = free_port()
         base = f"http://127.0.0.1:{port}"
         log = work / "server.log"
-        server = start_server(archive, port, log)
+        server = start_server(archive, port, log, args.workers)
         wait_ready(base, server, log)
         print(
             f"server pid {server.pid} at {base}; {args.browsers} browsing and "
