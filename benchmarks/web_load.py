@@ -9,10 +9,11 @@
    (browsers are viewers, analysts and reviewers in turn; uploaders are analysts).
 2. A real `corroborate serve` (uvicorn) is started in its own process on a free local port, and
    every client logs in through the login form, keeping its own session cookie.
-3. For `--seconds`, `--browsers` clients browse as a person does (a page, then a pause of up
-   to 2 x `--think` seconds, 0 for a closed loop): the grid `/`, item pages, keyframes,
-   `/api/items`, `/api/items/{id}`, and the incident pages when the server has them (read
-   from `/api/openapi.json`). `--uploaders` clients upload real media with
+3. For `--seconds`, `--browsers` clients browse as a person does (each starts at a random
+   moment within the first pause, then a page, then a pause of up to 2 x `--think` seconds;
+   0 for a closed loop that starts all at once): the grid `/`, the grid's thumbnails, item
+   pages, keyframes, `/api/items`, `/api/items/{id}`, and the incident pages when the server
+   has them (read from `/api/openapi.json`). `--uploaders` clients upload real media with
    `PUT /api/uploads?name=...` (raw body, the session's `X-CSRF-Token`): half are new stills (a
    sample photograph with a unique trailer, so each is a new item through the whole ingest),
    half re-uploads of a demo clip (a new sighting). A server without that endpoint (404/405)
@@ -32,6 +33,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import cProfile
+import html
 import io
 import os
 import pstats
@@ -136,7 +138,7 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def start_server(archive: Path, port: int, log: Path) -> subprocess.Popen[bytes]:
+def start_server(archive: Path, port: int, log: Path, workers: int = 1) -> subprocess.Popen[bytes]:
     """`corroborate serve` in its own process (its VmHWM is then the server's alone)."""
     paths = [str(HERE.parent / "src"), os.environ.get("PYTHONPATH", "")]
     env = {**os.environ, "PYTHONPATH": os.pathsep.join(p for p in paths if p)}
@@ -150,6 +152,8 @@ def start_server(archive: Path, port: int, log: Path) -> subprocess.Popen[bytes]
             str(archive),
             "--port",
             str(port),
+            "--workers",
+            str(workers),
         ],
         stdout=log.open("wb"),
         stderr=subprocess.STDOUT,
@@ -172,24 +176,48 @@ def wait_ready(base: str, server: subprocess.Popen[bytes], log: Path, timeout: f
     raise SystemExit(f"the server did not answer within {timeout:.0f} s")
 
 
+def process_tree(pid: int) -> list[int]:
+    """The process and all its descendants (`serve --workers N`: the workers)."""
+    found = [pid]
+    for child in _children(pid):
+        found.extend(process_tree(child))
+    return found
+
+
+def _children(pid: int) -> list[int]:
+    out: list[int] = []
+    for task in Path(f"/proc/{pid}/task").glob("*"):
+        try:
+            out.extend(int(c) for c in (task / "children").read_text().split())
+        except OSError:
+            continue
+    return out
+
+
 def reset_peak(pid: int) -> bool:
-    """Reset a process's VmHWM to its current RSS (Linux: 5 > /proc/PID/clear_refs)."""
+    """Reset the VmHWM of the server's processes to their current RSS (5 > clear_refs)."""
     try:
-        Path(f"/proc/{pid}/clear_refs").write_text("5")
+        for each in process_tree(pid):
+            Path(f"/proc/{each}/clear_refs").write_text("5")
     except OSError:
         return False
     return True
 
 
 def proc_status(pid: int) -> dict[str, int]:
-    """VmHWM and VmRSS in bytes, and CPU seconds (user + system), of a live process."""
-    out: dict[str, int] = {}
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        key, _, value = line.partition(":")
-        if key in ("VmHWM", "VmRSS"):
-            out[key] = int(value.split()[0]) * 1024
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    out["cpu_ms"] = (int(fields[11]) + int(fields[12])) * 1000 // os.sysconf("SC_CLK_TCK")
+    """VmHWM and VmRSS in bytes and CPU milliseconds (user + system), summed over the server's
+    processes (with workers, the sum of their peaks: an upper bound of the peak together)."""
+    out: dict[str, int] = {"VmHWM": 0, "VmRSS": 0, "cpu_ms": 0}
+    for each in process_tree(pid):
+        try:
+            for line in Path(f"/proc/{each}/status").read_text().splitlines():
+                key, _, value = line.partition(":")
+                if key in ("VmHWM", "VmRSS"):
+                    out[key] += int(value.split()[0]) * 1024
+            fields = Path(f"/proc/{each}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        out["cpu_ms"] += (int(fields[11]) + int(fields[12])) * 1000 // os.sysconf("SC_CLK_TCK")
     return out
 
 
@@ -201,6 +229,7 @@ class Stats:
     samples: dict[str, str] = field(default_factory=dict)  # kind: the first error seen
     after_login: dict[str, int] = field(default_factory=dict)  # the server, once all logged in
     server: dict[str, int] = field(default_factory=dict)  # the server over the load window
+    alone: Stats | None = None  # each kind requested alone before the load (the reference)
 
     def record(self, kind: str, seconds: float, error: str | None) -> None:
         self.latencies[kind].append(seconds)
@@ -247,6 +276,7 @@ class Site:
 
     items: list[str]
     keyframes: list[str]
+    thumbnails: list[str]  # as the grid shows them (a browser fetches each)
     incidents: list[str]
     has_incident_pages: bool
     has_uploads: bool
@@ -279,14 +309,70 @@ async def discover(client: httpx.AsyncClient) -> Site:
     has_uploads = probe.status_code not in (404, 405)  # an empty body: refused, nothing kept
     grid = await client.get("/")
     static = re.search(r'(?:href|src)="(/static/[^"]+)"', grid.text)
+    thumbnails = sorted(
+        {
+            html.unescape(src.group(1))
+            for tag in re.findall(r"<img\b[^>]*>", grid.text)
+            if 'data-testid="thumb"' in tag and (src := re.search(r'src="([^"]+)"', tag))
+        }
+    )
     return Site(
         items,
         keyframes,
+        thumbnails,
         incidents,
         has_incidents,
         has_uploads,
         static.group(1) if static else "/api/openapi.json",
     )
+
+
+WEIGHTS = (
+    ("grid /", 3),
+    ("item page", 4),
+    ("keyframe", 4),
+    ("thumbnail", 6),
+    ("/api/items", 2),
+    ("/api/items/{id}", 2),
+    ("incident list", 1),
+    ("incident page", 2),
+    (REFERENCE, 1),
+)
+
+
+def kinds_of(site: Site) -> list[str]:
+    """The page kinds this server has, each as often as people open it."""
+    missing = {
+        "keyframe": not site.keyframes,
+        "thumbnail": not site.thumbnails,
+        "incident list": not site.has_incident_pages,
+        "incident page": not site.incidents,
+    }
+    return [k for k, w in WEIGHTS if not missing.get(k) for _ in range(w)]
+
+
+def url_of(kind: str, site: Site, rng: random.Random) -> str:
+    return {
+        "grid /": lambda: "/",
+        "item page": lambda: f"/items/{rng.choice(site.items)}",
+        "keyframe": lambda: rng.choice(site.keyframes),
+        "thumbnail": lambda: rng.choice(site.thumbnails),
+        "/api/items": lambda: "/api/items",
+        "/api/items/{id}": lambda: f"/api/items/{rng.choice(site.items)}",
+        "incident list": lambda: "/incidents",
+        "incident page": lambda: f"/incidents/{rng.choice(site.incidents)}",
+        REFERENCE: lambda: site.static,
+    }[kind]()
+
+
+async def baseline(client: httpx.AsyncClient, site: Site, rounds: int = 5) -> Stats:
+    """Each kind alone, one request at a time: the latency with no other client (reference)."""
+    stats = Stats()
+    rng = random.Random(1)
+    for kind in dict.fromkeys(kinds_of(site)):
+        for _ in range(rounds):
+            await timed(client, stats, kind, "GET", url_of(kind, site, rng))
+    return stats
 
 
 async def browse(
@@ -297,29 +383,11 @@ async def browse(
     think: float,
     rng: random.Random,
 ) -> None:
-    choices: list[tuple[str, int]] = [
-        ("grid /", 3),
-        ("item page", 4),
-        ("keyframe", 4 if site.keyframes else 0),
-        ("/api/items", 2),
-        ("/api/items/{id}", 2),
-        ("incident list", 1 if site.has_incident_pages else 0),
-        ("incident page", 2 if site.incidents else 0),
-        (REFERENCE, 1),
-    ]
-    kinds = [k for k, w in choices for _ in range(w)]
+    kinds = kinds_of(site)
+    await asyncio.sleep(rng.uniform(0, 2 * think))  # people arrive at their own moments
     while time.monotonic() < until:
         kind = rng.choice(kinds)
-        url = {
-            "grid /": "/",
-            "item page": f"/items/{rng.choice(site.items)}",
-            "keyframe": rng.choice(site.keyframes) if site.keyframes else "",
-            "/api/items": "/api/items",
-            "/api/items/{id}": f"/api/items/{rng.choice(site.items)}",
-            "incident list": "/incidents",
-            "incident page": f"/incidents/{rng.choice(site.incidents)}" if site.incidents else "",
-            REFERENCE: site.static,
-        }[kind]
+        url = url_of(kind, site, rng)
         await timed(client, stats, kind, "GET", url)
         if think:
             await asyncio.sleep(rng.uniform(0, 2 * think))
@@ -337,6 +405,7 @@ async def upload(
     who: str,
 ) -> None:
     n = 0
+    await asyncio.sleep(rng.uniform(0, 2 * think))
     while time.monotonic() < until:
         n += 1
         if n % 2:
@@ -393,6 +462,7 @@ async def run_load(
         site = await discover(clients[0])
         print(
             f"  browsing {len(site.items)} items, {len(site.keyframes)} keyframes, "
+            f"{len(site.thumbnails)} thumbnails, "
             f"{len(site.incidents)} incidents "
             f"(incident pages: {'yes' if site.has_incident_pages else 'no'})",
             flush=True,
@@ -402,7 +472,11 @@ async def run_load(
                 "  note: the server has no PUT /api/uploads (404/405): uploads are skipped",
                 flush=True,
             )
+        cpu_alone = proc_status(pid)["cpu_ms"]
+        alone = await baseline(clients[0], site)
+        alone.server = {"cpu_ms": proc_status(pid)["cpu_ms"] - cpu_alone}
         stats = Stats()
+        stats.alone = alone
         rng = random.Random(13)
         until = time.monotonic() + args.seconds
         tasks = [
@@ -445,16 +519,18 @@ def report(stats: Stats, elapsed: float, client_cpu: float) -> tuple[bool, str |
     print()
     print(
         f"{'kind':<26}{'requests':>9}{'req/s':>8}{'p50 ms':>9}{'p95 ms':>9}{'p99 ms':>9}"
-        f"{'max ms':>9}{'errors':>8}"
+        f"{'max ms':>9}{'errors':>8}{'alone p50':>11}"
     )
     worst: tuple[float, str] | None = None
     ok = True
     for kind in sorted(stats.latencies, key=lambda k: (k == REFERENCE, k == UPLOAD_KIND, k)):
         values = stats.latencies[kind]
         p50, p95, p99 = (percentile(values, q) * 1000 for q in (50, 95, 99))
+        by_itself = stats.alone.latencies.get(kind) if stats.alone else None
+        alone = f"{percentile(by_itself, 50) * 1000:.1f}" if by_itself else "-"
         print(
             f"{kind:<26}{len(values):>9}{len(values) / elapsed:>8.1f}{p50:>9.1f}{p95:>9.1f}"
-            f"{p99:>9.1f}{max(values) * 1000:>9.1f}{stats.errors.get(kind, 0):>8}"
+            f"{p99:>9.1f}{max(values) * 1000:>9.1f}{stats.errors.get(kind, 0):>8}{alone:>11}"
         )
         if kind not in (REFERENCE, UPLOAD_KIND):
             if worst is None or p95 > worst[0]:
@@ -462,6 +538,9 @@ def report(stats: Stats, elapsed: float, client_cpu: float) -> tuple[bool, str |
             if p95 >= TARGET_P95_MS:
                 ok = False
     errors = sum(stats.errors.values())
+    if stats.alone and stats.alone.errors:
+        print(f"  errors when requested alone: {dict(stats.alone.errors)}")
+        errors += sum(stats.alone.errors.values())
     print(f"{'all':<26}{total:>9}{total / elapsed:>8.1f}{'':>45}{errors:>8}")
     for kind, sample in stats.samples.items():
         print(f"  first {kind} error: {sample}")
@@ -474,6 +553,14 @@ def report(stats: Stats, elapsed: float, client_cpu: float) -> tuple[bool, str |
         f"({100 * cpu_s / elapsed:.0f}% of one core, {1000 * cpu_s / max(total, 1):.1f} ms a "
         f"request); load clients' CPU {client_cpu:.1f} s"
     )
+    if stats.alone:
+        n_alone = sum(len(v) for v in stats.alone.latencies.values())
+        per = stats.alone.server["cpu_ms"] / max(n_alone, 1)
+        print(
+            f"server alone (one request at a time): {per:.1f} ms of CPU a request, so one "
+            f"server process (one core: the GIL) serves at most ~{1000 / max(per, 0.1):.0f} "
+            "requests a second of this mix"
+        )
     print(
         f"server before the load: peak RSS {stats.after_login['VmHWM'] / mib:.0f} MiB while "
         f"the accounts logged in (argon2id holds 64 MiB per login in progress), "
@@ -521,6 +608,7 @@ def profile_one(archive: Path, kind: str, site: Site, work: Path) -> None:
         "grid /": "/",
         "item page": f"/items/{site.items[len(site.items) // 2]}",
         "keyframe": site.keyframes[0] if site.keyframes else "/",
+        "thumbnail": site.thumbnails[0] if site.thumbnails else "/",
         "/api/items": "/api/items",
         "/api/items/{id}": f"/api/items/{site.items[len(site.items) // 2]}",
         "incident list": "/incidents",
@@ -534,7 +622,7 @@ def profile_one(archive: Path, kind: str, site: Site, work: Path) -> None:
 
     def profile_this_thread(*_args: Any) -> None:
         sys.setprofile(None)
-        profiler = cProfile.Profile()
+        profiler = cProfile.Profile(time.thread_time)  # CPU time: waiting threads cost nothing
         profilers.append(profiler)
         profiler.enable()
 
@@ -568,7 +656,7 @@ def profile_one(archive: Path, kind: str, site: Site, work: Path) -> None:
         by_package[_package(filename)] += tottime
     spent = sum(by_package.values()) or 1.0
     print(
-        "  own time by package: "
+        f"  {spent * 1000:.1f} ms of CPU on the threads that served it (profiled), by package: "
         + ", ".join(
             f"{name} {100 * t / spent:.0f}%"
             for name, t in sorted(by_package.items(), key=lambda kv: -kv[1])[:8]
@@ -600,6 +688,12 @@ def main() -> int:
     )
     parser.add_argument("--seconds", type=float, default=60.0, help="How long the load runs.")
     parser.add_argument("--browsers", type=int, default=50, help="Browsing clients.")
+    parser.add_argument(
+        "--workers",
+        type=int,
+        default=os.cpu_count() or 1,
+        help="Server processes (serve --workers).",
+    )
     parser.add_argument("--uploaders", type=int, default=5, help="Uploading clients.")
     parser.add_argument(
         "--think",
@@ -637,7 +731,7 @@ def main() -> int:
         port = free_port()
         base = f"http://127.0.0.1:{port}"
         log = work / "server.log"
-        server = start_server(archive, port, log)
+        server = start_server(archive, port, log, args.workers)
         wait_ready(base, server, log)
         print(
             f"server pid {server.pid} at {base}; {args.browsers} browsing and "

@@ -336,6 +336,11 @@ def clusters(archive: Archive) -> list[Cluster]:
     copies arrive; when two named pieces turn out to be one, the older name is kept and the
     other resolves to it (`aliases`). Names given or changed are written to the custody log.
     """
+    # Kept while the database is unchanged: every item page, tally and upload row asks.
+    return list(archive.cached(("footage clusters",), lambda: _clusters(archive)))
+
+
+def _clusters(archive: Archive) -> list[Cluster]:
     from corroborate.custody import log
 
     groups = _computed(archive)
