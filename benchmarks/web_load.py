@@ -1,7 +1,7 @@
 """The web workspace under a team's load: browsing and uploading clients against a real server.
 
     .venv/bin/python benchmarks/web_load.py [--seconds 60] [--browsers 50] [--uploaders 5]
-                                            [--think 0.5] [--reuse DIR] [--profile]
+                                            [--think 2.5] [--workers N] [--reuse DIR] [--profile]
 
 1. The demo archive (the bundled footage, reposts, reports and incidents, as `corroborate demo`
    builds them) is built in a temporary folder, or once in `--reuse DIR` and copied from there
@@ -698,8 +698,9 @@ def main() -> int:
     parser.add_argument(
         "--think",
         type=float,
-        default=0.5,
-        help="Mean pause between a client's requests (s); 0: none.",
+        default=2.5,
+        help="Mean pause between a client's requests (s): a person reading a page; 0.5 is the "
+        "stress setting (a page a second each), 0 none.",
     )
     parser.add_argument(
         "--reuse", type=Path, help="Build the demo archive here once and copy it for each run."

@@ -13,8 +13,10 @@ its signing key and so already has every power the archive has.
 from __future__ import annotations
 
 import hashlib
+import os
 import re
 import secrets
+import threading
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -61,6 +63,19 @@ TOKEN_USE_RESOLUTION = timedelta(minutes=1)
 _hasher = PasswordHasher()  # argon2id with the library's recommended parameters
 # Checked against when the name is unknown, so a wrong name costs as long as a wrong password.
 _DUMMY_HASH = _hasher.hash(secrets.token_urlsafe(16))
+# argon2id holds 64 MiB while it hashes: at most this many at once, so a burst of logins (or a
+# flood of wrong passwords) queues instead of taking the server's memory.
+_HASHING = threading.BoundedSemaphore(max(2, os.cpu_count() or 1))
+
+
+def _hash(password: str) -> str:
+    with _HASHING:
+        return _hasher.hash(password)
+
+
+def _verify(digest: str, password: str) -> bool:
+    with _HASHING:
+        return bool(_hasher.verify(digest, password))
 
 
 class LoginError(CorroborateError):
@@ -168,7 +183,7 @@ def add_user(archive: Archive, name: str, *, role: str, password: str, by: Actor
     actor = require(by, "manage-users")
     check_name(name)
     check_role(role)
-    digest = _hasher.hash(check_password(password))
+    digest = _hash(check_password(password))
     with archive.write() as session:
         if session.scalar(select(UserRow.id).where(UserRow.name == name)) is not None:
             raise InputError(f"{name!r}: an account of that name exists already")
@@ -192,7 +207,7 @@ def set_password(archive: Archive, name: str, password: str, *, by: Actor) -> No
         actor = by.name
     else:
         actor = require(by, "manage-users")
-    digest = _hasher.hash(check_password(password))
+    digest = _hash(check_password(password))
     with archive.write() as session:
         row = _row(session, name)
         row.password_hash = digest
@@ -301,7 +316,7 @@ def authenticate(
         row = session.scalar(select(UserRow).where(UserRow.name == typed))
     ok: bool
     try:
-        ok = _hasher.verify(row.password_hash if row else _DUMMY_HASH, password[:MAX_PASSWORD])
+        ok = _verify(row.password_hash if row else _DUMMY_HASH, password[:MAX_PASSWORD])
     except (VerificationError, InvalidHashError):
         ok = False
     with _volatile(archive) as session, session.begin():

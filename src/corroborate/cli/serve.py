@@ -65,7 +65,14 @@ def serve_cmd(
         + "\n"
     )
     # behind a reverse proxy that terminates HTTPS, X-Forwarded-Proto marks cookies Secure
-    options: dict[str, Any] = {"host": host, "port": port, "proxy_headers": True}
+    # keep-alive longer than a person's pause between pages: with uvicorn's 5 s default a
+    # browser reusing a connection the server has just closed sees it reset (a failed request)
+    options: dict[str, Any] = {
+        "host": host,
+        "port": port,
+        "proxy_headers": True,
+        "timeout_keep_alive": 65,
+    }
     if workers == 1:
         uvicorn.run(app, log_level="warning", **options)
         return

@@ -4,6 +4,7 @@ claim groups); the pages draw them, and `/api/` gives the same data as JSON."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass, replace
 from typing import Any
 
 from fastapi import Depends, Query, Request
@@ -49,6 +50,25 @@ def query_of(
         perpetrator=perpetrator,
         victim=victim,
     )
+
+
+@dataclass(frozen=True)
+class TallyAsked:
+    """What a tally request asks for, as typed (the library parses it)."""
+
+    by: str
+    status: str
+    date_from: str
+    date_to: str
+
+
+def tally_asked(
+    by: str = Query("", description=f"any of {', '.join(DIMENSIONS)}, comma-separated"),
+    status: str = Query("verified", description="lowest status counted ('any': all)"),
+    date_from: str = Query("", alias="from"),
+    date_to: str = Query("", alias="to"),
+) -> TallyAsked:
+    return TallyAsked(by, status, date_from, date_to)
 
 
 def register(site: Site) -> None:
@@ -144,24 +164,22 @@ def register(site: Site) -> None:
         return shapes.to_json(line)  # type: ignore[no-any-return]
 
     # -- the tally -------------------------------------------------------------------------
-    def tally_of(request: Request, by: str, status: str, date_from: str, date_to: str) -> Any:
+    TALLY = Depends(tally_asked)
+
+    def tally_of(request: Request, asked: TallyAsked) -> Any:
         return tally(
             archive_of(request),
-            by=by or None,
-            min_status=status or "verified",
-            date_from=date_from or None,
-            date_to=date_to or None,
+            by=asked.by or None,
+            min_status=asked.status or "verified",
+            date_from=asked.date_from or None,
+            date_to=asked.date_to or None,
         )
 
     @site.route("GET", "/tally", "read", response_class=HTMLResponse)
-    def tally_page(
-        request: Request,
-        by: str = Query("type"),
-        status: str = Query("verified"),
-        date_from: str = Query("", alias="from"),
-        date_to: str = Query("", alias="to"),
-    ) -> Response:
-        result = tally_of(request, by, status, date_from, date_to)
+    def tally_page(request: Request, asked: TallyAsked = TALLY) -> Response:
+        if "by" not in request.query_params:  # the page opens counted by type
+            asked = replace(asked, by="type")
+        result = tally_of(request, asked)
         return site.page(
             request,
             "tally.html",
@@ -169,38 +187,22 @@ def register(site: Site) -> None:
             reasons=REASONS,
             dimensions=DIMENSIONS,
             statuses=STATUS_FILTERS,
-            by=by,
-            status=status,
-            date_from=date_from,
-            date_to=date_to,
+            by=asked.by,
+            status=asked.status,
+            date_from=asked.date_from,
+            date_to=asked.date_to,
             params=request.url.query,
             chart=chart(result),
         )
 
     @site.route("GET", "/api/tally", "read")
-    def api_tally(
-        request: Request,
-        by: str = Query(""),
-        status: str = Query("verified"),
-        date_from: str = Query("", alias="from"),
-        date_to: str = Query("", alias="to"),
-    ) -> dict[str, Any]:
+    def api_tally(request: Request, asked: TallyAsked = TALLY) -> dict[str, Any]:
         """The tally, as `corroborate tally --json`: figures, what was left out and why."""
-        return shapes.tally(tally_of(request, by, status, date_from, date_to))
+        return shapes.tally(tally_of(request, asked))
 
     @site.route("GET", "/tally.csv", "read")
-    def tally_csv(
-        request: Request,
-        by: str = Query(""),
-        status: str = Query("verified"),
-        date_from: str = Query("", alias="from"),
-        date_to: str = Query("", alias="to"),
-    ) -> Response:
-        done = export_tally(
-            archive_of(request),
-            tally_of(request, by, status, date_from, date_to),
-            actor=user_of(request),
-        )
+    def tally_csv(request: Request, asked: TallyAsked = TALLY) -> Response:
+        done = export_tally(archive_of(request), tally_of(request, asked), actor=user_of(request))
         return Response(
             done.text,
             media_type="text/csv; charset=utf-8",
