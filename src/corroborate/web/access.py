@@ -113,13 +113,15 @@ def needs(action: str) -> Callable[[Request], Awaitable[User | None]]:
         if action == PUBLIC:
             return None
         found = caller(request)
+        # Known before the checks below, so a refusal page still shows who is logged in
+        # (not a "Log in" link that reads as if the session had ended).
+        request.state.user = found.user
+        request.state.csrf = found.csrf
+        request.state.holder = found.holder
         if request.method in UNSAFE_METHODS and found.csrf is not None:
             if not same_token(await submitted_csrf(request), found.csrf):
                 raise CsrfError("the form is missing its CSRF token (reload the page and retry)")
         accounts.require(found.user, action)
-        request.state.user = found.user
-        request.state.csrf = found.csrf
-        request.state.holder = found.holder
         return found.user
 
     return check
