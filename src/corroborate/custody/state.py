@@ -66,7 +66,12 @@ def bound_tables() -> list[Table]:
     return [t for name, t in sorted(Base.metadata.tables.items()) if name not in EXEMPT]
 
 
+_PLAIN = frozenset({str, int, float, bool, type(None)})  # kept as they are in the JSON
+
+
 def _jsonable(value: Any) -> Any:
+    if type(value) in _PLAIN:
+        return value
     if isinstance(value, datetime):
         return value.strftime("%Y-%m-%dT%H:%M:%S.%fZ")
     if isinstance(value, date):
@@ -80,28 +85,31 @@ def _jsonable(value: Any) -> Any:
     return value
 
 
+# Per table: each column's name and, for a column added later, the value it is left out at.
+_LAYOUTS: dict[Table, tuple[tuple[str, bool, Any], ...]] = {}
+
+
+def _layout(table: Table) -> tuple[tuple[str, bool, Any], ...]:
+    found = _LAYOUTS.get(table)
+    if found is None:
+        found = tuple(
+            (c.name, "state_omit_if" in c.info, c.info.get("state_omit_if")) for c in table.columns
+        )
+        _LAYOUTS[table] = found
+    return found
+
+
 def canonical_row(table: Table, row: Any) -> str:
     """The canonical serialisation of one row (a mapping of column name to value)."""
     from corroborate.custody.log import canonical_json
 
-    return canonical_json(
-        {
-            "table": table.name,
-            "row": {
-                c.name: _jsonable(row[c.name])
-                for c in table.columns
-                if not _omitted(c, row[c.name])
-            },
-        }
-    )
-
-
-def _omitted(column: Any, value: Any) -> bool:
-    """A column added later, at the value it was added with: the row digests as before it."""
-    if "state_omit_if" not in column.info:
-        return False
-    omit = column.info["state_omit_if"]
-    return type(value) is type(omit) and bool(value == omit)
+    shown: dict[str, Any] = {}
+    for name, omits, omit in _layout(table):
+        value = row[name]
+        if omits and type(value) is type(omit) and value == omit:
+            continue  # a column added later, at the value it was added with: as before it
+        shown[name] = value if type(value) in _PLAIN else _jsonable(value)
+    return canonical_json({"table": table.name, "row": shown})
 
 
 def row_digest(table: Table, row: Any) -> str:

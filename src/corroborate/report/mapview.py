@@ -37,6 +37,8 @@ ROUND_LAT = 0.1
 ROUND_LON = round(ROUND_LAT / math.cos(math.radians(MAP_LATITUDE)), 2)
 # A cluster this small lists its incidents; a larger one gives its count and bounds.
 LIST_AT_MOST = 20
+LIST_CELLS = 400  # at most this many small clusters list their incidents in one answer
+CELL_KEY = 10_000_000  # a cell's key: column * CELL_KEY + row (rows < 2**18 * 4 at zoom 18)
 
 
 @dataclass(frozen=True)
@@ -163,7 +165,7 @@ class MapCluster:
     west: float
     north: float
     east: float
-    incident_ids: tuple[str, ...]  # empty when count > LIST_AT_MOST
+    incident_ids: tuple[str, ...]  # empty when count > LIST_AT_MOST (or > LIST_CELLS small)
 
 
 @dataclass(frozen=True)
@@ -254,14 +256,18 @@ def map_view(
     )
     with archive.session() as session:
         cells = session.execute(grouped).all()
-        small = [(c[0], c[1]) for c in cells if c[2] <= LIST_AT_MOST]
+        # The few incidents of small clusters are listed; only theirs are read (by cell key),
+        # and only when there are few such cells (a close zoom over a wide box has thousands).
+        small = [int(c[0]) * CELL_KEY + int(c[1]) for c in cells if c[2] <= LIST_AT_MOST]
         members: dict[tuple[int, int], list[int]] = {}
-        if small:
-            wanted = set(small)
-            rows = session.execute(select(cx, cy, positioned.c.pk).order_by(positioned.c.pk)).all()
-            for x, y, pk in rows:
-                if (x, y) in wanted:
-                    members.setdefault((x, y), []).append(pk)
+        if 0 < len(small) <= LIST_CELLS:
+            key = (cx * CELL_KEY + cy).label("key")
+            keyed = select(key, positioned.c.pk).subquery()
+            rows = session.execute(
+                select(keyed.c.key, keyed.c.pk).where(keyed.c.key.in_(small)).order_by(keyed.c.pk)
+            ).all()
+            for k, pk in rows:
+                members.setdefault(divmod(int(k), CELL_KEY), []).append(pk)
         totals = session.execute(
             select(
                 func.count().filter(located),

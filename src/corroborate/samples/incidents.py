@@ -38,6 +38,7 @@ def generated_fields(rng: random.Random, types: list[str], n: int) -> IncidentFi
         ended = began
     located = rng.random() < 0.9
     killed = rng.choice((None, rng.randrange(0, 12)))
+    injured = rng.choice((None, rng.randrange(0, 30)))
     perpetrator, victim = rng.sample(PARTIES, 2)
     return IncidentFields(
         title=f"Generated incident {n}",
@@ -54,6 +55,8 @@ def generated_fields(rng: random.Random, types: list[str], n: int) -> IncidentFi
         victim_party=victim,
         killed_low=killed,
         killed_high=killed,
+        injured_low=injured,
+        injured_high=injured,
         victim_category=rng.choice(VICTIM_CATEGORIES),
         sensitive=rng.random() < 0.1,
     )

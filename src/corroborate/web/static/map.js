@@ -195,6 +195,19 @@
         brush.setAttribute("width", 0);
         refresh();
       });
+      const legend = document.createElement("p");
+      legend.className = "legend";
+      legend.setAttribute("data-testid", "timeline-legend");
+      for (const t of types) {
+        const key = document.createElement("span");
+        key.className = "key";
+        const swatch = document.createElement("span");
+        swatch.className = "swatch";
+        swatch.style.background = colour(t);
+        key.append(swatch, document.createTextNode(t));
+        legend.append(key);
+      }
+      timelineEl.append(legend);
       const dated = line.bins.reduce((n, b) => n + b.count, 0);
       const spanned = line.spans.reduce((n, s) => n + s.count, 0);
       text("timeline-note", `${line.counted} incidents counted as the tally counts them: ${dated} in ` +
