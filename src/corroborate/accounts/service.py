@@ -127,8 +127,9 @@ def require(user: Actor, action: str) -> str:
             raise InternalError(f"unknown action {action!r}")
         return user
     if not can(user, action):
+        article = "an" if user.role[0] in "aeiou" else "a"
         raise AccessError(
-            f"{user.name} is a {user.role}: {_WHAT[action]} needs the role "
+            f"{user.name} is {article} {user.role}: {_WHAT[action]} needs the role "
             f"{ACTIONS[action]} or above"
         )
     return user.name

@@ -210,7 +210,7 @@
       timelineEl.append(legend);
       const dated = line.bins.reduce((n, b) => n + b.count, 0);
       const spanned = line.spans.reduce((n, s) => n + s.count, 0);
-      text("timeline-note", `${line.counted} incidents counted as the tally counts them: ${dated} in ` +
+      text("timeline-note", `${line.counted} incident${line.counted === 1 ? "" : "s"} counted as the tally counts them: ${dated} in ` +
         `their ${line.unit}, ${spanned} known only to a longer range (the band on top)` +
         (line.undated ? `, ${line.undated} undated` : "") + ".");
     });
