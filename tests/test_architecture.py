@@ -23,7 +23,7 @@ PACKAGE = Path(__file__).resolve().parents[1] / "src" / "corroborate"
 # Lowest first. A unit (top-level module or package of corroborate) may import its own layer's
 # units and lower ones; units of one layer may import each other, but never in a circle.
 LAYERS: list[tuple[str, set[str]]] = [
-    ("core", {"(root)", "core", "errors", "crashpoints", "plugins"}),
+    ("core", {"(root)", "core", "errors", "crashpoints"}),
     ("storage", {"db", "storage", "net"}),
     ("geo", {"geo"}),
     ("media", {"media"}),

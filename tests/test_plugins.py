@@ -8,8 +8,8 @@ import pytest
 
 from corroborate import db
 from corroborate.archive import derivations
+from corroborate.db.registry import Registry
 from corroborate.errors import ArchiveError
-from corroborate.plugins import Registry
 from corroborate.storage import hooks
 
 

@@ -26,7 +26,7 @@ from typing import Any, Literal, Protocol, TypeVar
 from sqlalchemy.orm import Session
 
 from corroborate.custody import log
-from corroborate.plugins import Registry
+from corroborate.db.registry import Registry
 from corroborate.storage.archive import Archive
 
 ENTRY_POINT_GROUP = "corroborate.derivations"
@@ -97,7 +97,7 @@ class Derivation(Protocol[Derived]):
         ...
 
 
-# Built-in derivations and outside ones come in the same way: see `corroborate.plugins`.
+# Built-in derivations and outside ones come in the same way: see `corroborate.db.registry`.
 REGISTRY: Registry[Derivation[Any]] = Registry(
     ENTRY_POINT_GROUP, "derivation", ("name", "applies", "derive", "store")
 )

@@ -13,8 +13,8 @@ from typing import Any
 from sqlalchemy import JSON, DateTime, Engine, TypeDecorator, create_engine, event
 from sqlalchemy.orm import DeclarativeBase
 
+from corroborate.db.registry import Registry
 from corroborate.errors import InternalError
-from corroborate.plugins import Registry
 
 
 class UTCDateTime(TypeDecorator[datetime]):

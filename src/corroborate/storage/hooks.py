@@ -16,8 +16,8 @@ from typing import Any, Protocol, TypeVar
 
 from sqlalchemy.orm import Session
 
+from corroborate.db.registry import Registry
 from corroborate.errors import ArchiveError
-from corroborate.plugins import Registry
 
 ENTRY_POINT_GROUP = "corroborate.archive_hooks"
 
@@ -54,7 +54,7 @@ class ArchiveHook(Protocol[ArchiveT_contra]):
         ...
 
 
-# Built-in hooks and outside ones come in the same way: see `corroborate.plugins`.
+# Built-in hooks and outside ones come in the same way: see `corroborate.db.registry`.
 REGISTRY: Registry[ArchiveHook[Any]] = Registry(
     ENTRY_POINT_GROUP, "archive hook", ("name", "keeps_custody_log", "before_commit")
 )
