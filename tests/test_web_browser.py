@@ -13,6 +13,14 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from tests.browser_fixtures import (
+    CHROMIUM,
+    CHROMIUM_ARGS,
+    SCREENSHOTS,
+    SRC,
+    free_port,
+    need_chromium,
+)
 
 from corroborate import accounts
 from corroborate.archive import ingest
@@ -20,37 +28,7 @@ from corroborate.samples import render_flight
 from corroborate.samples.transforms import reencode
 from corroborate.storage.archive import Archive
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-SCREENSHOTS = Path(__file__).resolve().parent / "_screenshots"
 PASSWORD = "correct horse battery"
-SRC = Path(__file__).resolve().parents[1] / "src"
-
-
-def _need_chromium() -> None:
-    """Skip without Chromium on a developer's machine; in CI a missing browser is a failure."""
-    if CHROMIUM.exists():
-        return
-    reason = f"{CHROMIUM} is missing (scripts/install installs Debian's chromium package)"
-    if os.environ.get("CI"):
-        pytest.fail(reason + ": CI must run the browser tests")
-    pytest.skip(reason)
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
 
 
 @pytest.fixture
@@ -62,7 +40,7 @@ def server(archive: Archive, tmp_path: Path) -> Iterator[str]:
     repost = reencode(clip, tmp_path / "repost.mp4", bitrate=150_000)
     ingest(archive, [str(repost)], source="Telegram: @reposts", actor="alice")
     accounts.add_user(archive, "alice", role="analyst", password=PASSWORD, by="root")
-    port = _free_port()
+    port = free_port()
     env = {
         **os.environ,
         "PYTHONPATH": os.pathsep.join([str(SRC), os.environ.get("PYTHONPATH", "")]),
@@ -104,7 +82,7 @@ def server(archive: Archive, tmp_path: Path) -> Iterator[str]:
 
 
 def test_an_analyst_logs_in_sees_the_archive_grid_and_opens_an_item(server: str) -> None:
-    _need_chromium()
+    need_chromium()
     from playwright.sync_api import expect, sync_playwright
 
     SCREENSHOTS.mkdir(exist_ok=True)

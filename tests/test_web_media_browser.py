@@ -7,12 +7,10 @@ from __future__ import annotations
 
 import re
 
+from tests.browser_fixtures import CHROMIUM, CHROMIUM_ARGS, SCREENSHOTS, need_chromium
+
 from test_web_browser import (  # the served archive (`server`) is that file's fixture
-    CHROMIUM,
-    CHROMIUM_ARGS,
     PASSWORD,
-    SCREENSHOTS,
-    _need_chromium,
     server,  # noqa: F401
 )
 
@@ -20,7 +18,7 @@ from test_web_browser import (  # the served archive (`server`) is that file's f
 def test_the_player_jumps_and_a_sensitive_item_stays_blurred_until_revealed(
     server: str,  # noqa: F811
 ) -> None:
-    _need_chromium()
+    need_chromium()
     from playwright.sync_api import expect, sync_playwright
 
     SCREENSHOTS.mkdir(exist_ok=True)
