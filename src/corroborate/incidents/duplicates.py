@@ -4,6 +4,7 @@ rules them distinct."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from sqlalchemy import select
@@ -14,7 +15,7 @@ from corroborate.db import utcnow
 from corroborate.errors import InputError
 from corroborate.incidents.ids import incident_ref, parse_ref
 from corroborate.incidents.models import DistinctPairRow
-from corroborate.incidents.records import item_ids, list_incidents, log_incident, writable
+from corroborate.incidents.records import list_incidents, log_incident, writable
 from corroborate.storage.archive import Archive
 
 
@@ -39,14 +40,23 @@ def item_clusters(archive: Archive) -> dict[str, str]:
 
 def footage_keys(incident: Incident, clusters: dict[str, str]) -> set[str]:
     """What an incident's evidence shows: each item, and the footage cluster each belongs to."""
+    return evidence_keys(
+        ((ev.item_id, ev.cluster_id, ev.cluster_items) for ev in incident.evidence), clusters
+    )
+
+
+def evidence_keys(
+    links: Iterable[tuple[str | None, str | None, Iterable[str]]], clusters: dict[str, str]
+) -> set[str]:
+    """`footage_keys` of evidence links given as (item id, cluster id, the cluster's items)."""
     keys: set[str] = set()
-    for ev in incident.evidence:
-        if ev.cluster_id:
-            keys.add(f"cluster {ev.cluster_id}")
-    for item in item_ids(incident):
-        keys.add(f"item {item}")
-        if item in clusters:
-            keys.add(f"cluster {clusters[item]}")
+    for item_id, cluster_id, cluster_items in links:
+        if cluster_id:
+            keys.add(f"cluster {cluster_id}")
+        for item in (item_id, *cluster_items) if item_id else tuple(cluster_items):
+            keys.add(f"item {item}")
+            if item in clusters:
+                keys.add(f"cluster {clusters[item]}")
     return keys
 
 

@@ -455,6 +455,20 @@ def _current_names(archive: Archive) -> dict[str, str]:
     return cluster_members(archive)[0]
 
 
+def cluster_now(
+    cluster_id: str,
+    items: Iterable[str],
+    current: dict[str, str],
+    members: dict[str, list[str]],
+) -> tuple[str, tuple[str, ...]]:
+    """A linked cluster as it is now: its current name and every copy it holds today (the
+    items as linked when it is not known any more)."""
+    if cluster_id not in current:
+        return cluster_id, tuple(items)
+    name = current[cluster_id]
+    return name, tuple(sorted(members.get(name, items)))
+
+
 def current_evidence(archive: Archive, incidents: list[Incident]) -> list[Incident]:
     """Incidents whose cluster evidence names the cluster as it is now: its current name (a
     cluster merged into an older one is that one) and every copy it holds today, so a link
@@ -466,12 +480,8 @@ def current_evidence(archive: Archive, incidents: list[Incident]) -> list[Incide
     def now(ev: Evidence) -> Evidence:
         if not ev.cluster_id or ev.cluster_id not in current:
             return ev
-        name = current[ev.cluster_id]
-        return replace(
-            ev,
-            cluster_id=name,
-            cluster_items=tuple(sorted(members.get(name, ev.cluster_items))),
-        )
+        name, items = cluster_now(ev.cluster_id, ev.cluster_items, current, members)
+        return replace(ev, cluster_id=name, cluster_items=items)
 
     return [replace(inc, evidence=tuple(now(ev) for ev in inc.evidence)) for inc in incidents]
 

@@ -5,20 +5,19 @@ every incident left out named with the reason, so a published figure can be read
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 
+import numpy as np
+from numpy.typing import NDArray
+
 from corroborate.core import INCIDENT_STATUSES, Incident
 from corroborate.errors import InputError
-from corroborate.incidents.duplicates import (
-    DuplicateGroup,
-    distinct_pairs,
-    group_duplicates,
-    item_clusters,
-)
+from corroborate.incidents.columns import UNDATED, IncidentColumns, incident_columns, months
+from corroborate.incidents.duplicates import DuplicateGroup
 from corroborate.incidents.fields import parse_when
-from corroborate.incidents.records import list_incidents
-from corroborate.incidents.statuses import meets, parse_min_status
+from corroborate.incidents.statuses import parse_min_status
 from corroborate.storage.archive import Archive
 
 DIMENSIONS = ("month", "year", "type", "region", "perpetrator", "victim", "category", "status")
@@ -174,24 +173,6 @@ def _figure(low: int, high: int, what: str) -> str:
     return f"at least {low} {what} (up to {high})"
 
 
-def _key(inc: Incident, dim: str) -> str:
-    if dim == "month":
-        return inc.occurred_from.strftime("%Y-%m") if inc.occurred_from else "undated"
-    if dim == "year":
-        return str(inc.occurred_from.year) if inc.occurred_from else "undated"
-    if dim == "type":
-        return inc.type
-    if dim == "region":
-        return (inc.place.admin1 if inc.place else None) or "unknown"
-    if dim == "perpetrator":
-        return inc.perpetrator_party or "unknown"
-    if dim == "victim":
-        return inc.victim_party or "unknown"
-    if dim == "category":
-        return inc.victim_category
-    return inc.status
-
-
 def parse_by(by: str | list[str] | tuple[str, ...] | None) -> tuple[str, ...]:
     """Dimensions from `month,type` or a list; unknown names are an error."""
     if not by:
@@ -209,20 +190,6 @@ def _period_bound(value: str | date | None, end: bool) -> date | None:
         return value
     first, last, _ = parse_when(value, "to" if end else "from")
     return last if end else first
-
-
-def _altered(archive: Archive, incidents: list[Incident]) -> set[str]:
-    """Incidents whose row differs from its state in the custody log: a published figure
-    never counts a record someone changed straight in the database."""
-    from corroborate.custody import state
-    from corroborate.incidents.ids import incident_ref, parse_ref
-
-    if not incidents:
-        return set()
-    table = state.table_named("incidents")
-    with archive.session() as session:
-        pks = state.differing(session, table, [parse_ref(i.id) for i in incidents])
-    return {incident_ref(int(pk)) for pk in pks}
 
 
 def tally(
@@ -249,6 +216,150 @@ def tally(
     )
 
 
+@dataclass(frozen=True)
+class Selection:
+    """Which incidents (rows of the columns) a tally's status and period count, and which it
+    leaves out and why, before figures are grouped: the timeline bins exactly these."""
+
+    columns: IncidentColumns
+    counted: NDArray[np.bool_]
+    left_out: list[LeftOut]
+    duplicates: list[DuplicateGroup]
+
+
+def select_counted(
+    archive: Archive, min_status: str | None, start: date | None, end: date | None
+) -> Selection:
+    """The incidents counted under a status and period (parsed), kept until a change."""
+    return archive.cached(
+        ("tally-selection", min_status, start, end),
+        lambda: _select(incident_columns(archive), min_status, start, end),
+    )
+
+
+def _select(
+    c: IncidentColumns, min_status: str | None, start: date | None, end: date | None
+) -> Selection:
+    n = len(c)
+    dated = c.began != UNDATED
+    undated = ~dated if (start or end) else np.zeros(n, dtype=bool)
+    outside = dated & (
+        (c.began < start.toordinal() if start else False)
+        | (c.began > end.toordinal() if end else False)
+    )
+    below = np.zeros(n, dtype=bool)
+    if min_status is not None:
+        below = c.status < INCIDENT_STATUSES.index(min_status)
+    outside &= ~undated
+    below &= ~(undated | outside)
+    altered = c.altered & ~(undated | outside | below)
+    candidates = ~(undated | outside | below | altered)
+    reasons: list[tuple[str, NDArray[np.bool_], Callable[[int], str]]] = [
+        ("undated", undated, lambda i: "the incident has no date"),
+        ("outside-period", outside, lambda i: f"occurred {date.fromordinal(int(c.began[i]))}"),
+        ("below-status", below, lambda i: f"status {INCIDENT_STATUSES[c.status[i]]}"),
+        ("record-altered", altered, lambda i: "changed outside corroborate; not counted"),
+    ]
+    left: list[tuple[str, int, str]] = []
+    for reason, mask, detail in reasons:
+        left.extend((reason, int(i), detail(int(i))) for i in np.flatnonzero(mask))
+
+    groups, dropped = _duplicate_groups(c, candidates)
+    for i, kept, shared in dropped:
+        left.append(
+            (
+                "possible-duplicate",
+                i,
+                f"may be the same event as {c.refs[kept]} ({', '.join(shared)}); "
+                "merge them or mark them distinct",
+            )
+        )
+        candidates[i] = False
+    left.sort(key=lambda x: (x[0], c.ref_rank[x[1]]))
+    return Selection(
+        columns=c,
+        counted=candidates,
+        left_out=[LeftOut(c.refs[i], reason, detail) for reason, i, detail in left],
+        duplicates=groups,
+    )
+
+
+def _duplicate_groups(
+    c: IncidentColumns, candidates: NDArray[np.bool_]
+) -> tuple[list[DuplicateGroup], list[tuple[int, int, tuple[str, ...]]]]:
+    """Connected groups of candidates sharing footage, and (dropped, kept, what the group
+    shares) rows: each
+    group counts once, as its highest-status member (the lowest id among equals)."""
+    from corroborate.match.grouping import DisjointSets  # match loads FAISS: only when asked
+
+    links = [x for x in c.links if candidates[x.first] and candidates[x.second]]
+    if not links:
+        return [], []
+    sets = DisjointSets()
+    shared: dict[str, set[str]] = {}
+    for x in links:
+        a, b = c.refs[x.first], c.refs[x.second]
+        sets.union(a, b)
+        shared.setdefault(a, set()).update(x.shared)
+        shared.setdefault(b, set()).update(x.shared)
+    row = {c.refs[r]: r for x in links for r in (x.first, x.second)}
+    groups: list[DuplicateGroup] = []
+    dropped: list[tuple[int, int, tuple[str, ...]]] = []
+    for members in sets.groups().values():
+        common = tuple(sorted(set().union(*(shared.get(m, set()) for m in members))))
+        groups.append(DuplicateGroup(tuple(sorted(members)), common))
+        ranked = sorted(members, key=lambda m: (-int(c.status[row[m]]), m))
+        dropped.extend((row[m], row[ranked[0]], common) for m in ranked[1:])
+    return sorted(groups, key=lambda g: g.incidents), dropped
+
+
+def _labels(c: IncidentColumns, dim: str) -> tuple[NDArray[np.int64], list[str]]:
+    """Each row's group under one dimension, as a code and the codes' labels."""
+    if dim in ("month", "year"):
+        month = months(c.began)
+        number = month if dim == "month" else month // 12
+        number = np.where(c.began == UNDATED, -1, number)
+        values, codes = np.unique(number, return_inverse=True)
+        shown = [
+            "undated"
+            if v < 0
+            else (f"{v // 12:04d}-{v % 12 + 1:02d}" if dim == "month" else f"{v:04d}")
+            for v in values.tolist()
+        ]
+        return codes.astype(np.int64), shown
+    if dim == "status":
+        return c.status.astype(np.int64), list(INCIDENT_STATUSES)
+    column = {
+        "type": c.type,
+        "region": c.place_region,
+        "perpetrator": c.perpetrator,
+        "victim": c.victim,
+        "category": c.category,
+    }[dim]
+    unknown = dim in ("perpetrator", "victim")
+    return column.codes.astype(np.int64), [
+        (v or "unknown") if unknown else v for v in column.values
+    ]
+
+
+def _row(c: IncidentColumns, key: dict[str, str], rows: NDArray[np.intp]) -> TallyRow:
+    """The figures of the given rows (low and high summed apart, unknown never 0)."""
+    out = TallyRow(key=key, incidents=len(rows), incident_ids=[c.refs[i] for i in rows])
+    missing = np.zeros(len(rows), dtype=bool)
+    for measure in MEASURES:
+        low = getattr(c, f"{measure}_low")[rows]
+        high = getattr(c, f"{measure}_high")[rows]
+        unknown = np.isnan(low)
+        missing |= unknown
+        known_low = low[~unknown]
+        setattr(out, f"{measure}_low", int(known_low.sum()))
+        setattr(out, f"{measure}_unknown", int(unknown.sum()))
+        upper = np.where(np.isnan(high), low, high)[~unknown]
+        setattr(out, f"{measure}_high", None if unknown.any() else int(upper.sum()))
+    out.figures_unknown = int(missing.sum())
+    return out
+
+
 def _count(
     archive: Archive,
     dims: tuple[str, ...],
@@ -256,62 +367,32 @@ def _count(
     start: date | None,
     end: date | None,
 ) -> Tally:
-    left_out: list[LeftOut] = []
-    candidates: list[Incident] = []
-    for inc in list_incidents(archive):
-        when = inc.occurred_from
-        if (start or end) and when is None:
-            left_out.append(LeftOut(inc.id, "undated", "the incident has no date"))
-        elif (start and when and when < start) or (end and when and when > end):
-            left_out.append(LeftOut(inc.id, "outside-period", f"occurred {when}"))
-        elif not meets(inc.status, min_status):
-            left_out.append(LeftOut(inc.id, "below-status", f"status {inc.status}"))
-        else:
-            candidates.append(inc)
-
-    altered = _altered(archive, candidates)
-    for inc in candidates:
-        if inc.id in altered:
-            left_out.append(
-                LeftOut(inc.id, "record-altered", "changed outside corroborate; not counted")
-            )
-    candidates = [inc for inc in candidates if inc.id not in altered]
-
-    groups = group_duplicates(candidates, item_clusters(archive), distinct_pairs(archive))
-    by_id = {inc.id: inc for inc in candidates}
-    dropped: set[str] = set()
-    for group in groups:
-        members = sorted(
-            (by_id[i] for i in group.incidents),
-            key=lambda x: (-INCIDENT_STATUSES.index(x.status), x.id),
-        )
-        kept = members[0]
-        for other in members[1:]:
-            dropped.add(other.id)
-            left_out.append(
-                LeftOut(
-                    other.id,
-                    "possible-duplicate",
-                    f"may be the same event as {kept.id} ({', '.join(group.shared)}); "
-                    f"merge them or mark them distinct",
-                )
-            )
-
-    rows: dict[tuple[str, ...], TallyRow] = {}
-    total = TallyRow(key={})
-    for inc in candidates:
-        if inc.id in dropped:
-            continue
-        key = tuple(_key(inc, d) for d in dims)
-        rows.setdefault(key, TallyRow(key=dict(zip(dims, key, strict=True)))).add(inc)
-        total.add(inc)
+    chosen = select_counted(archive, min_status, start, end)
+    c = chosen.columns
+    counted = np.flatnonzero(chosen.counted)
+    rows: list[TallyRow] = []
+    if dims:
+        labelled = [_labels(c, d) for d in dims]
+        codes = np.stack([codes[counted] for codes, _ in labelled], axis=1)
+        keys, inverse = np.unique(codes, axis=0, return_inverse=True)
+        inverse = inverse.reshape(-1)
+        order = np.argsort(inverse, kind="stable")
+        bounds = np.searchsorted(inverse[order], np.arange(len(keys) + 1))
+        for g, key in enumerate(keys.tolist()):
+            shown = [labels[k] for (_, labels), k in zip(labelled, key, strict=True)]
+            members = counted[order[bounds[g] : bounds[g + 1]]]
+            rows.append(_row(c, dict(zip(dims, shown, strict=True)), members))
+        rows.sort(key=lambda r: tuple(r.key[d] for d in dims))
+    total = _row(c, {}, counted)
+    if not dims and len(counted):
+        rows = [_row(c, {}, counted)]
     return Tally(
         by=dims,
         min_status=min_status,
         date_from=start,
         date_to=end,
-        rows=[rows[k] for k in sorted(rows)],
+        rows=rows,
         total=total,
-        left_out=sorted(left_out, key=lambda x: (x.reason, x.incident_id)),
-        duplicates=groups,
+        left_out=list(chosen.left_out),
+        duplicates=list(chosen.duplicates),
     )

@@ -178,6 +178,8 @@ class Archive:
     _flights: dict[Any, threading.Lock] = field(
         default_factory=dict, init=False, repr=False, compare=False
     )
+    # state that is brought up to date rather than recomputed (see `kept`)
+    _kept: dict[Any, Any] = field(default_factory=dict, init=False, repr=False, compare=False)
 
     # -- creating and opening -------------------------------------------------------------
     @classmethod
@@ -318,6 +320,16 @@ class Archive:
                     "SELECT pg_snapshot_xmax(pg_current_snapshot())::text"
                 ).scalar_one()
             )
+
+    def kept(self, key: Any, make: Callable[[], T]) -> T:
+        """The one object kept under `key` for as long as the archive is open, made on first
+        use: for state its owner brings up to date itself after a change (digests of rows that
+        did not change are not computed again), where `cached` would start over."""
+        with self._memo_lock:
+            found = self._kept.get(key, _MISSING)
+            if found is _MISSING:
+                found = self._kept[key] = make()
+            return found  # type: ignore[no-any-return]
 
     def cached(self, key: Any, compute: Callable[[], T]) -> T:
         """`compute()`, or what it gave last time if the database has not changed since.
