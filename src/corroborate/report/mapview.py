@@ -1,7 +1,9 @@
 """The map: incidents clustered on the server for a viewport and zoom, never all sent at once.
 
 The clusters are cells of a fixed grid (the same cells whatever the viewport, so panning does
-not move them), counted in the database with one GROUP BY. Every located incident that passes
+not move them), counted over the incidents' columns as the database holds them
+(`incidents.columns`, read again after any change): a viewport of 100,000 incidents is a few
+array operations, not a query over every row. Every located incident that passes
 the filters falls in exactly one cell; incidents without coordinates are counted beside the map,
 never dropped. Positions of incidents marked sensitive are rounded to about 10 km for anyone
 who may not see them exactly (viewers): the rounding is done before clustering, so neither a
@@ -11,18 +13,20 @@ cluster's centre nor its bounds give the exact place away.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Float, Integer, and_, case, cast, func, select
-from sqlalchemy.sql.elements import ColumnElement
+import numpy as np
+from numpy.typing import NDArray
+from sqlalchemy import select
 
 from corroborate.accounts import Actor, can, require
 from corroborate.core import INCIDENT_STATUSES
 from corroborate.errors import InputError
+from corroborate.incidents.columns import UNDATED, IncidentColumns, incident_columns
 from corroborate.incidents.fields import parse_day
-from corroborate.incidents.ids import incident_ref
 from corroborate.incidents.models import IncidentRow
 from corroborate.incidents.statuses import parse_min_status
 from corroborate.storage.archive import Archive
@@ -38,7 +42,7 @@ ROUND_LON = round(ROUND_LAT / math.cos(math.radians(MAP_LATITUDE)), 2)
 # A cluster this small lists its incidents; a larger one gives its count and bounds.
 LIST_AT_MOST = 20
 LIST_CELLS = 400  # at most this many small clusters list their incidents in one answer
-CELL_KEY = 10_000_000  # a cell's key: column * CELL_KEY + row (rows < 2**18 * 4 at zoom 18)
+CELL_KEY = 10_000_000  # a cell's key: row * CELL_KEY + column (columns < 2**20 at zoom 18)
 
 
 @dataclass(frozen=True)
@@ -57,26 +61,31 @@ class IncidentQuery:
     perpetrator: str | None = None
     victim: str | None = None
 
-    def where(self) -> list[ColumnElement[bool]]:
-        """The filters as SQL conditions on `incidents` (merged records never count)."""
-        conditions: list[ColumnElement[bool]] = [IncidentRow.merged_into_id.is_(None)]
+    def mask(self, c: IncidentColumns) -> NDArray[np.bool_]:
+        """The incidents (rows of the columns) that pass the filters."""
+        keep = np.ones(len(c), dtype=bool)
         if self.types:
-            conditions.append(IncidentRow.type.in_(self.types))
+            keep &= c.type.where(lambda v: v in self.types)
         if self.min_status is not None:
-            at_or_above = INCIDENT_STATUSES[INCIDENT_STATUSES.index(self.min_status) :]
-            conditions.append(IncidentRow.status.in_(at_or_above))
+            keep &= c.status >= INCIDENT_STATUSES.index(self.min_status)
         if self.date_from is not None:
-            conditions.append(IncidentRow.occurred_from >= self.date_from)
+            keep &= (c.began != UNDATED) & (c.began >= self.date_from.toordinal())
         if self.date_to is not None:
-            conditions.append(IncidentRow.occurred_from <= self.date_to)
-        for column, value in (
-            (IncidentRow.region, self.region),
-            (IncidentRow.perpetrator_party, self.perpetrator),
-            (IncidentRow.victim_party, self.victim),
+            keep &= (c.began != UNDATED) & (c.began <= self.date_to.toordinal())
+        for codes, value in (
+            (c.region, self.region),
+            (c.perpetrator, self.perpetrator),
+            (c.victim, self.victim),
         ):
             if value is not None:
-                conditions.append(func.lower(column) == value.lower())
-        return conditions
+                keep &= codes.where(_same_word(value))
+        return keep
+
+
+def _same_word(wanted: str) -> Callable[[str | None], bool]:
+    """A test of a recorded word against a filter's, case aside."""
+    folded = wanted.lower()
+    return lambda v: v is not None and v.lower() == folded
 
 
 def parse_query(
@@ -186,114 +195,77 @@ def exact_positions(actor: Actor) -> bool:
     return isinstance(actor, str) or can(actor, "edit")
 
 
-def _positions(exact: bool) -> tuple[ColumnElement[Any], ColumnElement[Any]]:
-    """Latitude and longitude as this account may see them."""
+def positions(c: IncidentColumns, exact: bool) -> tuple[NDArray[np.float64], ...]:
+    """Latitudes and longitudes as this account may see them (NaN where not located)."""
     if exact:
-        return IncidentRow.latitude, IncidentRow.longitude  # type: ignore[return-value]
-    lat = case(
-        (
-            IncidentRow.sensitive.is_(True),
-            func.round(IncidentRow.latitude / ROUND_LAT) * ROUND_LAT,
-        ),
-        else_=IncidentRow.latitude,
-    )
-    lon = case(
-        (
-            IncidentRow.sensitive.is_(True),
-            func.round(IncidentRow.longitude / ROUND_LON) * ROUND_LON,
-        ),
-        else_=IncidentRow.longitude,
-    )
-    return cast(lat, Float), cast(lon, Float)
+        return c.latitude, c.longitude
+    lat = np.where(c.sensitive, np.round(c.latitude / ROUND_LAT) * ROUND_LAT, c.latitude)
+    lon = np.where(c.sensitive, np.round(c.longitude / ROUND_LON) * ROUND_LON, c.longitude)
+    return lat, lon
 
 
-def _cell(value: ColumnElement[Any], origin: float, size: float, dialect: str) -> Any:
-    """The grid index of a coordinate: floor((value - origin) / size), in either database."""
-    shifted = (value - origin) / size  # never negative: origin is the lowest coordinate
-    if dialect == "postgresql":
-        return cast(func.floor(shifted), Integer)  # a cast alone would round
-    return cast(shifted, Integer)  # SQLite truncates toward zero: the floor for values >= 0
+def _inside(lat: NDArray[np.float64], lon: NDArray[np.float64], bbox: BBox) -> NDArray[np.bool_]:
+    with np.errstate(invalid="ignore"):  # NaN (not located) is never inside
+        return (lat >= bbox.south) & (lat <= bbox.north) & (lon >= bbox.west) & (lon <= bbox.east)
 
 
 def map_view(
     archive: Archive, query: IncidentQuery, bbox: BBox, zoom: int, *, actor: Actor
 ) -> MapView:
-    """Clusters of the incidents passing `query` in `bbox` at `zoom`, counted in the database."""
+    """Clusters of the incidents passing `query` in `bbox` at `zoom`."""
     require(actor, "read")
     exact = exact_positions(actor)
-    lat, lon = _positions(exact)
+    c = incident_columns(archive)
+    keep = query.mask(c)
+    located = c.located()
+    lat, lon = positions(c, exact)
+    rows = np.flatnonzero(keep & located & _inside(lat, lon, bbox))
     size_lon, size_lat = cell_size(zoom)
-    dialect = archive.reader.dialect.name
-    where = query.where()
-    located = and_(IncidentRow.latitude.is_not(None), IncidentRow.longitude.is_not(None))
-    inside = and_(lat >= bbox.south, lat <= bbox.north, lon >= bbox.west, lon <= bbox.east)
-    positioned = (
-        select(
-            IncidentRow.id.label("pk"),
-            lat.label("lat"),
-            lon.label("lon"),
-        )
-        .where(*where, located, inside)
-        .subquery()
-    )
-    cx = _cell(positioned.c.lon, -180.0, size_lon, dialect).label("cx")
-    cy = _cell(positioned.c.lat, -90.0, size_lat, dialect).label("cy")
-    grouped = (
-        select(
-            cx,
-            cy,
-            func.count().label("n"),
-            func.avg(positioned.c.lat),
-            func.avg(positioned.c.lon),
-            func.min(positioned.c.lat),
-            func.min(positioned.c.lon),
-            func.max(positioned.c.lat),
-            func.max(positioned.c.lon),
-            func.min(positioned.c.pk),
-        )
-        .group_by(cx, cy)
-        .order_by(cy, cx)
-    )
-    with archive.session() as session:
-        cells = session.execute(grouped).all()
-        # The few incidents of small clusters are listed; only theirs are read (by cell key),
-        # and only when there are few such cells (a close zoom over a wide box has thousands).
-        small = [int(c[0]) * CELL_KEY + int(c[1]) for c in cells if c[2] <= LIST_AT_MOST]
-        members: dict[tuple[int, int], list[int]] = {}
-        if 0 < len(small) <= LIST_CELLS:
-            key = (cx * CELL_KEY + cy).label("key")
-            keyed = select(key, positioned.c.pk).subquery()
-            rows = session.execute(
-                select(keyed.c.key, keyed.c.pk).where(keyed.c.key.in_(small)).order_by(keyed.c.pk)
-            ).all()
-            for k, pk in rows:
-                members.setdefault(divmod(int(k), CELL_KEY), []).append(pk)
-        totals = session.execute(
-            select(
-                func.count().filter(located),
-                func.count().filter(~located),
-            ).where(*where)
-        ).one()
-    clusters = [
-        MapCluster(
-            latitude=float(mean_lat),
-            longitude=float(mean_lon),
-            count=int(n),
-            south=float(south),
-            west=float(west),
-            north=float(north),
-            east=float(east),
-            incident_ids=tuple(incident_ref(pk) for pk in members.get((x, y), [])),
-        )
-        for x, y, n, mean_lat, mean_lon, south, west, north, east, _ in cells
+    cx = np.floor((lon[rows] + 180.0) / size_lon).astype(np.int64)
+    cy = np.floor((lat[rows] + 90.0) / size_lat).astype(np.int64)
+    # cells in order of row, then column; every incident in view falls in exactly one
+    cells, inverse, counts = np.unique(cy * CELL_KEY + cx, return_inverse=True, return_counts=True)
+    inverse = inverse.reshape(-1)
+    order = np.argsort(inverse, kind="stable")  # rows by cell, each cell's by id
+    starts = np.concatenate(([0], np.cumsum(counts)[:-1])).astype(np.intp)
+    sorted_lat, sorted_lon = lat[rows][order], lon[rows][order]
+    mean_lat = np.bincount(inverse, weights=lat[rows]) / np.maximum(counts, 1)
+    mean_lon = np.bincount(inverse, weights=lon[rows]) / np.maximum(counts, 1)
+    bounds = [
+        np.minimum.reduceat(sorted_lat, starts) if len(rows) else sorted_lat,
+        np.minimum.reduceat(sorted_lon, starts) if len(rows) else sorted_lon,
+        np.maximum.reduceat(sorted_lat, starts) if len(rows) else sorted_lat,
+        np.maximum.reduceat(sorted_lon, starts) if len(rows) else sorted_lon,
     ]
+    # The few incidents of small clusters are listed, when there are few such cells (a close
+    # zoom over a wide box has thousands).
+    small = np.flatnonzero(counts <= LIST_AT_MOST)
+    listed = 0 < len(small) <= LIST_CELLS
+    clusters = []
+    for k in range(len(cells)):
+        ids: tuple[str, ...] = ()
+        if listed and counts[k] <= LIST_AT_MOST:
+            members = rows[order[starts[k] : starts[k] + counts[k]]]
+            ids = tuple(c.refs[i] for i in members)
+        clusters.append(
+            MapCluster(
+                latitude=float(mean_lat[k]),
+                longitude=float(mean_lon[k]),
+                count=int(counts[k]),
+                south=float(bounds[0][k]),
+                west=float(bounds[1][k]),
+                north=float(bounds[2][k]),
+                east=float(bounds[3][k]),
+                incident_ids=ids,
+            )
+        )
     return MapView(
         zoom=zoom,
         bbox=bbox,
         clusters=clusters,
-        in_view=sum(c.count for c in clusters),
-        located=int(totals[0]),
-        not_located=int(totals[1]),
+        in_view=len(rows),
+        located=int((keep & located).sum()),
+        not_located=int((keep & ~located).sum()),
         positions_rounded=not exact,
     )
 
@@ -333,59 +305,59 @@ def incidents_in_view(
     if (limit is not None and not 1 <= limit <= 5000) or offset < 0:
         raise InputError("limit is 1..5000 and offset 0 or more")
     exact = exact_positions(actor)
-    lat, lon = _positions(exact)
-    conditions = query.where()
+    c = incident_columns(archive)
+    lat, lon = positions(c, exact)
+    keep = query.mask(c)
     if bbox is not None:
-        conditions += [
-            IncidentRow.latitude.is_not(None),
-            IncidentRow.longitude.is_not(None),
-            lat >= bbox.south,
-            lat <= bbox.north,
-            lon >= bbox.west,
-            lon <= bbox.east,
-        ]
-    shown = select(
-        IncidentRow.id,
-        IncidentRow.title,
-        IncidentRow.type,
-        IncidentRow.status,
-        IncidentRow.occurred_from,
-        IncidentRow.occurred_to,
-        IncidentRow.date_precision,
-        IncidentRow.place_name,
-        IncidentRow.region,
-        lat,
-        lon,
-        IncidentRow.sensitive,
-        IncidentRow.killed_low,
-        IncidentRow.killed_high,
-    ).where(*conditions)
+        keep &= c.located() & _inside(lat, lon, bbox)
+    rows = np.flatnonzero(keep)
+    # newest first (undated last), then the higher id first
+    newest = rows[np.lexsort((-c.pk[rows], -c.began[rows].astype(np.int64)))]
+    page = newest[offset : None if limit is None else offset + limit]
+    wanted = [int(c.pk[i]) for i in page]
+    found: dict[int, Any] = {}
     with archive.session() as session:
-        total = session.scalar(select(func.count()).select_from(shown.subquery())) or 0
-        rows = session.execute(
-            shown.order_by(IncidentRow.occurred_from.desc().nulls_last(), IncidentRow.id.desc())
-            .limit(limit)
-            .offset(offset)
-        ).all()
-    return total, [
-        MapIncident(
-            id=incident_ref(r[0]),
-            title=r[1],
-            type=r[2],
-            status=r[3],
-            occurred_from=r[4],
-            occurred_to=r[5],
-            date_precision=r[6],
-            place=r[7],
-            region=r[8],
-            latitude=r[9],
-            longitude=r[10],
-            position_rounded=bool(r[11]) and not exact,
-            killed_low=r[12],
-            killed_high=r[13],
+        for start in range(0, len(wanted), 500):
+            for got in session.execute(
+                select(
+                    IncidentRow.id,
+                    IncidentRow.title,
+                    IncidentRow.type,
+                    IncidentRow.status,
+                    IncidentRow.occurred_from,
+                    IncidentRow.occurred_to,
+                    IncidentRow.date_precision,
+                    IncidentRow.place_name,
+                    IncidentRow.region,
+                    IncidentRow.killed_low,
+                    IncidentRow.killed_high,
+                ).where(IncidentRow.id.in_(wanted[start : start + 500]))
+            ):
+                found[got[0]] = got
+    out = []
+    for i in page:
+        r = found.get(int(c.pk[i]), None)
+        if r is None:
+            continue  # deleted since the columns were read: the next read will not have it
+        out.append(
+            MapIncident(
+                id=c.refs[i],
+                title=r[1],
+                type=r[2],
+                status=r[3],
+                occurred_from=r[4],
+                occurred_to=r[5],
+                date_precision=r[6],
+                place=r[7],
+                region=r[8],
+                latitude=None if np.isnan(lat[i]) else float(lat[i]),
+                longitude=None if np.isnan(lon[i]) else float(lon[i]),
+                position_rounded=bool(c.sensitive[i]) and not exact,
+                killed_low=r[9],
+                killed_high=r[10],
+            )
         )
-        for r in rows
-    ]
+    return len(rows), out
 
 
 def geojson(

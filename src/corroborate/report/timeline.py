@@ -12,17 +12,18 @@ from collections import Counter
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from sqlalchemy import select
+import numpy as np
+from numpy.typing import NDArray
 
 from corroborate.accounts import Actor, require
 from corroborate.errors import InputError
-from corroborate.incidents.ids import parse_ref
-from corroborate.incidents.models import IncidentRow
-from corroborate.incidents.tally import tally
+from corroborate.incidents.columns import UNDATED
+from corroborate.incidents.tally import select_counted
 from corroborate.report.mapview import IncidentQuery
 from corroborate.storage.archive import Archive
 
 UNITS = ("day", "week", "month")
+_EPOCH = date(1970, 1, 1).toordinal()
 
 
 def parse_unit(value: str | None) -> str:
@@ -88,38 +89,34 @@ def timeline(archive: Archive, query: IncidentQuery, unit: str, *, actor: Actor)
 
 
 def _binned(archive: Archive, query: IncidentQuery, unit: str) -> Timeline:
-    counted = tally(
+    chosen = select_counted(
         archive,
-        min_status=query.min_status,
-        date_from=query.date_from,
-        date_to=query.date_to,
+        query.min_status,
+        query.date_from,
+        query.date_to,
     )
-    wanted = {parse_ref(i) for i in counted.total.incident_ids}
-    with archive.session() as session:
-        rows = session.execute(
-            select(
-                IncidentRow.id,
-                IncidentRow.type,
-                IncidentRow.occurred_from,
-                IncidentRow.occurred_to,
-                IncidentRow.date_precision,
-            ).where(*query.where())
-        ).all()
+    c = chosen.columns
+    rows = np.flatnonzero(chosen.counted & query.mask(c))
+    began, ended = c.began[rows], c.ended[rows]
+    dated = began != UNDATED
+    first, last = _bin_of(began, unit), _bin_of(ended, unit)
+    binned = dated & (first == last)
     bins: Counter[tuple[date, str]] = Counter()
+    for day, kind in zip(first[binned].tolist(), c.type.codes[rows][binned].tolist(), strict=True):
+        bins[(date.fromordinal(day), c.type.values[kind])] += 1
     spans: Counter[tuple[date, date, str, str]] = Counter()
-    undated = 0
-    for pk, kind, began, ended, precision in rows:
-        if pk not in wanted:
-            continue
-        if began is None:
-            undated += 1
-            continue
-        ended = ended or began
-        first = bin_start(began, unit)
-        if bin_start(ended, unit) == first:
-            bins[(first, kind)] += 1
-        else:
-            spans[(began, ended, precision, kind)] += 1
+    wide = dated & ~binned
+    for b, e, p, kind in zip(
+        began[wide].tolist(),
+        ended[wide].tolist(),
+        c.precision.codes[rows][wide].tolist(),
+        c.type.codes[rows][wide].tolist(),
+        strict=True,
+    ):
+        spans[
+            (date.fromordinal(b), date.fromordinal(e), c.precision.values[p], c.type.values[kind])
+        ] += 1
+    undated = int((~dated).sum())
     shown = sum(bins.values()) + sum(spans.values()) + undated
     return Timeline(
         unit=unit,
@@ -133,5 +130,17 @@ def _binned(archive: Archive, query: IncidentQuery, unit: str) -> Timeline:
         ],
         undated=undated,
         counted=shown,
-        left_out=dict(Counter(x.reason for x in counted.left_out)),
+        left_out=dict(Counter(x.reason for x in chosen.left_out)),
     )
+
+
+def _bin_of(days_in: NDArray[np.int32], unit: str) -> NDArray[np.int64]:
+    """The day number of the first day of each day's bin (as `bin_start`, for many days)."""
+    days: NDArray[np.int64] = days_in.astype(np.int64)
+    if unit == "day":
+        return days
+    if unit == "week":
+        return days - (days - 1) % 7  # day 1 (0001-01-01) was a Monday
+    as_dates = (days - _EPOCH).astype("datetime64[D]")
+    firsts = as_dates.astype("datetime64[M]").astype("datetime64[D]").astype(np.int64)
+    return firsts + _EPOCH
