@@ -88,3 +88,37 @@ def test_concurrent_askers_share_one_count(
     for t in threads:
         t.join()
     assert len(calls) == 1 and len({id(r) for r in results}) == 1
+
+
+def _edit(archive: Archive, sql: str) -> None:
+    conn = sqlite3.connect(archive.dir / "archive.db")
+    conn.execute(sql)
+    conn.commit()
+    conn.close()
+
+
+def test_a_hand_edit_put_back_is_counted_again(archive: Archive) -> None:
+    """The watch keeps digests of unchanged rows; a row edited and then restored by hand
+    digests as logged again, so it counts again (and the edit in between never did)."""
+    assert tally(archive, min_status=None).total.incidents == 3
+    _edit(archive, "update incidents set title = 'Forged' where id = 2")
+    assert tally(archive, min_status=None).total.incidents == 2
+    _edit(archive, "update incidents set title = 'Strike 1' where id = 2")
+    assert tally(archive, min_status=None).total.incidents == 3
+
+
+def test_a_state_entry_rewritten_in_the_log_is_replayed_anew(archive: Archive) -> None:
+    """The watch replays only entries appended since it last looked, unless the last one it
+    replayed has changed: then it replays the whole log, so a row blessed by rewriting its
+    state entry is judged by what the log now says (and `verify` names the rewritten entry)."""
+    assert tally(archive, min_status=None).total.incidents == 3
+    conn = sqlite3.connect(archive.dir / "archive.db")
+    seq = conn.execute(
+        "select max(seq) from custody_entries where action = 'state.record'"
+    ).fetchone()[0]
+    conn.execute("update custody_entries set leaf_hash = 'x' || leaf_hash where seq = ?", (seq,))
+    conn.execute("update incidents set killed_low = 9 where id = 1")
+    conn.commit()
+    conn.close()
+    again = tally(archive, min_status=None)
+    assert again.total.incidents == 2 and again.total.killed_low == 0

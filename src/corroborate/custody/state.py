@@ -402,24 +402,51 @@ class TableWatch:
                 pass  # an unreadable entry is `verify`'s to report; it records nothing here
             self._seq, self._leaf = seq, leaf
 
-    def differing(self, session: Session) -> set[Any]:
-        """Primary keys of the rows that differ from the log or that no entry records."""
+    def columns(self) -> list[str]:
+        """The table's columns, in the order `differing` wants its raw rows."""
+        return [c.name for c in self.table.columns]
+
+    def differing(self, session: Session, raw: list[tuple[Any, ...]] | None = None) -> set[Any]:
+        """Primary keys of the rows that differ from the log or that no entry records.
+
+        `raw`: the table's rows as `raw_rows` gives them for `columns()`, when the caller has
+        read them already (read here otherwise)."""
         self._replay(session)
         pk = _pk_column(self.table)
-        names = [c.name for c in self.table.columns]
-        at = names.index(pk.name)
+        at = self.columns().index(pk.name)
+        # The rows as the driver gives them (no type conversion): equal to last time means
+        # unchanged, so only the others are read as values and digested.
+        if raw is None:
+            raw = raw_rows(session, self.table.name, self.columns())
         kept: dict[Any, tuple[tuple[Any, ...], str]] = {}
-        out: set[Any] = set()
-        for row in session.execute(select(self.table)):
-            values = tuple(row)
+        changed: list[Any] = []
+        for values in raw:
             key = values[at]
             known = self._rows.get(key)
             if known is not None and known[0] == values:
-                digest = known[1]
+                kept[key] = known
             else:
-                digest = row_digest(self.table, dict(zip(names, values, strict=True)))
-            kept[key] = (values, digest)
-            if self._expected.get(row_key(self.table, key)) != digest:
-                out.add(key)
+                changed.append(key)
+                kept[key] = (values, "")
+        for start in range(0, len(changed), _CHUNK):
+            chunk = changed[start : start + _CHUNK]
+            for row in session.execute(select(self.table).where(pk.in_(chunk))).mappings():
+                key = row[pk.name]
+                if key in kept:
+                    kept[key] = (kept[key][0], row_digest(self.table, row))
         self._rows = kept
-        return out
+        return {
+            key
+            for key, (_, digest) in kept.items()
+            if self._expected.get(row_key(self.table, key)) != digest
+        }
+
+
+def raw_rows(session: Session, table: str, columns: list[str]) -> list[tuple[Any, ...]]:
+    """Every row of `table`, the named columns as the database driver returns them: a hundred
+    thousand rows in a fraction of the time typed results take."""
+    quote = session.get_bind().dialect.identifier_preparer.quote
+    result = session.connection().exec_driver_sql(
+        f"SELECT {', '.join(quote(c) for c in columns)} FROM {quote(table)}"
+    )
+    return [tuple(r) for r in result]

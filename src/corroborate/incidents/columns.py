@@ -21,10 +21,10 @@ from numpy.typing import NDArray
 from sqlalchemy import select
 
 from corroborate.core import DATE_PRECISIONS, INCIDENT_STATUSES, VICTIM_CATEGORIES, stored_word
-from corroborate.custody.state import TableWatch, table_named
+from corroborate.custody.state import TableWatch, raw_rows, table_named
 from corroborate.incidents.duplicates import distinct_pairs, evidence_keys, item_clusters
 from corroborate.incidents.ids import incident_ref
-from corroborate.incidents.models import EvidenceRow, IncidentRow
+from corroborate.incidents.models import EvidenceRow
 from corroborate.incidents.records import cluster_now
 from corroborate.storage.archive import Archive
 
@@ -41,11 +41,10 @@ class Codes:
 
     @classmethod
     def of(cls, values: list[Any]) -> Codes:
-        table: dict[Any, int] = {}
-        codes = np.fromiter(
-            (table.setdefault(v, len(table)) for v in values), dtype=np.int32, count=len(values)
-        )
-        return cls(codes, tuple(table))
+        distinct = tuple(dict.fromkeys(values))
+        index = {v: i for i, v in enumerate(distinct)}
+        codes = np.fromiter(map(index.__getitem__, values), dtype=np.int32, count=len(values))
+        return cls(codes, distinct)
 
     def where(self, accept: Callable[[Any], bool]) -> NDArray[np.bool_]:
         """Rows whose value `accept` takes (asked once per distinct value)."""
@@ -108,37 +107,46 @@ def months(days: NDArray[np.int32]) -> NDArray[np.int64]:
     return as_dates.astype("datetime64[M]").astype(np.int64) + 1970 * 12
 
 
-def _number(values: list[int | None]) -> NDArray[np.float64]:
-    return np.array([np.nan if v is None else v for v in values], dtype=np.float64)
+def _number(values: list[Any]) -> NDArray[np.float64]:
+    return np.array(values, dtype=np.float64)  # None becomes NaN
+
+
+_COLUMNS = (
+    "id",
+    "merged_into_id",
+    "type",
+    "status",
+    "occurred_from",
+    "occurred_to",
+    "date_precision",
+    "region",
+    "place_name",
+    "latitude",
+    "longitude",
+    "perpetrator_party",
+    "victim_party",
+    "victim_category",
+    "killed_low",
+    "killed_high",
+    "injured_low",
+    "injured_high",
+    "sensitive",
+)
+
+
+def _days(values: list[Any]) -> NDArray[np.int32]:
+    """Day numbers of dates as the driver gives them (ISO text or dates), UNDATED for none."""
+    as_dates = np.array(values, dtype="datetime64[D]")
+    days = as_dates.astype(np.int64) + _EPOCH
+    return np.where(np.isnat(as_dates), UNDATED, days).astype(np.int32)
 
 
 def _read(archive: Archive) -> IncidentColumns:
     watch = archive.kept(("table-watch", "incidents"), lambda: TableWatch(table_named("incidents")))
+    names = watch.columns()
+    wanted = [names.index(c) for c in _COLUMNS]
     with archive.session() as session:
-        rows = session.execute(
-            select(
-                IncidentRow.id,
-                IncidentRow.type,
-                IncidentRow.status,
-                IncidentRow.occurred_from,
-                IncidentRow.occurred_to,
-                IncidentRow.date_precision,
-                IncidentRow.region,
-                IncidentRow.place_name,
-                IncidentRow.latitude,
-                IncidentRow.longitude,
-                IncidentRow.perpetrator_party,
-                IncidentRow.victim_party,
-                IncidentRow.victim_category,
-                IncidentRow.killed_low,
-                IncidentRow.killed_high,
-                IncidentRow.injured_low,
-                IncidentRow.injured_high,
-                IncidentRow.sensitive,
-            )
-            .where(IncidentRow.merged_into_id.is_(None))
-            .order_by(IncidentRow.id)
-        ).all()
+        everything = raw_rows(session, "incidents", names)  # read once, for both
         evidence = session.execute(
             select(
                 EvidenceRow.incident_id,
@@ -148,10 +156,12 @@ def _read(archive: Archive) -> IncidentColumns:
             ).order_by(EvidenceRow.id)
         ).all()
         with watch.lock:
-            altered_pks = watch.differing(session)
-    columns = [list(c) for c in zip(*rows, strict=True)] if rows else [[] for _ in range(18)]
-    pks, types, statuses, began, ended, precisions, regions, places = columns[:8]
-    lats, lons, perps, victims, categories, kl, kh, il, ih, sensitive = columns[8:]
+            altered_pks = watch.differing(session, everything)
+    rows = [tuple(r[i] for i in wanted) for r in everything if r[wanted[1]] is None]
+    rows.sort(key=lambda r: int(r[0]))
+    columns = [list(c) for c in zip(*rows, strict=True)] if rows else [[] for _ in _COLUMNS]
+    pks, _, types, statuses, began, ended, precisions, regions, places = columns[:9]
+    lats, lons, perps, victims, categories, kl, kh, il, ih, sensitive = columns[9:]
     refs = [incident_ref(pk) for pk in pks]
     status_codes = Codes.of(statuses)
     for word in status_codes.values:  # a word corroborate never writes is said, not counted
@@ -163,11 +173,9 @@ def _read(archive: Archive) -> IncidentColumns:
     for word in category.values:
         stored_word(word, VICTIM_CATEGORIES, f"{refs[categories.index(word)]}: victim category")
     status_index = np.array([INCIDENT_STATUSES.index(w) for w in status_codes.values], np.int8)
-    first = np.array([d.toordinal() if d else UNDATED for d in began], dtype=np.int32)
-    last = np.array(
-        [(e or b).toordinal() if b else UNDATED for b, e in zip(began, ended, strict=True)],
-        dtype=np.int32,
-    )
+    first = _days(began)
+    last = np.where(first == UNDATED, UNDATED, _days(ended))
+    last = np.where(last == UNDATED, first, last).astype(np.int32)
     located = [
         (name or lat is not None) and region
         for name, lat, region in zip(places, lats, regions, strict=True)
@@ -191,8 +199,8 @@ def _read(archive: Archive) -> IncidentColumns:
         killed_high=_number(kh),
         injured_low=_number(il),
         injured_high=_number(ih),
-        latitude=np.array([np.nan if v is None else v for v in lats], dtype=np.float64),
-        longitude=np.array([np.nan if v is None else v for v in lons], dtype=np.float64),
+        latitude=_number(lats),
+        longitude=_number(lons),
         sensitive=np.array([bool(v) for v in sensitive], dtype=bool),
         altered=np.array([pk in altered_pks for pk in pks], dtype=bool),
         links=_duplicate_links(archive, evidence, row_of, refs),
