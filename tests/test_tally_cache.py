@@ -109,16 +109,39 @@ def test_a_hand_edit_put_back_is_counted_again(archive: Archive) -> None:
 
 def test_a_state_entry_rewritten_in_the_log_is_replayed_anew(archive: Archive) -> None:
     """The watch replays only entries appended since it last looked, unless the last one it
-    replayed has changed: then it replays the whole log, so a row blessed by rewriting its
-    state entry is judged by what the log now says (and `verify` names the rewritten entry)."""
+    replayed has changed: then it replays the whole log, and judges rows exactly as an archive
+    opened afresh does (`verify` names the rewritten entry either way)."""
+    import json
+
+    from sqlalchemy import select
+
+    from corroborate.archive.verify import verify_archive
+    from corroborate.custody.state import row_digest, table_named
+
     assert tally(archive, min_status=None).total.incidents == 3
+    _edit(archive, "update incidents set killed_low = 9 where id = 1")
+    table = table_named("incidents")
+    with archive.session() as session:
+        values = session.execute(select(table).where(table.c.id == 1)).mappings().one()
+    assert values["killed_low"] == 9
     conn = sqlite3.connect(archive.dir / "archive.db")
-    seq = conn.execute(
-        "select max(seq) from custody_entries where action = 'state.record'"
-    ).fetchone()[0]
-    conn.execute("update custody_entries set leaf_hash = 'x' || leaf_hash where seq = ?", (seq,))
-    conn.execute("update incidents set killed_low = 9 where id = 1")
+    conn.execute("drop trigger custody_entries_no_update")  # the attacker holds the file
+    seq, details = conn.execute(
+        "select seq, details from custody_entries where action = 'state.record' "
+        "order by seq desc limit 1"
+    ).fetchone()
+    forged = json.loads(details)
+    forged["rows"]["incidents/1"] = row_digest(table, values)
+    conn.execute(
+        "update custody_entries set details = ?, leaf_hash = 'f' || substr(leaf_hash, 2) "
+        "where seq = ?",
+        (json.dumps(forged, sort_keys=True, separators=(",", ":")), seq),
+    )
     conn.commit()
     conn.close()
-    again = tally(archive, min_status=None)
-    assert again.total.incidents == 2 and again.total.killed_low == 0
+    fresh = Archive.open(archive.dir)
+    assert tally(archive, min_status=None).total.incidents == (
+        tally(fresh, min_status=None).total.incidents
+    )
+    assert "altered_entry" in {p.kind for p in verify_archive(fresh)}
+    fresh.close()
