@@ -217,3 +217,26 @@ def test_bad_filters_get_a_clear_error_not_a_trace(
     error = response.json()["error"]
     assert error["code"] in ("bad_input", "invalid_request", "invalid_field") and error["message"]
     assert "Traceback" not in response.text
+
+
+def test_a_large_tally_gives_numbers_on_the_page_and_every_incident_on_request(
+    site: tuple[Archive, TestClient, TestClient],
+) -> None:
+    """400 incidents, most below 'verified': the page names the first few left out per
+    reason and says where the rest are; the API gives counts, and every incident with ids."""
+    _, viewer, _ = site
+    short = viewer.get("/api/tally", params={"status": "verified"}).json()
+    full = viewer.get("/api/tally", params={"status": "verified", "ids": "true"}).json()
+    below = full["left_out_counts"]["below-status"]
+    assert below > 200 and short["left_out_counts"] == full["left_out_counts"]
+    assert short["left_out"] is None and "incident_ids" not in short["total"]
+    assert len(full["left_out"]) == sum(full["left_out_counts"].values())
+    assert len(full["total"]["incident_ids"]) == full["total"]["incidents"]
+    assert short["total"]["incidents"] == full["total"]["incidents"]
+    # one sentence for the many left out below the status, naming the first 20 and the rest
+    many = [c for c in short["caveats"] if c.startswith(f"Left out {below:,} incidents below")]
+    assert len(many) == 1 and f"and {below - 20:,} more" in many[0]
+    assert sum(c.startswith("Left out INC-") for c in full["caveats"]) == len(full["left_out"])
+    page = viewer.get("/tally", params={"status": "verified"}).text
+    assert page.count('<td class="mono"><a href="/incidents/INC-') == 200
+    assert 'data-testid="left-out-more"' in page and "ids=true" in page

@@ -31,6 +31,7 @@ REASONS = {
 
 
 MEASURES = ("killed", "injured")
+CAVEAT_LISTED = 20  # left-out incidents named one by one per reason in a short caveat list
 
 
 @dataclass
@@ -152,8 +153,13 @@ class Tally:
             )
         return text + "."
 
-    def caveats(self) -> list[str]:
-        """Everything a reader of the figures must know, one sentence each."""
+    def caveats(self, *, every: bool = True) -> list[str]:
+        """Everything a reader of the figures must know, one sentence each.
+
+        With `every` False (a page or an API answer over a large archive), the incidents left
+        out for one reason are named one by one only when there are at most CAVEAT_LISTED of
+        them; otherwise one sentence gives their number and the first few (`left_out` has
+        every one)."""
         out = [self.summary()]
         for measure in MEASURES:
             unknown = int(getattr(self.total, f"{measure}_unknown"))
@@ -162,8 +168,21 @@ class Tally:
                     f"{unknown} of {self.total.incidents} incidents counted have no {measure} "
                     f"figure: {measure} totals are minimums (at least), with no upper figure."
                 )
+        by_reason: dict[str, list[LeftOut]] = {}
         for x in self.left_out:
-            out.append(f"Left out {x.incident_id}: {REASONS[x.reason]} ({x.detail}).")
+            by_reason.setdefault(x.reason, []).append(x)
+        for reason, found in by_reason.items():
+            if every or len(found) <= CAVEAT_LISTED:
+                out.extend(
+                    f"Left out {x.incident_id}: {REASONS[x.reason]} ({x.detail})." for x in found
+                )
+            else:
+                first = ", ".join(x.incident_id for x in found[:CAVEAT_LISTED])
+                out.append(
+                    f"Left out {len(found):,} incidents {REASONS[reason]}: {first} and "
+                    f"{len(found) - CAVEAT_LISTED:,} more (every one is listed in the CSV, and "
+                    "in the JSON with its reason)."
+                )
         return out
 
 

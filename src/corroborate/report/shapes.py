@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import fields, is_dataclass
+from dataclasses import fields, is_dataclass, replace
 from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -19,7 +19,7 @@ if TYPE_CHECKING:
     from corroborate.core import Claim, Item, Place, Problem, TreeHead
     from corroborate.custody.verify import ConsistencyCheck
     from corroborate.geo.gazetteer import Candidate
-    from corroborate.incidents.tally import Tally
+    from corroborate.incidents.tally import Tally, TallyRow
     from corroborate.report.exports import IncidentExport
     from corroborate.report.items import Archived
     from corroborate.report.package_verify import PackageCheck
@@ -251,21 +251,35 @@ def places_in_text(text: str, found: Iterable[tuple[int, int, Place]]) -> list[J
 
 
 # -- incidents and reports -----------------------------------------------------------------
-def tally(result: Tally) -> dict[str, JSON]:
-    """A tally with everything a reader of its figures must know."""
-    return {
+def tally(result: Tally, *, ids: bool = True) -> dict[str, JSON]:
+    """A tally with everything a reader of its figures must know.
+
+    Without `ids` (the workspace's figures over a large archive), the incidents counted and
+    left out are given by number, not listed one by one: `left_out_counts`, and caveats that
+    name at most a few per reason."""
+
+    def row(r: TallyRow) -> JSON:
+        shaped = to_json(r if ids else replace(r, incident_ids=[]))
+        if not ids:
+            shaped.pop("incident_ids")
+        return shaped
+
+    rows = [row(r) for r in result.rows]
+    total = row(result.total)
+    shape: dict[str, JSON] = {
         "summary": result.summary(),
         "by": to_json(result.by),
         "min_status": result.min_status,
         "from": to_json(result.date_from),
         "to": to_json(result.date_to),
-        "rows": to_json(result.rows),
-        "total": to_json(result.total),
-        "left_out": to_json(result.left_out),
+        "rows": rows,
+        "total": total,
+        "left_out": to_json(result.left_out) if ids else None,
         "left_out_counts": result.left_out_counts,
         "possible_duplicates": to_json(result.duplicates),
-        "caveats": result.caveats(),
+        "caveats": result.caveats(every=ids),
     }
+    return shape
 
 
 def incident_export(done: IncidentExport) -> dict[str, JSON]:

@@ -71,6 +71,9 @@ def tally_asked(
     return TallyAsked(by, status, date_from, date_to)
 
 
+LEFT_OUT_LISTED = 200  # left-out incidents the page lists (the CSV and JSON have them all)
+
+
 def register(site: Site) -> None:
     """The map, timeline, tally and claims pages and their API."""
     QUERY = Depends(query_of)
@@ -193,12 +196,22 @@ def register(site: Site) -> None:
             date_to=asked.date_to,
             params=request.url.query,
             chart=chart(result),
+            listed=LEFT_OUT_LISTED,
         )
 
     @site.route("GET", "/api/tally", "read")
-    def api_tally(request: Request, asked: TallyAsked = TALLY) -> dict[str, Any]:
-        """The tally, as `corroborate tally --json`: figures, what was left out and why."""
-        return shapes.tally(tally_of(request, asked))
+    def api_tally(
+        request: Request,
+        asked: TallyAsked = TALLY,
+        ids: bool = Query(
+            False,
+            description="also list every incident counted and left out (as `corroborate "
+            "tally --json`); without it, their numbers",
+        ),
+    ) -> dict[str, Any]:
+        """The tally: figures, what was left out and why (counts, or every incident with
+        `ids`)."""
+        return shapes.tally(tally_of(request, asked), ids=ids)
 
     @site.route("GET", "/tally.csv", "read")
     def tally_csv(request: Request, asked: TallyAsked = TALLY) -> Response:
