@@ -29,7 +29,7 @@ from corroborate.incidents.records import cluster_now
 from corroborate.storage.archive import Archive
 
 UNDATED = 0  # the day number of an incident with no date (real days are 1 and up)
-_EPOCH = date(1970, 1, 1).toordinal()
+EPOCH_DAY = date(1970, 1, 1).toordinal()  # numpy day 0, as a date.toordinal() day number
 
 
 @dataclass(frozen=True)
@@ -103,7 +103,7 @@ def incident_columns(archive: Archive) -> IncidentColumns:
 def months(days: NDArray[np.int32]) -> NDArray[np.int64]:
     """Month numbers (year * 12 + month - 1) of day numbers (undated days give nonsense:
     mask them)."""
-    as_dates = (days.astype(np.int64) - _EPOCH).astype("datetime64[D]")
+    as_dates = (days.astype(np.int64) - EPOCH_DAY).astype("datetime64[D]")
     return as_dates.astype("datetime64[M]").astype(np.int64) + 1970 * 12
 
 
@@ -137,7 +137,7 @@ _COLUMNS = (
 def _days(values: list[Any]) -> NDArray[np.int32]:
     """Day numbers of dates as the driver gives them (ISO text or dates), UNDATED for none."""
     as_dates = np.array(values, dtype="datetime64[D]")
-    days = as_dates.astype(np.int64) + _EPOCH
+    days = as_dates.astype(np.int64) + EPOCH_DAY
     return np.where(np.isnat(as_dates), UNDATED, days).astype(np.int32)
 
 

@@ -17,13 +17,12 @@ from numpy.typing import NDArray
 
 from corroborate.accounts import Actor, require
 from corroborate.errors import InputError
-from corroborate.incidents.columns import UNDATED
+from corroborate.incidents.columns import EPOCH_DAY, UNDATED
 from corroborate.incidents.tally import select_counted
 from corroborate.report.mapview import IncidentQuery
 from corroborate.storage.archive import Archive
 
 UNITS = ("day", "week", "month")
-_EPOCH = date(1970, 1, 1).toordinal()
 
 
 def parse_unit(value: str | None) -> str:
@@ -141,6 +140,6 @@ def _bin_of(days_in: NDArray[np.int32], unit: str) -> NDArray[np.int64]:
         return days
     if unit == "week":
         return days - (days - 1) % 7  # day 1 (0001-01-01) was a Monday
-    as_dates = (days - _EPOCH).astype("datetime64[D]")
+    as_dates = (days - EPOCH_DAY).astype("datetime64[D]")
     firsts = as_dates.astype("datetime64[M]").astype("datetime64[D]").astype(np.int64)
-    return firsts + _EPOCH
+    return firsts + EPOCH_DAY
