@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import shutil
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -240,3 +241,22 @@ def test_a_large_tally_gives_numbers_on_the_page_and_every_incident_on_request(
     page = viewer.get("/tally", params={"status": "verified"}).text
     assert page.count('<td class="mono"><a href="/incidents/INC-') == 200
     assert 'data-testid="left-out-more"' in page and "ids=true" in page
+
+
+def test_a_server_reads_the_incidents_as_it_starts_not_at_the_first_map(tmp_path: Path) -> None:
+    """`corroborate serve` digests every incident in the background as it starts, so the
+    first person to open the map or the tally does not wait for it; a test client does not."""
+    made = init_archive(tmp_path / "archive")
+    generate_incidents(made, 30, seed=4)
+    made.close()
+    for warm in (False, True):
+        app = create_app(tmp_path / "archive", warm=warm)
+        with TestClient(app):
+            memo = app.state.archive._memo  # noqa: SLF001 - what the server keeps read
+            for _ in range(200):
+                if any(key == ("incident-columns",) for key, _token in memo):
+                    break
+                time.sleep(0.05)
+            read = any(key == ("incident-columns",) for key, _token in memo)
+        app.state.archive.close()
+        assert read is warm

@@ -98,7 +98,10 @@ def _app(settings: dict[str, Any]) -> Any:
         settings["allow_private"], settings["allow_address"], settings["max_size"]
     )
     return create_app(
-        settings["archive"], fetch_policy=policy, max_upload=parse_size(settings["max_upload"])
+        settings["archive"],
+        fetch_policy=policy,
+        max_upload=parse_size(settings["max_upload"]),
+        warm=True,
     )
 
 

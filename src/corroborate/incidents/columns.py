@@ -100,6 +100,12 @@ def incident_columns(archive: Archive) -> IncidentColumns:
     return archive.cached(("incident-columns",), lambda: _read(archive))
 
 
+def warm(archive: Archive) -> None:
+    """Read and check every incident now (in a server, at start), so the first person to open
+    the map or the tally does not wait for the digest of every row (seconds at 100,000)."""
+    incident_columns(archive)
+
+
 def months(days: NDArray[np.int32]) -> NDArray[np.int64]:
     """Month numbers (year * 12 + month - 1) of day numbers (undated days give nonsense:
     mask them)."""

@@ -6,7 +6,10 @@ acting account, and renders a Jinja2 page or a JSON document. Rules belong to th
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import contextlib
+import logging
+import threading
+from collections.abc import AsyncIterator, Callable
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
@@ -31,7 +34,7 @@ from corroborate.errors import (
     ReviewError,
     StaleEditError,
 )
-from corroborate.incidents import FieldError
+from corroborate.incidents import FieldError, columns
 from corroborate.match.temporal import clock
 from corroborate.report.items import FilterError
 from corroborate.storage.archive import Archive
@@ -50,6 +53,7 @@ from corroborate.web.access import (
 )
 from corroborate.web.site import Site
 
+log = logging.getLogger(__name__)
 HERE = Path(__file__).parent
 OPENAPI_URL = "/api/openapi.json"
 # Each adds its routes to the site; a new capability's pages are one more module here.
@@ -70,6 +74,13 @@ SECURITY_HEADERS = {
         "frame-ancestors 'none'; form-action 'self'"
     ),
 }
+
+
+def _warm(archive: Archive) -> None:
+    try:
+        columns.warm(archive)
+    except Exception as exc:  # noqa: BLE001 - a request meets the same problem and says it
+        log.warning("reading the incidents ahead failed: %s", exc)
 
 
 def _templates() -> Jinja2Templates:
@@ -99,13 +110,23 @@ def create_app(
     *,
     fetch_policy: FetchPolicy | None = None,
     max_upload: int = DEFAULT_MAX_UPLOAD,
+    warm: bool = False,
 ) -> FastAPI:
     """The workspace over the archive in `archive_dir` (opened, and migrated, once here).
 
     Pasted links are fetched under `fetch_policy` (default: public hosts only, as the CLI);
-    an upload over `max_upload` bytes is refused with 413."""
+    an upload over `max_upload` bytes is refused with 413. With `warm` (a server), the
+    incidents are read and checked in the background as it starts (`columns.warm`)."""
     archive = Archive.open(Path(archive_dir))
+
+    @contextlib.asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        if warm:
+            threading.Thread(target=_warm, args=(archive,), name="warm", daemon=True).start()
+        yield
+
     app = FastAPI(
+        lifespan=lifespan,
         title="corroborate workspace",
         version="1",
         openapi_url=OPENAPI_URL,
