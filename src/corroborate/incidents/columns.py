@@ -11,9 +11,11 @@ the rows that changed since it last looked.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from datetime import date
+from operator import itemgetter
 from typing import Any
 
 import numpy as np
@@ -147,10 +149,23 @@ def _days(values: list[Any]) -> NDArray[np.int32]:
     return np.where(np.isnat(as_dates), UNDATED, days).astype(np.int32)
 
 
+@dataclass
+class _Built:
+    """The columns last built, and what they were built from: after a commit that did not
+    touch the incidents (a login, an upload), the rows read again are equal and the columns
+    are reused; only the duplicate links, which follow the footage clusters, are found again."""
+
+    lock: threading.Lock = field(default_factory=threading.Lock)
+    rows: list[tuple[Any, ...]] | None = None
+    altered: set[Any] = field(default_factory=set)
+    columns: IncidentColumns | None = None
+    row_of: dict[int, int] = field(default_factory=dict)
+
+
 def _read(archive: Archive) -> IncidentColumns:
     watch = archive.kept(("table-watch", "incidents"), lambda: TableWatch(table_named("incidents")))
+    built = archive.kept(("incident-columns", "built"), _Built)
     names = watch.columns()
-    wanted = [names.index(c) for c in _COLUMNS]
     with archive.session() as session:
         everything = raw_rows(session, "incidents", names)  # read once, for both
         evidence = session.execute(
@@ -163,7 +178,21 @@ def _read(archive: Archive) -> IncidentColumns:
         ).all()
         with watch.lock:
             altered_pks = watch.differing(session, everything)
-    rows = [tuple(r[i] for i in wanted) for r in everything if r[wanted[1]] is None]
+    with built.lock:
+        if built.columns is None or built.rows != everything or built.altered != altered_pks:
+            columns = _build(everything, names, altered_pks)
+            built.rows, built.altered, built.columns = everything, altered_pks, columns
+            built.row_of = {int(pk): i for i, pk in enumerate(columns.pk)}
+        base, row_of = built.columns, built.row_of
+    return replace(base, links=_duplicate_links(archive, evidence, row_of, base.refs))
+
+
+def _build(
+    everything: list[tuple[Any, ...]], names: list[str], altered_pks: set[Any]
+) -> IncidentColumns:
+    wanted = [names.index(c) for c in _COLUMNS]
+    pick = itemgetter(*wanted)
+    rows = [pick(r) for r in everything if r[wanted[1]] is None]
     rows.sort(key=lambda r: int(r[0]))
     columns = [list(c) for c in zip(*rows, strict=True)] if rows else [[] for _ in _COLUMNS]
     pks, _, types, statuses, began, ended, precisions, regions, places = columns[:9]
@@ -186,7 +215,6 @@ def _read(archive: Archive) -> IncidentColumns:
         (name or lat is not None) and region
         for name, lat, region in zip(places, lats, regions, strict=True)
     ]
-    row_of = {pk: i for i, pk in enumerate(pks)}
     return IncidentColumns(
         pk=np.array(pks, dtype=np.int64),
         refs=refs,
@@ -209,7 +237,7 @@ def _read(archive: Archive) -> IncidentColumns:
         longitude=_number(lons),
         sensitive=np.array([bool(v) for v in sensitive], dtype=bool),
         altered=np.array([pk in altered_pks for pk in pks], dtype=bool),
-        links=_duplicate_links(archive, evidence, row_of, refs),
+        links=(),
     )
 
 

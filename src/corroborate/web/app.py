@@ -76,11 +76,25 @@ SECURITY_HEADERS = {
 }
 
 
-def _warm(archive: Archive) -> None:
-    try:
-        columns.warm(archive)
-    except Exception as exc:  # noqa: BLE001 - a request meets the same problem and says it
-        log.warning("reading the incidents ahead failed: %s", exc)
+WARM_EVERY = 1.0  # seconds between looks at whether the database changed
+
+
+def _warm(archive: Archive, stop: threading.Event) -> None:
+    """Read the incidents at start and again soon after each change (a login, an upload, an
+    edit by another process), so a person's request rarely waits for it: a request that
+    comes first still waits for the current rows, never gets the old ones."""
+    seen: str | None = None
+    while not stop.is_set():
+        try:
+            token = archive.change_token()
+            if token != seen:
+                columns.warm(archive)
+                seen = token
+        except Exception as exc:  # noqa: BLE001 - a request meets the same problem and says it
+            log.warning("reading the incidents ahead failed: %s", exc)
+            seen = None
+            stop.wait(30 * WARM_EVERY)
+        stop.wait(WARM_EVERY)
 
 
 def _templates() -> Jinja2Templates:
@@ -121,9 +135,13 @@ def create_app(
 
     @contextlib.asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        stop = threading.Event()
         if warm:
-            threading.Thread(target=_warm, args=(archive,), name="warm", daemon=True).start()
-        yield
+            threading.Thread(target=_warm, args=(archive, stop), name="warm", daemon=True).start()
+        try:
+            yield
+        finally:
+            stop.set()
 
     app = FastAPI(
         lifespan=lifespan,
