@@ -71,6 +71,7 @@ TARGET_P95_MS = 300.0
 REFERENCE = "static file (reference)"
 BROWSER_ROLES = ("viewer", "analyst", "reviewer")
 UPLOAD_KIND = "upload"
+OPENAPI = "/api/openapi.json"
 
 
 # -- the archive ---------------------------------------------------------------------------
@@ -294,7 +295,12 @@ class Site:
     static: str
 
 
-async def discover(client: httpx.AsyncClient) -> Site:
+async def discover(client: httpx.AsyncClient, *, pages: bool = True) -> Site:
+    """What there is to browse; with `pages=False` (the map scenario) only the static file."""
+    if not pages:
+        grid = await client.get("/map")
+        found = re.search(r'(?:href|src)="(/static/[^"]+)"', grid.text)
+        return Site([], [], [], [], False, False, found.group(1) if found else OPENAPI)
     spec = (await client.get("/api/openapi.json")).json()
     paths = set(spec.get("paths", {}))
     items = [i["id"] for i in (await client.get("/api/items")).json()["items"]]
@@ -483,7 +489,7 @@ async def run_load(
             f"  {len(clients)} accounts logged in in {time.perf_counter() - started:.1f} s",
             flush=True,
         )
-        site = await discover(clients[0])
+        site = await discover(clients[0], pages=make_mix is workspace_mix)
         print(
             f"  browsing {len(site.items)} items, {len(site.keyframes)} keyframes, "
             f"{len(site.thumbnails)} thumbnails, "
