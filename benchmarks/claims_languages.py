@@ -51,17 +51,25 @@ def report(langs: tuple[str, ...] = LANGUAGES, show: bool = False) -> None:
     """One row per language, split and method, in the English benchmark's columns."""
     original = english.predicted
     for lang in langs:
+        groups: list[tuple[str, list[dict[str, Any]]]] = []
         for split, _ in SPLITS:
             rows = load(lang, split)
+            groups.append((f"{lang}/{split}", rows))
+            batches = sorted({r.get("batch", 1) for r in rows})
+            if len(batches) > 1:  # each batch was written before the rule changes after it
+                for b in batches:
+                    groups.append(
+                        (f"{lang}/{split}/b{b}", [r for r in rows if r.get("batch", 1) == b])
+                    )
+        for label, rows in groups:
             for name, base in (("baseline", True), ("rules", False)):
                 # the English scorer, with this language's baseline in place of the English one
                 english.predicted = (lambda text, _b: baseline(text)) if base else original
                 t = time.perf_counter()
                 s = english.score(rows, False, show=show and not base)
                 ms = (time.perf_counter() - t) * 1000 / max(1, len(rows))
-                label = f"{lang}/{split}"
                 print(
-                    f"{label:<13}{name:<10}{s['gold']:>5}{s['predicted']:>6}"
+                    f"{label:<16}{name:<10}{s['gold']:>5}{s['predicted']:>6}"
                     f"{s['extraction_precision']:>8.3f}{s['extraction_recall']:>8.3f}"
                     f"{s['attribution_precision']:>8.3f}{s['attribution_recall']:>8.3f}"
                     f"{s['exact_match']:>8.3f}{ms:>9.1f}"
@@ -75,7 +83,7 @@ def main() -> None:
     parser.add_argument("--lang", choices=LANGUAGES, default=None)
     args = parser.parse_args()
     print(
-        f"{'set':<13}{'method':<10}{'gold':>5}{'pred':>6}{'ext P':>8}{'ext R':>8}"
+        f"{'set':<16}{'method':<10}{'gold':>5}{'pred':>6}{'ext P':>8}{'ext R':>8}"
         f"{'attr P':>8}{'attr R':>8}{'exact':>8}{'ms/text':>9}"
     )
     report((args.lang,) if args.lang else LANGUAGES, show=args.show_errors)
