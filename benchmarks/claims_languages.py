@@ -47,12 +47,16 @@ def load(lang: str, split: str) -> list[dict[str, Any]]:
     return [json.loads(x) for x in path.read_text(encoding="utf-8").splitlines() if x.strip()]
 
 
-def report(langs: tuple[str, ...] = LANGUAGES, show: bool = False) -> None:
+def report(
+    langs: tuple[str, ...] = LANGUAGES,
+    show: bool = False,
+    splits: tuple[tuple[str, str], ...] = SPLITS,
+) -> None:
     """One row per language, split and method, in the English benchmark's columns."""
     original = english.predicted
     for lang in langs:
         groups: list[tuple[str, list[dict[str, Any]]]] = []
-        for split, _ in SPLITS:
+        for split, _ in splits:
             rows = load(lang, split)
             groups.append((f"{lang}/{split}", rows))
             batches = sorted({r.get("batch", 1) for r in rows})
@@ -81,12 +85,14 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--show-errors", action="store_true")
     parser.add_argument("--lang", choices=LANGUAGES, default=None)
+    parser.add_argument("--split", choices=[x for x, _ in SPLITS], default=None)
     args = parser.parse_args()
     print(
         f"{'set':<16}{'method':<10}{'gold':>5}{'pred':>6}{'ext P':>8}{'ext R':>8}"
         f"{'attr P':>8}{'attr R':>8}{'exact':>8}{'ms/text':>9}"
     )
-    report((args.lang,) if args.lang else LANGUAGES, show=args.show_errors)
+    splits = tuple(x for x in SPLITS if args.split in (None, x[0]))
+    report((args.lang,) if args.lang else LANGUAGES, show=args.show_errors, splits=splits)
 
 
 if __name__ == "__main__":

@@ -8,7 +8,7 @@ from corroborate.claims._slavic_lexicon import EventWord, Lexicon
 
 
 def _q(words: str) -> re.Pattern[str]:
-    return re.compile(rf"(?:^|[\s(«\"])(?:{words})(?:\s+еще)?\s*$")
+    return re.compile(rf"(?:^|[\s(«\"])(?:{words})(?:\s+еще)?(?:\s+(?:о|об))?\s*$")
 
 
 _NUMERALS = {
@@ -75,7 +75,8 @@ _PERSONS = {
     "штурмовик": "combatant", "офицер": "combatant", "защитник": "combatant",
     "оккупант": "combatant", "нацист": "combatant", "националист": "combatant",
     "пехотинец": "combatant", "гвардеец": "combatant", "военнопленный": "pow",
-    "пленный": "pow", "человек": "unknown", "лицо": "unknown", "украинец": "unknown",
+    "пленный": "pow", "человек": "unknown", "мужчина": "unknown", "лицо": "unknown",
+    "украинец": "unknown",
     "россиянин": "unknown", "гражданин": "unknown", "погибший": "unknown",
     "раненый": "unknown", "раненный": "unknown", "пострадавший": "unknown",
     "жертва": "unknown", "умерший": "unknown", "убитый": "unknown",
@@ -121,6 +122,9 @@ LEXICON = Lexicon(
         r"(?:\s+еще)?\s*[—:–-]?\s*(?:\S+\s+)?$",
         re.I,
     ),
+    relative_pronouns=frozenset({"который"}),
+    personnel_labels=re.compile(r"личного состава\s*[—–‒:-]\s*(?:\S+\s+)?$", re.I),
+    perpetrator_cues=frozenset({"причастный", "подозреваемый", "ответственный", "виновный"}),
     continuation=frozenset({"еще", "ещё"}),
     conjunctions=frozenset({"и", "а", "но", "или"}),
     skip_before=frozenset({"еще", "ещё", "было", "были", "был", "была", "уже", "также", "же"}),
@@ -150,15 +154,18 @@ LEXICON = Lexicon(
             "указать",
             "передать",
             "опубликовать",
+            "признать",
         }
     ),  # fmt: skip
     counting_verbs=frozenset({"возбудить", "расследовать", "установить", "начать", "открыть"}),
     source_phrase=re.compile(
         r"\b(?:по|согласно)\s+(?:(?:предварительным|последним|обновленным|официальным|"
-        r"уточненным)\s+)?(?:данным|словам|информации|сведениям|подсчетам|оценкам|сообщению)"
+        r"уточненным)\s+)?(?:данным|словам|информации|сведениям|подсчетам|оценкам|оценке|"
+        r"версии|сообщению)"
         r"\s+(?P<who>[^,;:.!?]+)",
         re.I,
     ),
+    about_this=re.compile(r"(?:об этом|о том|эту информацию|эти данные)\s+", re.I),
     pronoun_source=re.compile(
         r"\b(?:по|согласно)\s+(?:его|ее|её|их)\s+(?:данным|словам|информации|сведениям)", re.I
     ),

@@ -8,7 +8,7 @@ from corroborate.claims._slavic_lexicon import EventWord, Lexicon
 
 
 def _q(words: str) -> re.Pattern[str]:
-    return re.compile(rf"(?:^|[\s(«\"])(?:{words})(?:\s+ще)?\s*$")
+    return re.compile(rf"(?:^|[\s(«\"])(?:{words})(?:\s+ще)?(?:\s+(?:про|щодо))?\s*$")
 
 
 _NUMERALS = {
@@ -141,6 +141,9 @@ LEXICON = Lexicon(
         r"(?:\s+ще)?\s*[—:–-]?\s*(?:\S+\s+)?$",
         re.I,
     ),
+    relative_pronouns=frozenset({"який", "котрий"}),
+    personnel_labels=re.compile(r"особового складу\s*[—–‒:-]\s*(?:\S+\s+)?$", re.I),
+    perpetrator_cues=frozenset({"причетний", "підозрюваний", "відповідальний", "винний"}),
     continuation=frozenset({"ще"}),
     conjunctions=frozenset({"і", "й", "та", "а", "але", "або"}),
     skip_before=frozenset({"ще", "було", "були", "був", "була", "вже", "також", "й", "ж"}),
@@ -170,6 +173,7 @@ LEXICON = Lexicon(
             "вказати",
             "передати",
             "доповісти",
+            "визнати",
         }
     ),  # fmt: skip
     counting_verbs=frozenset(
@@ -177,10 +181,12 @@ LEXICON = Lexicon(
     ),
     source_phrase=re.compile(
         r"\b(?:за|згідно з|згідно із)\s+(?:(?:попередніми|оновленими|останніми|офіційними|"
-        r"уточненими)\s+)?(?:даними|словами|інформацією|підрахунками|оцінками|повідомленням)"
+        r"уточненими)\s+)?(?:даними|словами|інформацією|підрахунками|оцінками|оцінкою|версією|"
+        r"повідомленням)"
         r"\s+(?P<who>[^,;:.!?]+)",
         re.I,
     ),
+    about_this=re.compile(r"(?:про це|про це також|таку інформацію|ці дані)\s+", re.I),
     pronoun_source=re.compile(
         r"\b(?:за|згідно з)\s+(?:його|її|їхніми|їх|їхньою)\s+(?:даними|словами|інформацією)", re.I
     ),

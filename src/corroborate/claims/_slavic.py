@@ -13,11 +13,11 @@ from __future__ import annotations
 
 import calendar
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 
 from corroborate.claims._periods import INVASION, Period, _relative
-from corroborate.claims._sentences import Sentence, split_sentences
+from corroborate.claims._sentences import Sentence
 from corroborate.claims._slavic_lexicon import EventWord, Lexicon, lemmas
 from corroborate.core import (
     CLAIM_EVENTS,
@@ -29,7 +29,8 @@ from corroborate.core import (
 )
 
 _TOKEN = re.compile(r"\d+|[^\W\d_]+(?:['’ʼ`][^\W\d_]+)*(?:-[^\W\d_]+)*|[^\w\s]")
-_PUNCT_STOPS = {",", ";", ":", "—", "–", "(", ")", "«", "»", '"', "!", "?", "."}
+_DASHES = {"—", "–", "‒", "-"}
+_PUNCT_STOPS = {",", ";", ":", "(", ")", "«", "»", '"', "!", "?", "."} | _DASHES
 _APOSTROPHES = str.maketrans({"’": "'", "ʼ": "'", "`": "'", "ё": "е", "Ё": "Е"})
 _MONTH_ORDER = {
     "uk": "січень лютий березень квітень травень червень липень серпень вересень жовтень "
@@ -89,15 +90,67 @@ def extract_slavic_claims(
     ctx = _Context()
     claims: list[Claim] = []
     end_of_last = 0
-    for sentence in split_sentences(text):
+    unattributed: list[int] = []  # claims of this paragraph that no one is named for yet
+    sentences = split_slavic_sentences(text)
+    for sentence in sentences:
         if "\n" in text[end_of_last : sentence.start]:
             ctx.statement = None  # a new line or paragraph ends a continued statement
+            unattributed = []
         end_of_last = sentence.start + len(sentence.text)
-        claims.extend(_read_sentence(sentence, lx, ctx, reference))
+        source = about_this(sentence.text, lx)
+        if source is not None:  # "Про це повідомив X": X is the source of what came before
+            for k in unattributed:
+                claims[k] = replace(claims[k], claimant=source)
+            unattributed = []
+        for claim in _read_sentence(sentence, lx, ctx, reference):
+            if claim.claimant is None:
+                unattributed.append(len(claims))
+            claims.append(claim)
+    if len(sentences) > 1 and (signed := signature(sentences[-1].text, lx)):
+        claims = [c if c.claimant else replace(c, claimant=signed) for c in claims]
     return claims
 
 
-# --- tokens and numbers ------------------------------------------------------------------------
+# --- sentences, tokens and numbers ------------------------------------------------------------
+
+
+# A full stop, question or exclamation mark (with closing quotes) before space and a capital
+# (Cyrillic or Latin), an opening quote, a digit or a list bullet; or a line break.
+_BOUNDARY = re.compile(
+    r"(?<=[.!?…])[\"'»”)]*\s+(?=[«\"„“(А-ЯІЇЄҐЁA-Z0-9▪•●◾–—-])|\n\s*\n|\n(?=\S)"
+)
+_ABBREVIATIONS = frozenset(
+    "ст ч п пп р рр г гг м с обл вул ул пр просп тис тыс млн млрд грн руб див см т д ін др "
+    "им смт пгт о н е пос кв".split()
+)
+
+
+def split_slavic_sentences(text: str) -> list[Sentence]:
+    """Sentences of Ukrainian or Russian text with their offsets; "ст. 438", "В. Зеленський",
+    "тис." do not end one."""
+    sentences: list[Sentence] = []
+    paragraph = 0
+    pos = 0
+    for m in _BOUNDARY.finditer(text):
+        chunk = text[pos : m.start()]
+        word = re.search(r"([^\W\d_]+)\.[\"'»”)]*$", chunk)
+        if word and "\n" not in m.group(0):
+            w = word.group(1)
+            if w.lower() in _ABBREVIATIONS or (len(w) == 1 and w.isupper()):
+                continue
+        _add_sentence(sentences, text, pos, m.start(), paragraph)
+        if re.search(r"\n\s*\n", m.group(0)):
+            paragraph += 1
+        pos = m.end()
+    _add_sentence(sentences, text, pos, len(text), paragraph)
+    return sentences
+
+
+def _add_sentence(out: list[Sentence], text: str, start: int, end: int, paragraph: int) -> None:
+    chunk = text[start:end]
+    stripped = chunk.strip()
+    if stripped:
+        out.append(Sentence(stripped, start + len(chunk) - len(chunk.lstrip()), paragraph))
 
 
 def _tokenize(text: str, lx: Lexicon) -> list[_Token]:
@@ -263,9 +316,7 @@ def _read_sentence(
     for i, t in enumerate(tokens):
         if t.value is None or i in consumed:
             continue
-        d = _read_number(low, tokens, i, lx, consumed, drafts)
-        if d is not None:
-            drafts.append(d)
+        drafts.extend(_read_number(low, tokens, i, lx, consumed, drafts))
     claimant = attribution or ctx.statement
     period = find_slavic_period(text, lx, reference)
     claims: list[Claim] = []
@@ -314,15 +365,6 @@ def _lemmas_of(word: str, lx: Lexicon) -> frozenset[str]:
     return lemmas(lx.lang, word.lower().translate(_APOSTROPHES))[0] & lx.persons.keys()
 
 
-@dataclass
-class _Head:
-    kind: str  # person, eventhead, event (a counted event noun), thing, bare
-    words: str | None
-    category: str
-    event: ClaimEvent | None
-    end: int  # token index after the phrase
-
-
 def _read_number(
     low: str,
     tokens: list[_Token],
@@ -330,7 +372,8 @@ def _read_number(
     lx: Lexicon,
     consumed: set[int],
     drafts: list[_Draft],
-) -> _Draft | None:
+) -> list[_Draft]:
+    """The claim a number makes (and a daily rise in brackets after it), or none."""
     t = tokens[i]
     assert t.value is not None
     count, high, qualifier = t.value, None, "exact"
@@ -346,7 +389,7 @@ def _read_number(
                 and i > 0
                 and tokens[i - 1].low == lx.range_opener
             )
-            or tokens[i + 1].text in {"-", "–", "—"}
+            or tokens[i + 1].text in _DASHES
         )
         and tokens[i + 2].value > t.value  # type: ignore[operator]
     ):
@@ -360,13 +403,22 @@ def _read_number(
         if qualifier == "at_most" and i >= 2 and tokens[i - 1].low == lx.range_joiner:
             if tokens[i - 2].lemmas & lx.linking_verbs:
                 qualifier = "exact"  # "зросла до 14": the toll rose to 14
+    increment: _Token | None = None
+    if _is_increment(tokens, last + 1):  # "680 400 (+1 200) осіб": the day's rise in brackets
+        increment = tokens[last + 3]
+        consumed.add(last + 3)
+        last += 4
     head = _victim_phrase(tokens, last + 1, lx, consumed)
     if head.kind == "thing":
-        return None
-    inclusion = bool(lx.inclusion.search(before_text))
-    event = head.event if head.kind == "event" else None
+        return []
+    cue = lx.inclusion.search(before_text)
+    inclusion = bool(cue)
+    event: str | None = head.event if head.kind == "event" else None
     victims, category = head.words, head.category
-    if head.kind != "event":
+    if lx.personnel_labels.search(before_text):
+        event = "killed"  # a bulletin's "особового складу — 680 400": personnel losses
+        category = "combatant"
+    elif head.kind != "event":
         after = _event_after(tokens, head.end, head, lx)
         before = _event_before(tokens, i, head, lx)
         if head.kind == "eventhead":
@@ -380,15 +432,57 @@ def _read_number(
             event = after[0]
         elif before is not None and before[1] <= 3:
             event = before[0]
+        elif head.modifier_event is not None:
+            # "тіла трьох розстріляних чоловіків": the event is the participle before the noun
+            event, victims = head.modifier_event, head.bare_words
+    if event == "perpetrator":
+        return []  # "четверо окупантів розстріляли ...": the count is of those who did it
     previous = next((d for d in reversed(drafts) if not d.inclusion), None)
-    if event is None and inclusion and previous is not None:
-        event = previous.event
+    if event is None and cue is not None:
+        cue_event = next(
+            (
+                ew.event
+                for x in tokens[:i]
+                if x.start >= cue.start() and (ew := _event_word(x, lx)) is not None
+            ),
+            None,
+        )  # "Серед загиблих – 16 дітей"
+        event = cue_event or (previous.event if previous is not None else None)
     if event is None:
-        return None
+        return []
     if victims is None and previous is not None and not inclusion and previous.victims:
         victims, category = previous.victims, previous.category  # "..., ще семеро поранені"
     end_tok = tokens[max(last, head.end - 1)] if head.end > last else tokens[last]
-    return _Draft(i, t, count, high, qualifier, event, victims, category, inclusion, end_tok.end)
+    read = known_word(event, CLAIM_EVENTS, "claim event")
+    found = [_Draft(i, t, count, high, qualifier, read, victims, category, inclusion, end_tok.end)]
+    if increment is not None and increment.value is not None:
+        found.append(
+            _Draft(i, increment, increment.value, None, "exact", read, victims, category,
+                   inclusion, increment.end)
+        )  # fmt: skip
+    return found
+
+
+def _is_increment(tokens: list[_Token], k: int) -> bool:
+    """Whether tokens k .. k+3 read "( + N )"."""
+    return (
+        k + 3 < len(tokens)
+        and tokens[k].text == "("
+        and tokens[k + 1].text == "+"
+        and tokens[k + 2].value is not None
+        and tokens[k + 3].text == ")"
+    )
+
+
+@dataclass
+class _Head:
+    kind: str  # person, eventhead, event (a counted event noun), thing, bare
+    words: str | None
+    category: str
+    event: ClaimEvent | None
+    end: int  # token index after the phrase
+    modifier_event: ClaimEvent | None = None  # "розстріляних чоловіків": the participle's event
+    bare_words: str | None = None  # the words without that participle
 
 
 def _victim_phrase(tokens: list[_Token], j: int, lx: Lexicon, consumed: set[int]) -> _Head:
@@ -399,6 +493,7 @@ def _victim_phrase(tokens: list[_Token], j: int, lx: Lexicon, consumed: set[int]
     start = j
     k = j
     last_person = -1
+    incidents = {w for w, e in lx.events.items() if e.event == "incidents"}
     while k < len(tokens) and k - start < 6:
         t = tokens[k]
         if t.value is not None or not t.text[0].isalpha():
@@ -407,12 +502,12 @@ def _victim_phrase(tokens: list[_Token], j: int, lx: Lexicon, consumed: set[int]
             last_person = k
             k += 1
             continue
-        if t.lemmas & {w for w, e in lx.events.items() if e.event == "incidents"}:
+        if t.lemmas & incidents and last_person < 0:
             if k == start or all("ADJF" in x.tags for x in tokens[start:k]):
                 victims, category, end = _of_phrase(tokens, k + 1, lx)
                 return _Head("event", victims, category, "incidents", end)
-        if ("ADJF" in t.tags or "PRTF" in t.tags) and last_person < 0:
-            k += 1
+        if "ADJF" in t.tags or "PRTF" in t.tags:
+            k += 1  # "поранених українських військових": adjectives between the nouns too
             continue
         break
     if last_person >= 0:
@@ -423,10 +518,17 @@ def _victim_phrase(tokens: list[_Token], j: int, lx: Lexicon, consumed: set[int]
         if any(x.lemmas & lx.civilian_modifiers for x in phrase):
             category = "civilian"
         heads = [_event_word(x, lx) for x in persons]
-        if all(h is not None and h.role == "head" for h in heads) and len(phrase) == 1:
-            ev = heads[0]
-            assert ev is not None
-            return _Head("eventhead", words, category, ev.event, last_person + 1)
+        if len(phrase) == 1 and heads[0] is not None and heads[0].role == "head":
+            return _Head("eventhead", words, category, heads[0].event, last_person + 1)
+        lead = _event_word(phrase[0], lx)
+        if (
+            lead is not None
+            and (lead.role == "head" or "PRTF" in phrase[0].tags)
+            and len(phrase) > 1
+        ):
+            rest = " ".join(x.text for x in phrase[1:])
+            if len(persons) > 1 or phrase[0] not in persons:
+                return _Head("person", words, category, None, last_person + 1, lead.event, rest)
         return _Head("person", words, category, None, last_person + 1)
     if k < len(tokens) and k - start <= 2:
         t = tokens[k]
@@ -497,9 +599,7 @@ def _event_at(tokens: list[_Token], k: int, lx: Lexicon) -> EventWord | None:
     return ev
 
 
-def _event_before(
-    tokens: list[_Token], i: int, head: _Head, lx: Lexicon
-) -> tuple[ClaimEvent, int] | None:
+def _event_before(tokens: list[_Token], i: int, head: _Head, lx: Lexicon) -> tuple[str, int] | None:
     j = i - 1
     distance = 0
     linked = False
@@ -528,24 +628,57 @@ def _is_qualifier(t: _Token, lx: Lexicon) -> bool:
     }  # fmt: skip
 
 
-def _event_after(
-    tokens: list[_Token], k: int, head: _Head, lx: Lexicon
-) -> tuple[ClaimEvent, int] | None:
+def _event_after(tokens: list[_Token], k: int, head: _Head, lx: Lexicon) -> tuple[str, int] | None:
+    """The event after the counted phrase; "perpetrator" when the counted people did the harm."""
     steps = 0
     j = k
+    if j < len(tokens) and tokens[j].text == ",":
+        if j + 1 < len(tokens) and tokens[j + 1].lemmas & lx.perpetrator_cues:
+            return "perpetrator", 0  # "11 військових, причетних до розстрілу"
+        if j + 1 < len(tokens) and tokens[j + 1].lemmas & lx.relative_pronouns:
+            j += 2  # "90 військовополонених, які загинули в полоні"
     while j < len(tokens) and steps < 6:
         t = tokens[j]
         if t.value is not None or t.text in _PUNCT_STOPS or t.low in lx.conjunctions:
             return None
+        if t.lemmas & lx.perpetrator_cues:
+            return "perpetrator", steps
         ev = _event_at(tokens, j, lx)
         if ev is not None:
             if ev.needs_person and head.kind != "person":
                 return None
+            if (
+                ev.role == "verb"
+                and head.kind == "person"
+                and "VERB" in t.tags
+                and ev.event in {"killed", "executed", "captured", "injured"}
+                and _object_follows(tokens, j + 1, lx)
+            ):
+                return "perpetrator", steps  # an active verb with its own object after it
             return ev.event, steps
         if t.low not in lx.skip_before:
             steps += 1
         j += 1
     return None
+
+
+def _object_follows(tokens: list[_Token], j: int, lx: Lexicon) -> bool:
+    """Whether the people harmed are named after the verb ("розстріляли двох полонених")."""
+    while j < len(tokens) and (
+        tokens[j].low in {"в", "у", "во"} or tokens[j].lemmas & lx.captivity
+    ):
+        j += 1
+    if j >= len(tokens):
+        return False
+    t = tokens[j]
+    if t.value is not None:
+        return True
+    for x in tokens[j : j + 4]:
+        if x.lemmas & lx.persons.keys():
+            return True
+        if not ("ADJF" in x.tags or "PRTF" in x.tags):
+            return False
+    return False
 
 
 # --- attribution -------------------------------------------------------------------------------
@@ -558,6 +691,9 @@ def _claimant(text: str, tokens: list[_Token], lx: Lexicon, ctx: _Context) -> st
     """Who asserts what the sentence says, or None when it names no one."""
     if lx.pronoun_source.search(text):
         return ctx.last_claimant
+    who = about_this(text, lx)
+    if who:
+        return who
     m = lx.source_phrase.search(text)
     if m and (who := _clean(m.group("who"), lx)):
         return who
@@ -575,6 +711,38 @@ def _claimant(text: str, tokens: list[_Token], lx: Lexicon, ctx: _Context) -> st
     if m and all(w[:1].isupper() for w in m.group("who").split()):
         return m.group("who")
     return None
+
+
+def about_this(text: str, lx: Lexicon) -> str | None:
+    """ "Про це повідомив X." / "Об этом сообщили в X.": the source of the sentences before."""
+    m = lx.about_this.match(text.strip())
+    if not m:
+        return None
+    words = text.strip()[m.end() :].split()
+    if not words:
+        return None
+    verb = words[0].lower().translate(_APOSTROPHES)
+    if not lemmas(lx.lang, verb)[0] & lx.attribution_verbs:
+        return None
+    return _clean(" ".join(words[1:]), lx)
+
+
+def signature(text: str, lx: Lexicon) -> str | None:
+    """A channel's or official's signature closing a post ("Олег Синєгубов, начальник ОВА")."""
+    line = text.strip()
+    words = line.rstrip(".").split()
+    if not words or len(words) > 8 or line.endswith(("!", "?", ":")) or _has_number(line):
+        return None
+    if not words[0][:1].isupper():
+        return None
+    tags = [lemmas(lx.lang, w.strip(",.").lower().translate(_APOSTROPHES))[1] for w in words]
+    if any(t & {"VERB", "INFN", "PRTS", "ADVB", "PRED"} for t in tags):
+        return None
+    if not any(t & {"Name", "Surn", "Abbr", "Orgn"} for t in tags) and not any(
+        w.isupper() and len(w) >= 2 for w in words
+    ):
+        return None
+    return line.rstrip(".")
 
 
 def _trailing_verb(text: str, lx: Lexicon) -> str | None:
@@ -596,12 +764,12 @@ def _trailing_verb(text: str, lx: Lexicon) -> str | None:
 def _leading_subject(text: str, tokens: list[_Token], lx: Lexicon, ctx: _Context) -> str | None:
     verbs = lx.attribution_verbs | lx.counting_verbs
     for t in tokens:
-        if t.value is not None:
-            return None  # a count before any verb of saying: the verb, if any, is later
         if t.lemmas & verbs and "VERB" in t.tags:
             head = text[: t.start]
-            subject = re.split(r"[,;:«»\"“”(]|\s[—–-]\s", head)[-1].strip()
-            if not subject:
+            subject = re.split(r"[,;:«»\"“”(]|\s[—–‒-]\s", head)[-1].strip()
+            if not subject or _has_number(subject):
+                return None  # "12 людей загинули, повідомили ..." names no one before the verb
+            if lx.about_this.match(subject):
                 return None
             if subject.lower() in {"він", "вона", "вони", "он", "она", "они"}:
                 return ctx.last_claimant
@@ -621,7 +789,8 @@ def _clean(who: str, lx: Lexicon) -> str | None:
 
 
 def _has_number(s: str) -> bool:
-    return bool(re.search(r"\d", s))
+    """A count in a phrase; an ordinal unit name ("47-ї бригади", "155-й бригады") is none."""
+    return bool(re.search(r"\d(?![\d\s]*-[^\W\d_])", s))
 
 
 # --- periods and datelines ---------------------------------------------------------------------

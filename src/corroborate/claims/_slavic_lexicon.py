@@ -49,12 +49,16 @@ class Lexicon:
     pow_context: frozenset[str]
     forces_context: frozenset[str]  # "втрати ворога": an unnamed count of losses is combatants
     inclusion: re.Pattern[str]  # "серед них" before a count
+    relative_pronouns: frozenset[str]  # "які", "которые": a clause about the counted people
+    personnel_labels: re.Pattern[str]  # "особового складу —": a bulletin's personnel losses
+    perpetrator_cues: frozenset[str]  # "причетних": the counted people did the harm
     continuation: frozenset[str]  # "ще": a count that continues the one before
     conjunctions: frozenset[str]
     skip_before: frozenset[str]  # auxiliaries and particles between an event word and the count
     attribution_verbs: frozenset[str]
     counting_verbs: frozenset[str]  # a body that investigates or records counts as the claimant
     source_phrase: re.Pattern[str]  # "за даними X", "по словам X"
+    about_this: re.Pattern[str]  # "Про це", "Об этом": a sentence naming the source of the last
     pronoun_source: re.Pattern[str]  # "за його словами", "по их данным"
     claimant_lead: re.Pattern[str]  # words to drop before a claimant ("у", "журналістам")
     not_claimants: frozenset[str]  # subjects that are not sources ("росіяни", "окупанти")
@@ -62,6 +66,9 @@ class Lexicon:
     relative_periods: tuple[tuple[re.Pattern[str], str], ...]  # pattern, kind
     since_invasion: re.Pattern[str]
     weekdays: dict[str, int]  # lemma -> Monday 0
+
+
+_GRAMMEMES = frozenset({"inan", "anim", "Name", "Surn", "Patr", "Abbr", "Orgn", "Geox", "pssv"})
 
 
 @lru_cache(maxsize=2)
@@ -81,9 +88,8 @@ def lemmas(lang: str, word: str) -> tuple[frozenset[str], frozenset[str]]:
         forms.add(str(p.normal_form).replace("ё", "е"))
         if p.tag.POS:
             tags.add(str(p.tag.POS))
-        if "inan" in p.tag:
-            tags.add("inan")
-        if "anim" in p.tag:
-            tags.add("anim")
+        # a set, not `in p.tag`: the two dictionaries know different grammemes, and asking
+        # one about a grammeme it lacks raises
+        tags.update({str(g) for g in p.tag.grammemes} & _GRAMMEMES)
     forms.add(word.replace("ё", "е"))
     return frozenset(forms), frozenset(tags)
