@@ -279,7 +279,7 @@ def test_numbers_that_are_not_harm_claims_are_left_out(text: str) -> None:
 
 
 def test_text_in_another_language_gives_an_empty_result() -> None:
-    assert read("Внаслідок обстрілу загинули 12 людей, повідомили в поліції.") == []
+    assert read("Bei dem Angriff wurden 12 Menschen getötet, teilte die Polizei mit.") == []
 
 
 def test_relative_period_is_resolved_against_the_reference_date() -> None:

@@ -7,10 +7,12 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 
 from corroborate.claims import _lexicon as lx
+from corroborate.claims._language import detect_language
 from corroborate.claims._numbers import NumberMention, find_numbers
 from corroborate.claims._periods import find_dateline, find_period
 from corroborate.claims._places import find_place, resolve_place
 from corroborate.claims._sentences import Sentence, split_sentences
+from corroborate.claims._slavic import extract_slavic_claims
 from corroborate.core import (
     CLAIM_EVENTS,
     CLAIM_QUALIFIERS,
@@ -61,6 +63,9 @@ def extract_claims(
     killed", "He said 30 of them were wounded") inherits victims and claimant from before it.
     Without `reference_date`, a dateline at the top of the report resolves relative periods.
     """
+    lang = detect_language(text)
+    if lang != "en":  # Ukrainian and Russian have their own reader; other languages none
+        return extract_slavic_claims(text, lang, reference_date=reference_date) if lang else []
     reference = reference_date or find_dateline(text)
     context = _Context()
     claims: list[Claim] = []
