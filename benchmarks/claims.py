@@ -166,6 +166,7 @@ def main() -> None:
     parser.add_argument("--show-heldout-errors", action="store_true")
     parser.add_argument("--only", default=None, help="one set by name, e.g. en/dev-new")
     parser.add_argument("--data", type=Path, default=DATA)
+    parser.add_argument("--dev", action="store_true", help="dev sets only (while tuning)")
     args = parser.parse_args()
     header = (
         f"{'set':<13}{'method':<10}{'gold':>5}{'pred':>6}{'ext P':>8}{'ext R':>8}"
@@ -173,7 +174,7 @@ def main() -> None:
     )
     print(header)
     for name, heldout, legacy, rows in sets(args.data):
-        if args.only and name != args.only:
+        if args.only and name != args.only or args.dev and heldout:
             continue
         show = args.show_heldout_errors if heldout else args.show_errors
         for method, base in (("baseline", True), ("rules", False)):
