@@ -59,9 +59,13 @@ def extract_claims(
     Numbers that are not harm claims (ages, units, years, dates, money, distances, drones,
     percentages, call signs) are left out. A sentence that refers back ("Of those, 109 were
     killed", "He said 30 of them were wounded") inherits victims and claimant from before it.
-    Without `reference_date`, a dateline at the top of the report resolves relative periods.
+    A dateline at the top of the report ("KYIV, March 14, 2024 (Reuters) -") resolves relative
+    periods ("on Wednesday", "last month"); `reference_date` (when the report was read) stands in
+    when there is none, and gives a year to one printed without ("KYIV, March 14 -").
     """
     reference = reference_date or find_dateline(text)
+    if reference_date is not None and (wire_day := find_dateline(text, known=reference_date)):
+        reference = wire_day if wire_day <= reference_date else reference_date
     context = _Context()
     claims: list[Claim] = []
     unattributed: list[int] = []  # claims of this paragraph whose sentence names no claimant
