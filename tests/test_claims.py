@@ -163,7 +163,7 @@ def test_words_glued_by_a_missing_space_are_read_apart(text: str, count: int, vi
 
 def test_partitive_fatal_and_daily_increments_are_claims() -> None:
     found = read("Monitors recorded 64 civilian casualties, 18 of them fatal.")
-    assert [(c.count, c.event) for c in found] == [(64, "killed"), (18, "killed")]
+    assert [(c.count, c.event) for c in found] == [(64, "casualties"), (18, "killed")]
     found = read("Enemy losses: personnel – about 615,000 (+1,190) troops, tanks – 9,500 (+7).")
     assert [(c.count, c.qualifier, c.victims) for c in found] == [
         (615000, "approx", "troops"),

@@ -151,3 +151,40 @@ def test_a_pasted_wire_story_is_dated_by_claims_extract(tmp_path: Path) -> None:
         (5, "2024-03-12", "2024-03-12"),
         (12, "2024-03-07", "2024-03-14"),
     ]
+
+
+def test_on_wednesday_is_the_wednesday_before_the_dateline() -> None:
+    c = one(
+        "ODESA, Ukraine, March 14, 2024 (Reuters) - A drone hit a warehouse on Wednesday, "
+        "killing 3 workers, the governor said."
+    )
+    assert c.date_from == c.date_to == date(2024, 3, 13)
+
+
+def test_last_month_is_the_calendar_month_before_the_dateline() -> None:
+    c = one(
+        "KYIV, March 14, 2024 (Reuters) - Prosecutors said 12 prisoners of war were "
+        "executed near Avdiivka last month."
+    )
+    assert (c.date_from, c.date_to) == (date(2024, 2, 1), date(2024, 2, 29))
+
+
+def test_the_day_a_statement_was_made_is_not_the_period_it_counts() -> None:
+    c = one(
+        "KYIV, Aug. 12, 2024 (AP) — The ombudsman said Monday that 9 civilians had been "
+        "killed in the village last month."
+    )
+    assert (c.period, c.date_from, c.date_to) == (
+        "last month",
+        date(2024, 7, 1),
+        date(2024, 7, 31),
+    )
+
+
+def test_a_short_dateline_takes_its_year_from_when_the_report_was_read() -> None:
+    """ "KYIV, March 14 -" carries no year; the day the report was archived gives it one."""
+    text = "KYIV, March 14 - Two rescuers were killed on Tuesday, the emergency service said."
+    found = extract_claims(text, reference_date=date(2024, 3, 20), resolve_places=False)
+    assert [(c.count, c.date_from) for c in found] == [(2, TUESDAY)]
+    # Without that day there is no year, and a guessed one would move every weekday.
+    assert [c.date_from for c in read(text)] == [None]

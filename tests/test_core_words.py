@@ -51,6 +51,7 @@ STORED = {
         "missing",
         "surrendered",
         "incidents",
+        "casualties",
     ),
     "CLAIM_VICTIM_CATEGORIES": ("pow", "civilian", "combatant", "unknown"),
 }

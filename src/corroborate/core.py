@@ -223,7 +223,15 @@ PlacePrecision = Literal["exact", "settlement", "approximate", "district", "regi
 ClaimQualifier = Literal["exact", "at_least", "at_most", "approx", "range"]
 CLAIM_QUALIFIERS: tuple[ClaimQualifier, ...] = get_args(ClaimQualifier)
 ClaimEvent = Literal[
-    "killed", "executed", "died", "injured", "captured", "missing", "surrendered", "incidents"
+    "killed",
+    "executed",
+    "died",
+    "injured",
+    "captured",
+    "missing",
+    "surrendered",
+    "incidents",
+    "casualties",  # killed or wounded, together: never read as killed
 ]
 CLAIM_EVENTS: tuple[ClaimEvent, ...] = get_args(ClaimEvent)
 ClaimVictimCategory = Literal["pow", "civilian", "combatant", "unknown"]

@@ -14,8 +14,14 @@ import re
 #   "adj"   a participle used as a modifier of the victims ("12 missing soldiers")
 # "reach" is how many tokens may lie between the word and the number it governs when it comes
 # before the number ("death toll from the strike on X rose to 18" needs a long reach).
+_KILLED_OR_WOUNDED = (
+    r"(?:killed|dead|died) (?:or|and|and/or) (?:wounded|injured)|"
+    r"(?:wounded|injured) (?:or|and|and/or) (?:killed|dead)"
+)
 EVENT_TERMS: list[tuple[str, str, str, int, bool]] = [
     # (pattern, event, role, reach, needs a person as the thing counted)
+    # "killed or wounded" counts both together: a casualty figure, never a death toll.
+    (rf"{_KILLED_OR_WOUNDED}|casualties", "casualties", "verb", 4, False),
     (r"summar(?:y|ily) execut\w*|execut(?:e|ed|es|ing|ion|ions)", "executed", "verb", 4, False),
     (
         r"shot dead|gunned down|kill(?:s|ed|ing|ings)?|slain|slaughtered|murder(?:ed|s|ing)?",
@@ -36,8 +42,9 @@ EVENT_TERMS: list[tuple[str, str, str, int, bool]] = [
     ),
     (r"fatal|fatally", "killed", "verb", 1, False),
     (r"(?:death|casualty) tolls?|tolls?", "killed", "noun", 14, False),
-    (r"fatalities|casualties|dead|bodies|corpses", "killed", "noun", 4, False),
+    (r"fatalities|dead|bodies|corpses", "killed", "noun", 4, False),
     (r"lost their lives|lives lost|perished", "killed", "verb", 3, False),
+    (r"buried|bury|burying", "killed", "verb", 2, True),  # "we buried 22 of our men"
     (r"los(?:t|s|ses|ing|e)", "killed", "verb", 3, True),
     (r"died|die|dies|dying|deaths?", "died", "verb", 4, False),
     (r"injur(?:e|ed|es|ing|y|ies)|wound(?:ed|ing|s)?|hurt|maimed", "injured", "verb", 3, False),
@@ -68,7 +75,8 @@ EVENT_RES = [
 ]
 # Longest event phrases, tried first when reading tokens (multi-word ones).
 EVENT_PHRASES = re.compile(
-    r"\b(?:shot dead|gunned down|lost their lives|lives lost|death tolls?|casualty tolls?|"
+    rf"\b(?:{_KILLED_OR_WOUNDED}|"
+    r"shot dead|gunned down|lost their lives|lives lost|death tolls?|casualty tolls?|"
     r"taken (?:prisoner|captive|hostage)|took (?:prisoner|captive|hostage)|taken into custody|"
     r"laid down (?:their )?arms|wiped out|took out|taken out|"
     r"gave themselves up|give themselves up|summar(?:y|ily) execut\w*|"
@@ -88,7 +96,7 @@ EVENT_HEAD_NOUNS: dict[str, str] = {
     "deaths": "died",
     "death": "died",
     "fatalities": "killed",
-    "casualties": "killed",
+    "casualties": "casualties",
     "dead": "killed",
     "bodies": "killed",
     "corpses": "killed",
@@ -149,7 +157,7 @@ for _cat, _words in {
     "naval infantrymen|tankmen|drone operators|artillerymen|riflemen|motorised riflemen|"
     "motorized riflemen|military servicemen|enemy personnel|militia|volunteer fighters",
     "unknown": "people|persons|person|individuals|men|man|victims|others|ukrainians|russians|"
-    "family members|relatives|inmates|men and women|occupants",
+    "family members|relatives|inmates|men and women|occupants|guys|lads",
 }.items():
     for _w in _words.split("|"):
         VICTIM_NOUNS[_w.lower()] = _cat
@@ -183,7 +191,7 @@ MODIFIERS = set(
     unclaimed released civilian military enemy allied fellow further additional own regular
     nato north korean korean kadyrov mobilised mobilized ordinary armed detained
     fallen deceased slain murdered tortured abducted deported seriously severely critically
-    badly lightly slightly
+    badly lightly slightly volunteer
     """.split()
 )
 # Adjectives that may stand before an event noun: "86 criminal cases", "12 violent deaths".
@@ -209,7 +217,8 @@ WEEKDAYS = "monday|tuesday|wednesday|thursday|friday|saturday|sunday"
 AGE_BEFORE = re.compile(r"\b(?:aged|age|ages|aged between|ageing)\s*$", re.I)
 CALLSIGN_BEFORE = re.compile(
     r"(?:call[ -]?sign|codename|code name|nicknamed|nickname|number|no\.|№|unit|brigade|"
-    r"battalion|regiment|division|corps|group|squad|platoon|company|flight)\s*['\"‘“]?[\w-]*\s*$",
+    r"battalion|regiment|division|corps|group|squad|platoon|company|flight)"
+    r"\s*(?:['\"‘“][\w-]*|[\w-]*\d[\w-]*)?\s*$",
     re.I,
 )
 
@@ -388,7 +397,9 @@ UNDERGONE_EVENTS = {"died", "surrendered", "missing"}
 SHOT_WORDS = {"shot", "shooting"}
 # Who suffered a toll with no people named: forces that lost men, or a civilian toll.
 FORCES_SUFFERED = re.compile(
-    r"\b(?:forces|troops|army|military|units?)\b[^.;]{0,40}\b(?:suffered|lost|sustained)\b", re.I
+    r"\b(?:forces|troops|army|military|units?|regiments?|brigades?|battalions?|companies|company|"
+    r"platoons?|divisions?)\b[^.;]{0,40}\b(?:suffered|lost|sustained)\b",
+    re.I,
 )
 CIVILIAN_TOLL = re.compile(
     r"\bcivilian (?:casualties|deaths|victims|toll|losses|fatalities|injuries)\b", re.I
@@ -431,3 +442,63 @@ LATE_SUBJECT_STARTS = ("only", "while")
 CLAIMANT_PRONOUNS = {"it", "he", "she", "they"}
 # Words that make a phrase a clause about victims rather than a claimant's name.
 NOT_IN_CLAIMANT = {"were", "was", "is", "are", "killed", "been"}
+
+# --- Attribution as reporters write it ---------------------------------------------------------
+# Verbs of saying that stand after a closing quotation mark, in either order:
+# '"...," the commander said' / '"...," said the deputy commander, Maksym Zhorin'.
+QUOTE_VERBS = (
+    r"said|says|added|adds|told|tells|wrote|writes|explained|recalled|recounts|recounted|"
+    r"insisted|stressed|claimed|claims|noted|notes|posted|continued|went on|reported|stated"
+)
+AFTER_QUOTE = re.compile(r"[,.!?…]?\s*[”\"]\s+(?P<rest>[^“”\"]+)$")
+QUOTE_INVERTED = re.compile(rf"^(?:{QUOTE_VERBS})\s+(?P<who>.+?)\s*[.!?]*$", re.I)
+QUOTE_SUBJECT = re.compile(
+    rf"^(?P<who>.+?),?\s+(?:{AUX}\s+)?(?:{QUOTE_VERBS})\b(?:\s+.*)?[.!?]*$", re.I
+)
+# Inverted attribution at a sentence's end: "..., reports the Prosecutor's Office of X.",
+# "..., informs the head of the regional military administration.", "..., says X, who runs Y."
+INVERTED_AT_END = re.compile(
+    r",\s*(?:said|says|according to|reported|reports|wrote|writes|informs|informed|announced|"
+    r"announces|stated|states|noted|notes|added|adds|claimed|claims|told)\s+"
+    r"(?P<who>[^;.]+?)\s*[.!?\"”']*$",
+    re.I,
+)
+# What ends a claimant phrase: a relative clause or a participle clause about the claimant.
+CLAIMANT_TAIL = re.compile(
+    r"(?:,\s*|\s+)(?:who|whom|whose|which|that)\b.*$|"
+    r",\s*(?:speaking|writing|citing|quoted|according|adding|referring|in|on|at|during|after|"
+    r"before|when|as|while)\b.*$|"
+    r"\s+(?:said|says|told|added|speaking|in an interview|in a statement|on telegram)\b.*$",
+    re.I,
+)
+# A role noun that makes a lower-case apposition part of a claimant ("the regional governor,
+# Valentyn Reznichenko"; "Olena Kovalenko, a trauma surgeon in Kramatorsk").
+ROLE_APPOSITION = re.compile(r"^(?:the|a|an|his|her|its|their)\s+\S", re.I)
+PERSON_NAME = re.compile(r"^(?:[A-Z][\w'’.-]+)(?:\s+[A-Z][\w'’.-]+){0,3}$")
+# A phrase whose agent is the claimant: "Data collected by the mission showed ...".
+AGENT_OF = re.compile(
+    r"^(?:the\s+)?(?:data|figures?|numbers?|statistics|images?|satellite images?|footage|"
+    r"analysis|records?|research|findings|documents?|lists?|reports?|estimates?|a count|"
+    r"information)\b[^,]*?\b(?:by|from|of)\s+(?P<who>.+)$",
+    re.I,
+)
+SHOW_VERBS = re.compile(r"\b(?:showed|shows|show|suggest|suggests|suggested|indicate)\b", re.I)
+# A sentence that names the source of the figures before it: "This is according to X.",
+# "The figures come from X.", "The numbers were compiled by X." It carries no claim itself.
+SOURCE_POINTER = re.compile(
+    r"^(?:this|that|these|those|the (?:figures?|numbers?|data|count|toll|estimates?|"
+    r"statistics|tally|information))\s+"
+    r"(?:(?:is|are|was|were)\s+(?:according to|from|based on|"
+    r"(?:compiled|collected|published|provided|gathered|released|verified|kept|recorded|"
+    r"reported|documented|given|supplied)\s+by)|"
+    r"comes? from|came from|according to)\s+(?P<who>.+?)\s*[.!]?$",
+    re.I,
+)
+# A sentence opening with a person's name (and a role beside it): "Olena K., a surgeon, keeps".
+PERSON_SUBJECT = re.compile(
+    r"^(?:(?:President|Minister|Governor|Mayor|Dr\.?|Mr\.?|Mrs\.?|Ms\.?|General|Colonel|"
+    r"Captain|Sergeant|Lieutenant)\s+)?"
+    r"(?P<who>[A-Z][a-z][\w'’-]+(?:\s+[A-Z][a-z][\w'’-]+){1,2})"
+    r"(?:,\s*(?P<role>(?:the|a|an|his|her)\s+[^,]{3,80}),)?"
+    r"\s+(?:has\s+|had\s+|was\s+|is\s+|also\s+|now\s+)?[a-z]+\b"
+)

@@ -51,6 +51,14 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
 ]
 
 
+# "said on Monday", "told reporters Monday": a weekday that dates the statement.
+_STATEMENT_DAY = re.compile(
+    r"\b(?:said|says|told(?: \w+)?|reported|announced|stated|added|wrote|posted|confirmed)"
+    r"\s+(?:on\s+|late\s+|early\s+)?$",
+    re.I,
+)
+
+
 @dataclass(frozen=True)
 class Period:
     """A period as written and the dates it covers (either may be None)."""
@@ -88,13 +96,14 @@ _WIRE = re.compile(
 )
 
 
-def find_dateline(text: str, lines: int = 8) -> date | None:
+def find_dateline(text: str, lines: int = 8, known: date | None = None) -> date | None:
     """The date a report carries near the top: on a line of its own ("11 May 2023, 09:02"), or
     opening its first paragraph as wire services print it ("KYIV, March 14, 2024 (Reuters) -").
 
     A wire dateline wins over a published or updated line (it dates the writing). One without
     a year ("MOSCOW, Dec 31 (Reuters) -") takes the year that puts it on or before the date
-    line's date; with no date line it dates nothing, since a guessed year moves every weekday.
+    line's date, or else of `known` (the date the report is known to have been read or
+    published by); with neither it dates nothing, since a guessed year moves every weekday.
     """
     seen = 0
     on_a_line: date | None = None
@@ -114,7 +123,7 @@ def find_dateline(text: str, lines: int = 8) -> date | None:
     if wire is not None:
         if re.search(r"\d{4}", wire):
             return _date_of(wire) or on_a_line
-        return _without_year(wire, on_a_line)
+        return _without_year(wire, on_a_line or known)
     return on_a_line
 
 
@@ -174,7 +183,14 @@ def find_period(text: str, reference: date | None = None) -> Period | None:
             b = _bounds(a, reference)
             return _period(words, None, b[1] if b else None)
         if kind == "relative":
-            return _period(words, *_relative(a.lower(), reference))
+            event_day = next(
+                (x for x in rx.finditer(text) if not _STATEMENT_DAY.search(text[: x.start("a")])),
+                None,
+            )
+            if event_day is None:
+                continue  # "said on Monday": the day of the statement, not of what it counts
+            words = event_day.group(0).strip()
+            return _period(words, *_relative(event_day.group("a").lower(), reference))
         b = _bounds(a, reference)
         return _period(words, b[0] if b else None, b[1] if b else None)
     return None
@@ -238,6 +254,11 @@ def _relative(expr: str, reference: date | None) -> tuple[date | None, date | No
         return d, reference if expr != "yesterday" else d
     if expr == "today":
         return reference, reference
+    if expr == "last month":  # the calendar month before the report's
+        end = reference.replace(day=1) - timedelta(days=1)
+        return end.replace(day=1), end
+    if expr == "last year":
+        return date(reference.year - 1, 1, 1), date(reference.year - 1, 12, 31)
     if expr.startswith(("last ", "this ")):
         unit = expr.split()[1]
         days = spans.get(unit, 7)

@@ -61,20 +61,37 @@ def extract_claims(
     Numbers that are not harm claims (ages, units, years, dates, money, distances, drones,
     percentages, call signs) are left out. A sentence that refers back ("Of those, 109 were
     killed", "He said 30 of them were wounded") inherits victims and claimant from before it.
-    Without `reference_date`, a dateline at the top of the report resolves relative periods.
+    A dateline at the top of the report ("KYIV, March 14, 2024 (Reuters) -") resolves relative
+    periods ("on Wednesday", "last month"); `reference_date` (when the report was read) stands in
+    when there is none, and gives a year to one printed without ("KYIV, March 14 -").
     """
     lang = detect_language(text)
     if lang != "en":  # Ukrainian and Russian have their own reader; other languages none
         return extract_slavic_claims(text, lang, reference_date=reference_date) if lang else []
     reference = reference_date or find_dateline(text)
+    if reference_date is not None and (wire_day := find_dateline(text, known=reference_date)):
+        reference = wire_day if wire_day <= reference_date else reference_date
     context = _Context()
     claims: list[Claim] = []
+    unattributed: list[int] = []  # claims of this paragraph whose sentence names no claimant
     end_of_last = 0
     for sentence in split_sentences(text):
         if "\n" in text[end_of_last : sentence.start]:
             context.statement = None  # a new line or paragraph ends a continued statement
+            unattributed = []
         end_of_last = sentence.start + len(sentence.text)
-        claims.extend(_read_sentence(sentence, context, reference))
+        pointer = source_pointer(sentence.text)
+        if pointer is not None:
+            # "This is according to X.": X is the source of the figures just before it.
+            for k in unattributed:
+                claims[k] = replace(claims[k], claimant=pointer)
+            unattributed = []
+        read = _read_sentence(sentence, context, reference)
+        if read and _claimant(sentence.text, None) is None:
+            unattributed = [len(claims) + n for n in range(len(read))]
+        elif read:
+            unattributed = []
+        claims.extend(read)
     if resolve_places:
         claims = [
             replace(c, place_resolved=resolve_place(c.place, c.sentence)) if c.place else c
@@ -156,6 +173,8 @@ def _read_sentence(sentence: Sentence, ctx: _Context, reference: date | None) ->
     attribution = _claimant(text, ctx.last_claimant)
     if attribution:
         ctx.last_claimant = ctx.statement = attribution
+    elif (person := _person_subject(text)) is not None:
+        ctx.last_claimant = person  # whom a later "she said" stands for; not a claimant yet
     if not numbers:
         return []
     tokens = _tokenize(text, numbers)
@@ -317,6 +336,12 @@ def _read_number(text: str, tokens: list[_Token], i: int, consumed: set[int]) ->
     inclusion = bool(lx.INCLUSION_CUES.search(before_text))
     anaphoric = bool(lx.ANAPHORIC_NUMBER_BEFORE.search(before_text)) or head.partitive
     event = head.event or _event_near(text, tokens, i, last, head)
+    if head.event and head.qualified and head.qualified != head.words:
+        # "killed two wounded soldiers", "46 wounded servicemen have died": the participle
+        # qualifies the people; the verb that governs the number is the event.
+        governing = _event_near(text, tokens, i, last, replace(head, event=None))
+        if governing is not None and governing not in {head.event, "perpetrator"}:
+            event, head = governing, replace(head, words=head.qualified)
     if event == "perpetrator":
         return None
     if event is None and (label := _list_label(tokens, i)) is not None:
@@ -324,6 +349,8 @@ def _read_number(text: str, tokens: list[_Token], i: int, consumed: set[int]) ->
         if head.kind == "bare":
             head = label[0]
     leans = head.copula or (head.kind == "bare" and _elliptic(tokens, i, head.end))
+    if event is None and head.kind == "person" and _coordinated_object(tokens, i, head.end):
+        leans = True  # "killed two soldiers and three medics": the verb governs both
     if head.kind == "bare" and event is None and not inclusion and not leans:
         return None
     return _Draft(
@@ -351,6 +378,22 @@ def _elliptic(tokens: list[_Token], i: int, end: int) -> bool:
         and tokens[i - 1].low in lx.ELLIPSIS_JOINERS
         and end < len(tokens)
         and tokens[end].low in lx.PLACE_PREPOSITIONS
+    )
+
+
+def _coordinated_object(tokens: list[_Token], i: int, end: int) -> bool:
+    """Whether the people at i..end are a second object after "and", with no verb of their own."""
+    j = i - 1
+    while j >= 0 and _is_qualifier_word(tokens[j].low):
+        j -= 1
+    if j < 0 or tokens[j].low not in {"and", ",", "as well as", "plus"}:
+        return False
+    nxt = tokens[end] if end < len(tokens) else None
+    return (
+        nxt is None
+        or not nxt.text.isalpha()
+        or nxt.low in lx.PLACE_PREPOSITIONS
+        or nxt.low in {"and", "as", "during", "over", "overnight", "inside"}
     )
 
 
@@ -432,8 +475,10 @@ def _is_not_a_count(
             return True
     if num.in_words and num.value == 1 and re.match(r"^\s*of\b", after_text, re.I):
         return True
-    if lx.CALLSIGN_BEFORE.search(before_text) or re.search(r"['\"‘“]\w*\s*$", before_text):
+    if lx.CALLSIGN_BEFORE.search(before_text) or re.search(r"['\"‘“]\w+\s*$", before_text):
         return True
+    if re.search(r"['\"‘“]$", before_text) and re.match(r"^\w*['\"’”]", after_text):
+        return True  # '21': a call sign in quotes, not the first word of a quotation
     if re.match(r"^\s*,", after_text) and re.search(r"\w,\s*$", before_text):
         nxt = _victim_phrase(tokens, i + 1, set())
         if nxt.kind == "bare":
@@ -458,6 +503,7 @@ class _Head:
     end: int  # index after the last token of the phrase
     partitive: bool = False  # "30 of them": the people are named elsewhere
     copula: bool = False  # "12 were children": the event is named elsewhere
+    qualified: str | None = None  # "wounded servicemen": the people with their participle
 
 
 def _victim_phrase(tokens: list[_Token], j: int, consumed: set[int]) -> _Head:
@@ -513,7 +559,22 @@ def _victim_phrase(tokens: list[_Token], j: int, consumed: set[int]) -> _Head:
                     category = lx.CATEGORY_MODIFIERS[tokens[first].low]
                 first += 1  # "6 executed Ukrainian defenders" names Ukrainian defenders
             words = " ".join(tokens[x].text for x in range(first, end))
-            return _Head("person", words, category, event_mod, end)
+            lead = start
+            while lead < first and tokens[lead].low in lx.HEAD_LEAD_WORDS:
+                lead += 1
+            qualified = " ".join(tokens[x].text for x in range(lead, end))
+            return _Head("person", words, category, event_mod, end, qualified=qualified)
+        if (
+            t.low in lx.PARTICIPLES
+            and t.low in lx.MODIFIERS
+            and _match_victim_head(tokens, k + 1) is not None
+        ):
+            # "two wounded soldiers": the participle qualifies the people that follow
+            word_event = _event_of(t.low)
+            event_mod = word_event[0] if word_event else event_mod
+            mods.append(t.low)
+            k += 1
+            continue
         if t.low in lx.EVENT_HEAD_NOUNS and (
             t.low not in lx.MONITORING_ONLY
             or lx.MONITORING_CUES.search(" ".join(x.text for x in tokens))
@@ -728,6 +789,12 @@ _HEADLINE = re.compile(r"^(?P<who>[A-Z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*){0,3})\
 
 def _claimant(text: str, last_claimant: str | None) -> str | None:
     """Who asserts what the sentence says, or None when the text names no one."""
+    quoted = _after_quote(text, last_claimant)
+    if quoted is not None:
+        return quoted
+    m = lx.INVERTED_AT_END.search(text)
+    if m and _good_claimant(inverted := trim_claimant(m.group("who"))):
+        return _clean_claimant(inverted, last_claimant)
     m = lx.SAID_THEN_CLAIMANT.search(text)
     if m and _good_claimant(m.group("who")):
         return _clean_claimant(m.group("who"), last_claimant)
@@ -749,7 +816,73 @@ def _claimant(text: str, last_claimant: str | None) -> str | None:
     m = _TRAILING_DASH.search(text)
     if m and _good_claimant(m.group("who")) and not re.search(r"\w+est\b", m.group("who")):
         return m.group("who").rstrip(".")
+    m = lx.SHOW_VERBS.search(text)
+    if m and (agent := _agent(re.split(r"[,;:\"“”(]", text[: m.start()])[-1])):
+        return agent
     return _leading_claimant(text, last_claimant)
+
+
+def _person_subject(text: str) -> str | None:
+    """A named person (with a role beside the name) who opens a sentence as its subject."""
+    m = lx.PERSON_SUBJECT.match(text)
+    if m is None:
+        return None
+    who = m.group("who") + (f", {m.group('role')}" if m.group("role") else "")
+    return who if _good_claimant(who) else None
+
+
+def _after_quote(text: str, last_claimant: str | None) -> str | None:
+    """The speaker named after a closing quotation mark: '"...," the commander said.'"""
+    m = lx.AFTER_QUOTE.search(text)
+    if m is None or not re.search(r"[“\"]", text[: m.start() + 1]):
+        return None
+    rest = m.group("rest").strip()
+    q = lx.QUOTE_INVERTED.match(rest) or lx.QUOTE_SUBJECT.match(rest)
+    if q is None:
+        return None
+    who = trim_claimant(q.group("who"))
+    if who.lower() in lx.PRONOUNS:
+        return last_claimant if who.lower() in lx.CLAIMANT_PRONOUNS else None
+    return who if _good_claimant(who) else None
+
+
+def trim_claimant(who: str) -> str:
+    """A claimant phrase without what is said about it, keeping a role or a name beside it.
+
+    "the battalion commander, who goes by the call sign Grizzly" -> "the battalion commander";
+    "the deputy commander of the brigade, Maksym Zhorin, speaking on television" keeps the name;
+    "Olena Kovalenko, a trauma surgeon in Kramatorsk" keeps the role.
+    """
+    who = who.strip(" ,'\"“”")
+    who = lx.CLAIMANT_TAIL.sub("", who).strip(" ,")
+    parts = [p.strip() for p in who.split(",")]
+    kept = parts[0]
+    if len(parts) > 1 and parts[1]:
+        first_is_name = bool(lx.PERSON_NAME.match(parts[0]))
+        if (not first_is_name and lx.PERSON_NAME.match(parts[1])) or (
+            first_is_name and lx.ROLE_APPOSITION.match(parts[1])
+        ):
+            kept = f"{parts[0]}, {parts[1]}"
+    return kept
+
+
+def _agent(subject: str) -> str | None:
+    """Who made the data a sentence's subject names: "Data collected by the mission"."""
+    subject = lx.SUBJECT_OPENERS.sub("", subject.strip()).strip()
+    m = lx.AGENT_OF.match(subject)
+    if m is None:
+        return None
+    who = trim_claimant(m.group("who"))
+    return who if _good_claimant(who) and who.lower() not in lx.PRONOUNS else None
+
+
+def source_pointer(text: str) -> str | None:
+    """The claimant a sentence names for the figures before it: "This is according to X."."""
+    m = lx.SOURCE_POINTER.match(text.strip())
+    if m is None or find_numbers(text):
+        return None
+    who = trim_claimant(m.group("who"))
+    return who if _good_claimant(who) and who.lower() not in lx.PRONOUNS else None
 
 
 def _leading_claimant(text: str, last_claimant: str | None) -> str | None:
@@ -759,8 +892,14 @@ def _leading_claimant(text: str, last_claimant: str | None) -> str | None:
         head = text[: m.start()]
         clause = re.split(r"[,;:\"“”(]|\s[—–-]\s", head)
         subject = clause[-1].strip()
-        if not subject and len(clause) >= 3 and clause[-2].strip()[:1].islower():
-            subject = clause[0].strip()  # "Name, adviser to the head of X, said"
+        if not subject and len(clause) >= 3 and not clause[-1].strip():
+            # "Name, adviser to the head of X, said" / "The head of X, Name, said": the
+            # apposition is kept with the name.
+            pair = f"{clause[-3].strip()}, {clause[-2].strip()}"
+            if trim_claimant(pair) == pair:
+                subject = pair
+            elif clause[-2].strip()[:1].islower():
+                subject = clause[0].strip()
         subject = lx.SUBJECT_OPENERS.sub("", subject).strip()
         subject = lx.SUBJECT_LINKS.sub("", subject).strip()
         if not subject:
@@ -771,6 +910,8 @@ def _leading_claimant(text: str, last_claimant: str | None) -> str | None:
             continue
         if subject.lower() in lx.PRONOUNS:
             return last_claimant if subject.lower() in lx.CLAIMANT_PRONOUNS else None
+        if (agent := _agent(subject)) is not None:
+            return agent
         if len(subject.split()) > 12 or not _good_claimant(subject):
             continue
         return subject

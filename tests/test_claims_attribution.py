@@ -1,0 +1,137 @@
+"""Who claims a figure, as reporters write it: a user reading a report needs the right mouth.
+
+A claim with the wrong claimant is worse than none (it puts a ministry's figure in a monitor's
+mouth), so where the text names no one the reader says so instead of guessing.
+"""
+
+from __future__ import annotations
+
+from corroborate.claims import extract_claims
+from corroborate.core import Claim
+
+
+def read(text: str) -> list[Claim]:
+    return extract_claims(text, resolve_places=False)
+
+
+def test_a_following_sentence_names_the_source_of_the_figures_before_it() -> None:
+    found = read(
+        "Some 2,100 residents of the district have died since the dam was blown up. "
+        "This is according to the district council, which collects death certificates."
+    )
+    assert [(c.count, c.event, c.claimant) for c in found] == [
+        (2100, "died", "the district council")
+    ]
+    found = read(
+        "Nine ambulance crews have been hit by drones since May. "
+        "Eleven paramedics were killed. The figures come from the regional health department."
+    )
+    assert [(c.count, c.claimant) for c in found] == [(11, "the regional health department")]
+
+
+def test_a_source_sentence_does_not_reach_back_over_a_claim_with_its_own_claimant() -> None:
+    found = read(
+        "The governor said 4 people were killed. "
+        "Another 6 were wounded in Izium. The figures were published by the city council."
+    )
+    assert [(c.count, c.claimant) for c in found] == [(4, "The governor"), (6, "the city council")]
+
+
+def test_the_speaker_after_a_quotation_is_the_claimant_with_the_role_kept() -> None:
+    found = read(
+        "\u201cWe lost seven men on that road,\u201d the commander of the 3rd company, "
+        "who asked to be identified only by his call sign, said in an interview."
+    )
+    assert [(c.count, c.event, c.victims, c.claimant) for c in found] == [
+        (7, "killed", "men", "the commander of the 3rd company")
+    ]
+    found = read(
+        "\u201cFive of our guys were taken prisoner,\u201d said the brigade's press officer, "
+        "Ivan Petrenko, speaking on national television."
+    )
+    assert [(c.count, c.event, c.claimant) for c in found] == [
+        (5, "captured", "the brigade's press officer, Ivan Petrenko")
+    ]
+
+
+def test_a_quotation_continued_with_a_pronoun_keeps_its_speaker() -> None:
+    found = read(
+        "\u201cThey shot 4 prisoners,\u201d a medic from the 72nd Brigade said.\n\n"
+        "\u201cTwo more died of their wounds,\u201d she added."
+    )
+    assert [c.claimant for c in found] == ["a medic from the 72nd Brigade"] * 2
+
+
+def test_an_office_that_documented_registered_or_published_is_the_claimant() -> None:
+    cases = {
+        "The regional prosecutor's office registered 41 killings of civilians in May.": (
+            "The regional prosecutor's office"
+        ),
+        "Human Rights Watch documented 17 civilians killed by cluster munitions.": (
+            "Human Rights Watch"
+        ),
+        "The city council published the names of 212 residents killed during the siege.": (
+            "The city council"
+        ),
+    }
+    for text, claimant in cases.items():
+        assert [c.claimant for c in read(text)] == [claimant], text
+
+
+def test_the_maker_of_data_that_show_a_figure_is_the_claimant() -> None:
+    found = read("Figures compiled by the Kharkiv police showed that 38 civilians were killed.")
+    assert [(c.count, c.claimant) for c in found] == [(38, "the Kharkiv police")]
+
+
+def test_a_role_and_a_name_stay_together_in_either_order() -> None:
+    found = read(
+        "The head of the Sumy regional administration, Volodymyr Artiukh, "
+        "said 3 residents were killed."
+    )
+    assert found[0].claimant == "The head of the Sumy regional administration, Volodymyr Artiukh"
+    found = read("Oksana Hrytsenko, a nurse in Kupiansk, said 12 patients were wounded.")
+    assert found[0].claimant == "Oksana Hrytsenko, a nurse in Kupiansk"
+    found = read("Seven soldiers were wounded, informs the press service of the 10th Corps.")
+    assert found[0].claimant == "the press service of the 10th Corps"
+
+
+def test_a_person_named_for_something_else_is_not_made_the_claimant() -> None:
+    found = read(
+        "Foreign Minister Dmytro Kuleba arrived in Berlin on Monday.\n\n"
+        "At least 14 civilians were killed in shelling of Kherson overnight."
+    )
+    assert [(c.count, c.claimant) for c in found] == [(14, None)]
+
+
+def test_a_pronoun_stands_for_the_person_the_paragraph_is_about() -> None:
+    found = read(
+        "Halyna Shevchuk, a paramedic in Pokrovsk, has driven the same ambulance for two years. "
+        "Since spring, she said, 9 of her colleagues have been killed."
+    )
+    assert [(c.count, c.claimant) for c in found] == [
+        (9, "Halyna Shevchuk, a paramedic in Pokrovsk")
+    ]
+
+
+def test_victims_keep_their_qualifiers() -> None:
+    found = read(
+        "A drone hit the evacuation vehicle and killed three wounded soldiers "
+        "and two volunteer medics, the brigade said."
+    )
+    assert [(c.count, c.event, c.victims) for c in found] == [
+        (3, "killed", "wounded soldiers"),
+        (2, "killed", "volunteer medics"),
+    ]
+    found = read("Doctors said 31 wounded servicemen died in the hospital in March.")
+    assert [(c.count, c.event, c.victims) for c in found] == [(31, "died", "wounded servicemen")]
+
+
+def test_killed_or_wounded_is_a_casualty_figure_not_a_death_toll() -> None:
+    found = read(
+        "Western officials said 90,000 Russian troops were killed or wounded near Avdiivka."
+    )
+    assert [(c.count, c.event) for c in found] == [(90000, "casualties")]
+    found = read("The regiment suffered 300 casualties in the assault, its commander said.")
+    assert [(c.count, c.event, c.victim_category) for c in found] == [
+        (300, "casualties", "combatant")
+    ]
