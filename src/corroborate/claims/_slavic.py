@@ -318,7 +318,7 @@ def _read_sentence(
             continue
         drafts.extend(_read_number(low, tokens, i, lx, consumed, drafts))
     claimant = attribution or ctx.statement
-    period = find_slavic_period(text, lx, reference)
+    period = find_slavic_period(_WIRE_DATELINE.sub("", text), lx, reference)
     claims: list[Claim] = []
     for d in drafts:
         if d.event is None:
@@ -826,6 +826,13 @@ def _day(m: re.Match[str], lx: Lexicon) -> date | None:
         return date(int(m.group("y")), month, int(m.group("d")))
     except ValueError:
         return None
+
+
+# "КИЇВ, 14 березня 2024 — ": a dateline opening the first paragraph dates the report, not a claim
+_WIRE_DATELINE = re.compile(
+    r"^[^\W\d_][^\W\d_ -]*(?:\s+[^\W\d_]+){0,2},\s*\d{1,2}\s+[^\W\d_]+\s+\d{4}"
+    r"(?:\s*(?:р\.|року|г\.|года))?\s*(?:\([^)]{0,30}\)\s*)?[—–-]\s*"
+)
 
 
 def find_slavic_dateline(text: str, lx: Lexicon, lines: int = 8) -> date | None:
