@@ -422,3 +422,23 @@ def test_reader_reaches_its_targets_on_the_dev_sets(lang: str) -> None:
     s = bench.english.score(bench.load(lang, "dev"))
     assert s["extraction_recall"] >= 0.9 and s["extraction_precision"] >= 0.9
     assert s["attribution_recall"] >= 0.8
+
+
+def test_bulletin_labels_and_participles_name_the_event() -> None:
+    found = read("Погибшие: 3, раненые — 12.")
+    assert [(c.count, c.event, c.claimant) for c in found] == [
+        (3, "killed", None),
+        (12, "injured", None),  # a label is not a source
+    ]
+    assert one("Обнаружены тела 7 убитых.").event == "killed"
+    assert one("В Донецке 15 пострадавших.").event == "injured"
+
+
+def test_quoted_speech_keeps_the_speaker_not_where_he_spoke() -> None:
+    c = one(
+        "«Росіяни розстріляли сімох наших бійців, які вже склали зброю», — сказав речник "
+        "3-ї штурмової бригади в ефірі телемарафону."
+    )
+    assert (c.count, c.event, c.victims) == (7, "executed", "наших бійців")
+    assert c.victim_category == "pow"  # they had laid down their arms
+    assert c.claimant == "речник 3-ї штурмової бригади"
