@@ -379,6 +379,7 @@ def test_public_api_is_pinned() -> None:
         "compare_sourced",
         "compare_stored",
         "extract_claims",
+        "language_note",
         "list_claims",
         "read_text_source",
         "store_claims",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from corroborate.claims._compare import ClaimGroup, compare
+from corroborate.claims._language import language_note
 from corroborate.claims._reader import extract_claims
 from corroborate.claims._source import read_text_source
 from corroborate.claims.store import (
@@ -24,6 +25,7 @@ __all__ = [
     "compare_sourced",
     "compare_stored",
     "extract_claims",
+    "language_note",
     "list_claims",
     "read_text_source",
     "store_claims",

@@ -114,6 +114,22 @@ def _cyrillic_language(words: list[str]) -> Language | None:
     }
     best = max(known, key=lambda k: known[k])
     other = "ru" if best == "uk" else "uk"
-    if known[best] == known[other] or 2 * known[best] < len(cyrillic):
+    if 2 * known[best] < len(cyrillic):
         return None
+    if known[best] == known[other]:
+        # Every word in both dictionaries ("Поранено 1,5 тис. людей."): the language whose
+        # harm words they are, if only one's; else the text cannot be told apart.
+        harm = {lang: _harm_words(cyrillic, lang) for lang in ("uk", "ru")}
+        if harm["uk"] == harm["ru"]:
+            return None
+        best = "uk" if harm["uk"] > harm["ru"] else "ru"
     return "uk" if best == "uk" else "ru"
+
+
+def _harm_words(words: list[str], lang: str) -> int:
+    from corroborate.claims._slavic import lexicon
+    from corroborate.claims._slavic_lexicon import lemmas
+
+    lx = lexicon(lang)
+    vocabulary = lx.events.keys() | lx.persons.keys() | lx.multipliers.keys()
+    return sum(1 for w in words if lemmas(lang, w.replace("’", "'"))[0] & vocabulary)

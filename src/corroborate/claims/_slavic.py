@@ -318,12 +318,12 @@ def _read_sentence(
             continue
         drafts.extend(_read_number(low, tokens, i, lx, consumed, drafts))
     claimant = attribution or ctx.statement
-    period = find_slavic_period(text, lx, reference)
+    period = find_slavic_period(_WIRE_DATELINE.sub("", text), lx, reference)
     claims: list[Claim] = []
     for d in drafts:
         if d.event is None:
             continue
-        category = _settle_category(d, lx, sentence_lemmas)
+        category = _settle_category(d, lx, sentence_lemmas, text)
         claims.append(
             Claim(
                 count=d.count,
@@ -346,11 +346,13 @@ def _read_sentence(
     return claims
 
 
-def _settle_category(d: _Draft, lx: Lexicon, sentence_lemmas: frozenset[str]) -> str:
+def _settle_category(d: _Draft, lx: Lexicon, sentence_lemmas: frozenset[str], sentence: str) -> str:
     """Combatants captured, surrendered, executed or in captivity are prisoners of war."""
     category = d.category
     if category == "combatant" and (
-        d.event in {"executed", "captured", "surrendered"} or sentence_lemmas & lx.pow_context
+        d.event in {"executed", "captured", "surrendered"}
+        or sentence_lemmas & lx.pow_context
+        or lx.pow_phrases.search(sentence)
     ):
         return "pow"
     if category == "unknown" and d.event == "killed" and sentence_lemmas & lx.forces_context:
@@ -438,6 +440,10 @@ def _read_number(
     if event == "perpetrator":
         return []  # "четверо окупантів розстріляли ...": the count is of those who did it
     previous = next((d for d in reversed(drafts) if not d.inclusion), None)
+    if event is None and head.kind == "bare" and i >= 2 and tokens[i - 1].text in {":"} | _DASHES:
+        label = _event_word(tokens[i - 2], lx)  # "Загиблі: 3, поранені: 12"
+        if label is not None and label.event != "incidents":
+            event = label.event
     if event is None and cue is not None:
         cue_event = next(
             (
@@ -506,8 +512,8 @@ def _victim_phrase(tokens: list[_Token], j: int, lx: Lexicon, consumed: set[int]
             if k == start or all("ADJF" in x.tags for x in tokens[start:k]):
                 victims, category, end = _of_phrase(tokens, k + 1, lx)
                 return _Head("event", victims, category, "incidents", end)
-        if "ADJF" in t.tags or "PRTF" in t.tags:
-            k += 1  # "поранених українських військових": adjectives between the nouns too
+        if t.tags & {"ADJF", "PRTF", "NPRO"}:
+            k += 1  # "поранених українських військових", "наших бійців": modifiers too
             continue
         break
     if last_person >= 0:
@@ -530,6 +536,12 @@ def _victim_phrase(tokens: list[_Token], j: int, lx: Lexicon, consumed: set[int]
             if len(persons) > 1 or phrase[0] not in persons:
                 return _Head("person", words, category, None, last_person + 1, lead.event, rest)
         return _Head("person", words, category, None, last_person + 1)
+    if k == start + 1 and "PRTF" in tokens[start].tags:
+        ev = _event_word(tokens[start], lx)
+        if ev is not None and ev.event != "incidents":
+            # "15 пострадавших", "7 убитых": a participle standing for the people (its lemma
+            # in Russian is the verb)
+            return _Head("eventhead", tokens[start].text, "unknown", ev.event, k)
     if k < len(tokens) and k - start <= 2:
         t = tokens[k]
         if t.text[0].isalpha() and "NOUN" in t.tags and "anim" not in t.tags:
@@ -708,7 +720,12 @@ def _claimant(text: str, tokens: list[_Token], lx: Lexicon, ctx: _Context) -> st
     if who:
         return who
     m = _HEADLINE.match(text)
-    if m and all(w[:1].isupper() for w in m.group("who").split()):
+    if (
+        m
+        and all(w[:1].isupper() for w in m.group("who").split())
+        and not _has_number(text[m.end("who") : m.end("who") + 4])
+        and not any(_event_word(t, lx) for t in tokens if t.start < m.end("who"))
+    ):
         return m.group("who")
     return None
 
@@ -783,6 +800,7 @@ def _leading_subject(text: str, tokens: list[_Token], lx: Lexicon, ctx: _Context
 def _clean(who: str, lx: Lexicon) -> str | None:
     who = who.strip().strip(" .\"'“”")
     who = lx.claimant_lead.sub("", who).strip()
+    who = lx.claimant_tail.sub("", who).strip()
     if not who or _has_number(who) or who.lower() in lx.not_claimants:
         return None
     return who
@@ -826,6 +844,13 @@ def _day(m: re.Match[str], lx: Lexicon) -> date | None:
         return date(int(m.group("y")), month, int(m.group("d")))
     except ValueError:
         return None
+
+
+# "КИЇВ, 14 березня 2024 — ": a dateline opening the first paragraph dates the report, not a claim
+_WIRE_DATELINE = re.compile(
+    r"^[^\W\d_][^\W\d_ -]*(?:\s+[^\W\d_]+){0,2},\s*\d{1,2}\s+[^\W\d_]+\s+\d{4}"
+    r"(?:\s*(?:р\.|року|г\.|года))?\s*(?:\([^)]{0,30}\)\s*)?[—–-]\s*"
+)
 
 
 def find_slavic_dateline(text: str, lx: Lexicon, lines: int = 8) -> date | None:

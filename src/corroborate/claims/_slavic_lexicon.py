@@ -47,6 +47,8 @@ class Lexicon:
     persons: dict[str, ClaimVictimCategory]
     civilian_modifiers: frozenset[str]
     pow_context: frozenset[str]
+    pow_phrases: re.Pattern[str]  # "склали зброю": hors de combat
+    claimant_tail: re.Pattern[str]  # " в ефірі телемарафону": where it was said, not who
     forces_context: frozenset[str]  # "втрати ворога": an unnamed count of losses is combatants
     inclusion: re.Pattern[str]  # "серед них" before a count
     relative_pronouns: frozenset[str]  # "які", "которые": a clause about the counted people

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import typer
 
-from corroborate.claims import extract_claims, read_text_source
+from corroborate.claims import extract_claims, language_note, read_text_source
 from corroborate.cli.common import (
     ALLOW_ADDRESS_OPTION,
     ALLOW_PRIVATE_OPTION,
@@ -46,11 +46,16 @@ def extract(
     policy = fetch_policy(allow_private, allow_address, max_size, timeout=30)
     text, label = read_text_source(source, policy)
     claims = extract_claims(text)
+    note = None if claims else language_note(text)  # empty, or a language it does not read
     if as_json:
-        print_json(shapes.claims_read(label, claims))
+        document = shapes.claims_read(label, claims)
+        if note:
+            document["note"] = note
+        print_json(document)
         return
     if not claims:
-        err_console.print(f"{escape(label)}: no numeric harm claims found", highlight=False)
+        said = note or "no numeric harm claims found"
+        err_console.print(f"{escape(label)}: {said}", highlight=False)
         return
     table = Table(title=f"Claims in {label}")
     for column in (
