@@ -24,6 +24,9 @@ from corroborate.cli.common import (
 from corroborate.core import Claim
 from corroborate.report import shapes
 
+# Shown where the reader could not tell who claims a figure (it never guesses one).
+UNKNOWN_CLAIMANT = "(claimant unknown)"
+
 claims_app = typer.Typer(
     name="claims",
     help="Read numeric harm claims (who says how many) from reports.",
@@ -72,7 +75,7 @@ def extract(
             c.event,
             c.victims or "",
             c.victim_category,
-            c.claimant or "",
+            c.claimant or UNKNOWN_CLAIMANT,
             c.period or "",
             c.place or "",
         )
@@ -104,7 +107,7 @@ def list_cmd(
             _count(c),
             c.event,
             c.victims or "",
-            c.claimant or "",
+            c.claimant or UNKNOWN_CLAIMANT,
             c.period or "",
             s.item_name,
         )
@@ -123,6 +126,8 @@ def compare_cmd(archive: Path | None = ARCHIVE_OPTION, as_json: bool = JSON_OPTI
         return
     for g in (s.group for s in sourced):
         title = f"{g.event_family} · {g.victim_category}"
+        if g.party:
+            title += f" · {g.party} side"
         if g.period:
             title += f" · {g.period}"
         if g.place:
@@ -132,7 +137,7 @@ def compare_cmd(archive: Path | None = ARCHIVE_OPTION, as_json: bool = JSON_OPTI
             table.add_column(column, overflow="fold")
         for c in g.claims:
             table.add_row(
-                c.claimant or "(unattributed)",
+                c.claimant or UNKNOWN_CLAIMANT,
                 _count(c),
                 c.qualifier,
                 c.victims or "",
