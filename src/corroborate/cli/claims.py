@@ -49,11 +49,12 @@ def extract(
     policy = fetch_policy(allow_private, allow_address, max_size, timeout=30)
     text, label = read_text_source(source, policy)
     claims = extract_claims(text)
+    if not claims:  # a note on stderr, so that --json stays one document
+        err_console.print(f"{escape(label)}: no numeric harm claims found", highlight=False)
     if as_json:
         print_json(shapes.claims_read(label, claims))
         return
     if not claims:
-        err_console.print(f"{escape(label)}: no numeric harm claims found", highlight=False)
         return
     table = Table(title=f"Claims in {label}")
     for column in (
