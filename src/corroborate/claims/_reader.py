@@ -71,16 +71,17 @@ def extract_claims(
     unattributed: list[int] = []  # claims of this paragraph whose sentence names no claimant
     end_of_last = 0
     for sentence in split_sentences(text):
+        pointer = source_pointer(sentence.text)
+        if pointer is not None:
+            # "This is according to X.", "— X, head of Y": X is the source of the figures just
+            # before it (a signature or a pointer on a new line reaches back over the break).
+            for k in unattributed:
+                claims[k] = replace(claims[k], claimant=pointer)
+            unattributed = []
         if "\n" in text[end_of_last : sentence.start]:
             context.statement = None  # a new line or paragraph ends a continued statement
             unattributed = []
         end_of_last = sentence.start + len(sentence.text)
-        pointer = source_pointer(sentence.text)
-        if pointer is not None:
-            # "This is according to X.": X is the source of the figures just before it.
-            for k in unattributed:
-                claims[k] = replace(claims[k], claimant=pointer)
-            unattributed = []
         read = _read_sentence(sentence, context, reference)
         if read and _claimant(sentence.text, None) is None:
             unattributed = [len(claims) + n for n in range(len(read))]
@@ -270,7 +271,18 @@ def _fill_from_neighbours(drafts: list[_Draft], ctx: _Context, anaphoric: bool) 
 
 
 def _settle_category(victims: str | None, category: str, event: str, text: str) -> str:
-    """Combatants who were captured, surrendered, or held are counted as prisoners of war."""
+    """Combatants who were captured, surrendered, or held are counted as prisoners of war.
+
+    People of a military unit ("60 men from his battalion") are combatants.
+    """
+    if (
+        category == "unknown"
+        and victims
+        and lx.OF_A_UNIT.search(
+            text[text.find(victims) + len(victims) :][:60] if victims in text else ""
+        )
+    ):
+        category = "combatant"
     if victims:
         low = victims.lower().split()
         for word in low:
@@ -524,6 +536,16 @@ def _victim_phrase(tokens: list[_Token], j: int, consumed: set[int]) -> _Head:
             consumed.add(k)
             k += 1
         inner = _victim_phrase(tokens, k, consumed)
+        if (
+            inner.kind in {"event", "bare"}
+            and inner.event is not None
+            and inner.end + 1 < len(tokens)
+            and tokens[inner.end].low in lx.COPULAS
+        ):
+            # "12 of the wounded are children": the people are named after the copula
+            named = _victim_phrase(tokens, inner.end + 1, consumed)
+            if named.kind == "person":
+                return replace(named, event=inner.event)
         if inner.kind in {"person", "event"}:
             return inner
         if inner.kind == "thing" and not pronoun:
@@ -803,7 +825,10 @@ def _claimant(text: str, last_claimant: str | None) -> str | None:
         return _clean_claimant(m.group("who"), last_claimant)
     m = lx.ACCORDING_TO.search(text)
     if m and _good_claimant(m.group("who")):
-        return _clean_claimant(m.group("who"), last_claimant)
+        # "according to figures released by the prosecutor's office": the office
+        return _agent(m.group("who")) or _clean_claimant(m.group("who"), last_claimant)
+    if lx.BY_THEIR_COUNT.search(text):
+        return last_claimant
     m = _HEADLINE.match(text)
     if m and not any(_event_of(w.lower()) for w in m.group("who").split()):
         if not lx.REGION_HEADING.search(m.group("who")):
@@ -873,8 +898,8 @@ def _agent(subject: str) -> str | None:
 
 def source_pointer(text: str) -> str | None:
     """The claimant a sentence names for the figures before it: "This is according to X."."""
-    m = lx.SOURCE_POINTER.match(text.strip())
-    if m is None or find_numbers(text):
+    m = lx.SOURCE_POINTER.match(text.strip()) or lx.SIGNATURE.match(text.strip())
+    if m is None or find_numbers(re.sub(r"\d+(?:st|nd|rd|th)\b", "", text)):
         return None
     who = trim_claimant(m.group("who"))
     return who if _good_claimant(who) and who.lower() not in lx.PRONOUNS else None
