@@ -171,3 +171,15 @@ def test_the_people_named_after_a_partitive_over_the_wounded() -> None:
         (30, "injured", "people"),
         (12, "injured", "children"),
     ]
+
+
+def test_a_passive_agent_at_the_end_is_the_claimant() -> None:
+    found = read("The killing of at least 9 civilians in detention was documented by the Mission.")
+    assert [(c.count, c.claimant) for c in found] == [(9, "the Mission")]
+
+
+def test_the_event_after_a_relative_clause_about_the_people() -> None:
+    found = read("Two nurses who were treating patients in the ward were killed, the mayor said.")
+    assert [(c.count, c.event, c.victims) for c in found] == [(2, "killed", "nurses")]
+    # what the people did in the clause is not done to them
+    assert read("Two soldiers who killed a civilian were detained.") == []

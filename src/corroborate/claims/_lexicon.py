@@ -457,6 +457,13 @@ QUOTE_SUBJECT = re.compile(
 )
 # Inverted attribution at a sentence's end: "..., reports the Prosecutor's Office of X.",
 # "..., informs the head of the regional military administration.", "..., says X, who runs Y."
+# A passive agent at a sentence's end: "... were documented by the Mission."
+PASSIVE_AGENT = re.compile(
+    r"\b(?:documented|recorded|verified|registered|reported|confirmed|counted|compiled|"
+    r"published|announced|identified|tallied|collected|gathered)\s+by\s+"
+    r"(?P<who>[^,;.]+?)\s*[.!?\"”']*$",
+    re.I,
+)
 INVERTED_AT_END = re.compile(
     r",\s*(?:said|says|according to|reported|reports|wrote|writes|informs|informed|announced|"
     r"announces|stated|states|noted|notes|added|adds|claimed|claims|told)\s+"

@@ -343,6 +343,8 @@ def _read_number(text: str, tokens: list[_Token], i: int, consumed: set[int]) ->
     inclusion = bool(lx.INCLUSION_CUES.search(before_text))
     anaphoric = bool(lx.ANAPHORIC_NUMBER_BEFORE.search(before_text)) or head.partitive
     event = head.event or _event_near(text, tokens, i, last, head)
+    if event is None and head.kind == "person":
+        event = _event_after_relative(tokens, head.end)
     if head.event and head.qualified and head.qualified != head.words:
         # "killed two wounded soldiers", "46 wounded servicemen have died": the participle
         # qualifies the people; the verb that governs the number is the event.
@@ -751,6 +753,29 @@ def _event_after(tokens: list[_Token], k: int, head: _Head) -> str | None:
     return None
 
 
+def _event_after_relative(tokens: list[_Token], k: int) -> str | None:
+    """The main verb after a relative clause: "Two nurses who were treating patients were killed".
+
+    The clause's own verbs are skipped; the event is a passive verb after it ("were killed"),
+    never an active one (those say what the people did).
+    """
+    if k >= len(tokens) or tokens[k].low not in lx.RELATIVE_PRONOUNS | {"whose", "which"}:
+        return None
+    for j in range(k + 3, min(len(tokens), k + 18)):
+        t = tokens[j]
+        if t.number is not None or t.text in lx.PHRASE_STOPS:
+            return None
+        if t.low not in {"were", "was", "have", "has", "had"}:
+            continue
+        for n in range(j + 1, min(len(tokens), j + 4)):
+            ev = _event_of(tokens[n].low)
+            if ev is not None and ev[1] == "verb" and tokens[n].low.endswith(("ed", "en", "ot")):
+                return ev[0]
+            if tokens[n].low not in {"been", "also", "later", "all", "then", "reportedly"}:
+                break
+    return None
+
+
 def _starts_object(tokens: list[_Token], j: int) -> bool:
     """Whether a noun phrase (the object of an active verb) starts at token j."""
     if j >= len(tokens):
@@ -812,6 +837,9 @@ def _claimant(text: str, last_claimant: str | None) -> str | None:
     m = lx.INVERTED_AT_END.search(text)
     if m and _good_claimant(inverted := trim_claimant(m.group("who"))):
         return _clean_claimant(inverted, last_claimant)
+    m = lx.PASSIVE_AGENT.search(text)
+    if m and _good_claimant(m.group("who")) and _good_claimant(agent := trim_claimant(m["who"])):
+        return agent
     m = lx.SAID_THEN_CLAIMANT.search(text)
     if m and _good_claimant(m.group("who")):
         return _clean_claimant(m.group("who"), last_claimant)
