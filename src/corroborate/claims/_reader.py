@@ -865,8 +865,8 @@ def _claimant(text: str, last_claimant: str | None) -> str | None:
     if m and _good_claimant(m.group("who")) and not re.search(r"\w+est\b", m.group("who")):
         return m.group("who").rstrip(".")
     m = lx.SHOW_VERBS.search(text)
-    if m and (agent := _agent(re.split(r"[,;:\"“”(]", text[: m.start()])[-1])):
-        return agent
+    if m and (maker := _agent(re.split(r"[,;:\"“”(]", text[: m.start()])[-1])):
+        return maker
     return _leading_claimant(text, last_claimant)
 
 
