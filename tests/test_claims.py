@@ -398,11 +398,11 @@ def test_missing_file_is_refused_with_its_name(tmp_path: Path) -> None:
         read_text_source(str(tmp_path / "nope.txt"))
 
 
-def test_empty_file_gives_no_claims(tmp_path: Path) -> None:
+def test_empty_file_is_refused_by_name_not_read_as_no_claims(tmp_path: Path) -> None:
     path = tmp_path / "empty.txt"
     path.write_bytes(b"")
-    text, _ = read_text_source(str(path))
-    assert read(text) == []
+    with pytest.raises(InputError, match="empty.txt: is empty"):
+        read_text_source(str(path))
 
 
 class _Pages(BaseHTTPRequestHandler):

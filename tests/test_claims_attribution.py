@@ -135,3 +135,51 @@ def test_killed_or_wounded_is_a_casualty_figure_not_a_death_toll() -> None:
     assert [(c.count, c.event, c.victim_category) for c in found] == [
         (300, "casualties", "combatant")
     ]
+
+
+def test_a_signature_under_a_post_names_whose_figures_they_are() -> None:
+    found = read(
+        "Over the past day, 3 civilians were killed and 8 wounded in Kharkiv region.\n"
+        "— Oleh Syniehubov, head of Kharkiv Regional Military Administration"
+    )
+    assert {c.claimant for c in found} == {
+        "Oleh Syniehubov, head of Kharkiv Regional Military Administration"
+    }
+
+
+def test_by_his_count_stands_for_the_person_just_named() -> None:
+    found = read(
+        "Andrii Bondar, a medic in the 92nd Brigade, keeps a list. By his count, "
+        "31 men from his battalion have been killed since March."
+    )
+    assert [(c.count, c.victim_category, c.claimant) for c in found] == [
+        (31, "combatant", "Andrii Bondar, a medic in the 92nd Brigade")
+    ]
+
+
+def test_according_to_figures_released_by_an_office_names_the_office() -> None:
+    found = read(
+        "According to data published by the regional police, 44 civilians were killed "
+        "in the district last year."
+    )
+    assert [c.claimant for c in found] == ["the regional police"]
+
+
+def test_the_people_named_after_a_partitive_over_the_wounded() -> None:
+    found = read("The governor said 30 people were wounded. Twelve of the wounded are children.")
+    assert [(c.count, c.event, c.victims) for c in found] == [
+        (30, "injured", "people"),
+        (12, "injured", "children"),
+    ]
+
+
+def test_a_passive_agent_at_the_end_is_the_claimant() -> None:
+    found = read("The killing of at least 9 civilians in detention was documented by the Mission.")
+    assert [(c.count, c.claimant) for c in found] == [(9, "the Mission")]
+
+
+def test_the_event_after_a_relative_clause_about_the_people() -> None:
+    found = read("Two nurses who were treating patients in the ward were killed, the mayor said.")
+    assert [(c.count, c.event, c.victims) for c in found] == [(2, "killed", "nurses")]
+    # what the people did in the clause is not done to them
+    assert read("Two soldiers who killed a civilian were detained.") == []

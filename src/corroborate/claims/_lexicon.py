@@ -457,6 +457,13 @@ QUOTE_SUBJECT = re.compile(
 )
 # Inverted attribution at a sentence's end: "..., reports the Prosecutor's Office of X.",
 # "..., informs the head of the regional military administration.", "..., says X, who runs Y."
+# A passive agent at a sentence's end: "... were documented by the Mission."
+PASSIVE_AGENT = re.compile(
+    r"\b(?:documented|recorded|verified|registered|reported|confirmed|counted|compiled|"
+    r"published|announced|identified|tallied|collected|gathered)\s+by\s+"
+    r"(?P<who>[^,;.]+?)\s*[.!?\"”']*$",
+    re.I,
+)
 INVERTED_AT_END = re.compile(
     r",\s*(?:said|says|according to|reported|reports|wrote|writes|informs|informed|announced|"
     r"announces|stated|states|noted|notes|added|adds|claimed|claims|told)\s+"
@@ -473,7 +480,9 @@ CLAIMANT_TAIL = re.compile(
 )
 # A role noun that makes a lower-case apposition part of a claimant ("the regional governor,
 # Valentyn Reznichenko"; "Olena Kovalenko, a trauma surgeon in Kramatorsk").
-ROLE_APPOSITION = re.compile(r"^(?:the|a|an|his|her|its|their)\s+\S", re.I)
+ROLE_APPOSITION = re.compile(
+    r"^(?:(?:the|a|an|his|her|its|their)\s+\S|[a-z][\w-]+(?:\s+[a-z][\w-]+)?\s+(?:to|of|for|at|in)\s)"
+)
 PERSON_NAME = re.compile(r"^(?:[A-Z][\w'’.-]+)(?:\s+[A-Z][\w'’.-]+){0,3}$")
 # A phrase whose agent is the claimant: "Data collected by the mission showed ...".
 AGENT_OF = re.compile(
@@ -486,8 +495,8 @@ SHOW_VERBS = re.compile(r"\b(?:showed|shows|show|suggest|suggests|suggested|indi
 # A sentence that names the source of the figures before it: "This is according to X.",
 # "The figures come from X.", "The numbers were compiled by X." It carries no claim itself.
 SOURCE_POINTER = re.compile(
-    r"^(?:this|that|these|those|the (?:figures?|numbers?|data|count|toll|estimates?|"
-    r"statistics|tally|information))\s+"
+    r"^(?:(?:this|that|these|those|the)\s+(?:figures?|numbers?|data|count|toll|estimates?|"
+    r"statistics|tally|information)|this|that|these|those)\s+"
     r"(?:(?:is|are|was|were)\s+(?:according to|from|based on|"
     r"(?:compiled|collected|published|provided|gathered|released|verified|kept|recorded|"
     r"reported|documented|given|supplied)\s+by)|"
@@ -501,4 +510,19 @@ PERSON_SUBJECT = re.compile(
     r"(?P<who>[A-Z][a-z][\w'’-]+(?:\s+[A-Z][a-z][\w'’-]+){1,2})"
     r"(?:,\s*(?P<role>(?:the|a|an|his|her)\s+[^,]{3,80}),)?"
     r"\s+(?:has\s+|had\s+|was\s+|is\s+|also\s+|now\s+)?[a-z]+\b"
+)
+# A signature line under a post: "— Vadym Filashkin, head of Donetsk Oblast Administration".
+SIGNATURE = re.compile(r"^[—–-]\s*(?P<who>[A-Z][^.!?;:]{2,140})$")
+# "By his count", "according to her": the claimant is the person just named.
+BY_THEIR_COUNT = re.compile(
+    r"\b(?:by|according to|in) (?:his|her|their|its) (?:own )?(?:count|counting|estimate|"
+    r"tally|reckoning|records?|figures?|data)\b|\baccording to (?:him|her|them)\b",
+    re.I,
+)
+# Right after the counted people: they belong to a military unit ("men from his battalion").
+OF_A_UNIT = re.compile(
+    r"^\s+(?:from|of|in|with)\s+(?:the\s+|his\s+|her\s+|their\s+|our\s+|its\s+|my\s+)?"
+    r"(?:[\w-]+\s+){0,2}(?:battalion|brigade|unit|company|regiment|platoon|squad|division|"
+    r"corps|detachment)s?\b",
+    re.I,
 )

@@ -76,16 +76,17 @@ def extract_claims(
     unattributed: list[int] = []  # claims of this paragraph whose sentence names no claimant
     end_of_last = 0
     for sentence in split_sentences(text):
+        pointer = source_pointer(sentence.text)
+        if pointer is not None:
+            # "This is according to X.", "— X, head of Y": X is the source of the figures just
+            # before it (a signature or a pointer on a new line reaches back over the break).
+            for k in unattributed:
+                claims[k] = replace(claims[k], claimant=pointer)
+            unattributed = []
         if "\n" in text[end_of_last : sentence.start]:
             context.statement = None  # a new line or paragraph ends a continued statement
             unattributed = []
         end_of_last = sentence.start + len(sentence.text)
-        pointer = source_pointer(sentence.text)
-        if pointer is not None:
-            # "This is according to X.": X is the source of the figures just before it.
-            for k in unattributed:
-                claims[k] = replace(claims[k], claimant=pointer)
-            unattributed = []
         read = _read_sentence(sentence, context, reference)
         if read and _claimant(sentence.text, None) is None:
             unattributed = [len(claims) + n for n in range(len(read))]
@@ -275,7 +276,18 @@ def _fill_from_neighbours(drafts: list[_Draft], ctx: _Context, anaphoric: bool) 
 
 
 def _settle_category(victims: str | None, category: str, event: str, text: str) -> str:
-    """Combatants who were captured, surrendered, or held are counted as prisoners of war."""
+    """Combatants who were captured, surrendered, or held are counted as prisoners of war.
+
+    People of a military unit ("60 men from his battalion") are combatants.
+    """
+    if (
+        category == "unknown"
+        and victims
+        and lx.OF_A_UNIT.search(
+            text[text.find(victims) + len(victims) :][:60] if victims in text else ""
+        )
+    ):
+        category = "combatant"
     if victims:
         low = victims.lower().split()
         for word in low:
@@ -336,6 +348,8 @@ def _read_number(text: str, tokens: list[_Token], i: int, consumed: set[int]) ->
     inclusion = bool(lx.INCLUSION_CUES.search(before_text))
     anaphoric = bool(lx.ANAPHORIC_NUMBER_BEFORE.search(before_text)) or head.partitive
     event = head.event or _event_near(text, tokens, i, last, head)
+    if event is None and head.kind == "person":
+        event = _event_after_relative(tokens, head.end)
     if head.event and head.qualified and head.qualified != head.words:
         # "killed two wounded soldiers", "46 wounded servicemen have died": the participle
         # qualifies the people; the verb that governs the number is the event.
@@ -529,6 +543,16 @@ def _victim_phrase(tokens: list[_Token], j: int, consumed: set[int]) -> _Head:
             consumed.add(k)
             k += 1
         inner = _victim_phrase(tokens, k, consumed)
+        if (
+            inner.kind in {"event", "bare"}
+            and inner.event is not None
+            and inner.end + 1 < len(tokens)
+            and tokens[inner.end].low in lx.COPULAS
+        ):
+            # "12 of the wounded are children": the people are named after the copula
+            named = _victim_phrase(tokens, inner.end + 1, consumed)
+            if named.kind == "person":
+                return replace(named, event=inner.event)
         if inner.kind in {"person", "event"}:
             return inner
         if inner.kind == "thing" and not pronoun:
@@ -734,6 +758,29 @@ def _event_after(tokens: list[_Token], k: int, head: _Head) -> str | None:
     return None
 
 
+def _event_after_relative(tokens: list[_Token], k: int) -> str | None:
+    """The main verb after a relative clause: "Two nurses who were treating patients were killed".
+
+    The clause's own verbs are skipped; the event is a passive verb after it ("were killed"),
+    never an active one (those say what the people did).
+    """
+    if k >= len(tokens) or tokens[k].low not in lx.RELATIVE_PRONOUNS | {"whose", "which"}:
+        return None
+    for j in range(k + 3, min(len(tokens), k + 18)):
+        t = tokens[j]
+        if t.number is not None or t.text in lx.PHRASE_STOPS:
+            return None
+        if t.low not in {"were", "was", "have", "has", "had"}:
+            continue
+        for n in range(j + 1, min(len(tokens), j + 4)):
+            ev = _event_of(tokens[n].low)
+            if ev is not None and ev[1] == "verb" and tokens[n].low.endswith(("ed", "en", "ot")):
+                return ev[0]
+            if tokens[n].low not in {"been", "also", "later", "all", "then", "reportedly"}:
+                break
+    return None
+
+
 def _starts_object(tokens: list[_Token], j: int) -> bool:
     """Whether a noun phrase (the object of an active verb) starts at token j."""
     if j >= len(tokens):
@@ -795,6 +842,9 @@ def _claimant(text: str, last_claimant: str | None) -> str | None:
     m = lx.INVERTED_AT_END.search(text)
     if m and _good_claimant(inverted := trim_claimant(m.group("who"))):
         return _clean_claimant(inverted, last_claimant)
+    m = lx.PASSIVE_AGENT.search(text)
+    if m and _good_claimant(m.group("who")) and _good_claimant(agent := trim_claimant(m["who"])):
+        return agent
     m = lx.SAID_THEN_CLAIMANT.search(text)
     if m and _good_claimant(m.group("who")):
         return _clean_claimant(m.group("who"), last_claimant)
@@ -808,7 +858,10 @@ def _claimant(text: str, last_claimant: str | None) -> str | None:
         return _clean_claimant(m.group("who"), last_claimant)
     m = lx.ACCORDING_TO.search(text)
     if m and _good_claimant(m.group("who")):
-        return _clean_claimant(m.group("who"), last_claimant)
+        # "according to figures released by the prosecutor's office": the office
+        return _agent(m.group("who")) or _clean_claimant(m.group("who"), last_claimant)
+    if lx.BY_THEIR_COUNT.search(text):
+        return last_claimant
     m = _HEADLINE.match(text)
     if m and not any(_event_of(w.lower()) for w in m.group("who").split()):
         if not lx.REGION_HEADING.search(m.group("who")):
@@ -817,8 +870,8 @@ def _claimant(text: str, last_claimant: str | None) -> str | None:
     if m and _good_claimant(m.group("who")) and not re.search(r"\w+est\b", m.group("who")):
         return m.group("who").rstrip(".")
     m = lx.SHOW_VERBS.search(text)
-    if m and (agent := _agent(re.split(r"[,;:\"“”(]", text[: m.start()])[-1])):
-        return agent
+    if m and (maker := _agent(re.split(r"[,;:\"“”(]", text[: m.start()])[-1])):
+        return maker
     return _leading_claimant(text, last_claimant)
 
 
@@ -878,8 +931,8 @@ def _agent(subject: str) -> str | None:
 
 def source_pointer(text: str) -> str | None:
     """The claimant a sentence names for the figures before it: "This is according to X."."""
-    m = lx.SOURCE_POINTER.match(text.strip())
-    if m is None or find_numbers(text):
+    m = lx.SOURCE_POINTER.match(text.strip()) or lx.SIGNATURE.match(text.strip())
+    if m is None or find_numbers(re.sub(r"\d+(?:st|nd|rd|th)\b", "", text)):
         return None
     who = trim_claimant(m.group("who"))
     return who if _good_claimant(who) and who.lower() not in lx.PRONOUNS else None

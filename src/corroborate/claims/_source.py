@@ -18,12 +18,14 @@ def read_text_source(spec: str, policy: net.FetchPolicy | None = None) -> tuple[
     """(text, label) for a file path, an http(s) URL, or "-" for standard input.
 
     A URL is fetched under `policy` (default: public http(s) hosts only, at most 50 MiB),
-    through the same client and with the same refusals as a URL given to ingest.
+    through the same client and with the same refusals as a URL given to ingest. An empty
+    report, a PDF, an image or other binary data is refused with one line naming it.
     """
     if spec == "-":
-        return decode_text(sys.stdin.buffer.read(), "standard input"), "<stdin>"
+        text = decode_text(sys.stdin.buffer.read(), "standard input")
+        return _not_empty(text, "standard input"), "<stdin>"
     if spec.startswith(("http://", "https://")):
-        return _read_url(spec, policy or DEFAULT_POLICY), spec
+        return _not_empty(_read_url(spec, policy or DEFAULT_POLICY), spec), spec
     path = Path(spec)
     if not path.exists():
         raise InputError(f"{spec}: no such file")
@@ -33,13 +35,49 @@ def read_text_source(spec: str, policy: net.FetchPolicy | None = None) -> tuple[
         data = path.read_bytes()
     except OSError as exc:
         raise InputError(f"{spec}: cannot be read ({exc.strerror or exc})") from None
-    return decode_text(data, spec), str(path)
+    return _not_empty(decode_text(data, spec), spec), str(path)
+
+
+def _not_empty(text: str, label: str) -> str:
+    """A report with nothing to read is refused with its name, not read as "no claims"."""
+    if not text.strip():
+        raise InputError(f"{label}: is empty (no text to read claims from)")
+    return text
+
+
+# The first bytes of formats that are not text, named for the one-line refusal.
+_MAGIC: tuple[tuple[bytes, str], ...] = (
+    (b"%PDF-", "a PDF document"),
+    (b"PK\x03\x04", "a ZIP archive (or a Word, ODF or EPUB document)"),
+    (b"\xd0\xcf\x11\xe0", "an old Microsoft Office document"),
+    (b"{\\rtf", "an RTF document"),
+    (b"\x89PNG", "a PNG image"),
+    (b"\xff\xd8\xff", "a JPEG image"),
+    (b"GIF8", "a GIF image"),
+    (b"\x1f\x8b", "a gzip archive"),
+    (b"\x7fELF", "a program"),
+)
+
+
+def binary_kind(data: bytes) -> str | None:
+    """What a non-text file is, from its first bytes ("a PDF document"), or None for text."""
+    head = data[:8]
+    for magic, kind in _MAGIC:
+        if head.startswith(magic):
+            return kind
+    if data[4:8] == b"ftyp":
+        return "an MP4 or QuickTime video"
+    return None
 
 
 def decode_text(data: bytes, label: str) -> str:
     """UTF-8 (or UTF-16 with a byte order mark) text; binary data is refused with its name."""
     if not data:
         return ""
+    if (kind := binary_kind(data)) is not None:
+        raise InputError(
+            f"{label}: is {kind} (binary data), not text; save it as text to read its claims"
+        )
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         try:
             return data.decode("utf-16")

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from corroborate.claims._compare import ClaimGroup, compare
 from corroborate.claims._reader import extract_claims
-from corroborate.claims._source import decode_text, html_to_text
+from corroborate.claims._source import binary_kind, decode_text, html_to_text
 from corroborate.claims.models import ClaimRow
 from corroborate.core import (
     CLAIM_EVENTS,
@@ -39,8 +39,8 @@ class StoredClaim:
 def claims_for_file(path: Path, kind: str) -> list[Claim]:
     """Claims in an archived text document or web page; [] for binary documents (PDF...)."""
     raw = path.read_bytes()
-    if b"\0" in raw[:8192]:
-        return []
+    if b"\0" in raw[:8192] or binary_kind(raw) is not None:
+        return []  # a PDF's bytes are not its words: nothing read rather than made-up claims
     text = decode_text(raw, path.name)
     if kind == "webpage":
         text = html_to_text(text)

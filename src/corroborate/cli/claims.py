@@ -24,6 +24,9 @@ from corroborate.cli.common import (
 from corroborate.core import Claim
 from corroborate.report import shapes
 
+# Shown where the reader could not tell who claims a figure (it never guesses one).
+UNKNOWN_CLAIMANT = "(claimant unknown)"
+
 claims_app = typer.Typer(
     name="claims",
     help="Read numeric harm claims (who says how many) from reports.",
@@ -47,6 +50,9 @@ def extract(
     text, label = read_text_source(source, policy)
     claims = extract_claims(text)
     note = None if claims else language_note(text)  # empty, or a language it does not read
+    if not claims:  # a note on stderr, so that --json stays one document
+        said = note or "no numeric harm claims found"
+        err_console.print(f"{escape(label)}: {said}", highlight=False)
     if as_json:
         document = shapes.claims_read(label, claims)
         if note:
@@ -54,8 +60,6 @@ def extract(
         print_json(document)
         return
     if not claims:
-        said = note or "no numeric harm claims found"
-        err_console.print(f"{escape(label)}: {said}", highlight=False)
         return
     table = Table(title=f"Claims in {label}")
     for column in (
@@ -77,7 +81,7 @@ def extract(
             c.event,
             c.victims or "",
             c.victim_category,
-            c.claimant or "",
+            c.claimant or UNKNOWN_CLAIMANT,
             c.period or "",
             c.place or "",
         )
@@ -109,7 +113,7 @@ def list_cmd(
             _count(c),
             c.event,
             c.victims or "",
-            c.claimant or "",
+            c.claimant or UNKNOWN_CLAIMANT,
             c.period or "",
             s.item_name,
         )
@@ -128,6 +132,8 @@ def compare_cmd(archive: Path | None = ARCHIVE_OPTION, as_json: bool = JSON_OPTI
         return
     for g in (s.group for s in sourced):
         title = f"{g.event_family} · {g.victim_category}"
+        if g.party:
+            title += f" · {g.party} side"
         if g.period:
             title += f" · {g.period}"
         if g.place:
@@ -137,7 +143,7 @@ def compare_cmd(archive: Path | None = ARCHIVE_OPTION, as_json: bool = JSON_OPTI
             table.add_column(column, overflow="fold")
         for c in g.claims:
             table.add_row(
-                c.claimant or "(unattributed)",
+                c.claimant or UNKNOWN_CLAIMANT,
                 _count(c),
                 c.qualifier,
                 c.victims or "",
