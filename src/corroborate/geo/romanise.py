@@ -182,6 +182,50 @@ def russify(name_uk: str, limit: int = 6) -> list[str]:
     return out[:limit]
 
 
+# Russian endings and the Ukrainian ones the Ukrainian press writes for a Russian place
+# (Новоивановка -> Новоіванівка -> Novoivanivka, Глушково -> Глушкове), the inverse of the above.
+_UK_ENDINGS: list[tuple[str, tuple[str, ...]]] = [
+    ("овка", ("івка",)), ("евка", ("івка", "ївка")), ("овск", ("івськ",)), ("ск", ("ськ",)),
+    ("цк", ("цьк",)), ("ское", ("ське",)), ("цкое", ("цьке",)), ("ская", ("ська",)),
+    ("цкая", ("цька",)), ("ский", ("ський",)), ("цкий", ("цький",)), ("ово", ("ове",)),
+    ("ево", ("еве",)), ("ино", ("іне",)), ("ное", ("не",)), ("рое", ("ре",)), ("кое", ("ке",)),
+    ("ая", ("а",)), ("ний", ("ній",)), ("ый", ("ий",)), ("ов", ("ів",)),
+]  # fmt: skip
+_UK_WORDS = {
+    "новая": "нова", "малая": "мала", "старая": "стара", "новый": "новий", "старый": "старий",
+    "новое": "нове", "старое": "старе", "малое": "мале", "нижний": "нижній",
+    "верхний": "верхній", "нижняя": "нижня", "верхняя": "верхня", "зелёный": "зелений",
+    "зеленый": "зелений",
+}  # fmt: skip
+
+
+def _ukrainise_word(word: str) -> list[str]:
+    low = word.lower()
+    if low in _UK_WORDS:
+        options = [_UK_WORDS[low]]
+    else:
+        options = [low]
+        for ending, replacements in _UK_ENDINGS:
+            if low.endswith(ending) and len(low) > len(ending) + 1:
+                options = [low[: -len(ending)] + r for r in replacements]
+                break
+    forms = []
+    for form in options:
+        form = re.sub(r"(?<=[бвгджзклмнпрстфхцчшщ])ё", "ьо", form).replace("ё", "йо")
+        form = form.replace("ы", "и").replace("э", "е").replace("ъ", "'")
+        forms.append(form[:1].upper() + form[1:] if word[:1].isupper() else form)
+    return forms
+
+
+def ukrainise(name_ru: str, limit: int = 3) -> list[str]:
+    """Ukrainian-style spellings of a Russian name: Любимовка -> Любимівка, Суджа -> Суджа."""
+    results = [""]
+    for word in re.split(r"(\s+|-)", name_ru):
+        options = _ukrainise_word(word) if word.strip() and word != "-" else [word]
+        results = [r + o for r in results for o in options][: limit * 2]
+    return [f for f in dict.fromkeys(results) if f != name_ru][:limit]
+
+
 # ---- folding: the comparison key ------------------------------------------------------------
 
 _FOLD_LETTERS = str.maketrans({"č": "ch", "š": "sh", "ž": "zh", "ł": "l", "ß": "ss", "ø": "o"})
@@ -247,6 +291,9 @@ def press_forms(name_cyr: str, ukrainian: bool = True) -> list[tuple[str, str]]:
             bases.append((ru, "ru"))
     else:
         forms.append((romanise_ru(name_cyr), "russian"))
+        for uk in ukrainise(name_cyr):  # how Ukrainian reports write a Russian village
+            forms.append((uk, "ukrainian-style"))
+            forms.append((romanise_uk(uk), "ukrainian-style"))
     for base, lang in bases:
         forms.append((romanise_fr(base), "french"))
         forms.append((romanise_de(base), "german"))
