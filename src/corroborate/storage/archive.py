@@ -251,9 +251,13 @@ class Archive:
             raise ArchiveError(
                 f"cannot open the database {mask_password(db_url)}: {_first_line(exc, password)}"
             ) from None
-        opened = cls(
-            directory, db_url, blob_url, reader, writer, BlobStore(blob_url), settings, os_login
-        )
+        try:
+            blobs = BlobStore(blob_url, settings.get("blob_endpoint"))
+        except BaseException:
+            reader.dispose()
+            writer.dispose()
+            raise
+        opened = cls(directory, db_url, blob_url, reader, writer, blobs, settings, os_login)
         try:
             for hook in hooks.for_write():  # an archive that cannot be written is not opened
                 hook.opened(opened)
