@@ -14,7 +14,7 @@ from corroborate.custody.setup import init_archive
 from corroborate.samples import render_flight, render_still
 from corroborate.storage.archive import Archive
 
-pytest_plugins = ["incident_fixtures"]
+pytest_plugins = ["incident_fixtures", "corroborate.testing.servers"]
 
 # copies of the sample reports: tests read only what the repository holds
 REPORTS = Path(__file__).resolve().parent / "data" / "reports"

@@ -33,6 +33,7 @@ LAYERS: list[tuple[str, set[str]]] = [
     ("claims, match", {"claims", "match"}),
     ("incidents", {"incidents"}),
     ("report", {"report"}),
+    ("transfer", {"transfer"}),
     ("support", {"samples", "testing"}),
     ("front ends", {"cli", "web", "__main__"}),
 ]

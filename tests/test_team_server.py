@@ -13,6 +13,7 @@ import sqlalchemy as sa
 from corroborate.archive import ingest, list_items, verify_archive
 from corroborate.custody.setup import init_archive
 from corroborate.testing.postgres import local_postgres, postgres_bin
+from corroborate.testing.rgw import S3Server
 
 pytestmark = pytest.mark.skipif(
     postgres_bin() is None and not os.environ.get("CI"),
@@ -73,36 +74,35 @@ def test_an_archive_on_postgresql_ingests_verifies_and_serves_two_writers(
 
 
 def test_blobs_in_s3_compatible_storage_with_the_database_on_postgresql(
-    pg_url: str, footage: dict[str, Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    pg_url: str,
+    s3_server: S3Server,
+    footage: dict[str, Path],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    import fsspec
-
-    from corroborate.testing.s3 import local_s3
-
-    with local_s3("evidence") as env:
-        for key, value in env.items():
-            monkeypatch.setenv(key, value)
-        fsspec.AbstractFileSystem.clear_instance_cache()
-        archive = init_archive(
-            tmp_path / "s3team",
-            database_url=pg_url.replace("/corroborate", "/postgres"),
-            blob_url="s3://evidence/case-7",
-        )
-        report = ingest(archive, [str(footage["coffee"]), str(footage["still"])], actor="alice")
-        assert report.failed == 0
-        assert not (tmp_path / "s3team" / "blobs").exists(), "no blob is kept locally"
-        stored = set(archive.blobs.iter_digests())
-        assert {r.sha256 for r in report.results} <= stored
-        assert verify_archive(archive) == []
-        # someone overwrites the still in the bucket: verify names it
-        still = next(r.sha256 for r in report.results if r.kind == "image")
-        with archive.blobs.fs.open(archive.blobs.path(still), "wb") as out:
-            out.write(b"not the original photograph")
-        archive.blobs.fs.invalidate_cache()
-        problems = verify_archive(archive)
-        assert [p.kind for p in problems] == ["altered_blob"]
-        assert still in problems[0].message
-        archive.close()
+    for key, value in s3_server.env.items():
+        monkeypatch.setenv(key, value)
+    s3_server.make_bucket("evidence")
+    archive = init_archive(
+        tmp_path / "s3team",
+        database_url=pg_url.replace("/corroborate", "/postgres"),
+        blob_url="s3://evidence/case-7",
+    )
+    report = ingest(archive, [str(footage["coffee"]), str(footage["still"])], actor="alice")
+    assert report.failed == 0
+    assert not (tmp_path / "s3team" / "blobs").exists(), "no blob is kept locally"
+    stored = set(archive.blobs.iter_digests())
+    assert {r.sha256 for r in report.results} <= stored
+    assert verify_archive(archive) == []
+    # someone overwrites the still in the bucket: verify names it
+    still = next(r.sha256 for r in report.results if r.kind == "image")
+    with archive.blobs.fs.open(archive.blobs.path(still), "wb") as out:
+        out.write(b"not the original photograph")
+    archive.blobs.fs.invalidate_cache()
+    problems = verify_archive(archive)
+    assert [p.kind for p in problems] == ["altered_blob"]
+    assert still in problems[0].message
+    archive.close()
 
 
 def test_a_row_edited_on_the_team_database_is_named_by_verify(

@@ -26,6 +26,7 @@ from corroborate.cli import (
     match,
     sources,
     tally,
+    team,
 )
 from corroborate.cli.common import error_line
 from corroborate.cli.serve import serve_cmd
@@ -102,7 +103,20 @@ def _root(
 
 
 # the order of this tuple is the order of `corroborate --help`
-_MODULES = (archive, custody, match, incidents, sources, tally, exports, imports, claims, geo, demo)
+_MODULES = (
+    archive,
+    custody,
+    match,
+    incidents,
+    sources,
+    tally,
+    exports,
+    imports,
+    claims,
+    geo,
+    demo,
+    team,
+)
 for _module in _MODULES:
     _module.register(app)
 app.add_typer(users_app, name="user")

@@ -251,9 +251,13 @@ class Archive:
             raise ArchiveError(
                 f"cannot open the database {mask_password(db_url)}: {_first_line(exc, password)}"
             ) from None
-        opened = cls(
-            directory, db_url, blob_url, reader, writer, BlobStore(blob_url), settings, os_login
-        )
+        try:
+            blobs = BlobStore(blob_url, settings.get("blob_endpoint"))
+        except BaseException:
+            reader.dispose()
+            writer.dispose()
+            raise
+        opened = cls(directory, db_url, blob_url, reader, writer, blobs, settings, os_login)
         try:
             for hook in hooks.for_write():  # an archive that cannot be written is not opened
                 hook.opened(opened)
@@ -364,3 +368,70 @@ class Archive:
             self._watch = None
         self.reader.dispose()
         self.writer.dispose()
+
+
+@dataclass(frozen=True)
+class Migration:
+    """Where an archive's schema was and is (Alembic revisions; None for an empty database)."""
+
+    database: str  # the URL with any password masked
+    before: str | None
+    after: str | None
+
+    @property
+    def changed(self) -> bool:
+        return self.before != self.after
+
+
+def pending_migration(directory: Path) -> Migration:
+    """The revision an archive's database is at and the one this code would bring it to,
+    without changing anything (to remind of a backup before `migrate_archive`)."""
+    from corroborate.db.migrate import current_revision, head_revision
+
+    return _with_engine(
+        directory,
+        lambda engine, shown: Migration(shown, current_revision(engine), head_revision(engine)),
+    )
+
+
+def migrate_archive(directory: Path, *, os_login: str | None = None) -> Migration:
+    """Bring an archive's schema to this version of the code (Alembic), then open it once so
+    that what opening does after an upgrade (custody's baseline of older archives) is done."""
+    from corroborate.db.migrate import current_revision, upgrade
+
+    def run(engine: Engine, shown: str) -> Migration:
+        before = current_revision(engine)
+        upgrade(engine)
+        return Migration(shown, before, current_revision(engine))
+
+    done = _with_engine(directory, run)
+    Archive.open(directory, os_login=os_login).close()
+    return done
+
+
+def _with_engine(directory: Path, act: Callable[[Engine, str], T]) -> T:
+    from sqlalchemy import create_engine
+    from sqlalchemy.exc import SQLAlchemyError
+
+    directory = Path(directory)
+    config = directory / CONFIG_NAME
+    if not config.exists():
+        raise ArchiveError(
+            f"{directory}: no archive here (run `corroborate init` or pass --archive)"
+        )
+    try:
+        settings = json.loads(config.read_text())
+    except (OSError, ValueError) as exc:
+        raise ArchiveError(f"{config}: cannot read archive settings ({exc})") from None
+    db_url = settings.get("database_url") or f"sqlite:///{(directory / 'archive.db').resolve()}"
+    db_url, stray = split_password(db_url)
+    password = stray or _database_password(directory, settings)
+    engine = create_engine(with_password(db_url, password))
+    try:
+        return act(engine, mask_password(db_url))
+    except SQLAlchemyError as exc:
+        raise ArchiveError(
+            f"cannot open the database {mask_password(db_url)}: {_first_line(exc, password)}"
+        ) from None
+    finally:
+        engine.dispose()

@@ -15,14 +15,14 @@ import re
 import time
 import uuid
 from collections.abc import Iterable, Iterator
-from contextlib import suppress
+from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import IO
 
 import fsspec
 
 from corroborate.crashpoints import crash_point
-from corroborate.errors import NotFoundError
+from corroborate.errors import ArchiveError, NotFoundError
 
 CHUNK = 4 * 1024 * 1024
 _SHA256 = re.compile(r"^[0-9a-f]{64}$")
@@ -33,16 +33,46 @@ STALE_TEMPORARY_S = 3600.0
 class BlobStore:
     """Blobs addressed by SHA-256 under one fsspec URL (a folder path or `s3://bucket/prefix`)."""
 
-    def __init__(self, url: str) -> None:
+    def __init__(self, url: str, endpoint: str | None = None) -> None:
+        """`endpoint` is an S3-compatible server's URL (RGW, MinIO); without it botocore's own
+        settings apply (AWS_ENDPOINT_URL, ~/.aws/config). Keys come from botocore's chain:
+        AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY or ~/.aws/credentials, never from here."""
         self.url = url
-        self.fs, self.root = fsspec.core.url_to_fs(url)
+        options: dict[str, object] = {"skip_instance_cache": True}
+        if endpoint:
+            options["endpoint_url"] = endpoint
+        self.fs, self.root = fsspec.core.url_to_fs(url, **options)
         self.is_local = "file" in (
             self.fs.protocol if isinstance(self.fs.protocol, tuple) else (self.fs.protocol,)
         )
         if self.is_local and not os.path.exists(self.root):
             os.makedirs(self.root, mode=0o700)  # a new local store is the owner's only
-        self.fs.makedirs(f"{self.root}/tmp", exist_ok=True)
+        with self.refusals("opening the store"):
+            self.fs.makedirs(f"{self.root}/tmp", exist_ok=True)
+            if not self.is_local:
+                self.fs.exists(f"{self.root}/tmp/.probe")  # wrong keys are named now, not later
         self._swept = False  # stale temporaries are removed before this store's first write
+
+    @contextmanager
+    def refusals(self, doing: str) -> Iterator[None]:
+        """A store that refuses our keys is one line naming the store and what to check; the
+        server's words say which check failed and never carry the secret (S3 sends only a
+        signature made with it), but any configured secret is masked all the same."""
+        try:
+            yield
+        except PermissionError as exc:
+            if self.is_local:
+                raise
+            cause = exc.__cause__ or exc
+            said = " ".join(str(cause).split()) or type(cause).__name__
+            secret = os.environ.get("AWS_SECRET_ACCESS_KEY")
+            if secret:
+                said = said.replace(secret, "***")
+            raise ArchiveError(
+                f"{self.url}: the object store refused access while {doing} ({said}); "
+                "check the S3 access key and secret (AWS_ACCESS_KEY_ID and "
+                "AWS_SECRET_ACCESS_KEY, or ~/.aws/credentials)"
+            ) from None
 
     def path(self, sha256: str) -> str:
         """Where the blob with this digest lives (fsspec path)."""
@@ -64,17 +94,23 @@ class BlobStore:
         return target
 
     def exists(self, sha256: str) -> bool:
-        return bool(self.fs.exists(self.path(sha256)))
+        with self.refusals(f"looking for blob {sha256}"):
+            return bool(self.fs.exists(self.path(sha256)))
 
     def open(self, sha256: str) -> IO[bytes]:
         """Open a stored blob for reading."""
         try:
-            return self.fs.open(self.path(sha256), "rb")  # type: ignore[no-any-return]
+            with self.refusals(f"reading blob {sha256}"):
+                return self.fs.open(self.path(sha256), "rb")  # type: ignore[no-any-return]
         except FileNotFoundError:
             raise NotFoundError(f"blob {sha256} is missing from {self.url}") from None
 
     def put_chunks(self, chunks: Iterable[bytes]) -> tuple[str, int]:
         """Store a stream of bytes; returns (sha256, size). Memory stays at one chunk."""
+        with self.refusals("storing a blob"):
+            return self._put_chunks(chunks)
+
+    def _put_chunks(self, chunks: Iterable[bytes]) -> tuple[str, int]:
         if not self._swept:
             self._swept = True
             self.clean_temporary()
@@ -134,9 +170,11 @@ class BlobStore:
     def iter_digests(self) -> Iterator[str]:
         """Every stored blob's digest (temporary files excluded)."""
         base = f"{self.root}/sha256"
-        if not self.fs.exists(base):
-            return
-        for path in self.fs.find(base):
+        with self.refusals("listing blobs"):
+            if not self.fs.exists(base):
+                return
+            found = self.fs.find(base)
+        for path in found:
             name = str(path).rsplit("/", 1)[-1]
             if _SHA256.match(name):
                 yield name
