@@ -1,7 +1,8 @@
 """Named moments where a test may kill the process (SIGKILL), to prove that a crash anywhere in
 an ingest leaves the archive consistent. Inert unless CORROBORATE_CRASH_AT names the point:
 blob-written, blob-stored, rows-added, head-signed, committed, export-written or
-export-placed (where `crash_point` is called)."""
+export-placed, telegram-post-N (after the Nth post of a Telegram export; where
+`crash_point` is called)."""
 
 from __future__ import annotations
 

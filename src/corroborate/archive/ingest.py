@@ -68,6 +68,10 @@ class IngestReport:
 
 
 Progress = Callable[[str, int], None]  # (label, bytes advanced)
+# Readers of inputs that are more than their files (a Telegram channel export): each ingests
+# the inputs it knows, tells every result, and returns the rest for ingest as files. A reader
+# registers itself here (corroborate.archive.telegram), so this module names none of them.
+INPUT_READERS: list[Callable[..., list[str]]] = []
 
 
 def short_id(sha: str, taken: Callable[[str], bool]) -> str:
@@ -166,6 +170,7 @@ def ingest(
     policy: FetchPolicy | None = None,
     url: str | None = None,
     published_at: datetime | None = None,
+    posts: Callable[[int, int | None], None] | None = None,
 ) -> IngestReport:
     """Ingest files, folders and URLs; every input gets a result, failures do not stop the rest.
 
@@ -173,8 +178,20 @@ def ingest(
     `url` and `published_at` describe where and when local files were posted (the sighting's
     post URL and publication date); `published_at` also overrides what a page says of itself.
     URLs are fetched under `policy` (default: public http(s) hosts only, 4 GiB cap).
+    A Telegram Desktop export (folder or zip) is read post by post (`posts(done, total)`).
     """
     report = IngestReport()
+    for reader in INPUT_READERS:  # e.g. a Telegram export, read post by post
+        inputs = reader(
+            archive,
+            inputs,
+            report.results.append,
+            actor=actor,
+            source=source,
+            signatures=signatures,
+            url=url,
+            posts=posts,
+        )
     for spec in expand_inputs(inputs):
         if isinstance(spec, IngestResult):
             report.results.append(spec)
@@ -376,9 +393,13 @@ def archive_stored(
     content_type: str | None,
     extra: dict[str, Any],
     signatures: bool,
+    with_sighting: Callable[[Any, SightingRow], None] | None = None,
 ) -> None:
     """Everything after the bytes are in the blob store: probe, derivations, the item (when
-    new), its sighting and their custody entries, then matching. Every way in ends here."""
+    new), its sighting and their custody entries, then matching. Every way in ends here.
+
+    `with_sighting(session, row)` writes rows that must commit with the sighting or not at all
+    (a Telegram post marked done)."""
     shown = result.input
     result.sha256, result.size = sha, size
     sighting = dict(
@@ -417,6 +438,8 @@ def archive_stored(
         row = SightingRow(item_id=item_id, archived_at=utcnow(), archived_by=actor, **sighting)
         session.add(row)
         session.flush()
+        if with_sighting is not None:
+            with_sighting(session, row)
         log.append(
             session,
             actor=actor,

@@ -15,6 +15,7 @@ from sqlalchemy import (
     Integer,
     String,
     Text,
+    UniqueConstraint,
     false,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -74,3 +75,26 @@ class DerivativeRow(Base):
     sha256: Mapped[str] = mapped_column(String(64))
     mime: Mapped[str] = mapped_column(String(100))
     time_s: Mapped[float | None] = mapped_column(Float)
+
+
+class TelegramPostRow(Base):
+    """One part (its media file or its text) of a Telegram post already archived, by the post's
+    identity: written in the transaction of the part's sighting, so an interrupted export
+    ingest resumes where it stopped and skips what is done without reading it again."""
+
+    __tablename__ = "telegram_posts"
+    __table_args__ = (UniqueConstraint("channel_key", "post_id", "part"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    channel_key: Mapped[str] = mapped_column(String(300), index=True)  # channel123 or name:...
+    channel_name: Mapped[str | None] = mapped_column(Text)
+    channel_username: Mapped[str | None] = mapped_column(String(64))
+    post_id: Mapped[int] = mapped_column(BigInteger)
+    part: Mapped[str] = mapped_column(String(10))  # media or text
+    item_id: Mapped[str] = mapped_column(ForeignKey("items.id"), index=True)
+    sighting_id: Mapped[int] = mapped_column(ForeignKey("sightings.id"))
+    posted_at: Mapped[datetime]
+    forwarded_from: Mapped[str | None] = mapped_column(Text)  # the name the export shows
+    forwarded_from_key: Mapped[str | None] = mapped_column(String(300))  # channel456, name:...
+    forwarded_post_id: Mapped[int | None] = mapped_column(BigInteger)
+    forwarded_at: Mapped[datetime | None]  # the original's date, where the export gives it

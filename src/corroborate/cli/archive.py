@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import typer
 from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TransferSpeedColumn
@@ -11,6 +12,7 @@ from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, Trans
 from corroborate.archive import IngestReport, ingest, verify_archive
 from corroborate.archive.fetch import check_url
 from corroborate.archive.ingest import parse_published
+from corroborate.archive.telegram import describe_sighting
 from corroborate.cli.common import (
     ALLOW_ADDRESS_OPTION,
     ALLOW_PRIVATE_OPTION,
@@ -38,6 +40,16 @@ from corroborate.custody.setup import init_archive
 from corroborate.media import c2pa_notice
 from corroborate.report import shapes
 from corroborate.report.items import browse_items, item_detail, item_filter, set_item_sensitive
+
+
+class _BytesOrPosts(DownloadColumn):
+    """Bytes for files; "posts 120/20,000" for the posts of a Telegram export."""
+
+    def render(self, task: Any) -> Any:
+        if task.fields.get("posts"):
+            of = f"/{int(task.total):,}" if task.total is not None else ""
+            return Text(f"posts {int(task.completed):,}{of}", style="progress.download")
+        return super().render(task)
 
 
 def _size(n: int) -> str:
@@ -115,7 +127,10 @@ def ingest_cmd(
         False, "--no-signatures", help="Skip perceptual hashing now (run `rehash` later)."
     ),
     post_url: str | None = typer.Option(
-        None, "--url", help="Where local files were posted (stored on their sightings)."
+        None,
+        "--url",
+        help="Where local files were posted (stored on their sightings); for a Telegram "
+        "export, the channel's https://t.me/<username> (the export does not record it).",
     ),
     published: str | None = typer.Option(
         None, "--published", help="When they were published, e.g. 2024-03-14 or ISO 8601 time."
@@ -137,7 +152,10 @@ def ingest_cmd(
     opened = open_archive(archive)
     actor = actor_name(as_user)
 
-    def run(progress: Callable[[str, int], None] | None = None) -> IngestReport:
+    def run(
+        progress: Callable[[str, int], None] | None = None,
+        posts: Callable[[int, int | None], None] | None = None,
+    ) -> IngestReport:
         return ingest(
             opened,
             inputs,
@@ -148,6 +166,7 @@ def ingest_cmd(
             policy=policy,
             url=post_url,
             published_at=published_at,
+            posts=posts,
         )
 
     show_bar = err_console.is_terminal and not json_out
@@ -155,17 +174,23 @@ def ingest_cmd(
         with Progress(
             TextColumn("[progress.description]{task.description}"),
             BarColumn(),
-            DownloadColumn(),
+            _BytesOrPosts(),
             TransferSpeedColumn(),
             console=err_console,
             transient=True,
         ) as bar:
             task = bar.add_task("ingesting", total=_local_bytes(inputs))
+            post_task: list[Any] = []
 
             def advance(label: str, n: int) -> None:
                 bar.update(task, advance=n, description=escape(Path(label).name[:40]))
 
-            report = run(advance)
+            def posts(done: int, total: int | None) -> None:
+                if not post_task:
+                    post_task.append(bar.add_task("Telegram posts", total=total, posts=True))
+                bar.update(post_task[0], completed=done, total=total)
+
+            report = run(advance, posts)
     else:
         report = run()
     if json_out:
@@ -337,6 +362,9 @@ def show_cmd(
             s.archived_by,
         )
     console.print(table)
+    for s in found.sightings:
+        if told := describe_sighting(s.extra):
+            console.print(f"  sighting {s.id}: {escape(told)}", highlight=False)
     table = Table(title="Custody entries")
     for col in ("seq", "time (UTC)", "actor", "action"):
         table.add_column(col)

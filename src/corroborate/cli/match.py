@@ -36,6 +36,8 @@ def render_clusters(found: list[Any]) -> None:
             f"copies: {len(c.items)}{was}",
             highlight=False,
         )
+        if getattr(c, "earliest_by", ""):
+            console.print(f"  earliest by {escape(c.earliest_by)}", highlight=False)
         for i in c.items:
             mark = " (compilation)" if i.compilation else ""
             console.print(f"  {i.id}  {escape(i.name)}  {_ranges(i.ranges)}{mark}", highlight=False)
@@ -51,6 +53,8 @@ def render_item_footage(item_id: str, found: list[Any]) -> None:
             f", earliest known: {first}",
             highlight=False,
         )
+        if getattr(c, "earliest_by", ""):
+            console.print(f"    (earliest by {escape(c.earliest_by)})", highlight=False)
         for i in others:
             mark = " (compilation)" if i.compilation else ""
             console.print(

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
+from corroborate.archive.telegram import PostCopy, post_copies
 from corroborate.db import utcnow
 from corroborate.errors import InternalError
 from corroborate.match.grouping import DisjointSets
@@ -34,6 +35,7 @@ class ClusterItem:
     compilation: bool = False
     known_time: datetime | None = None
     archived_at: datetime | None = None
+    known_by: str = ""  # what the copy's time rests on: a post date, a forward chain, ...
 
 
 @dataclass(frozen=True)
@@ -45,11 +47,17 @@ class Cluster:
     items: list[ClusterItem] = field(default_factory=list)
     aliases: tuple[str, ...] = ()  # names of pieces of footage found to be this one
 
+    @property
+    def earliest_by(self) -> str:
+        """What made the earliest copy the earliest (post date, forward chain, archive time)."""
+        return self.items[0].known_by if self.items else ""
+
     def as_dict(self) -> dict[str, Any]:
         return {
             "id": self.id,
             "aliases": list(self.aliases),
             "earliest": self.earliest,
+            "earliest_by": self.earliest_by,
             "items": [
                 {
                     "id": i.id,
@@ -101,14 +109,18 @@ def _computed(archive: Archive) -> list[list[ClusterItem]]:
             for i in session.scalars(select(ItemRow).where(ItemRow.kind.in_(("video", "image"))))
         }
         durations = dict(session.execute(select(SignatureRow.item_id, SignatureRow.duration)).all())
-        published: dict[str, datetime] = {}
-        for item_id, at in session.execute(
-            select(SightingRow.item_id, SightingRow.published_at).where(
-                SightingRow.published_at.is_not(None)
-            )
+        published: dict[str, tuple[datetime, str]] = {}
+        for item_id, at, url, label in session.execute(
+            select(
+                SightingRow.item_id,
+                SightingRow.published_at,
+                SightingRow.url,
+                SightingRow.source_label,
+            ).where(SightingRow.published_at.is_not(None))
         ):
-            if at is not None and (item_id not in published or at < published[item_id]):
-                published[item_id] = at
+            if at is not None and (item_id not in published or at < published[item_id][0]):
+                published[item_id] = (at, f"publication date of {url or label or 'a sighting'}")
+        posts = post_copies(session)
         links = list(session.scalars(select(MatchRow)))
 
     # ranges of each item held in common with each neighbour
@@ -161,18 +173,35 @@ def _computed(archive: Archive) -> list[list[ClusterItem]]:
         for root, ranges in roots.items():
             placed[root].append((x, _union(ranges)))
 
-    def known(x: str) -> datetime | None:
-        times = [published.get(x), _parse_time(items[x].metadata_json.get("creation_time"))]
-        found = [t for t in times if t is not None]
-        return min(found) if found else None
+    def known(x: str) -> tuple[datetime | None, str]:
+        found: list[tuple[datetime, str]] = []
+        if x in published:
+            found.append(published[x])
+        for p in posts.get(x, ()):
+            found.append((p.posted_at, f"post date of {p.label}"))
+            if p.forwarded_at is not None:  # the HTML form gives the original's date
+                found.append(
+                    (
+                        p.forwarded_at,
+                        f"forward chain: {p.label} forwarded it from {p.origin_label}, "
+                        f"posted {p.forwarded_at:%Y-%m-%d %H:%M} UTC as the export says",
+                    )
+                )
+        created = _parse_time(items[x].metadata_json.get("creation_time"))
+        if created is not None:
+            found.append((created, "creation time in the file's metadata"))
+        if not found:
+            return None, "archive time (no publication date known)"
+        return min(found, key=lambda f: (f[0], not f[1].startswith("post date")))
 
     def entry(x: str, ranges: list[list[float]] | None, compilation: bool) -> ClusterItem:
         item = items[x]
         if ranges is None:
             own = [r for n, rs in shared.get(x, {}).items() for r in rs]
             ranges = _union(own) if own else [[0.0, round(durations.get(x, 0.0), 2)]]
+        at, by = known(x)
         return ClusterItem(
-            x, item.sha256, item.original_name, ranges, compilation, known(x), item.archived_at
+            x, item.sha256, item.original_name, ranges, compilation, at, item.archived_at, by
         )
 
     result: list[list[ClusterItem]] = []
@@ -188,8 +217,51 @@ def _computed(archive: Archive) -> list[list[ClusterItem]]:
             return (min(times), 0 if e.known_time else 1)
 
         entries.sort(key=when)
-        result.append(entries)
+        result.append(forwards_after_origins(entries, posts))
     return result
+
+
+def forwards_after_origins(
+    entries: list[ClusterItem], posts: dict[str, list[PostCopy]]
+) -> list[ClusterItem]:
+    """A forward is never earlier than its origin: a copy posted as a forward from a channel
+    whose own post of this footage is archived comes after that copy, and says so."""
+    from dataclasses import replace
+
+    out = list(entries)
+    for _ in range(len(out)):  # forward chains are short; stop when nothing moves
+        moved = False
+        for i, e in enumerate(out):
+            origins = [
+                (j, o, op)
+                for j, o in enumerate(out)
+                if o.id != e.id
+                for p in posts.get(e.id, ())
+                for op in posts.get(o.id, ())
+                if p.forwards_from(op)
+            ]
+            if not origins:
+                continue
+            j, o, op = min(origins, key=lambda t: t[0])
+            forward = next(p for p in posts[e.id] if p.forwards_from(op))
+            by = f"forward chain: {forward.label} forwarded it from {op.label} ({o.id})"
+            at = (
+                max(t for t in (e.known_time, o.known_time) if t is not None)
+                if (e.known_time or o.known_time)
+                else None
+            )
+            if e.known_by != by:
+                out[i] = e = replace(e, known_by=by, known_time=at)
+            if j > i:
+                note = f"; {forward.label} is a forward of it, so later whatever its date"
+                if note not in o.known_by:
+                    out[j] = replace(o, known_by=o.known_by + note)
+                out.insert(j, out.pop(i))
+                moved = True
+                break
+        if not moved:
+            break
+    return out
 
 
 def cluster_ref(pk: int) -> str:
