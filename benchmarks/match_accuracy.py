@@ -1,16 +1,31 @@
-"""Pairwise accuracy of same-footage matching on a labelled set built from real footage.
+"""Pairwise and cluster-level accuracy of same-footage matching on labelled sets built from
+real footage, next to plain vPDQ on the same files in the same run.
 
-Flights over real photographs are reposted with every transformation in issue 4 (low
-bitrate, rescale, crop, caption, letterbox/pillarbox, mirror, recolour, screen recording,
-trim, compilation, frame-rate change) and a crop captioned by another channel; other
+The field set (the default) is 1280x720 footage of several kinds (textured daylight, fog
+over flat fields with little detail, night with sensor noise, and a real clip scikit-image
+ships) reposted as archives meet it: one channel's overlay (caption band, corner badge,
+running timestamp) on many different videos, crops, vertical phone reposts, trims, screen
+recordings, compilations, and edits composed of these (a crop of a captioned copy, a
+vertical repost of a trim, a screen recording of a compilation); for some footage the
+original was never archived, so only reposts of it are. It has two parts built from
+different photographs and flight seeds: `tuning` (rules may be tuned on it, and --misses
+lists its errors) and `held-out` (never tuned on; its errors are not listed).
+
+    .venv/bin/python benchmarks/match_accuracy.py [--dir DIR] [--part tuning|held-out|both]
+    .venv/bin/python benchmarks/match_accuracy.py --set classic [--photos N]
+
+The classic set (the earlier benchmark): flights over real photographs are reposted with
+every transformation in issue 4 (low bitrate, rescale, crop, caption, letterbox/pillarbox,
+mirror, recolour, screen recording, trim, compilation, frame-rate change) and a crop
+captioned by another channel; other
 flights over the same photographs are the hard negatives. The set is ingested into a fresh
 archive; a pair counts as found when ingest's match (each new file against everything
 archived before it) linked the two. Plain vPDQ
 (Meta's reference, default thresholds: quality >= 50, distance <= 31, 80% of the query's
 frames) is scored on the same files in the same run.
 
-    .venv/bin/python benchmarks/match_accuracy.py [--workdir DIR] [--photos N] [--signal KEY]
-    (bash benchmarks/vpdq_setup.sh installs the vPDQ reference)
+    (bash benchmarks/vpdq_setup.sh installs the vPDQ reference; --dir keeps the footage, so
+    a rerun only ingests)
 """
 
 from __future__ import annotations
@@ -28,6 +43,7 @@ from typing import Any
 
 from corroborate.samples import render_flight
 from corroborate.samples import transforms as T
+from corroborate.samples.footage import CLIP
 
 PHOTOS = ["coffee", "astronaut", "chelsea", "grass", "rocket", "brick"]
 SECONDS = 14.0
@@ -42,6 +58,12 @@ class Clip:
     path: Path
     parts: list[tuple[str, float, float]] = field(default_factory=list)
     hard_group: str = ""  # the photograph, for counting hard-negative pairs
+    overlay: bool = False  # carries the one channel's overlay
+
+
+def same_footage(a: Clip, b: Clip) -> bool:
+    """Copies of one piece of footage (a cluster's truth): they hold the same source."""
+    return bool({p[0] for p in a.parts} & {p[0] for p in b.parts})
 
 
 def shares(a: Clip, b: Clip) -> bool:
@@ -143,8 +165,130 @@ def build(root: Path, photos: list[str]) -> list[Clip]:
     return clips
 
 
+FIELD_SIZE = (1280, 720)
+FIELD_SECONDS = 8.0
+VERTICAL = (720, 1280)
+
+
+@dataclass(frozen=True)
+class Part:
+    """One part of the field set: its own photographs (name, photograph, look) and seeds."""
+
+    name: str
+    sources: tuple[tuple[str, str, str], ...]
+    seeds: tuple[int, int]
+    no_original: frozenset[str]  # footage whose original is never archived
+
+
+# Written before any rule was tuned on them; the held-out part shares no photograph, look
+# pairing or seed with the tuning part, and holds the real clip.
+PARTS = (
+    Part(
+        "tuning",
+        (
+            ("coffee", "coffee", "day"),
+            ("chelsea", "chelsea", "day"),
+            ("gravel-fog", "gravel", "low-detail"),
+            ("brick-night", "brick", "night"),
+        ),
+        (1, 2),
+        frozenset({"chelsea", "gravel-fog"}),
+    ),
+    Part(
+        "held-out",
+        (
+            ("astronaut", "astronaut", "day"),
+            ("rocket", "rocket", "day"),
+            ("grass-fog", "grass", "low-detail"),
+            ("moon-night", "moon", "night"),
+            ("clip", CLIP, "day"),
+        ),
+        (11, 12),
+        frozenset({"rocket", "grass-fog", "clip"}),
+    ),
+)
+
+
+def build_field(root: Path, part: Part) -> list[Clip]:
+    """The files of one part, made once under root (a rerun reuses them)."""
+    w, h = FIELD_SIZE
+    clips: list[Clip] = []
+    firsts: dict[str, Path] = {}
+    seconds: dict[str, Path] = {}
+    overlay_nr = 0
+    for label, photo, look in part.sources:
+        f1, f2 = f"{label}-1", f"{label}-2"
+        src1 = _render(
+            root / f"{f1}.mp4", photo, seconds=FIELD_SECONDS, width=w, height=h,
+            seed=part.seeds[0], look=look,
+        )  # fmt: skip
+        src2 = _render(
+            root / f"{f2}.mp4", photo, seconds=FIELD_SECONDS, width=w, height=h,
+            seed=part.seeds[1], look=look,
+        )  # fmt: skip
+        firsts[label], seconds[label] = src1, src2
+        full1, full2 = [(f1, 0.0, FIELD_SECONDS)], [(f2, 0.0, FIELD_SECONDS)]
+        if label not in part.no_original:
+            clips.append(Clip(src1, full1, label))
+        clips.append(Clip(src2, full2, label))
+        ov1 = R.channel_overlay(src1, root / f"{f1}-channel.mp4", clock_start=(9, 0, overlay_nr))
+        ov2 = R.channel_overlay(src2, root / f"{f2}-channel.mp4", clock_start=(17, 30, 0))
+        overlay_nr += 7
+        clips.append(Clip(ov1, full1, label, overlay=True))
+        clips.append(Clip(ov2, full2, label, overlay=True))
+        clips.append(Clip(R.crop(src1, root / f"{f1}-crop.mp4", left=0.15), full1, label))
+        clips.append(
+            Clip(
+                R.letterbox(src1, root / f"{f1}-vertical.mp4", size=VERTICAL, fill="blur"),
+                full1,
+                label,
+            )
+        )
+        clips.append(
+            Clip(R.screen_record(src1, root / f"{f1}-screen.mp4", size=(540, 960)), full1, label)
+        )
+        trimmed = R.trim(src1, root / f"{f1}-trim.mp4", start=1.5, end=7.5)
+        clips.append(Clip(trimmed, [(f1, 1.5, 7.5)], label))
+        # composed: a crop of the captioned copy; a vertical repost of the trim
+        clips.append(
+            Clip(R.crop(ov1, root / f"{f1}-channel-crop.mp4", left=0.12), full1, label, True)
+        )
+        clips.append(
+            Clip(
+                R.letterbox(trimmed, root / f"{f1}-trim-vertical.mp4", size=VERTICAL),
+                [(f1, 1.5, 7.5)],
+                label,
+            )
+        )
+    labels = [lab for lab, _, _ in part.sources]
+    a, b, c = labels[0], labels[1], labels[2]
+    spans = [(f"{a}-1", 1.0, 7.5), (f"{b}-1", 1.0, 7.5), (f"{c}-2", 1.5, 8.0)]
+    files = {f"{lab}-1": firsts[lab] for lab in labels} | {
+        f"{lab}-2": seconds[lab] for lab in labels
+    }
+    comp, _ = R.compilation(
+        [(files[n], t0, t1) for n, t0, t1 in spans], root / "compilation.mp4", size=FIELD_SIZE
+    )
+    clips.append(Clip(comp, spans, "compilation"))
+    # a screen recording of the compilation (the compilation's timing, scaled down)
+    clips.append(
+        Clip(
+            R.screen_record(comp, root / "compilation-screen.mp4", size=(540, 960)),
+            spans,
+            "compilation",
+        )
+    )
+    return clips
+
+
+def _prf(tp: int, fp: int, fn: int) -> tuple[float, float, float]:
+    p = tp / (tp + fp) if tp + fp else 1.0
+    r = tp / (tp + fn) if tp + fn else 1.0
+    return p, r, (2 * p * r / (p + r) if p + r else 0.0)
+
+
 def score(found: set[tuple[int, int]], clips: list[Clip]) -> dict[str, float]:
-    tp = fp = fn = hard_fp = hard_pairs = 0
+    tp = fp = fn = hard_fp = hard_pairs = overlay_fp = overlay_pairs = 0
     for i, j in itertools.combinations(range(len(clips)), 2):
         truth = shares(clips[i], clips[j])
         got = (i, j) in found
@@ -154,9 +298,10 @@ def score(found: set[tuple[int, int]], clips: list[Clip]) -> dict[str, float]:
         if not truth and clips[i].hard_group == clips[j].hard_group:
             hard_pairs += 1
             hard_fp += got
-    p = tp / (tp + fp) if tp + fp else 1.0
-    r = tp / (tp + fn) if tp + fn else 1.0
-    f1 = 2 * p * r / (p + r) if p + r else 0.0
+        if not same_footage(clips[i], clips[j]) and clips[i].overlay and clips[j].overlay:
+            overlay_pairs += 1
+            overlay_fp += got
+    p, r, f1 = _prf(tp, fp, fn)
     hard_p = 0.0 if hard_fp else 1.0  # precision on hard-negative pairs: any hit spoils it
     return dict(
         tp=tp,
@@ -168,14 +313,50 @@ def score(found: set[tuple[int, int]], clips: list[Clip]) -> dict[str, float]:
         hard_fp=hard_fp,
         hard_pairs=hard_pairs,
         hard_precision=hard_p,
+        overlay_fp=overlay_fp,
+        overlay_pairs=overlay_pairs,
     )
 
 
-def run_corroborate(root: Path, clips: list[Clip]) -> tuple[set[tuple[int, int]], float]:
+def cluster_score(groups: list[set[int]], clips: list[Clip]) -> dict[str, float]:
+    """Pair counting over clusters: a pair is placed together when some cluster holds both
+    (a compilation sits in several); it is right when the two hold the same footage."""
+    together = {p for g in groups for p in itertools.combinations(sorted(g), 2)}
+    tp = fp = fn = 0
+    for i, j in itertools.combinations(range(len(clips)), 2):
+        truth = same_footage(clips[i], clips[j])
+        got = (i, j) in together
+        tp += truth and got
+        fp += (not truth) and got
+        fn += truth and not got
+    p, r, f1 = _prf(tp, fp, fn)
+    return dict(tp=tp, fp=fp, fn=fn, precision=p, recall=r, f1=f1)
+
+
+def components(found: set[tuple[int, int]], n: int) -> list[set[int]]:
+    """Plain connected components of pairwise links (how vPDQ's links would cluster)."""
+    from corroborate.match.grouping import DisjointSets
+
+    sets = DisjointSets(str(i) for i in range(n))
+    for i, j in found:
+        sets.union(str(i), str(j))
+    return [{int(x) for x in g} for g in sets.groups().values()]
+
+
+@dataclass
+class Run:
+    links: set[tuple[int, int]]
+    groups: list[set[int]]
+    seconds: float
+    held: int = 0  # links held back for review instead of merging
+
+
+def run_corroborate(root: Path, clips: list[Clip]) -> Run:
     from sqlalchemy import select
 
     from corroborate.archive import ingest_file
     from corroborate.custody.setup import init_archive
+    from corroborate.match import clusters
     from corroborate.match.models import MatchRow
 
     archive = init_archive(root / "archive")
@@ -189,11 +370,21 @@ def run_corroborate(root: Path, clips: list[Clip]) -> tuple[set[tuple[int, int]]
     elapsed = time.perf_counter() - t
     with archive.session() as session:
         links = session.execute(select(MatchRow.query_id, MatchRow.item_id)).all()
+    found = clusters(archive)
+    groups = [{ids[i.id] for i in c.items if i.id in ids} for c in found]
+    held = 0
+    try:
+        from corroborate.match import held_links
+
+        held = len(held_links(archive))
+    except ImportError:
+        pass
     archive.close()
-    return {tuple(sorted((ids[a], ids[b]))) for a, b in links}, elapsed  # type: ignore[misc]
+    pairs = {tuple(sorted((ids[a], ids[b]))) for a, b in links}
+    return Run(pairs, groups, elapsed, held)  # type: ignore[arg-type]
 
 
-def run_vpdq(clips: list[Clip]) -> tuple[set[tuple[int, int]], float] | None:
+def run_vpdq(clips: list[Clip]) -> Run | None:
     try:
         import vpdq  # type: ignore[import-not-found]
     except ImportError:
@@ -218,14 +409,70 @@ def run_vpdq(clips: list[Clip]) -> tuple[set[tuple[int, int]], float] | None:
     for i, j in itertools.combinations(range(len(clips)), 2):
         if query_match(feats[i], feats[j]) >= 80.0 or query_match(feats[j], feats[i]) >= 80.0:
             found.add((i, j))
-    return found, elapsed
+    return Run(found, components(found, len(clips)), elapsed)
+
+
+def _print_rows(rows: list[tuple[str, Run]], clips: list[Clip]) -> None:
+    print(
+        f"  {'method':40s} {'pairs: P':>8s} {'R':>6s} {'F1':>6s} {'TP':>4s} {'FP':>4s} "
+        f"{'FN':>4s} {'clusters: P':>11s} {'R':>6s} {'F1':>6s} {'overlay FP':>11s} "
+        f"{'hard FP':>8s} {'held':>5s} {'s':>6s}"
+    )
+    for name, run in rows:
+        s, c = score(run.links, clips), cluster_score(run.groups, clips)
+        print(
+            f"  {name:40s} {s['precision']:8.3f} {s['recall']:6.3f} {s['f1']:6.3f} "
+            f"{s['tp']:4d} {s['fp']:4d} {s['fn']:4d} {c['precision']:11.3f} "
+            f"{c['recall']:6.3f} {c['f1']:6.3f} {s['overlay_fp']:4d}/{s['overlay_pairs']:<6d} "
+            f"{s['hard_fp']:3d}/{s['hard_pairs']:<4d} {run.held:5d} {run.seconds:6.1f}"
+        )
+
+
+def _misses(run: Run, clips: list[Clip]) -> None:
+    for i, j in itertools.combinations(range(len(clips)), 2):
+        truth = shares(clips[i], clips[j])
+        if truth != ((i, j) in run.links):
+            kind = "missed" if truth else "false"
+            print(f"    {kind}: {clips[i].path.name} ~ {clips[j].path.name}")
+    together = {p for g in run.groups for p in itertools.combinations(sorted(g), 2)}
+    for i, j in sorted(together):
+        if not same_footage(clips[i], clips[j]):
+            print(f"    wrongly clustered: {clips[i].path.name} ~ {clips[j].path.name}")
+
+
+def evaluate(root: Path, clips: list[Clip], *, misses: bool, vpdq: bool = True) -> None:
+    n_pairs = len(clips) * (len(clips) - 1) // 2
+    positives = sum(shares(a, b) for a, b in itertools.combinations(clips, 2))
+    print(f"  {len(clips)} files, {n_pairs} pairs, {positives} sharing footage")
+    shutil.rmtree(root / "archive", ignore_errors=True)
+    ours = run_corroborate(root, clips)
+    from corroborate.match import matching_signal
+
+    rows = [(f"corroborate {matching_signal().key}", ours)]
+    ref = run_vpdq(clips) if vpdq else None
+    if ref is None:
+        print("  NOTE: vPDQ reference unavailable (run `bash benchmarks/vpdq_setup.sh`)")
+    else:
+        rows.append(("vPDQ reference (default thresholds)", ref))
+    _print_rows(rows, clips)
+    if misses:
+        _misses(ours, clips)
 
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--workdir", type=Path, help="keep the footage here (default: a temp dir)")
-    ap.add_argument("--photos", type=int, default=4, help="photographs to fly over (2-6)")
-    ap.add_argument("--misses", action="store_true", help="list the pairs corroborate missed")
+    ap.add_argument(
+        "--dir", "--workdir", dest="workdir", type=Path,
+        help="keep the footage here, so reruns only ingest (default: a temp dir)",
+    )  # fmt: skip
+    ap.add_argument("--set", choices=("field", "classic"), default="field")
+    ap.add_argument("--part", choices=("tuning", "held-out", "both"), default="both")
+    ap.add_argument("--photos", type=int, default=4, help="classic set: photographs (2-6)")
+    ap.add_argument(
+        "--misses", action="store_true", help="list errors (classic set, or the tuning part)"
+    )
+    ap.add_argument("--build-only", action="store_true", help="only make the footage")
+    ap.add_argument("--no-vpdq", action="store_true", help="skip the vPDQ reference")
     ap.add_argument(
         "--signal", help="match with this registered signal (default: the matching signal)"
     )
@@ -236,43 +483,26 @@ def main() -> None:
         register(signal_by_key(args.signal), matching=True)
     root = args.workdir or Path(tempfile.mkdtemp(prefix="match-accuracy-"))
     root.mkdir(parents=True, exist_ok=True)
-    t = time.perf_counter()
-    clips = build(root / "footage", PHOTOS[: max(2, min(6, args.photos))])
-    n_pairs = len(clips) * (len(clips) - 1) // 2
-    positives = sum(shares(a, b) for a, b in itertools.combinations(clips, 2))
-    print(
-        f"labelled set: {len(clips)} files, {n_pairs} pairs, {positives} sharing footage "
-        f"(built in {time.perf_counter() - t:.0f} s)"
-    )
-    shutil.rmtree(root / "archive", ignore_errors=True)
-    ours, t_ours = run_corroborate(root, clips)
-    from corroborate.match import matching_signal
-
-    label = f"corroborate {matching_signal().key} (ingest + match)"
-    rows = [(label, score(ours, clips), t_ours)]
-    if args.misses:
-        for i, j in itertools.combinations(range(len(clips)), 2):
-            if shares(clips[i], clips[j]) != ((i, j) in ours):
-                kind = "missed" if shares(clips[i], clips[j]) else "false"
-                print(f"  {kind}: {clips[i].path.name} ~ {clips[j].path.name}")
-    ref = run_vpdq(clips)
-    if ref is None:
-        print(
-            "NOTE: vPDQ reference unavailable (run `bash benchmarks/vpdq_setup.sh`); "
-            "only corroborate is scored."
-        )
+    if args.set == "classic":
+        t = time.perf_counter()
+        clips = build(root / "footage", PHOTOS[: max(2, min(6, args.photos))])
+        print(f"classic set (built in {time.perf_counter() - t:.0f} s)")
+        evaluate(root, clips, misses=args.misses, vpdq=not args.no_vpdq)
     else:
-        rows.append(("vPDQ reference (default thresholds)", score(ref[0], clips), ref[1]))
-    print(
-        f"{'method':46s} {'prec':>6s} {'recall':>6s} {'F1':>6s} {'TP':>4s} {'FP':>4s} "
-        f"{'FN':>4s} {'hard-neg FP':>12s} {'seconds':>8s}"
-    )
-    for name, s, el in rows:
-        print(
-            f"{name:46s} {s['precision']:6.3f} {s['recall']:6.3f} {s['f1']:6.3f} "
-            f"{s['tp']:4d} {s['fp']:4d} {s['fn']:4d} "
-            f"{s['hard_fp']:5d}/{s['hard_pairs']:<6d} {el:8.1f}"
-        )
+        for part in PARTS:
+            if args.part not in ("both", part.name):
+                continue
+            t = time.perf_counter()
+            clips = build_field(root / part.name / "footage", part)
+            print(f"field set, {part.name} part (built in {time.perf_counter() - t:.0f} s)")
+            if args.build_only:
+                continue
+            evaluate(
+                root / part.name,
+                clips,
+                misses=args.misses and part.name == "tuning",
+                vpdq=not args.no_vpdq,
+            )
     if args.workdir is None:
         shutil.rmtree(root, ignore_errors=True)
     sys.stdout.flush()

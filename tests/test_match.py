@@ -16,7 +16,7 @@ from corroborate.match import MediaError, match_signatures, pdq, signature_for_f
 from corroborate.match.frames import SampledFrame, sample_video
 from corroborate.match.index import FrameIndex
 from corroborate.match.signal import FileSignature, hamming
-from corroborate.match.signals import PDQ_MULTIVIEW_3 as PDQ_MULTIVIEW  # the matching signal
+from corroborate.match.signals import PDQ_MULTIVIEW_4 as PDQ_MULTIVIEW  # the matching signal
 from corroborate.match.views import (
     MAX_PIECE,
     N_STORED,
@@ -68,7 +68,7 @@ def test_repost_is_found_both_ways(sigs: dict[str, FileSignature], name: str) ->
     for query, cand in ((sigs[name], sigs["source"]), (sigs["source"], sigs[name])):
         m = match_signatures(query, cand)
         assert m is not None, f"{name} not matched"
-        assert m.signal == "pdq-multiview/3" and m.threshold == PDQ_MULTIVIEW.threshold
+        assert m.signal == "pdq-multiview/4" and m.threshold == PDQ_MULTIVIEW.threshold
         assert max(m.distances) <= m.threshold and m.score > 0.3
 
 
@@ -126,7 +126,7 @@ def test_signature_is_stored_without_pickle_and_round_trips(sigs: dict[str, File
     sig = sigs["source"]
     data = sig.stored().to_bytes()
     with np.load(io.BytesIO(data), allow_pickle=False) as z:
-        assert str(z["signal"]) == "pdq-multiview/3"
+        assert str(z["signal"]) == "pdq-multiview/4"
     back = FileSignature.from_bytes(data)
     assert back.signal == sig.signal and back.kind == "video"
     assert len(back) == int((sig.views < N_STORED).sum())
@@ -190,7 +190,7 @@ def test_index_is_persisted_without_pickle_and_grows_incrementally(
     again = FrameIndex(tmp_path / "idx", PDQ_MULTIVIEW).load()
     assert len(again) > n1 and again.items() == {"aaaaaaaaaaaa", "bbbbbbbbbbbb"}
     assert type(again.index).__name__ == "IndexBinaryIVF"  # trained once it grew
-    assert (tmp_path / "idx" / "pdq-multiview-3.faissb").read_bytes()[:4] != b"\x80\x04"
+    assert (tmp_path / "idx" / "pdq-multiview-4.faissb").read_bytes()[:4] != b"\x80\x04"
     q = sigs["crop_left_20"]
     hits = again.search(q.hashes[q.usable()], PDQ_MULTIVIEW.threshold)
     assert 0xAAAAAAAAAAAA in set(hits.items.tolist())

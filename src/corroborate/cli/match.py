@@ -28,7 +28,9 @@ def _ranges(ranges: list[list[float]]) -> str:
 
 
 def render_clusters(found: list[Any]) -> None:
-    """Each piece of footage, its earliest copy, and where it sits in every copy."""
+    """Each piece of footage, its earliest copy, and where it sits in every copy; then the
+    matches held back for review because each alone would join two pieces of footage."""
+    held: dict[tuple[str, str], Any] = {}
     for c in found:
         was = f"  (also named {', '.join(c.aliases)})" if c.aliases else ""
         console.print(
@@ -41,6 +43,11 @@ def render_clusters(found: list[Any]) -> None:
         for i in c.items:
             mark = " (compilation)" if i.compilation else ""
             console.print(f"  {i.id}  {escape(i.name)}  {_ranges(i.ranges)}{mark}", highlight=False)
+        if len(c.items) > 1:
+            console.print(f"  formed by {len(c.links)} matches", highlight=False)
+        held.update({(h.query_id, h.item_id): h for h in getattr(c, "held", ())})
+    for h in held.values():
+        console.print(f"[yellow]held for review[/]  {escape(h.describe())}", highlight=False)
 
 
 def render_item_footage(item_id: str, found: list[Any]) -> None:

@@ -9,10 +9,12 @@ from corroborate.match import signals  # registers the built-in signals
 from corroborate.match.clusters import (
     Cluster,
     ClusterItem,
+    HeldLink,
     cluster_members,
     clusters,
     find_cluster,
     footage_of,
+    held_links,
 )
 from corroborate.match.errors import MediaError, SignalError
 from corroborate.match.search import RehashReport, after_ingest, find_matches, rehash
@@ -25,7 +27,13 @@ from corroborate.match.signal import (
     register,
     signal_by_key,
 )
-from corroborate.match.signals import PDQ, PDQ_MULTIVIEW_1, PDQ_MULTIVIEW_2, PDQ_MULTIVIEW_3
+from corroborate.match.signals import (
+    PDQ,
+    PDQ_MULTIVIEW_1,
+    PDQ_MULTIVIEW_2,
+    PDQ_MULTIVIEW_3,
+    PDQ_MULTIVIEW_4,
+)
 from corroborate.match.signature import full_signature as signature_for_file
 from corroborate.match.signature import load_signature, store_signature, sync_index
 from corroborate.match.temporal import Match, Segment, match_signatures
@@ -35,6 +43,7 @@ __all__ = [
     "PDQ_MULTIVIEW_1",
     "PDQ_MULTIVIEW_2",
     "PDQ_MULTIVIEW_3",
+    "PDQ_MULTIVIEW_4",
     "SIGNALS",
     "SignalError",
     "matching_signal",
@@ -43,6 +52,7 @@ __all__ = [
     "signals",
     "Cluster",
     "ClusterItem",
+    "HeldLink",
     "FileSignature",
     "Match",
     "MediaError",
@@ -56,6 +66,7 @@ __all__ = [
     "find_cluster",
     "find_matches",
     "footage_of",
+    "held_links",
     "load_signature",
     "match_signatures",
     "rehash",

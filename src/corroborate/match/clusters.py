@@ -38,14 +38,45 @@ class ClusterItem:
     known_by: str = ""  # what the copy's time rests on: a post date, a forward chain, ...
 
 
+Link = tuple[str, str]  # (query item, matched item) of a stored match
+
+
+@dataclass(frozen=True)
+class HeldLink:
+    """A match that would join two pieces of footage that nothing else ties together: kept
+    out of the clusters and shown for review, since one false link would otherwise make
+    every copy of two events "the same footage"."""
+
+    query_id: str
+    item_id: str
+    sides: tuple[tuple[str, ...], tuple[str, ...]]  # the copies on each side of it
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "query_id": self.query_id,
+            "item_id": self.item_id,
+            "sides": [list(self.sides[0]), list(self.sides[1])],
+        }
+
+    def describe(self) -> str:
+        a, b = self.sides
+        return (
+            f"{self.query_id} ~ {self.item_id}: would join {len(a)} and {len(b)} copies "
+            "that share nothing else; held for review"
+        )
+
+
 @dataclass(frozen=True)
 class Cluster:
-    """A piece of footage: every archived copy, and the earliest known one."""
+    """A piece of footage: every archived copy, the earliest known one, and the matches
+    that made it."""
 
     id: str  # FC-0001: stable as copies arrive
     earliest: str
     items: list[ClusterItem] = field(default_factory=list)
     aliases: tuple[str, ...] = ()  # names of pieces of footage found to be this one
+    links: tuple[Link, ...] = ()  # the stored matches between its plain copies
+    held: tuple[HeldLink, ...] = ()  # matches to another piece of footage, held for review
 
     @property
     def earliest_by(self) -> str:
@@ -58,6 +89,8 @@ class Cluster:
             "aliases": list(self.aliases),
             "earliest": self.earliest,
             "earliest_by": self.earliest_by,
+            "links": [list(link) for link in self.links],
+            "held_for_review": [h.as_dict() for h in self.held],
             "items": [
                 {
                     "id": i.id,
@@ -99,7 +132,77 @@ def _parse_time(value: Any) -> datetime | None:
         return None
 
 
-def _computed(archive: Archive) -> list[list[ClusterItem]]:
+# Seconds a time mapping composed through a third copy may differ from the direct one.
+MAPPING_TOLERANCE = 1.5
+
+
+def _mappings(segments: list[dict[str, Any]]) -> list[tuple[float, float, float]]:
+    """Each segment of a link as (speed, offset, query midpoint): item time = speed * query
+    time + offset."""
+    out = []
+    for seg in segments:
+        (q0, q1), (i0, _), speed = seg["query"], seg["item"], float(seg.get("speed", 1.0))
+        out.append((speed, float(i0) - speed * float(q0), (float(q0) + float(q1)) / 2))
+    return out
+
+
+class _Mapped:
+    """The time mappings of links, in both directions, and whether three copies agree."""
+
+    def __init__(self) -> None:
+        self.maps: dict[Link, list[tuple[float, float, float]]] = defaultdict(list)
+
+    def add(self, a: str, b: str, segments: list[dict[str, Any]]) -> None:
+        for speed, off, mid in _mappings(segments):
+            self.maps[(a, b)].append((speed, off, mid))
+            self.maps[(b, a)].append((1.0 / speed, -off / speed, speed * mid + off))
+
+    def agree(self, a: str, b: str, c: str) -> bool:
+        """Whether a -> c -> b places a's footage where a -> b does (within tolerance)."""
+        for s_ab, o_ab, mid in self.maps[(a, b)]:
+            for s_ac, o_ac, _ in self.maps[(a, c)]:
+                for s_cb, o_cb, _ in self.maps[(c, b)]:
+                    via = s_cb * (s_ac * mid + o_ac) + o_cb
+                    if abs(via - (s_ab * mid + o_ab)) <= MAPPING_TOLERANCE:
+                        return True
+        return False
+
+
+def _agreeing(linked: set[Link], mapped: _Mapped, nodes: set[str]) -> tuple[list[Link], list[Link]]:
+    """Links among plain copies split into those that form footage and those held back.
+
+    A link forms footage when another copy agrees with it (linked to both ends, with time
+    mappings that compose) or when one end has no other link (a copy found once). The rest
+    would join two groups only through themselves; each is held back unless the groups are
+    joined by agreeing links anyway.
+    """
+    nbrs: dict[str, set[str]] = defaultdict(set)
+    pairs = sorted({tuple(sorted(p)) for p in linked if p[0] in nodes and p[1] in nodes})
+    for a, b in pairs:
+        nbrs[a].add(b)
+        nbrs[b].add(a)
+    forming: list[Link] = []
+    doubtful: list[Link] = []
+    for a, b in pairs:
+        leaf = len(nbrs[a]) == 1 or len(nbrs[b]) == 1
+        if leaf or any(mapped.agree(a, b, c) for c in nbrs[a] & nbrs[b]):
+            forming.append((a, b))
+        else:
+            doubtful.append((a, b))
+    return forming, doubtful
+
+
+@dataclass
+class _Footage:
+    """Pieces of footage as computed: copies earliest first, the links that formed each,
+    and the links held back for review."""
+
+    groups: list[list[ClusterItem]]
+    links: list[tuple[Link, ...]]
+    held: list[tuple[HeldLink, ...]]
+
+
+def _computed(archive: Archive) -> _Footage:
     """Every piece of footage as computed from the stored matches, copies earliest first."""
     from corroborate.archive.models import ItemRow, SightingRow
 
@@ -125,9 +228,11 @@ def _computed(archive: Archive) -> list[list[ClusterItem]]:
 
     # ranges of each item held in common with each neighbour
     shared: dict[str, dict[str, list[list[float]]]] = defaultdict(lambda: defaultdict(list))
+    mapped = _Mapped()
     for link in links:
         if link.query_id not in items or link.item_id not in items:
             continue
+        mapped.add(link.query_id, link.item_id, link.segments)
         for seg in link.segments:
             shared[link.query_id][link.item_id].append(list(seg["query"]))
             shared[link.item_id][link.query_id].append(list(seg["item"]))
@@ -152,18 +257,37 @@ def _computed(archive: Archive) -> list[list[ClusterItem]]:
     sets = DisjointSets()
     for x in items:
         sets.find(x)
-    for a, b in linked:
-        if a not in groups_of and b not in groups_of:
-            sets.union(a, b)
+    forming, doubtful = _agreeing(linked, mapped, set(items) - set(groups_of))
+    for a, b in forming:
+        sets.union(a, b)
+    made_by: dict[str, list[Link]] = defaultdict(list)
+    for a, b in forming:
+        made_by[sets.find(a)].append((a, b))
+    held_by: dict[str, list[HeldLink]] = defaultdict(list)
+    of_root: dict[str, list[str]] = defaultdict(list)
+    for x in sorted(items):
+        if x not in groups_of:
+            of_root[sets.find(x)].append(x)
+    directed = {(link.query_id, link.item_id) for link in links}
+    for a, b in doubtful:
+        ra, rb = sets.find(a), sets.find(b)
+        if ra == rb:  # the two groups are one through links that agree
+            made_by[ra].append((a, b))
+            continue
+        side_a, side_b = tuple(of_root[ra]), tuple(of_root[rb])
+        query, item = (a, b) if (a, b) in directed else (b, a)
+        review = HeldLink(query, item, (side_a, side_b) if query == a else (side_b, side_a))
+        held_by[ra].append(review)
+        held_by[rb].append(review)
     members: dict[str, list[str]] = defaultdict(list)
     for x in items:
         if x not in groups_of:
             members[sets.find(x)].append(x)
     # compilations: one entry in each piece of footage they hold
     placed: dict[str, list[tuple[str, list[list[float]]]]] = defaultdict(list)
-    for x, held in groups_of.items():
+    for x, holds in groups_of.items():
         roots: dict[str, list[list[float]]] = defaultdict(list)
-        for group in held:
+        for group in holds:
             for n in group:
                 root = sets.find(n) if n not in groups_of else None
                 if root is not None:
@@ -205,11 +329,15 @@ def _computed(archive: Archive) -> list[list[ClusterItem]]:
         )
 
     result: list[list[ClusterItem]] = []
+    result_links: list[tuple[Link, ...]] = []
+    result_held: list[tuple[HeldLink, ...]] = []
     for root in sorted(set(members) | set(placed)):
         entries = [entry(x, None, False) for x in members.get(root, [])]
         entries += [entry(x, r, True) for x, r in placed.get(root, [])]
         if not entries:
             continue
+        result_links.append(tuple(sorted(made_by.get(root, []))))
+        result_held.append(tuple(held_by.get(root, [])))
 
         def when(e: ClusterItem) -> tuple[datetime, int]:
             # archive time bounds when a copy existed; a source's date may be earlier
@@ -218,7 +346,7 @@ def _computed(archive: Archive) -> list[list[ClusterItem]]:
 
         entries.sort(key=when)
         result.append(forwards_after_origins(entries, posts))
-    return result
+    return _Footage(result, result_links, result_held)
 
 
 def forwards_after_origins(
@@ -415,15 +543,15 @@ def clusters(archive: Archive) -> list[Cluster]:
 def _clusters(archive: Archive) -> list[Cluster]:
     from corroborate.custody import log
 
-    groups = _computed(archive)
+    footage = _computed(archive)
     with archive.session() as session:
-        chosen, changed, _ = _name_groups(session, groups, write=False)
+        chosen, changed, _ = _name_groups(session, footage.groups, write=False)
         names = _stored_names(session)
     if changed:
         with archive.write() as session:
             _stored_names(session)  # takes the write lock; then recompute what others committed
-            groups = _computed(archive)
-            chosen, changed, details = _name_groups(session, groups, write=True)
+            footage = _computed(archive)
+            chosen, changed, details = _name_groups(session, footage.groups, write=True)
             if changed:
                 log.append(session, actor="corroborate", action="footage.clusters", details=details)
             session.flush()
@@ -435,12 +563,26 @@ def _clusters(archive: Archive) -> list[Cluster]:
             earliest=entries[0].id,
             items=entries,
             aliases=aliases.get(pk, ()),
+            links=made,
+            held=held,
         )
-        for pk, entries in zip(chosen, groups, strict=True)
+        for pk, entries, made, held in zip(
+            chosen, footage.groups, footage.links, footage.held, strict=True
+        )
         if pk is not None
     ]
     result.sort(key=lambda c: (-len(c.items), c.id))
     return result
+
+
+def held_links(archive: Archive) -> list[HeldLink]:
+    """Every match held out of the clusters for review: each would join two pieces of
+    footage that share nothing else."""
+    seen: dict[Link, HeldLink] = {}
+    for c in clusters(archive):
+        for h in c.held:
+            seen[(h.query_id, h.item_id)] = h
+    return [seen[k] for k in sorted(seen)]
 
 
 def find_cluster(archive: Archive, ref: str) -> Cluster | None:
@@ -474,6 +616,8 @@ def cluster_members(archive: Archive) -> tuple[dict[str, str], dict[str, list[st
 __all__ = [
     "Cluster",
     "ClusterItem",
+    "HeldLink",
+    "held_links",
     "cluster_members",
     "cluster_ref",
     "clusters",

@@ -241,7 +241,7 @@ _MIRROR_SIGN = np.tile(np.where(np.arange(1, 17) % 2 == 1, -1.0, 1.0), 16).astyp
 @dataclass(frozen=True)
 class CentredPdq:
     """A window hasher (`views.WindowHasher`) with PDQ's exact window hashing over a frame
-    filtered with centred (odd) windows: what `pdq-multiview/3` hashes views with. Whole
+    filtered with centred (odd) windows: what `pdq-multiview/3` and `/4` hash views with. Whole
     frames hash as `pdqhash` does whenever PDQ's own windows are odd."""
 
     def prefilter(self, gray: np.ndarray, width: int, height: int) -> np.ndarray:

@@ -36,6 +36,7 @@ from corroborate.match.views import (
     WindowHasher,
     boxed_pieces,
     hash_frame,
+    masked_pieces,
 )
 
 _KINDS = ("video", "image", "audio", "document", "webpage", "other")
@@ -52,6 +53,9 @@ class MultiViewSignal(SignalType):
     query view and its mirror image."""
 
     hasher: WindowHasher
+    # from version 4: what holds still across a shot (an overlay) is filled in from the
+    # footage around it before hashing, in stored and query views alike
+    masks_overlays: bool = False
 
     index_class = FrameIndex
 
@@ -76,10 +80,15 @@ class MultiViewSignal(SignalType):
         quality: list[np.ndarray] = []
         query_every = max(1, round(self.sample_rate / self.query_rate))
         i = 0
-        for piece, box in boxed_pieces(frames):
+        pieces = (
+            masked_pieces(frames)
+            if self.masks_overlays
+            else ((p, b, None) for p, b in boxed_pieces(frames))
+        )
+        for piece, box, mask in pieces:
             for frame in piece:
                 ids, digests, q = hash_frame(
-                    frame.gray, box, query=i % query_every == 0, hasher=self.hasher
+                    frame.gray, box, query=i % query_every == 0, hasher=self.hasher, mask=mask
                 )
                 hashes.append(digests)
                 views.append(ids)
@@ -154,7 +163,9 @@ class PdqSignal(SignalType):
         return None
 
 
-def _multiview(version: int, hasher: WindowHasher, min_quality: int = 40) -> MultiViewSignal:
+def _multiview(
+    version: int, hasher: WindowHasher, min_quality: int = 40, *, masks_overlays: bool = False
+) -> MultiViewSignal:
     return MultiViewSignal(
         name="pdq-multiview",
         version=version,
@@ -167,6 +178,7 @@ def _multiview(version: int, hasher: WindowHasher, min_quality: int = 40) -> Mul
         min_seconds=5.0,
         stored_views=N_STORED,
         hasher=hasher,
+        masks_overlays=masks_overlays,
     )
 
 
@@ -182,7 +194,14 @@ PDQ_MULTIVIEW_2 = register(_multiview(2, pdq))
 # PDQ's own quality truncates every gradient to a whole percentage before summing, so it
 # reads lower than v1's (a view at v1's 45 is about 27): v2 kept v1's floor of 40 and
 # dropped most views of low-detail footage; v3's floor of 25 keeps what v1 kept.
-PDQ_MULTIVIEW_3 = register(_multiview(3, pdq.CentredPdq(), min_quality=25), matching=True)
+PDQ_MULTIVIEW_3 = register(_multiview(3, pdq.CentredPdq(), min_quality=25))
+# v4 is v3 with a channel's overlay (what holds still across a shot: badge, caption band,
+# running timestamp, a screen recording's buttons) filled in from the footage around it
+# before hashing, so two different videos under one overlay no longer share it, and frames
+# whose footage has too little detail left fall below the quality floor and do not vote.
+PDQ_MULTIVIEW_4 = register(
+    _multiview(4, pdq.CentredPdq(), min_quality=25, masks_overlays=True), matching=True
+)
 # ThreatExchange's PDQ match threshold is 31 bits; stills only need one close hash
 PDQ = register(
     PdqSignal(

@@ -386,12 +386,17 @@ _HASHED, _MIRROR_OF = _mirror_plan()
 
 
 def hash_frame(
-    gray: np.ndarray, box: tuple[int, int, int, int], query: bool, hasher: WindowHasher
+    gray: np.ndarray,
+    box: tuple[int, int, int, int],
+    query: bool,
+    hasher: WindowHasher,
+    mask: np.ndarray | None = None,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """(view ids, packed hashes [n, bytes], qualities) of one frame: stored views only, or
-    every query view and its mirror image."""
+    every query view and its mirror image; `mask` (an overlay's pixels) is filled in from
+    the footage around it first."""
     x0, y0, x1, y1 = box
-    gray = gray.astype(np.float32, copy=False)
+    gray = without_overlay(gray.astype(np.float32, copy=False), mask)
     blurred = hasher.prefilter(gray, x1 - x0, y1 - y0)
     if not query:
         hashes, quality = hasher.hash_windows(
@@ -405,3 +410,127 @@ def hash_frame(
     keep = np.r_[0:n, len(_HASHED) : len(_HASHED) + n]
     ids = np.arange(n, dtype=np.uint16)
     return np.concatenate([ids, ids + MIRRORED]).astype(np.uint16), hashes[keep], quality[keep]
+
+
+# What is static across a shot is not footage: a channel's badge, caption band, ticker, a
+# running timestamp, a screen recording's buttons. A pixel is static when it stays within
+# STILL_LEVEL grey levels (codec flicker) between this share of consecutive samples.
+STILL_LEVEL = 2.5
+STILL_SHARE = 0.8
+# Samples a shot needs before what holds still in it says anything.
+MIN_MASK_SAMPLES = 8
+# Above this share of the picture held still, the shot is a still picture (a slideshow, a
+# photo with music): it is hashed whole, as a photo is.
+MAX_STILL = 0.85
+# Running text (a clock, a ticker): glyphs a few pixels apart are one overlay; the gaps
+# between them and the digits that change are closed over by this many pixels (working size,
+# about a 290-pixel-wide frame) across and down.
+_CLOSE_X, _CLOSE_Y = 3, 1
+
+
+def _box_sum(a: np.ndarray, ry: int, rx: int) -> np.ndarray:
+    """Sum over a (2ry+1) x (2rx+1) window at every pixel (zero outside), by cumulative sums."""
+    h, w = a.shape
+    c = np.zeros((h + 1, w + 1), dtype=np.float32)
+    c[1:, 1:] = np.cumsum(np.cumsum(a, axis=0, dtype=np.float32), axis=1)
+    y0 = np.clip(np.arange(h) - ry, 0, h)
+    y1 = np.clip(np.arange(h) + ry + 1, 0, h)
+    x0 = np.clip(np.arange(w) - rx, 0, w)
+    x1 = np.clip(np.arange(w) + rx + 1, 0, w)
+    out: np.ndarray = c[y1][:, x1] - c[y0][:, x1] - c[y1][:, x0] + c[y0][:, x0]
+    return out
+
+
+def _closed(mask: np.ndarray, ry: int, rx: int) -> np.ndarray:
+    """Morphological closing (dilate, then erode) with a (2ry+1) x (2rx+1) rectangle."""
+    grown = _box_sum(mask.astype(np.float32), ry, rx) > 0.5
+    # erosion of `grown`: every pixel of the window set (outside the frame counts as set)
+    missing = _box_sum((~grown).astype(np.float32), ry, rx)
+    closed: np.ndarray = (missing < 0.5) | mask
+    return closed
+
+
+def _edges(picture: np.ndarray) -> np.ndarray:
+    """Gradient magnitude (grey levels per pixel, |dx| + |dy|) of a picture."""
+    g = np.zeros_like(picture)
+    g[:, 1:-1] += np.abs(picture[:, 2:] - picture[:, :-2]) / 2
+    g[1:-1, :] += np.abs(picture[2:, :] - picture[:-2, :]) / 2
+    return g
+
+
+def _reached(seeds: np.ndarray, through: np.ndarray) -> np.ndarray:
+    """Pixels of `through` joined to `seeds` by a 4-connected path inside `through`."""
+    reach = seeds.copy()
+    while True:
+        grown = reach.copy()
+        grown[1:, :] |= reach[:-1, :]
+        grown[:-1, :] |= reach[1:, :]
+        grown[:, 1:] |= reach[:, :-1]
+        grown[:, :-1] |= reach[:, 1:]
+        grown &= through | seeds
+        if np.array_equal(grown, reach):
+            return reach
+        reach = grown
+
+
+# A still pixel on an edge this strong (grey levels per pixel) is the outline of an overlay.
+STILL_EDGE = 10.0
+MAX_OVERLAY = 0.5  # share of the picture an overlay may cover
+
+
+def overlay_mask(grays: list[np.ndarray], box: tuple[int, int, int, int]) -> np.ndarray | None:
+    """The pixels of a channel's overlay in one shot: still edges (text, a badge's outline,
+    buttons), closed over running text, and what they enclose; flat footage that holds still
+    (sky, fog) but touches the moving footage is not an overlay. None when there are too few
+    samples to tell, or the shot is a still picture."""
+    if len(grays) < MIN_MASK_SAMPLES or any(g.shape != grays[0].shape for g in grays):
+        return None
+    stack = np.stack(grays).astype(np.float32)
+    still = (np.abs(np.diff(stack, axis=0)) <= STILL_LEVEL).mean(axis=0) >= STILL_SHARE
+    x0, y0, x1, y1 = box
+    inside = still[y0:y1, x0:x1]
+    if inside.size == 0 or float(inside.mean()) > MAX_STILL:
+        return None
+    outline = still & (_edges(stack.mean(axis=0)) >= STILL_EDGE)
+    if not outline[y0:y1, x0:x1].any():
+        return None
+    barrier = _box_sum(_closed(outline, _CLOSE_Y, _CLOSE_X).astype(np.float32), 2, 2) > 0.5
+    free = still & ~barrier
+    enclosed = free & ~_reached(~still & ~barrier, free)
+    mask = barrier | enclosed
+    out: np.ndarray = np.zeros_like(mask)
+    out[y0:y1, x0:x1] = mask[y0:y1, x0:x1]
+    if float(out[y0:y1, x0:x1].mean()) > MAX_OVERLAY:
+        return None
+    return out
+
+
+def without_overlay(gray: np.ndarray, mask: np.ndarray | None) -> np.ndarray:
+    """The frame with its overlay pixels replaced by the footage around them, smoothly
+    (normalised box filtering at two scales), so an overlay adds no edges of its own to the
+    hash and its area adds no detail to the quality."""
+    if mask is None:
+        return gray
+    g = gray.astype(np.float32, copy=False)
+    keep = (~mask).astype(np.float32)
+    out = g.copy()
+    todo = mask.copy()
+    for r in (4, 12, 36):
+        den = _box_sum(keep, r, r)
+        num = _box_sum(g * keep, r, r)
+        ok = todo & (den >= 1.0)
+        out[ok] = num[ok] / den[ok]
+        todo &= ~ok
+        if not todo.any():
+            break
+    if todo.any():
+        out[todo] = float(g[~mask].mean()) if (~mask).any() else float(g.mean())
+    return out
+
+
+def masked_pieces(
+    frames: Iterable[SampledFrame],
+) -> Iterator[tuple[list[SampledFrame], tuple[int, int, int, int], np.ndarray | None]]:
+    """`boxed_pieces`, each with the mask of what holds still in it (an overlay)."""
+    for piece, box in boxed_pieces(frames):
+        yield piece, box, overlay_mask([f.gray for f in piece], box)

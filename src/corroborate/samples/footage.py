@@ -15,7 +15,7 @@ from pathlib import Path
 
 import av
 import numpy as np
-from PIL import Image
+from PIL import Image, ImageFilter
 
 # Photographs scikit-image ships in its wheel (loadable offline).
 PHOTOS = (
@@ -41,11 +41,56 @@ PHOTOS = (
 _TINTS = [(0.55, 0.75, 0.35), (0.75, 0.65, 0.45), (0.9, 0.9, 0.95), (0.6, 0.7, 0.5)]
 
 
+# The looks footage comes in besides plain daylight: fog or haze over flat fields (little
+# detail for a hash to hold on to), and night (dark, low contrast, sensor noise per frame).
+LOOKS = ("day", "low-detail", "night")
+# A real clip scikit-image ships (an animated GIF of 24 frames, 25x14 pixels): flights over
+# it see a moving picture, not a still photograph.
+CLIP = "no_time_for_that"
+
+
+@lru_cache(maxsize=4)
+def clip_frames(size: int = 1600) -> tuple[np.ndarray, ...]:
+    """The frames of the real clip, upscaled to about `size` pixels on the longer side."""
+    import skimage.data
+
+    path = Path(skimage.data.__file__).parent / "no_time_for_that_tiny.gif"
+    out = []
+    with Image.open(path) as gif:
+        for i in range(getattr(gif, "n_frames", 1)):
+            gif.seek(i)
+            img = gif.convert("RGB")
+            scale = size / max(img.size)
+            img = img.resize(
+                (round(img.width * scale), round(img.height * scale)), Image.Resampling.BICUBIC
+            )
+            out.append(np.asarray(img))
+    return tuple(out)
+
+
+def _looked(arr: np.ndarray, look: str) -> np.ndarray:
+    if look == "day":
+        return arr
+    if look == "low-detail":
+        img = Image.fromarray(arr).filter(ImageFilter.GaussianBlur(14))
+        f = np.asarray(img, dtype=np.float32)
+        mean = f.mean(axis=(0, 1), keepdims=True)
+        foggy: np.ndarray = (mean + 0.45 * (f - mean)).clip(0, 255).astype(np.uint8)
+        return foggy
+    if look == "night":
+        f = np.asarray(arr, dtype=np.float32) / 255.0
+        dark: np.ndarray = (255.0 * 0.28 * f**1.6 * np.array([0.7, 0.85, 1.0])).astype(np.uint8)
+        return dark
+    raise ValueError(f"unknown look {look!r}; expected one of {', '.join(LOOKS)}")
+
+
 @lru_cache(maxsize=8)
-def terrain(photo: str, size: int = 1600) -> np.ndarray:
+def terrain(photo: str, size: int = 1600, look: str = "day") -> np.ndarray:
     """The photograph as an RGB uint8 array about `size` pixels on its longer side."""
     import skimage.data
 
+    if look != "day":
+        return _looked(terrain(photo, size), look)
     arr = getattr(skimage.data, photo)()
     if arr.ndim == 2:
         tint = np.array(_TINTS[sum(map(ord, photo)) % len(_TINTS)], dtype=np.float32)
@@ -120,14 +165,18 @@ def render_flight(
     start: float = 0.0,
     bitrate: int = 1_500_000,
     creation_time: str | None = None,
+    look: str = "day",
 ) -> Path:
     """Encode a drone-like flight over `photo` to an H.264 MP4 and return its path.
 
     `start` offsets the flight's clock, so two renders with the same seed and different
-    starts are two cuts of the same footage.
+    starts are two cuts of the same footage. `look` is one of LOOKS; `photo=CLIP` flies over
+    the real clip scikit-image ships, playing at its own speed (70 ms a frame).
     """
     path = path or FlightPath(seed=seed)
-    src = terrain(photo)
+    clip = tuple(_looked(f, look) for f in clip_frames()) if photo == CLIP else ()
+    src = terrain(photo, look=look) if not clip else clip[0]
+    noise = np.random.default_rng(seed + 1000) if look == "night" else None
     out = Path(out)
     out.parent.mkdir(parents=True, exist_ok=True)
     with av.open(str(out), "w") as container:
@@ -140,7 +189,13 @@ def render_flight(
         stream.options = {"preset": "veryfast"}
         stream.codec_context.time_base = Fraction(1, fps)
         for i in range(round(seconds * fps)):
-            rgb = _frame(src, path, start + i / fps, width, height)
+            t = start + i / fps
+            if clip:
+                src = clip[int(t / 0.07) % len(clip)]
+            rgb = _frame(src, path, t, width, height)
+            if noise is not None:  # a night camera's sensor noise, new in every frame
+                grain = noise.normal(0.0, 3.0, rgb.shape[:2])[..., None]
+                rgb = (rgb + grain).clip(0, 255).astype(np.uint8)
             frame = av.VideoFrame.from_ndarray(rgb, format="rgb24")
             frame.pts = i
             frame.time_base = Fraction(1, fps)

@@ -194,6 +194,53 @@ def caption(
     return rewrite(src, out, edit)
 
 
+def channel_overlay(
+    src: Path,
+    out: Path,
+    *,
+    channel: str = "FRONTLINE 24",
+    headline: str = "EXCLUSIVE footage from our correspondent",
+    clock_start: tuple[int, int, int] = (14, 21, 37),
+    date: str = "2024-03-01",
+) -> Path:
+    """One channel's overlay as it brands everything it reposts: a caption band along the
+    bottom with its headline, a badge in the top-left corner and a running timestamp in the
+    top-right corner that counts the video's own seconds."""
+    (_w, _h), fps = _source_info(Path(src))
+
+    def edit(img: Image.Image, counter: list[int] = [0]) -> Image.Image:  # noqa: B006
+        img = img.copy()
+        w, h = img.size
+        d = ImageDraw.Draw(img)
+        band = round(h * 0.12)
+        d.rectangle((0, h - band, w, h), fill=(20, 40, 120))
+        d.rectangle((0, h - band, round(w * 0.18), h), fill=(230, 180, 0))
+        d.text((round(w * 0.02), h - band + band // 4), "LIVE", fill="black", font=_font(band // 2))
+        d.text(
+            (round(w * 0.21), h - band + band // 4), headline, fill="white", font=_font(band // 2)
+        )
+        bw, bh = round(w * 0.21), round(h * 0.09)
+        x, y = round(w * 0.03), round(h * 0.04)
+        d.rounded_rectangle((x, y, x + bw, y + bh), radius=bh // 4, fill=(200, 20, 20))
+        d.text((x + bh // 4, y + bh // 5), channel, fill="white", font=_font(round(bh * 0.55)))
+        seconds = counter[0] / fps
+        hh, mm, ss = clock_start
+        total = hh * 3600 + mm * 60 + ss + int(seconds)
+        stamp = f"{date} {total // 3600 % 24:02d}:{total // 60 % 60:02d}:{total % 60:02d}"
+        d.text(
+            (w - round(w * 0.33), round(h * 0.05)),
+            stamp,
+            fill=(255, 255, 255),
+            font=_font(round(h * 0.045)),
+            stroke_width=2,
+            stroke_fill=(0, 0, 0),
+        )
+        counter[0] += 1
+        return img
+
+    return rewrite(src, out, edit)
+
+
 def letterbox(
     src: Path, out: Path, *, size: tuple[int, int] = (640, 360), fill: str = "black"
 ) -> Path:
