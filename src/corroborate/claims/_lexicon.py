@@ -475,7 +475,8 @@ CLAIMANT_TAIL = re.compile(
     r"(?:,\s*|\s+)(?:who|whom|whose|which|that)\b.*$|"
     r",\s*(?:speaking|writing|citing|quoted|according|adding|referring|in|on|at|during|after|"
     r"before|when|as|while)\b.*$|"
-    r"\s+(?:said|says|told|added|speaking|in an interview|in a statement|on telegram)\b.*$",
+    r"\s+(?:said|says|told|added|speaking|in an interview|in a statement|on telegram)\b.*$|"
+    rf"\s+(?:on\s+)?(?:{WEEKDAYS}|yesterday|today|earlier|last (?:week|month|night))\b.*$",
     re.I,
 )
 # A role noun that makes a lower-case apposition part of a claimant ("the regional governor,
@@ -524,5 +525,14 @@ OF_A_UNIT = re.compile(
     r"^\s+(?:from|of|in|with)\s+(?:the\s+|his\s+|her\s+|their\s+|our\s+|its\s+|my\s+)?"
     r"(?:[\w-]+\s+){0,2}(?:battalion|brigade|unit|company|regiment|platoon|squad|division|"
     r"corps|detachment)s?\b",
+    re.I,
+)
+# Words that name no one on their own ("The" left of "report says").
+DETERMINERS_ONLY = {"the", "a", "an", "this", "that", "these", "those"}
+# "The figures, released by the General Staff on Monday, put ...": the releaser.
+DATA_RELEASED_BY = re.compile(
+    r"^(?:the\s+)?(?:latest\s+|new\s+|official\s+)?(?:figures?|data|numbers?|statistics|"
+    r"estimates?|tally),\s*(?:released|compiled|published|provided|issued|collected|gathered|"
+    r"given)\s+by\s+(?P<who>[^,;.]+),",
     re.I,
 )

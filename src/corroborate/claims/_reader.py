@@ -864,6 +864,9 @@ def _claimant(text: str, last_claimant: str | None) -> str | None:
     m = _TRAILING_DASH.search(text)
     if m and _good_claimant(m.group("who")) and not re.search(r"\w+est\b", m.group("who")):
         return m.group("who").rstrip(".")
+    m = lx.DATA_RELEASED_BY.match(text)
+    if m and _good_claimant(released := trim_claimant(m.group("who"))):
+        return released
     m = lx.SHOW_VERBS.search(text)
     if m and (maker := _agent(re.split(r"[,;:\"“”(]", text[: m.start()])[-1])):
         return maker
@@ -978,7 +981,8 @@ def _good_claimant(who: str) -> bool:
     words = who.strip().split()
     if not words or len(words) > 12:
         return False
-    if who.strip().lower() in lx.NOT_CLAIMANTS:
+    bare = re.sub(r"^(?:the|a|an|this|that)\s+", "", who.strip().lower())
+    if who.strip().lower() in lx.NOT_CLAIMANTS or bare in lx.NOT_CLAIMANTS | lx.DETERMINERS_ONLY:
         return False
     if any(w.lower() in lx.NOT_IN_CLAIMANT for w in words):
         return False
