@@ -183,3 +183,24 @@ def test_the_event_after_a_relative_clause_about_the_people() -> None:
     assert [(c.count, c.event, c.victims) for c in found] == [(2, "killed", "nurses")]
     # what the people did in the clause is not done to them
     assert read("Two soldiers who killed a civilian were detained.") == []
+
+
+def test_a_claimant_who_cites_incidents_as_examples_is_their_claimant() -> None:
+    found = read(
+        "Prosecutors say they hold evidence of 50 executions of prisoners. They point to the "
+        "shooting of 3 prisoners near Bakhmut as an example."
+    )
+    assert [(c.count, c.claimant) for c in found] == [(50, "Prosecutors"), (3, "Prosecutors")]
+    found = read("The ombudsman cited the killing of 4 civilians in Bucha as an example.")
+    assert [(c.count, c.claimant) for c in found] == [(4, "The ombudsman")]
+
+
+def test_the_state_of_part_of_a_toll_is_not_a_claim_of_its_own() -> None:
+    found = read(
+        "The regional governor said the attack began after midnight. Four people were "
+        "killed and 12 injured. Two of the injured are in serious condition."
+    )
+    assert [(c.count, c.event, c.claimant) for c in found] == [
+        (4, "killed", "The regional governor"),
+        (12, "injured", "The regional governor"),
+    ]

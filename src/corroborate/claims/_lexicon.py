@@ -265,6 +265,9 @@ ATTRIBUTION_VERBS = (
     r"indicated|indicates|testified|disclosed|declared|published|asserted|asserts|"
     r"received (?:credible )?(?:allegations|reports)|(?:is|was|are|were|has been|became) aware|"
     r"opened(?! fire)|initiated|instituted|"
+    # A claimant who cites incidents as examples: "They cite the execution of 6 marines".
+    r"cited|cites|cite|point(?:s|ed)? to|gave the example|gives the example|highlighted|"
+    r"described|describes|listed|lists|named|names|"
     # Who found or recovered the dead is the source of the count: "Divers recovered 4 bodies".
     r"recovered|retrieved|pulled|exhumed|discovered|unearthed|identified|removed|located"
 )

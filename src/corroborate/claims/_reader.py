@@ -548,6 +548,9 @@ def _victim_phrase(tokens: list[_Token], j: int, consumed: set[int]) -> _Head:
             named = _victim_phrase(tokens, inner.end + 1, consumed)
             if named.kind == "person":
                 return replace(named, event=inner.event)
+            # "Two of the injured are in serious condition": a part of a toll already
+            # counted, said to be in some state, is not a claim of its own.
+            return _Head("thing", None, "unknown", None, inner.end)
         if inner.kind in {"person", "event"}:
             return inner
         if inner.kind == "thing" and not pronoun:
