@@ -204,3 +204,25 @@ def test_the_state_of_part_of_a_toll_is_not_a_claim_of_its_own() -> None:
         (4, "killed", "The regional governor"),
         (12, "injured", "The regional governor"),
     ]
+
+
+def test_data_with_no_one_behind_it_is_no_claimant_and_whose_data_names_them() -> None:
+    found = read("According to preliminary data, 3 people were killed in the strike.")
+    assert [(c.count, c.claimant) for c in found] == [(3, None)]
+    found = read(
+        "Since the start of the invasion, 597 children have been killed, according to "
+        "official data of juvenile prosecutors."
+    )
+    assert [c.claimant for c in found] == ["juvenile prosecutors"]
+
+
+def test_machine_translated_bulletins_name_who_informs() -> None:
+    found = read("Informs the regional prosecutor's office: 2 persons were killed in Nikopol.")
+    assert [(c.count, c.claimant) for c in found] == [(2, "the regional prosecutor's office")]
+    found = read(
+        "The Ministry of Defence of the Russian Federation informs that the losses of the AFU "
+        "amounted to up to 355 servicemen."
+    )
+    assert [(c.count, c.qualifier, c.claimant) for c in found] == [
+        (355, "at_most", "The Ministry of Defence of the Russian Federation")
+    ]

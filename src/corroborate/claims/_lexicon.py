@@ -261,7 +261,7 @@ ATTRIBUTION_VERBS = (
     r"admitting|added|adds|wrote|writes|posted|noted|notes|assessed|assesses|found|finds|"
     r"counted|counts|believes|believed|believe|established|establishes|boasted|boasts|"
     r"alleged|alleges|registered|insisted|insists|warned|revealed|reveals|concluded|"
-    r"puts? the (?:death )?toll|put the number|geolocated|tallied|calculated|informed|"
+    r"puts? the (?:death )?toll|put the number|geolocated|tallied|calculated|informed|informs|"
     r"indicated|indicates|testified|disclosed|declared|published|asserted|asserts|"
     r"received (?:credible )?(?:allegations|reports)|(?:is|was|are|were|has been|became) aware|"
     r"opened(?! fire)|initiated|instituted|"
@@ -490,7 +490,8 @@ ROLE_APPOSITION = re.compile(
 PERSON_NAME = re.compile(r"^(?:[A-Z][\w'’.-]+)(?:\s+[A-Z][\w'’.-]+){0,3}$")
 # A phrase whose agent is the claimant: "Data collected by the mission showed ...".
 AGENT_OF = re.compile(
-    r"^(?:the\s+)?(?:data|figures?|numbers?|statistics|images?|satellite images?|footage|"
+    r"^(?:the\s+)?(?:(?:preliminary|official|latest|initial|updated|new|available|operational)\s+)*"
+    r"(?:data|figures?|numbers?|statistics|images?|satellite images?|footage|"
     r"analysis|records?|research|findings|documents?|lists?|reports?|estimates?|a count|"
     r"information)\b[^,]*?\b(?:by|from|of)\s+(?P<who>.+)$",
     re.I,
@@ -537,5 +538,17 @@ DATA_RELEASED_BY = re.compile(
     r"^(?:the\s+)?(?:latest\s+|new\s+|official\s+)?(?:figures?|data|numbers?|statistics|"
     r"estimates?|tally),\s*(?:released|compiled|published|provided|issued|collected|gathered|"
     r"given)\s+by\s+(?P<who>[^,;.]+),",
+    re.I,
+)
+# What data or a document is, without whose: no claimant ("according to preliminary data").
+NOT_A_SOURCE = re.compile(
+    r"^(?:the\s+)?(?:(?:preliminary|official|latest|initial|updated|new|available|operational|"
+    r"unofficial|unconfirmed|local|media)\s+)*(?:data|information|figures?|numbers?|estimates?|"
+    r"reports?|statistics|footage|videos?|images?|sources?)$",
+    re.I,
+)
+# A machine-translated bulletin's opener: "Informs the Office of the Prosecutor General: ...".
+INFORMS_OPENER = re.compile(
+    r"^(?:informs|reports|announces|states|communicates)\s+(?P<who>[^:,.]{3,100}?)\s*[:,]\s",
     re.I,
 )

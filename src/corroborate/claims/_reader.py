@@ -837,7 +837,12 @@ def _claimant(text: str, last_claimant: str | None) -> str | None:
     quoted = _after_quote(text, last_claimant)
     if quoted is not None:
         return quoted
+    m = lx.INFORMS_OPENER.match(text)
+    if m and _good_claimant(m.group("who")):
+        return trim_claimant(m.group("who"))
     m = lx.INVERTED_AT_END.search(text)
+    if m and (maker := _agent(m.group("who"))):
+        return maker  # "..., according to official data of juvenile prosecutors."
     if m and _good_claimant(inverted := trim_claimant(m.group("who"))):
         return _clean_claimant(inverted, last_claimant)
     m = lx.PASSIVE_AGENT.search(text)
@@ -984,6 +989,8 @@ def _good_claimant(who: str) -> bool:
     words = who.strip().split()
     if not words or len(words) > 12:
         return False
+    if lx.NOT_A_SOURCE.match(who.strip()):
+        return False  # "preliminary data": what is said, not who says it
     bare = re.sub(r"^(?:the|a|an|this|that)\s+", "", who.strip().lower())
     if who.strip().lower() in lx.NOT_CLAIMANTS or bare in lx.NOT_CLAIMANTS | lx.DETERMINERS_ONLY:
         return False
