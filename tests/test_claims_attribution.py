@@ -226,3 +226,15 @@ def test_machine_translated_bulletins_name_who_informs() -> None:
     assert [(c.count, c.qualifier, c.claimant) for c in found] == [
         (355, "at_most", "The Ministry of Defence of the Russian Federation")
     ]
+
+
+def test_a_quotation_over_several_sentences_is_all_its_speakers() -> None:
+    found = read(
+        "The ministry said 5 soldiers died. \u201cWe lost 11 men on the first day. Another 30 "
+        "were wounded,\u201d the battalion commander said."
+    )
+    assert [(c.count, c.claimant) for c in found] == [
+        (5, "The ministry"),
+        (11, "the battalion commander"),
+        (30, "the battalion commander"),
+    ]

@@ -69,6 +69,7 @@ def extract_claims(
     context = _Context()
     claims: list[Claim] = []
     unattributed: list[int] = []  # claims of this paragraph whose sentence names no claimant
+    quoted: list[int] = []  # claims inside a quotation still open, whose speaker comes later
     end_of_last = 0
     for sentence in split_sentences(text):
         pointer = source_pointer(sentence.text)
@@ -81,12 +82,26 @@ def extract_claims(
         if "\n" in text[end_of_last : sentence.start]:
             context.statement = None  # a new line or paragraph ends a continued statement
             unattributed = []
+            quoted = []
         end_of_last = sentence.start + len(sentence.text)
+        if quoted and (speaker := _after_quote(sentence.text, context.last_claimant, True)):
+            # '"We lost 11 men. Another 30 were wounded," the commander said.': the speaker
+            # named where a quotation closes said all of it.
+            for k in quoted:
+                claims[k] = replace(claims[k], claimant=speaker)
+            quoted = []
         read = _read_sentence(sentence, context, reference)
-        if read and _claimant(sentence.text, None) is None:
+        own = _claimant(sentence.text, None)
+        if read and own is None:
             unattributed = [len(claims) + n for n in range(len(read))]
         elif read:
             unattributed = []
+        if _opens_quotation(sentence.text):
+            quoted = [len(claims) + n for n in range(len(read))] if own is None else []
+        elif quoted and own is None and not _closes_quotation(sentence.text):
+            quoted += [len(claims) + n for n in range(len(read))]
+        else:
+            quoted = []
         claims.extend(read)
     if resolve_places:
         claims = [
@@ -881,6 +896,17 @@ def _claimant(text: str, last_claimant: str | None) -> str | None:
     return _leading_claimant(text, last_claimant)
 
 
+def _opens_quotation(text: str) -> bool:
+    """Whether a sentence opens a quotation it does not close ('"We lost 11 men.')."""
+    return text.count("“") > text.count("”") or (
+        text.count("“") == 0 and text.count('"') % 2 == 1 and text.lstrip().startswith('"')
+    )
+
+
+def _closes_quotation(text: str) -> bool:
+    return text.count("”") > text.count("“") or (text.count("“") == 0 and text.count('"') % 2 == 1)
+
+
 def _person_subject(text: str) -> str | None:
     """A named person (with a role beside the name) who opens a sentence as its subject."""
     m = lx.PERSON_SUBJECT.match(text)
@@ -890,10 +916,13 @@ def _person_subject(text: str) -> str | None:
     return who if _good_claimant(who) else None
 
 
-def _after_quote(text: str, last_claimant: str | None) -> str | None:
-    """The speaker named after a closing quotation mark: '"...," the commander said.'"""
+def _after_quote(text: str, last_claimant: str | None, opened: bool = False) -> str | None:
+    """The speaker named after a closing quotation mark: '"...," the commander said.'
+
+    `opened`: the quotation opened in an earlier sentence, so this one only closes it.
+    """
     m = lx.AFTER_QUOTE.search(text)
-    if m is None or not re.search(r"[“\"]", text[: m.start() + 1]):
+    if m is None or not (opened or re.search(r"[“\"]", text[: m.start() + 1])):
         return None
     rest = m.group("rest").strip()
     q = lx.QUOTE_INVERTED.match(rest) or lx.QUOTE_SUBJECT.match(rest)
