@@ -978,6 +978,8 @@ def _leading_claimant(text: str, last_claimant: str | None) -> str | None:
     fallback: str | None = None
     for m in lx.ATTRIBUTION_VERB.finditer(text):
         head = text[: m.start()]
+        if re.search(r"\b(?:to|to be|asked to be|not to be)\s*$", head, re.I):
+            continue  # "who asked to be identified": not the sentence's verb of saying
         clause = re.split(r"[,;:\"“”(]|\s[—–-]\s", head)
         subject = clause[-1].strip()
         if not subject and len(clause) >= 3 and not clause[-1].strip():
