@@ -238,3 +238,19 @@ def test_a_quotation_over_several_sentences_is_all_its_speakers() -> None:
         (11, "the battalion commander"),
         (30, "the battalion commander"),
     ]
+
+
+def test_a_source_sentence_never_overrides_a_claimant_named_in_the_claims_own_sentence() -> None:
+    found = read(
+        "Ukraine's General Staff said 900 Russian troops were killed over the past day.\n\n"
+        "This is according to a statement on Telegram."
+    )
+    assert [c.claimant for c in found] == ["Ukraine's General Staff"]
+
+
+def test_a_quotation_closed_in_another_paragraph_does_not_reach_back() -> None:
+    found = read(
+        "\u201cNine people were killed in the basement.\n\n"
+        "We are still searching,\u201d the rescue chief said."
+    )
+    assert [c.claimant for c in found] == [None]

@@ -123,3 +123,19 @@ def test_an_analyst_comparing_archived_reports_sees_only_like_with_like(
     assert sorted(together) == [[14, 17], [40], [10582]]
     table = cli("claims", "compare").stdout
     assert "casualties" in table and "deaths" in table
+
+
+def test_the_attackers_side_is_not_taken_for_the_victims_side() -> None:
+    """ "Russian shelling killed 7 soldiers" says who fired, not whose soldiers they were."""
+    found = read("Russian shelling killed 7 soldiers near Kupiansk, the brigade said.")
+    assert [party_of(c) for c in found] == [None]
+    found = read("Russian shelling killed 7 Ukrainian soldiers near Kupiansk.")
+    assert [party_of(c) for c in found] == ["ukrainian"]
+
+
+def test_an_unknown_side_is_not_set_beside_a_known_one() -> None:
+    text = (
+        "The brigade said 12 soldiers were killed near Bakhmut on Tuesday. "
+        "The ministry said 30 Russian soldiers were killed near Bakhmut on Tuesday."
+    )
+    assert groups_of(text) == [[12], [30]]
