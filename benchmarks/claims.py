@@ -2,11 +2,12 @@
 
 Run: .venv/bin/python benchmarks/claims.py [--show-errors] [--only NAME] [--data DIR]
 
-Sets (in tests/data/claims/): `labelled.jsonl` (English, its `dev` rows and held-out batches 1
-and 2), and every `<lang>_dev.jsonl` and `<lang>_heldout.jsonl` (English batch 3, Ukrainian,
-Russian, and whatever other language files exist). Held-out sets were written before the rules
-they measure and are never tuned on; `--show-errors` prints errors for dev sets only unless
-`--show-heldout-errors` is given.
+Sets (in tests/data/claims/): `labelled.jsonl` (English: `en/dev-b1`, held-out batches
+`en/held-b1` and `en/held-b2`), and every `<lang>_dev.jsonl` and `<lang>_heldout.jsonl`
+(`en/dev`, `en/held` = English batch 3; `uk/...`, `ru/...` and whatever other language files
+exist), then `all/held`: every language's new held-out set together. Held-out sets were
+written before the rules they measure and are never tuned on; `--show-errors` prints errors
+for dev sets only unless `--show-heldout-errors` is given; `--dev` skips held-out sets.
 
 Extraction counts a claim right when its count and event match a labelled claim; attribution
 when count, event, claimant and victims all match. Period counts a matched claim right when its
@@ -145,18 +146,24 @@ def sets(data: Path) -> list[tuple[str, bool, bool, list[dict[str, Any]]]]:
     legacy = data / "labelled.jsonl"
     if legacy.exists():
         rows = _read(legacy)
-        found.append(("en/dev", False, True, [r for r in rows if r["split"] == "dev"]))
+        found.append(("en/dev-b1", False, True, [r for r in rows if r["split"] == "dev"]))
         test = [r for r in rows if r["split"] == "test"]
         for b in sorted({r.get("batch", 1) for r in test}):
             part = [r for r in test if r.get("batch", 1) == b]
             found.append((f"en/held-b{b}", True, True, part))
+    new_heldout: list[dict[str, Any]] = []
     for path in sorted(data.glob("*.jsonl")):
         m = _SET_FILE.match(path.name)
         if m is None:
             continue
         heldout = m["split"] == "heldout"
-        name = f"{m['lang']}/{'held-new' if heldout else 'dev-new'}"
-        found.append((name, heldout, False, _read(path)))
+        name = f"{m['lang']}/{'held' if heldout else 'dev'}"
+        rows = _read(path)
+        found.append((name, heldout, False, rows))
+        if heldout:
+            new_heldout.extend(rows)
+    if len({r.get("lang", "en") for r in new_heldout}) > 1:
+        found.append(("all/held", True, False, new_heldout))  # every language's held-out set
     return found
 
 
@@ -164,7 +171,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--show-errors", action="store_true", help="errors on dev sets")
     parser.add_argument("--show-heldout-errors", action="store_true")
-    parser.add_argument("--only", default=None, help="one set by name, e.g. en/dev-new")
+    parser.add_argument("--only", default=None, help="one set by name, e.g. en/dev")
     parser.add_argument("--data", type=Path, default=DATA)
     parser.add_argument("--dev", action="store_true", help="dev sets only (while tuning)")
     args = parser.parse_args()

@@ -183,3 +183,74 @@ def test_the_event_after_a_relative_clause_about_the_people() -> None:
     assert [(c.count, c.event, c.victims) for c in found] == [(2, "killed", "nurses")]
     # what the people did in the clause is not done to them
     assert read("Two soldiers who killed a civilian were detained.") == []
+
+
+def test_a_claimant_who_cites_incidents_as_examples_is_their_claimant() -> None:
+    found = read(
+        "Prosecutors say they hold evidence of 50 executions of prisoners. They point to the "
+        "shooting of 3 prisoners near Bakhmut as an example."
+    )
+    assert [(c.count, c.claimant) for c in found] == [(50, "Prosecutors"), (3, "Prosecutors")]
+    found = read("The ombudsman cited the killing of 4 civilians in Bucha as an example.")
+    assert [(c.count, c.claimant) for c in found] == [(4, "The ombudsman")]
+
+
+def test_the_state_of_part_of_a_toll_is_not_a_claim_of_its_own() -> None:
+    found = read(
+        "The regional governor said the attack began after midnight. Four people were "
+        "killed and 12 injured. Two of the injured are in serious condition."
+    )
+    assert [(c.count, c.event, c.claimant) for c in found] == [
+        (4, "killed", "The regional governor"),
+        (12, "injured", "The regional governor"),
+    ]
+
+
+def test_data_with_no_one_behind_it_is_no_claimant_and_whose_data_names_them() -> None:
+    found = read("According to preliminary data, 3 people were killed in the strike.")
+    assert [(c.count, c.claimant) for c in found] == [(3, None)]
+    found = read(
+        "Since the start of the invasion, 597 children have been killed, according to "
+        "official data of juvenile prosecutors."
+    )
+    assert [c.claimant for c in found] == ["juvenile prosecutors"]
+
+
+def test_machine_translated_bulletins_name_who_informs() -> None:
+    found = read("Informs the regional prosecutor's office: 2 persons were killed in Nikopol.")
+    assert [(c.count, c.claimant) for c in found] == [(2, "the regional prosecutor's office")]
+    found = read(
+        "The Ministry of Defence of the Russian Federation informs that the losses of the AFU "
+        "amounted to up to 355 servicemen."
+    )
+    assert [(c.count, c.qualifier, c.claimant) for c in found] == [
+        (355, "at_most", "The Ministry of Defence of the Russian Federation")
+    ]
+
+
+def test_a_quotation_over_several_sentences_is_all_its_speakers() -> None:
+    found = read(
+        "The ministry said 5 soldiers died. \u201cWe lost 11 men on the first day. Another 30 "
+        "were wounded,\u201d the battalion commander said."
+    )
+    assert [(c.count, c.claimant) for c in found] == [
+        (5, "The ministry"),
+        (11, "the battalion commander"),
+        (30, "the battalion commander"),
+    ]
+
+
+def test_a_source_sentence_never_overrides_a_claimant_named_in_the_claims_own_sentence() -> None:
+    found = read(
+        "Ukraine's General Staff said 900 Russian troops were killed over the past day.\n\n"
+        "This is according to a statement on Telegram."
+    )
+    assert [c.claimant for c in found] == ["Ukraine's General Staff"]
+
+
+def test_a_quotation_closed_in_another_paragraph_does_not_reach_back() -> None:
+    found = read(
+        "\u201cNine people were killed in the basement.\n\n"
+        "We are still searching,\u201d the rescue chief said."
+    )
+    assert [c.claimant for c in found] == [None]

@@ -7,6 +7,10 @@ wounded" figure beside a death toll: each would make a spread out of two differe
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+from typing import Any
+
 from corroborate.claims import compare, extract_claims
 from corroborate.claims._compare import party_of
 from corroborate.core import Claim
@@ -92,3 +96,46 @@ def test_killed_or_wounded_is_not_compared_with_killed() -> None:
     found = read(text)
     assert sorted(c.event for c in found) == ["casualties", "killed"]
     assert groups_of(text) == [[20000], [70000]]
+
+
+def test_an_analyst_comparing_archived_reports_sees_only_like_with_like(
+    cli: Any, tmp_path: Path
+) -> None:
+    """Four reports archived; `claims compare` pairs the two tolls of the same strike only."""
+    reports = {
+        "governor.txt": "KYIV, March 14, 2024 (Reuters) - The governor said 14 civilians were "
+        "killed in the missile strike on Odesa on Wednesday.",
+        "council.txt": "KYIV, March 14, 2024 (Reuters) - The city council said 17 civilians "
+        "were killed in the missile strike on Odesa on Wednesday.",
+        "national.txt": "The UN monitoring mission said 10,582 civilians have been killed in "
+        "Ukraine since February 2022.",
+        "wounded.txt": "Officials said 40 civilians were killed or wounded in the missile "
+        "strike on Odesa on Wednesday.",
+    }
+    paths = []
+    for name, text in reports.items():
+        paths.append(tmp_path / name)
+        paths[-1].write_text(text, encoding="utf-8")
+    assert cli("ingest", *paths).exit_code == 0
+    result = cli("claims", "compare", "--json")
+    groups = json.loads(result.stdout)["groups"]
+    together = [sorted(c["count"] for c in g["claims"]) for g in groups]
+    assert sorted(together) == [[14, 17], [40], [10582]]
+    table = cli("claims", "compare").stdout
+    assert "casualties" in table and "deaths" in table
+
+
+def test_the_attackers_side_is_not_taken_for_the_victims_side() -> None:
+    """ "Russian shelling killed 7 soldiers" says who fired, not whose soldiers they were."""
+    found = read("Russian shelling killed 7 soldiers near Kupiansk, the brigade said.")
+    assert [party_of(c) for c in found] == [None]
+    found = read("Russian shelling killed 7 Ukrainian soldiers near Kupiansk.")
+    assert [party_of(c) for c in found] == ["ukrainian"]
+
+
+def test_an_unknown_side_is_not_set_beside_a_known_one() -> None:
+    text = (
+        "The brigade said 12 soldiers were killed near Bakhmut on Tuesday. "
+        "The ministry said 30 Russian soldiers were killed near Bakhmut on Tuesday."
+    )
+    assert groups_of(text) == [[12], [30]]

@@ -261,10 +261,13 @@ ATTRIBUTION_VERBS = (
     r"admitting|added|adds|wrote|writes|posted|noted|notes|assessed|assesses|found|finds|"
     r"counted|counts|believes|believed|believe|established|establishes|boasted|boasts|"
     r"alleged|alleges|registered|insisted|insists|warned|revealed|reveals|concluded|"
-    r"puts? the (?:death )?toll|put the number|geolocated|tallied|calculated|informed|"
+    r"puts? the (?:death )?toll|put the number|geolocated|tallied|calculated|informed|informs|"
     r"indicated|indicates|testified|disclosed|declared|published|asserted|asserts|"
     r"received (?:credible )?(?:allegations|reports)|(?:is|was|are|were|has been|became) aware|"
     r"opened(?! fire)|initiated|instituted|"
+    # A claimant who cites incidents as examples: "They cite the execution of 6 marines".
+    r"cited|cites|cite|point(?:s|ed)? to|gave the example|gives the example|highlighted|"
+    r"described|describes|listed|lists|named|names|"
     # Who found or recovered the dead is the source of the count: "Divers recovered 4 bodies".
     r"recovered|retrieved|pulled|exhumed|discovered|unearthed|identified|removed|located"
 )
@@ -475,7 +478,8 @@ CLAIMANT_TAIL = re.compile(
     r"(?:,\s*|\s+)(?:who|whom|whose|which|that)\b.*$|"
     r",\s*(?:speaking|writing|citing|quoted|according|adding|referring|in|on|at|during|after|"
     r"before|when|as|while)\b.*$|"
-    r"\s+(?:said|says|told|added|speaking|in an interview|in a statement|on telegram)\b.*$",
+    r"\s+(?:said|says|told|added|speaking|in an interview|in a statement|on telegram)\b.*$|"
+    rf"\s+(?:on\s+)?(?:{WEEKDAYS}|yesterday|today|earlier|last (?:week|month|night))\b.*$",
     re.I,
 )
 # A role noun that makes a lower-case apposition part of a claimant ("the regional governor,
@@ -486,7 +490,8 @@ ROLE_APPOSITION = re.compile(
 PERSON_NAME = re.compile(r"^(?:[A-Z][\w'’.-]+)(?:\s+[A-Z][\w'’.-]+){0,3}$")
 # A phrase whose agent is the claimant: "Data collected by the mission showed ...".
 AGENT_OF = re.compile(
-    r"^(?:the\s+)?(?:data|figures?|numbers?|statistics|images?|satellite images?|footage|"
+    r"^(?:the\s+)?(?:(?:preliminary|official|latest|initial|updated|new|available|operational)\s+)*"
+    r"(?:data|figures?|numbers?|statistics|images?|satellite images?|footage|"
     r"analysis|records?|research|findings|documents?|lists?|reports?|estimates?|a count|"
     r"information)\b[^,]*?\b(?:by|from|of)\s+(?P<who>.+)$",
     re.I,
@@ -524,5 +529,26 @@ OF_A_UNIT = re.compile(
     r"^\s+(?:from|of|in|with)\s+(?:the\s+|his\s+|her\s+|their\s+|our\s+|its\s+|my\s+)?"
     r"(?:[\w-]+\s+){0,2}(?:battalion|brigade|unit|company|regiment|platoon|squad|division|"
     r"corps|detachment)s?\b",
+    re.I,
+)
+# Words that name no one on their own ("The" left of "report says").
+DETERMINERS_ONLY = {"the", "a", "an", "this", "that", "these", "those"}
+# "The figures, released by the General Staff on Monday, put ...": the releaser.
+DATA_RELEASED_BY = re.compile(
+    r"^(?:the\s+)?(?:latest\s+|new\s+|official\s+)?(?:figures?|data|numbers?|statistics|"
+    r"estimates?|tally),\s*(?:released|compiled|published|provided|issued|collected|gathered|"
+    r"given)\s+by\s+(?P<who>[^,;.]+),",
+    re.I,
+)
+# What data or a document is, without whose: no claimant ("according to preliminary data").
+NOT_A_SOURCE = re.compile(
+    r"^(?:the\s+)?(?:(?:preliminary|official|latest|initial|updated|new|available|operational|"
+    r"unofficial|unconfirmed|local|media)\s+)*(?:data|information|figures?|numbers?|estimates?|"
+    r"reports?|statistics|footage|videos?|images?|sources?)$",
+    re.I,
+)
+# A machine-translated bulletin's opener: "Informs the Office of the Prosecutor General: ...".
+INFORMS_OPENER = re.compile(
+    r"^(?:informs|reports|announces|states|communicates)\s+(?P<who>[^:,.]{3,100}?)\s*[:,]\s",
     re.I,
 )

@@ -74,6 +74,7 @@ def extract_claims(
     context = _Context()
     claims: list[Claim] = []
     unattributed: list[int] = []  # claims of this paragraph whose sentence names no claimant
+    quoted: list[int] = []  # claims inside a quotation still open, whose speaker comes later
     end_of_last = 0
     for sentence in split_sentences(text):
         pointer = source_pointer(sentence.text)
@@ -86,12 +87,26 @@ def extract_claims(
         if "\n" in text[end_of_last : sentence.start]:
             context.statement = None  # a new line or paragraph ends a continued statement
             unattributed = []
+            quoted = []
         end_of_last = sentence.start + len(sentence.text)
+        if quoted and (speaker := _after_quote(sentence.text, context.last_claimant, True)):
+            # '"We lost 11 men. Another 30 were wounded," the commander said.': the speaker
+            # named where a quotation closes said all of it.
+            for k in quoted:
+                claims[k] = replace(claims[k], claimant=speaker)
+            quoted = []
         read = _read_sentence(sentence, context, reference)
-        if read and _claimant(sentence.text, None) is None:
+        own = _claimant(sentence.text, None)
+        if read and own is None:
             unattributed = [len(claims) + n for n in range(len(read))]
         elif read:
             unattributed = []
+        if _opens_quotation(sentence.text):
+            quoted = [len(claims) + n for n in range(len(read))] if own is None else []
+        elif quoted and own is None and not _closes_quotation(sentence.text):
+            quoted += [len(claims) + n for n in range(len(read))]
+        else:
+            quoted = []
         claims.extend(read)
     if resolve_places:
         claims = [
@@ -553,6 +568,9 @@ def _victim_phrase(tokens: list[_Token], j: int, consumed: set[int]) -> _Head:
             named = _victim_phrase(tokens, inner.end + 1, consumed)
             if named.kind == "person":
                 return replace(named, event=inner.event)
+            # "Two of the injured are in serious condition": a part of a toll already
+            # counted, said to be in some state, is not a claim of its own.
+            return _Head("thing", None, "unknown", None, inner.end)
         if inner.kind in {"person", "event"}:
             return inner
         if inner.kind == "thing" and not pronoun:
@@ -839,7 +857,12 @@ def _claimant(text: str, last_claimant: str | None) -> str | None:
     quoted = _after_quote(text, last_claimant)
     if quoted is not None:
         return quoted
+    m = lx.INFORMS_OPENER.match(text)
+    if m and _good_claimant(m.group("who")):
+        return trim_claimant(m.group("who"))
     m = lx.INVERTED_AT_END.search(text)
+    if m and (maker := _agent(m.group("who"))):
+        return maker  # "..., according to official data of juvenile prosecutors."
     if m and _good_claimant(inverted := trim_claimant(m.group("who"))):
         return _clean_claimant(inverted, last_claimant)
     m = lx.PASSIVE_AGENT.search(text)
@@ -869,10 +892,24 @@ def _claimant(text: str, last_claimant: str | None) -> str | None:
     m = _TRAILING_DASH.search(text)
     if m and _good_claimant(m.group("who")) and not re.search(r"\w+est\b", m.group("who")):
         return m.group("who").rstrip(".")
+    m = lx.DATA_RELEASED_BY.match(text)
+    if m and _good_claimant(released := trim_claimant(m.group("who"))):
+        return released
     m = lx.SHOW_VERBS.search(text)
     if m and (maker := _agent(re.split(r"[,;:\"“”(]", text[: m.start()])[-1])):
         return maker
     return _leading_claimant(text, last_claimant)
+
+
+def _opens_quotation(text: str) -> bool:
+    """Whether a sentence opens a quotation it does not close ('"We lost 11 men.')."""
+    return text.count("“") > text.count("”") or (
+        text.count("“") == 0 and text.count('"') % 2 == 1 and text.lstrip().startswith('"')
+    )
+
+
+def _closes_quotation(text: str) -> bool:
+    return text.count("”") > text.count("“") or (text.count("“") == 0 and text.count('"') % 2 == 1)
 
 
 def _person_subject(text: str) -> str | None:
@@ -884,10 +921,13 @@ def _person_subject(text: str) -> str | None:
     return who if _good_claimant(who) else None
 
 
-def _after_quote(text: str, last_claimant: str | None) -> str | None:
-    """The speaker named after a closing quotation mark: '"...," the commander said.'"""
+def _after_quote(text: str, last_claimant: str | None, opened: bool = False) -> str | None:
+    """The speaker named after a closing quotation mark: '"...," the commander said.'
+
+    `opened`: the quotation opened in an earlier sentence, so this one only closes it.
+    """
     m = lx.AFTER_QUOTE.search(text)
-    if m is None or not re.search(r"[“\"]", text[: m.start() + 1]):
+    if m is None or not (opened or re.search(r"[“\"]", text[: m.start() + 1])):
         return None
     rest = m.group("rest").strip()
     q = lx.QUOTE_INVERTED.match(rest) or lx.QUOTE_SUBJECT.match(rest)
@@ -943,6 +983,8 @@ def _leading_claimant(text: str, last_claimant: str | None) -> str | None:
     fallback: str | None = None
     for m in lx.ATTRIBUTION_VERB.finditer(text):
         head = text[: m.start()]
+        if re.search(r"\b(?:to|to be|asked to be|not to be)\s*$", head, re.I):
+            continue  # "who asked to be identified": not the sentence's verb of saying
         clause = re.split(r"[,;:\"“”(]|\s[—–-]\s", head)
         subject = clause[-1].strip()
         if not subject and len(clause) >= 3 and not clause[-1].strip():
@@ -983,7 +1025,10 @@ def _good_claimant(who: str) -> bool:
     words = who.strip().split()
     if not words or len(words) > 12:
         return False
-    if who.strip().lower() in lx.NOT_CLAIMANTS:
+    if lx.NOT_A_SOURCE.match(who.strip()):
+        return False  # "preliminary data": what is said, not who says it
+    bare = re.sub(r"^(?:the|a|an|this|that)\s+", "", who.strip().lower())
+    if who.strip().lower() in lx.NOT_CLAIMANTS or bare in lx.NOT_CLAIMANTS | lx.DETERMINERS_ONLY:
         return False
     if any(w.lower() in lx.NOT_IN_CLAIMANT for w in words):
         return False
