@@ -795,7 +795,8 @@ def add_ru_settlements(table: Entries, sources: Sources, match: dict[int, int]) 
             eid, name = f"geonames:{g['geonameid']}", g["name"]
             lat, lon = g["latitude"], g["longitude"]
             alternates = [a for a in g["alternatenames"] if good_alternate(a)]
-            prior = max(population_prior(g["population"]), RU_TYPE_PRIOR[r["type"]])
+            # the census table's population, not GeoNames' (which gives the village Rossosh' of
+            # Repyovsky district the 64,323 people of the town Rossosh')
         else:
             eid = f"oktmo:{r['oktmo']}"
             if eid in seen_ids:
