@@ -40,11 +40,11 @@ The one "wrong" variant is Robotyne itself: the register gives that village only
 point, 23 km off. The six negatives still resolved share an exact name with a Ukrainian place
 (Divin and Dyvyn, Komarin and Komaryn...): no rule on the name alone can tell those apart.
 
-Issue 15, same run (`--show-failures`, load average 19 on 2 cores): variants 219 taken rightly,
+Issue 15, same run (`--show-failures`, load average 22 on 2 cores): variants 219 taken rightly,
 10 refused (four more than before: Artemivsk, Artemovsk, Артемовск, also Kypuche's, and
 Zhdanov and Krasny Liman, which GeoNames also gives to the towns Zhdanivka and Rodynske), 1
-wrong; border villages top-1 within 15 km 94/112 (before 43), 89 taken rightly, 6 refused, 17
-taken over 15 km from the remembered point (14 of them the village of that name 15-26 km away,
+wrong; border villages top-1 within 15 km 102/127 (before 43), 97 taken rightly, 7 refused, 23
+taken over 15 km from the remembered point (20 of them the village of that name 15-26 km away,
 3 a namesake in the same oblast); former names of several towns refused without a region 7/7
 (before 3/7); names outside the data wrongly resolved 7/123 (before 7/123: Komarin, Divin,
 Bełżec, Bolkhov, Lebedyan, Temryuk and Siret take a Ukrainian village's name or spelling). One
