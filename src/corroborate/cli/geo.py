@@ -18,8 +18,8 @@ from corroborate.report import shapes
 
 geo_app = typer.Typer(
     name="geo",
-    help="Resolve place names in Ukraine and the bordering Russian regions, offline. "
-    + ATTRIBUTION,
+    help="Resolve place names in Ukraine and the regions of Russia and Belarus next to it, "
+    "offline. " + ATTRIBUTION,
     no_args_is_help=True,
 )
 

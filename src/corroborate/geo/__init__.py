@@ -1,4 +1,4 @@
-"""Offline gazetteer of Ukraine and the bordering Russian regions (villages included).
+"""Offline gazetteer of Ukraine and the regions of Russia and Belarus next to it, villages too.
 
 Resolves Ukrainian, Russian-style, former (Soviet-era) and foreign-press spellings, Cyrillic and
 typos to ranked `Place` candidates. `resolve_confidently` is what records use: it takes the best

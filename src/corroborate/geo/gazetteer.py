@@ -129,7 +129,7 @@ def _km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
 
 
 class Gazetteer:
-    """Places of Ukraine and the bordering Russian regions, with every spelling we know."""
+    """Places of Ukraine and the regions next to it, with every spelling we know."""
 
     def __init__(self, document: dict[str, Any]) -> None:
         if document.get("format") != FORMAT:
