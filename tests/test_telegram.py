@@ -353,3 +353,31 @@ def test_a_resumed_ingest_holds_what_one_clean_run_holds(
     run_corroborate("ingest", "-A", str(resumed), folder, "--url", WITNESS_URL, env=env)
     run_corroborate("ingest", "-A", str(resumed), folder, "--url", WITNESS_URL, env=env)
     assert _counts(resumed) == _counts(clean)
+
+
+@pytest.mark.parametrize("path", ["/etc/hostname", "photos/../../secret.jpg", "C:/Windows/x.jpg"])
+def test_a_media_path_leaving_the_export_is_refused(
+    cli: Any, archive: Archive, exports: dict[str, Path], path: str
+) -> None:
+    doc_path = exports["digest"] / "result.json"
+    doc = json.loads(doc_path.read_text())
+    doc["messages"][1]["photo"] = path
+    doc_path.write_text(json.dumps(doc))
+    result = cli("ingest", str(exports["digest"]))
+    assert result.exit_code == 1
+    assert "post 4813" in result.output and "outside the export folder" in result.output
+    assert set(_post_sightings(archive, f"channel{DIGEST_ID}")) == {(4812, "media"), (4812, "text")}
+
+
+def test_a_message_nested_too_deep_is_refused_by_its_id(
+    cli: Any, archive: Archive, exports: dict[str, Path]
+) -> None:
+    doc_path = exports["digest"] / "result.json"
+    text = doc_path.read_text()
+    deep = "[" * 5000 + "]" * 5000
+    text = text.replace('"id": 4812,', f'"id": 4812, "reactions": {deep},', 1)
+    doc_path.write_text(text)
+    result = cli("ingest", str(exports["digest"]))
+    assert result.exit_code == 1
+    assert "post 4812: malformed message: nested over" in result.output
+    assert set(_post_sightings(archive, f"channel{DIGEST_ID}")) == {(4813, "media")}
