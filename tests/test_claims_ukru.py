@@ -442,3 +442,30 @@ def test_quoted_speech_keeps_the_speaker_not_where_he_spoke() -> None:
     assert (c.count, c.event, c.victims) == (7, "executed", "наших бійців")
     assert c.victim_category == "pow"  # they had laid down their arms
     assert c.claimant == "речник 3-ї штурмової бригади"
+
+
+# --- places ------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "place", "name"),
+    [
+        ("ММПЛ ООН зафіксувала вбивство 25 цивільних у Бучі.", "Буча", "Bucha"),
+        ("Росіяни вдарили по Херсону: загинули 2 людини.", "Херсон", "Kherson"),
+        ("Внаслідок обстрілу Нікополя поранено трьох людей.", "Нікополь", "Nikopol"),
+        ("Розстріляли п'ятьох полонених поблизу Роботиного.", "Роботине", "Robotyne"),
+        ("В Горловке ранены семь человек.", "Горловка", "Horlivka"),
+        ("Расстреляли 12 мирных жителей в Курской области.", "Курская область", "Kursk Oblast"),
+    ],
+)
+def test_a_place_named_in_its_case_resolves_in_the_gazetteer(
+    text: str, place: str, name: str
+) -> None:
+    c = extract_claims(text)[0]
+    assert c.place == place  # the nominative the gazetteer was asked for
+    assert c.place_resolved is not None and c.place_resolved.name == name
+
+
+def test_the_claimants_office_is_not_taken_for_a_place() -> None:
+    c = extract_claims("У Офісі Генпрокурора повідомили про 86 проваджень щодо страт полонених.")[0]
+    assert c.place is None and c.place_resolved is None

@@ -17,8 +17,9 @@ from dataclasses import dataclass, replace
 from datetime import date
 
 from corroborate.claims._periods import INVASION, Period, _relative
+from corroborate.claims._places import resolve_place
 from corroborate.claims._sentences import Sentence
-from corroborate.claims._slavic_lexicon import EventWord, Lexicon, lemmas
+from corroborate.claims._slavic_lexicon import EventWord, Lexicon, analyzer, lemmas
 from corroborate.core import (
     CLAIM_EVENTS,
     CLAIM_QUALIFIERS,
@@ -82,9 +83,13 @@ class _Context:
 
 
 def extract_slavic_claims(
-    text: str, lang: str, *, reference_date: date | None = None
+    text: str, lang: str, *, reference_date: date | None = None, resolve_places: bool = True
 ) -> list[Claim]:
-    """Every numeric harm claim in Ukrainian (`lang` "uk") or Russian ("ru") `text`."""
+    """Every numeric harm claim in Ukrainian (`lang` "uk") or Russian ("ru") `text`.
+
+    With `resolve_places`, a place named in a claim's sentence ("у Бучі", "в Курской области")
+    is looked up in the gazetteer by its nominative forms, and kept only when it resolves.
+    """
     lx = lexicon(lang)
     reference = reference_date or find_slavic_dateline(text, lx)
     ctx = _Context()
@@ -108,7 +113,82 @@ def extract_slavic_claims(
             claims.append(claim)
     if len(sentences) > 1 and (signed := signature(sentences[-1].text, lx)):
         claims = [c if c.claimant else replace(c, claimant=signed) for c in claims]
+    if resolve_places:
+        claims = [_with_place(c, lx) for c in claims]
     return claims
+
+
+def _with_place(claim: Claim, lx: Lexicon) -> Claim:
+    for name in place_candidates(claim.sentence, lx, exclude=claim.claimant):
+        place = resolve_place(name, claim.sentence)
+        if place is not None:
+            return replace(claim, place=name, place_resolved=place)
+    return claim
+
+
+_PLACE_PREPOSITIONS = frozenset(
+    "у в во біля поблизу під неподалік на по до із з возле около под близ вблизи".split()
+)
+_SETTLEMENT_WORDS = frozenset(
+    "село селище місто смт хутір станиця город поселок деревня хутор станица пгт".split()
+)
+# "обстрілу Нікополя", "штурма Угледара": the place of an attack, in the genitive after it
+_ATTACK_LEMMAS = frozenset(
+    "обстріл удар атака штурм окупація звільнення оборона бомбардування обстрел атака штурм "
+    "оккупация освобождение оборона бомбардировка".split()
+)
+_REGION_NOUNS = {"область": "femn", "район": "masc", "округ": "masc", "громада": "femn"}
+_NOT_PLACE_LEMMAS = frozenset(
+    "офіс міністерство генштаб служба штаб поліція прокуратура генпрокуратура адміністрація "
+    "україна росія рф ефір телеграм місія оон рада уряд командування министерство служба "
+    "полиция прокуратура администрация правительство миссия украина россия минобороны".split()
+)
+
+
+def place_candidates(sentence: str, lx: Lexicon, exclude: str | None = None) -> list[str]:
+    """Names a sentence places its events at, in nominative forms to look up, first ones first.
+
+    A capitalised word after a preposition of place ("у Бучі", "по Херсону", "біля Авдіївки"),
+    after a settlement word ("у селі Українськ"), or an oblast or raion ("в Курской области").
+    Never the claimant's own words or a body ("в Офісі Генпрокурора").
+    """
+    tokens = [t for t in _tokenize(sentence, lx) if t.value is None]
+    names: list[str] = []
+    for k in range(1, len(tokens)):
+        t = tokens[k]
+        prev = tokens[k - 1]
+        if not t.text[:1].isupper() or t.text.isupper() or not t.text.isalpha():
+            continue
+        if prev.low not in _PLACE_PREPOSITIONS and not prev.lemmas & (
+            _SETTLEMENT_WORDS | _ATTACK_LEMMAS
+        ):
+            continue
+        if t.lemmas & _NOT_PLACE_LEMMAS or (exclude and t.text in exclude):
+            continue
+        if prev.lemmas & _SETTLEMENT_WORDS:
+            names.append(t.text)  # "у селі Українськ": the name after the word is nominative
+        following = tokens[k + 1] if k + 1 < len(tokens) else None
+        region = (
+            next((x for x in following.lemmas if x in _REGION_NOUNS), None) if following else None
+        )
+        if region is not None:
+            adjective = _inflected(t.low, lx, {"nomn", "sing", _REGION_NOUNS[region]})
+            if adjective:
+                names.append(f"{adjective.capitalize()} {region}")
+        forms = [str(p.normal_form) for p in analyzer(lx.lang).parse(t.low)]
+        for form in dict.fromkeys(forms):
+            names.append(form.capitalize())
+        names.append(t.text)
+    return list(dict.fromkeys(names))
+
+
+def _inflected(word: str, lx: Lexicon, grammemes: set[str]) -> str | None:
+    for p in analyzer(lx.lang).parse(word):
+        if "ADJF" in p.tag.grammemes or p.tag.POS == "ADJF":
+            form = p.inflect(grammemes)
+            if form is not None:
+                return str(form.word)
+    return None
 
 
 # --- sentences, tokens and numbers ------------------------------------------------------------
