@@ -335,7 +335,7 @@ def _not_a_count(text: str, tokens: list[_Token], i: int, j: int) -> bool:
     """Ordinals, ages, years, dates, times, percentages, model names: not head counts."""
     start = tokens[i].start
     end = tokens[j - 1].end
-    before, after = text[:start], text[end:]
+    before, after = text[max(0, start - 3) : start], text[end : end + 12]
     if re.search(r"[^\W\d_]-?$|№\s*$", before):
         return True  # Су-25, Т-72, № 5
     if re.match(r"-?[^\W\d_]|\s*%|\s*(?:відсот|процент)|[:.]\d", after):
@@ -460,7 +460,9 @@ def _read_number(
     assert t.value is not None
     count, high, qualifier = t.value, None, "exact"
     last = i
-    before_text = low[: t.start]
+    # what comes just before the number: qualifiers, "серед них", a bulletin label (a window, so
+    # a sentence of thousands of numbers is read in linear time)
+    before_text = low[max(0, t.start - 80) : t.start]
     # "від 30 до 40", "30–40"
     if (
         i + 2 < len(tokens)
@@ -528,8 +530,9 @@ def _read_number(
         cue_event = next(
             (
                 ew.event
-                for x in tokens[:i]
-                if x.start >= cue.start() and (ew := _event_word(x, lx)) is not None
+                for x in tokens[max(0, i - 8) : i]
+                if x.start >= t.start - len(before_text) + cue.start()
+                and (ew := _event_word(x, lx)) is not None
             ),
             None,
         )  # "Серед загиблих – 16 дітей"
