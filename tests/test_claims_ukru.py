@@ -12,6 +12,7 @@ import json
 import sys
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import pytest
 from typer.testing import CliRunner
@@ -20,6 +21,7 @@ from corroborate.claims import extract_claims, language_note
 from corroborate.claims._language import detect_language
 from corroborate.cli import app
 from corroborate.core import Claim
+from corroborate.storage.archive import Archive
 
 DATA = Path(__file__).parent / "data" / "claims"
 
@@ -469,3 +471,39 @@ def test_a_place_named_in_its_case_resolves_in_the_gazetteer(
 def test_the_claimants_office_is_not_taken_for_a_place() -> None:
     c = extract_claims("У Офісі Генпрокурора повідомили про 86 проваджень щодо страт полонених.")[0]
     assert c.place is None and c.place_resolved is None
+
+
+def test_an_ingested_ukrainian_report_has_its_claims_stored_and_listed(
+    cli: Any, archive: Archive, tmp_path: Path
+) -> None:
+    from corroborate.archive import list_items
+    from corroborate.claims import list_claims
+
+    report = tmp_path / "zvit-ombudsmana.txt"
+    report.write_text(
+        "Окупанти розстріляли шістьох українських військовополонених на Донеччині. "
+        "Про це повідомив Уповноважений з прав людини Дмитро Лубінець.",
+        encoding="utf-8",
+    )
+    cli("ingest", report)
+    (item,) = list_items(archive)
+    (stored,) = list_claims(archive, item=item.id)
+    c = stored.claim
+    assert (c.count, c.event, c.victim_category) == (6, "executed", "pow")
+    assert c.claimant == "Уповноважений з прав людини Дмитро Лубінець"
+    listed = cli("claims", "list", "--json")
+    assert "Дмитро Лубінець" in listed.output  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "П'ять років тому в місті жили 300 тисяч людей.",
+        "Телефон гарячої лінії 0 800 500 225.",
+        "Область отримає 5 млн гривень на відновлення.",
+        "Кількість звернень зросла на 30% за 2 тижні.",
+        "Погибших стало на 12% меньше, чем в 2023 году.",
+    ],
+)
+def test_years_phones_money_and_percentages_are_not_counts_of_people(text: str) -> None:
+    assert read(text) == []

@@ -64,6 +64,8 @@ class _Token:
 
 @dataclass
 class _Draft:
+    """A claim being read; it becomes a Claim once the sentence's claimant and period are known."""
+
     index: int
     token: _Token
     count: int
@@ -78,6 +80,8 @@ class _Draft:
 
 @dataclass
 class _Context:
+    """What earlier sentences leave for later ones: "за його словами", a continued statement."""
+
     last_claimant: str | None = None
     statement: str | None = None
 
