@@ -147,9 +147,6 @@ def main() -> None:
                 f"{s['attribution_precision']:>8.3f}{s['attribution_recall']:>8.3f}"
                 f"{s['exact_match']:>8.3f}{ms:>9.1f}"
             )
-    from claims_languages import report as report_languages  # uk and ru rows, same columns
-
-    report_languages(show=args.show_errors)
     sys.stdout.flush()
 
 

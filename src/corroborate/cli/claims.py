@@ -46,16 +46,14 @@ def extract(
     policy = fetch_policy(allow_private, allow_address, max_size, timeout=30)
     text, label = read_text_source(source, policy)
     claims = extract_claims(text)
-    note = None if claims else language_note(text)  # empty, or a language it does not read
+    if not claims:  # a note on stderr, so that --json stays one document
+        note = language_note(text)  # why: empty, or a language the reader does not read
+        said = "no numeric harm claims found" + (f" ({note})" if note else "")
+        err_console.print(f"{escape(label)}: {said}", highlight=False)
     if as_json:
-        document = shapes.claims_read(label, claims)
-        if note:
-            document["note"] = note
-        print_json(document)
+        print_json(shapes.claims_read(label, claims))
         return
     if not claims:
-        said = note or "no numeric harm claims found"
-        err_console.print(f"{escape(label)}: {said}", highlight=False)
         return
     table = Table(title=f"Claims in {label}")
     for column in (
