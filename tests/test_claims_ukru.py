@@ -507,3 +507,27 @@ def test_an_ingested_ukrainian_report_has_its_claims_stored_and_listed(
 )
 def test_years_phones_money_and_percentages_are_not_counts_of_people(text: str) -> None:
     assert read(text) == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Росія втратила 500 осіб убитими і пораненими.",
+        "Потери ВСУ убитыми и ранеными составили до 300 человек.",
+        "Загиблих і поранених — 40.",
+    ],
+)
+def test_killed_or_wounded_together_is_never_read_as_killed(text: str) -> None:
+    from corroborate.core import CLAIM_EVENTS
+
+    found = read(text)
+    assert all(c.event not in {"killed", "injured"} for c in found)
+    if "casualties" in CLAIM_EVENTS:  # the event list has a word for both together
+        assert [c.event for c in found] == ["casualties"]
+    else:  # no word for it yet: no claim rather than a wrong one
+        assert found == []
+
+
+def test_killed_and_wounded_counted_apart_stay_two_claims() -> None:
+    found = read("Загинули 5 людей і поранено 12.")
+    assert [(c.count, c.event) for c in found] == [(5, "killed"), (12, "injured")]

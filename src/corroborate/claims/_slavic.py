@@ -543,6 +543,12 @@ def _read_number(
         event = cue_event or (previous.event if previous is not None else None)
     if event is None:
         return []
+    if event in {"killed", "injured"} and _killed_or_wounded(tokens, i, head.end, lx):
+        # "500 осіб убитими і пораненими": one total of both, never read as killed. Where the
+        # event list has no word for it, no claim rather than a wrong one.
+        if "casualties" not in CLAIM_EVENTS:
+            return []
+        event = "casualties"
     if victims is None and previous is not None and not inclusion and previous.victims:
         victims, category = previous.victims, previous.category  # "..., ще семеро поранені"
     end_tok = tokens[max(last, head.end - 1)] if head.end > last else tokens[last]
@@ -554,6 +560,18 @@ def _read_number(
                    inclusion, increment.end)
         )  # fmt: skip
     return found
+
+
+def _killed_or_wounded(tokens: list[_Token], i: int, end: int, lx: Lexicon) -> bool:
+    """Whether a killed word and an injured word joined by "і"/"и" stand beside the count."""
+    window = tokens[max(0, i - 6) : min(len(tokens), end + 6)]
+    for a, conj, b in zip(window, window[1:], window[2:], strict=False):
+        if a.value is not None or b.value is not None or conj.low not in lx.conjunctions:
+            continue
+        pair = {e.event for t in (a, b) if (e := _event_word(t, lx)) is not None}
+        if pair == {"killed", "injured"}:
+            return True
+    return False
 
 
 def _is_increment(tokens: list[_Token], k: int) -> bool:
