@@ -67,7 +67,11 @@ def extract_claims(
     """
     lang = detect_language(text)
     if lang != "en":  # Ukrainian and Russian have their own reader; other languages none
-        return extract_slavic_claims(text, lang, reference_date=reference_date) if lang else []
+        if lang is None:
+            return []
+        return extract_slavic_claims(
+            text, lang, reference_date=reference_date, resolve_places=resolve_places
+        )
     reference = reference_date or find_dateline(text)
     if reference_date is not None and (wire_day := find_dateline(text, known=reference_date)):
         reference = wire_day if wire_day <= reference_date else reference_date

@@ -24,9 +24,6 @@ from corroborate.cli.common import (
 from corroborate.core import Claim
 from corroborate.report import shapes
 
-# Shown where the reader could not tell who claims a figure (it never guesses one).
-UNKNOWN_CLAIMANT = "(claimant unknown)"
-
 claims_app = typer.Typer(
     name="claims",
     help="Read numeric harm claims (who says how many) from reports.",
@@ -49,15 +46,12 @@ def extract(
     policy = fetch_policy(allow_private, allow_address, max_size, timeout=30)
     text, label = read_text_source(source, policy)
     claims = extract_claims(text)
-    note = None if claims else language_note(text)  # empty, or a language it does not read
     if not claims:  # a note on stderr, so that --json stays one document
-        said = note or "no numeric harm claims found"
+        note = language_note(text)  # why: empty, or a language the reader does not read
+        said = "no numeric harm claims found" + (f" ({note})" if note else "")
         err_console.print(f"{escape(label)}: {said}", highlight=False)
     if as_json:
-        document = shapes.claims_read(label, claims)
-        if note:
-            document["note"] = note
-        print_json(document)
+        print_json(shapes.claims_read(label, claims))
         return
     if not claims:
         return
@@ -81,7 +75,7 @@ def extract(
             c.event,
             c.victims or "",
             c.victim_category,
-            c.claimant or UNKNOWN_CLAIMANT,
+            c.claimant or "",
             c.period or "",
             c.place or "",
         )
@@ -113,7 +107,7 @@ def list_cmd(
             _count(c),
             c.event,
             c.victims or "",
-            c.claimant or UNKNOWN_CLAIMANT,
+            c.claimant or "",
             c.period or "",
             s.item_name,
         )
@@ -132,8 +126,6 @@ def compare_cmd(archive: Path | None = ARCHIVE_OPTION, as_json: bool = JSON_OPTI
         return
     for g in (s.group for s in sourced):
         title = f"{g.event_family} · {g.victim_category}"
-        if g.party:
-            title += f" · {g.party} side"
         if g.period:
             title += f" · {g.period}"
         if g.place:
@@ -143,7 +135,7 @@ def compare_cmd(archive: Path | None = ARCHIVE_OPTION, as_json: bool = JSON_OPTI
             table.add_column(column, overflow="fold")
         for c in g.claims:
             table.add_row(
-                c.claimant or UNKNOWN_CLAIMANT,
+                c.claimant or "(unattributed)",
                 _count(c),
                 c.qualifier,
                 c.victims or "",
