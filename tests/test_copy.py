@@ -215,3 +215,29 @@ def test_the_secrets_of_the_target_appear_nowhere(
     said += refused.stdout + refused.stderr
     for secret in (*secrets, team_env.secret_key[::-1]):
         assert secret not in said
+
+
+def test_migrate_names_the_revisions_reminds_of_the_backup_and_upgrades(tmp_path: Path) -> None:
+    from alembic import command
+
+    from corroborate.db.migrate import alembic_config, current_revision, head_revision
+
+    laptop = init_archive(tmp_path / "old")
+    head = head_revision(laptop.writer)
+    command.downgrade(alembic_config(laptop.writer), "-1")  # as if made by the last release
+    before = current_revision(laptop.writer)
+    assert before != head
+    laptop.close()
+    done = run_corroborate("migrate", "-A", str(laptop.dir))
+    assert done.returncode == 0, done.stderr
+    assert f"from schema {before} to {head}" in done.stderr
+    assert "back up the database and the object store first" in done.stderr
+    assert f"Upgraded to schema {head}" in done.stdout
+    again = run_corroborate("migrate", "-A", str(laptop.dir), "--json")
+    assert json.loads(again.stdout) == {
+        "database": f"sqlite:///{(laptop.dir / 'archive.db').resolve()}",
+        "before": head,
+        "after": head,
+    }
+    assert again.stderr == ""
+    assert run_corroborate("verify", "-A", str(laptop.dir)).returncode == 0

@@ -44,6 +44,7 @@ class S3Server:
     access_key: str
     secret_key: str
     region: str = "us-east-1"
+    ceph_conf: str = ""  # the cluster's ceph.conf, for `radosgw-admin` (as CEPH_CONF)
 
     @property
     def env(self) -> dict[str, str]:
@@ -241,7 +242,7 @@ def local_rgw(memstore_mb: int = 1024) -> Iterator[S3Server]:
         keys = json.loads(out)["keys"][0]
         if keys["access_key"] != access_key:
             raise SetupError("radosgw-admin made a user with other keys than asked")
-        yield S3Server(endpoint, access_key, secret_key)
+        yield S3Server(endpoint, access_key, secret_key, ceph_conf=str(root / "ceph.conf"))
     except SetupError as exc:
         raise SetupError(f"{exc}\n{cluster.log_tail()}") from None
     finally:
