@@ -241,3 +241,23 @@ def test_migrate_names_the_revisions_reminds_of_the_backup_and_upgrades(tmp_path
     }
     assert again.stderr == ""
     assert run_corroborate("verify", "-A", str(laptop.dir)).returncode == 0
+
+
+def test_a_laptop_row_edited_behind_corroborates_back_is_not_sealed_into_a_copy(
+    laptop: Archive, tmp_path: Path
+) -> None:
+    with laptop.writer.begin() as conn:
+        conn.execute(sa.text("UPDATE sightings SET source_label='UN HRMMU'"))
+    target = tmp_path / "copy"
+    result = run_corroborate(
+        "copy", "-A", str(laptop.dir), "--to", str(target),
+        "--to-database-url", f"sqlite:///{tmp_path / 'copy.db'}",
+        "--to-blob-url", str(tmp_path / "copy-blobs"),
+    )  # fmt: skip
+    assert result.returncode == 1
+    assert "does not verify before sealing" in result.stderr
+    assert "was changed outside corroborate" in result.stderr
+    assert not (target / "archive.json").exists()
+    with sa.create_engine(f"sqlite:///{tmp_path / 'copy.db'}").connect() as conn:
+        actions = conn.execute(sa.text("SELECT action FROM custody_entries")).scalars().all()
+    assert "archive.copy" not in actions
