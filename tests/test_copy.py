@@ -42,6 +42,7 @@ def laptop(tmp_path: Path, footage: dict[str, Path]) -> Archive:
     assert video is not None
     link_evidence(archive, incident.id, video, role="primary", actor="alice")
     assert verify_archive(archive) == []
+    assert all(_counts(archive).values()), _counts(archive)  # something of every kind to move
     yield archive
     archive.close()
 
