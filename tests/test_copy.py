@@ -262,3 +262,25 @@ def test_a_laptop_row_edited_behind_corroborates_back_is_not_sealed_into_a_copy(
     with sa.create_engine(f"sqlite:///{tmp_path / 'copy.db'}").connect() as conn:
         actions = conn.execute(sa.text("SELECT action FROM custody_entries")).scalars().all()
     assert "archive.copy" not in actions
+
+
+def test_an_unfinished_copy_resumes_only_to_the_same_place(laptop: Archive, tmp_path: Path) -> None:
+    target = tmp_path / "copy"
+    first = ["--to-database-url", f"sqlite:///{tmp_path / 'a.db'}"]
+    first += ["--to-blob-url", str(tmp_path / "a-blobs")]
+    killed = run_corroborate(
+        "copy", "-A", str(laptop.dir), "--to", str(target), *first,
+        env={"CORROBORATE_CRASH_AT": "copy-rows"},
+    )  # fmt: skip
+    assert killed.returncode == -signal.SIGKILL
+    elsewhere = run_corroborate(
+        "copy", "-A", str(laptop.dir), "--to", str(target),
+        "--to-database-url", f"sqlite:///{tmp_path / 'b.db'}",
+        "--to-blob-url", str(tmp_path / "a-blobs"),
+    )  # fmt: skip
+    assert elsewhere.returncode == 2
+    assert "holds an unfinished copy" in elsewhere.stderr
+    assert not (target / "archive.json").exists()
+    done = run_corroborate("copy", "-A", str(laptop.dir), "--to", str(target), *first)
+    assert done.returncode == 0, done.stderr
+    assert run_corroborate("verify", "-A", str(target)).returncode == 0
