@@ -42,6 +42,7 @@ def laptop(tmp_path: Path, footage: dict[str, Path]) -> Archive:
     assert video is not None
     link_evidence(archive, incident.id, video, role="primary", actor="alice")
     assert verify_archive(archive) == []
+    assert all(_counts(archive).values()), _counts(archive)  # something of every kind to move
     yield archive
     archive.close()
 
@@ -215,3 +216,71 @@ def test_the_secrets_of_the_target_appear_nowhere(
     said += refused.stdout + refused.stderr
     for secret in (*secrets, team_env.secret_key[::-1]):
         assert secret not in said
+
+
+def test_migrate_names_the_revisions_reminds_of_the_backup_and_upgrades(tmp_path: Path) -> None:
+    from alembic import command
+
+    from corroborate.db.migrate import alembic_config, current_revision, head_revision
+
+    laptop = init_archive(tmp_path / "old")
+    head = head_revision(laptop.writer)
+    command.downgrade(alembic_config(laptop.writer), "-1")  # as if made by the last release
+    before = current_revision(laptop.writer)
+    assert before != head
+    laptop.close()
+    done = run_corroborate("migrate", "-A", str(laptop.dir))
+    assert done.returncode == 0, done.stderr
+    assert f"from schema {before} to {head}" in done.stderr
+    assert "back up the database and the object store first" in done.stderr
+    assert f"Upgraded to schema {head}" in done.stdout
+    again = run_corroborate("migrate", "-A", str(laptop.dir), "--json")
+    assert json.loads(again.stdout) == {
+        "database": f"sqlite:///{(laptop.dir / 'archive.db').resolve()}",
+        "before": head,
+        "after": head,
+    }
+    assert again.stderr == ""
+    assert run_corroborate("verify", "-A", str(laptop.dir)).returncode == 0
+
+
+def test_a_laptop_row_edited_behind_corroborates_back_is_not_sealed_into_a_copy(
+    laptop: Archive, tmp_path: Path
+) -> None:
+    with laptop.writer.begin() as conn:
+        conn.execute(sa.text("UPDATE sightings SET source_label='UN HRMMU'"))
+    target = tmp_path / "copy"
+    result = run_corroborate(
+        "copy", "-A", str(laptop.dir), "--to", str(target),
+        "--to-database-url", f"sqlite:///{tmp_path / 'copy.db'}",
+        "--to-blob-url", str(tmp_path / "copy-blobs"),
+    )  # fmt: skip
+    assert result.returncode == 1
+    assert "does not verify before sealing" in result.stderr
+    assert "was changed outside corroborate" in result.stderr
+    assert not (target / "archive.json").exists()
+    with sa.create_engine(f"sqlite:///{tmp_path / 'copy.db'}").connect() as conn:
+        actions = conn.execute(sa.text("SELECT action FROM custody_entries")).scalars().all()
+    assert "archive.copy" not in actions
+
+
+def test_an_unfinished_copy_resumes_only_to_the_same_place(laptop: Archive, tmp_path: Path) -> None:
+    target = tmp_path / "copy"
+    first = ["--to-database-url", f"sqlite:///{tmp_path / 'a.db'}"]
+    first += ["--to-blob-url", str(tmp_path / "a-blobs")]
+    killed = run_corroborate(
+        "copy", "-A", str(laptop.dir), "--to", str(target), *first,
+        env={"CORROBORATE_CRASH_AT": "copy-rows"},
+    )  # fmt: skip
+    assert killed.returncode == -signal.SIGKILL
+    elsewhere = run_corroborate(
+        "copy", "-A", str(laptop.dir), "--to", str(target),
+        "--to-database-url", f"sqlite:///{tmp_path / 'b.db'}",
+        "--to-blob-url", str(tmp_path / "a-blobs"),
+    )  # fmt: skip
+    assert elsewhere.returncode == 2
+    assert "holds an unfinished copy" in elsewhere.stderr
+    assert not (target / "archive.json").exists()
+    done = run_corroborate("copy", "-A", str(laptop.dir), "--to", str(target), *first)
+    assert done.returncode == 0, done.stderr
+    assert run_corroborate("verify", "-A", str(target)).returncode == 0

@@ -179,7 +179,7 @@ def test_a_reader_never_sees_part_of_an_object_under_its_content_address(team: A
     assert team.blobs.rehash(sha) == sha
 
 
-@pytest.mark.parametrize("point", ["blob-written", "blob-stored", "rows-added", "committed"])
+@pytest.mark.parametrize("point", ["blob-written", "blob-stored", "rows-added"])
 def test_an_ingest_killed_at_any_point_leaves_a_verifiable_archive(
     backend: Backend, point: str, footage: dict[str, Path], tmp_path: Path
 ) -> None:
@@ -273,3 +273,23 @@ def test_wrong_s3_keys_are_one_clear_line_that_never_shows_the_secret(
         assert "SignatureDoesNotMatch" in lines[0]
         for secret in (wrong, s3_server.secret_key):
             assert secret not in result.stderr + result.stdout
+
+
+def test_the_endpoint_may_live_in_archive_json_and_only_the_keys_in_the_environment(
+    s3_server: S3Server, postgres_server: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import json
+
+    for key, value in s3_server.env.items():
+        monkeypatch.setenv(key, value)
+    team = init_archive(
+        tmp_path / "arc", database_url=new_database(postgres_server), blob_url=new_bucket(s3_server)
+    )
+    team.close()
+    settings = json.loads((tmp_path / "arc" / "archive.json").read_text())
+    settings["blob_endpoint"] = s3_server.endpoint
+    (tmp_path / "arc" / "archive.json").write_text(json.dumps(settings))
+    monkeypatch.delenv("AWS_ENDPOINT_URL")
+    monkeypatch.delenv("AWS_ENDPOINT_URL_S3")
+    result = run_corroborate("verify", "-A", str(tmp_path / "arc"))
+    assert result.returncode == 0, result.stderr

@@ -82,11 +82,16 @@ def mask_password(url: str) -> str:
 
 
 def with_password(url: str, password: str | None) -> str:
+    """The URL with the password put in; a SQLite file has none (a team's password in the
+    environment must not turn a local archive's URL into another one)."""
     if password is None:
         return url
     from sqlalchemy.engine import make_url
 
-    return make_url(url).set(password=password).render_as_string(hide_password=False)
+    parsed = make_url(url)
+    if parsed.get_backend_name() == "sqlite":
+        return url
+    return parsed.set(password=password).render_as_string(hide_password=False)
 
 
 def _database_password(directory: Path, settings: dict[str, Any]) -> str | None:
