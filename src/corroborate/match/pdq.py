@@ -20,6 +20,7 @@ import functools
 import math
 from dataclasses import dataclass
 
+import numba
 import numpy as np
 
 _N = 64
@@ -127,13 +128,30 @@ def _samples(lo: np.ndarray, hi: np.ndarray, size: int) -> np.ndarray:
 def _dot_first(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     """out[i, m] = sum over k of float32(b[i, k] * a[k, m]), added left to right in float32
     as the reference's loops do (a BLAS matmul or NumPy's pairwise sum adds in another
-    order); every sum advances together, one long vector multiply-add per k."""
+    order); every sum advances together, one vector multiply-add per k, compiled (each
+    product rounded to float32 before it is added, as NumPy's multiply then add did: no
+    fused multiply-add, no reordering)."""
     out = np.zeros((b.shape[0], a.shape[1]), dtype=_F32)
-    term = np.empty_like(out)
-    for k in range(a.shape[0]):
-        np.multiply(b[:, k : k + 1], a[k : k + 1, :], out=term)
-        out += term
+    _dot_first_into(np.ascontiguousarray(a, dtype=_F32), np.ascontiguousarray(b, dtype=_F32), out)
     return out
+
+
+@numba.njit(cache=True, nogil=True)
+def _dot_first_into(a: np.ndarray, b: np.ndarray, out: np.ndarray) -> None:
+    rows, ks, cols = b.shape[0], a.shape[0], a.shape[1]
+    block = 512  # columns of `out` kept in cache while every k is added
+    for start in range(0, cols, block):
+        end = min(cols, start + block)
+        width = end - start
+        acc = np.zeros((rows, width), dtype=np.float32)
+        for k in range(ks):
+            row = a[k, start:end].copy()
+            for i in range(rows):
+                weight = b[i, k]
+                line = acc[i]
+                for m in range(width):
+                    line[m] += weight * row[m]
+        out[:, start:end] = acc
 
 
 @dataclass(frozen=True)
