@@ -178,7 +178,7 @@ def test_index_is_persisted_without_pickle_and_grows_incrementally(
 ) -> None:
     import corroborate.match.index as index_mod
 
-    monkeypatch.setattr(index_mod, "IVF_FROM", 200)
+    monkeypatch.setattr(index_mod, "TABLES_FROM", 200)
     idx = FrameIndex(tmp_path / "idx", PDQ_MULTIVIEW)
     with idx.locked() as ix:
         ix.add("aaaaaaaaaaaa", sigs["source"])
@@ -189,11 +189,12 @@ def test_index_is_persisted_without_pickle_and_grows_incrementally(
         ix.save()
     again = FrameIndex(tmp_path / "idx", PDQ_MULTIVIEW).load()
     assert len(again) > n1 and again.items() == {"aaaaaaaaaaaa", "bbbbbbbbbbbb"}
-    assert type(again.index).__name__ == "IndexBinaryIVF"  # trained once it grew
+    assert type(again.index).__name__ == "IndexBinaryFlat"  # the hashes, appended to
     assert (tmp_path / "idx" / "pdq-multiview-4.faissb").read_bytes()[:4] != b"\x80\x04"
     q = sigs["crop_left_20"]
     hits = again.search(q.hashes[q.usable()], PDQ_MULTIVIEW.threshold)
     assert 0xAAAAAAAAAAAA in set(hits.items.tolist())
+    assert again._tables is not None  # searched through the substring tables once it grew
     json.dumps(again.meta[:2].tolist())
 
 

@@ -5,6 +5,7 @@ ingest (or `rehash`) are stored with their signal, threshold and distances.
 
 from __future__ import annotations
 
+import os
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -274,9 +275,15 @@ def rehash(
             )
             if i.id not in done
         ]
+    from corroborate.match.batch import signatures
+
     found: list[Match] = []
-    for count, (item_id, sha, kind) in enumerate(todo, 1):
-        sig = full_signature(archive.blobs.local_path(sha), kind)
+    # hashed a process a core, stored and matched here in order as each is ready
+    workers = min(len(todo), len(os.sched_getaffinity(0)))
+    hashed = signatures(
+        ((archive.blobs.local_path(sha), kind) for _, sha, kind in todo), workers=workers
+    )
+    for count, ((item_id, sha, _kind), sig) in enumerate(zip(todo, hashed, strict=True), 1):
         if sig is not None:
             with archive.write() as session:
                 digest = store_signature(session, item_id, sig)

@@ -43,6 +43,11 @@ def _remember(path: Path, sig: FileSignature) -> None:
         _recent.popitem(last=False)
 
 
+def remember(path: Path, sig: FileSignature) -> None:
+    """Keep a full signature computed elsewhere (another process) for the match that follows."""
+    _remember(path, sig)
+
+
 def full_signature(path: Path, kind: str) -> FileSignature | None:
     """signature_for_file, remembered for the match that follows an ingest."""
     key = str(Path(path).resolve())
