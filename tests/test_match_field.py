@@ -12,7 +12,7 @@ from sqlalchemy import select
 
 from conftest import Cli
 from corroborate.archive import ingest_file
-from corroborate.match import clusters, held_links, match_signatures
+from corroborate.match import clusters, find_matches, held_links, match_signatures
 from corroborate.match.frames import sample_video
 from corroborate.match.models import MatchRow
 from corroborate.match.signature import signature_for_file
@@ -81,7 +81,8 @@ def test_a_vertical_repost_and_a_compilation_match_with_no_original_archived(
     vertical = ingest_file(archive, field["vertical"], actor="alice")
     comp = ingest_file(archive, field["compilation"], actor="alice")
     assert vertical.item_id and comp.item_id
-    (m,) = [m for m in comp.matches if m.item_id == vertical.item_id]
+    assert any(vertical.item_id in note for note in comp.notes), comp.notes
+    (m,) = [m for m in find_matches(archive, comp.item_id) if m.item_id == vertical.item_id]
     # the flight's 1.0-7.5 s sits at 6.0-12.5 s of the compilation
     (q0, q1), (i0, i1) = m.query_ranges[0], m.item_ranges[0]
     assert abs(q0 - 6.0) <= 1.0 and abs(q1 - 12.5) <= 1.0
