@@ -73,9 +73,18 @@ def shares(a: Clip, b: Clip) -> bool:
     return False
 
 
+def _made(out: Path, make: Callable[[Path], Any]) -> Path:
+    """Make `out` under a temporary name and rename it, so an interrupted run never leaves
+    a half-written file that a rerun would take as made."""
+    part = out.with_name(f".{out.name}.part.mp4")
+    make(part)
+    part.replace(out)
+    return out
+
+
 def _render(out: Path, *args: Any, **kwargs: Any) -> Path:
-    """render_flight, skipped when a previous run with the same --workdir made the file."""
-    return out if out.exists() else render_flight(out, *args, **kwargs)
+    """render_flight, skipped when a previous run with the same --dir made the file."""
+    return out if out.exists() else _made(out, lambda p: render_flight(p, *args, **kwargs))
 
 
 class _Reposts:
@@ -85,9 +94,9 @@ class _Reposts:
         fn = getattr(T, name)
 
         def run(src: Any, out: Path, *args: Any, **kwargs: Any) -> Any:
-            if out.exists():
-                return (out, []) if name == "compilation" else out
-            return fn(src, out, *args, **kwargs)
+            if not out.exists():
+                _made(out, lambda p: fn(src, p, *args, **kwargs))
+            return (out, []) if name == "compilation" else out
 
         return run
 
