@@ -73,9 +73,18 @@ def shares(a: Clip, b: Clip) -> bool:
     return False
 
 
+def _made(out: Path, make: Callable[[Path], Any]) -> Path:
+    """Make `out` under a temporary name and rename it, so an interrupted run never leaves
+    a half-written file that a rerun would take as made."""
+    part = out.with_name(f".{out.name}.part.mp4")
+    make(part)
+    part.replace(out)
+    return out
+
+
 def _render(out: Path, *args: Any, **kwargs: Any) -> Path:
-    """render_flight, skipped when a previous run with the same --workdir made the file."""
-    return out if out.exists() else render_flight(out, *args, **kwargs)
+    """render_flight, skipped when a previous run with the same --dir made the file."""
+    return out if out.exists() else _made(out, lambda p: render_flight(p, *args, **kwargs))
 
 
 class _Reposts:
@@ -85,9 +94,9 @@ class _Reposts:
         fn = getattr(T, name)
 
         def run(src: Any, out: Path, *args: Any, **kwargs: Any) -> Any:
-            if out.exists():
-                return (out, []) if name == "compilation" else out
-            return fn(src, out, *args, **kwargs)
+            if not out.exists():
+                _made(out, lambda p: fn(src, p, *args, **kwargs))
+            return (out, []) if name == "compilation" else out
 
         return run
 
@@ -428,6 +437,30 @@ def _print_rows(rows: list[tuple[str, Run]], clips: list[Clip]) -> None:
         )
 
 
+def _kind(clip: Clip) -> str:
+    """What a file is, without which footage: `original`, `channel-crop`, `compilation`..."""
+    stem = clip.path.stem
+    if stem.startswith("compilation"):
+        return stem
+    rest = stem.split("-", maxsplit=stem.count("-"))
+    tail = [w for w in rest if not w.isdigit()][len(clip.hard_group.split("-")) :]
+    return "-".join(tail) or "original"
+
+
+def _by_kind(run: Run, clips: list[Clip]) -> None:
+    """Pairs sharing footage found, by the two kinds of copy (aggregate counts only)."""
+    found: dict[tuple[str, str], list[int]] = {}
+    for i, j in itertools.combinations(range(len(clips)), 2):
+        if shares(clips[i], clips[j]):
+            key = tuple(sorted((_kind(clips[i]), _kind(clips[j]))))
+            cell = found.setdefault(key, [0, 0])  # type: ignore[arg-type]
+            cell[0] += (i, j) in run.links
+            cell[1] += 1
+    print("  pairs sharing footage found, by kind of copy:")
+    for (a, b), (got, total) in sorted(found.items()):
+        print(f"    {a:22s} ~ {b:22s} {got:3d}/{total:<3d}")
+
+
 def _misses(run: Run, clips: list[Clip]) -> None:
     for i, j in itertools.combinations(range(len(clips)), 2):
         truth = shares(clips[i], clips[j])
@@ -440,7 +473,9 @@ def _misses(run: Run, clips: list[Clip]) -> None:
             print(f"    wrongly clustered: {clips[i].path.name} ~ {clips[j].path.name}")
 
 
-def evaluate(root: Path, clips: list[Clip], *, misses: bool, vpdq: bool = True) -> None:
+def evaluate(
+    root: Path, clips: list[Clip], *, misses: bool, vpdq: bool = True, kinds: bool = False
+) -> None:
     n_pairs = len(clips) * (len(clips) - 1) // 2
     positives = sum(shares(a, b) for a, b in itertools.combinations(clips, 2))
     print(f"  {len(clips)} files, {n_pairs} pairs, {positives} sharing footage")
@@ -455,6 +490,8 @@ def evaluate(root: Path, clips: list[Clip], *, misses: bool, vpdq: bool = True) 
     else:
         rows.append(("vPDQ reference (default thresholds)", ref))
     _print_rows(rows, clips)
+    if kinds:
+        _by_kind(ours, clips)
     if misses:
         _misses(ours, clips)
 
@@ -471,6 +508,7 @@ def main() -> None:
     ap.add_argument(
         "--misses", action="store_true", help="list errors (classic set, or the tuning part)"
     )
+    ap.add_argument("--by-kind", action="store_true", help="found pairs by kind of copy")
     ap.add_argument("--build-only", action="store_true", help="only make the footage")
     ap.add_argument("--no-vpdq", action="store_true", help="skip the vPDQ reference")
     ap.add_argument(
@@ -502,6 +540,7 @@ def main() -> None:
                 clips,
                 misses=args.misses and part.name == "tuning",
                 vpdq=not args.no_vpdq,
+                kinds=args.by_kind,
             )
     if args.workdir is None:
         shutil.rmtree(root, ignore_errors=True)

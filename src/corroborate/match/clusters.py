@@ -120,6 +120,14 @@ def _overlap(a: list[list[float]], b: list[list[float]]) -> float:
     return inter / max(shorter, 1e-6)
 
 
+# A neighbour whose footage covers this share of a file is a copy of the whole file.
+WHOLE_COPY = 0.8
+
+
+def _covered(ranges: list[list[float]]) -> float:
+    return sum(b - a for a, b in _union([list(r) for r in ranges]))
+
+
 def _parse_time(value: Any) -> datetime | None:
     if not value:
         return None
@@ -238,11 +246,18 @@ def _computed(archive: Archive) -> _Footage:
             shared[link.item_id][link.query_id].append(list(seg["item"]))
     linked = {(a, b) for a in shared for b in shared[a]}
 
-    # a compilation holds footage of neighbours that are not linked and sit in separate parts
+    # a compilation holds footage of neighbours that are not linked and sit in separate parts;
+    # a copy of the whole compilation (a screen recording of it) spans those parts, and says
+    # nothing about whether they are one piece of footage
     groups_of: dict[str, list[list[str]]] = {}
     for x, nbrs in shared.items():
         sets = DisjointSets()
-        names = list(nbrs)
+        length = durations.get(x) or 0.0
+        names = [
+            n
+            for n in nbrs
+            if not length or _covered(nbrs[n]) < WHOLE_COPY * length or len(nbrs) < 3
+        ]
         for i, a in enumerate(names):
             sets.find(a)
             for b in names[i + 1 :]:

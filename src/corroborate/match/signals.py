@@ -54,7 +54,8 @@ class MultiViewSignal(SignalType):
 
     hasher: WindowHasher
     # from version 4: what holds still across a shot (an overlay) is filled in from the
-    # footage around it before hashing, in stored and query views alike
+    # footage around it before hashing, in stored and query views alike, and the contrast
+    # of dim or hazy footage is stretched so its quality reflects its structure
     masks_overlays: bool = False
 
     index_class = FrameIndex
@@ -88,7 +89,12 @@ class MultiViewSignal(SignalType):
         for piece, box, mask in pieces:
             for frame in piece:
                 ids, digests, q = hash_frame(
-                    frame.gray, box, query=i % query_every == 0, hasher=self.hasher, mask=mask
+                    frame.gray,
+                    box,
+                    query=i % query_every == 0,
+                    hasher=self.hasher,
+                    mask=mask,
+                    stretch=self.masks_overlays,
                 )
                 hashes.append(digests)
                 views.append(ids)
@@ -107,7 +113,9 @@ class MultiViewSignal(SignalType):
 
     def hash_file(self, path: Path, kind: str, *, threads: int = 0) -> FileSignature | None:
         if kind == "video":
-            samples = VideoSamples(path, self.sample_rate, threads=threads)
+            samples = VideoSamples(
+                path, self.sample_rate, threads=threads, deblock=self.masks_overlays
+            )
             return self.hash_frames(samples, "video", lambda: samples.duration)
         if kind == "image":
             gray = load_image(path)
@@ -199,6 +207,10 @@ PDQ_MULTIVIEW_3 = register(_multiview(3, pdq.CentredPdq(), min_quality=25))
 # running timestamp, a screen recording's buttons) filled in from the footage around it
 # before hashing, so two different videos under one overlay no longer share it, and frames
 # whose footage has too little detail left fall below the quality floor and do not vote.
+# Night and fog footage has its contrast stretched first (`views.stretched`): PDQ's bits do
+# not change under a linear stretch, but its quality, which counts gradients, no longer
+# mistakes dim footage for footage with no detail; and it is decoded with the loop filter,
+# whose absence left block edges that outweighed such footage's own structure.
 PDQ_MULTIVIEW_4 = register(
     _multiview(4, pdq.CentredPdq(), min_quality=25, masks_overlays=True), matching=True
 )

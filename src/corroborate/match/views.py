@@ -391,12 +391,16 @@ def hash_frame(
     query: bool,
     hasher: WindowHasher,
     mask: np.ndarray | None = None,
+    *,
+    stretch: bool = False,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """(view ids, packed hashes [n, bytes], qualities) of one frame: stored views only, or
     every query view and its mirror image; `mask` (an overlay's pixels) is filled in from
-    the footage around it first."""
+    the footage around it first, and with `stretch` the footage's contrast is stretched."""
     x0, y0, x1, y1 = box
     gray = without_overlay(gray.astype(np.float32, copy=False), mask)
+    if stretch:
+        gray = stretched(gray, box)
     blurred = hasher.prefilter(gray, x1 - x0, y1 - y0)
     if not query:
         hashes, quality = hasher.hash_windows(
@@ -525,6 +529,26 @@ def without_overlay(gray: np.ndarray, mask: np.ndarray | None) -> np.ndarray:
             break
     if todo.any():
         out[todo] = float(g[~mask].mean()) if (~mask).any() else float(g.mean())
+    return out
+
+
+# Night and fog: the footage spans few grey levels, so PDQ's quality (a sum of gradients)
+# reads low although the picture has structure. Its contrast is stretched, up to this gain,
+# to span STRETCH_SPAN levels; a linear stretch leaves PDQ's bits as they were (each is a
+# comparison with the median) and raises only the quality. Noise is stretched too, which is
+# why the gain is bounded.
+MAX_GAIN = 5.0
+STRETCH_SPAN = 160.0
+
+
+def stretched(gray: np.ndarray, box: tuple[int, int, int, int]) -> np.ndarray:
+    """The frame with the contrast of its footage (within `box`) stretched."""
+    x0, y0, x1, y1 = box
+    lo, hi = np.percentile(gray[y0:y1, x0:x1], (2, 98))
+    gain = min(MAX_GAIN, STRETCH_SPAN / max(float(hi - lo), 1.0))
+    if gain <= 1.0:
+        return gray
+    out: np.ndarray = (gray - np.float32(lo)) * np.float32(gain)
     return out
 
 
