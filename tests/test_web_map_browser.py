@@ -94,6 +94,8 @@ def test_the_map_timeline_list_and_tally_follow_each_other(picture: Picture) -> 
         expect(page.get_by_test_id("timeline-chart")).to_be_visible()
         assert page.locator("[data-testid=timeline-bin]").count() > 10
         all_in_view = _count(page, "list-count")
+        # place names on the map are the gazetteer's (its most important places in view)
+        expect(page.locator(".place-label", has_text="Kyiv")).to_have_count(1)
         page.screenshot(path=str(SCREENSHOTS / "map.png"), full_page=True)
 
         # filter by type: the list and the counts narrow, and agree with the API's
