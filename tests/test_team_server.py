@@ -12,7 +12,7 @@ import sqlalchemy as sa
 
 from corroborate.archive import ingest, list_items, verify_archive
 from corroborate.custody.setup import init_archive
-from corroborate.testing.postgres import local_postgres, postgres_bin
+from corroborate.testing.postgres import postgres_bin
 from corroborate.testing.rgw import S3Server
 
 pytestmark = pytest.mark.skipif(
@@ -22,9 +22,9 @@ pytestmark = pytest.mark.skipif(
 
 
 @pytest.fixture(scope="module")
-def pg_url() -> str:
-    with local_postgres() as url:
-        yield url
+def pg_url(postgres_server: str) -> str:
+    """The session's PostgreSQL server, at its `corroborate` database."""
+    return postgres_server.rsplit("/", 1)[0] + "/corroborate"
 
 
 def test_an_archive_on_postgresql_ingests_verifies_and_serves_two_writers(
