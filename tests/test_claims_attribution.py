@@ -254,3 +254,37 @@ def test_a_quotation_closed_in_another_paragraph_does_not_reach_back() -> None:
         "We are still searching,\u201d the rescue chief said."
     )
     assert [c.claimant for c in found] == [None]
+
+
+def test_whom_a_speaker_tells_is_not_the_claimant() -> None:
+    """'X told Reuters that ...': Reuters hears the figure; the mayor claims it."""
+    found = read(
+        "The mayor, Ihor Terekhov, told Reuters that five people were killed. "
+        "The head of the emergency service told reporters that 21 rescuers had been wounded."
+    )
+    assert [(c.count, c.claimant) for c in found] == [
+        (5, "The mayor, Ihor Terekhov"),
+        (21, "The head of the emergency service"),
+    ]
+
+
+def test_a_speaker_who_cites_a_source_claims_it_but_a_news_agency_passes_it_on() -> None:
+    (speaker,) = read(
+        "Russian forces executed at least 15 Ukrainian prisoners of war, Ukraine's human rights "
+        "ombudsman Dmytro Lubinets said, citing witness accounts."
+    )
+    assert speaker.claimant == "Ukraine's human rights ombudsman Dmytro Lubinets"
+    (agency,) = read("Sixteen people were killed, Reuters reported, citing regional officials.")
+    assert agency.claimant == "regional officials"
+
+
+def test_a_document_that_names_no_author_leaves_the_claimant_unknown() -> None:
+    found = read("Of the 45 prisoners held there, six had died, according to the report.")
+    assert found and all(c.claimant is None for c in found)
+
+
+def test_a_relative_clause_about_the_speakers_is_not_part_of_their_name() -> None:
+    (found,) = read(
+        "Ukrainian soldiers who fought in Avdiivka told the BBC that at least 30 men were killed."
+    )
+    assert found.claimant == "Ukrainian soldiers"

@@ -279,6 +279,22 @@ ACCORDING_TO = re.compile(
     r"data (?:from|by)|estimates? (?:from|by)|per)\s+(?P<who>[^,;:.()\"“”]+?)(?=\s*(?:[,;:.()\"“”]|$|\s+(?:that|who|which)\b))",  # noqa: E501 - one regex alternative per line reads best
     re.I,
 )
+# A phrase that ends where its noun should follow cannot be a sentence's subject.
+UNFINISHED_PHRASE = re.compile(
+    r"(?:^|\s)(?:according(?:\s+to)?|to|of|by|for|from|with|in|on|at|the|a|an|its|their|his|"
+    r"her|our)$",
+    re.I,
+)
+# "..., the ombudsman said, citing witness accounts.": the source the speaker cites.
+CITING_TAIL = re.compile(r",\s*citing\s+[^,;]+?\s*[.!?\"”']*$", re.I)
+# Who passes a figure on rather than asserting it: the cited source is the claimant.
+NEWS_OUTLET = re.compile(
+    r"^(?:the\s+)?(?:Reuters|AP|AFP|Associated Press|Agence France-Presse|TASS|Interfax"
+    r"(?:-Ukraine)?|RIA(?: Novosti)?|Ukrinform|Suspilne|BBC|CNN|Kyiv Independent|"
+    r"(?:(?:state|local|Russian|Ukrainian|Western)\s+)*(?:news\s+)?(?:agency|media|outlets?|"
+    r"newspaper|broadcaster|television|TV|reports?))$",
+    re.I,
+)
 QUOTED_AS_SAYING = re.compile(r"\bquot\w* (?P<who>[^,;]+?) as saying\b", re.I)
 # Words that may open a subject phrase but are not part of the claimant.
 SUBJECT_OPENERS = re.compile(

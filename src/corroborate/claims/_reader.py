@@ -852,10 +852,19 @@ def _claimant(text: str, last_claimant: str | None) -> str | None:
     quoted = _after_quote(text, last_claimant)
     if quoted is not None:
         return quoted
+    m = lx.CITING_TAIL.search(text)
+    if m:
+        # "..., the ombudsman said, citing witness accounts": the ombudsman claims it; a news
+        # outlet that cites someone ("Reuters reported, citing officials") passes it on.
+        speaker = _claimant(text[: m.start()] + ".", last_claimant)
+        if speaker is not None and not lx.NEWS_OUTLET.match(speaker):
+            return speaker
     m = lx.INFORMS_OPENER.match(text)
     if m and _good_claimant(m.group("who")):
         return trim_claimant(m.group("who"))
     m = lx.INVERTED_AT_END.search(text)
+    if m and _states_content(m.group("who")):
+        m = None  # "The mayor, X, told Reuters that five ...": Reuters is told, not telling
     if m and (maker := _agent(m.group("who"))):
         return maker  # "..., according to official data of juvenile prosecutors."
     if m and _good_claimant(inverted := trim_claimant(m.group("who"))):
@@ -894,6 +903,16 @@ def _claimant(text: str, last_claimant: str | None) -> str | None:
     if m and (maker := _agent(re.split(r"[,;:\"“”(]", text[: m.start()])[-1])):
         return maker
     return _leading_claimant(text, last_claimant)
+
+
+def _states_content(after_verb: str) -> bool:
+    """Whether what follows a verb of saying is what is said (a clause with a figure), so the
+    words right after the verb are its addressee rather than an inverted subject."""
+    if re.search(r"\bthat\b", after_verb, re.I):
+        return True
+    return any(
+        not re.match(lx.ORDINAL_SUFFIX, after_verb[n.end :]) for n in find_numbers(after_verb)
+    )
 
 
 def _opens_quotation(text: str) -> bool:
@@ -1002,9 +1021,11 @@ def _leading_claimant(text: str, last_claimant: str | None) -> str | None:
             return last_claimant if subject.lower() in lx.CLAIMANT_PRONOUNS else None
         if (agent := _agent(subject)) is not None:
             return agent
+        if lx.UNFINISHED_PHRASE.search(subject):
+            continue  # "according to the report": a phrase cut off at a noun, not a subject
         if len(subject.split()) > 12 or not _good_claimant(subject):
             continue
-        return subject
+        return trim_claimant(subject)  # "Ukrainian soldiers who fought in Avdiivka told ..."
     return fallback
 
 
