@@ -152,7 +152,8 @@ for _cat, _words in {
     "paratroopers|infantrymen|conscripts|mobilised|mobilized|reservists|officers|commanders|"
     "defenders|occupiers|invaders|pilots|sailors|gunners|snipers|sappers|combatants|guardsmen|"
     "guards|militiamen|separatists|stormtroopers|assault troops|crew members|crewmen|recruits|"
-    "convicts|servicepeople|warriors|scouts|operators|border guards|national guardsmen|"
+    "convicts|servicepeople|warriors|comrades|comrades-in-arms|brothers-in-arms|scouts|"
+    "operators|border guards|national guardsmen|"
     "special forces|partisans|insurgents|legionnaires|contract soldiers|airborne troops|"
     "naval infantrymen|tankmen|drone operators|artillerymen|riflemen|motorised riflemen|"
     "motorized riflemen|military servicemen|enemy personnel|militia|volunteer fighters",
@@ -279,6 +280,16 @@ ACCORDING_TO = re.compile(
     r"data (?:from|by)|estimates? (?:from|by)|per)\s+(?P<who>[^,;:.()\"“”]+?)(?=\s*(?:[,;:.()\"“”]|$|\s+(?:that|who|which)\b))",  # noqa: E501 - one regex alternative per line reads best
     re.I,
 )
+# People a military speaker calls "our men": the unit's own fighters.
+OUR_PEOPLE = {"men", "guys", "lads", "boys"}
+MILITARY_SPEAKER = re.compile(
+    r"\b(?:commanders?|brigade|battalion|regiment|company|platoon|squad|unit|division|corps|"
+    r"detachment|soldiers?|officers?|sergeant|lieutenant|captain|major|colonel|general|"
+    r"fighters?|marines?|paratroopers?|gunners?|operators?|medics? of)\b",
+    re.I,
+)
+# Participles without "-ed" that qualify people after their noun ("the 360 people held there").
+IRREGULAR_PARTICIPLES = {"held", "shot", "hit", "taken", "kept", "caught"}
 # A phrase that ends where its noun should follow cannot be a sentence's subject.
 UNFINISHED_PHRASE = re.compile(
     r"(?:^|\s)(?:according(?:\s+to)?|to|of|by|for|from|with|in|on|at|the|a|an|its|their|his|"

@@ -221,6 +221,16 @@ def _read_sentence(sentence: Sentence, ctx: _Context, reference: date | None) ->
         if claimant is None:
             claimant = ctx.statement
         category = _settle_category(victims, category, d.event, text)
+        if (
+            victims
+            and victims.lower() in lx.OUR_PEOPLE
+            and (category == "unknown" or victims.lower() == "boys")
+            and claimant
+            and lx.MILITARY_SPEAKER.search(claimant)
+            and re.search(rf"\b(?:our|my)\s+{re.escape(victims)}\b", text, re.I)
+        ):
+            # "We lost 14 of our men," the battalion commander said: a unit's own fighters.
+            category = "pow" if d.event in lx.POW_EVENTS else "combatant"
         if victims is None and category == "unknown" and lx.FORCES_SUFFERED.search(text):
             category = "combatant"
         if victims is None and category == "unknown" and lx.CIVILIAN_TOLL.search(text):
@@ -358,8 +368,12 @@ def _read_number(text: str, tokens: list[_Token], i: int, consumed: set[int]) ->
     inclusion = bool(lx.INCLUSION_CUES.search(before_text))
     anaphoric = bool(lx.ANAPHORIC_NUMBER_BEFORE.search(before_text)) or head.partitive
     event = head.event or _event_near(text, tokens, i, last, head)
-    if event is None and head.kind == "person":
-        event = _event_after_relative(tokens, head.end)
+    main = _event_after_relative(tokens, head.end) if head.kind == "person" else None
+    if main is not None and not (event == "perpetrator" and main == "captured"):
+        # "Three soldiers who surrendered ... were shot": the main verb is what befell them,
+        # the relative clause what they did or underwent before; those who killed and were
+        # then detained are suspects, not prisoners.
+        event = main
     if head.event and head.qualified and head.qualified != head.words:
         # "killed two wounded soldiers", "46 wounded servicemen have died": the participle
         # qualifies the people; the verb that governs the number is the event.
@@ -546,9 +560,17 @@ def _victim_phrase(tokens: list[_Token], j: int, consumed: set[int]) -> _Head:
             whole = _victim_phrase(tokens, k + 1, set())
             if whole.kind == "person" and whole.end < len(tokens):
                 after = tokens[whole.end].low
-                if after in lx.PARTICIPLES or (after.endswith("ed") and _event_of(after)):
+                if (
+                    after in lx.PARTICIPLES
+                    or (after.endswith("ed") and _event_of(after))
+                    or after in lx.IRREGULAR_PARTICIPLES
+                ):
                     # "2 of the 5 people wounded were in critical condition": the claim is the
-                    # whole, read on its own; the part says something else about them.
+                    # whole, read on its own; the part says something else about them, unless
+                    # the part's own verb is a harm ("Ten of the 360 people held ... had died").
+                    main = _main_verb_event(tokens, whole.end + 1)
+                    if main is not None:
+                        return replace(whole, event=main, qualified=None)
                     return _Head("bare", None, "unknown", None, whole.end + 1)
             consumed.add(k)
             k += 1
@@ -768,6 +790,24 @@ def _event_after(tokens: list[_Token], k: int, head: _Head) -> str | None:
             steps += 1
         steps += 1 if t.low in lx.FILLERS else 0
         j += 1
+    return None
+
+
+def _main_verb_event(tokens: list[_Token], k: int) -> str | None:
+    """The harm verb of a clause's main verb phrase after a modifier: "... had died"."""
+    for j in range(k, min(len(tokens), k + 15)):
+        t = tokens[j]
+        if t.number is not None or t.text in lx.PHRASE_STOPS:
+            return None
+        if t.low not in {"were", "was", "have", "has", "had"}:
+            continue
+        for n in range(j + 1, min(len(tokens), j + 4)):
+            ev = _event_of(tokens[n].low)
+            if ev is not None and ev[1] == "verb" and tokens[n].low.endswith(("ed", "en", "ot")):
+                return ev[0]
+            if tokens[n].low not in {"been", "also", "later", "all", "then", "reportedly"}:
+                break
+        return None
     return None
 
 
