@@ -288,3 +288,18 @@ def test_a_relative_clause_about_the_speakers_is_not_part_of_their_name() -> Non
         "Ukrainian soldiers who fought in Avdiivka told the BBC that at least 30 men were killed."
     )
     assert found.claimant == "Ukrainian soldiers"
+
+
+def test_a_second_claimant_in_a_contrasting_clause_owns_the_figures_after_it() -> None:
+    found = read(
+        "The regional police said 5 people were killed, while the governor put the toll at 7."
+    )
+    assert [(c.count, c.claimant) for c in found] == [
+        (5, "The regional police"),
+        (7, "the governor"),
+    ]
+    # a participle clause has no subject of its own: the figure stays with the sentence's claimant
+    found = read(
+        "Ukraine said it had 7,000 bodies, while claiming that the toll is as high as 19,000."
+    )
+    assert [c.claimant for c in found] == ["Ukraine", "Ukraine"]

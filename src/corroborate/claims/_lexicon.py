@@ -280,6 +280,8 @@ ACCORDING_TO = re.compile(
     r"data (?:from|by)|estimates? (?:from|by)|per)\s+(?P<who>[^,;:.()\"“”]+?)(?=\s*(?:[,;:.()\"“”]|$|\s+(?:that|who|which)\b))",  # noqa: E501 - one regex alternative per line reads best
     re.I,
 )
+# Where a clause with a claimant of its own may start: "..., while the governor put it at 7".
+CONTRAST_CLAUSE = re.compile(r"(?:,\s*|\s+)(?:while|whereas|but)\s+|;\s*", re.I)
 # People a military speaker calls "our men": the unit's own fighters.
 OUR_PEOPLE = {"men", "guys", "lads", "boys"}
 MILITARY_SPEAKER = re.compile(

@@ -204,6 +204,7 @@ def _read_sentence(sentence: Sentence, ctx: _Context, reference: date | None) ->
                 )
     if not drafts:
         return []
+    second = _contrasted_claimant(text, attribution)
     previous = ctx.previous
     _fill_from_neighbours(drafts, ctx, anaphoric)
     period = find_period(text, reference)
@@ -215,6 +216,8 @@ def _read_sentence(sentence: Sentence, ctx: _Context, reference: date | None) ->
         if d.event is None:
             continue
         claimant = attribution
+        if second is not None and d.number.start >= second[0]:
+            claimant = second[1]  # "The police said 5 ..., while the governor put it at seven"
         victims, category = d.victims, d.victim_category
         if claimant is None and (anaphoric or d.anaphoric) and previous is not None:
             claimant = previous.claimant
@@ -953,6 +956,27 @@ def _states_content(after_verb: str) -> bool:
     return any(
         not re.match(lx.ORDINAL_SUFFIX, after_verb[n.end :]) for n in find_numbers(after_verb)
     )
+
+
+def _contrasted_claimant(text: str, first: str | None) -> tuple[int, str] | None:
+    """A second claimant in a contrasting clause, with where that clause starts.
+
+    "The regional police said 5 people were killed, while the governor put the toll at seven":
+    the figures after "while" are the governor's, not the police's.
+    """
+    for m in lx.CONTRAST_CLAUSE.finditer(text):
+        rest = text[m.end() :]
+        if not find_numbers(rest):
+            continue
+        who = _leading_claimant(rest, first)
+        opens = (
+            who is not None
+            and rest.lower().startswith(who.lower())
+            and not re.match(r"\w+ing\b|.*\bthat\b", who, re.I)  # "claiming that the toll"
+        )
+        if who is not None and who != first and opens:  # the clause's own subject, first
+            return m.end(), who
+    return None
 
 
 def _opens_quotation(text: str) -> bool:
