@@ -303,3 +303,18 @@ def test_a_second_claimant_in_a_contrasting_clause_owns_the_figures_after_it() -
         "Ukraine said it had 7,000 bodies, while claiming that the toll is as high as 19,000."
     )
     assert [c.claimant for c in found] == ["Ukraine", "Ukraine"]
+
+
+def test_saying_inside_a_clause_about_something_else_names_no_claimant() -> None:
+    (found,) = read("The strike, which the air force said involved 40 missiles, killed 11 people.")
+    assert (found.count, found.claimant) == (11, None)
+
+
+def test_a_person_introduced_with_a_bare_role_is_whom_he_stands_for() -> None:
+    (found,) = read(
+        "Vadym Filashkin, head of the Donetsk regional administration, visited the town. "
+        "He said two residents were killed overnight."
+    )
+    assert found.claimant == "Vadym Filashkin, head of the Donetsk regional administration"
+    (aged,) = read("Olena, a 54-year-old teacher, said seven people were killed.")
+    assert aged.claimant == "Olena, a 54-year-old teacher"

@@ -280,6 +280,7 @@ ACCORDING_TO = re.compile(
     r"data (?:from|by)|estimates? (?:from|by)|per)\s+(?P<who>[^,;:.()\"“”]+?)(?=\s*(?:[,;:.()\"“”]|$|\s+(?:that|who|which)\b))",  # noqa: E501 - one regex alternative per line reads best
     re.I,
 )
+AGE_AFTER = re.compile(r"[-\s]years?[-\s]old\b", re.I)  # "a 54-year-old teacher": an age
 # Where a clause with a claimant of its own may start: "..., while the governor put it at 7".
 CONTRAST_CLAUSE = re.compile(r"(?:,\s*|\s+)(?:while|whereas|but)\s+|;\s*", re.I)
 # People a military speaker calls "our men": the unit's own fighters.
@@ -542,7 +543,8 @@ PERSON_SUBJECT = re.compile(
     r"^(?:(?:President|Minister|Governor|Mayor|Dr\.?|Mr\.?|Mrs\.?|Ms\.?|General|Colonel|"
     r"Captain|Sergeant|Lieutenant)\s+)?"
     r"(?P<who>[A-Z][a-z][\w'’-]+(?:\s+[A-Z][a-z][\w'’-]+){1,2})"
-    r"(?:,\s*(?P<role>(?:the|a|an|his|her)\s+[^,]{3,80}),)?"
+    r"(?:,\s*(?P<role>(?:the|a|an|his|her)\s+[^,]{3,80}|"
+    r"[a-z][\w-]+(?:\s+[a-z][\w-]+)?\s+(?:to|of|for|at|in)\s[^,]{3,80}),)?"
     r"\s+(?:has\s+|had\s+|was\s+|is\s+|also\s+|now\s+)?[a-z]+\b"
 )
 # A signature line under a post: "— Vadym Filashkin, head of Donetsk Oblast Administration".

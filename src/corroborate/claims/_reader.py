@@ -1073,6 +1073,10 @@ def _leading_claimant(text: str, last_claimant: str | None) -> str | None:
                 subject = pair
             elif clause[-2].strip()[:1].islower():
                 subject = clause[0].strip()
+        if re.match(r"(?:which|who|whom|whose|where)\b", subject, re.I):
+            # "The strike, which the air force said involved 40 missiles, killed 11": the
+            # saying belongs to a clause about something else; no one is named for the figure.
+            continue
         subject = lx.SUBJECT_OPENERS.sub("", subject).strip()
         subject = lx.SUBJECT_LINKS.sub("", subject).strip()
         if not subject:
@@ -1112,8 +1116,11 @@ def _good_claimant(who: str) -> bool:
         return False
     if any(w.lower() in lx.NOT_IN_CLAIMANT for w in words):
         return False
-    if any(not re.match(lx.ORDINAL_SUFFIX, who[n.end :]) for n in find_numbers(who)):
-        return False  # a count, not a name; "the 65th Brigade" is a name
+    if any(
+        not re.match(lx.ORDINAL_SUFFIX, who[n.end :]) and not lx.AGE_AFTER.match(who[n.end :])
+        for n in find_numbers(who)
+    ):
+        return False  # a count, not a name; "the 65th Brigade", "a 54-year-old teacher" are
     return True
 
 
