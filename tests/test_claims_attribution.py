@@ -318,3 +318,19 @@ def test_a_person_introduced_with_a_bare_role_is_whom_he_stands_for() -> None:
     assert found.claimant == "Vadym Filashkin, head of the Donetsk regional administration"
     (aged,) = read("Olena, a 54-year-old teacher, said seven people were killed.")
     assert aged.claimant == "Olena, a 54-year-old teacher"
+
+
+def test_a_deed_or_a_belief_is_not_a_statement_the_next_figures_continue() -> None:
+    for text in (
+        "Serhiy Bondar found his brother's body in the yard. At least 40 people were killed.",
+        "Ukraine's foreign minister posted a photo of the ruins. Fifteen people were killed.",
+        "Natalia believes the authorities hid the toll. Officially, 23 people died.",
+    ):
+        assert [c.claimant for c in read(text)] == [None], text
+    said = read("The governor said the strike was the worst this year. At least 11 people died.")
+    assert [c.claimant for c in said] == ["The governor"]
+
+
+def test_by_whose_estimates_without_a_name_is_no_claimant() -> None:
+    (found,) = read("More than 8,000 civilians were killed in Mariupol, by Ukrainian estimates.")
+    assert found.claimant is None

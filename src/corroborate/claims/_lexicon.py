@@ -281,6 +281,14 @@ ACCORDING_TO = re.compile(
     re.I,
 )
 AGE_AFTER = re.compile(r"[-\s]years?[-\s]old\b", re.I)  # "a 54-year-old teacher": an age
+# A verb of finding or believing, or one with a plain object ("posted a photo"): what the
+# sentence tells is a deed or a belief, not a statement later figures continue.
+NOT_A_STATEMENT = re.compile(
+    r"\b(?:found|finds|believes|believed|believe|fears|feared|hopes|hoped)\b|"
+    r"\b(?:posted|wrote|writes|published|shared|described|recorded|told|counted)\s+"
+    r"(?:a|an|his|her|their|its|my|our|residents|people|reporters)\b",
+    re.I,
+)
 # Where a clause with a claimant of its own may start: "..., while the governor put it at 7".
 CONTRAST_CLAUSE = re.compile(r"(?:,\s*|\s+)(?:while|whereas|but)\s+|;\s*", re.I)
 # People a military speaker calls "our men": the unit's own fighters.

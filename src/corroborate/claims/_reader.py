@@ -183,7 +183,10 @@ def _read_sentence(sentence: Sentence, ctx: _Context, reference: date | None) ->
     numbers = find_numbers(text)
     attribution = _claimant(text, ctx.last_claimant)
     if attribution:
-        ctx.last_claimant = ctx.statement = attribution
+        ctx.last_claimant = attribution
+        # "Serhiy found his brother's body.", "The minister posted a photo.": a deed, not a
+        # statement that the next sentence's figures continue.
+        ctx.statement = None if lx.NOT_A_STATEMENT.search(text) and not numbers else attribution
     elif (person := _person_subject(text)) is not None:
         ctx.last_claimant = person  # whom a later "she said" stands for; not a claimant yet
     if not numbers:
@@ -1073,7 +1076,9 @@ def _leading_claimant(text: str, last_claimant: str | None) -> str | None:
                 subject = pair
             elif clause[-2].strip()[:1].islower():
                 subject = clause[0].strip()
-        if re.match(r"(?:which|who|whom|whose|where)\b", subject, re.I):
+        if re.match(
+            r"(?:which|who|whom|whose|where|by|of|in|on|at|from|with|for)\b", subject, re.I
+        ):
             # "The strike, which the air force said involved 40 missiles, killed 11": the
             # saying belongs to a clause about something else; no one is named for the figure.
             continue
@@ -1109,6 +1114,8 @@ def _good_claimant(who: str) -> bool:
     words = who.strip().split()
     if not words or len(words) > 12:
         return False
+    if re.match(r"(?:by|of|in|on|at|from|with|for|to)\s", who.strip(), re.I):
+        return False  # "by Ukrainian estimates": a phrase about the figure, not its claimant
     if lx.NOT_A_SOURCE.match(who.strip()):
         return False  # "preliminary data": what is said, not who says it
     bare = re.sub(r"^(?:the|a|an|this|that)\s+", "", who.strip().lower())
