@@ -276,6 +276,12 @@ def test_a_speaker_who_cites_a_source_claims_it_but_a_news_agency_passes_it_on()
     assert speaker.claimant == "Ukraine's human rights ombudsman Dmytro Lubinets"
     (agency,) = read("Sixteen people were killed, Reuters reported, citing regional officials.")
     assert agency.claimant == "regional officials"
+    (tass,) = read(
+        "Russia's TASS news agency, quoting the local administration, said 8 were killed."
+    )
+    assert tass.claimant == "the local administration"
+    (ministry,) = read("The ministry, citing the governor, said 5 people were killed.")
+    assert ministry.claimant == "The ministry"
 
 
 def test_a_document_that_names_no_author_leaves_the_claimant_unknown() -> None:

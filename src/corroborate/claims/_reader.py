@@ -898,12 +898,15 @@ def _claimant(text: str, last_claimant: str | None) -> str | None:
     quoted = _after_quote(text, last_claimant)
     if quoted is not None:
         return quoted
-    m = lx.CITING_TAIL.search(text)
+    m = lx.CITING_CLAUSE.search(text)
     if m:
         # "..., the ombudsman said, citing witness accounts": the ombudsman claims it; a news
         # outlet that cites someone ("Reuters reported, citing officials") passes it on.
-        speaker = _claimant(text[: m.start()] + ".", last_claimant)
-        if speaker is not None and not lx.NEWS_OUTLET.match(speaker):
+        rest = text[m.end() :]
+        speaker = _claimant(
+            f"{text[: m.start()]} {rest}" if rest else text[: m.start()] + ".", last_claimant
+        )
+        if speaker is not None and not lx.NEWS_OUTLET.search(speaker):
             return speaker
     m = lx.INFORMS_OPENER.match(text)
     if m and _good_claimant(m.group("who")):
