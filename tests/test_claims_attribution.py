@@ -340,3 +340,8 @@ def test_a_deed_or_a_belief_is_not_a_statement_the_next_figures_continue() -> No
 def test_by_whose_estimates_without_a_name_is_no_claimant() -> None:
     (found,) = read("More than 8,000 civilians were killed in Mariupol, by Ukrainian estimates.")
     assert found.claimant is None
+
+
+def test_an_abbreviation_in_brackets_does_not_cut_the_claimants_name() -> None:
+    (found,) = read("Ukraine's Defence Intelligence (HUR) said 7 Russian officers were killed.")
+    assert found.claimant == "Ukraine's Defence Intelligence"

@@ -1066,7 +1066,7 @@ def _leading_claimant(text: str, last_claimant: str | None) -> str | None:
     """The subject of the first verb of saying or finding in the sentence."""
     fallback: str | None = None
     for m in lx.ATTRIBUTION_VERB.finditer(text):
-        head = text[: m.start()]
+        head = re.sub(r"\s*\([^()]{1,40}\)", "", text[: m.start()])  # "Intelligence (HUR)"
         if re.search(r"\b(?:to|to be|asked to be|not to be)\s*$", head, re.I):
             continue  # "who asked to be identified": not the sentence's verb of saying
         clause = re.split(r"[,;:\"“”(]|\s[—–-]\s", head)
