@@ -522,3 +522,8 @@ def test_our_men_in_a_commanders_words_are_his_units_fighters() -> None:
     assert town.victim_category == "unknown"
     comrades = one("Soldiers told the BBC that at least 30 of their comrades were killed.")
     assert (comrades.victims, comrades.victim_category) == ("comrades", "combatant")
+
+
+def test_the_number_of_people_a_toll_reached_names_its_victims() -> None:
+    found = one("The number of civilians killed in the region rose to 1,024, the prosecutor said.")
+    assert (found.count, found.victims, found.victim_category) == (1024, "civilians", "civilian")

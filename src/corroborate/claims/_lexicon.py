@@ -289,6 +289,14 @@ NOT_A_STATEMENT = re.compile(
     r"(?:a|an|his|her|their|its|my|our|residents|people|reporters)\b",
     re.I,
 )
+# "The number of civilians killed in the region rose to 1,024": whom the figure counts.
+NUMBER_OF_PEOPLE = re.compile(
+    r"\b(?:number|toll|count) of (?P<who>[A-Za-z][\w'-]*(?: [A-Za-z][\w'-]*)?) "
+    r"(?:killed|dead|wounded|injured|captured|missing|executed)\b[^,;:.]{0,60}"
+    r"\b(?:rose to|reached|climbed to|increased to|stood at|stands at|is|was|has risen to|"
+    r"had risen to|grew to|hit)\s+(?:(?:at least|more than|over|about|nearly|almost)\s+)?$",
+    re.I,
+)
 # Where a clause with a claimant of its own may start: "..., while the governor put it at 7".
 CONTRAST_CLAUSE = re.compile(r"(?:,\s*|\s+)(?:while|whereas|but)\s+|;\s*", re.I)
 # People a military speaker calls "our men": the unit's own fighters.

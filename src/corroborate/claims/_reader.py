@@ -371,6 +371,13 @@ def _read_number(text: str, tokens: list[_Token], i: int, consumed: set[int]) ->
     head = _victim_phrase(tokens, last + 1, consumed)
     if head.kind == "thing":
         return None
+    if head.kind == "bare" and (named := lx.NUMBER_OF_PEOPLE.search(before_text)):
+        # "The number of civilians killed in the region rose to 1,024": the people are named
+        # before the figure the number of them reached.
+        who = named.group("who")
+        category = lx.VICTIM_NOUNS.get(who.lower().split()[-1])
+        if category is not None:
+            head = replace(head, words=who, category=category)
     inclusion = bool(lx.INCLUSION_CUES.search(before_text))
     anaphoric = bool(lx.ANAPHORIC_NUMBER_BEFORE.search(before_text)) or head.partitive
     event = head.event or _event_near(text, tokens, i, last, head)
