@@ -345,3 +345,11 @@ def test_by_whose_estimates_without_a_name_is_no_claimant() -> None:
 def test_an_abbreviation_in_brackets_does_not_cut_the_claimants_name() -> None:
     (found,) = read("Ukraine's Defence Intelligence (HUR) said 7 Russian officers were killed.")
     assert found.claimant == "Ukraine's Defence Intelligence"
+
+
+def test_a_new_item_of_news_does_not_continue_the_statement_before_it() -> None:
+    found = read(
+        "The governor said air defences shot down 20 drones. "
+        "Separately, a strike on Sumy killed three people."
+    )
+    assert [(c.count, c.claimant) for c in found] == [(3, None)]

@@ -297,6 +297,12 @@ NUMBER_OF_PEOPLE = re.compile(
     r"had risen to|grew to|hit)\s+(?:(?:at least|more than|over|about|nearly|almost)\s+)?$",
     re.I,
 )
+# A sentence that opens a new item of news: a statement before it does not continue into it.
+TOPIC_SHIFT = re.compile(
+    r"^\s*(?:separately|elsewhere|meanwhile|in (?:a )?separate (?:incident|attack|strike)s?|"
+    r"in another (?:incident|attack|strike)|in other news)\b",
+    re.I,
+)
 # Where a clause with a claimant of its own may start: "..., while the governor put it at 7".
 CONTRAST_CLAUSE = re.compile(r"(?:,\s*|\s+)(?:while|whereas|but)\s+|;\s*", re.I)
 # People a military speaker calls "our men": the unit's own fighters.

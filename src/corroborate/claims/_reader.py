@@ -182,6 +182,8 @@ def _read_sentence(sentence: Sentence, ctx: _Context, reference: date | None) ->
     text = sentence.text
     numbers = find_numbers(text)
     attribution = _claimant(text, ctx.last_claimant)
+    if lx.TOPIC_SHIFT.match(text):
+        ctx.statement = None  # "Separately, a strike on Sumy killed three": a new item
     if attribution:
         ctx.last_claimant = attribution
         # "Serhiy found his brother's body.", "The minister posted a photo.": a deed, not a
