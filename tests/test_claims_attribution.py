@@ -353,3 +353,15 @@ def test_a_new_item_of_news_does_not_continue_the_statement_before_it() -> None:
         "Separately, a strike on Sumy killed three people."
     )
     assert [(c.count, c.claimant) for c in found] == [(3, None)]
+
+
+def test_a_bulletin_signed_with_a_role_and_a_name_without_a_dash_is_theirs() -> None:
+    found = read(
+        "The enemy shelled the city 45 times. As a result, 2 people were killed and 7 were "
+        "injured. The head of the OVA Oleksandr Prokudin."
+    )
+    assert [c.claimant for c in found] == ["The head of the OVA Oleksandr Prokudin"] * 2
+    assert [
+        c.claimant
+        for c in read("Two people were killed. The head of the community was not available.")
+    ] == [None]

@@ -303,6 +303,12 @@ TOPIC_SHIFT = re.compile(
     r"in another (?:incident|attack|strike)|in other news)\b",
     re.I,
 )
+# A bulletin signed without a dash: "The head of the OVA Oleksandr Prokudin." (a role, then a
+# name, and no verb).
+BARE_SIGNATURE = re.compile(
+    r"^(?P<who>(?:The\s+)?(?:head|chief|governor|mayor|spokesperson|spokesman|spokeswoman|"
+    r"commander|deputy head)\s+of\s+[^.!?;:,]{2,80}?\s+[A-Z][a-z'’-]+\s+[A-Z][a-z'’-]+)\.?$"
+)
 # Where a clause with a claimant of its own may start: "..., while the governor put it at 7".
 CONTRAST_CLAUSE = re.compile(r"(?:,\s*|\s+)(?:while|whereas|but)\s+|;\s*", re.I)
 # People a military speaker calls "our men": the unit's own fighters.

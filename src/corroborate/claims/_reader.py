@@ -1064,7 +1064,11 @@ def _agent(subject: str) -> str | None:
 
 def source_pointer(text: str) -> str | None:
     """The claimant a sentence names for the figures before it: "This is according to X."."""
-    m = lx.SOURCE_POINTER.match(text.strip()) or lx.SIGNATURE.match(text.strip())
+    m = (
+        lx.SOURCE_POINTER.match(text.strip())
+        or lx.SIGNATURE.match(text.strip())
+        or lx.BARE_SIGNATURE.match(text.strip())
+    )
     if m is None or find_numbers(re.sub(r"\d+(?:st|nd|rd|th)\b", "", text)):
         return None
     who = trim_claimant(m.group("who"))
