@@ -497,3 +497,34 @@ def test_cli_binary_file_is_one_line_error(tmp_path: Path) -> None:
     assert proc.returncode == 2
     assert proc.stderr.strip().count("\n") == 0
     assert "photo.jpg" in proc.stderr and "binary" in proc.stderr
+
+
+def test_a_part_of_people_held_who_died_is_a_death_toll_and_the_whole_a_capture() -> None:
+    found = read(
+        "Ten of the 360 people held in the school basement had died by the time the village "
+        "was liberated, investigators said."
+    )
+    assert [(c.count, c.event, c.victims) for c in found] == [
+        (10, "died", "people"),
+        (360, "captured", "people"),
+    ]
+
+
+def test_the_main_verb_after_a_relative_clause_is_what_befell_the_people() -> None:
+    shot = read("Three Russian soldiers who surrendered near Robotyne were shot, the brigade said.")
+    assert [(c.count, c.event, c.victim_category) for c in shot] == [(3, "killed", "pow")]
+    assert read("Forty Ukrainian soldiers who killed the attackers were later decorated.") == []
+
+
+def test_our_men_in_a_commanders_words_are_his_units_fighters() -> None:
+    lost = one("\u201cWe lost 14 of our men in two days,\u201d the battalion commander said.")
+    assert (lost.victims, lost.victim_category) == ("men", "combatant")
+    town = one("\u201cOur town lost 12 men,\u201d the mayor said.")
+    assert town.victim_category == "unknown"
+    comrades = one("Soldiers told the BBC that at least 30 of their comrades were killed.")
+    assert (comrades.victims, comrades.victim_category) == ("comrades", "combatant")
+
+
+def test_the_number_of_people_a_toll_reached_names_its_victims() -> None:
+    found = one("The number of civilians killed in the region rose to 1,024, the prosecutor said.")
+    assert (found.count, found.victims, found.victim_category) == (1024, "civilians", "civilian")

@@ -254,3 +254,114 @@ def test_a_quotation_closed_in_another_paragraph_does_not_reach_back() -> None:
         "We are still searching,\u201d the rescue chief said."
     )
     assert [c.claimant for c in found] == [None]
+
+
+def test_whom_a_speaker_tells_is_not_the_claimant() -> None:
+    """'X told Reuters that ...': Reuters hears the figure; the mayor claims it."""
+    found = read(
+        "The mayor, Ihor Terekhov, told Reuters that five people were killed. "
+        "The head of the emergency service told reporters that 21 rescuers had been wounded."
+    )
+    assert [(c.count, c.claimant) for c in found] == [
+        (5, "The mayor, Ihor Terekhov"),
+        (21, "The head of the emergency service"),
+    ]
+
+
+def test_a_speaker_who_cites_a_source_claims_it_but_a_news_agency_passes_it_on() -> None:
+    (speaker,) = read(
+        "Russian forces executed at least 15 Ukrainian prisoners of war, Ukraine's human rights "
+        "ombudsman Dmytro Lubinets said, citing witness accounts."
+    )
+    assert speaker.claimant == "Ukraine's human rights ombudsman Dmytro Lubinets"
+    (agency,) = read("Sixteen people were killed, Reuters reported, citing regional officials.")
+    assert agency.claimant == "regional officials"
+    (tass,) = read(
+        "Russia's TASS news agency, quoting the local administration, said 8 were killed."
+    )
+    assert tass.claimant == "the local administration"
+    (ministry,) = read("The ministry, citing the governor, said 5 people were killed.")
+    assert ministry.claimant == "The ministry"
+
+
+def test_a_document_that_names_no_author_leaves_the_claimant_unknown() -> None:
+    found = read("Of the 45 prisoners held there, six had died, according to the report.")
+    assert found and all(c.claimant is None for c in found)
+
+
+def test_a_relative_clause_about_the_speakers_is_not_part_of_their_name() -> None:
+    (found,) = read(
+        "Ukrainian soldiers who fought in Avdiivka told the BBC that at least 30 men were killed."
+    )
+    assert found.claimant == "Ukrainian soldiers"
+
+
+def test_a_second_claimant_in_a_contrasting_clause_owns_the_figures_after_it() -> None:
+    found = read(
+        "The regional police said 5 people were killed, while the governor put the toll at 7."
+    )
+    assert [(c.count, c.claimant) for c in found] == [
+        (5, "The regional police"),
+        (7, "the governor"),
+    ]
+    # a participle clause has no subject of its own: the figure stays with the sentence's claimant
+    found = read(
+        "Ukraine said it had 7,000 bodies, while claiming that the toll is as high as 19,000."
+    )
+    assert [c.claimant for c in found] == ["Ukraine", "Ukraine"]
+
+
+def test_saying_inside_a_clause_about_something_else_names_no_claimant() -> None:
+    (found,) = read("The strike, which the air force said involved 40 missiles, killed 11 people.")
+    assert (found.count, found.claimant) == (11, None)
+
+
+def test_a_person_introduced_with_a_bare_role_is_whom_he_stands_for() -> None:
+    (found,) = read(
+        "Vadym Filashkin, head of the Donetsk regional administration, visited the town. "
+        "He said two residents were killed overnight."
+    )
+    assert found.claimant == "Vadym Filashkin, head of the Donetsk regional administration"
+    (aged,) = read("Olena, a 54-year-old teacher, said seven people were killed.")
+    assert aged.claimant == "Olena, a 54-year-old teacher"
+
+
+def test_a_deed_or_a_belief_is_not_a_statement_the_next_figures_continue() -> None:
+    for text in (
+        "Serhiy Bondar found his brother's body in the yard. At least 40 people were killed.",
+        "Ukraine's foreign minister posted a photo of the ruins. Fifteen people were killed.",
+        "Natalia believes the authorities hid the toll. Officially, 23 people died.",
+    ):
+        assert [c.claimant for c in read(text)] == [None], text
+    said = read("The governor said the strike was the worst this year. At least 11 people died.")
+    assert [c.claimant for c in said] == ["The governor"]
+
+
+def test_by_whose_estimates_without_a_name_is_no_claimant() -> None:
+    (found,) = read("More than 8,000 civilians were killed in Mariupol, by Ukrainian estimates.")
+    assert found.claimant is None
+
+
+def test_an_abbreviation_in_brackets_does_not_cut_the_claimants_name() -> None:
+    (found,) = read("Ukraine's Defence Intelligence (HUR) said 7 Russian officers were killed.")
+    assert found.claimant == "Ukraine's Defence Intelligence"
+
+
+def test_a_new_item_of_news_does_not_continue_the_statement_before_it() -> None:
+    found = read(
+        "The governor said air defences shot down 20 drones. "
+        "Separately, a strike on Sumy killed three people."
+    )
+    assert [(c.count, c.claimant) for c in found] == [(3, None)]
+
+
+def test_a_bulletin_signed_with_a_role_and_a_name_without_a_dash_is_theirs() -> None:
+    found = read(
+        "The enemy shelled the city 45 times. As a result, 2 people were killed and 7 were "
+        "injured. The head of the OVA Oleksandr Prokudin."
+    )
+    assert [c.claimant for c in found] == ["The head of the OVA Oleksandr Prokudin"] * 2
+    assert [
+        c.claimant
+        for c in read("Two people were killed. The head of the community was not available.")
+    ] == [None]

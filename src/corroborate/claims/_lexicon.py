@@ -152,7 +152,8 @@ for _cat, _words in {
     "paratroopers|infantrymen|conscripts|mobilised|mobilized|reservists|officers|commanders|"
     "defenders|occupiers|invaders|pilots|sailors|gunners|snipers|sappers|combatants|guardsmen|"
     "guards|militiamen|separatists|stormtroopers|assault troops|crew members|crewmen|recruits|"
-    "convicts|servicepeople|warriors|scouts|operators|border guards|national guardsmen|"
+    "convicts|servicepeople|warriors|comrades|comrades-in-arms|brothers-in-arms|scouts|"
+    "operators|border guards|national guardsmen|"
     "special forces|partisans|insurgents|legionnaires|contract soldiers|airborne troops|"
     "naval infantrymen|tankmen|drone operators|artillerymen|riflemen|motorised riflemen|"
     "motorized riflemen|military servicemen|enemy personnel|militia|volunteer fighters",
@@ -275,8 +276,66 @@ AUX = r"(?:has|have|had|also|previously|earlier|now|later|separately|has also|ha
 PRONOUNS = {"he", "she", "it", "they", "we", "i", "you"}
 # Phrases that carry the claimant after them.
 ACCORDING_TO = re.compile(
-    r"\b(?:according to|citing|cited by|as reported by|as documented by|figures (?:from|by)|"
-    r"data (?:from|by)|estimates? (?:from|by)|per)\s+(?P<who>[^,;:.()\"“”]+?)(?=\s*(?:[,;:.()\"“”]|$|\s+(?:that|who|which)\b))",  # noqa: E501 - one regex alternative per line reads best
+    r"\b(?:according to|citing|quoting|cited by|as reported by|as documented by|"
+    r"figures (?:from|by)|data (?:from|by)|estimates? (?:from|by)|per)\s+(?P<who>[^,;:.()\"“”]+?)(?=\s*(?:[,;:.()\"“”]|$|\s+(?:that|who|which)\b))",  # noqa: E501 - one regex alternative per line reads best
+    re.I,
+)
+AGE_AFTER = re.compile(r"[-\s]years?[-\s]old\b", re.I)  # "a 54-year-old teacher": an age
+# A verb of finding or believing, or one with a plain object ("posted a photo"): what the
+# sentence tells is a deed or a belief, not a statement later figures continue.
+NOT_A_STATEMENT = re.compile(
+    r"\b(?:found|finds|believes|believed|believe|fears|feared|hopes|hoped)\b|"
+    r"\b(?:posted|wrote|writes|published|shared|described|recorded|told|counted)\s+"
+    r"(?:a|an|his|her|their|its|my|our|residents|people|reporters)\b",
+    re.I,
+)
+# "The number of civilians killed in the region rose to 1,024": whom the figure counts.
+NUMBER_OF_PEOPLE = re.compile(
+    r"\b(?:number|toll|count) of (?P<who>[A-Za-z][\w'-]*(?: [A-Za-z][\w'-]*)?) "
+    r"(?:killed|dead|wounded|injured|captured|missing|executed)\b[^,;:.]{0,60}"
+    r"\b(?:rose to|reached|climbed to|increased to|stood at|stands at|is|was|has risen to|"
+    r"had risen to|grew to|hit)\s+(?:(?:at least|more than|over|about|nearly|almost)\s+)?$",
+    re.I,
+)
+# A sentence that opens a new item of news: a statement before it does not continue into it.
+TOPIC_SHIFT = re.compile(
+    r"^\s*(?:separately|elsewhere|meanwhile|in (?:a )?separate (?:incident|attack|strike)s?|"
+    r"in another (?:incident|attack|strike)|in other news)\b",
+    re.I,
+)
+# A bulletin signed without a dash: "The head of the OVA Oleksandr Prokudin." (a role, then a
+# name, and no verb).
+BARE_SIGNATURE = re.compile(
+    r"^(?P<who>(?:The\s+)?(?:head|chief|governor|mayor|spokesperson|spokesman|spokeswoman|"
+    r"commander|deputy head)\s+of\s+[^.!?;:,]{2,80}?\s+[A-Z][a-z'’-]+\s+[A-Z][a-z'’-]+)\.?$"
+)
+# Where a clause with a claimant of its own may start: "..., while the governor put it at 7".
+CONTRAST_CLAUSE = re.compile(r"(?:,\s*|\s+)(?:while|whereas|but)\s+|;\s*", re.I)
+# People a military speaker calls "our men": the unit's own fighters.
+OUR_PEOPLE = {"men", "guys", "lads", "boys"}
+MILITARY_SPEAKER = re.compile(
+    r"\b(?:commanders?|brigade|battalion|regiment|company|platoon|squad|unit|division|corps|"
+    r"detachment|soldiers?|officers?|sergeant|lieutenant|captain|major|colonel|general|"
+    r"fighters?|marines?|paratroopers?|gunners?|operators?|medics? of)\b",
+    re.I,
+)
+# Participles without "-ed" that qualify people after their noun ("the 360 people held there").
+IRREGULAR_PARTICIPLES = {"held", "shot", "hit", "taken", "kept", "caught"}
+# A phrase that ends where its noun should follow cannot be a sentence's subject.
+UNFINISHED_PHRASE = re.compile(
+    r"(?:^|\s)(?:according(?:\s+to)?|to|of|by|for|from|with|in|on|at|the|a|an|its|their|his|"
+    r"her|our)$",
+    re.I,
+)
+# "..., the ombudsman said, citing witness accounts." / "TASS, quoting the administration, said":
+# the source the speaker cites, at the end of the sentence or set off by commas.
+CITING_CLAUSE = re.compile(r",\s*(?:citing|quoting)\s+[^,;]+?(?:,\s*|(?=\s*[.!?\"”']*$))", re.I)
+# Who passes a figure on rather than asserting it: the cited source is the claimant.
+NEWS_OUTLET = re.compile(
+    r"\b(?:Reuters|AP|AFP|Associated Press|Agence France-Presse|TASS|Interfax(?:-Ukraine)?|"
+    r"RIA(?: Novosti)?|Ukrinform|Suspilne|BBC|CNN|Kyiv Independent|news agency|"
+    r"(?:state|local|Russian|Ukrainian|Western)\s+(?:media|outlets?|newspapers?|television|TV)|"
+    r"media|newspaper|broadcaster)\b",
     re.I,
 )
 QUOTED_AS_SAYING = re.compile(r"\bquot\w* (?P<who>[^,;]+?) as saying\b", re.I)
@@ -513,7 +572,8 @@ PERSON_SUBJECT = re.compile(
     r"^(?:(?:President|Minister|Governor|Mayor|Dr\.?|Mr\.?|Mrs\.?|Ms\.?|General|Colonel|"
     r"Captain|Sergeant|Lieutenant)\s+)?"
     r"(?P<who>[A-Z][a-z][\w'’-]+(?:\s+[A-Z][a-z][\w'’-]+){1,2})"
-    r"(?:,\s*(?P<role>(?:the|a|an|his|her)\s+[^,]{3,80}),)?"
+    r"(?:,\s*(?P<role>(?:the|a|an|his|her)\s+[^,]{3,80}|"
+    r"[a-z][\w-]+(?:\s+[a-z][\w-]+)?\s+(?:to|of|for|at|in)\s[^,]{3,80}),)?"
     r"\s+(?:has\s+|had\s+|was\s+|is\s+|also\s+|now\s+)?[a-z]+\b"
 )
 # A signature line under a post: "— Vadym Filashkin, head of Donetsk Oblast Administration".

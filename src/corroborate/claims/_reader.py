@@ -191,8 +191,13 @@ def _read_sentence(sentence: Sentence, ctx: _Context, reference: date | None) ->
     text = sentence.text
     numbers = find_numbers(text)
     attribution = _claimant(text, ctx.last_claimant)
+    if lx.TOPIC_SHIFT.match(text):
+        ctx.statement = None  # "Separately, a strike on Sumy killed three": a new item
     if attribution:
-        ctx.last_claimant = ctx.statement = attribution
+        ctx.last_claimant = attribution
+        # "Serhiy found his brother's body.", "The minister posted a photo.": a deed, not a
+        # statement that the next sentence's figures continue.
+        ctx.statement = None if lx.NOT_A_STATEMENT.search(text) and not numbers else attribution
     elif (person := _person_subject(text)) is not None:
         ctx.last_claimant = person  # whom a later "she said" stands for; not a claimant yet
     if not numbers:
@@ -213,6 +218,7 @@ def _read_sentence(sentence: Sentence, ctx: _Context, reference: date | None) ->
                 )
     if not drafts:
         return []
+    second = _contrasted_claimant(text, attribution)
     previous = ctx.previous
     _fill_from_neighbours(drafts, ctx, anaphoric)
     period = find_period(text, reference)
@@ -224,12 +230,24 @@ def _read_sentence(sentence: Sentence, ctx: _Context, reference: date | None) ->
         if d.event is None:
             continue
         claimant = attribution
+        if second is not None and d.number.start >= second[0]:
+            claimant = second[1]  # "The police said 5 ..., while the governor put it at seven"
         victims, category = d.victims, d.victim_category
         if claimant is None and (anaphoric or d.anaphoric) and previous is not None:
             claimant = previous.claimant
         if claimant is None:
             claimant = ctx.statement
         category = _settle_category(victims, category, d.event, text)
+        if (
+            victims
+            and victims.lower() in lx.OUR_PEOPLE
+            and (category == "unknown" or victims.lower() == "boys")
+            and claimant
+            and lx.MILITARY_SPEAKER.search(claimant)
+            and re.search(rf"\b(?:our|my)\s+{re.escape(victims)}\b", text, re.I)
+        ):
+            # "We lost 14 of our men," the battalion commander said: a unit's own fighters.
+            category = "pow" if d.event in lx.POW_EVENTS else "combatant"
         if victims is None and category == "unknown" and lx.FORCES_SUFFERED.search(text):
             category = "combatant"
         if victims is None and category == "unknown" and lx.CIVILIAN_TOLL.search(text):
@@ -364,11 +382,22 @@ def _read_number(text: str, tokens: list[_Token], i: int, consumed: set[int]) ->
     head = _victim_phrase(tokens, last + 1, consumed)
     if head.kind == "thing":
         return None
+    if head.kind == "bare" and (named := lx.NUMBER_OF_PEOPLE.search(before_text)):
+        # "The number of civilians killed in the region rose to 1,024": the people are named
+        # before the figure the number of them reached.
+        who = named.group("who")
+        category = lx.VICTIM_NOUNS.get(who.lower().split()[-1])
+        if category is not None:
+            head = replace(head, words=who, category=category)
     inclusion = bool(lx.INCLUSION_CUES.search(before_text))
     anaphoric = bool(lx.ANAPHORIC_NUMBER_BEFORE.search(before_text)) or head.partitive
     event = head.event or _event_near(text, tokens, i, last, head)
-    if event is None and head.kind == "person":
-        event = _event_after_relative(tokens, head.end)
+    main = _event_after_relative(tokens, head.end) if head.kind == "person" else None
+    if main is not None and not (event == "perpetrator" and main == "captured"):
+        # "Three soldiers who surrendered ... were shot": the main verb is what befell them,
+        # the relative clause what they did or underwent before; those who killed and were
+        # then detained are suspects, not prisoners.
+        event = main
     if head.event and head.qualified and head.qualified != head.words:
         # "killed two wounded soldiers", "46 wounded servicemen have died": the participle
         # qualifies the people; the verb that governs the number is the event.
@@ -555,9 +584,17 @@ def _victim_phrase(tokens: list[_Token], j: int, consumed: set[int]) -> _Head:
             whole = _victim_phrase(tokens, k + 1, set())
             if whole.kind == "person" and whole.end < len(tokens):
                 after = tokens[whole.end].low
-                if after in lx.PARTICIPLES or (after.endswith("ed") and _event_of(after)):
+                if (
+                    after in lx.PARTICIPLES
+                    or (after.endswith("ed") and _event_of(after))
+                    or after in lx.IRREGULAR_PARTICIPLES
+                ):
                     # "2 of the 5 people wounded were in critical condition": the claim is the
-                    # whole, read on its own; the part says something else about them.
+                    # whole, read on its own; the part says something else about them, unless
+                    # the part's own verb is a harm ("Ten of the 360 people held ... had died").
+                    main = _main_verb_event(tokens, whole.end + 1)
+                    if main is not None:
+                        return replace(whole, event=main, qualified=None)
                     return _Head("bare", None, "unknown", None, whole.end + 1)
             consumed.add(k)
             k += 1
@@ -780,6 +817,24 @@ def _event_after(tokens: list[_Token], k: int, head: _Head) -> str | None:
     return None
 
 
+def _main_verb_event(tokens: list[_Token], k: int) -> str | None:
+    """The harm verb of a clause's main verb phrase after a modifier: "... had died"."""
+    for j in range(k, min(len(tokens), k + 15)):
+        t = tokens[j]
+        if t.number is not None or t.text in lx.PHRASE_STOPS:
+            return None
+        if t.low not in {"were", "was", "have", "has", "had"}:
+            continue
+        for n in range(j + 1, min(len(tokens), j + 4)):
+            ev = _event_of(tokens[n].low)
+            if ev is not None and ev[1] == "verb" and tokens[n].low.endswith(("ed", "en", "ot")):
+                return ev[0]
+            if tokens[n].low not in {"been", "also", "later", "all", "then", "reportedly"}:
+                break
+        return None
+    return None
+
+
 def _event_after_relative(tokens: list[_Token], k: int) -> str | None:
     """The main verb after a relative clause: "Two nurses who were treating patients were killed".
 
@@ -861,10 +916,22 @@ def _claimant(text: str, last_claimant: str | None) -> str | None:
     quoted = _after_quote(text, last_claimant)
     if quoted is not None:
         return quoted
+    m = lx.CITING_CLAUSE.search(text)
+    if m:
+        # "..., the ombudsman said, citing witness accounts": the ombudsman claims it; a news
+        # outlet that cites someone ("Reuters reported, citing officials") passes it on.
+        rest = text[m.end() :]
+        speaker = _claimant(
+            f"{text[: m.start()]} {rest}" if rest else text[: m.start()] + ".", last_claimant
+        )
+        if speaker is not None and not lx.NEWS_OUTLET.search(speaker):
+            return speaker
     m = lx.INFORMS_OPENER.match(text)
     if m and _good_claimant(m.group("who")):
         return trim_claimant(m.group("who"))
     m = lx.INVERTED_AT_END.search(text)
+    if m and _states_content(m.group("who")):
+        m = None  # "The mayor, X, told Reuters that five ...": Reuters is told, not telling
     if m and (maker := _agent(m.group("who"))):
         return maker  # "..., according to official data of juvenile prosecutors."
     if m and _good_claimant(inverted := trim_claimant(m.group("who"))):
@@ -903,6 +970,37 @@ def _claimant(text: str, last_claimant: str | None) -> str | None:
     if m and (maker := _agent(re.split(r"[,;:\"“”(]", text[: m.start()])[-1])):
         return maker
     return _leading_claimant(text, last_claimant)
+
+
+def _states_content(after_verb: str) -> bool:
+    """Whether what follows a verb of saying is what is said (a clause with a figure), so the
+    words right after the verb are its addressee rather than an inverted subject."""
+    if re.search(r"\bthat\b", after_verb, re.I):
+        return True
+    return any(
+        not re.match(lx.ORDINAL_SUFFIX, after_verb[n.end :]) for n in find_numbers(after_verb)
+    )
+
+
+def _contrasted_claimant(text: str, first: str | None) -> tuple[int, str] | None:
+    """A second claimant in a contrasting clause, with where that clause starts.
+
+    "The regional police said 5 people were killed, while the governor put the toll at seven":
+    the figures after "while" are the governor's, not the police's.
+    """
+    for m in lx.CONTRAST_CLAUSE.finditer(text):
+        rest = text[m.end() :]
+        if not find_numbers(rest):
+            continue
+        who = _leading_claimant(rest, first)
+        opens = (
+            who is not None
+            and rest.lower().startswith(who.lower())
+            and not re.match(r"\w+ing\b|.*\bthat\b", who, re.I)  # "claiming that the toll"
+        )
+        if who is not None and who != first and opens:  # the clause's own subject, first
+            return m.end(), who
+    return None
 
 
 def _opens_quotation(text: str) -> bool:
@@ -975,7 +1073,11 @@ def _agent(subject: str) -> str | None:
 
 def source_pointer(text: str) -> str | None:
     """The claimant a sentence names for the figures before it: "This is according to X."."""
-    m = lx.SOURCE_POINTER.match(text.strip()) or lx.SIGNATURE.match(text.strip())
+    m = (
+        lx.SOURCE_POINTER.match(text.strip())
+        or lx.SIGNATURE.match(text.strip())
+        or lx.BARE_SIGNATURE.match(text.strip())
+    )
     if m is None or find_numbers(re.sub(r"\d+(?:st|nd|rd|th)\b", "", text)):
         return None
     who = trim_claimant(m.group("who"))
@@ -986,7 +1088,7 @@ def _leading_claimant(text: str, last_claimant: str | None) -> str | None:
     """The subject of the first verb of saying or finding in the sentence."""
     fallback: str | None = None
     for m in lx.ATTRIBUTION_VERB.finditer(text):
-        head = text[: m.start()]
+        head = re.sub(r"\s*\([^()]{1,40}\)", "", text[: m.start()])  # "Intelligence (HUR)"
         if re.search(r"\b(?:to|to be|asked to be|not to be)\s*$", head, re.I):
             continue  # "who asked to be identified": not the sentence's verb of saying
         clause = re.split(r"[,;:\"“”(]|\s[—–-]\s", head)
@@ -999,6 +1101,12 @@ def _leading_claimant(text: str, last_claimant: str | None) -> str | None:
                 subject = pair
             elif clause[-2].strip()[:1].islower():
                 subject = clause[0].strip()
+        if re.match(
+            r"(?:which|who|whom|whose|where|by|of|in|on|at|from|with|for)\b", subject, re.I
+        ):
+            # "The strike, which the air force said involved 40 missiles, killed 11": the
+            # saying belongs to a clause about something else; no one is named for the figure.
+            continue
         subject = lx.SUBJECT_OPENERS.sub("", subject).strip()
         subject = lx.SUBJECT_LINKS.sub("", subject).strip()
         if not subject:
@@ -1011,9 +1119,11 @@ def _leading_claimant(text: str, last_claimant: str | None) -> str | None:
             return last_claimant if subject.lower() in lx.CLAIMANT_PRONOUNS else None
         if (agent := _agent(subject)) is not None:
             return agent
+        if lx.UNFINISHED_PHRASE.search(subject):
+            continue  # "according to the report": a phrase cut off at a noun, not a subject
         if len(subject.split()) > 12 or not _good_claimant(subject):
             continue
-        return subject
+        return trim_claimant(subject)  # "Ukrainian soldiers who fought in Avdiivka told ..."
     return fallback
 
 
@@ -1029,6 +1139,8 @@ def _good_claimant(who: str) -> bool:
     words = who.strip().split()
     if not words or len(words) > 12:
         return False
+    if re.match(r"(?:by|of|in|on|at|from|with|for|to)\s", who.strip(), re.I):
+        return False  # "by Ukrainian estimates": a phrase about the figure, not its claimant
     if lx.NOT_A_SOURCE.match(who.strip()):
         return False  # "preliminary data": what is said, not who says it
     bare = re.sub(r"^(?:the|a|an|this|that)\s+", "", who.strip().lower())
@@ -1036,8 +1148,11 @@ def _good_claimant(who: str) -> bool:
         return False
     if any(w.lower() in lx.NOT_IN_CLAIMANT for w in words):
         return False
-    if any(not re.match(lx.ORDINAL_SUFFIX, who[n.end :]) for n in find_numbers(who)):
-        return False  # a count, not a name; "the 65th Brigade" is a name
+    if any(
+        not re.match(lx.ORDINAL_SUFFIX, who[n.end :]) and not lx.AGE_AFTER.match(who[n.end :])
+        for n in find_numbers(who)
+    ):
+        return False  # a count, not a name; "the 65th Brigade", "a 54-year-old teacher" are
     return True
 
 
