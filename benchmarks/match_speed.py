@@ -334,7 +334,9 @@ def build_and_search(root: Path, total: int, compare: bool, signal: SignalType) 
         ("query_synthetic", query, sample),
         ("query_real", real_query, real_sample),
     ):
+        cpu = time.process_time()
         latency, times = median_of(5, lambda h=hashes: index.search(h, signal.threshold))
+        cpu = (time.process_time() - cpu) / 5
         hits = index.search(hashes, signal.threshold)
         truth, exact_s = truth_of(hashes[among])
         got = found(hits, among)
@@ -342,6 +344,7 @@ def build_and_search(root: Path, total: int, compare: bool, signal: SignalType) 
             "queries": len(hashes),
             "latency": latency,
             "times": times,
+            "cpu": cpu,
             "truth": len(truth),
             "found": len(got & truth),
             "wrong": len(got - truth),
@@ -485,7 +488,9 @@ def index_latency(root: Path, total: int, compare: bool, signal: SignalType) -> 
             f"  1-minute {name} query, {q['queries']:,} hashes: search median "
             f"{q['latency'] * 1000:.0f} ms of {len(q['times'])} "
             f"({', '.join(f'{x * 1000:.0f}' for x in q['times'])} ms) on {r['threads']} "
-            f"threads; recall against exact search on {q['exact_queries']:,} of its "
+            f"threads, {q['cpu']:.2f} s of CPU time a search (all threads: on idle cores the "
+            f"wall time is about that over {r['threads']}); recall against exact search on "
+            f"{q['exact_queries']:,} of its "
             f"hashes: {q['found']:,} of {q['truth']:,} true neighbours within "
             f"{signal.threshold} bits ({q['found'] / max(1, q['truth']):.3f}), {q['wrong']} "
             f"beyond; exact search {exact_all:.0f} s for the whole query (FAISS flat, "
