@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from sqlalchemy.orm import Session
 
-from corroborate.archive.derivations import Failure, Stage, Subject, register
+from corroborate.archive.derivations import Failure, Stage, Subject, Workspace, register
 from corroborate.claims.store import claims_for_file, store_claims
 from corroborate.core import Claim
 from corroborate.storage.archive import Archive
@@ -23,7 +23,7 @@ class Claims:
     def applies(self, subject: Subject) -> bool:
         return subject.kind in ("document", "webpage")
 
-    def derive(self, archive: Archive, subject: Subject) -> list[Claim]:
+    def derive(self, archive: Workspace, subject: Subject) -> list[Claim]:
         return claims_for_file(subject.path, subject.kind)
 
     def store(

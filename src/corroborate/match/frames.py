@@ -18,6 +18,7 @@ import numpy as np
 from PIL import Image, ImageOps
 
 from corroborate.match.errors import MediaError
+from corroborate.media.keyframes import decode_threads
 
 # Decoded frames are scaled to about this many pixels (aspect kept) before any view is cut.
 TARGET_PIXELS = 288 * 162
@@ -96,6 +97,7 @@ def _configure(stream: av.video.stream.VideoStream, threads: int) -> None:
     """Decode as little as PDQ needs: frames nothing refers to and the loop filter are
     skipped (a 64x64 downsample never sees the difference)."""
     ctx = stream.codec_context
+    threads = decode_threads(threads)
     if threads == 1:
         stream.thread_type = "NONE"
         ctx.thread_count = 1

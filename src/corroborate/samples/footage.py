@@ -120,11 +120,13 @@ def render_flight(
     start: float = 0.0,
     bitrate: int = 1_500_000,
     creation_time: str | None = None,
+    gop: int | None = None,
 ) -> Path:
     """Encode a drone-like flight over `photo` to an H.264 MP4 and return its path.
 
     `start` offsets the flight's clock, so two renders with the same seed and different
-    starts are two cuts of the same footage.
+    starts are two cuts of the same footage. `gop`: frames between keyframes (x264's
+    default, 250, when None).
     """
     path = path or FlightPath(seed=seed)
     src = terrain(photo)
@@ -138,6 +140,8 @@ def render_flight(
         stream.pix_fmt = "yuv420p"
         stream.bit_rate = bitrate
         stream.options = {"preset": "veryfast"}
+        if gop:
+            stream.codec_context.gop_size = gop
         stream.codec_context.time_base = Fraction(1, fps)
         for i in range(round(seconds * fps)):
             rgb = _frame(src, path, start + i / fps, width, height)

@@ -1,0 +1,144 @@
+"""A team ingests a large folder on a Dask cluster (or on every core of one machine): the
+archive comes out as one process would have written it, and a worker lost mid-ingest loses
+nothing."""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select
+
+from corroborate.archive import ingest, verify_archive
+from corroborate.archive.models import ItemRow, SightingRow
+from corroborate.archive.workers import Workers
+from corroborate.custody.models import CustodyEntryRow
+from corroborate.custody.setup import init_archive
+from corroborate.samples import render_flight
+from corroborate.storage.archive import Archive
+from corroborate.testing.dask_cluster import LocalDask, local_dask
+
+
+@pytest.fixture(scope="module")
+def folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Twenty files: five flights, each posted four times (bytes that differ at the end, as
+    re-uploads often do), one exact duplicate, and a text report."""
+    root = tmp_path_factory.mktemp("intake")
+    flights = [
+        render_flight(root / f"src{n}.mp4", photo, seconds=6, width=320, height=180, seed=n)
+        for n, photo in enumerate(["coffee", "grass", "rocket", "brick", "gravel"])
+    ]
+    inbox = root / "inbox"
+    inbox.mkdir()
+    for n, src in enumerate(flights):
+        data = src.read_bytes()
+        for copy in range(4 if n < 4 else 2):
+            (inbox / f"{n}-{copy}.mp4").write_bytes(data + bytes([n, copy]) * 4)
+        src.unlink()
+    (inbox / "4-9-again.mp4").write_bytes((inbox / "4-0.mp4").read_bytes())
+    (inbox / "report.txt").write_text("On 3 March 12 drones were shot down near Kharkiv.\n")
+    assert len(list(inbox.iterdir())) == 20
+    return inbox
+
+
+@pytest.fixture(scope="module")
+def cluster() -> Iterator[LocalDask]:
+    with local_dask(workers=2) as running:
+        yield running
+
+
+def _log(archive: Archive) -> list[tuple[str, str | None, str | None]]:
+    """The custody log as (action, item, subject) in order."""
+    with archive.session() as session:
+        rows = session.scalars(select(CustodyEntryRow).order_by(CustodyEntryRow.seq))
+        return [(r.action, json.loads(r.details).get("item"), r.subject_sha256) for r in rows]
+
+
+def _entries(archive: Archive) -> list[tuple[str, str, str | None]]:
+    """The custody log as (action, details, subject) in order, less the digests of rows that
+    hold the time they were written (`state.record`: which rows; `derive.matches`: the rest)."""
+    with archive.session() as session:
+        rows = session.scalars(select(CustodyEntryRow).order_by(CustodyEntryRow.seq))
+        return [(r.action, _timeless(r.action, r.details), r.subject_sha256) for r in rows]
+
+
+def _timeless(action: str, details: str) -> str:
+    if action == "state.record":
+        return " ".join(sorted(json.loads(details)["rows"]))
+    if action == "derive.matches":
+        return json.dumps({k: v for k, v in json.loads(details).items() if k != "sha256"})
+    return details
+
+
+def _ingested(tmp_path: Path, name: str, folder: Path, workers: Workers[object]) -> Archive:
+    archive = init_archive(tmp_path / name)
+    report = ingest(archive, [str(folder)], actor="alice", source="Telegram: @x", workers=workers)
+    assert [r.error for r in report.results if r.error] == []
+    return archive
+
+
+def test_a_folder_ingested_on_dask_or_every_core_is_logged_as_one_process_logs_it(
+    folder: Path, cluster: LocalDask, tmp_path: Path
+) -> None:
+    alone = _ingested(tmp_path, "alone", folder, Workers(processes=1))
+    on_dask = _ingested(tmp_path, "dask", folder, Workers(scheduler=cluster.address))
+    on_cores = _ingested(tmp_path, "cores", folder, Workers(processes=2))
+    expected = _entries(alone)
+    actions = [a for a, _, _ in expected]
+    assert actions.count("archive.ingest") == 19 and actions.count("archive.sighting") == 1
+    assert "derive.signature" in actions and "derive.matches" in actions
+    assert "claims.extract" in actions and "media.keyframes" in actions
+    for other in (on_dask, on_cores):
+        # the same entries in the same order, to the byte (but the first: each archive's key)
+        assert _entries(other)[1:] == expected[1:]
+        assert verify_archive(other) == []
+    for archive in (alone, on_dask, on_cores):
+        archive.close()
+
+
+def test_a_worker_killed_in_the_middle_of_an_ingest_loses_nothing(
+    folder: Path, cluster: LocalDask, tmp_path: Path
+) -> None:
+    archive = init_archive(tmp_path / "killed")
+    victim = cluster.add_worker()
+    cluster.wait_for_workers(3)
+    watcher = cluster.client()
+    victim_address = next(
+        addr for addr, info in watcher.scheduler_info()["workers"].items() if info["name"] == "w2"
+    )
+    killed: list[str] = []
+
+    def kill_when_busy() -> None:
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline:
+            if watcher.processing().get(victim_address):
+                cluster.kill(victim)
+                killed.append(victim_address)
+                return
+            time.sleep(0.05)
+
+    killer = threading.Thread(target=kill_when_busy)
+    killer.start()
+    report = ingest(
+        archive, [str(folder)], actor="alice", workers=Workers(scheduler=cluster.address)
+    )
+    killer.join()
+    watcher.close()
+    assert killed, "the worker was never seen working"
+    assert victim.poll() is not None
+    assert [r.error for r in report.results if r.error] == []
+    assert verify_archive(archive) == []
+    log = _log(archive)
+    ingested = [item for action, item, _ in log if action == "archive.ingest"]
+    assert len(ingested) == 19 == len(set(ingested))
+    with archive.session() as session:
+        assert len(session.scalars(select(ItemRow)).all()) == 19
+        assert len(session.scalars(select(SightingRow)).all()) == 20
+    for action in ("media.metadata", "media.keyframes", "derive.signature"):
+        subjects = [s for a, _, s in log if a == action]
+        assert len(subjects) == len(set(subjects)), f"{action} recorded twice for one item"
+    archive.close()
