@@ -10,6 +10,7 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 
+import psutil
 import pytest
 from sqlalchemy import select
 
@@ -141,4 +142,64 @@ def test_a_worker_killed_in_the_middle_of_an_ingest_loses_nothing(
     for action in ("media.metadata", "media.keyframes", "derive.signature"):
         subjects = [s for a, _, s in log if a == action]
         assert len(subjects) == len(set(subjects)), f"{action} recorded twice for one item"
+    archive.close()
+
+
+def _pool_workers() -> list[psutil.Process]:
+    """This process's pool workers (its children that are Python interpreters it spawned)."""
+    return [
+        p
+        for p in psutil.Process().children(recursive=True)
+        if "multiprocessing.spawn" in " ".join(p.cmdline())
+        and "spawn_main" in " ".join(p.cmdline())
+    ]
+
+
+def test_a_local_worker_process_that_dies_mid_ingest_is_replaced_and_loses_nothing(
+    folder: Path, tmp_path: Path
+) -> None:
+    archive = init_archive(tmp_path / "pool")
+    killed: list[int] = []
+
+    def kill_one_worker(label: str, size: int) -> None:
+        if killed:
+            return
+        for worker in _pool_workers():
+            worker.kill()
+            killed.append(worker.pid)
+            return
+
+    report = ingest(
+        archive,
+        [str(folder)],
+        actor="alice",
+        workers=Workers(processes=2),
+        progress=kill_one_worker,
+    )
+    assert killed, "no pool worker was found to kill"
+    assert [r.error for r in report.results if r.error] == []
+    assert verify_archive(archive) == []
+    ingested = [item for action, item, _ in _log(archive) if action == "archive.ingest"]
+    assert len(ingested) == 19 == len(set(ingested))
+    archive.close()
+
+
+def test_a_file_that_kills_its_worker_every_time_is_told_as_that_file_not_a_broken_pool(
+    footage: dict[str, Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    archive = init_archive(tmp_path / "poison")
+    monkeypatch.setenv("CORROBORATE_CRASH_AT", "blob-stored")  # every worker dies storing
+    report = ingest(
+        archive,
+        [str(footage["coffee"]), str(footage["grass"])],
+        actor="alice",
+        workers=Workers(processes=2),
+    )
+    monkeypatch.delenv("CORROBORATE_CRASH_AT")
+    assert [r.error for r in report.results] == [
+        f"{footage[name]}: not archived (its worker process died while working on it, twice)"
+        for name in ("coffee", "grass")
+    ]
+    assert verify_archive(archive) == []
+    assert [a for a, _, _ in _log(archive)][1:] == []  # nothing but the archive's creation
     archive.close()

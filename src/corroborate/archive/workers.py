@@ -93,8 +93,9 @@ def _call(work: Callable[[Any, Any], Any], task: Any) -> Any:
 def _pool(n: int, shared: Any) -> ProcessPoolExecutor:
     import multiprocessing
 
-    # forkserver: a clean process, not a copy of this one with its database connections
-    context = multiprocessing.get_context("forkserver")
+    # spawn: a clean process with this one's environment, not a copy of this one (its
+    # database connections, its threads)
+    context = multiprocessing.get_context("spawn")
     return ProcessPoolExecutor(n, mp_context=context, initializer=_start_worker, initargs=(shared,))
 
 
@@ -102,26 +103,28 @@ def _on_pool(
     n: int, work: Work[S, T, R], shared: S, tasks: Iterable[T], lost: Lost[T, R]
 ) -> Iterator[R]:
     todo = iter(tasks)
-    window: deque[tuple[T, Future[R]]] = deque()
+    window: deque[tuple[T, Future[R] | None]] = deque()
     pool = _pool(n, shared)
     try:
         while True:
-            while len(window) < 2 * n:
-                task = next(todo, _END)
-                if task is _END:
-                    break
-                window.append((task, pool.submit(_call, work, task)))
-            if not window:
-                return
-            task, future = window[0]
             try:
+                while len(window) < 2 * n:
+                    task = next(todo, _END)
+                    if task is _END:
+                        break
+                    window.append((task, None))  # held even if the pool breaks submitting it
+                    window[-1] = (task, pool.submit(_call, work, task))
+                if not window:
+                    return
+                future = window[0][1]
+                if future is None:  # pragma: no cover - set once submit returned
+                    raise BrokenProcessPool("not submitted")
                 result = future.result()
             except BrokenProcessPool:
                 pool.shutdown(wait=False, cancel_futures=True)
                 held = [t for t, _ in window]
                 window.clear()
-                for t in held:  # one by one, so a file that kills its worker is found
-                    yield _alone(work, shared, t, lost)
+                yield from _one_by_one(work, shared, held, lost)
                 pool = _pool(n, shared)
                 continue
             window.popleft()
@@ -133,16 +136,23 @@ def _on_pool(
 _END: Any = object()
 
 
-def _alone(work: Work[S, T, R], shared: S, task: T, lost: Lost[T, R]) -> R:
-    """The task in a fresh one-process pool: its result, or `lost` if it kills that too."""
-    pool = _pool(1, shared)
+def _one_by_one(work: Work[S, T, R], shared: S, held: list[T], lost: Lost[T, R]) -> Iterator[R]:
+    """The tasks a broken pool held, one at a time in a fresh one-process pool: a task that
+    kills that process too is `lost`, and the rest go on in another."""
+    pool = None
     try:
-        done: R = pool.submit(_call, work, task).result()
-        return done
-    except BrokenProcessPool:
-        return lost(task, "its worker process died while working on it, twice")
+        for task in held:
+            pool = pool or _pool(1, shared)
+            try:
+                done: R = pool.submit(_call, work, task).result()
+            except BrokenProcessPool:
+                pool.shutdown(wait=False, cancel_futures=True)
+                pool = None
+                done = lost(task, "its worker process died while working on it, twice")
+            yield done
     finally:
-        pool.shutdown(wait=True, cancel_futures=True)
+        if pool is not None:
+            pool.shutdown(wait=True)
 
 
 # -- a Dask cluster -------------------------------------------------------------------------

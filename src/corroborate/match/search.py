@@ -21,11 +21,10 @@ from corroborate.match.index import item_name
 from corroborate.match.models import MatchRow, SignatureRow
 from corroborate.match.signal import FileSignature, SignalIndex, matching_signal
 from corroborate.match.signature import (
-    frame_index,
+    current_index,
     full_signature,
     load_signature,
     store_signature,
-    sync_index,
 )
 from corroborate.match.temporal import Match, match_signatures
 
@@ -117,10 +116,9 @@ def matches_for_signature(
     archive: Archive, query: FileSignature, *, query_id: str | None = None
 ) -> list[Match]:
     """Archived items that share footage with a full (query-view) signature."""
-    sync_index(archive, query.signal_type)
-    index = frame_index(archive, query.signal_type).load()
     exclude = {query_id} if query_id else set()
-    candidates = _candidates(index, query, exclude)
+    with current_index(archive, query.signal_type) as index:
+        candidates = _candidates(index, query, exclude)
     return _verify(archive, query, candidates, query_id)
 
 
@@ -227,7 +225,8 @@ def after_ingest(
         if matches:
             _store_matches(archive, item_id, matches)
         found.extend(matches)
-    sync_index(archive)
+    with current_index(archive):  # this process's copy holds them before the next query
+        pass
     if found:
         clusters(archive)  # name pieces of footage as copies join them (singles: when asked)
     return found
