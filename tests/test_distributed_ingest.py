@@ -203,3 +203,29 @@ def test_a_file_that_kills_its_worker_every_time_is_told_as_that_file_not_a_brok
     assert verify_archive(archive) == []
     assert [a for a, _, _ in _log(archive)][1:] == []  # nothing but the archive's creation
     archive.close()
+
+
+def test_rehash_on_dask_reads_blobs_on_the_workers_and_logs_as_one_process_logs_it(
+    folder: Path, cluster: LocalDask, tmp_path: Path
+) -> None:
+    from corroborate.match import rehash
+
+    some = tmp_path / "some"
+    some.mkdir()
+    for name in ("0-0.mp4", "0-1.mp4", "1-0.mp4", "2-0.mp4", "2-1.mp4", "report.txt"):
+        (some / name).write_bytes((folder / name).read_bytes())
+    logs = []
+    for name, workers in (
+        ("alone", Workers[object](processes=1)),
+        ("dask", Workers[object](scheduler=cluster.address)),
+    ):
+        archive = init_archive(tmp_path / name)
+        bulk = ingest(archive, [str(some)], actor="alice", signatures=False)
+        assert bulk.failed == 0
+        done = rehash(archive, workers=workers)
+        assert done.hashed == 5 and len(done.matches) == 2  # 0-1 with 0-0, 2-1 with 2-0
+        assert verify_archive(archive) == []
+        logs.append(_entries(archive)[1:])
+        archive.close()
+    assert logs[0] == logs[1]
+    assert [a for a, _, _ in logs[0]].count("match.rehash") == 5

@@ -108,7 +108,7 @@ def _verify(
                     item_id=item_id, name=item.original_name if item else None, query_id=query_id
                 )
             )
-    out.sort(key=lambda m: -m.score)
+    out.sort(key=lambda m: (-m.score, m.item_id or ""))  # ties by id: not by index order
     return out
 
 

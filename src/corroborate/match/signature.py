@@ -176,16 +176,19 @@ def _from_disk(archive: Archive, signal: SignalType, held: _Held, in_db: set[str
 
 
 def _add(archive: Archive, signal: SignalType, index: SignalIndex, missing: set[str]) -> int:
-    """Add the stored signatures of `missing` items, a few hundred read at a time."""
+    """Add the stored signatures of `missing` items in the order they were stored, a few
+    hundred read at a time."""
     wanted = sorted(missing)
     for start in range(0, len(wanted), 500):
         with archive.session() as session:
             rows = session.execute(
-                select(SignatureRow.item_id, SignatureRow.data).where(
+                select(SignatureRow.item_id, SignatureRow.data)
+                .where(
                     SignatureRow.signal == signal.name,
                     SignatureRow.version == signal.version,
                     SignatureRow.item_id.in_(wanted[start : start + 500]),
                 )
+                .order_by(SignatureRow.id)
             ).all()
         for item_id, data in rows:
             index.add(item_id, FileSignature.from_bytes(data))
