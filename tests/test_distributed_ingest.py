@@ -229,3 +229,26 @@ def test_rehash_on_dask_reads_blobs_on_the_workers_and_logs_as_one_process_logs_
         archive.close()
     assert logs[0] == logs[1]
     assert [a for a, _, _ in logs[0]].count("match.rehash") == 5
+
+
+def test_a_scheduler_that_cannot_be_reached_is_one_clear_line_and_nothing_is_archived(
+    footage: dict[str, Path], tmp_path: Path
+) -> None:
+    from conftest import run_corroborate
+
+    archive = init_archive(tmp_path / "unreached")
+    archive.close()
+    done = run_corroborate(
+        "ingest",
+        "-A",
+        str(archive.dir),
+        "--scheduler",
+        "tcp://127.0.0.1:9",
+        str(footage["coffee"]),
+    )
+    assert done.returncode != 0
+    assert "cannot reach the Dask scheduler at tcp://127.0.0.1:9" in done.stderr
+    assert "Traceback" not in done.stderr
+    reopened = Archive.open(archive.dir)
+    assert [a for a, _, _ in _log(reopened)][1:] == []
+    reopened.close()
