@@ -28,6 +28,7 @@ from sqlalchemy.orm import Session
 from corroborate.custody import log
 from corroborate.db.registry import Registry
 from corroborate.storage.archive import Archive
+from corroborate.storage.blobs import BlobStore
 
 ENTRY_POINT_GROUP = "corroborate.derivations"
 FAILED = "derive.failed"
@@ -44,10 +45,18 @@ class Subject:
     sha256: str
     kind: str  # video, image, document, webpage, ...
     mime: str | None
-    path: Path  # the stored blob on local disk
+    path: Path  # the stored blob on the local disk of the machine deriving
     shown: str  # how the input is named in messages to the user
     metadata: dict[str, Any] = field(default_factory=dict)
     media_readable: bool = True
+
+
+class Workspace(Protocol):
+    """What `derive` may use of the archive: its blob store. A derivation may run on a worker
+    of a Dask cluster, which has no database (an opened `Archive` is one too)."""
+
+    @property
+    def blobs(self) -> BlobStore: ...
 
 
 @dataclass(frozen=True)
@@ -75,8 +84,9 @@ class Derivation(Protocol[Derived]):
         """Whether this item gets this derivation at all (by kind, readability)."""
         ...
 
-    def derive(self, archive: Archive, subject: Subject) -> Derived:
-        """The slow work, before the write lock; raises CorroborateError on failure."""
+    def derive(self, archive: Workspace, subject: Subject) -> Derived:
+        """The slow work, before the write lock, perhaps on another machine (see `Workspace`);
+        raises CorroborateError on failure. What it returns must pickle."""
         ...
 
     def store(

@@ -8,23 +8,26 @@ leaves at most an unreferenced blob or a temporary file, never a row without its
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import shutil
 import tempfile
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 from sqlalchemy import select
 from sqlalchemy.exc import SQLAlchemyError
 
 from corroborate.archive import derivations
-from corroborate.archive.derivations import Derivation, Stage, Subject
+from corroborate.archive.derivations import Derivation, Stage, Subject, Workspace
 from corroborate.archive.fetch import FetchPolicy, fetch_url, is_url, parse_datetime, safe_name
 from corroborate.archive.models import ItemRow, SightingRow
+from corroborate.archive.workers import Workers
 from corroborate.crashpoints import crash_point
 from corroborate.custody import log
 from corroborate.custody.log import canonical_json
@@ -33,6 +36,7 @@ from corroborate.errors import CorroborateError, InputError
 from corroborate.media import MediaUnreadable, c2pa_notice, detect_kind, probe
 from corroborate.media.detect import extension_mismatch
 from corroborate.storage.archive import Archive
+from corroborate.storage.blobs import BlobStore
 
 SHORT_ID_HEX = 12  # the displayed id: the first 12 hex digits of the SHA-256 ...
 SHORT_ID_STEP = 4  # ... 16, 20, ... when a different file already holds that prefix
@@ -171,6 +175,7 @@ def ingest(
     url: str | None = None,
     published_at: datetime | None = None,
     posts: Callable[[int, int | None], None] | None = None,
+    workers: Workers[Any] | None = None,
 ) -> IngestReport:
     """Ingest files, folders and URLs; every input gets a result, failures do not stop the rest.
 
@@ -179,6 +184,8 @@ def ingest(
     post URL and publication date); `published_at` also overrides what a page says of itself.
     URLs are fetched under `policy` (default: public http(s) hosts only, 4 GiB cap).
     A Telegram Desktop export (folder or zip) is read post by post (`posts(done, total)`).
+    `workers`: where the per-file work of local files runs (default: every core of this
+    machine once the files are large enough to be worth it; see `ingest_files`).
     """
     report = IngestReport()
     for reader in INPUT_READERS:  # e.g. a Telegram export, read post by post
@@ -192,7 +199,27 @@ def ingest(
             url=url,
             posts=posts,
         )
-    for spec in expand_inputs(inputs):
+    specs: list[str | Path | IngestResult] = list(expand_inputs(inputs))
+    files = [s for s in specs if isinstance(s, Path)]
+    worked = ingest_files(archive, files, signatures=signatures, workers=workers or Workers())
+    for spec in specs:
+        if isinstance(spec, Path) and worked is not None:
+            work = next(worked)
+            if progress and work.size:
+                progress(work.result.input, work.size)
+            report.results.append(
+                record_file(
+                    archive,
+                    spec,
+                    work,
+                    actor=actor,
+                    source=source,
+                    url=url,
+                    published_at=published_at,
+                    signatures=signatures,
+                )
+            )
+            continue
         if isinstance(spec, IngestResult):
             report.results.append(spec)
         elif isinstance(spec, str):
@@ -336,6 +363,162 @@ def not_archived(shown: str, exc: Exception) -> CorroborateError | None:
     return None
 
 
+# -- the per-file work of a large ingest, on workers -----------------------------------------
+class KnownDigests:
+    """The SHA-256 digests archived when an ingest began, small enough to send to workers
+    (first 8 bytes each), so they skip the slow work on bytes already archived. A false
+    "known" costs nothing but time: the writer prepares what it does not find."""
+
+    def __init__(self, digests: Iterable[str]) -> None:
+        self.prefixes = np.unique(np.array([int(d[:16], 16) for d in digests], dtype=np.uint64))
+
+    def __contains__(self, sha: str) -> bool:
+        key = np.uint64(int(sha[:16], 16))
+        at = int(np.searchsorted(self.prefixes, key))
+        return at < len(self.prefixes) and self.prefixes[at] == key
+
+
+@dataclass(frozen=True)
+class FileShared:
+    """What every file's work needs: where blobs go, and what is archived already."""
+
+    blob_url: str
+    known: KnownDigests
+
+
+@dataclass(frozen=True)
+class FileTask:
+    """One local file for a worker to read, store and prepare."""
+
+    path: Path
+    input: str  # how the file is named to the user
+    original_name: str
+    signatures: bool = True
+
+
+@dataclass
+class FileWork:
+    """What a worker made of one file, for the archive's single writer to record."""
+
+    result: IngestResult
+    sha256: str | None = None
+    size: int | None = None
+    prepared: _Prepared | None = None  # None: already archived when the ingest began
+
+
+@dataclass(frozen=True)
+class _Blobs:
+    """A worker's view of the archive: the blob store, and no database."""
+
+    blobs: BlobStore
+
+
+_stores: dict[str, _Blobs] = {}
+
+
+def work_file(shared: FileShared, task: FileTask) -> FileWork:
+    """A file's share of an ingest, on a worker: read it into the blob store, then probe it
+    and run the derivations unless its bytes were archived already. Never touches the
+    database; a problem with the file is on the result, as `ingest_file` tells it."""
+    where = _stores.get(shared.blob_url) or _stores.setdefault(
+        shared.blob_url, _Blobs(BlobStore(shared.blob_url))
+    )
+    result = IngestResult(input=task.input, original_name=task.original_name)
+    work = FileWork(result)
+    try:
+        _check_readable(task.path, task.input)
+        work.sha256, work.size = _store(where, task.path, task.input, None)
+        if work.sha256 not in shared.known:
+            work.prepared = _prepare(where, work.sha256, result, None, task.signatures)
+    except Exception as exc:
+        error = not_archived(task.input, exc)
+        if error is None:
+            raise
+        result.error = str(error)
+    return work
+
+
+def _lost(task: FileTask, why: str) -> FileWork:
+    return FileWork(
+        IngestResult(
+            input=task.input,
+            original_name=task.original_name,
+            error=f"{task.input}: not archived ({why})",
+        )
+    )
+
+
+def ingest_files(
+    archive: Archive, paths: list[Path], *, signatures: bool, workers: Workers[Any]
+) -> Iterator[FileWork] | None:
+    """The work of these local files on `workers`, in their order; None when it is better
+    done here, file by file, as `ingest_file` does (few or small files, one core)."""
+    sizes = 0
+    for path in paths:
+        with contextlib.suppress(OSError):
+            sizes += path.stat().st_size
+    if workers.runs_here(len(paths), sizes):
+        return None
+    with archive.session() as session:
+        known = KnownDigests(session.scalars(select(ItemRow.sha256)))
+    tasks = (
+        FileTask(
+            path,
+            _text(str(path)),
+            safe_name(_text(path.name, "replace")),
+            signatures,
+        )
+        for path in paths
+    )
+    return workers.map(work_file, FileShared(archive.blob_url, known), tasks, _lost)
+
+
+def record_file(
+    archive: Archive,
+    path: Path,
+    work: FileWork,
+    *,
+    actor: str,
+    source: str | None = None,
+    url: str | None = None,
+    published_at: datetime | None = None,
+    signatures: bool = True,
+) -> IngestResult:
+    """The single writer's part of a file a worker read: its item, sighting and custody
+    entries, exactly as `ingest_file` writes them."""
+    result = work.result
+    if work.prepared is not None:  # the registered derivations, not the worker's copies
+        named = {d.name: d for d in derivations.active()}
+        work.prepared.derived = [(named[d.name], v) for d, v in work.prepared.derived]
+    if result.error is None and work.sha256 is not None and work.size is not None:
+        try:
+            local_path, extra = _where_found(path, None, True)
+            archive_stored(
+                archive,
+                work.sha256,
+                work.size,
+                result,
+                actor=actor,
+                source=source,
+                url=url,
+                local_path=local_path,
+                published_at=published_at,
+                content_type=None,
+                extra=extra,
+                signatures=signatures,
+                prepared=work.prepared,
+            )
+        except Exception as exc:
+            error = not_archived(result.input, exc)
+            if error is None:
+                raise
+            result.error = str(error)
+    if result.error:
+        result.new = False
+        result.item_id = None
+    return result
+
+
 def _ingest_file(
     archive: Archive,
     path: Path,
@@ -354,15 +537,7 @@ def _ingest_file(
     shown = result.input
     _check_readable(path, shown)
     sha, size = _store(archive, path, shown, progress)
-    extra = dict(extra or {})
-    local_path = None
-    if record_local_path:
-        real = str(path.resolve())
-        local_path = _text(real)
-        if real != str(path.absolute()):
-            extra["given_path"] = _text(str(path.absolute()))  # reached through a symlink
-        if local_path != real:  # a name that is not UTF-8: keep its exact bytes too
-            extra["local_path_bytes_hex"] = os.fsencode(real).hex()
+    local_path, extra = _where_found(path, extra, record_local_path)
     archive_stored(
         archive,
         sha,
@@ -377,6 +552,23 @@ def _ingest_file(
         extra=extra,
         signatures=signatures,
     )
+
+
+def _where_found(
+    path: Path, extra: dict[str, Any] | None, record_local_path: bool
+) -> tuple[str | None, dict[str, Any]]:
+    """The sighting's local path (the real one, links followed) and the extra facts of how
+    it was reached."""
+    extra = dict(extra or {})
+    local_path = None
+    if record_local_path:
+        real = str(path.resolve())
+        local_path = _text(real)
+        if real != str(path.absolute()):
+            extra["given_path"] = _text(str(path.absolute()))  # reached through a symlink
+        if local_path != real:  # a name that is not UTF-8: keep its exact bytes too
+            extra["local_path_bytes_hex"] = os.fsencode(real).hex()
+    return local_path, extra
 
 
 def archive_stored(
@@ -394,12 +586,14 @@ def archive_stored(
     extra: dict[str, Any],
     signatures: bool,
     with_sighting: Callable[[Any, SightingRow], None] | None = None,
+    prepared: _Prepared | None = None,
 ) -> None:
     """Everything after the bytes are in the blob store: probe, derivations, the item (when
     new), its sighting and their custody entries, then matching. Every way in ends here.
 
     `with_sighting(session, row)` writes rows that must commit with the sighting or not at all
-    (a Telegram post marked done)."""
+    (a Telegram post marked done). `prepared`: the probe and derivations a worker has already
+    made of these bytes."""
     shown = result.input
     result.sha256, result.size = sha, size
     sighting = dict(
@@ -410,9 +604,10 @@ def archive_stored(
         published_at=published_at,
         extra=extra,
     )
-    with archive.session() as session:
-        known = session.scalar(select(ItemRow).where(ItemRow.sha256 == sha))
-    prepared = None if known else _prepare(archive, sha, result, content_type, signatures)
+    if prepared is None:
+        with archive.session() as session:
+            known = session.scalar(select(ItemRow).where(ItemRow.sha256 == sha))
+        prepared = None if known else _prepare(archive, sha, result, content_type, signatures)
     with archive.write() as session:
         item = session.scalar(select(ItemRow).where(ItemRow.sha256 == sha))
         if item is None:
@@ -491,7 +686,9 @@ def _check_readable(path: Path, shown: str) -> None:
         raise InputError(f"{shown}: empty file (0 bytes), nothing to archive")
 
 
-def _store(archive: Archive, path: Path, shown: str, progress: Progress | None) -> tuple[str, int]:
+def _store(
+    archive: Workspace, path: Path, shown: str, progress: Progress | None
+) -> tuple[str, int]:
     try:
         with open(path, "rb") as src:
 
@@ -521,7 +718,7 @@ class _Prepared:
 
 
 def _prepare(
-    archive: Archive,
+    archive: Workspace,
     sha: str,
     result: IngestResult,
     content_type: str | None,

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from sqlalchemy.orm import Session
 
-from corroborate.archive.derivations import Failure, Stage, Subject, register
+from corroborate.archive.derivations import Failure, Stage, Subject, Workspace, register
 from corroborate.archive.models import DerivativeRow
 from corroborate.custody import log
 from corroborate.media import keyframes
@@ -27,7 +27,7 @@ class Keyframes:
     def applies(self, subject: Subject) -> bool:
         return subject.kind == "video" and subject.media_readable
 
-    def derive(self, archive: Archive, subject: Subject) -> Thumbs:
+    def derive(self, archive: Workspace, subject: Subject) -> Thumbs:
         thumbs: Thumbs = []
         for frame in keyframes(subject.path, subject.metadata.get("duration_s")):
             thumb_sha, _ = archive.blobs.put_bytes(frame.jpeg)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from sqlalchemy.orm import Session
 
-from corroborate.archive.derivations import Failure, Stage, Subject, register
+from corroborate.archive.derivations import Failure, Stage, Subject, Workspace, register
 from corroborate.archive.telegram import is_export_file
 from corroborate.claims.store import claims_for_file, store_claims
 from corroborate.core import Claim
@@ -25,7 +25,7 @@ class Claims:
         # a Telegram export's own result.json or page: its posts are read one by one instead
         return subject.kind in ("document", "webpage") and not is_export_file(subject.path)
 
-    def derive(self, archive: Archive, subject: Subject) -> list[Claim]:
+    def derive(self, archive: Workspace, subject: Subject) -> list[Claim]:
         return claims_for_file(subject.path, subject.kind)
 
     def store(

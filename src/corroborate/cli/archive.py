@@ -13,12 +13,15 @@ from corroborate.archive import IngestReport, ingest, verify_archive
 from corroborate.archive.fetch import check_url
 from corroborate.archive.ingest import parse_published
 from corroborate.archive.telegram import describe_sighting
+from corroborate.archive.workers import Workers
 from corroborate.cli.common import (
     ALLOW_ADDRESS_OPTION,
     ALLOW_PRIVATE_OPTION,
     ARCHIVE_OPTION,
     AS_OPTION,
     JSON_OPTION,
+    SCHEDULER_OPTION,
+    WORKERS_OPTION,
     Table,
     Text,
     actor_name,
@@ -140,6 +143,8 @@ def ingest_cmd(
     ),
     allow_private: bool = ALLOW_PRIVATE_OPTION,
     allow_address: list[str] = ALLOW_ADDRESS_OPTION,
+    scheduler: str | None = SCHEDULER_OPTION,
+    workers: int = WORKERS_OPTION,
     archive: Path | None = ARCHIVE_OPTION,
     as_user: str | None = AS_OPTION,
     json_out: bool = JSON_OPTION,
@@ -167,6 +172,7 @@ def ingest_cmd(
             url=post_url,
             published_at=published_at,
             posts=posts,
+            workers=Workers(scheduler, workers),
         )
 
     show_bar = err_console.is_terminal and not json_out

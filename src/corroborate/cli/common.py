@@ -156,6 +156,19 @@ def os_login() -> str:
 
 
 # What a command that fetches URLs lets its user relax (corroborate.net refuses by default).
+SCHEDULER_OPTION = typer.Option(
+    None,
+    "--scheduler",
+    help="Run the per-file work on a Dask cluster, e.g. tcp://scheduler:8786 (its workers "
+    "must see the files at the same paths and reach the blob store).",
+)
+WORKERS_OPTION = typer.Option(
+    0,
+    "--workers",
+    min=0,
+    help="Local worker processes without --scheduler (0: one per core for large work; "
+    "1: this process only).",
+)
 ALLOW_PRIVATE_OPTION = typer.Option(
     False,
     "--allow-private-addresses",

@@ -10,6 +10,8 @@ import typer
 from corroborate.cli.common import (
     ARCHIVE_OPTION,
     JSON_OPTION,
+    SCHEDULER_OPTION,
+    WORKERS_OPTION,
     Table,
     console,
     escape,
@@ -133,13 +135,21 @@ def register(app: typer.Typer) -> None:
 
     @app.command("rehash")
     @handles_errors
-    def rehash_cmd(archive: Path | None = ARCHIVE_OPTION, as_json: bool = JSON_OPTION) -> None:
+    def rehash_cmd(
+        scheduler: str | None = SCHEDULER_OPTION,
+        workers: int = WORKERS_OPTION,
+        archive: Path | None = ARCHIVE_OPTION,
+        as_json: bool = JSON_OPTION,
+    ) -> None:
         """Compute perceptual signatures for items archived before matching existed, and say
         what now shares footage."""
+        from corroborate.archive.workers import Workers
         from corroborate.match import rehash
 
         with progress_bar("hashing", quiet=as_json) as progress:
-            done = rehash(open_archive(archive), progress=progress)
+            done = rehash(
+                open_archive(archive), progress=progress, workers=Workers(scheduler, workers)
+            )
         if as_json:
             print_json(shapes.rehashed(done.hashed, done.matches))
             return

@@ -14,7 +14,7 @@ import hashlib
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from corroborate.archive.derivations import Failure, Stage, Subject, register
+from corroborate.archive.derivations import Failure, Stage, Subject, Workspace, register
 from corroborate.custody import log, state
 from corroborate.match import FileSignature, after_ingest, signature_for_file, store_signature
 from corroborate.match.models import MatchRow, SignatureRow
@@ -33,7 +33,7 @@ class Signature:
     def applies(self, subject: Subject) -> bool:
         return subject.kind in ("video", "image") and subject.media_readable
 
-    def derive(self, archive: Archive, subject: Subject) -> FileSignature | None:
+    def derive(self, archive: Workspace, subject: Subject) -> FileSignature | None:
         return signature_for_file(subject.path, subject.kind)
 
     def store(
@@ -75,7 +75,7 @@ class Signature:
     ) -> list[str]:
         if derived is None:
             return []
-        found = after_ingest(archive, [item_id])
+        found = after_ingest(archive, [item_id], {item_id: derived})
         if found:
             log_stored_matches(archive, item_id, subject.sha256, actor=actor)
         return [m.describe() for m in found]

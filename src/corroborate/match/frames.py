@@ -18,6 +18,7 @@ import numpy as np
 from PIL import Image, ImageOps
 
 from corroborate.match.errors import MediaError
+from corroborate.media.keyframes import decode_threads
 
 # Decoded frames are scaled to about this many pixels (aspect kept) before any view is cut.
 TARGET_PIXELS = 288 * 162
@@ -101,6 +102,7 @@ def _configure(stream: av.video.stream.VideoStream, threads: int, *, deblock: bo
     """Decode as little as PDQ needs: frames nothing refers to are skipped, and (unless
     `deblock`) the loop filter, which a 64x64 downsample of well-lit footage never misses."""
     ctx = stream.codec_context
+    threads = decode_threads(threads)
     if threads == 1:
         stream.thread_type = "NONE"
         ctx.thread_count = 1

@@ -5,9 +5,8 @@ ingest (or `rehash`) are stored with their signal, threshold and distances.
 
 from __future__ import annotations
 
-import os
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -15,17 +14,17 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 from sqlalchemy import select
 
-from corroborate.errors import InputError, InternalError, NotFoundError
+from corroborate.archive.workers import Workers
+from corroborate.errors import CorroborateError, InputError, InternalError, NotFoundError
 from corroborate.match.clusters import clusters
 from corroborate.match.index import item_name
 from corroborate.match.models import MatchRow, SignatureRow
 from corroborate.match.signal import FileSignature, SignalIndex, matching_signal
 from corroborate.match.signature import (
-    frame_index,
+    current_index,
     full_signature,
     load_signature,
     store_signature,
-    sync_index,
 )
 from corroborate.match.temporal import Match, match_signatures
 
@@ -109,7 +108,7 @@ def _verify(
                     item_id=item_id, name=item.original_name if item else None, query_id=query_id
                 )
             )
-    out.sort(key=lambda m: -m.score)
+    out.sort(key=lambda m: (-m.score, m.item_id or ""))  # ties by id: not by index order
     return out
 
 
@@ -117,10 +116,9 @@ def matches_for_signature(
     archive: Archive, query: FileSignature, *, query_id: str | None = None
 ) -> list[Match]:
     """Archived items that share footage with a full (query-view) signature."""
-    sync_index(archive, query.signal_type)
-    index = frame_index(archive, query.signal_type).load()
     exclude = {query_id} if query_id else set()
-    candidates = _candidates(index, query, exclude)
+    with current_index(archive, query.signal_type) as index:
+        candidates = _candidates(index, query, exclude)
     return _verify(archive, query, candidates, query_id)
 
 
@@ -203,8 +201,13 @@ def _store_matches(archive: Archive, query_id: str, matches: list[Match]) -> Non
             row.distances = dict(d["distances"])  # type: ignore[call-overload]
 
 
-def after_ingest(archive: Archive, item_ids: list[str]) -> list[Match]:
-    """After the ingest commit: match the new items, store the matches, update the index."""
+def after_ingest(
+    archive: Archive, item_ids: list[str], hashed: dict[str, FileSignature] | None = None
+) -> list[Match]:
+    """After the ingest commit: match the new items, store the matches, update the index.
+
+    `hashed`: full signatures of these items already computed (by a worker), so that the
+    writer does not decode the files again."""
     from corroborate.archive.models import ItemRow
 
     found: list[Match] = []
@@ -216,13 +219,14 @@ def after_ingest(archive: Archive, item_ids: list[str]) -> list[Match]:
         with archive.session() as session:
             if load_signature(session, item_id) is None:
                 continue  # not hashed (unreadable media, or ingest --no-signatures)
-        sig = _item_signature(archive, item)
+        sig = (hashed or {}).get(item_id) or _item_signature(archive, item)
         matches = matches_for_signature(archive, sig, query_id=item_id)
         matches = [m.with_ids(query_name=item.original_name) for m in matches]
         if matches:
             _store_matches(archive, item_id, matches)
         found.extend(matches)
-    sync_index(archive)
+    with current_index(archive):  # this process's copy holds them before the next query
+        pass
     if found:
         clusters(archive)  # name pieces of footage as copies join them (singles: when asked)
     return found
@@ -243,17 +247,43 @@ class RehashReport:
         ]
 
 
+@dataclass(frozen=True)
+class HashTask:
+    """One archived blob for a worker to hash."""
+
+    item_id: str
+    sha256: str
+    kind: str
+
+
+def hash_blob(blob_url: str, task: HashTask) -> tuple[FileSignature | None, str | None]:
+    """A blob's full signature, on a worker that reads it from the blob store (no database);
+    a file that cannot be decoded gives its error, for the writer to raise as `rehash` does."""
+    from corroborate.storage.blobs import BlobStore
+
+    try:
+        return full_signature(BlobStore(blob_url).local_path(task.sha256), task.kind), None
+    except CorroborateError as exc:
+        return None, f"{task.item_id}: {exc}"
+
+
+def _hash_lost(task: HashTask, why: str) -> tuple[FileSignature | None, str | None]:
+    return None, f"{task.item_id}: not hashed ({why})"
+
+
 def rehash(
     archive: Archive,
     *,
     progress: Callable[[int, int], None] | None = None,
     actor: str = "corroborate",
+    workers: Workers[Any] | None = None,
 ) -> RehashReport:
     """Hash videos and images archived before matching existed (or under an older signal),
     then match them; says how many items were hashed and what now shares footage.
     Each signature stored is a custody entry (`match.rehash`: signal, rows and the SHA-256
     of the stored bytes), since matches and "earliest copy" rest on it.
-    `progress(done, total)` is told after each item."""
+    `progress(done, total)` is told after each item. `workers`: where the hashing runs (by
+    default on every core of this machine); the signatures are stored here, in order."""
     from corroborate.archive.models import ItemRow
     from corroborate.custody import log
 
@@ -266,8 +296,8 @@ def rehash(
                 )
             )
         )
-        todo = [
-            (i.id, i.sha256, i.kind)
+        rows = [
+            i
             for i in session.scalars(
                 select(ItemRow)
                 .where(ItemRow.kind.in_(("video", "image")), ItemRow.media_readable.is_(True))
@@ -275,15 +305,20 @@ def rehash(
             )
             if i.id not in done
         ]
-    from corroborate.match.batch import signatures
-
+        todo = [(i.id, i.sha256, i.kind) for i in rows]
+        size = sum(i.size for i in rows)
     found: list[Match] = []
-    # hashed a process a core, stored and matched here in order as each is ready
-    workers = min(len(todo), len(os.sched_getaffinity(0)))
-    hashed = signatures(
-        ((archive.blobs.local_path(sha), kind) for _, sha, kind in todo), workers=workers
-    )
-    for count, ((item_id, sha, _kind), sig) in enumerate(zip(todo, hashed, strict=True), 1):
+    workers = workers or Workers()
+    tasks = [HashTask(*t) for t in todo]
+    if workers.runs_here(len(tasks), size):
+        hashed: Iterator[tuple[FileSignature | None, str | None]] = (
+            (full_signature(archive.blobs.local_path(t.sha256), t.kind), None) for t in tasks
+        )
+    else:
+        hashed = workers.map(hash_blob, archive.blob_url, tasks, _hash_lost)
+    for count, ((item_id, sha, _), (sig, error)) in enumerate(zip(todo, hashed, strict=True), 1):
+        if error is not None:
+            raise CorroborateError(error)
         if sig is not None:
             with archive.write() as session:
                 digest = store_signature(session, item_id, sig)
@@ -299,7 +334,7 @@ def rehash(
                         "signature_sha256": digest,
                     },
                 )
-            found.extend(after_ingest(archive, [item_id]))
+            found.extend(after_ingest(archive, [item_id], {item_id: sig}))
         if progress:
             progress(count, len(todo))
     return RehashReport(len(todo), found)

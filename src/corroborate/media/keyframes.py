@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import os
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -12,6 +13,18 @@ import av
 from PIL import Image
 
 THUMB_WIDTH = 320
+DECODE_THREADS_ENV = "CORROBORATE_DECODE_THREADS"
+
+
+def decode_threads(asked: int = 0) -> int:
+    """Threads a decoder may use: as asked, else `CORROBORATE_DECODE_THREADS`, else 0 (FFmpeg
+    picks). Ingest workers set 1: one process per core already keeps every core busy."""
+    if asked:
+        return asked
+    try:
+        return max(0, int(os.environ.get(DECODE_THREADS_ENV, "0")))
+    except ValueError:
+        return 0
 
 
 @dataclass(frozen=True)
@@ -25,7 +38,9 @@ def keyframes(path: Path, duration_s: float | None, count: int = 4) -> list[Keyf
     out: list[Keyframe] = []
     with av.open(str(path), metadata_errors="ignore") as container:
         stream = container.streams.video[0]
-        stream.thread_type = "AUTO"
+        threads = decode_threads()
+        stream.thread_type = "NONE" if threads == 1 else "AUTO"
+        stream.codec_context.thread_count = threads
         dur = duration_s or 0.0
         times = [dur * (i + 0.5) / count for i in range(count)] if dur > 0 else [0.0]
         seen: set[float] = set()

@@ -166,12 +166,14 @@ def render_flight(
     bitrate: int = 1_500_000,
     creation_time: str | None = None,
     look: str = "day",
+    gop: int | None = None,
 ) -> Path:
     """Encode a drone-like flight over `photo` to an H.264 MP4 and return its path.
 
     `start` offsets the flight's clock, so two renders with the same seed and different
     starts are two cuts of the same footage. `look` is one of LOOKS; `photo=CLIP` flies over
-    the real clip scikit-image ships, playing at its own speed (70 ms a frame).
+    the real clip scikit-image ships, playing at its own speed (70 ms a frame). `gop`: frames
+    between keyframes (x264's default, 250, when None).
     """
     path = path or FlightPath(seed=seed)
     clip = tuple(_looked(f, look) for f in clip_frames()) if photo == CLIP else ()
@@ -187,6 +189,8 @@ def render_flight(
         stream.pix_fmt = "yuv420p"
         stream.bit_rate = bitrate
         stream.options = {"preset": "veryfast"}
+        if gop:
+            stream.codec_context.gop_size = gop
         stream.codec_context.time_base = Fraction(1, fps)
         for i in range(round(seconds * fps)):
             t = start + i / fps

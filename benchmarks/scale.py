@@ -1,0 +1,265 @@
+"""Ingest at scale: one folder of >= 2 GB of real 720p H.264 video, ingested four ways.
+
+Usage: .venv/bin/python benchmarks/scale.py [--dir benchmarks/_work/scale] [--gb 2]
+       .venv/bin/python benchmarks/scale.py --only-videos      # make (or check) the folder
+       .venv/bin/python benchmarks/scale.py --files 6 --index-sizes 100000   # a short trial
+
+1. the default stack (SQLite + a local blob folder) in one process (`--workers 1`);
+2. the default stack using every core (`corroborate ingest` as it runs by default);
+3. PostgreSQL (its own cluster, `corroborate.testing.postgres`) + a Dask scheduler with one
+   `dask worker` process; 4. the same with two worker processes.
+
+Blobs go to a local blob folder in every run (S3 is not used here). Throughput is MB of video
+archived per second of wall time; the speed-up per worker is (4) over (3), target >= 1.8x on
+this 2-core machine; a machine shared with other work gives a lower figure than the code can.
+The last part times the frame index from 1 to 10 million hashes (query time and memory).
+
+The videos are drone-like flights over the photographs scikit-image ships (real pictures),
+rendered once with PyAV and cached under --dir: each file a different flight.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+SECONDS = 8  # per file
+BITRATE = 40_000_000
+
+
+def make_videos(folder: Path, gigabytes: float) -> list[Path]:
+    """Distinct 720p flights (one photograph and seed each) until the folder holds `gigabytes`."""
+    from corroborate.samples import render_flight
+    from corroborate.samples.footage import PHOTOS
+
+    folder.mkdir(parents=True, exist_ok=True)
+    want = gigabytes * 1024**3
+    n = 0
+    while True:
+        done = sorted(folder.glob("flight-*.mp4"))
+        total = sum(p.stat().st_size for p in done)
+        if total >= want:
+            return done
+        target = folder / f"flight-{n:03d}.mp4"
+        if not target.exists():
+            part = folder / f".flight-{n:03d}.part.mp4"
+            render_flight(
+                part,
+                PHOTOS[n % len(PHOTOS)],
+                seconds=SECONDS,
+                fps=25,
+                width=1280,
+                height=720,
+                bitrate=BITRATE,
+                seed=1000 + n,
+                gop=50,
+            )
+            part.replace(target)
+            print(f"  made {target.name} ({target.stat().st_size / 1024**2:.0f} MB)", flush=True)
+        n += 1
+
+
+def corroborate(*args: str, env: dict[str, str] | None = None) -> float:
+    """Run the CLI; its wall time in seconds (it must succeed)."""
+    t = time.perf_counter()
+    done = subprocess.run(
+        [sys.executable, "-m", "corroborate", *args],
+        capture_output=True,
+        text=True,
+        env={**os.environ, **(env or {})},
+    )
+    took = time.perf_counter() - t
+    if done.returncode != 0:
+        raise SystemExit(f"corroborate {' '.join(args)} failed:\n{done.stderr[-2000:]}")
+    return took
+
+
+def ingest_run(work: Path, name: str, videos: Path, init: list[str], ingest: list[str]) -> float:
+    """A fresh archive, then the timed ingest of the folder; the archive is removed after."""
+    arc = work / name
+    shutil.rmtree(arc, ignore_errors=True)
+    corroborate("init", "-A", str(arc), *init)
+    subprocess.run(["cat", *map(str, sorted(videos.iterdir()))], stdout=subprocess.DEVNULL)
+    try:
+        return corroborate("ingest", "-A", str(arc), *ingest, str(videos))
+    finally:
+        shutil.rmtree(arc, ignore_errors=True)
+
+
+def new_database(server_url: str, name: str) -> str:
+    import sqlalchemy as sa
+
+    engine = sa.create_engine(server_url.rsplit("/", 1)[0] + "/postgres")
+    with engine.execution_options(isolation_level="AUTOCOMMIT").connect() as conn:
+        conn.execute(sa.text(f"DROP DATABASE IF EXISTS {name}"))
+        conn.execute(sa.text(f"CREATE DATABASE {name}"))
+    engine.dispose()
+    return server_url.rsplit("/", 1)[0] + f"/{name}"
+
+
+def ingests(videos: Path, work: Path, size_mb: float) -> None:
+    from corroborate.testing.dask_cluster import local_dask
+    from corroborate.testing.postgres import local_postgres
+
+    runs: list[tuple[str, float]] = []
+
+    def report(label: str, seconds: float) -> None:
+        runs.append((label, seconds))
+        print(f"  {label:<58} {seconds:8.1f} s {size_mb / seconds:8.1f} MB/s", flush=True)
+
+    print(f"ingest of {size_mb:.0f} MB (blobs in a local folder in every run):")
+    with local_postgres() as pg:
+        dask_times = []
+        for n in (1, 2):
+            url = new_database(pg, f"scale{n}")
+            with local_dask(workers=n) as cluster:
+                took = ingest_run(
+                    work,
+                    f"dask{n}",
+                    videos,
+                    ["--database-url", url],
+                    ["--scheduler", cluster.address],
+                )
+            dask_times.append(took)
+            report(f"PostgreSQL + Dask, {n} worker process{'es' if n > 1 else ''}", took)
+    print(
+        f"speed-up per worker, Dask 2 workers over 1: {dask_times[0] / dask_times[1]:.2f}x "
+        "(target >= 1.8x)",
+        flush=True,
+    )
+    one = ingest_run(work, "one", videos, [], ["--workers", "1"])
+    report("SQLite, one process (--workers 1)", one)
+    both = ingest_run(work, "cores", videos, [], [])
+    report("SQLite, every core (the default: a process per core)", both)
+    print(f"speed-up, every core over one process: {one / both:.2f}x")
+    print(
+        f"machine: {os.cpu_count()} cores; load average before the runs: {LOAD_BEFORE}, "
+        f"after: {' '.join(f'{x:.1f}' for x in os.getloadavg())}"
+    )
+
+
+LOAD_BEFORE = ""
+
+
+def index_growth(sizes: list[int]) -> None:
+    """Build the frame index (match/index.py's FrameIndex, as ingest fills it) to each size in
+    a fresh process: its memory, and the time of one query."""
+    print("frame index (match/index.py), random hashes of the matching signal's length:")
+    for n in sizes:
+        done = subprocess.run(
+            [sys.executable, __file__, "--index-child", str(n)],
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+        print("  " + done.stdout.strip().splitlines()[-1], flush=True)
+
+
+def index_child(n: int) -> None:
+    import gc
+
+    import numpy as np
+    import psutil
+
+    from corroborate.match.signal import FileSignature, matching_signal
+
+    signal = matching_signal()
+    rng = np.random.default_rng(n)
+    chunk = 500_000
+    with tempfile.TemporaryDirectory() as tmp:
+        index = signal.index(Path(tmp))
+        gc.collect()
+        before = psutil.Process().memory_info().rss
+        t = time.perf_counter()
+        kept = None
+        for at in range(0, n, chunk):
+            rows = min(chunk, n - at)
+            # ingest keeps every other sample of a file's rows: give two rows per hash kept
+            hashes = rng.integers(0, 256, size=(2 * rows, signal.nbytes), dtype=np.uint8)
+            sig = FileSignature(
+                "video",
+                rows / 2.0,
+                (np.arange(2 * rows) / signal.sample_rate).astype(np.float32),
+                np.zeros(2 * rows, dtype=np.uint16),
+                np.full(2 * rows, 255, dtype=np.uint8),
+                hashes,
+                signal.key,
+            )
+            index.add(f"{at // chunk + 1:012x}", sig)
+            if kept is None:
+                kept = hashes[::2][:120].copy()
+            del sig, hashes
+        built = time.perf_counter() - t
+        gc.collect()
+        memory = psutil.Process().memory_info().rss - before
+        assert kept is not None
+        # a query of 120 hashes (a minute of video), each a stored hash with 8 bits flipped
+        query = kept.copy()
+        flip = rng.integers(0, signal.bits, size=(len(query), 8))
+        for row, bits in enumerate(flip):
+            for b in bits:
+                query[row, b // 8] ^= 1 << (b % 8)
+        index.search(query, signal.threshold)
+        times = []
+        for _ in range(5):
+            t = time.perf_counter()
+            hits = index.search(query, signal.threshold)
+            times.append(time.perf_counter() - t)
+        found = len(set(hits.query_rows.tolist()))
+        print(
+            f"{len(index):>11,} hashes: query {min(times) * 1000:7.1f} ms (120 hashes, "
+            f"{found} of 120 found their stored neighbour); memory {memory / 2**20:6.0f} MiB; "
+            f"built in {built:.0f} s"
+        )
+
+
+def main() -> None:
+    global LOAD_BEFORE
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--dir", type=Path, default=HERE / "_work" / "scale")
+    parser.add_argument("--gb", type=float, default=2.0)
+    parser.add_argument("--only-videos", action="store_true")
+    parser.add_argument("--files", type=int, default=0, help="a trial on the first N files")
+    parser.add_argument("--skip-index", action="store_true")
+    parser.add_argument("--skip-ingest", action="store_true")
+    parser.add_argument(
+        "--index-sizes", default="1000000,3000000,10000000", help="hash counts, comma-separated"
+    )
+    parser.add_argument("--index-child", type=int, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.index_child:
+        index_child(args.index_child)
+        return
+    folder = args.dir / "videos"
+    if args.files:  # a trial on files made already
+        videos = sorted(folder.glob("flight-*.mp4"))
+    else:
+        videos = make_videos(folder, args.gb)
+    if args.files:
+        folder = args.dir / f"first-{args.files}"
+        shutil.rmtree(folder, ignore_errors=True)
+        folder.mkdir()
+        videos = videos[: args.files]
+        for v in videos:
+            (folder / v.name).symlink_to(v)
+    size_mb = sum(p.stat().st_size for p in videos) / 1024**2
+    print(f"folder: {len(videos)} videos, {size_mb:.0f} MB (H.264 720p MP4, 8 s each)")
+    if args.only_videos:
+        return
+    LOAD_BEFORE = " ".join(f"{x:.1f}" for x in os.getloadavg())
+    if not args.skip_ingest:
+        ingests(folder, args.dir, size_mb)
+    if not args.skip_index:
+        index_growth([int(x) for x in args.index_sizes.split(",")])
+
+
+if __name__ == "__main__":
+    os.environ.setdefault("PYTHONUNBUFFERED", "1")
+    main()

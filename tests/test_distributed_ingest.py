@@ -1,0 +1,254 @@
+"""A team ingests a large folder on a Dask cluster (or on every core of one machine): the
+archive comes out as one process would have written it, and a worker lost mid-ingest loses
+nothing."""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import psutil
+import pytest
+from sqlalchemy import select
+
+from corroborate.archive import ingest, verify_archive
+from corroborate.archive.models import ItemRow, SightingRow
+from corroborate.archive.workers import Workers
+from corroborate.custody.models import CustodyEntryRow
+from corroborate.custody.setup import init_archive
+from corroborate.samples import render_flight
+from corroborate.storage.archive import Archive
+from corroborate.testing.dask_cluster import LocalDask, local_dask
+
+
+@pytest.fixture(scope="module")
+def folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Twenty files: five flights, each posted four times (bytes that differ at the end, as
+    re-uploads often do), one exact duplicate, and a text report."""
+    root = tmp_path_factory.mktemp("intake")
+    flights = [
+        render_flight(root / f"src{n}.mp4", photo, seconds=6, width=320, height=180, seed=n)
+        for n, photo in enumerate(["coffee", "grass", "rocket", "brick", "gravel"])
+    ]
+    inbox = root / "inbox"
+    inbox.mkdir()
+    for n, src in enumerate(flights):
+        data = src.read_bytes()
+        for copy in range(4 if n < 4 else 2):
+            (inbox / f"{n}-{copy}.mp4").write_bytes(data + bytes([n, copy]) * 4)
+        src.unlink()
+    (inbox / "4-9-again.mp4").write_bytes((inbox / "4-0.mp4").read_bytes())
+    (inbox / "report.txt").write_text("On 3 March 12 drones were shot down near Kharkiv.\n")
+    assert len(list(inbox.iterdir())) == 20
+    return inbox
+
+
+@pytest.fixture(scope="module")
+def cluster() -> Iterator[LocalDask]:
+    with local_dask(workers=2) as running:
+        yield running
+
+
+def _log(archive: Archive) -> list[tuple[str, str | None, str | None]]:
+    """The custody log as (action, item, subject) in order."""
+    with archive.session() as session:
+        rows = session.scalars(select(CustodyEntryRow).order_by(CustodyEntryRow.seq))
+        return [(r.action, json.loads(r.details).get("item"), r.subject_sha256) for r in rows]
+
+
+def _entries(archive: Archive) -> list[tuple[str, str, str | None]]:
+    """The custody log as (action, details, subject) in order, less the digests of rows that
+    hold the time they were written (`state.record`: which rows; `derive.matches`: the rest)."""
+    with archive.session() as session:
+        rows = session.scalars(select(CustodyEntryRow).order_by(CustodyEntryRow.seq))
+        return [(r.action, _timeless(r.action, r.details), r.subject_sha256) for r in rows]
+
+
+def _timeless(action: str, details: str) -> str:
+    if action == "state.record":
+        return " ".join(sorted(json.loads(details)["rows"]))
+    if action == "derive.matches":
+        return json.dumps({k: v for k, v in json.loads(details).items() if k != "sha256"})
+    return details
+
+
+def _ingested(tmp_path: Path, name: str, folder: Path, workers: Workers[object]) -> Archive:
+    archive = init_archive(tmp_path / name)
+    report = ingest(archive, [str(folder)], actor="alice", source="Telegram: @x", workers=workers)
+    assert [r.error for r in report.results if r.error] == []
+    return archive
+
+
+def test_a_folder_ingested_on_dask_or_every_core_is_logged_as_one_process_logs_it(
+    folder: Path, cluster: LocalDask, tmp_path: Path
+) -> None:
+    alone = _ingested(tmp_path, "alone", folder, Workers(processes=1))
+    on_dask = _ingested(tmp_path, "dask", folder, Workers(scheduler=cluster.address))
+    on_cores = _ingested(tmp_path, "cores", folder, Workers(processes=2))
+    expected = _entries(alone)
+    actions = [a for a, _, _ in expected]
+    assert actions.count("archive.ingest") == 19 and actions.count("archive.sighting") == 1
+    assert "derive.signature" in actions and "derive.matches" in actions
+    assert "claims.extract" in actions and "media.keyframes" in actions
+    for other in (on_dask, on_cores):
+        # the same entries in the same order, to the byte (but the first: each archive's key)
+        assert _entries(other)[1:] == expected[1:]
+        assert verify_archive(other) == []
+    for archive in (alone, on_dask, on_cores):
+        archive.close()
+
+
+def test_a_worker_killed_in_the_middle_of_an_ingest_loses_nothing(
+    folder: Path, cluster: LocalDask, tmp_path: Path
+) -> None:
+    archive = init_archive(tmp_path / "killed")
+    victim = cluster.add_worker()
+    cluster.wait_for_workers(3)
+    watcher = cluster.client()
+    victim_address = next(
+        addr for addr, info in watcher.scheduler_info()["workers"].items() if info["name"] == "w2"
+    )
+    killed: list[str] = []
+
+    def kill_when_busy() -> None:
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline:
+            if watcher.processing().get(victim_address):
+                cluster.kill(victim)
+                killed.append(victim_address)
+                return
+            time.sleep(0.05)
+
+    killer = threading.Thread(target=kill_when_busy)
+    killer.start()
+    report = ingest(
+        archive, [str(folder)], actor="alice", workers=Workers(scheduler=cluster.address)
+    )
+    killer.join()
+    watcher.close()
+    assert killed, "the worker was never seen working"
+    assert victim.poll() is not None
+    assert [r.error for r in report.results if r.error] == []
+    assert verify_archive(archive) == []
+    log = _log(archive)
+    ingested = [item for action, item, _ in log if action == "archive.ingest"]
+    assert len(ingested) == 19 == len(set(ingested))
+    with archive.session() as session:
+        assert len(session.scalars(select(ItemRow)).all()) == 19
+        assert len(session.scalars(select(SightingRow)).all()) == 20
+    for action in ("media.metadata", "media.keyframes", "derive.signature"):
+        subjects = [s for a, _, s in log if a == action]
+        assert len(subjects) == len(set(subjects)), f"{action} recorded twice for one item"
+    archive.close()
+
+
+def _pool_workers() -> list[psutil.Process]:
+    """This process's pool workers (its children that are Python interpreters it spawned)."""
+    return [
+        p
+        for p in psutil.Process().children(recursive=True)
+        if "multiprocessing.spawn" in " ".join(p.cmdline())
+        and "spawn_main" in " ".join(p.cmdline())
+    ]
+
+
+def test_a_local_worker_process_that_dies_mid_ingest_is_replaced_and_loses_nothing(
+    folder: Path, tmp_path: Path
+) -> None:
+    archive = init_archive(tmp_path / "pool")
+    killed: list[int] = []
+
+    def kill_one_worker(label: str, size: int) -> None:
+        if killed:
+            return
+        for worker in _pool_workers():
+            worker.kill()
+            killed.append(worker.pid)
+            return
+
+    report = ingest(
+        archive,
+        [str(folder)],
+        actor="alice",
+        workers=Workers(processes=2),
+        progress=kill_one_worker,
+    )
+    assert killed, "no pool worker was found to kill"
+    assert [r.error for r in report.results if r.error] == []
+    assert verify_archive(archive) == []
+    ingested = [item for action, item, _ in _log(archive) if action == "archive.ingest"]
+    assert len(ingested) == 19 == len(set(ingested))
+    archive.close()
+
+
+def test_a_file_that_kills_its_worker_every_time_is_told_as_that_file_not_a_broken_pool(
+    footage: dict[str, Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    archive = init_archive(tmp_path / "poison")
+    monkeypatch.setenv("CORROBORATE_CRASH_AT", "blob-stored")  # every worker dies storing
+    report = ingest(
+        archive,
+        [str(footage["coffee"]), str(footage["grass"])],
+        actor="alice",
+        workers=Workers(processes=2),
+    )
+    monkeypatch.delenv("CORROBORATE_CRASH_AT")
+    assert [r.error for r in report.results] == [
+        f"{footage[name]}: not archived (its worker process died while working on it, twice)"
+        for name in ("coffee", "grass")
+    ]
+    assert verify_archive(archive) == []
+    assert [a for a, _, _ in _log(archive)][1:] == []  # nothing but the archive's creation
+    archive.close()
+
+
+def test_rehash_on_dask_reads_blobs_on_the_workers_and_logs_as_one_process_logs_it(
+    folder: Path, cluster: LocalDask, tmp_path: Path
+) -> None:
+    from corroborate.match import rehash
+
+    some = tmp_path / "some"
+    some.mkdir()
+    for name in ("0-0.mp4", "0-1.mp4", "1-0.mp4", "2-0.mp4", "2-1.mp4", "report.txt"):
+        (some / name).write_bytes((folder / name).read_bytes())
+    logs = []
+    for name, workers in (
+        ("alone", Workers[object](processes=1)),
+        ("dask", Workers[object](scheduler=cluster.address)),
+    ):
+        archive = init_archive(tmp_path / name)
+        bulk = ingest(archive, [str(some)], actor="alice", signatures=False)
+        assert bulk.failed == 0
+        done = rehash(archive, workers=workers)
+        assert done.hashed == 5 and len(done.matches) == 2  # 0-1 with 0-0, 2-1 with 2-0
+        assert verify_archive(archive) == []
+        logs.append(_entries(archive)[1:])
+        archive.close()
+    assert logs[0] == logs[1]
+    assert [a for a, _, _ in logs[0]].count("match.rehash") == 5
+
+
+def test_a_scheduler_that_cannot_be_reached_is_one_clear_line_and_nothing_is_archived(
+    footage: dict[str, Path], tmp_path: Path
+) -> None:
+    from conftest import run_corroborate
+
+    archive = init_archive(tmp_path / "unreached")
+    archive.close()
+    done = run_corroborate(
+        "ingest",
+        "-A",
+        str(archive.dir),
+        "--scheduler",
+        "tcp://127.0.0.1:9",
+        str(footage["coffee"]),
+    )
+    assert done.returncode != 0
+    assert "cannot reach the Dask scheduler at tcp://127.0.0.1:9" in done.stderr
+    assert "Traceback" not in done.stderr
+    reopened = Archive.open(archive.dir)
+    assert [a for a, _, _ in _log(reopened)][1:] == []
+    reopened.close()
