@@ -497,7 +497,7 @@ async def run_load(
             f"(incident pages: {'yes' if site.has_incident_pages else 'no'})",
             flush=True,
         )
-        if args.uploaders and not site.has_uploads:
+        if args.uploaders and not site.has_uploads and make_mix is workspace_mix:
             print(
                 "  note: the server has no PUT /api/uploads (404/405): uploads are skipped",
                 flush=True,
