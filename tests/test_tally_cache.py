@@ -6,6 +6,7 @@ from __future__ import annotations
 import importlib
 import sqlite3
 import threading
+from pathlib import Path
 
 import pytest
 
@@ -145,3 +146,31 @@ def test_a_state_entry_rewritten_in_the_log_is_replayed_anew(archive: Archive) -
     )
     assert "altered_entry" in {p.kind for p in verify_archive(fresh)}
     fresh.close()
+
+
+def test_a_short_period_of_a_large_archive_lists_every_incident_left_out_in_order(
+    tmp_path: Path,
+) -> None:
+    """The left-out list is made as it is read; read whole, by index or by slice, it is the
+    same list, ordered by reason then id, with each reason's count."""
+    from collections import Counter
+
+    from corroborate.incidents.ids import incident_ref
+    from corroborate.samples.incidents import generate_incidents
+
+    made = init_archive(tmp_path / "large")
+    generate_incidents(made, 600, seed=5)
+    result = tally(made, by="type", min_status="verified", date_from="2023-03", date_to="2023-05")
+    whole = list(result.left_out)
+    assert len(whole) == len(result.left_out) > 500
+    assert whole == sorted(whole, key=lambda x: (x.reason, x.incident_id))
+    assert [result.left_out[i] for i in range(len(whole))] == whole
+    assert result.left_out[-1] == whole[-1] and result.left_out[10:20] == whole[10:20]
+    assert result.left_out_counts == dict(Counter(x.reason for x in whole))
+    counted = result.total.incidents
+    assert counted + len(whole) == 600  # every incident counted or left out, once
+    assert len({x.incident_id for x in whole}) == len(whole)
+    assert all(x.incident_id.startswith(incident_ref(1)[:4]) for x in whole)
+    with pytest.raises(IndexError):
+        result.left_out[len(whole)]
+    made.close()

@@ -4,10 +4,10 @@ every incident left out named with the reason, so a published figure can be read
 
 from __future__ import annotations
 
-from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
+from typing import overload
 
 import numpy as np
 from numpy.typing import NDArray
@@ -115,6 +115,58 @@ class LeftOut:
     detail: str
 
 
+class LeftOutList(Sequence[LeftOut]):
+    """The incidents a tally left out, by reason then id, each made only when read: a tally of
+    one month of a large archive leaves out nearly every incident, and most answers need only
+    how many and the first few."""
+
+    def __init__(self, refs: list[str], parts: list[tuple[str, NDArray[np.intp], _Detail]]):
+        self._refs = refs
+        self._parts = [
+            (r, rows, d) for r, rows, d in sorted(parts, key=lambda p: p[0]) if len(rows)
+        ]
+        self._ends = np.cumsum([len(rows) for _, rows, _ in self._parts], dtype=np.int64)
+
+    def __len__(self) -> int:
+        return int(self._ends[-1]) if len(self._ends) else 0
+
+    @overload
+    def __getitem__(self, k: int) -> LeftOut: ...
+    @overload
+    def __getitem__(self, k: slice) -> list[LeftOut]: ...
+    def __getitem__(self, k: int | slice) -> LeftOut | list[LeftOut]:
+        if isinstance(k, slice):
+            return [self[i] for i in range(*k.indices(len(self)))]
+        n = len(self)
+        if k < 0:
+            k += n
+        if not 0 <= k < n:
+            raise IndexError(k)
+        part = int(np.searchsorted(self._ends, k, side="right"))
+        reason, rows, detail = self._parts[part]
+        row = int(rows[k - (int(self._ends[part - 1]) if part else 0)])
+        return LeftOut(self._refs[row], reason, detail(row))
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Sequence) and list(self) == list(other)
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def counts(self) -> dict[str, int]:
+        """How many for each reason."""
+        return {reason: len(rows) for reason, rows, _ in self._parts}
+
+    def by_reason(self) -> dict[str, LeftOutList]:
+        """The incidents left out for each reason, in order."""
+        return {r: LeftOutList(self._refs, [(r, rows, d)]) for r, rows, d in self._parts}
+
+    def to_json(self) -> list[LeftOut]:
+        return list(self)
+
+
+_Detail = Callable[[int], str]
+
+
 @dataclass
 class Tally:
     by: tuple[str, ...]
@@ -123,12 +175,12 @@ class Tally:
     date_to: date | None
     rows: list[TallyRow]
     total: TallyRow
-    left_out: list[LeftOut]
+    left_out: LeftOutList
     duplicates: list[DuplicateGroup]  # every possible-duplicate group among counted candidates
 
     @property
     def left_out_counts(self) -> dict[str, int]:
-        return dict(Counter(x.reason for x in self.left_out))
+        return self.left_out.counts()
 
     def summary(self) -> str:
         """The tally in one sentence, with its scope and what it left out."""
@@ -168,10 +220,7 @@ class Tally:
                     f"{unknown} of {self.total.incidents} incidents counted have no {measure} "
                     f"figure: {measure} totals are minimums (at least), with no upper figure."
                 )
-        by_reason: dict[str, list[LeftOut]] = {}
-        for x in self.left_out:
-            by_reason.setdefault(x.reason, []).append(x)
-        for reason, found in by_reason.items():
+        for reason, found in self.left_out.by_reason().items():
             if every or len(found) <= CAVEAT_LISTED:
                 out.extend(
                     f"Left out {x.incident_id}: {REASONS[x.reason]} ({x.detail})." for x in found
@@ -242,7 +291,7 @@ class Selection:
 
     columns: IncidentColumns
     counted: NDArray[np.bool_]
-    left_out: list[LeftOut]
+    left_out: LeftOutList
     duplicates: list[DuplicateGroup]
 
 
@@ -279,28 +328,33 @@ def _select(
         ("below-status", below, lambda i: f"status {INCIDENT_STATUSES[c.status[i]]}"),
         ("record-altered", altered, lambda i: "changed outside corroborate; not counted"),
     ]
-    left: list[tuple[str, int, str]] = []
-    for reason, mask, detail in reasons:
-        left.extend((reason, int(i), detail(int(i))) for i in np.flatnonzero(mask))
-
     groups, dropped = _duplicate_groups(c, candidates)
-    for i, kept, shared in dropped:
-        left.append(
-            (
-                "possible-duplicate",
-                i,
-                f"may be the same event as {c.refs[kept]} ({', '.join(shared)}); "
-                "merge them or mark them distinct",
-            )
+    why = {i: (kept, shared) for i, kept, shared in dropped}
+
+    def duplicate(i: int) -> str:
+        kept, shared = why[i]
+        return (
+            f"may be the same event as {c.refs[kept]} ({', '.join(shared)}); "
+            "merge them or mark them distinct"
         )
-        candidates[i] = False
-    left.sort(key=lambda x: (x[0], c.ref_rank[x[1]]))
+
+    if dropped:
+        candidates[[i for i, _, _ in dropped]] = False
+    parts: list[tuple[str, NDArray[np.intp], _Detail]] = [
+        (reason, _by_ref(c, np.flatnonzero(mask)), detail) for reason, mask, detail in reasons
+    ]
+    parts.append(("possible-duplicate", _by_ref(c, np.array(sorted(why), np.intp)), duplicate))
     return Selection(
         columns=c,
         counted=candidates,
-        left_out=[LeftOut(c.refs[i], reason, detail) for reason, i, detail in left],
+        left_out=LeftOutList(c.refs, parts),
         duplicates=groups,
     )
+
+
+def _by_ref(c: IncidentColumns, rows: NDArray[np.intp]) -> NDArray[np.intp]:
+    """Rows in the order of their refs as text (as the tally lists them)."""
+    return rows[np.argsort(c.ref_rank[rows], kind="stable")] if len(rows) else rows
 
 
 def _duplicate_groups(
@@ -412,6 +466,6 @@ def _count(
         date_to=end,
         rows=rows,
         total=total,
-        left_out=list(chosen.left_out),
+        left_out=chosen.left_out,
         duplicates=list(chosen.duplicates),
     )

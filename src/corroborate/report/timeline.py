@@ -129,7 +129,7 @@ def _binned(archive: Archive, query: IncidentQuery, unit: str) -> Timeline:
         ],
         undated=undated,
         counted=shown,
-        left_out=dict(Counter(x.reason for x in chosen.left_out)),
+        left_out=chosen.left_out.counts(),
     )
 
 
