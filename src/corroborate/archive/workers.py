@@ -164,12 +164,10 @@ def _dask_call(work: Callable[[Any, Any], Any], shared: Any, task: Any) -> Any:
 def _on_dask(
     address: str, work: Work[S, T, R], shared: S, tasks: Iterable[T], lost: Lost[T, R]
 ) -> Iterator[R]:
-    try:
-        from distributed import Client
-        from distributed.client import FutureCancelledError
-        from distributed.scheduler import KilledWorker
-    except ImportError:  # pragma: no cover - a dependency of corroborate
-        raise SetupError("--scheduler needs Dask: pip install distributed") from None
+    from distributed import Client
+    from distributed.client import FutureCancelledError
+    from distributed.scheduler import KilledWorker
+
     connect: Any = Client  # distributed has no type hints
     try:
         client: Any = connect(address, timeout=15, set_as_default=False)

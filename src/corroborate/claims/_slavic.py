@@ -28,6 +28,7 @@ from corroborate.core import (
     ClaimEvent,
     known_word,
 )
+from corroborate.errors import InternalError
 
 _TOKEN = re.compile(r"\d+|[^\W\d_]+(?:['’ʼ`][^\W\d_]+)*(?:-[^\W\d_]+)*|[^\w\s]")
 _DASHES = {"—", "–", "‒", "-"}
@@ -461,7 +462,8 @@ def _read_number(
 ) -> list[_Draft]:
     """The claim a number makes (and a daily rise in brackets after it), or none."""
     t = tokens[i]
-    assert t.value is not None
+    if t.value is None:
+        raise InternalError("a number token without its value")
     count, high, qualifier = t.value, None, "exact"
     last = i
     # what comes just before the number: qualifiers, "серед них", a bulletin label (a window, so

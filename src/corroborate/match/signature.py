@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from corroborate.errors import InternalError
 from corroborate.match.models import SignatureRow
 from corroborate.match.signal import FileSignature, SignalIndex, SignalType, matching_signal
 
@@ -141,7 +142,8 @@ def current_index(archive: Archive, signal: SignalType | None = None) -> Iterato
     held = archive.kept(("frame-index", signal.key), _Held)
     with held.lock:
         _bring_up_to_date(archive, signal, held)
-        assert held.index is not None
+        if held.index is None:
+            raise InternalError("the frame index was not loaded")
         yield held.index
 
 

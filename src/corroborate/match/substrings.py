@@ -27,6 +27,8 @@ from dataclasses import dataclass
 import numba
 import numpy as np
 
+from corroborate.errors import InternalError
+
 CHUNK_BITS = 20  # 1 M buckets per table: about 10 rows each at 10 M hashes
 
 
@@ -182,9 +184,9 @@ class SubstringTables:
     def build(cls, codes: np.ndarray, chunk_bits: int = CHUNK_BITS) -> SubstringTables:
         nbytes = codes.shape[1]
         if len(codes) >= 2**31:
-            raise ValueError(f"{len(codes):,} codes do not fit the tables' 32-bit row numbers")
+            raise InternalError(f"{len(codes):,} codes do not fit the tables' 32-bit row numbers")
         if nbytes * 8 < 128:
-            raise ValueError(f"codes of {nbytes * 8} bits are too short for substring tables")
+            raise InternalError(f"codes of {nbytes * 8} bits are too short for substring tables")
         words = np.ascontiguousarray(_padded(codes).view(np.uint64))
         chunks = (nbytes * 8) // chunk_bits
         offsets, rows, prints = _build(words, chunks, chunk_bits)

@@ -17,6 +17,8 @@ import av
 import numpy as np
 from PIL import Image, ImageFilter
 
+from corroborate.errors import InputError
+
 # Photographs scikit-image ships in its wheel (loadable offline).
 PHOTOS = (
     "coffee",
@@ -81,7 +83,7 @@ def _looked(arr: np.ndarray, look: str) -> np.ndarray:
         f = np.asarray(arr, dtype=np.float32) / 255.0
         dark: np.ndarray = (255.0 * 0.28 * f**1.6 * np.array([0.7, 0.85, 1.0])).astype(np.uint8)
         return dark
-    raise ValueError(f"unknown look {look!r}; expected one of {', '.join(LOOKS)}")
+    raise InputError(f"unknown look {look!r}; expected one of {', '.join(LOOKS)}")
 
 
 @lru_cache(maxsize=8)

@@ -31,7 +31,7 @@ from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path, PurePosixPath
 from typing import IO, Any
 
-from corroborate.errors import InputError
+from corroborate.errors import FormatError, InputError
 
 MAX_MESSAGE_BYTES = 4 * 1024 * 1024  # one post's text and fields; real ones are < 100 KB
 MAX_DEPTH = 32  # nesting inside one message (entities are 2 deep)
@@ -531,7 +531,7 @@ def flatten_text(value: Any) -> tuple[str, list[str]]:
     if isinstance(value, str):
         return value, []
     if not isinstance(value, list):
-        raise ValueError(f"text is {_preview(value)}, not a string or a list of parts")
+        raise FormatError(f"text is {_preview(value)}, not a string or a list of parts")
     parts: list[str] = []
     links: list[str] = []
     for part in value:
@@ -545,7 +545,7 @@ def flatten_text(value: Any) -> tuple[str, list[str]]:
             elif part.get("type") == "link" and isinstance(part.get("text"), str):
                 links.append(part["text"])
         else:
-            raise ValueError(f"a text part is {_preview(part)}")
+            raise FormatError(f"a text part is {_preview(part)}")
     return "".join(parts), links
 
 
