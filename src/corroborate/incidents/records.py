@@ -53,7 +53,6 @@ from corroborate.incidents.fields import (
 from corroborate.incidents.ids import incident_ref, parse_ref, source_ref, subject_for
 from corroborate.incidents.models import CitationRow, EvidenceRow, IncidentRow
 from corroborate.incidents.taxonomy import load_taxonomy
-from corroborate.match import cluster_members, find_cluster
 from corroborate.storage.archive import Archive
 
 REOPENED_BY_MERGE = "it was verified; the joined record needs a new approval"
@@ -445,6 +444,8 @@ def _edit_row(
 def _cluster(archive: Archive, ref: str) -> tuple[str, list[str]] | None:
     """The current name and items of a footage cluster (`FC-0001`, or a name merged into
     another), or None when there is no such cluster."""
+    from corroborate.match import find_cluster  # match loads FAISS and numba: when asked
+
     cluster = find_cluster(archive, ref)
     if cluster is None:
         return None
@@ -452,6 +453,8 @@ def _cluster(archive: Archive, ref: str) -> tuple[str, list[str]] | None:
 
 
 def _current_names(archive: Archive) -> dict[str, str]:
+    from corroborate.match import cluster_members  # FAISS and numba: only when asked
+
     return cluster_members(archive)[0]
 
 
@@ -475,6 +478,8 @@ def current_evidence(archive: Archive, incidents: list[Incident]) -> list[Incide
     made before new copies arrived covers them. Links to items are as made."""
     if not any(ev.cluster_id for inc in incidents for ev in inc.evidence):
         return incidents
+    from corroborate.match import cluster_members  # FAISS and numba: only when asked
+
     current, members = cluster_members(archive)
 
     def now(ev: Evidence) -> Evidence:
