@@ -236,16 +236,7 @@ class Archive:
         from corroborate.db.migrate import upgrade
 
         directory = Path(directory)
-        config = directory / CONFIG_NAME
-        if not config.exists():
-            raise ArchiveError(
-                f"{directory}: no archive here (run `corroborate init` or pass --archive)"
-            )
-        try:
-            settings = json.loads(config.read_text())
-        except (OSError, ValueError) as exc:
-            raise ArchiveError(f"{config}: cannot read archive settings ({exc})") from None
-        db_url = settings.get("database_url") or f"sqlite:///{(directory / 'archive.db').resolve()}"
+        settings, db_url = _read_settings(directory)
         blob_url = settings.get("blob_url") or str((directory / "blobs").resolve())
         db_url, stray = split_password(db_url)  # an archive.json written before passwords moved
         password = stray or _database_password(directory, settings)
@@ -414,11 +405,8 @@ def migrate_archive(directory: Path, *, os_login: str | None = None) -> Migratio
     return done
 
 
-def _with_engine(directory: Path, act: Callable[[Engine, str], T]) -> T:
-    from sqlalchemy import create_engine
-    from sqlalchemy.exc import SQLAlchemyError
-
-    directory = Path(directory)
+def _read_settings(directory: Path) -> tuple[dict[str, Any], str]:
+    """The archive's settings (archive.json) and its database URL, or one line saying why not."""
     config = directory / CONFIG_NAME
     if not config.exists():
         raise ArchiveError(
@@ -429,6 +417,15 @@ def _with_engine(directory: Path, act: Callable[[Engine, str], T]) -> T:
     except (OSError, ValueError) as exc:
         raise ArchiveError(f"{config}: cannot read archive settings ({exc})") from None
     db_url = settings.get("database_url") or f"sqlite:///{(directory / 'archive.db').resolve()}"
+    return settings, db_url
+
+
+def _with_engine(directory: Path, act: Callable[[Engine, str], T]) -> T:
+    from sqlalchemy import create_engine
+    from sqlalchemy.exc import SQLAlchemyError
+
+    directory = Path(directory)
+    settings, db_url = _read_settings(directory)
     db_url, stray = split_password(db_url)
     password = stray or _database_password(directory, settings)
     engine = create_engine(with_password(db_url, password))
