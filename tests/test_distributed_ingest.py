@@ -205,6 +205,27 @@ def test_a_file_that_kills_its_worker_every_time_is_told_as_that_file_not_a_brok
     archive.close()
 
 
+def test_workers_that_cannot_see_the_ingesting_machines_files_read_them_from_the_store(
+    folder: Path, tmp_path: Path
+) -> None:
+    """A team's Dask workers run on other machines: the export folder is on the ingesting
+    machine only. Each worker here has the folder covered by an empty one; the ingest still
+    archives every file, as one process logs it."""
+    alone = _ingested(tmp_path, "alone", folder, Workers(processes=1))
+    with local_dask(workers=2, hide=[folder]) as elsewhere:
+        probe = elsewhere.client()
+        try:  # the workers really do not see the folder
+            seen = probe.run(lambda: sorted(p.name for p in folder.iterdir()))
+        finally:
+            probe.close()
+        assert list(seen.values()) == [[], []]
+        apart = _ingested(tmp_path, "apart", folder, Workers(scheduler=elsewhere.address))
+    assert _entries(apart)[1:] == _entries(alone)[1:]
+    assert verify_archive(apart) == []
+    for archive in (alone, apart):
+        archive.close()
+
+
 def test_rehash_on_dask_reads_blobs_on_the_workers_and_logs_as_one_process_logs_it(
     folder: Path, cluster: LocalDask, tmp_path: Path
 ) -> None:

@@ -143,6 +143,23 @@ def test_a_changed_stored_object_is_named_by_verify(filled: Archive) -> None:
     assert sha in problems[0].message
 
 
+def test_a_worker_never_works_on_an_object_swapped_under_its_address(filled: Archive) -> None:
+    """A worker of a cluster reads blobs back from the store to hash them: bytes swapped
+    under a digest are refused, never hashed and matched as if they were the evidence."""
+    from corroborate.errors import IntegrityError
+
+    sha = _sha(filled, "video")
+    with filled.blobs.fetched(sha) as path:  # the real bytes: fetched
+        assert hashlib.sha256(path.read_bytes()).hexdigest() == sha
+    with filled.blobs.fs.open(filled.blobs.path(_sha(filled, "image")), "rb") as src:
+        other = src.read()
+    with filled.blobs.fs.open(filled.blobs.path(sha), "wb") as out:
+        out.write(other)
+    filled.blobs.fs.invalidate_cache()
+    with pytest.raises(IntegrityError, match=sha), filled.blobs.fetched(sha):
+        pass
+
+
 def test_a_removed_object_is_named_by_verify(filled: Archive) -> None:
     sha = _sha(filled, "image")
     filled.blobs.fs.rm(filled.blobs.path(sha))

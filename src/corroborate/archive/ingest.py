@@ -416,13 +416,70 @@ class _Blobs:
 _stores: dict[str, _Blobs] = {}
 
 
+def _worker_store(blob_url: str) -> _Blobs:
+    return _stores.get(blob_url) or _stores.setdefault(blob_url, _Blobs(BlobStore(blob_url)))
+
+
+@dataclass(frozen=True)
+class StoredTask:
+    """One file the ingesting machine has stored already, for a worker of a Dask cluster to
+    read back from the blob store by its digest: a worker on another machine cannot see the
+    ingesting machine's files, but every worker reaches the team's object store."""
+
+    input: str
+    original_name: str
+    sha256: str | None = None
+    size: int | None = None
+    error: str | None = None  # the file could not be stored: told as the result, no work
+    signatures: bool = True
+
+
+def work_stored(shared: FileShared, task: StoredTask) -> FileWork:
+    """A stored file's share of an ingest, on a Dask worker: probe it and run the derivations
+    on a copy fetched (and checked against its digest) from the blob store, unless its bytes
+    were archived already. Never touches the database."""
+    result = IngestResult(input=task.input, original_name=task.original_name)
+    work = FileWork(result, task.sha256, task.size)
+    if task.error is not None or task.sha256 is None:
+        result.error = task.error or f"{task.input}: not archived (not stored)"
+        return work
+    if task.sha256 in shared.known:
+        return work
+    where = _worker_store(shared.blob_url)
+    try:
+        with where.blobs.fetched(task.sha256) as blob:
+            work.prepared = _prepare(where, task.sha256, result, None, task.signatures, blob)
+    except Exception as exc:
+        error = not_archived(task.input, exc)
+        if error is None:
+            raise
+        result.error = str(error)
+    return work
+
+
+def _stored_tasks(archive: Archive, paths: list[Path], signatures: bool) -> Iterator[StoredTask]:
+    """Each file stored here, as the workers take them (storing is reading and hashing, so it
+    keeps ahead of the decoding the workers do)."""
+    for path in paths:
+        shown = _text(str(path))
+        name = safe_name(_text(path.name, "replace"))
+        try:
+            _check_readable(path, shown)
+            sha, size = _store(archive, path, shown, None)
+        except Exception as exc:
+            error = not_archived(shown, exc)
+            if error is None:
+                raise
+            yield StoredTask(shown, name, error=str(error), signatures=signatures)
+            continue
+        yield StoredTask(shown, name, sha, size, signatures=signatures)
+
+
 def work_file(shared: FileShared, task: FileTask) -> FileWork:
-    """A file's share of an ingest, on a worker: read it into the blob store, then probe it
-    and run the derivations unless its bytes were archived already. Never touches the
-    database; a problem with the file is on the result, as `ingest_file` tells it."""
-    where = _stores.get(shared.blob_url) or _stores.setdefault(
-        shared.blob_url, _Blobs(BlobStore(shared.blob_url))
-    )
+    """A file's share of an ingest, on a worker of this machine: read it into the blob store,
+    then probe it and run the derivations unless its bytes were archived already. Never
+    touches the database; a problem with the file is on the result, as `ingest_file` tells it."""
+    where = _worker_store(shared.blob_url)
     result = IngestResult(input=task.input, original_name=task.original_name)
     work = FileWork(result)
     try:
@@ -438,7 +495,7 @@ def work_file(shared: FileShared, task: FileTask) -> FileWork:
     return work
 
 
-def _lost(task: FileTask, why: str) -> FileWork:
+def _lost(task: FileTask | StoredTask, why: str) -> FileWork:
     return FileWork(
         IngestResult(
             input=task.input,
@@ -461,6 +518,10 @@ def ingest_files(
         return None
     with archive.session() as session:
         known = KnownDigests(session.scalars(select(ItemRow.sha256)))
+    shared = FileShared(archive.blob_url, known)
+    if workers.scheduler:  # workers on other machines: they read what is stored here
+        stored = _stored_tasks(archive, paths, signatures)
+        return workers.map(work_stored, shared, stored, _lost)
     tasks = (
         FileTask(
             path,
@@ -470,7 +531,7 @@ def ingest_files(
         )
         for path in paths
     )
-    return workers.map(work_file, FileShared(archive.blob_url, known), tasks, _lost)
+    return workers.map(work_file, shared, tasks, _lost)
 
 
 def record_file(
@@ -723,13 +784,15 @@ def _prepare(
     result: IngestResult,
     content_type: str | None,
     signatures: bool = True,
+    blob: Path | None = None,
 ) -> _Prepared:
     """Slow work outside the write lock: type, metadata, then every derivation that applies.
 
     With signatures=False the deferrable derivations (perceptual hashing) are left for
     `rehash`. A derivation that fails is told on the result and logged with the item.
+    `blob`: a local copy of the stored bytes, where the caller fetched one.
     """
-    blob = archive.blobs.local_path(sha)
+    blob = blob or archive.blobs.local_path(sha)
     kind, mime = detect_kind(blob, content_type=content_type, name=result.original_name)
     result.kind = kind
     mismatch = extension_mismatch(result.original_name, kind, mime)

@@ -262,7 +262,8 @@ def hash_blob(blob_url: str, task: HashTask) -> tuple[FileSignature | None, str 
     from corroborate.storage.blobs import BlobStore
 
     try:
-        return full_signature(BlobStore(blob_url).local_path(task.sha256), task.kind), None
+        with BlobStore(blob_url).fetched(task.sha256) as path:
+            return full_signature(path, task.kind), None
     except CorroborateError as exc:
         return None, f"{task.item_id}: {exc}"
 

@@ -22,7 +22,7 @@ from typing import IO
 import fsspec
 
 from corroborate.crashpoints import crash_point
-from corroborate.errors import ArchiveError, NotFoundError
+from corroborate.errors import ArchiveError, IntegrityError, NotFoundError
 
 CHUNK = 4 * 1024 * 1024
 _SHA256 = re.compile(r"^[0-9a-f]{64}$")
@@ -92,6 +92,39 @@ class BlobStore:
             self.fs.get(self.path(sha256), str(part))
             part.replace(target)
         return target
+
+    @contextmanager
+    def fetched(self, sha256: str) -> Iterator[Path]:
+        """A local copy of the blob for one piece of work, removed after it (a worker of a
+        team's cluster reads thousands of blobs and keeps none). The bytes are checked
+        against their address first (a remote blob as it downloads): work is never done on
+        bytes other than the ones the address names."""
+        if self.is_local:
+            if self.rehash(sha256) != sha256:
+                raise IntegrityError(
+                    f"{self.url}: the blob stored under {sha256} holds other bytes; "
+                    "run `corroborate verify`"
+                )
+            yield Path(self.path(sha256))
+            return
+        import tempfile
+
+        fd, name = tempfile.mkstemp(prefix="corroborate-blob-", suffix=".part")
+        try:
+            digest = hashlib.sha256()
+            with os.fdopen(fd, "wb") as out, self.open(sha256) as src:
+                for chunk in iter(lambda: src.read(CHUNK), b""):
+                    digest.update(chunk)
+                    out.write(chunk)
+            if digest.hexdigest() != sha256:
+                raise IntegrityError(
+                    f"{self.url}: the object stored under {sha256} holds other bytes "
+                    f"(SHA-256 {digest.hexdigest()}); run `corroborate verify`"
+                )
+            yield Path(name)
+        finally:
+            with suppress(OSError):
+                os.unlink(name)
 
     def exists(self, sha256: str) -> bool:
         with self.refusals(f"looking for blob {sha256}"):

@@ -4,13 +4,14 @@ and benchmarks of distributed ingest (what a team server runs, started the same 
 from __future__ import annotations
 
 import os
+import shlex
 import shutil
 import signal
 import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -31,12 +32,23 @@ class LocalDask:
     workers: list[subprocess.Popen[bytes]] = field(default_factory=list)
     scheduler: subprocess.Popen[bytes] | None = None
 
-    def add_worker(self) -> subprocess.Popen[bytes]:
-        """Start one more worker process (no nanny: killing it kills the worker itself)."""
+    def add_worker(self, hide: Sequence[Path] = ()) -> subprocess.Popen[bytes]:
+        """Start one more worker process (no nanny: killing it kills the worker itself).
+
+        `hide`: folders this worker must not see, as a worker on another machine does not see
+        the ingesting machine's disk: each is covered by an empty tmpfs in the worker's own
+        mount namespace (`unshare`), so the ingesting process still sees them."""
         n = len(self.workers)
         log = open(self.workdir / f"worker-{n}.log", "wb")  # noqa: SIM115 - kept by the child
+        covers: list[str] = []
+        if hide:
+            if not shutil.which("unshare"):
+                raise SetupError("`unshare` (util-linux) is needed to start a worker that hides")
+            mounts = " && ".join(f"mount -t tmpfs none {shlex.quote(str(p))}" for p in hide)
+            covers = ["unshare", "-rm", "sh", "-c", f'{mounts} && exec "$@"', "worker"]
         proc = subprocess.Popen(
             [
+                *covers,
                 sys.executable,
                 "-m",
                 "dask",
@@ -94,9 +106,12 @@ class LocalDask:
 
 
 @contextmanager
-def local_dask(workers: int = 2, *, env: dict[str, str] | None = None) -> Iterator[LocalDask]:
+def local_dask(
+    workers: int = 2, *, env: dict[str, str] | None = None, hide: Sequence[Path] = ()
+) -> Iterator[LocalDask]:
     """Start a scheduler on a free loopback port and `workers` worker processes that import
-    this same corroborate (its source folder first on their PYTHONPATH); stop them after."""
+    this same corroborate (its source folder first on their PYTHONPATH); stop them after.
+    `hide`: folders the workers must not see (`LocalDask.add_worker`)."""
     import corroborate
 
     workdir = Path(tempfile.mkdtemp(prefix="corroborate-dask-"))
@@ -142,7 +157,7 @@ def local_dask(workers: int = 2, *, env: dict[str, str] | None = None) -> Iterat
             except (ValueError, KeyError):
                 time.sleep(0.2)
         for _ in range(workers):
-            cluster.add_worker()
+            cluster.add_worker(hide)
         if workers:
             cluster.wait_for_workers(workers)
         yield cluster
