@@ -226,6 +226,69 @@ def test_workers_that_cannot_see_the_ingesting_machines_files_read_them_from_the
         archive.close()
 
 
+@pytest.fixture(scope="module")
+def channel_export(folder: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A channel's Telegram Desktop export: eight video posts (one file posted twice), a text
+    post, a post whose file is missing, one whose path leaves the export, an empty file."""
+    from telegram_fixtures import message, write_json_export
+
+    root = tmp_path_factory.mktemp("telegram") / "ChatExport_2024-10-12"
+    (root / "video_files").mkdir(parents=True)
+    ch = {"channel": "Frontline Witness", "channel_id": 1500000009}
+    messages = []
+    names = ["0-0.mp4", "1-0.mp4", "2-0.mp4", "3-0.mp4", "0-1.mp4", "4-0.mp4", "4-9-again.mp4"]
+    for n, name in enumerate([*names, "0-0.mp4"]):
+        rel = f"video_files/{name}"
+        (root / rel).write_bytes((folder / name).read_bytes())
+        when = f"2024-10-{n + 1:02d}T08:00:00"
+        messages.append(message(100 + n, when, f"Drone video {n} near Kupiansk", file=rel, **ch))
+    (root / "video_files/empty.mp4").write_bytes(b"")
+    messages += [
+        message(200, "2024-10-10T09:00:00", "Yesterday 2 civilians were killed in Kupiansk", **ch),
+        message(201, "2024-10-10T10:00:00", "Another angle", file="video_files/gone.mp4", **ch),
+        message(202, "2024-10-10T11:00:00", "", file="../../secret.mp4", **ch),
+        message(203, "2024-10-10T12:00:00", "", file="video_files/empty.mp4", **ch),
+    ]
+    return write_json_export(root, "Frontline Witness", 1500000009, messages)
+
+
+def _exported(tmp_path: Path, name: str, export: Path, workers: Workers[object]) -> Archive:
+    archive = init_archive(tmp_path / name)
+    report = ingest(archive, [str(export)], actor="alice", workers=workers)
+    errors = sorted(r.error or "" for r in report.results if r.error)
+    assert [e.split(": post ")[1][:3] for e in errors] == ["201", "202", "203"], errors
+    return archive
+
+
+def test_a_telegram_export_is_spread_over_the_workers_and_logged_as_post_by_post(
+    channel_export: Path, cluster: LocalDask, tmp_path: Path
+) -> None:
+    alone = _exported(tmp_path, "alone", channel_export, Workers(processes=1))
+    expected = _entries(alone)
+    actions = [a for a, _, _ in expected]
+    assert actions.count("derive.signature") == 6 and actions.count("archive.sighting") == 2
+    from distributed import get_task_stream
+
+    watcher = cluster.client()
+    try:
+        with get_task_stream(client=watcher) as stream:
+            on_dask = _exported(
+                tmp_path, "dask", channel_export, Workers(scheduler=cluster.address)
+            )
+    finally:
+        watcher.close()
+    # each post's media went to the cluster's workers: eight files, and three told as not
+    # archived there without work (missing, outside the export, empty)
+    ran = [t for t in stream.data if t["key"].startswith("_dask_call")]
+    assert len(ran) == 11
+    on_cores = _exported(tmp_path, "cores", channel_export, Workers(processes=2))
+    for other in (on_dask, on_cores):
+        assert _entries(other)[1:] == expected[1:]
+        assert verify_archive(other) == []
+    for archive in (alone, on_dask, on_cores):
+        archive.close()
+
+
 def test_rehash_on_dask_reads_blobs_on_the_workers_and_logs_as_one_process_logs_it(
     folder: Path, cluster: LocalDask, tmp_path: Path
 ) -> None:

@@ -198,6 +198,7 @@ def ingest(
             signatures=signatures,
             url=url,
             posts=posts,
+            workers=workers or Workers(),
         )
     specs: list[str | Path | IngestResult] = list(expand_inputs(inputs))
     files = [s for s in specs if isinstance(s, Path)]
@@ -534,6 +535,30 @@ def ingest_files(
     return workers.map(work_file, shared, tasks, _lost)
 
 
+def adopt(work: FileWork) -> None:
+    """A worker's results, made to refer to this process's registered derivations (the
+    worker's are copies, unpickled with its results)."""
+    if work.prepared is not None:
+        named = {d.name: d for d in derivations.active()}
+        work.prepared.derived = [(named[d.name], v) for d, v in work.prepared.derived]
+
+
+def stored_work(
+    archive: Archive,
+    workers: Workers[Any],
+    tasks: Iterable[StoredTask],
+    count: int,
+    size: int,
+) -> Iterator[FileWork] | None:
+    """The work of files stored already (`tasks` stores each as it is taken), on `workers`,
+    in their order; None when it is better done here (few or small files, one core)."""
+    if workers.runs_here(count, size):
+        return None
+    with archive.session() as session:
+        known = KnownDigests(session.scalars(select(ItemRow.sha256)))
+    return workers.map(work_stored, FileShared(archive.blob_url, known), tasks, _lost)
+
+
 def record_file(
     archive: Archive,
     path: Path,
@@ -548,9 +573,7 @@ def record_file(
     """The single writer's part of a file a worker read: its item, sighting and custody
     entries, exactly as `ingest_file` writes them."""
     result = work.result
-    if work.prepared is not None:  # the registered derivations, not the worker's copies
-        named = {d.name: d for d in derivations.active()}
-        work.prepared.derived = [(named[d.name], v) for d, v in work.prepared.derived]
+    adopt(work)
     if result.error is None and work.sha256 is not None and work.size is not None:
         try:
             local_path, extra = _where_found(path, None, True)

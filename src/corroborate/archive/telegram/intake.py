@@ -15,13 +15,23 @@ its file being read again. One bad post is reported with its id and the rest go 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from contextlib import suppress
 from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import select
 
 from corroborate.archive.fetch import is_url
-from corroborate.archive.ingest import INPUT_READERS, IngestResult, archive_stored, not_archived
+from corroborate.archive.ingest import (
+    INPUT_READERS,
+    FileWork,
+    IngestResult,
+    StoredTask,
+    adopt,
+    archive_stored,
+    not_archived,
+    stored_work,
+)
 from corroborate.archive.models import ItemRow, SightingRow, TelegramPostRow
 from corroborate.archive.telegram.export import (
     CHUNK,
@@ -38,6 +48,7 @@ from corroborate.archive.telegram.export import (
     json_posts,
     read_json_header,
 )
+from corroborate.archive.workers import Workers
 from corroborate.crashpoints import crash_point
 from corroborate.errors import CorroborateError, InputError
 from corroborate.storage.archive import Archive
@@ -70,10 +81,12 @@ def ingest_exports_among(
     signatures: bool = True,
     url: str | None = None,
     posts: PostProgress | None = None,
+    workers: Workers[Any] | None = None,
 ) -> list[str]:
     """Ingest the Telegram exports among `inputs`; return the other inputs, for ingest as files.
 
-    `url` (`https://t.me/<username>`) names the channel when one export is given."""
+    `url` (`https://t.me/<username>`) names the channel when one export is given; `workers`:
+    where the media files' work runs (`ingest_export`)."""
     rest: list[str] = []
     for spec in inputs:
         if is_url(spec):
@@ -97,6 +110,7 @@ def ingest_exports_among(
                 signatures=signatures,
                 username=url,
                 posts=posts,
+                workers=workers,
             )
         except CorroborateError as exc:
             emit(IngestResult(input=spec, error=str(exc)))
@@ -115,8 +129,14 @@ def ingest_export(
     signatures: bool = True,
     username: str | None = None,
     posts: PostProgress | None = None,
+    workers: Workers[Any] | None = None,
 ) -> ExportSummary:
-    """Archive the export's own files, then every post's media and text; see the module doc."""
+    """Archive the export's own files, then every post's media and text; see the module doc.
+
+    The media files' slow work (probing, keyframes, signatures) runs on `workers` (every core
+    of this machine by default, or a Dask cluster) while the posts are recorded here, in
+    order, by the archive's single writer: the custody log is the one a post-by-post ingest
+    writes."""
     files = export.files
     summary = ExportSummary(export=files.label)
     total: int | None = None
@@ -138,6 +158,7 @@ def ingest_export(
                 )
             )
         }
+    worked = _media_work(archive, export, channel, done, signatures, workers or Workers())
     shown_page = "result.json"
     try:
         for page, entry in _entries(export):
@@ -156,6 +177,7 @@ def ingest_export(
                 actor=actor,
                 source=label,
                 signatures=signatures,
+                worked=worked,
             )
             if posts is not None:
                 posts(summary.posts, total)
@@ -176,6 +198,76 @@ def ingest_export(
         else:
             raise
     return summary
+
+
+def _new_media(
+    export: Export, done: set[tuple[int, str]]
+) -> Iterator[tuple[str, str, str]]:
+    """(shown, file, name) of each post's media not archived yet, in the order the posts are
+    recorded; a page that cannot be read ends the list where the recording will stop too."""
+    try:
+        for page, entry in _entries(export):
+            if isinstance(entry, Post) and entry.media is not None:
+                if (entry.id, "media") not in done:
+                    shown = f"{export.files.label}/{page}: post {entry.id}"
+                    yield shown, entry.media, _media_name(entry)
+    except CorroborateError:
+        return
+    except Exception as exc:
+        if not type(exc).__module__.startswith("ijson"):
+            raise
+
+
+def _media_work(
+    archive: Archive,
+    export: Export,
+    channel: Channel,
+    done: set[tuple[int, str]],
+    signatures: bool,
+    workers: Workers[Any],
+) -> Iterator[FileWork] | None:
+    """The new media files' work on `workers`, post by post; None when it is better done as
+    each post is recorded (few or small files, one core)."""
+    files = export.files
+    parts = list(_new_media(export, done))
+    size = 0
+    for _, rel, _ in parts:
+        with suppress(CorroborateError, OSError):
+            size += files.size(rel)
+
+    def stored() -> Iterator[StoredTask]:
+        for shown, rel, name in parts:
+            try:
+                sha, got = _store_media(archive, files, rel, shown)
+            except Exception as exc:
+                yield StoredTask(shown, name, error=_part_error(shown, exc), signatures=signatures)
+                continue
+            yield StoredTask(shown, name, sha, got, signatures=signatures)
+
+    return stored_work(archive, workers, stored(), len(parts), size)
+
+
+def _store_media(archive: Archive, files: ExportFiles, rel: str, shown: str) -> tuple[str, int]:
+    with files.open(rel) as src:
+        sha, size = archive.blobs.put_chunks(_chunks(src))
+    if size == 0:
+        raise InputError(f"{shown}: empty file (0 bytes), nothing to archive")
+    return sha, size
+
+
+def _part_error(shown: str, exc: Exception) -> str:
+    """How a part that was not archived is told (an error not of ours is raised)."""
+    if isinstance(exc, InputError):  # the export's file (missing, outside it, unreadable)
+        told = str(exc)
+        return told if told.startswith(shown) else f"{shown}: {told}"
+    error = not_archived(shown, exc)
+    if error is None:
+        raise exc
+    return str(error)
+
+
+def _media_name(post: Post) -> str:
+    return (post.media or "").replace("\\", "/").rsplit("/", 1)[-1] or f"post-{post.id}"
 
 
 def _entries(export: Export) -> Iterator[tuple[str, Entry]]:
@@ -202,6 +294,7 @@ def _one_entry(
     actor: str,
     source: str,
     signatures: bool,
+    worked: Iterator[FileWork] | None,
 ) -> None:
     where = f"{files.label}/{page}: post"
     if isinstance(entry, Skipped):
@@ -229,6 +322,7 @@ def _one_entry(
                 actor=actor,
                 source=source,
                 signatures=signatures,
+                work=next(worked) if worked is not None else None,
             )
             summary.media += result.error is None
             summary.failed += result.error is not None
@@ -296,13 +390,17 @@ def _archive_part(
     actor: str,
     source: str,
     signatures: bool,
+    work: FileWork | None = None,
 ) -> IngestResult:
+    """Archive one part of a post. `work`: what a worker made of the media file (stored and
+    prepared already), else it is stored and prepared here."""
     slug = channel.username or channel.key.replace("name:", "").replace("/", "_")[:40]
     if part == "text":
         name = f"telegram-{slug}-{post.id}.txt"
     else:
-        name = (post.media or "").replace("\\", "/").rsplit("/", 1)[-1] or f"post-{post.id}"
-    result = IngestResult(input=shown, original_name=name)
+        name = _media_name(post)
+    result = IngestResult(input=shown, original_name=name) if work is None else work.result
+    prepared = None
     try:
         if part == "text":
             data = post_report(channel, post).encode("utf-8")
@@ -311,10 +409,14 @@ def _archive_part(
             content_type: str | None = "text/plain"
         else:
             rel = post.media or ""
-            with files.open(rel) as src:
-                sha, size = archive.blobs.put_chunks(_chunks(src))
-            if size == 0:
-                raise InputError(f"{shown}: empty file (0 bytes), nothing to archive")
+            if work is None:
+                sha, size = _store_media(archive, files, rel, shown)
+            elif result.error is not None or work.sha256 is None or work.size is None:
+                result.item_id, result.new = None, False
+                return result
+            else:
+                adopt(work)
+                sha, size, prepared = work.sha256, work.size, work.prepared
             local_path = files.local_path(rel)
             content_type = None
         details = _sighting_details(files, channel, post, part, context)
@@ -332,16 +434,10 @@ def _archive_part(
             extra={"telegram": details},
             signatures=signatures,
             with_sighting=lambda session, row: _mark_done(session, row, channel, post, part),
+            prepared=prepared,
         )
-    except InputError as exc:  # the export's file (missing, outside it, unreadable)
-        told = str(exc)
-        result.error = told if told.startswith(shown) else f"{shown}: {told}"
-        result.item_id, result.new = None, False
     except Exception as exc:
-        error = not_archived(shown, exc)
-        if error is None:
-            raise
-        result.error = str(error)
+        result.error = _part_error(shown, exc)
         result.item_id, result.new = None, False
     return result
 
