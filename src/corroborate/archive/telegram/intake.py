@@ -200,9 +200,7 @@ def ingest_export(
     return summary
 
 
-def _new_media(
-    export: Export, done: set[tuple[int, str]]
-) -> Iterator[tuple[str, str, str]]:
+def _new_media(export: Export, done: set[tuple[int, str]]) -> Iterator[tuple[str, str, str]]:
     """(shown, file, name) of each post's media not archived yet, in the order the posts are
     recorded; a page that cannot be read ends the list where the recording will stop too."""
     try:
