@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import shutil
-import sqlite3
 from pathlib import Path
 
 import pytest
@@ -47,8 +46,9 @@ def test_a_folder_of_footage_and_reports_is_archived_with_hashes_metadata_and_ke
     assert sighting.archived_by == "alice"
     assert sighting.local_path == str((folder / "coffee.mp4").resolve())
     # the blob path derives from the content address and holds the same bytes
-    blob = archive.blobs.local_path(video.sha256)
-    assert video.sha256 in blob.name and blob.read_bytes() == footage["coffee"].read_bytes()
+    assert archive.blobs.path(video.sha256).endswith(f"/{video.sha256}")
+    with archive.blobs.open(video.sha256) as blob:
+        assert blob.read() == footage["coffee"].read_bytes()
     actions = [e.action for e in entries(archive, subject_sha256=video.sha256)]
     assert actions[:3] == ["archive.ingest", "media.metadata", "media.keyframes"]
     assert verify_archive(archive) == []
@@ -217,10 +217,6 @@ def _sha256(path: Path) -> str:
     import hashlib
 
     return hashlib.sha256(path.read_bytes()).hexdigest()
-
-
-def _db(archive: Archive) -> sqlite3.Connection:
-    return sqlite3.connect(archive.dir / "archive.db")
 
 
 def test_items_and_show_give_json_for_scripts(cli, footage: dict[str, Path]) -> None:

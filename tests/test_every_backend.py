@@ -1,7 +1,8 @@
 """One behaviour on every backend: the same story, word for word, on a laptop archive (SQLite and
 a local folder) and on a team server (a real PostgreSQL and a real S3 server, Ceph's RADOS
 Gateway). Each test runs once per backend; only how a forger reaches past corroborate to the
-raw tables differs (`Backend.bypass_append_only`), as it differs for a real forger."""
+raw tables differs (`Backend.bypass_append_only`), as it differs for a real forger. The older
+behavioural files run on one backend a pass, the one CORROBORATE_TEST_BACKEND names."""
 
 from __future__ import annotations
 
@@ -12,12 +13,12 @@ import subprocess
 import sys
 import threading
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
 
+from backends import BACKENDS, Backend, backend_named, edit_blob, flip_a_byte, remove_blob
 from conftest import run_corroborate
 from corroborate.archive import ingest, list_items, verify_archive
 from corroborate.custody.setup import init_archive
@@ -26,39 +27,9 @@ from corroborate.testing.rgw import S3Server
 from corroborate.testing.servers import new_bucket, new_database
 
 
-@dataclass
-class Backend:
-    name: str
-    postgres: str | None = None  # the server's URL, for a new database per archive
-    s3: S3Server | None = None
-
-    def init(self, path: Path) -> Archive:
-        """A new, empty archive on this backend."""
-        if self.postgres is None:
-            return init_archive(path)
-        assert self.s3 is not None
-        return init_archive(
-            path, database_url=new_database(self.postgres), blob_url=new_bucket(self.s3)
-        )
-
-    def bypass_append_only(self, conn: sa.Connection, table: str) -> None:
-        """What a forger with the database's owner rights does before rewriting history."""
-        if conn.dialect.name == "sqlite":
-            conn.execute(sa.text(f"DROP TRIGGER {table}_no_update"))
-            conn.execute(sa.text(f"DROP TRIGGER {table}_no_delete"))
-        else:
-            conn.execute(sa.text(f"ALTER TABLE {table} DISABLE TRIGGER USER"))
-
-
-@pytest.fixture(params=["sqlite+folder", "postgresql+s3"])
+@pytest.fixture(params=BACKENDS)
 def backend(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> Backend:
-    if request.param == "sqlite+folder":
-        return Backend(request.param)
-    postgres = request.getfixturevalue("postgres_server")
-    s3: S3Server = request.getfixturevalue("s3_server")
-    for key, value in s3.env.items():  # as a team's service unit sets them; children inherit
-        monkeypatch.setenv(key, value)
-    return Backend(request.param, postgres, s3)
+    return backend_named(request.param, request, monkeypatch)
 
 
 @pytest.fixture
@@ -132,12 +103,7 @@ def test_a_row_edited_behind_corroborates_back_is_named_by_verify(filled: Archiv
 
 def test_a_changed_stored_object_is_named_by_verify(filled: Archive) -> None:
     sha = _sha(filled, "video")
-    with filled.blobs.fs.open(filled.blobs.path(sha), "rb") as src:
-        data = bytearray(src.read())
-    data[len(data) // 2] ^= 0x01
-    with filled.blobs.fs.open(filled.blobs.path(sha), "wb") as out:
-        out.write(bytes(data))
-    filled.blobs.fs.invalidate_cache()
+    edit_blob(filled, sha, flip_a_byte)
     problems = verify_archive(filled)
     assert [p.kind for p in problems] == ["altered_blob"]
     assert sha in problems[0].message
@@ -145,8 +111,7 @@ def test_a_changed_stored_object_is_named_by_verify(filled: Archive) -> None:
 
 def test_a_removed_object_is_named_by_verify(filled: Archive) -> None:
     sha = _sha(filled, "image")
-    filled.blobs.fs.rm(filled.blobs.path(sha))
-    filled.blobs.fs.invalidate_cache()
+    remove_blob(filled, sha)
     problems = verify_archive(filled)
     assert [p.kind for p in problems] == ["missing_blob"]
     assert sha in problems[0].message
