@@ -128,16 +128,30 @@ def bypass_append_only(conn: sa.Connection, table: str) -> None:
 
 class RawDatabase:
     """The archive's database reached past corroborate, as anyone holding the SQLite file or
-    the PostgreSQL owner's password reaches it: every statement commits on its own."""
+    the PostgreSQL owner's password reaches it: none of corroborate's own settings, and every
+    statement commits on its own. Closed by `close`, a `with` block, or when dropped."""
 
-    def __init__(self, conn: sa.Connection) -> None:
-        self.conn = conn
+    def __init__(self, archive: Archive) -> None:
+        self.engine = sa.create_engine(
+            archive.writer.url, poolclass=NullPool, isolation_level="AUTOCOMMIT"
+        )
+        self.conn = self.engine.connect()
+
+    def __enter__(self) -> RawDatabase:
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        self.conn.close()
+        self.engine.dispose()
 
     def execute(self, sql: str, params: dict[str, Any] | None = None) -> sa.CursorResult[Any]:
         return self.conn.execute(sa.text(sql), params or {})
 
     def one(self, sql: str, params: dict[str, Any] | None = None) -> Any:
-        """The first column of the one row `sql` selects."""
+        """The first column of the first row `sql` selects."""
         row = self.execute(sql, params).first()
         assert row is not None, sql
         return row[0]
@@ -155,15 +169,9 @@ class RawDatabase:
         self.execute(f"INSERT INTO {table} ({names}) VALUES ({marks})", values)
 
 
-@contextmanager
-def raw_database(archive: Archive) -> Iterator[RawDatabase]:
-    """A connection to `archive`'s database with none of corroborate's own settings."""
-    engine = sa.create_engine(archive.writer.url, poolclass=NullPool, isolation_level="AUTOCOMMIT")
-    try:
-        with engine.connect() as conn:
-            yield RawDatabase(conn)
-    finally:
-        engine.dispose()
+def raw_database(archive: Archive) -> RawDatabase:
+    """A connection straight to `archive`'s database (see `RawDatabase`)."""
+    return RawDatabase(archive)
 
 
 def edit_blob(archive: Archive, sha256: str, change: Callable[[bytes], bytes]) -> None:
