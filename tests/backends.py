@@ -26,7 +26,6 @@ from sqlalchemy.pool import NullPool
 from corroborate.custody.setup import init_archive
 from corroborate.storage.archive import Archive
 from corroborate.testing.rgw import S3Server
-from corroborate.testing.servers import new_bucket, new_database
 
 BACKENDS = ("sqlite+folder", "postgresql+s3")
 ENV = "CORROBORATE_TEST_BACKEND"
@@ -56,15 +55,24 @@ class Backend:
     name: str
     postgres: str | None = None  # the server's URL, for a new database per archive
     s3: S3Server | None = None
+    bucket: str | None = None  # made on first use; each archive has its own prefix inside it
 
     def init(self, path: Path) -> Archive:
         """A new, empty archive on this backend."""
+        from corroborate.testing.servers import new_database  # the plugin, once pytest loads it
+
         if self.postgres is None:
             return init_archive(path)
+        return init_archive(path, database_url=new_database(self.postgres), blob_url=self.store())
+
+    def store(self) -> str:
+        """A new, empty place for an archive's objects: a prefix of its own in the bucket."""
+        from corroborate.testing.servers import new_bucket
+
         assert self.s3 is not None
-        return init_archive(
-            path, database_url=new_database(self.postgres), blob_url=new_bucket(self.s3)
-        )
+        if self.bucket is None:
+            self.bucket = new_bucket(self.s3).rsplit("/", 1)[0]
+        return f"{self.bucket}/{uuid.uuid4().hex[:12]}"
 
     def clone(self, source: Path, target: Path) -> Archive:
         """A second archive holding exactly what the closed archive at `source` holds, its
@@ -84,11 +92,11 @@ class Backend:
                     conn.execute(sa.text(f'CREATE DATABASE "{name}" TEMPLATE "{old_db}"'))
             finally:
                 engine.dispose()
-            bucket = new_bucket(self.s3)
+            store = self.store()
             fs, root = _s3fs(), settings["blob_url"].removeprefix("s3://")
             for key in fs.find(root):
-                fs.copy(key, bucket.removeprefix("s3://") + key.removeprefix(root))
-            settings.update(database_url=url, blob_url=bucket)
+                fs.copy(key, store.removeprefix("s3://") + key.removeprefix(root))
+            settings.update(database_url=url, blob_url=store)
             (target / "archive.json").write_text(json.dumps(settings, indent=2) + "\n")
         return Archive.open(target)
 
@@ -226,3 +234,9 @@ def failing_inserts(
         finally:
             for statement in undo.split("; "):
                 db.execute(statement)
+
+
+def temporaries(archive: Archive) -> list[str]:
+    """What the store holds under its temporary prefix (a write not yet under its address)."""
+    archive.blobs.fs.invalidate_cache()
+    return list(archive.blobs.fs.find(f"{archive.blobs.root}/tmp"))

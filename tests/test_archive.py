@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
+from backends import temporaries
 from conftest import REPORTS
 from corroborate.archive import get_item, ingest, list_items, verify_archive
 from corroborate.archive.models import ItemRow
@@ -193,7 +194,7 @@ def test_a_download_that_drops_half_way_keeps_nothing(
     assert url in report.results[0].error and "half-way" in report.results[0].error
     assert list_items(archive) == []
     assert list(archive.blobs.iter_digests()) == []
-    assert list(Path(archive.blob_url, "tmp").iterdir()) == []
+    assert temporaries(archive) == []
     assert entries(archive) == []
 
 

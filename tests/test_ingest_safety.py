@@ -16,7 +16,7 @@ from typing import Any
 
 import pytest
 
-from backends import failing_inserts
+from backends import failing_inserts, temporaries
 from conftest import REPORTS
 from corroborate.archive import get_item, ingest, list_items, verify_archive
 from corroborate.archive.fetch import FetchPolicy
@@ -72,8 +72,7 @@ def _warnings(result: Any) -> list[str]:
 def _nothing_kept(archive: Archive) -> None:
     assert list_items(archive) == []
     assert list(archive.blobs.iter_digests()) == []
-    archive.blobs.fs.invalidate_cache()
-    assert archive.blobs.fs.find(f"{archive.blobs.root}/tmp") == []
+    assert temporaries(archive) == []
     assert entries(archive) == []
 
 
