@@ -174,7 +174,13 @@ class RawDatabase:
         values = {**found, **changes}
         names = ", ".join(values)
         marks = ", ".join(f":{k}" for k in values)
-        self.execute(f"INSERT INTO {table} ({names}) VALUES ({marks})", values)
+        json_columns = [  # PostgreSQL hands JSON columns back decoded; they go in as JSON
+            sa.bindparam(k, type_=sa.JSON) for k, v in values.items() if isinstance(v, dict | list)
+        ]
+        insert = sa.text(f"INSERT INTO {table} ({names}) VALUES ({marks})").bindparams(
+            *json_columns
+        )
+        self.conn.execute(insert, values)
 
 
 def raw_database(archive: Archive) -> RawDatabase:

@@ -258,3 +258,32 @@ def test_the_endpoint_may_live_in_archive_json_and_only_the_keys_in_the_environm
     monkeypatch.delenv("AWS_ENDPOINT_URL_S3")
     result = run_corroborate("verify", "-A", str(tmp_path / "arc"))
     assert result.returncode == 0, result.stderr
+
+
+# -- the incident record's rules, in the database each backend has -------------------------------
+
+
+def test_regrading_a_source_sends_the_verified_incidents_citing_it_back_to_review(
+    filled: Archive,
+) -> None:
+    """PostgreSQL has no equality for JSON columns: a query that needs one fails there only."""
+    from corroborate.incidents import (
+        add_source,
+        cite_source,
+        create_incident,
+        get_incident,
+        grade_source,
+        link_evidence,
+        review_incident,
+    )
+    from incident_fixtures import execution
+
+    inc = create_incident(filled, execution(), actor="alice")
+    link_evidence(filled, inc.id, list_items(filled)[0].id, role="primary", actor="alice")
+    add_source(filled, "UN HRMMU", kind="monitoring-mission", reliability="B", actor="alice")
+    cite_source(filled, inc.id, "UN HRMMU", credibility=2, actor="alice")
+    review_incident(filled, inc.id, decision="approve", actor="bob")
+    assert get_incident(filled, inc.id).status == "verified"
+    grade_source(filled, "UN HRMMU", "C", actor="alice")
+    assert get_incident(filled, inc.id).status == "under-review"
+    assert verify_archive(filled) == []

@@ -72,8 +72,9 @@ def _row_problems(archive: Archive) -> list[Problem]:
     return [p for p in verify_archive(archive) if p.kind.endswith("_row")]
 
 
-# (case name, SQL the attacker runs, what the report must name)
-EDITS: list[tuple[str, str, str]] = [
+# (case name, SQL the attacker runs, what the report must name); where SQLite and PostgreSQL
+# spell the attack differently, the SQL for each
+EDITS: list[tuple[str, str | dict[str, str], str]] = [
     (
         "incident set to verified with new figures, skipping review",
         "update incidents set status='verified', killed_low=40, killed_high=40 where id=2",
@@ -100,7 +101,14 @@ EDITS: list[tuple[str, str, str]] = [
         "where id=1",
         "incident INC-0001 was changed",
     ),
-    ("incident deleted", "delete from incidents where id=3", "incident 3 (incidents) is recorded"),
+    (
+        "incident deleted",
+        {
+            "sqlite": "delete from incidents where id=3",  # foreign keys are off unless asked
+            "postgresql": "set session_replication_role=replica; delete from incidents where id=3",
+        },
+        "incident 3 (incidents) is recorded",
+    ),
     (
         "incident back-dated",
         "update incidents set occurred_from='2022-02-24', occurred_to='2022-02-24' where id=1",
@@ -114,14 +122,22 @@ EDITS: list[tuple[str, str, str]] = [
     ),
     (
         "item's creation time forged",
-        "update items set metadata_json=json_set(metadata_json, '$.creation_time', "
-        "'2022-01-01T00:00:00Z') where kind='video'",
+        {
+            "sqlite": "update items set metadata_json=json_set(metadata_json, '$.creation_time', "
+            "'2022-01-01T00:00:00Z') where kind='video'",
+            "postgresql": "update items set metadata_json=jsonb_set(metadata_json::jsonb, "
+            """'{creation_time}', '"2022-01-01T00:00:00Z"')::json where kind='video'""",
+        },
         "was changed outside corroborate",
     ),
     (
         "item given a GPS position",
-        "update items set metadata_json=json_set(metadata_json, '$.gps', json('[48.0, 37.9]')) "
-        "where kind='video'",
+        {
+            "sqlite": "update items set metadata_json=json_set(metadata_json, '$.gps', "
+            "json('[48.0, 37.9]')) where kind='video'",
+            "postgresql": "update items set metadata_json=jsonb_set(metadata_json::jsonb, "
+            "'{gps}', '[48.0, 37.9]')::json where kind='video'",
+        },
         "was changed outside corroborate",
     ),
     (
@@ -136,7 +152,11 @@ EDITS: list[tuple[str, str, str]] = [
     ),
     (
         "item deleted with its rows",
-        "pragma foreign_keys=off; delete from items where kind='document'",
+        {
+            "sqlite": "pragma foreign_keys=off; delete from items where kind='document'",
+            "postgresql": "set session_replication_role=replica; "
+            "delete from items where kind='document'",
+        },
         "is recorded in the custody log but is gone",
     ),
     (
@@ -193,7 +213,14 @@ EDITS: list[tuple[str, str, str]] = [
         "stored match",
     ),
     ("stored match removed", "delete from match_links", "stored match"),
-    ("signature replaced", "update match_signatures set data=x'00' where id=1", "signature 1"),
+    (
+        "signature replaced",
+        {
+            "sqlite": "update match_signatures set data=x'00' where id=1",
+            "postgresql": "update match_signatures set data='\\x00'::bytea where id=1",
+        },
+        "signature 1",
+    ),
     (
         "claim count inflated",
         "update claims set count=count*10 where id=1",
@@ -209,8 +236,12 @@ EDITS: list[tuple[str, str, str]] = [
 
 
 @pytest.mark.parametrize(("sql", "named"), [e[1:] for e in EDITS], ids=[e[0] for e in EDITS])
-def test_a_direct_database_edit_is_named_by_verify(case: Archive, sql: str, named: str) -> None:
+def test_a_direct_database_edit_is_named_by_verify(
+    case: Archive, sql: str | dict[str, str], named: str
+) -> None:
     db = raw_database(case)
+    if isinstance(sql, dict):
+        sql = sql[db.conn.dialect.name]
     for statement in sql.split(";"):
         changed = db.execute(statement).rowcount
     assert changed > 0, f"the attack changed nothing: {sql}"
