@@ -1,16 +1,18 @@
-"""Shared fixtures: real footage rendered over real photographs, fresh archives, the CLI."""
+"""Shared fixtures: real footage rendered over real photographs, fresh archives on the backend
+CORROBORATE_TEST_BACKEND names (tests/backends.py), the CLI."""
 
 from __future__ import annotations
 
 import os
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
 
-from corroborate.custody.setup import init_archive
+from backends import BEHAVIOURAL_FILES, Backend, backend_named, chosen
 from corroborate.samples import render_flight, render_still
 from corroborate.storage.archive import Archive
 
@@ -40,10 +42,37 @@ def footage(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     }
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line(
+        "markers", "backend: a behavioural story that runs unchanged on every backend"
+    )
+    config.addinivalue_line(
+        "markers", "sqlite_only(reason): about SQLite or a local folder itself; not run elsewhere"
+    )
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    name = chosen()
+    for item in items:
+        if item.path.name in BEHAVIOURAL_FILES:
+            item.add_marker(pytest.mark.backend)
+        only = item.get_closest_marker("sqlite_only")
+        if only is not None and name != "sqlite+folder":
+            why = only.kwargs.get("reason") or (only.args[0] if only.args else "")
+            item.add_marker(pytest.mark.skip(reason=f"on sqlite+folder only: {why}"))
+
+
+@pytest.fixture(scope="session")
+def backend(request: pytest.FixtureRequest) -> Iterator[Backend]:
+    """The backend CORROBORATE_TEST_BACKEND names (sqlite+folder unless told)."""
+    with pytest.MonkeyPatch.context() as session_env:
+        yield backend_named(chosen(), request, session_env)
+
+
 @pytest.fixture
-def archive(tmp_path: Path) -> Archive:
-    """A new, empty archive."""
-    opened = init_archive(tmp_path / "archive")
+def archive(backend: Backend, tmp_path: Path) -> Iterator[Archive]:
+    """A new, empty archive on the chosen backend."""
+    opened = backend.init(tmp_path / "archive")
     yield opened
     opened.close()
 

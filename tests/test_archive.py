@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import json
 import shutil
-import sqlite3
 from pathlib import Path
 
 import pytest
 from sqlalchemy import select
 
+from backends import temporaries
 from conftest import REPORTS
 from corroborate.archive import get_item, ingest, list_items, verify_archive
 from corroborate.archive.models import ItemRow
@@ -47,8 +47,9 @@ def test_a_folder_of_footage_and_reports_is_archived_with_hashes_metadata_and_ke
     assert sighting.archived_by == "alice"
     assert sighting.local_path == str((folder / "coffee.mp4").resolve())
     # the blob path derives from the content address and holds the same bytes
-    blob = archive.blobs.local_path(video.sha256)
-    assert video.sha256 in blob.name and blob.read_bytes() == footage["coffee"].read_bytes()
+    assert archive.blobs.path(video.sha256).endswith(f"/{video.sha256}")
+    with archive.blobs.open(video.sha256) as blob:
+        assert blob.read() == footage["coffee"].read_bytes()
     actions = [e.action for e in entries(archive, subject_sha256=video.sha256)]
     assert actions[:3] == ["archive.ingest", "media.metadata", "media.keyframes"]
     assert verify_archive(archive) == []
@@ -193,7 +194,7 @@ def test_a_download_that_drops_half_way_keeps_nothing(
     assert url in report.results[0].error and "half-way" in report.results[0].error
     assert list_items(archive) == []
     assert list(archive.blobs.iter_digests()) == []
-    assert list(Path(archive.blob_url, "tmp").iterdir()) == []
+    assert temporaries(archive) == []
     assert entries(archive) == []
 
 
@@ -217,10 +218,6 @@ def _sha256(path: Path) -> str:
     import hashlib
 
     return hashlib.sha256(path.read_bytes()).hexdigest()
-
-
-def _db(archive: Archive) -> sqlite3.Connection:
-    return sqlite3.connect(archive.dir / "archive.db")
 
 
 def test_items_and_show_give_json_for_scripts(cli, footage: dict[str, Path]) -> None:

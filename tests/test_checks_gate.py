@@ -18,6 +18,11 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 CHECKED = "src tests benchmarks scripts"
+SERVERS_CHECK = (
+    "import sys; from corroborate.testing.postgres import postgres_bin; "
+    "from corroborate.testing.rgw import rgw_installed; "
+    "sys.exit(not (postgres_bin() and rgw_installed()))"
+)
 
 _FAKE = """#!/usr/bin/env bash
 # records `NAME ARGS` and fails when FAIL_ON names this step
@@ -26,6 +31,7 @@ if [ "$name" = python ] && [ "${1:-}" = -m ] && [ "${2:-}" = pip ]; then name=pi
 if [ "$name" = python ] && [ "${1:-}" = -m ]; then name="${2}"; shift 2; fi
 if [ "$name" = pip ]; then shift 2; fi
 step="$name $*"
+b="${CORROBORATE_TEST_BACKEND:-}"; [ -z "$b" ] || step="CORROBORATE_TEST_BACKEND=$b $step"
 echo "$step" >> "$CALLS"
 for bad in ${FAIL_ON:-}; do
   case "$step" in "${bad//_/ }"*) echo "fake $name: failing on purpose" >&2; exit 3;; esac
@@ -54,7 +60,9 @@ def _repo_copy(tmp_path: Path, *, real_install: bool) -> Path:
     return repo
 
 
-def _run(repo: Path, script: str, tmp_path: Path, fail_on: str = "") -> tuple[int, list[str], str]:
+def _run(
+    repo: Path, script: str, tmp_path: Path, fail_on: str = "", args: tuple[str, ...] = ()
+) -> tuple[int, list[str], str]:
     calls = tmp_path / "calls.txt"
     calls.write_text("")
     # system programs scripts/install looks for, so it never reaches for apt-get here
@@ -64,13 +72,13 @@ def _run(repo: Path, script: str, tmp_path: Path, fail_on: str = "") -> tuple[in
         (sysbin / prog).write_text("#!/bin/sh\nexit 0\n")
         (sysbin / prog).chmod(0o755)
     env = {
-        **os.environ,
+        **{k: v for k, v in os.environ.items() if k != "CORROBORATE_TEST_BACKEND"},
         "PATH": f"{sysbin}:{os.environ['PATH']}",
         "CALLS": str(calls),
         "FAIL_ON": fail_on,
     }
     done = subprocess.run(
-        ["bash", str(repo / script)], env=env, capture_output=True, text=True, timeout=60
+        ["bash", str(repo / script), *args], env=env, capture_output=True, text=True, timeout=60
     )
     return done.returncode, calls.read_text().splitlines(), done.stderr
 
@@ -85,7 +93,21 @@ def test_ci_runs_format_lint_and_strict_types_before_the_tests(tmp_path: Path) -
         f"ruff check {CHECKED}",
         "mypy --strict src/corroborate",
         "pytest -q",
+        f"python -c {SERVERS_CHECK}",
+        "CORROBORATE_TEST_BACKEND=postgresql+s3 pytest -q -m backend",
     ]
+
+
+def test_the_behavioural_pass_on_postgresql_and_s3_is_left_out_only_without_the_servers(
+    tmp_path: Path,
+) -> None:
+    repo = _repo_copy(tmp_path, real_install=False)
+    code, calls, err = _run(repo, ".ci/run", tmp_path, fail_on="python_-c")  # none installed
+    assert code == 0, err
+    assert calls[-2:] == ["pytest -q", f"python -c {SERVERS_CHECK}"]
+    code, calls, err = _run(repo, "scripts/test", tmp_path, args=("tests/test_archive.py",))
+    assert code == 0, err
+    assert calls[-1] == "pytest -q tests/test_archive.py"  # a chosen file runs once, as asked
 
 
 @pytest.mark.parametrize(

@@ -6,18 +6,18 @@ from __future__ import annotations
 import json
 import os
 import signal
-import sqlite3
 import subprocess
 import sys
 import time
 from pathlib import Path
 
 import pytest
+import sqlalchemy as sa
 
+from backends import Backend, edit_blob, flip_a_byte, raw_database, remove_blob
 from conftest import REPORTS, run_corroborate
 from corroborate.archive import ingest, verify_archive
 from corroborate.custody import consistency, current_head, entries, prove
-from corroborate.custody.setup import init_archive
 from corroborate.storage.archive import Archive
 from corroborate.testing import local_tsa
 
@@ -34,22 +34,14 @@ def filled(archive: Archive, footage: dict[str, Path]) -> Archive:
     return archive
 
 
-def _db(archive: Archive) -> sqlite3.Connection:
-    conn = sqlite3.connect(archive.dir / "archive.db")
-    conn.isolation_level = None
-    return conn
-
-
 def _kinds(archive: Archive) -> set[str]:
     return {p.kind for p in verify_archive(archive)}
 
 
 def test_a_changed_byte_in_a_blob_is_reported_as_altered(filled: Archive, cli) -> None:
-    sha = _db(filled).execute("select sha256 from items where kind='video'").fetchone()[0]
-    blob = filled.blobs.local_path(sha)
-    data = bytearray(blob.read_bytes())
-    data[len(data) // 2] ^= 0x01
-    blob.write_bytes(bytes(data))
+    with raw_database(filled) as db:
+        sha = db.one("select sha256 from items where kind='video'")
+    edit_blob(filled, sha, flip_a_byte)
     result = cli("verify")
     assert result.exit_code == 1
     assert f"blob {sha} was altered" in result.stderr
@@ -57,26 +49,27 @@ def test_a_changed_byte_in_a_blob_is_reported_as_altered(filled: Archive, cli) -
 
 
 def test_a_missing_blob_is_reported(filled: Archive) -> None:
-    sha = _db(filled).execute("select sha256 from items where kind='image'").fetchone()[0]
-    filled.blobs.local_path(sha).unlink()
+    with raw_database(filled) as db:
+        sha = db.one("select sha256 from items where kind='image'")
+    remove_blob(filled, sha)
     problems = verify_archive(filled)
     assert [p.kind for p in problems] == ["missing_blob"]
     assert sha in problems[0].message
 
 
 def test_the_log_tables_refuse_updates_and_deletes(filled: Archive) -> None:
-    db = _db(filled)
-    with pytest.raises(sqlite3.IntegrityError, match="append-only"):
-        db.execute("update custody_entries set actor='mallory' where seq=1")
-    with pytest.raises(sqlite3.IntegrityError, match="append-only"):
-        db.execute("delete from custody_entries where seq=1")
+    with raw_database(filled) as db:
+        with pytest.raises(sa.exc.DBAPIError, match="append-only"):
+            db.execute("update custody_entries set actor='mallory' where seq=1")
+        with pytest.raises(sa.exc.DBAPIError, match="append-only"):
+            db.execute("delete from custody_entries where seq=1")
 
 
 def test_an_edited_log_row_is_reported_even_when_its_stored_hash_is_fixed_up(
     filled: Archive,
 ) -> None:
-    db = _db(filled)
-    db.execute("drop trigger custody_entries_no_update")
+    db = raw_database(filled)
+    db.bypass_append_only("custody_entries")
     db.execute("update custody_entries set actor='mallory' where seq=1")
     problems = verify_archive(filled)
     assert "altered_entry" in {p.kind for p in problems}
@@ -89,48 +82,43 @@ def test_an_edited_log_row_is_reported_even_when_its_stored_hash_is_fixed_up(
     with filled.session() as session:
         row = session.get(CustodyEntryRow, 1)
         forged = merkle.leaf_hash(leaf_data(row)).hex()
-    db.execute("update custody_entries set leaf_hash=? where seq=1", (forged,))
+    db.execute("update custody_entries set leaf_hash=:h where seq=1", {"h": forged})
     kinds = _kinds(filled)
     assert "altered_entry" not in kinds
     assert "head_mismatch" in kinds
 
 
 def test_a_deleted_entry_is_reported(filled: Archive) -> None:
-    db = _db(filled)
-    db.execute("drop trigger custody_entries_no_delete")
+    db = raw_database(filled)
+    db.bypass_append_only("custody_entries")
     db.execute("delete from custody_entries where seq=2")
     problems = verify_archive(filled)
     assert any(p.kind == "removed_entry" and "custody entry 2" in p.message for p in problems)
 
 
 def test_a_deleted_last_entry_is_reported(filled: Archive) -> None:
-    db = _db(filled)
-    size = db.execute("select max(seq) from custody_entries").fetchone()[0]
-    db.execute("drop trigger custody_entries_no_delete")
-    db.execute("delete from custody_entries where seq=?", (size,))
+    db = raw_database(filled)
+    size = db.one("select max(seq) from custody_entries")
+    db.bypass_append_only("custody_entries")
+    db.execute("delete from custody_entries where seq=:s", {"s": size})
     assert "removed_entry" in _kinds(filled)
 
 
 def test_a_forged_head_signature_is_reported(filled: Archive) -> None:
-    db = _db(filled)
-    db.execute("drop trigger tree_heads_no_update")
+    db = raw_database(filled)
+    db.bypass_append_only("tree_heads")
     db.execute(
-        "update tree_heads set signature=? where tree_size=(select max(tree_size) from tree_heads)",
-        ("A" * 86 + "==",),
+        "update tree_heads set signature=:s "
+        "where tree_size=(select max(tree_size) from tree_heads)",
+        {"s": "A" * 86 + "=="},
     )
     assert "bad_signature" in _kinds(filled)
 
 
 def test_an_item_slipped_into_the_database_without_custody_is_reported(filled: Archive) -> None:
-    db = _db(filled)
-    row = db.execute("select * from items limit 1").fetchone()
-    cols = [d[0] for d in db.execute("select * from items limit 1").description]
-    fake = dict(zip(cols, row, strict=True))
-    fake["id"], fake["sha256"] = "0" * 12, "0" * 64
-    db.execute(
-        f"insert into items ({','.join(cols)}) values ({','.join('?' * len(cols))})",
-        list(fake.values()),
-    )
+    db = raw_database(filled)
+    first = db.one("select id from items order by id limit 1")
+    db.copy_row("items", f"id='{first}'", id="0" * 12, sha256="0" * 64)
     kinds = _kinds(filled)
     assert {"missing_blob", "unlogged_item"} <= kinds
 
@@ -203,11 +191,11 @@ def test_tree_head_is_anchored_with_rfc3161_and_checkable_with_openssl(
         )
         assert "Verification: OK" in check.stdout, check.stderr
     # a token whose bytes were changed in the database no longer verifies
-    db = _db(filled)
-    db.execute("drop trigger timestamp_tokens_no_update")
-    blob = bytearray(db.execute("select response from timestamp_tokens").fetchone()[0])
+    db = raw_database(filled)
+    db.bypass_append_only("timestamp_tokens")
+    blob = bytearray(db.one("select response from timestamp_tokens"))
     blob[-40] ^= 0xFF
-    db.execute("update timestamp_tokens set response=?", (bytes(blob),))
+    db.execute("update timestamp_tokens set response=:r", {"r": bytes(blob)})
     assert "bad_timestamp" in _kinds(filled)
 
 
@@ -226,9 +214,10 @@ def _archive_is_consistent(path: Path) -> None:
     opened = Archive.open(path)
     try:
         assert verify_archive(opened) == []
-        db = sqlite3.connect(path / "archive.db")
-        for (sha,) in db.execute("select sha256 from items union select sha256 from derivatives"):
-            assert opened.blobs.exists(sha), "a row points at a missing blob"
+        with raw_database(opened) as db:
+            rows = db.execute("select sha256 from items union select sha256 from derivatives")
+            for (sha,) in rows.all():
+                assert opened.blobs.exists(sha), "a row points at a missing blob"
     finally:
         opened.close()
 
@@ -237,10 +226,10 @@ def _archive_is_consistent(path: Path) -> None:
     "point", ["blob-written", "blob-stored", "rows-added", "head-signed", "committed"]
 )
 def test_a_kill_at_any_point_of_an_ingest_leaves_a_verifiable_archive(
-    point: str, footage: dict[str, Path], tmp_path: Path
+    point: str, backend: Backend, footage: dict[str, Path], tmp_path: Path
 ) -> None:
     arc = tmp_path / "arc"
-    init_archive(arc).close()
+    backend.init(arc).close()
     ingest_first = run_corroborate("ingest", "-A", str(arc), str(footage["still"]))
     assert ingest_first.returncode == 0, ingest_first.stderr
     killed = run_corroborate(
@@ -255,10 +244,10 @@ def test_a_kill_at_any_point_of_an_ingest_leaves_a_verifiable_archive(
 
 
 def test_kills_at_random_moments_of_a_long_ingest_leave_a_verifiable_archive(
-    footage: dict[str, Path], tmp_path: Path
+    backend: Backend, footage: dict[str, Path], tmp_path: Path
 ) -> None:
     arc = tmp_path / "arc"
-    init_archive(arc).close()
+    backend.init(arc).close()
     folder = tmp_path / "many"
     folder.mkdir()
     for i in range(12):
@@ -276,10 +265,10 @@ def test_kills_at_random_moments_of_a_long_ingest_leave_a_verifiable_archive(
 
 
 def test_two_ingest_processes_on_one_archive_both_succeed(
-    footage: dict[str, Path], tmp_path: Path
+    backend: Backend, footage: dict[str, Path], tmp_path: Path
 ) -> None:
     arc = tmp_path / "arc"
-    init_archive(arc).close()
+    backend.init(arc).close()
     sets = []
     for n in range(2):
         folder = tmp_path / f"set{n}"
@@ -301,15 +290,17 @@ def test_two_ingest_processes_on_one_archive_both_succeed(
         _out, err = p.communicate(timeout=300)
         assert p.returncode == 0, err
     _archive_is_consistent(arc)
-    db = sqlite3.connect(arc / "archive.db")
-    assert db.execute("select count(*) from items").fetchone()[0] == 9
-    assert (
-        db.execute(
-            "select count(*) from sightings s join items i on i.id=s.item_id "
-            "where i.original_name='shared.jpg'"
-        ).fetchone()[0]
-        == 2
-    )
+    opened = Archive.open(arc)
+    with raw_database(opened) as db:
+        assert db.one("select count(*) from items") == 9
+        assert (
+            db.one(
+                "select count(*) from sightings s join items i on i.id=s.item_id "
+                "where i.original_name='shared.jpg'"
+            )
+            == 2
+        )
+    opened.close()
 
 
 # -- what `custody` commands say: consistency checks, heads to copy, JSON everywhere -------------

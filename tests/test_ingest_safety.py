@@ -9,7 +9,6 @@ import json
 import os
 import shutil
 import socket
-import sqlite3
 import subprocess
 import sys
 from pathlib import Path
@@ -17,6 +16,7 @@ from typing import Any
 
 import pytest
 
+from backends import failing_inserts, temporaries
 from conftest import REPORTS
 from corroborate.archive import get_item, ingest, list_items, verify_archive
 from corroborate.archive.fetch import FetchPolicy
@@ -72,7 +72,7 @@ def _warnings(result: Any) -> list[str]:
 def _nothing_kept(archive: Archive) -> None:
     assert list_items(archive) == []
     assert list(archive.blobs.iter_digests()) == []
-    assert list(Path(archive.blob_url, "tmp").iterdir()) == []
+    assert temporaries(archive) == []
     assert entries(archive) == []
 
 
@@ -312,21 +312,14 @@ def test_a_database_error_on_one_file_fails_that_file_and_the_rest_is_archived(
     folder.mkdir()
     for name, src in (("a.jpg", "still"), ("b.mp4", "grass"), ("c.mp4", "coffee")):
         shutil.copy(footage[src], folder / name)
-    db = sqlite3.connect(archive.dir / "archive.db")
-    db.execute(
-        "CREATE TRIGGER poison BEFORE INSERT ON sightings WHEN NEW.original_name = 'b.mp4' "
-        "BEGIN SELECT RAISE(ABORT, 'database or disk is full'); END"
-    )
-    db.commit()
-    result = cli("ingest", folder, "--no-signatures")
+    full = "database or disk is full"
+    with failing_inserts(archive, "sightings", "original_name", "b.mp4", full):
+        result = cli("ingest", folder, "--no-signatures")
     assert result.exit_code == 1
     assert "Traceback" not in result.stderr
     (line,) = _errors(result)
-    assert str(folder / "b.mp4") in line and "database or disk is full" in line
+    assert str(folder / "b.mp4") in line and full in line
     assert sorted(i.original_name for i in list_items(archive)) == ["a.jpg", "c.mp4"]
-    db.execute("DROP TRIGGER poison")
-    db.commit()
-    db.close()
     assert verify_archive(archive) == []
     assert cli("ingest", folder / "b.mp4", "--no-signatures").exit_code == 0
 

@@ -7,7 +7,6 @@ import hashlib
 import json
 import os
 import shutil
-import sqlite3
 import stat
 from collections.abc import Iterator
 from datetime import timedelta
@@ -17,11 +16,11 @@ import pytest
 from cryptography import x509
 from cryptography.hazmat.primitives import serialization
 
+from backends import Backend, raw_database
 from conftest import Cli, run_corroborate
 from corroborate.archive import ingest, verify_archive
 from corroborate.custody import current_head, keys, log, merkle, trust
 from corroborate.custody.models import CustodyEntryRow, TimestampTokenRow, TreeHeadRow
-from corroborate.custody.setup import init_archive
 from corroborate.custody.timestamp import request_timestamp
 from corroborate.db import utcnow
 from corroborate.storage.archive import Archive
@@ -62,12 +61,6 @@ def _der_sha256(pem: Path) -> str:
     return hashlib.sha256(cert.public_bytes(serialization.Encoding.DER)).hexdigest()
 
 
-def _db(archive: Archive) -> sqlite3.Connection:
-    conn = sqlite3.connect(archive.dir / "archive.db")
-    conn.isolation_level = None
-    return conn
-
-
 def _failures(cli: Cli) -> str:
     """What `verify` says, after checking it failed."""
     result = cli("verify")
@@ -104,13 +97,13 @@ def test_a_rogue_authority_is_refused_when_anchoring(
 def test_a_token_swapped_for_one_from_a_rogue_authority_is_reported(
     anchored: Archive, rogue: LocalTSA, cli: Cli
 ) -> None:
-    db = _db(anchored)
-    size = db.execute("select tree_size from timestamp_tokens").fetchone()[0]
+    db = raw_database(anchored)
+    size = db.one("select tree_size from timestamp_tokens")
     with anchored.session() as session:
         signed = log.to_head(session.get(TreeHeadRow, size)).signed_bytes()
     rogue_token = request_timestamp(rogue.url, signed)
-    db.execute("drop trigger timestamp_tokens_no_update")
-    db.execute("update timestamp_tokens set response=?", (rogue_token,))
+    db.bypass_append_only("timestamp_tokens")
+    db.execute("update timestamp_tokens set response=:r", {"r": rogue_token})
     failures = _failures(cli)
     assert "timestamp token 1" in failures
     assert "CN=rogue test TSA,O=rogue does not chain to a trusted timestamp authority" in failures
@@ -193,8 +186,8 @@ def test_a_token_a_few_seconds_before_its_head_is_within_tolerance(
 
 
 def test_a_deleted_token_is_reported(anchored: Archive, cli: Cli) -> None:
-    db = _db(anchored)
-    db.execute("drop trigger timestamp_tokens_no_delete")
+    db = raw_database(anchored)
+    db.bypass_append_only("timestamp_tokens")
     db.execute("delete from timestamp_tokens")
     failures = _failures(cli)
     assert "records timestamp token 1" in failures
@@ -202,7 +195,7 @@ def test_a_deleted_token_is_reported(anchored: Archive, cli: Cli) -> None:
 
 
 def test_a_token_row_with_no_log_entry_is_reported(anchored: Archive, cli: Cli) -> None:
-    db = _db(anchored)
+    db = raw_database(anchored)
     cols = "tree_size, tsa_url, response, gen_time, created_at, created_by"
     db.execute(f"insert into timestamp_tokens ({cols}) select {cols} from timestamp_tokens")
     failures = _failures(cli)
@@ -230,12 +223,12 @@ def test_a_token_with_no_trusted_authority_at_all_is_not_passed_as_ok(
     anchored: Archive, cli: Cli
 ) -> None:
     """Tokens kept from before trust was recorded: verify says it could not check the issuer."""
-    db = _db(anchored)
-    seq = db.execute("select seq from custody_entries where action='custody.trust_tsa'").fetchone()
-    db.execute("drop trigger custody_entries_no_delete")
-    db.execute("delete from custody_entries where seq=?", seq)
+    db = raw_database(anchored)
+    seq = db.one("select seq from custody_entries where action='custody.trust_tsa'")
+    db.bypass_append_only("custody_entries")
+    db.execute("delete from custody_entries where seq=:s", {"s": seq})
     failures = _failures(cli)
-    assert f"custody entry {seq[0]} is missing from the log (removed)" in failures
+    assert f"custody entry {seq} is missing from the log (removed)" in failures
     assert "no timestamp authority is trusted in this archive" in failures
 
 
@@ -245,18 +238,19 @@ def test_a_token_with_no_trusted_authority_at_all_is_not_passed_as_ok(
 def test_a_trusted_ca_swapped_in_the_database_is_reported(
     anchored: Archive, rogue: LocalTSA, cli: Cli
 ) -> None:
-    db = _db(anchored)
+    db = raw_database(anchored)
     seq, details = db.execute(
         "select seq, details from custody_entries where action='custody.trust_tsa'"
-    ).fetchone()
+    ).one()
     forged = {
         **json.loads(details),
         "pem": rogue.ca_pem_path.read_text(),
         "sha256": _der_sha256(rogue.ca_pem_path),
     }
-    db.execute("drop trigger custody_entries_no_update")
+    db.bypass_append_only("custody_entries")
     db.execute(
-        "update custody_entries set details=? where seq=?", (log.canonical_json(forged), seq)
+        "update custody_entries set details=:d where seq=:s",
+        {"d": log.canonical_json(forged), "s": seq},
     )
     failures = _failures(cli)
     assert f"custody entry {seq} (custody.trust_tsa) was altered" in failures
@@ -267,8 +261,8 @@ def test_a_trusted_ca_swapped_in_the_database_is_reported(
 def test_a_ca_slipped_into_the_trusted_list_without_the_key_is_reported(
     anchored: Archive, rogue: LocalTSA, cli: Cli
 ) -> None:
-    db = _db(anchored)
-    last = db.execute("select seq, leaf_hash from custody_entries order by seq desc").fetchone()
+    db = raw_database(anchored)
+    last = db.execute("select seq, leaf_hash from custody_entries order by seq desc").first()
     info = trust.describe(x509.load_pem_x509_certificate(rogue.ca_pem_path.read_bytes()), "rogue")
     row = CustodyEntryRow(
         seq=last[0] + 1,
@@ -282,16 +276,16 @@ def test_a_ca_slipped_into_the_trusted_list_without_the_key_is_reported(
     row.leaf_hash = merkle.leaf_hash(log.leaf_data(row)).hex()
     db.execute(
         "insert into custody_entries (seq, time, actor, action, subject_sha256, details, "
-        "leaf_hash) values (?, ?, ?, ?, ?, ?, ?)",
-        (
-            row.seq,
-            row.time.replace(tzinfo=None).isoformat(sep=" "),
-            row.actor,
-            row.action,
-            None,
-            row.details,
-            row.leaf_hash,
-        ),
+        "leaf_hash) values (:seq, :time, :actor, :action, :subject, :details, :leaf_hash)",
+        {
+            "seq": row.seq,
+            "time": row.time.replace(tzinfo=None).isoformat(sep=" "),
+            "actor": row.actor,
+            "action": row.action,
+            "subject": None,
+            "details": row.details,
+            "leaf_hash": row.leaf_hash,
+        },
     )
     failures = _failures(cli)
     assert "not covered by any signed head" in failures
@@ -310,8 +304,8 @@ def _attacker_folder(archive: Archive, tmp_path: Path) -> Archive:
     settings = {
         "format": 1,
         "key_id": key_id,
-        "database_url": f"sqlite:///{(archive.dir / 'archive.db').resolve()}",
-        "blob_url": str(archive.dir / "blobs"),
+        "database_url": archive.database_url,
+        "blob_url": archive.blob_url,
     }
     (folder / "archive.json").write_text(json.dumps(settings))
     return Archive.open(folder)
@@ -399,8 +393,8 @@ def test_the_retired_key_left_in_an_old_folder_is_reported(
     stale = tmp_path / "stale-copy"
     shutil.copytree(anchored.dir, stale, ignore=shutil.ignore_patterns("archive.db*", "blobs"))
     settings = json.loads((stale / "archive.json").read_text())
-    settings["database_url"] = f"sqlite:///{(anchored.dir / 'archive.db').resolve()}"
-    settings["blob_url"] = str(anchored.dir / "blobs")
+    settings["database_url"] = anchored.database_url
+    settings["blob_url"] = anchored.blob_url
     (stale / "archive.json").write_text(json.dumps(settings))
     assert cli("custody", "rotate-key").exit_code == 0
     problems = verify_archive(Archive.open(stale))
@@ -414,7 +408,7 @@ def test_the_retired_key_left_in_an_old_folder_is_reported(
 def test_a_second_init_on_an_existing_database_is_refused(
     anchored: Archive, tmp_path: Path, cli: Cli
 ) -> None:
-    url = f"sqlite:///{(anchored.dir / 'archive.db').resolve()}"
+    url = anchored.database_url
     heads_before = current_head(anchored)
     result = cli("init", "--archive", tmp_path / "second", "--database-url", url)
     assert result.exit_code == 2
@@ -427,7 +421,7 @@ def test_a_second_init_on_an_existing_database_is_refused(
 def test_a_second_init_may_rotate_only_with_the_key_in_force(
     anchored: Archive, tmp_path: Path, cli: Cli
 ) -> None:
-    url = f"sqlite:///{(anchored.dir / 'archive.db').resolve()}"
+    url = anchored.database_url
     no_key = cli("init", "--archive", tmp_path / "a", "--database-url", url, "--rotate-key")
     assert no_key.exit_code == 2 and "--old-key" in no_key.stderr
     keys.create(tmp_path / "other-keys")
@@ -465,6 +459,7 @@ def test_a_second_init_may_rotate_only_with_the_key_in_force(
     second.close()
 
 
+@pytest.mark.sqlite_only(reason="the modes of the local database file and blob folder")
 def test_archive_files_are_owner_only(archive: Archive, footage: dict[str, Path]) -> None:
     ingest(archive, [str(footage["still"])], actor="alice")
 
@@ -481,11 +476,11 @@ def test_archive_files_are_owner_only(archive: Archive, footage: dict[str, Path]
     assert blobs and {mode(p) for p in blobs} == {0o600}
 
 
-def test_a_password_file_others_can_read_is_refused(tmp_path: Path) -> None:
+def test_a_password_file_others_can_read_is_refused(backend: Backend, tmp_path: Path) -> None:
     from corroborate.errors import ArchiveError
 
     folder = tmp_path / "arc"
-    init_archive(folder).close()
+    backend.init(folder).close()
     settings = json.loads((folder / "archive.json").read_text())
     settings["database_password_file"] = "database.password"
     (folder / "archive.json").write_text(json.dumps(settings))

@@ -6,16 +6,16 @@ from __future__ import annotations
 
 import hashlib
 import json
-import shutil
-import sqlite3
+from collections.abc import Iterator
+from datetime import datetime
 from pathlib import Path
 
 import pytest
 
+from backends import Backend, raw_database
 from conftest import REPORTS
 from corroborate.archive import ingest, verify_archive
 from corroborate.core import Problem
-from corroborate.custody.setup import init_archive
 from corroborate.incidents import (
     add_source,
     cite_source,
@@ -31,13 +31,13 @@ from incident_fixtures import execution
 
 
 @pytest.fixture(scope="module")
-def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def built(backend: Backend, tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A case as a team leaves it: footage and a repost (a stored match), a report with
     claims, a verified incident with graded, cited sources, and two incidents ruled distinct."""
     root = tmp_path_factory.mktemp("case")
     clip = render_flight(root / "clip.mp4", "coffee", seconds=6, width=320, height=180)
     repost = reencode(clip, root / "repost.mp4", bitrate=150_000)
-    archive = init_archive(root / "archive")
+    archive = backend.init(root / "archive")
     report = ingest(
         archive,
         [str(clip), str(repost), str(REPORTS / "fleeing-soldier-drone.txt")],
@@ -62,42 +62,19 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture
-def case(built: Path, tmp_path: Path) -> Archive:
-    shutil.copytree(built, tmp_path / "archive")
-    opened = Archive.open(tmp_path / "archive")
+def case(backend: Backend, built: Path, tmp_path: Path) -> Iterator[Archive]:
+    opened = backend.clone(built, tmp_path / "archive")
     yield opened
     opened.close()
-
-
-def _db(archive: Archive) -> sqlite3.Connection:
-    conn = sqlite3.connect(archive.dir / "archive.db")
-    conn.isolation_level = None
-    return conn
 
 
 def _row_problems(archive: Archive) -> list[Problem]:
     return [p for p in verify_archive(archive) if p.kind.endswith("_row")]
 
 
-def _one(archive: Archive, sql: str) -> object:
-    row = _db(archive).execute(sql).fetchone()
-    assert row is not None, sql
-    return row[0]
-
-
-def _copy_row(db: sqlite3.Connection, table: str, where: str, **changes: object) -> None:
-    cur = db.execute(f"select * from {table} where {where}")
-    cols = [d[0] for d in cur.description]
-    values = dict(zip(cols, cur.fetchone(), strict=True))
-    values.update(changes)
-    db.execute(
-        f"insert into {table} ({','.join(values)}) values ({','.join('?' * len(values))})",
-        list(values.values()),
-    )
-
-
-# (case name, SQL the attacker runs, what the report must name)
-EDITS: list[tuple[str, str, str]] = [
+# (case name, SQL the attacker runs, what the report must name); where SQLite and PostgreSQL
+# spell the attack differently, the SQL for each
+EDITS: list[tuple[str, str | dict[str, str], str]] = [
     (
         "incident set to verified with new figures, skipping review",
         "update incidents set status='verified', killed_low=40, killed_high=40 where id=2",
@@ -115,7 +92,7 @@ EDITS: list[tuple[str, str, str]] = [
     ),
     (
         "incident's sensitive flag flipped",
-        "update incidents set sensitive=1-sensitive where id=1",
+        "update incidents set sensitive=NOT sensitive where id=1",
         "incident INC-0001 was changed",
     ),
     (
@@ -124,7 +101,14 @@ EDITS: list[tuple[str, str, str]] = [
         "where id=1",
         "incident INC-0001 was changed",
     ),
-    ("incident deleted", "delete from incidents where id=3", "incident 3 (incidents) is recorded"),
+    (
+        "incident deleted",
+        {
+            "sqlite": "delete from incidents where id=3",  # foreign keys are off unless asked
+            "postgresql": "set session_replication_role=replica; delete from incidents where id=3",
+        },
+        "incident 3 (incidents) is recorded",
+    ),
     (
         "incident back-dated",
         "update incidents set occurred_from='2022-02-24', occurred_to='2022-02-24' where id=1",
@@ -138,14 +122,22 @@ EDITS: list[tuple[str, str, str]] = [
     ),
     (
         "item's creation time forged",
-        "update items set metadata_json=json_set(metadata_json, '$.creation_time', "
-        "'2022-01-01T00:00:00Z') where kind='video'",
+        {
+            "sqlite": "update items set metadata_json=json_set(metadata_json, '$.creation_time', "
+            "'2022-01-01T00:00:00Z') where kind='video'",
+            "postgresql": "update items set metadata_json=jsonb_set(metadata_json::jsonb, "
+            """'{creation_time}', '"2022-01-01T00:00:00Z"')::json where kind='video'""",
+        },
         "was changed outside corroborate",
     ),
     (
         "item given a GPS position",
-        "update items set metadata_json=json_set(metadata_json, '$.gps', json('[48.0, 37.9]')) "
-        "where kind='video'",
+        {
+            "sqlite": "update items set metadata_json=json_set(metadata_json, '$.gps', "
+            "json('[48.0, 37.9]')) where kind='video'",
+            "postgresql": "update items set metadata_json=jsonb_set(metadata_json::jsonb, "
+            "'{gps}', '[48.0, 37.9]')::json where kind='video'",
+        },
         "was changed outside corroborate",
     ),
     (
@@ -160,7 +152,11 @@ EDITS: list[tuple[str, str, str]] = [
     ),
     (
         "item deleted with its rows",
-        "pragma foreign_keys=off; delete from items where kind='document'",
+        {
+            "sqlite": "pragma foreign_keys=off; delete from items where kind='document'",
+            "postgresql": "set session_replication_role=replica; "
+            "delete from items where kind='document'",
+        },
         "is recorded in the custody log but is gone",
     ),
     (
@@ -217,7 +213,14 @@ EDITS: list[tuple[str, str, str]] = [
         "stored match",
     ),
     ("stored match removed", "delete from match_links", "stored match"),
-    ("signature replaced", "update match_signatures set data=x'00' where id=1", "signature 1"),
+    (
+        "signature replaced",
+        {
+            "sqlite": "update match_signatures set data=x'00' where id=1",
+            "postgresql": "update match_signatures set data='\\x00'::bytea where id=1",
+        },
+        "signature 1",
+    ),
     (
         "claim count inflated",
         "update claims set count=count*10 where id=1",
@@ -233,12 +236,15 @@ EDITS: list[tuple[str, str, str]] = [
 
 
 @pytest.mark.parametrize(("sql", "named"), [e[1:] for e in EDITS], ids=[e[0] for e in EDITS])
-def test_a_direct_database_edit_is_named_by_verify(case: Archive, sql: str, named: str) -> None:
-    db = _db(case)
+def test_a_direct_database_edit_is_named_by_verify(
+    case: Archive, sql: str | dict[str, str], named: str
+) -> None:
+    db = raw_database(case)
+    if isinstance(sql, dict):
+        sql = sql[db.conn.dialect.name]
     for statement in sql.split(";"):
-        changed_before = db.total_changes
-        db.execute(statement)
-    assert db.total_changes > changed_before, f"the attack changed nothing: {sql}"
+        changed = db.execute(statement).rowcount
+    assert changed > 0, f"the attack changed nothing: {sql}"
     problems = _row_problems(case)
     assert problems, f"not caught: {sql}"
     assert any(named in p.message for p in problems), [p.message for p in problems]
@@ -272,7 +278,7 @@ INSERTS: list[tuple[str, str, str, dict[str, object]]] = [
 def test_a_row_slipped_into_the_database_is_named_by_verify(
     case: Archive, table: str, where: str, changes: dict[str, object]
 ) -> None:
-    _copy_row(_db(case), table, where, **changes)
+    raw_database(case).copy_row(table, where, **changes)
     problems = _row_problems(case)
     assert [p.kind for p in problems] == ["unlogged_row"]
     assert "no custody entry records it" in problems[0].message
@@ -282,27 +288,29 @@ def test_a_row_slipped_into_the_database_is_named_by_verify(
 
 
 def test_two_rows_swapped_are_both_named(case: Archive) -> None:
-    db = _db(case)
-    second, third = (t for (t,) in db.execute("select title from incidents where id in (2, 3)"))
-    db.execute("update incidents set title=? where id=2", (third,))
-    db.execute("update incidents set title=? where id=3", (second,))
+    db = raw_database(case)
+    second, third = db.execute("select title from incidents where id in (2, 3) order by id")
+    db.execute("update incidents set title=:t where id=2", {"t": third[0]})
+    db.execute("update incidents set title=:t where id=3", {"t": second[0]})
     named = {p.where for p in _row_problems(case)}
     assert {"incident INC-0002", "incident INC-0003"} <= named
 
 
 def test_blessing_an_edit_by_rewriting_the_state_entry_is_caught_by_the_log(case: Archive) -> None:
-    db = _db(case)
+    db = raw_database(case)
     db.execute("update incidents set killed_low=40, killed_high=40 where id=1")
-    row = db.execute("select * from incidents where id=1").fetchone()
+    row = db.execute("select * from incidents where id=1").first()
     assert row is not None
-    db.execute("drop trigger custody_entries_no_update")
+    db.bypass_append_only("custody_entries")
     seq, details = db.execute(
         "select seq, details from custody_entries where details like '%incidents/1%' "
         "order by seq desc limit 1"
-    ).fetchone()
+    ).one()
     forged = json.loads(details)
     forged["rows"]["incidents/1"] = "0" * 64
-    db.execute("update custody_entries set details=? where seq=?", (json.dumps(forged), seq))
+    db.execute(
+        "update custody_entries set details=:d where seq=:s", {"d": json.dumps(forged), "s": seq}
+    )
     kinds = {p.kind for p in verify_archive(case)}
     assert "altered_entry" in kinds and "altered_row" in kinds
 
@@ -310,7 +318,7 @@ def test_blessing_an_edit_by_rewriting_the_state_entry_is_caught_by_the_log(case
 def test_the_cli_names_the_edited_incident_and_exits_1(case: Archive, tmp_path: Path) -> None:
     from conftest import Cli
 
-    _db(case).execute("update incidents set status='verified' where id=2")
+    raw_database(case).execute("update incidents set status='verified' where id=2")
     result = Cli(case.dir)("verify")
     assert result.exit_code == 1
     assert "incident INC-0002 was changed outside corroborate" in result.stderr
@@ -329,11 +337,13 @@ def test_ordinary_work_through_corroborate_keeps_verify_clean(case: Archive) -> 
 
 def test_a_third_party_recomputes_a_row_digest_from_the_readme_rule(case: Archive) -> None:
     """The canonical serialisation stated in the README, implemented here independently."""
-    db = _db(case)
-    db.row_factory = sqlite3.Row
-    source = dict(db.execute("select * from sources where id=1").fetchone())
+    db = raw_database(case)
+    source = dict(db.execute("select * from sources where id=1").mappings().one())
 
-    def ts(value: str) -> str:  # SQLite keeps 'YYYY-MM-DD HH:MM:SS.ffffff' in UTC
+    def ts(value: str | datetime) -> str:
+        """SQLite keeps 'YYYY-MM-DD HH:MM:SS.ffffff' text in UTC; PostgreSQL a timestamp."""
+        if isinstance(value, datetime):
+            return value.strftime("%Y-%m-%dT%H:%M:%S.%fZ")
         date, _, time = value.partition(" ")
         whole, _, frac = time.partition(".")
         return f"{date}T{whole}.{(frac + '000000')[:6]}Z"
@@ -356,31 +366,33 @@ def test_a_third_party_recomputes_a_row_digest_from_the_readme_rule(case: Archiv
 
 
 def test_an_archive_made_before_state_binding_is_recorded_once_and_then_protected(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    backend: Backend, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     from corroborate.custody import state
 
     with monkeypatch.context() as older_version:  # what an archive of the previous release holds
         older_version.setattr(state, "record_pending", lambda session, **_: None)
-        old = init_archive(tmp_path / "old")
+        old = backend.init(tmp_path / "old")
         settings = json.loads((old.dir / "archive.json").read_text())
         (old.dir / "archive.json").write_text(json.dumps({**settings, "format": 1}))
         ingest(old, [str(REPORTS / "surrender-follow-the-drone.txt")], actor="alice")
         old.close()
     upgraded = Archive.open(tmp_path / "old")
-    actions = [a for (a,) in _db(upgraded).execute("select action from custody_entries")]
+    actions = [a for (a,) in raw_database(upgraded).execute("select action from custody_entries")]
     assert actions.count("state.baseline") == 1 and "state.record" not in actions
     assert verify_archive(upgraded) == []
     Archive.open(tmp_path / "old").close()  # opening again records nothing more
-    assert [a for (a,) in _db(upgraded).execute("select action from custody_entries")] == actions
-    _db(upgraded).execute("update sightings set url='https://forged.example/'")
+    assert [
+        a for (a,) in raw_database(upgraded).execute("select action from custody_entries")
+    ] == actions
+    raw_database(upgraded).execute("update sightings set url='https://forged.example/'")
     assert [p.kind for p in verify_archive(upgraded)] == ["altered_row"]
 
 
 def test_a_package_is_never_built_over_a_forged_record(case: Archive, tmp_path: Path) -> None:
     from conftest import Cli
 
-    _db(case).execute("update incidents set killed_low=40, killed_high=40 where id=1")
+    raw_database(case).execute("update incidents set killed_low=40, killed_high=40 where id=1")
     result = Cli(case.dir)("export", "package", "INC-0001", "--out", str(tmp_path / "case.zip"))
     assert result.exit_code == 1
     assert "INC-0001 cannot be packaged: incident INC-0001 does not match its state" in (
@@ -395,7 +407,7 @@ def test_a_package_is_never_built_over_a_forged_sighting_of_its_evidence(
     from corroborate.errors import IntegrityError
     from corroborate.report import build_package
 
-    _db(case).execute("update sightings set url='https://t.me/official/1' where id=1")
+    raw_database(case).execute("update sightings set url='https://t.me/official/1' where id=1")
     with pytest.raises(IntegrityError, match="sighting 1"):
         build_package(case, "INC-0001", tmp_path / "case.zip", actor="alice")
     build_package(case, "INC-0003", tmp_path / "other.zip", actor="alice")  # not its evidence
@@ -405,7 +417,7 @@ def test_a_tally_never_counts_an_incident_set_to_verified_in_the_database(case: 
     from corroborate.incidents import tally
 
     before = tally(case)
-    _db(case).execute("update incidents set status='verified', killed_low=40 where id=2")
+    raw_database(case).execute("update incidents set status='verified', killed_low=40 where id=2")
     after = tally(case)
     assert after.total.incidents == before.total.incidents
     assert [(x.incident_id, x.reason) for x in after.left_out if x.reason == "record-altered"] == [
@@ -429,8 +441,8 @@ def test_an_entrys_os_login_edited_in_the_database_is_named(case: Archive, chang
         "removed": (by["alice", "source.create", "bob"], "os_login=NULL"),
         "added to an entry that had none": (by["bob", "incident.review", None], "os_login='bob'"),
     }[change]
-    db = _db(case)
-    db.execute("drop trigger custody_entries_no_update")  # the attacker holds the database file
+    db = raw_database(case)
+    db.bypass_append_only("custody_entries")  # the attacker holds the database or its owner
     db.execute(f"update custody_entries set {sql} where seq={seq}")
     altered = [p for p in verify_archive(case) if p.kind == "altered_entry"]
     assert [p.where for p in altered] == [f"custody entry {seq}"], altered

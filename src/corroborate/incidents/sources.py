@@ -165,15 +165,16 @@ def grade_source(
         if row.reliability == grade:
             raise InputError(f"{row.name} is already graded {grade}")
         before, row.reliability = row.reliability, grade
+        # a subquery, not JOIN ... DISTINCT: PostgreSQL has no equality for JSON columns
         citing = session.scalars(
             select(IncidentRow)
-            .join(CitationRow, CitationRow.incident_id == IncidentRow.id)
             .where(
-                CitationRow.source_id == row.id,
+                IncidentRow.id.in_(
+                    select(CitationRow.incident_id).where(CitationRow.source_id == row.id)
+                ),
                 IncidentRow.status == "verified",
                 IncidentRow.merged_into_id.is_(None),
             )
-            .distinct()
             .order_by(IncidentRow.id)
         ).all()
         reopened = []
