@@ -6,10 +6,11 @@ Usage: .venv/bin/python benchmarks/scale.py [--dir benchmarks/_work/scale] [--gb
 
 1. the default stack (SQLite + a local blob folder) in one process (`--workers 1`);
 2. the default stack using every core (`corroborate ingest` as it runs by default);
-3. PostgreSQL (its own cluster, `corroborate.testing.postgres`) + a Dask scheduler with one
-   `dask worker` process; 4. the same with two worker processes.
+3. PostgreSQL (its own cluster, `corroborate.testing.postgres`) + S3 + a Dask scheduler with
+   one `dask worker` process; 4. the same with two worker processes.
 
-Blobs go to a local blob folder in every run (S3 is not used here). Throughput is MB of video
+Runs 3 and 4 keep blobs in a real S3 server (Ceph's RADOS Gateway, `corroborate.testing.rgw`):
+the ingesting process stores each file there and the workers read it back. Throughput is MB of video
 archived per second of wall time; the speed-up per worker is (4) over (3), target >= 1.8x on
 this 2-core machine; a machine shared with other work gives a lower figure than the code can.
 The last part times the frame index from 1 to 10 million hashes (query time and memory).
@@ -81,32 +82,30 @@ def corroborate(*args: str, env: dict[str, str] | None = None) -> float:
     return took
 
 
-def ingest_run(work: Path, name: str, videos: Path, init: list[str], ingest: list[str]) -> float:
+def ingest_run(
+    work: Path,
+    name: str,
+    videos: Path,
+    init: list[str],
+    ingest: list[str],
+    env: dict[str, str] | None = None,
+) -> float:
     """A fresh archive, then the timed ingest of the folder; the archive is removed after."""
     arc = work / name
     shutil.rmtree(arc, ignore_errors=True)
-    corroborate("init", "-A", str(arc), *init)
+    corroborate("init", "-A", str(arc), *init, env=env)
     subprocess.run(["cat", *map(str, sorted(videos.iterdir()))], stdout=subprocess.DEVNULL)
     try:
-        return corroborate("ingest", "-A", str(arc), *ingest, str(videos))
+        return corroborate("ingest", "-A", str(arc), *ingest, str(videos), env=env)
     finally:
         shutil.rmtree(arc, ignore_errors=True)
-
-
-def new_database(server_url: str, name: str) -> str:
-    import sqlalchemy as sa
-
-    engine = sa.create_engine(server_url.rsplit("/", 1)[0] + "/postgres")
-    with engine.execution_options(isolation_level="AUTOCOMMIT").connect() as conn:
-        conn.execute(sa.text(f"DROP DATABASE IF EXISTS {name}"))
-        conn.execute(sa.text(f"CREATE DATABASE {name}"))
-    engine.dispose()
-    return server_url.rsplit("/", 1)[0] + f"/{name}"
 
 
 def ingests(videos: Path, work: Path, size_mb: float) -> None:
     from corroborate.testing.dask_cluster import local_dask
     from corroborate.testing.postgres import local_postgres
+    from corroborate.testing.rgw import local_rgw
+    from corroborate.testing.servers import new_bucket, new_database
 
     runs: list[tuple[str, float]] = []
 
@@ -114,35 +113,51 @@ def ingests(videos: Path, work: Path, size_mb: float) -> None:
         runs.append((label, seconds))
         print(f"  {label:<58} {seconds:8.1f} s {size_mb / seconds:8.1f} MB/s", flush=True)
 
-    print(f"ingest of {size_mb:.0f} MB (blobs in a local folder in every run):")
-    with local_postgres() as pg:
+    print(f"ingest of {size_mb:.0f} MB:")
+    # the store keeps objects in memory: room for one run's blobs at a time (each run's bucket
+    # is emptied after it)
+    with local_postgres() as pg, local_rgw(memstore_mb=int(size_mb * 1.5) + 1024) as s3:
         dask_times = []
         for n in (1, 2):
-            url = new_database(pg, f"scale{n}")
-            with local_dask(workers=n) as cluster:
+            url, bucket = new_database(pg), new_bucket(s3)
+            with local_dask(workers=n, env=s3.env) as cluster:
                 took = ingest_run(
                     work,
                     f"dask{n}",
                     videos,
-                    ["--database-url", url],
+                    ["--database-url", url, "--blob-url", bucket],
                     ["--scheduler", cluster.address],
+                    env=s3.env,
                 )
+            empty_bucket(s3, bucket)
             dask_times.append(took)
-            report(f"PostgreSQL + Dask, {n} worker process{'es' if n > 1 else ''}", took)
+            report(f"PostgreSQL + S3 (Ceph RGW) + Dask, {n} worker{'s' if n > 1 else ''}", took)
     print(
         f"speed-up per worker, Dask 2 workers over 1: {dask_times[0] / dask_times[1]:.2f}x "
         "(target >= 1.8x)",
         flush=True,
     )
     one = ingest_run(work, "one", videos, [], ["--workers", "1"])
-    report("SQLite, one process (--workers 1)", one)
+    report("SQLite + local folder, one process (--workers 1)", one)
     both = ingest_run(work, "cores", videos, [], [])
-    report("SQLite, every core (the default: a process per core)", both)
+    report("SQLite + local folder, every core (the default)", both)
     print(f"speed-up, every core over one process: {one / both:.2f}x")
     print(
         f"machine: {os.cpu_count()} cores; load average before the runs: {LOAD_BEFORE}, "
         f"after: {' '.join(f'{x:.1f}' for x in os.getloadavg())}"
     )
+
+
+def empty_bucket(server: object, url: str) -> None:
+    import s3fs  # type: ignore[import-untyped]
+
+    from corroborate.testing.rgw import S3Server
+
+    assert isinstance(server, S3Server)
+    fs = s3fs.S3FileSystem(
+        key=server.access_key, secret=server.secret_key, endpoint_url=server.endpoint
+    )
+    fs.rm(url.removeprefix("s3://").split("/", 1)[0], recursive=True)
 
 
 LOAD_BEFORE = ""
