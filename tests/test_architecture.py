@@ -11,6 +11,9 @@ from __future__ import annotations
 
 import ast
 import functools
+import os
+import subprocess
+import sys
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -407,3 +410,54 @@ def test_docs_architecture_names_every_layer_and_registry_and_only_files_that_ex
     for path in re.findall(r"`((?:[a-z_]+/)+[a-z_]+\.py)`", doc):
         where = PACKAGE.parents[1] if path.startswith("tests/") else PACKAGE
         assert (where / path).exists(), f"docs/architecture.md names {path}, which is gone"
+
+
+# -- what the command line loads -----------------------------------------------------------
+
+_LOADED = """
+import runpy, sys
+sys.argv = ["corroborate", *sys.argv[1:]]
+try:
+    runpy.run_module("corroborate", run_name="__main__")
+except SystemExit:
+    pass
+print("numba" in sys.modules, file=sys.stderr)
+"""
+
+_HASHED = """
+import sys
+import numpy as np
+import corroborate.cli
+from corroborate.match import pdq
+before = "numba" in sys.modules
+pdq.hash_gray(np.arange(64 * 48, dtype=np.float32).reshape(48, 64))
+print(before, "numba" in sys.modules)
+"""
+
+
+def _python(code: str, *args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "PYTHONPATH": str(PACKAGE.parent)}
+    return subprocess.run(
+        [sys.executable, "-c", code, *args],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=cwd,
+        timeout=120,
+    )
+
+
+@pytest.mark.parametrize(
+    "argv", [["--help"], ["verify-package", "missing.zip"], ["verify-package", "--help"]]
+)
+def test_the_command_line_does_not_load_numba(tmp_path: Path, argv: list[str]) -> None:
+    """numba (tens of MB and a fraction of a second per process) loads where a frame is hashed
+    or substring tables are built, not for commands that never do either."""
+    done = _python(_LOADED, *argv, cwd=tmp_path)
+    assert done.stderr.strip().splitlines()[-1] == "False", done.stdout + done.stderr
+
+
+def test_hashing_a_frame_loads_numba_then(tmp_path: Path) -> None:
+    """The other side of the test above: the probe sees numba once a kernel runs."""
+    done = _python(_HASHED, cwd=tmp_path)
+    assert done.stdout.split() == ["False", "True"], done.stdout + done.stderr

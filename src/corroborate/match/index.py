@@ -14,12 +14,15 @@ import fcntl
 import os
 from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import faiss
 import numpy as np
 
 from corroborate.match.signal import FileSignature, Hits, SignalIndex, SignalType
-from corroborate.match.substrings import CHUNK_BITS, SubstringTables
+
+if TYPE_CHECKING:  # substrings loads numba: imported where the tables are first built
+    from corroborate.match.substrings import SubstringTables
 
 # Hashes from which a search goes through substring tables instead of comparing every stored
 # hash (a 1-minute query of ~21,600 hashes against 20,000 is about 0.4 s of exhaustive search).
@@ -124,6 +127,8 @@ class FrameIndex(SignalIndex):
     def tables(self) -> SubstringTables:
         """The substring tables over the stored hashes, built on first use."""
         if self._tables is None:
+            from corroborate.match.substrings import SubstringTables
+
             self._tables = SubstringTables.build(self.codes(), chunk_bits(len(self)))
         return self._tables
 
@@ -158,6 +163,8 @@ class FrameIndex(SignalIndex):
 def chunk_bits(rows: int) -> int:
     """Bits per table key: a bucket for every 4 to 8 rows of a table, at most
     `CHUNK_BITS`; fewer bits mean more, narrower substrings, so recall only rises below it."""
+    from corroborate.match.substrings import CHUNK_BITS
+
     return int(min(CHUNK_BITS, max(12, rows.bit_length() - 3)))
 
 

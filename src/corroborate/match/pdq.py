@@ -20,7 +20,6 @@ import functools
 import math
 from dataclasses import dataclass
 
-import numba
 import numpy as np
 
 _N = 64
@@ -87,59 +86,16 @@ def _box(a: np.ndarray, window: int, axis: int) -> np.ndarray:
     if window > n:  # the reference reads past the vector; no frame is that small
         window = n
     reads, signs, outs, divs = _box_plan(n, window)
+    from corroborate.match import pdq_kernels  # numba: loaded when a frame is first hashed
+
     a = np.ascontiguousarray(a, dtype=_F32)
     if axis == 1:
         out = np.empty((a.shape[0], len(outs)), dtype=_F32)
-        _box_rows(a, reads, signs, outs, divs, out)
+        pdq_kernels.box_rows(a, reads, signs, outs, divs, out)
     else:
         out = np.empty((len(outs), a.shape[1]), dtype=_F32)
-        _box_columns(a, reads, signs, outs, divs, out)
+        pdq_kernels.box_columns(a, reads, signs, outs, divs, out)
     return out
-
-
-# The running sums compiled: per line, one float32 add (or subtract) per read and a float32
-# division per output, in the reference's order (what np.add.accumulate computed, without
-# its gathered copy of the frame).
-@numba.njit(cache=True, nogil=True)
-def _box_rows(
-    a: np.ndarray,
-    reads: np.ndarray,
-    signs: np.ndarray,
-    outs: np.ndarray,
-    divs: np.ndarray,
-    out: np.ndarray,
-) -> None:
-    for line in range(a.shape[0]):
-        running = np.float32(0.0)
-        o = 0
-        for j in range(len(reads)):
-            running += a[line, reads[j]] * signs[j]
-            while o < len(outs) and outs[o] == j:
-                out[line, o] = running / divs[o]
-                o += 1
-
-
-@numba.njit(cache=True, nogil=True)
-def _box_columns(
-    a: np.ndarray,
-    reads: np.ndarray,
-    signs: np.ndarray,
-    outs: np.ndarray,
-    divs: np.ndarray,
-    out: np.ndarray,
-) -> None:
-    width = a.shape[1]
-    running = np.zeros(width, dtype=np.float32)
-    o = 0
-    for j in range(len(reads)):
-        row = a[reads[j]]
-        sign = signs[j]
-        for x in range(width):
-            running[x] += row[x] * sign
-        while o < len(outs) and outs[o] == j:
-            for x in range(width):
-                out[o, x] = running[x] / divs[o]
-            o += 1
 
 
 def centred_window_size(old: int, new: int = _N) -> int:
@@ -176,27 +132,13 @@ def _dot_first(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     order); every sum advances together, one vector multiply-add per k, compiled (each
     product rounded to float32 before it is added, as NumPy's multiply then add did: no
     fused multiply-add, no reordering)."""
+    from corroborate.match import pdq_kernels  # numba: loaded when a frame is first hashed
+
     out = np.zeros((b.shape[0], a.shape[1]), dtype=_F32)
-    _dot_first_into(np.ascontiguousarray(a, dtype=_F32), np.ascontiguousarray(b, dtype=_F32), out)
+    pdq_kernels.dot_first_into(
+        np.ascontiguousarray(a, dtype=_F32), np.ascontiguousarray(b, dtype=_F32), out
+    )
     return out
-
-
-@numba.njit(cache=True, nogil=True)
-def _dot_first_into(a: np.ndarray, b: np.ndarray, out: np.ndarray) -> None:
-    rows, ks, cols = b.shape[0], a.shape[0], a.shape[1]
-    block = 512  # columns of `out` kept in cache while every k is added
-    for start in range(0, cols, block):
-        end = min(cols, start + block)
-        width = end - start
-        acc = np.zeros((rows, width), dtype=np.float32)
-        for k in range(ks):
-            row = a[k, start:end].copy()
-            for i in range(rows):
-                weight = b[i, k]
-                line = acc[i]
-                for m in range(width):
-                    line[m] += weight * row[m]
-        out[:, start:end] = acc
 
 
 @dataclass(frozen=True)
