@@ -45,6 +45,14 @@ def test_the_deploy_guide_runs_as_written_on_postgresql_and_ceph_rgw(
         f'#!/bin/sh\nPYTHONPATH={code} exec {sys.executable} -m corroborate "$@"\n'
     )
     (tools / "corroborate").chmod(0o755)
+    (tools / "dask").write_text(  # `dask` as installed beside it
+        f'#!/bin/sh\nPYTHONPATH={code} exec {sys.executable} -m dask "$@"\n'
+    )
+    (tools / "dask").chmod(0o755)
+    intake = tmp_path / "intake"  # a folder a team ingests on its cluster
+    intake.mkdir()
+    for name in ("coffee", "grass"):
+        (intake / footage[name].name).write_bytes(footage[name].read_bytes())
     here = f"""
 export CORROBORATE_HOME={tmp_path / "srv"}
 export ARCHIVE="$CORROBORATE_HOME/archive"
@@ -54,6 +62,7 @@ export BLOB_URL=s3://deploy-evidence/corroborate
 export S3_ENDPOINT={s3_server.endpoint}
 export S3_USER=deploy-test
 export LAPTOP_ARCHIVE={tmp_path / "laptop"}
+export INTAKE={intake}
 """
     script = "set -euo pipefail\n" + blocks[0] + here + "\n".join(blocks[1:])
     env = {
@@ -106,7 +115,7 @@ def test_the_guides_systemd_units_run_commands_the_cli_accepts() -> None:
     from test_docs import _check
 
     units = _blocks("ini")
-    assert len(units) == 3
+    assert len(units) == 5
     root = typer.main.get_command(app)
     starts = [
         line.split("=", 1)[1]
@@ -114,9 +123,21 @@ def test_the_guides_systemd_units_run_commands_the_cli_accepts() -> None:
         for line in unit.splitlines()
         if line.startswith("ExecStart=")
     ]
-    assert len(starts) == 2
+    assert len(starts) == 4
     for start in starts:
         program, *args = shlex.split(start)
+        if program.endswith("/dask"):  # Dask's own command line accepts the unit's words
+            options = [a.replace("%i", "1").replace("%H", "host") for a in args]
+            if options[0] == "worker":
+                options[1] = "tcp://127.0.0.1:1"
+            done = subprocess.run(
+                [sys.executable, "-m", "dask", *options, "--help"],
+                capture_output=True,
+                text=True,
+                timeout=120,
+            )
+            assert done.returncode == 0 and "Usage" in done.stdout, start + done.stderr
+            continue
         assert program.endswith("/corroborate")
         assert _check(root, args) is None, start
     for unit in units:
