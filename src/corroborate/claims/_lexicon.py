@@ -274,10 +274,12 @@ ATTRIBUTION_VERBS = (
 )
 AUX = r"(?:has|have|had|also|previously|earlier|now|later|separately|has also|have also|had also|has since|would|will)"  # noqa: E501 - one regex alternative per line reads best
 PRONOUNS = {"he", "she", "it", "they", "we", "i", "you"}
+# Verbs of showing that end a source phrase: "data from the department showed that ...".
+_SHOWING = r"show(?:s|ed|n)?|suggest(?:s|ed)?|indicate[sd]?|reveal(?:s|ed)?|put(?:s)?"
 # Phrases that carry the claimant after them.
 ACCORDING_TO = re.compile(
     r"\b(?:according to|citing|quoting|cited by|as reported by|as documented by|"
-    r"figures (?:from|by)|data (?:from|by)|estimates? (?:from|by)|per)\s+(?P<who>[^,;:.()\"“”]+?)(?=\s*(?:[,;:.()\"“”]|$|\s+(?:that|who|which)\b))",  # noqa: E501 - one regex alternative per line reads best
+    rf"figures (?:from|by)|data (?:from|by)|estimates? (?:from|by)|per)\s+(?P<who>[^,;:.()\"“”]+?)(?=\s*(?:[,;:.()\"“”]|$|\s+(?:that|who|which|{_SHOWING})\b))",  # noqa: E501 - one regex alternative per line reads best
     re.I,
 )
 AGE_AFTER = re.compile(r"[-\s]years?[-\s]old\b", re.I)  # "a 54-year-old teacher": an age
@@ -425,7 +427,7 @@ RELATIVE_PRONOUNS = {"who", "that"}  # "12 soldiers who killed": the people did 
 # Words before a counted head noun that are not part of the people's words.
 HEAD_LEAD_WORDS = {"the", "of"}
 # Words that open the people after an event noun: "executions of Ukrainian prisoners".
-OF_PHRASE_OPENERS = {"of", "against", "among", "involving", "into", "on"}
+OF_PHRASE_OPENERS = {"of", "against", "among", "involving", "into", "on", "over", "concerning"}
 # Words that open a parenthetical skipped after the people: ", including five children,".
 PARENTHETICAL_OPENERS = {"including", "among", "most", "many", "mostly", "mainly", "some", "all"}
 # A count joined to the one before it that names only where: "9 cases in Kyiv region and 3 in
@@ -451,6 +453,12 @@ PARTITIVE_OPENERS = PARTITIVE_PRONOUNS | {"the", "their", "its", "our"}
 # Singular nouns that follow the counted people as a complement of "take": "took 8 men captive".
 COMPLEMENTS = {"prisoner", "captive", "hostage"}
 TAKE_FORMS = {"took", "take", "taken", "taking", "takes"}
+# Words of an elliptical count that add to people just named: "two were killed and four more
+# injured" counts more of the same people.
+ELLIPTIC_MODIFIERS = {"more", "other", "others", "further", "additional"}
+# Words that open a second subject coordinated with the counted people: "Two teachers and a
+# guard were killed".
+COORDINATED_OPENERS = {"a", "an", "the", "one", "his", "her", "their", "its"}
 # "hold" after the people is not a capture ("12 soldiers hold the line").
 NOT_CAPTURE_AFTER = {"hold", "holds"}
 # Events the people undergo and never do to others: "12 soldiers died" is no perpetrator.
@@ -528,7 +536,7 @@ PASSIVE_AGENT = re.compile(
 )
 INVERTED_AT_END = re.compile(
     r",\s*(?:said|says|according to|reported|reports|wrote|writes|informs|informed|announced|"
-    r"announces|stated|states|noted|notes|added|adds|claimed|claims|told)\s+"
+    r"announces|stated|states|noted|notes|added|adds|claimed|claims)\s+"
     r"(?P<who>[^;.]+?)\s*[.!?\"”']*$",
     re.I,
 )
@@ -560,11 +568,15 @@ SHOW_VERBS = re.compile(r"\b(?:showed|shows|show|suggest|suggests|suggested|indi
 # "The figures come from X.", "The numbers were compiled by X." It carries no claim itself.
 SOURCE_POINTER = re.compile(
     r"^(?:(?:this|that|these|those|the)\s+(?:figures?|numbers?|data|count|toll|estimates?|"
-    r"statistics|tally|information)|this|that|these|those)\s+"
+    r"statistics|tally|information)|this|that|these|those|it)\s+"
     r"(?:(?:is|are|was|were)\s+(?:according to|from|based on|"
     r"(?:compiled|collected|published|provided|gathered|released|verified|kept|recorded|"
     r"reported|documented|given|supplied)\s+by)|"
-    r"comes? from|came from|according to)\s+(?P<who>.+?)\s*[.!]?$",
+    r"comes? from|came from|according to)\s+(?P<who>.+?)\s*[.!]?$"
+    # A translated bulletin's last line, without a verb: "Information of the district
+    # administration.", "Data from the regional police."
+    r"|^(?:the\s+)?(?:information|data|message|report)\s+(?:of|from)\s+(?P<whose>[^.!?;:]{3,120}?)"
+    r"\s*[.!]?$",
     re.I,
 )
 # A sentence opening with a person's name (and a role beside it): "Olena K., a surgeon, keeps".

@@ -571,6 +571,14 @@ class _Head:
 def _victim_phrase(tokens: list[_Token], j: int, consumed: set[int]) -> _Head:
     """What the number counts: people (with their words), harm events, nothing, or a thing."""
     start = j
+    if (
+        j < len(tokens)
+        and tokens[j].low in lx.COMPLEMENTS
+        and j >= 2
+        and tokens[j - 2].low in lx.TAKE_FORMS
+    ):
+        # "killed 60 soldiers and took three prisoner": the people are those named before
+        return _Head("bare", None, "unknown", "captured", j + 1)
     # "7 of the 16 soldiers", "27 of 34 drones", "30 of them": the whole is named after "of",
     # or, after a pronoun, in the phrase the pronoun stands for.
     if (
@@ -664,7 +672,10 @@ def _victim_phrase(tokens: list[_Token], j: int, consumed: set[int]) -> _Head:
         ):
             ev = lx.EVENT_HEAD_NOUNS[t.low]
             victims, cat, end = _of_phrase(tokens, k + 1)
-            if t.low in lx.PARTICIPLES and k == start:
+            if t.low in lx.PARTICIPLES and all(
+                tokens[x].low in lx.ELLIPTIC_MODIFIERS for x in range(start, k)
+            ):
+                # "12 wounded", "four more injured": the people are those named before
                 return _Head("bare", None, "unknown", ev, k + 1)
             if victims is None:
                 cat = next(
@@ -761,6 +772,8 @@ def _event_near(text: str, tokens: list[_Token], i: int, last: int, head: _Head)
     before = _event_before(tokens, i, head)
     if after == "perpetrator":
         return after
+    if after == "casualties" and before is not None and before[0] == "killed":
+        return after  # "lost about 80 people killed and wounded": a casualty figure
     if before is not None and (after is None or before[1] <= 1):
         return before[0]
     return after
@@ -805,7 +818,11 @@ def _event_after(tokens: list[_Token], k: int, head: _Head) -> str | None:
         if lx.PERPETRATOR_CUES.match(t.low):
             return "perpetrator"
         if t.low in lx.CONJUNCTIONS:
-            return None
+            skip = _coordinated_subject(tokens, j) if head.kind == "person" else None
+            if skip is None:
+                return None
+            j = skip  # "Two teachers and a guard were killed": the verb is both subjects'
+            continue
         if t.low in lx.RELATIVE_PRONOUNS:
             saw_relative = True
         if t.low in lx.PASSIVE_AUX:
@@ -814,6 +831,21 @@ def _event_after(tokens: list[_Token], k: int, head: _Head) -> str | None:
             steps += 1
         steps += 1 if t.low in lx.FILLERS else 0
         j += 1
+    return None
+
+
+def _coordinated_subject(tokens: list[_Token], j: int) -> int | None:
+    """Where a plural verb resumes after "and a guard", when tokens[j] is that "and"."""
+    if tokens[j].low != "and" or j + 1 >= len(tokens):
+        return None
+    if tokens[j + 1].low not in lx.COORDINATED_OPENERS:
+        return None
+    for n in range(j + 2, min(len(tokens), j + 5)):
+        t = tokens[n]
+        if t.low in {"were", "have", "are"}:
+            return n
+        if not t.text.isalpha() or t.low in lx.CONJUNCTIONS or _event_of(t.low):
+            return None
     return None
 
 
@@ -1080,7 +1112,8 @@ def source_pointer(text: str) -> str | None:
     )
     if m is None or find_numbers(re.sub(r"\d+(?:st|nd|rd|th)\b", "", text)):
         return None
-    who = trim_claimant(m.group("who"))
+    named = m.groupdict().get("who") or m.group("whose")
+    who = _agent(named) or trim_claimant(named)  # "according to data from the Office"
     return who if _good_claimant(who) and who.lower() not in lx.PRONOUNS else None
 
 
