@@ -282,6 +282,8 @@ ACCORDING_TO = re.compile(
     rf"figures (?:from|by)|data (?:from|by)|estimates? (?:from|by)|per)\s+(?P<who>[^,;:.()\"“”]+?)(?=\s*(?:[,;:.()\"“”]|$|\s+(?:that|who|which|{_SHOWING})\b))",  # noqa: E501 - one regex alternative per line reads best
     re.I,
 )
+# "according to our sources": the speaker's own, so the speaker is the claimant.
+OWN_SOURCES = re.compile(r"^(?:our|my)\b", re.I)
 AGE_AFTER = re.compile(r"[-\s]years?[-\s]old\b", re.I)  # "a 54-year-old teacher": an age
 # A verb of finding or believing, or one with a plain object ("posted a photo"): what the
 # sentence tells is a deed or a belief, not a statement later figures continue.

@@ -79,6 +79,7 @@ def extract_claims(
     claims: list[Claim] = []
     unattributed: list[int] = []  # claims of this paragraph whose sentence names no claimant
     quoted: list[int] = []  # claims inside a quotation still open, whose speaker comes later
+    quote_open = False  # a quotation opened in an earlier sentence and not yet closed
     end_of_last = 0
     for sentence in split_sentences(text):
         pointer = source_pointer(sentence.text)
@@ -92,6 +93,7 @@ def extract_claims(
             context.statement = None  # a new line or paragraph ends a continued statement
             unattributed = []
             quoted = []
+            quote_open = False
         end_of_last = sentence.start + len(sentence.text)
         if quoted and (speaker := _after_quote(sentence.text, context.last_claimant, True)):
             # '"We lost 11 men. Another 30 were wounded," the commander said.': the speaker
@@ -99,8 +101,12 @@ def extract_claims(
             for k in quoted:
                 claims[k] = replace(claims[k], claimant=speaker)
             quoted = []
-        read = _read_sentence(sentence, context, reference)
-        own = _claimant(sentence.text, None)
+        read = _read_sentence(sentence, context, reference, quote_open)
+        own = _claimant(sentence.text, None, quote_open)
+        if _opens_quotation(sentence.text):
+            quote_open = True
+        elif quote_open and _closes_quotation(sentence.text):
+            quote_open = False
         if read and own is None:
             unattributed = [len(claims) + n for n in range(len(read))]
         elif read:
@@ -187,10 +193,12 @@ def _event_of(word: str) -> tuple[str, str, int, bool] | None:
     return None
 
 
-def _read_sentence(sentence: Sentence, ctx: _Context, reference: date | None) -> list[Claim]:
+def _read_sentence(
+    sentence: Sentence, ctx: _Context, reference: date | None, quote_open: bool = False
+) -> list[Claim]:
     text = sentence.text
     numbers = find_numbers(text)
-    attribution = _claimant(text, ctx.last_claimant)
+    attribution = _claimant(text, ctx.last_claimant, quote_open)
     if lx.TOPIC_SHIFT.match(text):
         ctx.statement = None  # "Separately, a strike on Sumy killed three": a new item
     if attribution:
@@ -943,9 +951,22 @@ _TRAILING_DASH = re.compile(r"\s[—–]\s*(?P<who>[A-Z][\w'’.-]*(?:\s+[\w'’
 _HEADLINE = re.compile(r"^(?P<who>[A-Z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*){0,3})\s*:\s+\S")
 
 
-def _claimant(text: str, last_claimant: str | None) -> str | None:
-    """Who asserts what the sentence says, or None when the text names no one."""
-    quoted = _after_quote(text, last_claimant)
+def _claimant(text: str, last_claimant: str | None, quote_open: bool = False) -> str | None:
+    """Who asserts what the sentence says, or None when the text names no one.
+
+    A news outlet named last ("X said on Friday that ..., AFP reported") passes on what the
+    speaker the sentence names first said; that speaker is the claimant.
+    """
+    who = _claimant_of(text, last_claimant, quote_open)
+    if who is not None and lx.NEWS_OUTLET.search(who):
+        first = _leading_claimant(text, last_claimant)
+        if first is not None and not lx.NEWS_OUTLET.search(first):
+            return first
+    return who
+
+
+def _claimant_of(text: str, last_claimant: str | None, quote_open: bool) -> str | None:
+    quoted = _after_quote(text, last_claimant, quote_open)
     if quoted is not None:
         return quoted
     m = lx.CITING_CLAUSE.search(text)
@@ -983,9 +1004,12 @@ def _claimant(text: str, last_claimant: str | None) -> str | None:
     if m:
         return _clean_claimant(m.group("who"), last_claimant)
     m = lx.ACCORDING_TO.search(text)
+    if m and lx.OWN_SOURCES.match(m.group("who")):
+        m = None  # "Rybar: according to our sources, ...": the speaker's own sources
     if m and _good_claimant(m.group("who")):
         # "according to figures released by the prosecutor's office": the office
-        return _agent(m.group("who")) or _clean_claimant(m.group("who"), last_claimant)
+        who = _agent(m.group("who")) or _clean_claimant(m.group("who"), last_claimant)
+        return _with_apposition(who, text[m.end() :]) if who else who
     if lx.BY_THEIR_COUNT.search(text):
         return last_claimant
     m = _HEADLINE.match(text)
@@ -1002,6 +1026,16 @@ def _claimant(text: str, last_claimant: str | None) -> str | None:
     if m and (maker := _agent(re.split(r"[,;:\"“”(]", text[: m.start()])[-1])):
         return maker
     return _leading_claimant(text, last_claimant)
+
+
+def _with_apposition(who: str, rest: str) -> str:
+    """A claimant with the name or role set off by commas after it: "According to the regional
+    governor, Vyacheslav Gladkov, one woman ..." names the governor with his name."""
+    m = re.match(r"\s*,\s*(?P<app>[^,;:.()\"“”]{3,80}?)\s*,", rest)
+    if m is None:
+        return who
+    pair = f"{who}, {m.group('app')}"
+    return pair if trim_claimant(pair) == pair else who
 
 
 def _states_content(after_verb: str) -> bool:
