@@ -4,10 +4,11 @@ Run: .venv/bin/python benchmarks/claims.py [--show-errors] [--only NAME] [--data
 
 Sets (in tests/data/claims/): `labelled.jsonl` (English: `en/dev-b1`, held-out batches
 `en/held-b1` and `en/held-b2`), and every `<lang>_dev.jsonl` and `<lang>_heldout.jsonl`
-(`en/dev`, `en/held` = English batch 3; `en_dev2.jsonl` is `en/dev2`; `uk/...`, `ru/...` and whatever other language files
-exist), then `all/held`: every language's new held-out set together. Held-out sets were
-written before the rules they measure and are never tuned on; `--show-errors` prints errors
-for dev sets only unless `--show-heldout-errors` is given; `--dev` skips held-out sets.
+(`en/dev`, `en/held` = English batch 3; a numbered dev file such as `en_dev2.jsonl` is its
+own row, `en/dev2`; `uk/...`, `ru/...` and whatever other language files exist), then
+`all/held`: every language's new held-out set together. Held-out sets were written before
+the rules they measure and are never tuned on; `--show-errors` prints errors for dev sets
+only unless `--show-heldout-errors` is given; `--dev` skips held-out sets.
 
 Extraction counts a claim right when its count and event match a labelled claim; attribution
 when count, event, claimant and victims all match. Period counts a matched claim right when its

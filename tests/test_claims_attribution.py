@@ -365,3 +365,103 @@ def test_a_bulletin_signed_with_a_role_and_a_name_without_a_dash_is_theirs() -> 
         c.claimant
         for c in read("Two people were killed. The head of the community was not available.")
     ] == [None]
+
+
+def test_told_an_outlet_at_the_end_names_the_listener_not_the_claimant() -> None:
+    found = read(
+        "ODESA (Reuters) - A drone strike killed two dock workers in the port overnight, "
+        "Oleh Kiper, the regional governor, told Reuters."
+    )
+    assert [(c.count, c.victims, c.claimant) for c in found] == [
+        (2, "dock workers", "Oleh Kiper, the regional governor")
+    ]
+
+
+def test_an_outlet_reporting_last_passes_on_the_speaker_named_first() -> None:
+    found = read(
+        "The regional prosecutor said on Monday that 14 civilians had been killed in the "
+        "village during the occupation, AFP reported."
+    )
+    assert [(c.count, c.claimant) for c in found] == [(14, "The regional prosecutor")]
+
+
+def test_a_pointer_to_data_from_an_office_or_a_bare_information_line_names_the_office() -> None:
+    found = read(
+        "Some 310 teachers have been killed since the invasion began. "
+        "This is according to data from the Ministry of Education."
+    )
+    assert [c.claimant for c in found] == ["the Ministry of Education"]
+    found = read(
+        "During the day the enemy shelled the community 12 times. 3 civilian persons were "
+        "wounded. Information of the Pokrovsk district military administration."
+    )
+    assert [(c.count, c.claimant) for c in found] == [
+        (3, "the Pokrovsk district military administration")
+    ]
+    found = read("In the village were wounded 2 residents. It is reported by the head of OVA.")
+    assert [c.claimant for c in found] == ["the head of OVA"]
+
+
+def test_a_dash_signature_after_the_last_sentence_signs_the_post() -> None:
+    found = read(
+        "Zaporizhzhia region: over the past day 3 people were killed and 5 injured. "
+        "— Ivan Fedorov, head of Zaporizhzhia Regional Military Administration"
+    )
+    assert [c.claimant for c in found] == [
+        "Ivan Fedorov, head of Zaporizhzhia Regional Military Administration"
+    ] * 2
+
+
+def test_data_from_an_office_that_showed_names_the_office_without_the_verb() -> None:
+    found = read("Data from the city morgue showed that 57 residents had died in January.")
+    assert [(c.count, c.claimant) for c in found] == [(57, "the city morgue")]
+
+
+def test_according_to_a_role_keeps_the_name_set_off_after_it() -> None:
+    found = read("According to the mayor, Ihor Terekhov, six people were injured.")
+    assert [c.claimant for c in found] == ["the mayor, Ihor Terekhov"]
+
+
+def test_a_quotation_of_two_sentences_closes_with_its_speaker() -> None:
+    found = read(
+        "\u201cThey came at dawn. We lost four men before noon,\u201d said Taras, "
+        "a company commander who gave only his first name."
+    )
+    assert [(c.count, c.claimant) for c in found] == [(4, "Taras, a company commander")]
+
+
+def test_the_speakers_own_sources_leave_the_speaker_as_claimant() -> None:
+    found = read("Rybar: according to our sources, the enemy lost 40 servicemen near Kupiansk.")
+    assert [(c.count, c.claimant) for c in found] == [(40, "Rybar")]
+
+
+def test_elliptical_counts_take_the_people_named_before() -> None:
+    found = read("Three firefighters were killed and two more injured, the service said.")
+    assert [(c.count, c.event, c.victims) for c in found] == [
+        (3, "killed", "firefighters"),
+        (2, "injured", "firefighters"),
+    ]
+    found = read(
+        "\u201cWe killed 30 Russian soldiers and took five prisoner,\u201d the sergeant said."
+    )
+    assert [(c.count, c.event, c.victims) for c in found] == [
+        (30, "killed", "Russian soldiers"),
+        (5, "captured", "Russian soldiers"),
+    ]
+
+
+def test_a_subject_coordinated_with_a_single_person_is_still_counted() -> None:
+    found = read("Four nurses and a driver were killed when the ambulance was hit.")
+    assert [(c.count, c.event, c.victims, c.claimant) for c in found] == [
+        (4, "killed", "nurses", None)
+    ]
+
+
+def test_losses_counted_as_killed_and_wounded_are_casualties() -> None:
+    found = read("The enemy lost about 90 people killed and wounded, the brigade said.")
+    assert [(c.count, c.event) for c in found] == [(90, "casualties")]
+
+
+def test_cases_over_a_killing_count_its_victims() -> None:
+    found = read("Police have opened 9 criminal cases over the killing of civilians in Bucha.")
+    assert [(c.count, c.event, c.victims) for c in found] == [(9, "incidents", "civilians")]

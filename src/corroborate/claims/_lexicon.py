@@ -195,6 +195,13 @@ MODIFIERS = set(
     badly lightly slightly volunteer
     """.split()
 )
+# Function words that never qualify a people noun as the first word of a compound.
+NOT_NOUN_MODIFIERS = set(
+    """and but or nor the for from with into onto over under after before were was are had has
+    have been more such what which who whom whose that this these those than then also only
+    just all both each every any some many most few other their his her its our
+    your""".split()
+)
 # Adjectives that may stand before an event noun: "86 criminal cases", "12 violent deaths".
 EVENT_NOUN_MODIFIERS = set(
     """criminal separate new confirmed verified documented credible reported alleged recorded

@@ -252,9 +252,13 @@ def _read_sentence(
             and (category == "unknown" or victims.lower() == "boys")
             and claimant
             and lx.MILITARY_SPEAKER.search(claimant)
-            and re.search(rf"\b(?:our|my)\s+{re.escape(victims)}\b", text, re.I)
+            and (
+                re.search(rf"\b(?:our|my)\s+{re.escape(victims)}\b", text, re.I)
+                or re.search(rf"\b(?:lost|buried)\s+(?:\S+\s+)?{re.escape(victims)}\b", text, re.I)
+            )
         ):
-            # "We lost 14 of our men," the battalion commander said: a unit's own fighters.
+            # "We lost 14 of our men," the battalion commander said: a unit's own fighters;
+            # the men a commander's unit lost or buried are its fighters too.
             category = "pow" if d.event in lx.POW_EVENTS else "combatant"
         if victims is None and category == "unknown" and lx.FORCES_SUFFERED.search(text):
             category = "combatant"
@@ -397,6 +401,10 @@ def _read_number(text: str, tokens: list[_Token], i: int, consumed: set[int]) ->
         category = lx.VICTIM_NOUNS.get(who.lower().split()[-1])
         if category is not None:
             head = replace(head, words=who, category=category)
+    if head.kind == "person" and head.category == "unknown":
+        labelled = _people_label(tokens, i)
+        if labelled is not None:
+            head = replace(head, category=labelled)  # "personnel – 434,760 (+930) persons"
     inclusion = bool(lx.INCLUSION_CUES.search(before_text))
     anaphoric = bool(lx.ANAPHORIC_NUMBER_BEFORE.search(before_text)) or head.partitive
     event = head.event or _event_near(text, tokens, i, last, head)
@@ -515,6 +523,17 @@ def _list_label(tokens: list[_Token], i: int) -> tuple[_Head, str | None] | None
             words = " ".join(t.text for t in tokens[start:j])
             return _Head("person", words, category, loss, i + 1), loss
     return None
+
+
+def _people_label(tokens: list[_Token], i: int) -> str | None:
+    """The category of a bulletin label naming people before a figure ("personnel –")."""
+    j = i - 1
+    while j >= 0 and tokens[j].number is None and _is_qualifier_word(tokens[j].low):
+        j -= 1
+    if j < 1 or tokens[j].text not in lx.LIST_MARKS:
+        return None
+    category = lx.VICTIM_NOUNS.get(tokens[j - 1].low)
+    return category if category != "unknown" else None
 
 
 def _is_not_a_count(
@@ -698,6 +717,10 @@ def _victim_phrase(tokens: list[_Token], j: int, consumed: set[int]) -> _Head:
                 return inner
             return _Head("thing", None, "unknown", None, k)
         word_event = _event_of(t.low)
+        if k == start and _noun_modifier(tokens, k):
+            mods.append(t.low)  # "two dock workers", "three aid convoy drivers"
+            k += 1
+            continue
         if (
             t.low in lx.MODIFIERS
             or t.low in lx.EVENT_NOUN_MODIFIERS
@@ -718,6 +741,21 @@ def _victim_phrase(tokens: list[_Token], j: int, consumed: set[int]) -> _Head:
     if k < len(tokens) and k == start:
         return _Head("bare", None, "unknown", None, start)
     return _Head("thing", None, "unknown", None, k)
+
+
+def _noun_modifier(tokens: list[_Token], k: int) -> bool:
+    """Whether a plain lower-case word right after the number qualifies the people noun after
+    it, as the first of a compound ("dock workers", "farm labourers")."""
+    t = tokens[k]
+    return (
+        t.text.isalpha()
+        and t.text.islower()
+        and len(t.text) > 2
+        and t.low not in lx.NOT_NOUN_MODIFIERS
+        and _event_of(t.low) is None
+        and _match_victim_head(tokens, k) is None
+        and _match_victim_head(tokens, k + 1) is not None
+    )
 
 
 def _plain_thing(tokens: list[_Token], k: int) -> bool:

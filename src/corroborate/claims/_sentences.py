@@ -47,7 +47,8 @@ _ABBREVIATIONS = {
     "ca",
 }
 # A full stop, question or exclamation mark (with closing quotes) followed by space and a
-# capital, a quote, a digit or a dash before a signature (". — Name, head of X"); or a glued "verge.The" typo; or a line break.
+# capital, a quote, a digit or a dash before a signature (". — Name, head of X"); or a glued
+# "verge.The" typo; or a line break.
 _BOUNDARY = re.compile(
     r"(?<=[.!?])['\"’”)]*(?:\s+(?=[\"'“‘(A-Z0-9]|[—–]\s*[A-Z])|(?=[A-Z][a-z]))|\n\s*\n|\n(?=\S)"
 )
