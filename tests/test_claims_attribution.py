@@ -465,3 +465,26 @@ def test_losses_counted_as_killed_and_wounded_are_casualties() -> None:
 def test_cases_over_a_killing_count_its_victims() -> None:
     found = read("Police have opened 9 criminal cases over the killing of civilians in Bucha.")
     assert [(c.count, c.event, c.victims) for c in found] == [(9, "incidents", "civilians")]
+
+
+def test_one_quoted_by_an_agency_as_saying_is_the_claimant() -> None:
+    found = read(
+        "The occupation-installed governor, Yevgeny Balitsky, was quoted by TASS as saying "
+        "that 7 people were killed in Enerhodar."
+    )
+    assert [(c.count, c.claimant) for c in found] == [
+        (7, "The occupation-installed governor, Yevgeny Balitsky")
+    ]
+
+
+def test_a_list_of_sources_after_using_names_no_speaker() -> None:
+    found = read(
+        "Volunteers have identified 1,200 soldiers killed near Bakhmut, using obituaries, "
+        "cemetery photos and regional news reports."
+    )
+    assert [(c.count, c.claimant) for c in found] == [(1200, "Volunteers")]
+
+
+def test_according_to_a_statement_from_a_company_names_the_company() -> None:
+    found = read("Two workers died, according to a statement from the rail operator.")
+    assert [(c.count, c.claimant) for c in found] == [(2, "the rail operator")]

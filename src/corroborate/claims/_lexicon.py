@@ -350,6 +350,17 @@ NEWS_OUTLET = re.compile(
     re.I,
 )
 QUOTED_AS_SAYING = re.compile(r"\bquot\w* (?P<who>[^,;]+?) as saying\b", re.I)
+# "The ombudsman, Name, was quoted by RIA Novosti as saying that ...": the one quoted.
+QUOTED_PASSIVE = re.compile(
+    r"^(?P<who>[^;:\"“”]+?),?\s+(?:was|were|is|has been|had been)\s+quoted\s+"
+    r"(?:by\s+[^,;]+?\s+)?as\s+saying\b",
+    re.I,
+)
+# A list item after a participle ("..., using obituaries, local news reports."): its last
+# word may look like a verb of saying, but the list names no claimant.
+LIST_AFTER_PARTICIPLE = re.compile(
+    r"^\s*(?:using|including|citing|such as|based on|drawing on|like|from)\b", re.I
+)
 # Words that may open a subject phrase but are not part of the claimant.
 SUBJECT_OPENERS = re.compile(
     r"^(?:(?:and|but|while|whereas|then|so|however|meanwhile|also|separately|earlier|later|"
@@ -566,10 +577,11 @@ ROLE_APPOSITION = re.compile(
 PERSON_NAME = re.compile(r"^(?:[A-Z][\w'’.-]+)(?:\s+[A-Z][\w'’.-]+){0,3}$")
 # A phrase whose agent is the claimant: "Data collected by the mission showed ...".
 AGENT_OF = re.compile(
-    r"^(?:the\s+)?(?:(?:preliminary|official|latest|initial|updated|new|available|operational)\s+)*"
+    r"^(?:(?:the|a|an)\s+)?(?:(?:preliminary|official|latest|initial|updated|new|available|operational)\s+)*"
     r"(?:data|figures?|numbers?|statistics|images?|satellite images?|footage|"
     r"analysis|records?|research|findings|documents?|lists?|reports?|estimates?|a count|"
-    r"information)\b[^,]*?\b(?:by|from|of)\s+(?P<who>.+)$",
+    r"information|statements?|press releases?|posts?|messages?|announcements?|bulletins?|"
+    r"updates?|briefings?)\b[^,]*?\b(?:by|from|of)\s+(?P<who>.+)$",
     re.I,
 )
 SHOW_VERBS = re.compile(r"\b(?:showed|shows|show|suggest|suggests|suggested|indicate)\b", re.I)

@@ -1007,6 +1007,9 @@ def _claimant_of(text: str, last_claimant: str | None, quote_open: bool) -> str 
     quoted = _after_quote(text, last_claimant, quote_open)
     if quoted is not None:
         return quoted
+    m = lx.QUOTED_PASSIVE.match(lx.SUBJECT_OPENERS.sub("", text))
+    if m and _good_claimant(who := trim_claimant(m.group("who"))):
+        return _clean_claimant(who, last_claimant)
     m = lx.CITING_CLAUSE.search(text)
     if m:
         # "..., the ombudsman said, citing witness accounts": the ombudsman claims it; a news
@@ -1034,6 +1037,8 @@ def _claimant_of(text: str, last_claimant: str | None, quote_open: bool) -> str 
     if m and _good_claimant(m.group("who")):
         return _clean_claimant(m.group("who"), last_claimant)
     m = lx.TRAILING_SAID.search(text)
+    if m and lx.LIST_AFTER_PARTICIPLE.match(text[: m.start()].split(",")[-1]):
+        m = None  # "..., using obituaries, local news reports.": a list, not a speaker
     if m and _good_claimant(m.group("who")):
         who = _clean_claimant(m.group("who"), last_claimant)
         if who:
