@@ -1008,8 +1008,8 @@ def _claimant_of(text: str, last_claimant: str | None, quote_open: bool) -> str 
     if quoted is not None:
         return quoted
     m = lx.QUOTED_PASSIVE.match(lx.SUBJECT_OPENERS.sub("", text))
-    if m and _good_claimant(who := trim_claimant(m.group("who"))):
-        return _clean_claimant(who, last_claimant)
+    if m and _good_claimant(quoted_one := trim_claimant(m.group("who"))):
+        return _clean_claimant(quoted_one, last_claimant)
     m = lx.CITING_CLAUSE.search(text)
     if m:
         # "..., the ombudsman said, citing witness accounts": the ombudsman claims it; a news
