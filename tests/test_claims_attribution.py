@@ -488,3 +488,47 @@ def test_a_list_of_sources_after_using_names_no_speaker() -> None:
 def test_according_to_a_statement_from_a_company_names_the_company() -> None:
     found = read("Two workers died, according to a statement from the rail operator.")
     assert [(c.count, c.claimant) for c in found] == [(2, "the rail operator")]
+
+
+def test_figures_that_follow_from_a_report_are_its_authors() -> None:
+    found = read(
+        "Some 60 journalists have been killed since 2022. "
+        "This follows from a report by the National Union of Journalists."
+    )
+    assert [c.claimant for c in found] == ["the National Union of Journalists"]
+
+
+def test_an_office_named_alone_on_the_last_line_signs_the_post() -> None:
+    found = read("Over the past day: killed – 2, wounded – 7.\nZaporizhzhia Regional Police")
+    assert [c.claimant for c in found] == ["Zaporizhzhia Regional Police"] * 2
+
+
+def test_a_sentence_saying_who_told_about_it_names_the_claimant_before_it() -> None:
+    found = read("In Marhanets 4 residents were injured. Head of the community informed about it.")
+    assert [c.claimant for c in found] == ["Head of the community"]
+
+
+def test_a_participle_aside_does_not_cut_the_name_from_the_role() -> None:
+    found = read(
+        "The mayor of Sumy, Oleksandr Lysenko, speaking on national television, said "
+        "3 residents were killed."
+    )
+    assert [c.claimant for c in found] == ["The mayor of Sumy, Oleksandr Lysenko"]
+
+
+def test_a_statement_that_adds_speaks_for_the_ministry_that_issued_it() -> None:
+    found = read(
+        "The Ministry of Health said 2 doctors were killed. "
+        "The statement added that another 5 medics had been wounded."
+    )
+    assert [c.claimant for c in found] == ["The Ministry of Health"] * 2
+
+
+def test_a_first_name_with_a_role_is_whom_according_to_her_stands_for() -> None:
+    found = read(
+        "Oksana, a nurse at the field hospital, keeps a list. "
+        "According to her, 12 of the soldiers she treated in May later died."
+    )
+    assert [(c.count, c.event, c.victims, c.claimant) for c in found] == [
+        (12, "died", "soldiers", "Oksana, a nurse at the field hospital")
+    ]

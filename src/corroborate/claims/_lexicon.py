@@ -281,6 +281,7 @@ ATTRIBUTION_VERBS = (
 )
 AUX = r"(?:has|have|had|also|previously|earlier|now|later|separately|has also|have also|had also|has since|would|will)"  # noqa: E501 - one regex alternative per line reads best
 PRONOUNS = {"he", "she", "it", "they", "we", "i", "you"}
+OBJECT_PRONOUNS = {"him", "her", "them"}  # "according to her": the person named before
 # Verbs of showing that end a source phrase: "data from the department showed that ...".
 _SHOWING = r"show(?:s|ed|n)?|suggest(?:s|ed)?|indicate[sd]?|reveal(?:s|ed)?|put(?:s)?"
 # Phrases that carry the claimant after them.
@@ -593,7 +594,7 @@ SOURCE_POINTER = re.compile(
     r"(?:(?:is|are|was|were)\s+(?:according to|from|based on|"
     r"(?:compiled|collected|published|provided|gathered|released|verified|kept|recorded|"
     r"reported|documented|given|supplied)\s+by)|"
-    r"comes? from|came from|according to)\s+(?P<who>.+?)\s*[.!]?$"
+    r"comes? from|came from|according to|follows? from|followed from)\s+(?P<who>.+?)\s*[.!]?$"
     # A translated bulletin's last line, without a verb: "Information of the district
     # administration.", "Data from the regional police."
     r"|^(?:the\s+)?(?:information|data|message|report)\s+(?:of|from)\s+(?P<whose>[^.!?;:]{3,120}?)"
@@ -604,13 +605,36 @@ SOURCE_POINTER = re.compile(
 PERSON_SUBJECT = re.compile(
     r"^(?:(?:President|Minister|Governor|Mayor|Dr\.?|Mr\.?|Mrs\.?|Ms\.?|General|Colonel|"
     r"Captain|Sergeant|Lieutenant)\s+)?"
-    r"(?P<who>[A-Z][a-z][\w'’-]+(?:\s+[A-Z][a-z][\w'’-]+){1,2})"
+    r"(?P<who>[A-Z][a-z][\w'’-]+(?:\s+[A-Z][a-z][\w'’-]+){0,2})"
     r"(?:,\s*(?P<role>(?:the|a|an|his|her)\s+[^,]{3,80}|"
     r"[a-z][\w-]+(?:\s+[a-z][\w-]+)?\s+(?:to|of|for|at|in)\s[^,]{3,80}),)?"
     r"\s+(?:has\s+|had\s+|was\s+|is\s+|also\s+|now\s+)?[a-z]+\b"
 )
 # A signature line under a post: "— Vadym Filashkin, head of Donetsk Oblast Administration".
 SIGNATURE = re.compile(r"^[—–-]\s*(?P<who>[A-Z][^.!?;:]{2,140})$")
+# A line that is only an office's name, under a post: "Kharkiv Regional Prosecutor's Office".
+ORG_SIGNATURE = re.compile(
+    r"^(?P<who>(?:[A-Z][\w'’.-]*\s+){0,6}(?:Office|Administration|Ministry|Service|Police|"
+    r"Staff|Brigade|Command|Department|Council|Headquarters|Committee|Mission|Guard|Centre|"
+    r"Center|Directorate|Prosecutor's Office|Prosecutor’s Office))\.?$"
+)
+# A sentence after the figures that says who told them: "Head of the OVA X informed about it.",
+# "The regional police reported this."
+TOLD_ABOUT_IT = re.compile(
+    r"^(?P<who>[A-Z][^.!?;:]{2,120}?)\s+(?:informed|reported|said|wrote|announced|told)\s+"
+    r"(?:about\s+)?(?:it|this|that)\s*\.?$",
+    re.I,
+)
+# A document as a sentence's subject speaks for whoever issued it: "The statement added ...".
+DOCUMENT_SUBJECT = re.compile(
+    r"^(?:the|its|his|her|their)\s+(?:statement|report|post|message|release|press release|"
+    r"update|bulletin|briefing|announcement)$",
+    re.I,
+)
+# A participle phrase set off by commas after a claimant: "the governor, writing on Telegram,".
+PARTICIPLE_ASIDE = re.compile(
+    r"^(?:writing|speaking|posting|commenting|appearing|addressing|quoted|reporting)\b", re.I
+)
 # "By his count", "according to her": the claimant is the person just named.
 BY_THEIR_COUNT = re.compile(
     r"\b(?:by|according to|in) (?:his|her|their|its) (?:own )?(?:count|counting|estimate|"

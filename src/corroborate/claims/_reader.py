@@ -816,6 +816,10 @@ def _event_near(text: str, tokens: list[_Token], i: int, last: int, head: _Head)
     """The harm event a number is tied to: after its noun phrase, else before the number."""
     after = _event_after(tokens, head.end, head)
     before = _event_before(tokens, i, head)
+    if after is None and before is None and head.kind == "person":
+        # "41 of the soldiers she carried out of the trenches later died": the main verb
+        # after a clause that qualifies the people without "who".
+        after = _distant_main_verb(tokens, head.end)
     if after == "perpetrator":
         return after
     if after == "casualties" and before is not None and before[0] == "killed":
@@ -877,6 +881,21 @@ def _event_after(tokens: list[_Token], k: int, head: _Head) -> str | None:
             steps += 1
         steps += 1 if t.low in lx.FILLERS else 0
         j += 1
+    return None
+
+
+def _distant_main_verb(tokens: list[_Token], k: int) -> str | None:
+    """An intransitive death verb ("died", "perished") or a passive harm verb ending the clause
+    that opens with the counted people, within a short clause without another count."""
+    for j in range(k, min(len(tokens), k + 14)):
+        t = tokens[j]
+        if t.number is not None or t.text in lx.PHRASE_STOPS or t.low in lx.CONJUNCTIONS:
+            return None
+        ev = _event_of(t.low)
+        if ev is not None and ev[0] in lx.UNDERGONE_EVENTS and t.low.endswith("ed"):
+            return ev[0]
+        if ev is not None:
+            return None
     return None
 
 
@@ -1049,6 +1068,8 @@ def _claimant_of(text: str, last_claimant: str | None, quote_open: bool) -> str 
     m = lx.ACCORDING_TO.search(text)
     if m and lx.OWN_SOURCES.match(m.group("who")):
         m = None  # "Rybar: according to our sources, ...": the speaker's own sources
+    if m and m.group("who").lower() in lx.OBJECT_PRONOUNS:
+        return last_claimant  # "According to her, 41 of them ...": the person just named
     if m and _good_claimant(m.group("who")):
         # "according to figures released by the prosecutor's office": the office
         who = _agent(m.group("who")) or _clean_claimant(m.group("who"), last_claimant)
@@ -1128,6 +1149,10 @@ def _person_subject(text: str) -> str | None:
     m = lx.PERSON_SUBJECT.match(text)
     if m is None:
         return None
+    if " " not in m.group("who") and (
+        not m.group("role") or lx.ATTRIBUTION_VERB.search(m.group("role"))
+    ):
+        return None  # a first name alone is a person only with a role beside it ("Iryna, a medic")
     who = m.group("who") + (f", {m.group('role')}" if m.group("role") else "")
     return who if _good_claimant(who) else None
 
@@ -1186,6 +1211,8 @@ def source_pointer(text: str) -> str | None:
         lx.SOURCE_POINTER.match(text.strip())
         or lx.SIGNATURE.match(text.strip())
         or lx.BARE_SIGNATURE.match(text.strip())
+        or lx.ORG_SIGNATURE.match(text.strip())
+        or lx.TOLD_ABOUT_IT.match(text.strip())
     )
     if m is None or find_numbers(re.sub(r"\d+(?:st|nd|rd|th)\b", "", text)):
         return None
@@ -1202,6 +1229,12 @@ def _leading_claimant(text: str, last_claimant: str | None) -> str | None:
         if re.search(r"\b(?:to|to be|asked to be|not to be)\s*$", head, re.I):
             continue  # "who asked to be identified": not the sentence's verb of saying
         clause = re.split(r"[,;:\"“”(]|\s[—–-]\s", head)
+        if (
+            len(clause) >= 4
+            and not clause[-1].strip()
+            and lx.PARTICIPLE_ASIDE.match(clause[-2].strip())
+        ):
+            clause = clause[:-2] + [""]  # "the governor, Name, writing on Telegram, said"
         subject = clause[-1].strip()
         if not subject and len(clause) >= 3 and not clause[-1].strip():
             # "Name, adviser to the head of X, said" / "The head of X, Name, said": the
@@ -1227,6 +1260,8 @@ def _leading_claimant(text: str, last_claimant: str | None) -> str | None:
             continue
         if subject.lower() in lx.PRONOUNS:
             return last_claimant if subject.lower() in lx.CLAIMANT_PRONOUNS else None
+        if lx.DOCUMENT_SUBJECT.match(subject):
+            return last_claimant  # "The statement added that ...": the one who issued it
         if (agent := _agent(subject)) is not None:
             return agent
         if lx.UNFINISHED_PHRASE.search(subject):
