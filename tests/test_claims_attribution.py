@@ -532,3 +532,27 @@ def test_a_first_name_with_a_role_is_whom_according_to_her_stands_for() -> None:
     assert [(c.count, c.event, c.victims, c.claimant) for c in found] == [
         (12, "died", "soldiers", "Oksana, a nurse at the field hospital")
     ]
+
+
+def test_a_figure_in_an_aside_about_the_speaker_is_the_writers() -> None:
+    found = read(
+        "Maria, whose son was among the 9 sailors killed on the cruiser, said the navy "
+        "never called her."
+    )
+    assert [(c.count, c.claimant) for c in found] == [(9, None)]
+
+
+def test_a_partitive_of_his_men_counts_the_men() -> None:
+    found = read("Speaking to CNN, the colonel said 40 of his men had been wounded.")
+    assert [(c.count, c.victims, c.claimant) for c in found] == [(40, "men", "the colonel")]
+
+
+def test_officials_cited_by_a_paper_are_the_officials() -> None:
+    found = read("According to Western officials cited by The Times, 600 soldiers were killed.")
+    assert [c.claimant for c in found] == ["Western officials"]
+
+
+def test_a_source_in_brackets_at_a_bulletin_lines_end() -> None:
+    found = read("Kharkiv region: 2 killed, 3 wounded (regional administration).")
+    assert [c.claimant for c in found] == ["regional administration"] * 2
+    assert [c.claimant for c in read("Shelling killed 2 residents (Donetsk region).")] == [None]

@@ -200,7 +200,10 @@ NOT_NOUN_MODIFIERS = set(
     """and but or nor the for from with into onto over under after before were was are had has
     have been more such what which who whom whose that this these those than then also only
     just all both each every any some many most few other their his her its our
-    your""".split()
+    your including excluding among amongst between against near inside outside without
+    during across toward towards around about beside besides behind except like per via
+    plus minus versus namely mostly mainly largely primarily chiefly when where while not
+    nor yet whether""".split()
 )
 # Adjectives that may stand before an event noun: "86 criminal cases", "12 violent deaths".
 EVENT_NOUN_MODIFIERS = set(
@@ -470,7 +473,7 @@ WEAK_CAPITALS = re.compile(rf"^(?:{MONTHS}|{WEEKDAYS})$", re.I)
 PARTICIPLES = {"wounded", "injured", "dead"}
 # "30 of them": a pronoun after "of" stands for people named elsewhere.
 PARTITIVE_PRONOUNS = {"them", "those", "these", "whom", "which"}
-PARTITIVE_OPENERS = PARTITIVE_PRONOUNS | {"the", "their", "its", "our"}
+PARTITIVE_OPENERS = PARTITIVE_PRONOUNS | {"the", "their", "its", "our", "his", "her", "my", "your"}
 # Singular nouns that follow the counted people as a complement of "take": "took 8 men captive".
 COMPLEMENTS = {"prisoner", "captive", "hostage"}
 TAKE_FORMS = {"took", "take", "taken", "taking", "takes"}
@@ -567,6 +570,7 @@ CLAIMANT_TAIL = re.compile(
     r",\s*(?:speaking|writing|citing|quoted|according|adding|referring|in|on|at|during|after|"
     r"before|when|as|while)\b.*$|"
     r"\s+(?:said|says|told|added|speaking|in an interview|in a statement|on telegram)\b.*$|"
+    r"\s+(?:cited|quoted|interviewed) by\b.*$|"
     rf"\s+(?:on\s+)?(?:{WEEKDAYS}|yesterday|today|earlier|last (?:week|month|night))\b.*$",
     re.I,
 )
@@ -624,6 +628,19 @@ TOLD_ABOUT_IT = re.compile(
     r"^(?P<who>[A-Z][^.!?;:]{2,120}?)\s+(?:informed|reported|said|wrote|announced|told)\s+"
     r"(?:about\s+)?(?:it|this|that)\s*\.?$",
     re.I,
+)
+# A source in brackets at a bulletin line's end: "4 killed, 10 wounded (police)."
+TRAILING_SOURCE = re.compile(r"\((?P<who>[^()\d]{3,60})\)\s*\.?$")
+SOURCE_WORDS = re.compile(
+    r"\b(?:police|officials?|administration|governor|ministry|prosecutors?|office|service|"
+    r"mayor|staff|council|mission|authorities|head|OVA|MVA|command|spokes\w+)\b",
+    re.I,
+)
+# A relative clause set off by commas ("Olena, whose husband was among the 14 killed, said"),
+# and a verb of saying right after it.
+RELATIVE_ASIDE = re.compile(r",\s*(?:who|whose|whom|which)\b[^,;:]*,")
+SAYING_NEXT = re.compile(
+    r"^\s*(?:has\s+|had\s+|also\s+)?(?:said|says|told|tells|recalled|recalls|added|wrote)\b"
 )
 # A document as a sentence's subject speaks for whoever issued it: "The statement added ...".
 DOCUMENT_SUBJECT = re.compile(

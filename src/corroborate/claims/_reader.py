@@ -245,6 +245,8 @@ def _read_sentence(
             claimant = previous.claimant
         if claimant is None:
             claimant = ctx.statement
+        if claimant is not None and _narrated_aside(text, d.number.start):
+            claimant = None  # "Olena, whose husband was among the 14 killed, said she ..."
         category = _settle_category(victims, category, d.event, text)
         if (
             victims
@@ -289,6 +291,18 @@ def _read_sentence(
     if claims:
         ctx.previous = claims[-1]
     return claims
+
+
+def _narrated_aside(text: str, pos: int) -> bool:
+    """Whether the figure at `pos` lies in a relative clause set off by commas about the
+    speaker, before the speaker's verb of saying: the writer tells it, the speaker does not."""
+    for m in lx.RELATIVE_ASIDE.finditer(text):
+        if m.start() < pos < m.end():
+            inner = text[m.start() : m.end()]
+            return not lx.ATTRIBUTION_VERB.search(inner) and bool(
+                lx.SAYING_NEXT.match(text[m.end() :])
+            )
+    return False
 
 
 def _fill_from_neighbours(drafts: list[_Draft], ctx: _Context, anaphoric: bool) -> None:
@@ -1072,7 +1086,9 @@ def _claimant_of(text: str, last_claimant: str | None, quote_open: bool) -> str 
         return last_claimant  # "According to her, 41 of them ...": the person just named
     if m and _good_claimant(m.group("who")):
         # "according to figures released by the prosecutor's office": the office
-        who = _agent(m.group("who")) or _clean_claimant(m.group("who"), last_claimant)
+        who = _agent(m.group("who")) or _clean_claimant(
+            trim_claimant(m.group("who")), last_claimant
+        )
         return _with_apposition(who, text[m.end() :]) if who else who
     if lx.BY_THEIR_COUNT.search(text):
         return last_claimant
@@ -1086,6 +1102,9 @@ def _claimant_of(text: str, last_claimant: str | None, quote_open: bool) -> str 
     m = lx.DATA_RELEASED_BY.match(text)
     if m and _good_claimant(released := trim_claimant(m.group("who"))):
         return released
+    m = lx.TRAILING_SOURCE.search(text)
+    if m and lx.SOURCE_WORDS.search(m.group("who")) and _good_claimant(m.group("who")):
+        return m.group("who").strip()  # "4 killed, 10 wounded (police)."
     m = lx.SHOW_VERBS.search(text)
     if m and (maker := _agent(re.split(r"[,;:\"“”(]", text[: m.start()])[-1])):
         return maker
@@ -1284,6 +1303,8 @@ def _good_claimant(who: str) -> bool:
     words = who.strip().split()
     if not words or len(words) > 12:
         return False
+    if len(words) > 1 and words[0].lower() in lx.PRONOUNS:
+        return False  # "said she had not received his body": a clause, not a name
     if re.match(r"(?:by|of|in|on|at|from|with|for|to)\s", who.strip(), re.I):
         return False  # "by Ukrainian estimates": a phrase about the figure, not its claimant
     if lx.NOT_A_SOURCE.match(who.strip()):
