@@ -556,3 +556,29 @@ def test_a_source_in_brackets_at_a_bulletin_lines_end() -> None:
     found = read("Kharkiv region: 2 killed, 3 wounded (regional administration).")
     assert [c.claimant for c in found] == ["regional administration"] * 2
     assert [c.claimant for c in read("Shelling killed 2 residents (Donetsk region).")] == [None]
+
+
+def test_he_in_a_later_paragraph_is_the_titled_person_with_the_role_kept() -> None:
+    found = read(
+        "General Mykola Malomuzh, a former intelligence chief who now teaches in Kyiv, has "
+        "followed the battle closely.\n\n\u201cThey lost 3,000 men there,\u201d he said."
+    )
+    assert [c.claimant for c in found] == ["General Mykola Malomuzh, a former intelligence chief"]
+
+
+def test_a_bulletins_closing_attribution_covers_the_tallies_before_it() -> None:
+    found = read(
+        "The enemy lost up to 140 servicemen near Kupiansk. Air defence shot down 12 drones, "
+        "the Russian Defence Ministry said."
+    )
+    assert [(c.count, c.claimant) for c in found] == [(140, "the Russian Defence Ministry")]
+    found = read("Two residents were killed. The mayor said the city would rebuild.")
+    assert [c.claimant for c in found] == [None]
+
+
+def test_an_office_that_gave_figures_continues_into_the_next_sentence() -> None:
+    found = read(
+        "The city council released new figures on Friday. Since May, 212 residents have "
+        "been killed by shelling."
+    )
+    assert [c.claimant for c in found] == ["The city council"]

@@ -279,6 +279,9 @@ ATTRIBUTION_VERBS = (
     # A claimant who cites incidents as examples: "They cite the execution of 6 marines".
     r"cited|cites|cite|point(?:s|ed)? to|gave the example|gives the example|highlighted|"
     r"described|describes|listed|lists|named|names|"
+    # "The office gave new figures on Monday. Since ..., 1,289 civilians have been killed"
+    r"(?:gave|give|gives|released|provided|updated|issued)\s+(?:its\s+|their\s+)?"
+    r"(?:new |updated |the latest |latest |fresh |official )?(?:figures|data|numbers|toll)|"
     # Who found or recovered the dead is the source of the count: "Divers recovered 4 bodies".
     r"recovered|retrieved|pulled|exhumed|discovered|unearthed|identified|removed|located"
 )
@@ -607,7 +610,7 @@ SOURCE_POINTER = re.compile(
 )
 # A sentence opening with a person's name (and a role beside it): "Olena K., a surgeon, keeps".
 PERSON_SUBJECT = re.compile(
-    r"^(?:(?:President|Minister|Governor|Mayor|Dr\.?|Mr\.?|Mrs\.?|Ms\.?|General|Colonel|"
+    r"^(?P<title>(?:President|Minister|Governor|Mayor|Dr\.?|Mr\.?|Mrs\.?|Ms\.?|General|Colonel|"
     r"Captain|Sergeant|Lieutenant)\s+)?"
     r"(?P<who>[A-Z][a-z][\w'’-]+(?:\s+[A-Z][a-z][\w'’-]+){0,2})"
     r"(?:,\s*(?P<role>(?:the|a|an|his|her)\s+[^,]{3,80}|"

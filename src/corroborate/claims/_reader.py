@@ -103,6 +103,12 @@ def extract_claims(
             quoted = []
         read = _read_sentence(sentence, context, reference, quote_open)
         own = _claimant(sentence.text, None, quote_open)
+        if not read and own and unattributed and _closing_attribution(sentence.text):
+            # "... lost up to 385 servicemen. Air defence shot down 54 drones, the ministry
+            # reported.": the bulletin's closing attribution covers its tallies before.
+            for k in unattributed:
+                claims[k] = replace(claims[k], claimant=own)
+            unattributed = []
         if _opens_quotation(sentence.text):
             quote_open = True
         elif quote_open and _closes_quotation(sentence.text):
@@ -291,6 +297,14 @@ def _read_sentence(
     if claims:
         ctx.previous = claims[-1]
     return claims
+
+
+def _closing_attribution(text: str) -> bool:
+    """Whether a sentence without claims tallies other things (a number) and ends with who said
+    so ("..., the ministry reported."), as a bulletin's last line does."""
+    return bool(find_numbers(text)) and bool(
+        lx.TRAILING_SAID.search(text) or lx.INVERTED_AT_END.search(text)
+    )
 
 
 def _narrated_aside(text: str, pos: int) -> bool:
@@ -1172,7 +1186,8 @@ def _person_subject(text: str) -> str | None:
         not m.group("role") or lx.ATTRIBUTION_VERB.search(m.group("role"))
     ):
         return None  # a first name alone is a person only with a role beside it ("Iryna, a medic")
-    who = m.group("who") + (f", {m.group('role')}" if m.group("role") else "")
+    who = (m.group("title") or "") + m.group("who")
+    who = trim_claimant(who + (f", {m.group('role')}" if m.group("role") else ""))
     return who if _good_claimant(who) else None
 
 
