@@ -582,3 +582,15 @@ def test_an_office_that_gave_figures_continues_into_the_next_sentence() -> None:
         "been killed by shelling."
     )
     assert [c.claimant for c in found] == ["The city council"]
+
+
+def test_a_source_label_line_names_the_source_of_the_tallies_before_it() -> None:
+    found = read("Civilian casualties in May: 40 killed, 210 injured. Source: HRMMU.")
+    assert [c.claimant for c in found] == ["HRMMU"] * 2
+
+
+def test_grandchildren_and_siblings_are_people_counted() -> None:
+    found = read("A drone killed a woman and her three grandchildren, the police said.")
+    assert [(c.count, c.victims, c.victim_category) for c in found] == [
+        (3, "grandchildren", "civilian")
+    ]

@@ -146,7 +146,8 @@ for _cat, _words in {
     "deminers|schoolchildren|pupils|toddlers|newborns|youths|adolescents|mothers|fathers|sons|"
     "daughters|wives|husbands|neighbours|neighbors|tenants|guests|customers|spectators|clergy|"
     "monks|nuns|retirees|seniors|railway workers|utility workers|power engineers|medical workers|"
-    "health workers|healthcare workers|media workers|drivers|truck drivers|abductees",
+    "health workers|healthcare workers|media workers|drivers|truck drivers|abductees|"
+    "grandchildren|grandsons|granddaughters|grandmothers|grandfathers|grandparents",
     "combatant": "soldiers|soldier|troops|servicemen|serviceman|servicemembers|service members|"
     "servicewomen|military personnel|personnel|fighters|militants|mercenaries|marines|"
     "paratroopers|infantrymen|conscripts|mobilised|mobilized|reservists|officers|commanders|"
@@ -158,7 +159,8 @@ for _cat, _words in {
     "naval infantrymen|tankmen|drone operators|artillerymen|riflemen|motorised riflemen|"
     "motorized riflemen|military servicemen|enemy personnel|militia|volunteer fighters",
     "unknown": "people|persons|person|individuals|men|man|victims|others|ukrainians|russians|"
-    "family members|relatives|inmates|men and women|occupants|guys|lads",
+    "family members|relatives|inmates|men and women|occupants|guys|lads|brothers|sisters|"
+    "parents|siblings|spouses",
 }.items():
     for _w in _words.split("|"):
         VICTIM_NOUNS[_w.lower()] = _cat
@@ -619,6 +621,10 @@ PERSON_SUBJECT = re.compile(
 )
 # A signature line under a post: "— Vadym Filashkin, head of Donetsk Oblast Administration".
 SIGNATURE = re.compile(r"^[—–-]\s*(?P<who>[A-Z][^.!?;:]{2,140})$")
+# A label line naming the source: "Source: OHCHR.", "Data: regional police".
+SOURCE_LABEL = re.compile(
+    r"^(?:sources?|data|figures)\s*:\s*(?P<who>[^.!?;:]{2,120}?)\s*\.?$", re.I
+)
 # A line that is only an office's name, under a post: "Kharkiv Regional Prosecutor's Office".
 ORG_SIGNATURE = re.compile(
     r"^(?P<who>(?:[A-Z][\w'’.-]*\s+){0,6}(?:Office|Administration|Ministry|Service|Police|"

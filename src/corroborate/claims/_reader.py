@@ -1018,10 +1018,25 @@ def _event_before(tokens: list[_Token], i: int, head: _Head) -> tuple[str, int] 
                 return event, distance
             return None
         if t.low in lx.CONJUNCTIONS and t.low not in lx.CONJUNCTIONS_BEFORE_KEPT:
-            return None
+            return _verb_before_coordination(tokens, j, head)
         if not _is_qualifier_word(t.low) and t.low not in lx.BEFORE_SKIP:
             distance += 1
         j -= 1
+    return None
+
+
+def _verb_before_coordination(tokens: list[_Token], j: int, head: _Head) -> tuple[str, int] | None:
+    """The verb of "killed a woman and her three grandchildren": an "and" at j that joins the
+    count to a short object ("a woman") of a harm verb right before it."""
+    if tokens[j].low != "and" or head.kind != "person":
+        return None
+    for v in range(j - 2, max(-1, j - 5), -1):
+        if tokens[v + 1].low not in lx.COORDINATED_OPENERS:
+            continue
+        ev = _event_of(tokens[v].low)
+        between = tokens[v + 1 : j]
+        if ev is not None and ev[1] == "verb" and all(t.text.isalpha() for t in between):
+            return ev[0], 0
     return None
 
 
@@ -1246,6 +1261,7 @@ def source_pointer(text: str) -> str | None:
         or lx.SIGNATURE.match(text.strip())
         or lx.BARE_SIGNATURE.match(text.strip())
         or lx.ORG_SIGNATURE.match(text.strip())
+        or lx.SOURCE_LABEL.match(text.strip())
         or lx.TOLD_ABOUT_IT.match(text.strip())
     )
     if m is None or find_numbers(re.sub(r"\d+(?:st|nd|rd|th)\b", "", text)):
