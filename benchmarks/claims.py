@@ -4,10 +4,11 @@ Run: .venv/bin/python benchmarks/claims.py [--show-errors] [--only NAME] [--data
 
 Sets (in tests/data/claims/): `labelled.jsonl` (English: `en/dev-b1`, held-out batches
 `en/held-b1` and `en/held-b2`), and every `<lang>_dev.jsonl` and `<lang>_heldout.jsonl`
-(`en/dev`, `en/held` = English batch 3; `uk/...`, `ru/...` and whatever other language files
-exist), then `all/held`: every language's new held-out set together. Held-out sets were
-written before the rules they measure and are never tuned on; `--show-errors` prints errors
-for dev sets only unless `--show-heldout-errors` is given; `--dev` skips held-out sets.
+(`en/dev`, `en/held` = English batch 3; a numbered dev file such as `en_dev2.jsonl` is its
+own row, `en/dev2`; `uk/...`, `ru/...` and whatever other language files exist), then
+`all/held`: every language's new held-out set together. Held-out sets were written before
+the rules they measure and are never tuned on; `--show-errors` prints errors for dev sets
+only unless `--show-heldout-errors` is given; `--dev` skips held-out sets.
 
 Extraction counts a claim right when its count and event match a labelled claim; attribution
 when count, event, claimant and victims all match. Period counts a matched claim right when its
@@ -36,7 +37,8 @@ _HARM = re.compile(
     r"|заги|вбит|убит|погиб|поран|ранен|страт|розстр|расстр|полон|плен|зник|пропа)",
     re.I,
 )
-_SET_FILE = re.compile(r"^(?P<lang>[a-z]{2})_(?P<split>dev|heldout)\.jsonl$")
+# "en_dev.jsonl", "en_dev2.jsonl" (a later dev batch, its own row), "uk_heldout.jsonl".
+_SET_FILE = re.compile(r"^(?P<lang>[a-z]{2})_(?P<split>dev|heldout)(?P<batch>\d*)\.jsonl$")
 
 
 def same_phrase(a: str | None, b: str | None) -> bool:
@@ -157,7 +159,7 @@ def sets(data: Path) -> list[tuple[str, bool, bool, list[dict[str, Any]]]]:
         if m is None:
             continue
         heldout = m["split"] == "heldout"
-        name = f"{m['lang']}/{'held' if heldout else 'dev'}"
+        name = f"{m['lang']}/{'held' if heldout else 'dev'}{m['batch']}"
         rows = _read(path)
         found.append((name, heldout, False, rows))
         if heldout:

@@ -365,3 +365,232 @@ def test_a_bulletin_signed_with_a_role_and_a_name_without_a_dash_is_theirs() -> 
         c.claimant
         for c in read("Two people were killed. The head of the community was not available.")
     ] == [None]
+
+
+def test_told_an_outlet_at_the_end_names_the_listener_not_the_claimant() -> None:
+    found = read(
+        "ODESA (Reuters) - A drone strike killed two dock workers in the port overnight, "
+        "Oleh Kiper, the regional governor, told Reuters."
+    )
+    assert [(c.count, c.victims, c.claimant) for c in found] == [
+        (2, "dock workers", "Oleh Kiper, the regional governor")
+    ]
+
+
+def test_an_outlet_reporting_last_passes_on_the_speaker_named_first() -> None:
+    found = read(
+        "The regional prosecutor said on Monday that 14 civilians had been killed in the "
+        "village during the occupation, AFP reported."
+    )
+    assert [(c.count, c.claimant) for c in found] == [(14, "The regional prosecutor")]
+
+
+def test_a_pointer_to_data_from_an_office_or_a_bare_information_line_names_the_office() -> None:
+    found = read(
+        "Some 310 teachers have been killed since the invasion began. "
+        "This is according to data from the Ministry of Education."
+    )
+    assert [c.claimant for c in found] == ["the Ministry of Education"]
+    found = read(
+        "During the day the enemy shelled the community 12 times. 3 civilian persons were "
+        "wounded. Information of the Pokrovsk district military administration."
+    )
+    assert [(c.count, c.claimant) for c in found] == [
+        (3, "the Pokrovsk district military administration")
+    ]
+    found = read("In the village were wounded 2 residents. It is reported by the head of OVA.")
+    assert [c.claimant for c in found] == ["the head of OVA"]
+
+
+def test_a_dash_signature_after_the_last_sentence_signs_the_post() -> None:
+    found = read(
+        "Zaporizhzhia region: over the past day 3 people were killed and 5 injured. "
+        "— Ivan Fedorov, head of Zaporizhzhia Regional Military Administration"
+    )
+    assert [c.claimant for c in found] == [
+        "Ivan Fedorov, head of Zaporizhzhia Regional Military Administration"
+    ] * 2
+
+
+def test_data_from_an_office_that_showed_names_the_office_without_the_verb() -> None:
+    found = read("Data from the city morgue showed that 57 residents had died in January.")
+    assert [(c.count, c.claimant) for c in found] == [(57, "the city morgue")]
+
+
+def test_according_to_a_role_keeps_the_name_set_off_after_it() -> None:
+    found = read("According to the mayor, Ihor Terekhov, six people were injured.")
+    assert [c.claimant for c in found] == ["the mayor, Ihor Terekhov"]
+
+
+def test_a_quotation_of_two_sentences_closes_with_its_speaker() -> None:
+    found = read(
+        "\u201cThey came at dawn. We lost four men before noon,\u201d said Taras, "
+        "a company commander who gave only his first name."
+    )
+    assert [(c.count, c.claimant) for c in found] == [(4, "Taras, a company commander")]
+
+
+def test_the_speakers_own_sources_leave_the_speaker_as_claimant() -> None:
+    found = read("Rybar: according to our sources, the enemy lost 40 servicemen near Kupiansk.")
+    assert [(c.count, c.claimant) for c in found] == [(40, "Rybar")]
+
+
+def test_elliptical_counts_take_the_people_named_before() -> None:
+    found = read("Three firefighters were killed and two more injured, the service said.")
+    assert [(c.count, c.event, c.victims) for c in found] == [
+        (3, "killed", "firefighters"),
+        (2, "injured", "firefighters"),
+    ]
+    found = read(
+        "\u201cWe killed 30 Russian soldiers and took five prisoner,\u201d the sergeant said."
+    )
+    assert [(c.count, c.event, c.victims) for c in found] == [
+        (30, "killed", "Russian soldiers"),
+        (5, "captured", "Russian soldiers"),
+    ]
+
+
+def test_a_subject_coordinated_with_a_single_person_is_still_counted() -> None:
+    found = read("Four nurses and a driver were killed when the ambulance was hit.")
+    assert [(c.count, c.event, c.victims, c.claimant) for c in found] == [
+        (4, "killed", "nurses", None)
+    ]
+
+
+def test_losses_counted_as_killed_and_wounded_are_casualties() -> None:
+    found = read("The enemy lost about 90 people killed and wounded, the brigade said.")
+    assert [(c.count, c.event) for c in found] == [(90, "casualties")]
+
+
+def test_cases_over_a_killing_count_its_victims() -> None:
+    found = read("Police have opened 9 criminal cases over the killing of civilians in Bucha.")
+    assert [(c.count, c.event, c.victims) for c in found] == [(9, "incidents", "civilians")]
+
+
+def test_one_quoted_by_an_agency_as_saying_is_the_claimant() -> None:
+    found = read(
+        "The occupation-installed governor, Yevgeny Balitsky, was quoted by TASS as saying "
+        "that 7 people were killed in Enerhodar."
+    )
+    assert [(c.count, c.claimant) for c in found] == [
+        (7, "The occupation-installed governor, Yevgeny Balitsky")
+    ]
+
+
+def test_a_list_of_sources_after_using_names_no_speaker() -> None:
+    found = read(
+        "Volunteers have identified 1,200 soldiers killed near Bakhmut, using obituaries, "
+        "cemetery photos and regional news reports."
+    )
+    assert [(c.count, c.claimant) for c in found] == [(1200, "Volunteers")]
+
+
+def test_according_to_a_statement_from_a_company_names_the_company() -> None:
+    found = read("Two workers died, according to a statement from the rail operator.")
+    assert [(c.count, c.claimant) for c in found] == [(2, "the rail operator")]
+
+
+def test_figures_that_follow_from_a_report_are_its_authors() -> None:
+    found = read(
+        "Some 60 journalists have been killed since 2022. "
+        "This follows from a report by the National Union of Journalists."
+    )
+    assert [c.claimant for c in found] == ["the National Union of Journalists"]
+
+
+def test_an_office_named_alone_on_the_last_line_signs_the_post() -> None:
+    found = read("Over the past day: killed – 2, wounded – 7.\nZaporizhzhia Regional Police")
+    assert [c.claimant for c in found] == ["Zaporizhzhia Regional Police"] * 2
+
+
+def test_a_sentence_saying_who_told_about_it_names_the_claimant_before_it() -> None:
+    found = read("In Marhanets 4 residents were injured. Head of the community informed about it.")
+    assert [c.claimant for c in found] == ["Head of the community"]
+
+
+def test_a_participle_aside_does_not_cut_the_name_from_the_role() -> None:
+    found = read(
+        "The mayor of Sumy, Oleksandr Lysenko, speaking on national television, said "
+        "3 residents were killed."
+    )
+    assert [c.claimant for c in found] == ["The mayor of Sumy, Oleksandr Lysenko"]
+
+
+def test_a_statement_that_adds_speaks_for_the_ministry_that_issued_it() -> None:
+    found = read(
+        "The Ministry of Health said 2 doctors were killed. "
+        "The statement added that another 5 medics had been wounded."
+    )
+    assert [c.claimant for c in found] == ["The Ministry of Health"] * 2
+
+
+def test_a_first_name_with_a_role_is_whom_according_to_her_stands_for() -> None:
+    found = read(
+        "Oksana, a nurse at the field hospital, keeps a list. "
+        "According to her, 12 of the soldiers she treated in May later died."
+    )
+    assert [(c.count, c.event, c.victims, c.claimant) for c in found] == [
+        (12, "died", "soldiers", "Oksana, a nurse at the field hospital")
+    ]
+
+
+def test_a_figure_in_an_aside_about_the_speaker_is_the_writers() -> None:
+    found = read(
+        "Maria, whose son was among the 9 sailors killed on the cruiser, said the navy "
+        "never called her."
+    )
+    assert [(c.count, c.claimant) for c in found] == [(9, None)]
+
+
+def test_a_partitive_of_his_men_counts_the_men() -> None:
+    found = read("Speaking to CNN, the colonel said 40 of his men had been wounded.")
+    assert [(c.count, c.victims, c.claimant) for c in found] == [(40, "men", "the colonel")]
+
+
+def test_officials_cited_by_a_paper_are_the_officials() -> None:
+    found = read("According to Western officials cited by The Times, 600 soldiers were killed.")
+    assert [c.claimant for c in found] == ["Western officials"]
+
+
+def test_a_source_in_brackets_at_a_bulletin_lines_end() -> None:
+    found = read("Kharkiv region: 2 killed, 3 wounded (regional administration).")
+    assert [c.claimant for c in found] == ["regional administration"] * 2
+    assert [c.claimant for c in read("Shelling killed 2 residents (Donetsk region).")] == [None]
+
+
+def test_he_in_a_later_paragraph_is_the_titled_person_with_the_role_kept() -> None:
+    found = read(
+        "General Mykola Malomuzh, a former intelligence chief who now teaches in Kyiv, has "
+        "followed the battle closely.\n\n\u201cThey lost 3,000 men there,\u201d he said."
+    )
+    assert [c.claimant for c in found] == ["General Mykola Malomuzh, a former intelligence chief"]
+
+
+def test_a_bulletins_closing_attribution_covers_the_tallies_before_it() -> None:
+    found = read(
+        "The enemy lost up to 140 servicemen near Kupiansk. Air defence shot down 12 drones, "
+        "the Russian Defence Ministry said."
+    )
+    assert [(c.count, c.claimant) for c in found] == [(140, "the Russian Defence Ministry")]
+    found = read("Two residents were killed. The mayor said the city would rebuild.")
+    assert [c.claimant for c in found] == [None]
+
+
+def test_an_office_that_gave_figures_continues_into_the_next_sentence() -> None:
+    found = read(
+        "The city council released new figures on Friday. Since May, 212 residents have "
+        "been killed by shelling."
+    )
+    assert [c.claimant for c in found] == ["The city council"]
+
+
+def test_a_source_label_line_names_the_source_of_the_tallies_before_it() -> None:
+    found = read("Civilian casualties in May: 40 killed, 210 injured. Source: HRMMU.")
+    assert [c.claimant for c in found] == ["HRMMU"] * 2
+
+
+def test_grandchildren_and_siblings_are_people_counted() -> None:
+    found = read("A drone killed a woman and her three grandchildren, the police said.")
+    assert [(c.count, c.victims, c.victim_category) for c in found] == [
+        (3, "grandchildren", "civilian")
+    ]

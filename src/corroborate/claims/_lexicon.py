@@ -146,7 +146,8 @@ for _cat, _words in {
     "deminers|schoolchildren|pupils|toddlers|newborns|youths|adolescents|mothers|fathers|sons|"
     "daughters|wives|husbands|neighbours|neighbors|tenants|guests|customers|spectators|clergy|"
     "monks|nuns|retirees|seniors|railway workers|utility workers|power engineers|medical workers|"
-    "health workers|healthcare workers|media workers|drivers|truck drivers|abductees",
+    "health workers|healthcare workers|media workers|drivers|truck drivers|abductees|"
+    "grandchildren|grandsons|granddaughters|grandmothers|grandfathers|grandparents",
     "combatant": "soldiers|soldier|troops|servicemen|serviceman|servicemembers|service members|"
     "servicewomen|military personnel|personnel|fighters|militants|mercenaries|marines|"
     "paratroopers|infantrymen|conscripts|mobilised|mobilized|reservists|officers|commanders|"
@@ -158,7 +159,8 @@ for _cat, _words in {
     "naval infantrymen|tankmen|drone operators|artillerymen|riflemen|motorised riflemen|"
     "motorized riflemen|military servicemen|enemy personnel|militia|volunteer fighters",
     "unknown": "people|persons|person|individuals|men|man|victims|others|ukrainians|russians|"
-    "family members|relatives|inmates|men and women|occupants|guys|lads",
+    "family members|relatives|inmates|men and women|occupants|guys|lads|brothers|sisters|"
+    "parents|siblings|spouses",
 }.items():
     for _w in _words.split("|"):
         VICTIM_NOUNS[_w.lower()] = _cat
@@ -194,6 +196,16 @@ MODIFIERS = set(
     fallen deceased slain murdered tortured abducted deported seriously severely critically
     badly lightly slightly volunteer
     """.split()
+)
+# Function words that never qualify a people noun as the first word of a compound.
+NOT_NOUN_MODIFIERS = set(
+    """and but or nor the for from with into onto over under after before were was are had has
+    have been more such what which who whom whose that this these those than then also only
+    just all both each every any some many most few other their his her its our
+    your including excluding among amongst between against near inside outside without
+    during across toward towards around about beside besides behind except like per via
+    plus minus versus namely mostly mainly largely primarily chiefly when where while not
+    nor yet whether""".split()
 )
 # Adjectives that may stand before an event noun: "86 criminal cases", "12 violent deaths".
 EVENT_NOUN_MODIFIERS = set(
@@ -269,17 +281,25 @@ ATTRIBUTION_VERBS = (
     # A claimant who cites incidents as examples: "They cite the execution of 6 marines".
     r"cited|cites|cite|point(?:s|ed)? to|gave the example|gives the example|highlighted|"
     r"described|describes|listed|lists|named|names|"
+    # "The office gave new figures on Monday. Since ..., 1,289 civilians have been killed"
+    r"(?:gave|give|gives|released|provided|updated|issued)\s+(?:its\s+|their\s+)?"
+    r"(?:new |updated |the latest |latest |fresh |official )?(?:figures|data|numbers|toll)|"
     # Who found or recovered the dead is the source of the count: "Divers recovered 4 bodies".
     r"recovered|retrieved|pulled|exhumed|discovered|unearthed|identified|removed|located"
 )
 AUX = r"(?:has|have|had|also|previously|earlier|now|later|separately|has also|have also|had also|has since|would|will)"  # noqa: E501 - one regex alternative per line reads best
 PRONOUNS = {"he", "she", "it", "they", "we", "i", "you"}
+OBJECT_PRONOUNS = {"him", "her", "them"}  # "according to her": the person named before
+# Verbs of showing that end a source phrase: "data from the department showed that ...".
+_SHOWING = r"show(?:s|ed|n)?|suggest(?:s|ed)?|indicate[sd]?|reveal(?:s|ed)?|put(?:s)?"
 # Phrases that carry the claimant after them.
 ACCORDING_TO = re.compile(
     r"\b(?:according to|citing|quoting|cited by|as reported by|as documented by|"
-    r"figures (?:from|by)|data (?:from|by)|estimates? (?:from|by)|per)\s+(?P<who>[^,;:.()\"“”]+?)(?=\s*(?:[,;:.()\"“”]|$|\s+(?:that|who|which)\b))",  # noqa: E501 - one regex alternative per line reads best
+    rf"figures (?:from|by)|data (?:from|by)|estimates? (?:from|by)|per)\s+(?P<who>[^,;:.()\"“”]+?)(?=\s*(?:[,;:.()\"“”]|$|\s+(?:that|who|which|{_SHOWING})\b))",  # noqa: E501 - one regex alternative per line reads best
     re.I,
 )
+# "according to our sources": the speaker's own, so the speaker is the claimant.
+OWN_SOURCES = re.compile(r"^(?:our|my)\b", re.I)
 AGE_AFTER = re.compile(r"[-\s]years?[-\s]old\b", re.I)  # "a 54-year-old teacher": an age
 # A verb of finding or believing, or one with a plain object ("posted a photo"): what the
 # sentence tells is a deed or a belief, not a statement later figures continue.
@@ -339,6 +359,17 @@ NEWS_OUTLET = re.compile(
     re.I,
 )
 QUOTED_AS_SAYING = re.compile(r"\bquot\w* (?P<who>[^,;]+?) as saying\b", re.I)
+# "The ombudsman, Name, was quoted by RIA Novosti as saying that ...": the one quoted.
+QUOTED_PASSIVE = re.compile(
+    r"^(?P<who>[^;:\"“”]+?),?\s+(?:was|were|is|has been|had been)\s+quoted\s+"
+    r"(?:by\s+[^,;]+?\s+)?as\s+saying\b",
+    re.I,
+)
+# A list item after a participle ("..., using obituaries, local news reports."): its last
+# word may look like a verb of saying, but the list names no claimant.
+LIST_AFTER_PARTICIPLE = re.compile(
+    r"^\s*(?:using|including|citing|such as|based on|drawing on|like|from)\b", re.I
+)
 # Words that may open a subject phrase but are not part of the claimant.
 SUBJECT_OPENERS = re.compile(
     r"^(?:(?:and|but|while|whereas|then|so|however|meanwhile|also|separately|earlier|later|"
@@ -425,7 +456,7 @@ RELATIVE_PRONOUNS = {"who", "that"}  # "12 soldiers who killed": the people did 
 # Words before a counted head noun that are not part of the people's words.
 HEAD_LEAD_WORDS = {"the", "of"}
 # Words that open the people after an event noun: "executions of Ukrainian prisoners".
-OF_PHRASE_OPENERS = {"of", "against", "among", "involving", "into", "on"}
+OF_PHRASE_OPENERS = {"of", "against", "among", "involving", "into", "on", "over", "concerning"}
 # Words that open a parenthetical skipped after the people: ", including five children,".
 PARENTHETICAL_OPENERS = {"including", "among", "most", "many", "mostly", "mainly", "some", "all"}
 # A count joined to the one before it that names only where: "9 cases in Kyiv region and 3 in
@@ -447,10 +478,16 @@ WEAK_CAPITALS = re.compile(rf"^(?:{MONTHS}|{WEEKDAYS})$", re.I)
 PARTICIPLES = {"wounded", "injured", "dead"}
 # "30 of them": a pronoun after "of" stands for people named elsewhere.
 PARTITIVE_PRONOUNS = {"them", "those", "these", "whom", "which"}
-PARTITIVE_OPENERS = PARTITIVE_PRONOUNS | {"the", "their", "its", "our"}
+PARTITIVE_OPENERS = PARTITIVE_PRONOUNS | {"the", "their", "its", "our", "his", "her", "my", "your"}
 # Singular nouns that follow the counted people as a complement of "take": "took 8 men captive".
 COMPLEMENTS = {"prisoner", "captive", "hostage"}
 TAKE_FORMS = {"took", "take", "taken", "taking", "takes"}
+# Words of an elliptical count that add to people just named: "two were killed and four more
+# injured" counts more of the same people.
+ELLIPTIC_MODIFIERS = {"more", "other", "others", "further", "additional"}
+# Words that open a second subject coordinated with the counted people: "Two teachers and a
+# guard were killed".
+COORDINATED_OPENERS = {"a", "an", "the", "one", "his", "her", "their", "its"}
 # "hold" after the people is not a capture ("12 soldiers hold the line").
 NOT_CAPTURE_AFTER = {"hold", "holds"}
 # Events the people undergo and never do to others: "12 soldiers died" is no perpetrator.
@@ -528,7 +565,7 @@ PASSIVE_AGENT = re.compile(
 )
 INVERTED_AT_END = re.compile(
     r",\s*(?:said|says|according to|reported|reports|wrote|writes|informs|informed|announced|"
-    r"announces|stated|states|noted|notes|added|adds|claimed|claims|told)\s+"
+    r"announces|stated|states|noted|notes|added|adds|claimed|claims)\s+"
     r"(?P<who>[^;.]+?)\s*[.!?\"”']*$",
     re.I,
 )
@@ -538,6 +575,7 @@ CLAIMANT_TAIL = re.compile(
     r",\s*(?:speaking|writing|citing|quoted|according|adding|referring|in|on|at|during|after|"
     r"before|when|as|while)\b.*$|"
     r"\s+(?:said|says|told|added|speaking|in an interview|in a statement|on telegram)\b.*$|"
+    r"\s+(?:cited|quoted|interviewed) by\b.*$|"
     rf"\s+(?:on\s+)?(?:{WEEKDAYS}|yesterday|today|earlier|last (?:week|month|night))\b.*$",
     re.I,
 )
@@ -549,10 +587,11 @@ ROLE_APPOSITION = re.compile(
 PERSON_NAME = re.compile(r"^(?:[A-Z][\w'’.-]+)(?:\s+[A-Z][\w'’.-]+){0,3}$")
 # A phrase whose agent is the claimant: "Data collected by the mission showed ...".
 AGENT_OF = re.compile(
-    r"^(?:the\s+)?(?:(?:preliminary|official|latest|initial|updated|new|available|operational)\s+)*"
+    r"^(?:(?:the|a|an)\s+)?(?:(?:preliminary|official|latest|initial|updated|new|available|operational)\s+)*"
     r"(?:data|figures?|numbers?|statistics|images?|satellite images?|footage|"
     r"analysis|records?|research|findings|documents?|lists?|reports?|estimates?|a count|"
-    r"information)\b[^,]*?\b(?:by|from|of)\s+(?P<who>.+)$",
+    r"information|statements?|press releases?|posts?|messages?|announcements?|bulletins?|"
+    r"updates?|briefings?)\b[^,]*?\b(?:by|from|of)\s+(?P<who>.+)$",
     re.I,
 )
 SHOW_VERBS = re.compile(r"\b(?:showed|shows|show|suggest|suggests|suggested|indicate)\b", re.I)
@@ -560,24 +599,68 @@ SHOW_VERBS = re.compile(r"\b(?:showed|shows|show|suggest|suggests|suggested|indi
 # "The figures come from X.", "The numbers were compiled by X." It carries no claim itself.
 SOURCE_POINTER = re.compile(
     r"^(?:(?:this|that|these|those|the)\s+(?:figures?|numbers?|data|count|toll|estimates?|"
-    r"statistics|tally|information)|this|that|these|those)\s+"
+    r"statistics|tally|information)|this|that|these|those|it)\s+"
     r"(?:(?:is|are|was|were)\s+(?:according to|from|based on|"
     r"(?:compiled|collected|published|provided|gathered|released|verified|kept|recorded|"
     r"reported|documented|given|supplied)\s+by)|"
-    r"comes? from|came from|according to)\s+(?P<who>.+?)\s*[.!]?$",
+    r"comes? from|came from|according to|follows? from|followed from)\s+(?P<who>.+?)\s*[.!]?$"
+    # A translated bulletin's last line, without a verb: "Information of the district
+    # administration.", "Data from the regional police."
+    r"|^(?:the\s+)?(?:information|data|message|report)\s+(?:of|from)\s+(?P<whose>[^.!?;:]{3,120}?)"
+    r"\s*[.!]?$",
     re.I,
 )
 # A sentence opening with a person's name (and a role beside it): "Olena K., a surgeon, keeps".
 PERSON_SUBJECT = re.compile(
-    r"^(?:(?:President|Minister|Governor|Mayor|Dr\.?|Mr\.?|Mrs\.?|Ms\.?|General|Colonel|"
+    r"^(?P<title>(?:President|Minister|Governor|Mayor|Dr\.?|Mr\.?|Mrs\.?|Ms\.?|General|Colonel|"
     r"Captain|Sergeant|Lieutenant)\s+)?"
-    r"(?P<who>[A-Z][a-z][\w'’-]+(?:\s+[A-Z][a-z][\w'’-]+){1,2})"
+    r"(?P<who>[A-Z][a-z][\w'’-]+(?:\s+[A-Z][a-z][\w'’-]+){0,2})"
     r"(?:,\s*(?P<role>(?:the|a|an|his|her)\s+[^,]{3,80}|"
     r"[a-z][\w-]+(?:\s+[a-z][\w-]+)?\s+(?:to|of|for|at|in)\s[^,]{3,80}),)?"
     r"\s+(?:has\s+|had\s+|was\s+|is\s+|also\s+|now\s+)?[a-z]+\b"
 )
 # A signature line under a post: "— Vadym Filashkin, head of Donetsk Oblast Administration".
 SIGNATURE = re.compile(r"^[—–-]\s*(?P<who>[A-Z][^.!?;:]{2,140})$")
+# A label line naming the source: "Source: OHCHR.", "Data: regional police".
+SOURCE_LABEL = re.compile(
+    r"^(?:sources?|data|figures)\s*:\s*(?P<who>[^.!?;:]{2,120}?)\s*\.?$", re.I
+)
+# A line that is only an office's name, under a post: "Kharkiv Regional Prosecutor's Office".
+ORG_SIGNATURE = re.compile(
+    r"^(?P<who>(?:[A-Z][\w'’.-]*\s+){0,6}(?:Office|Administration|Ministry|Service|Police|"
+    r"Staff|Brigade|Command|Department|Council|Headquarters|Committee|Mission|Guard|Centre|"
+    r"Center|Directorate|Prosecutor's Office|Prosecutor’s Office))\.?$"
+)
+# A sentence after the figures that says who told them: "Head of the OVA X informed about it.",
+# "The regional police reported this."
+TOLD_ABOUT_IT = re.compile(
+    r"^(?P<who>[A-Z][^.!?;:]{2,120}?)\s+(?:informed|reported|said|wrote|announced|told)\s+"
+    r"(?:about\s+)?(?:it|this|that)\s*\.?$",
+    re.I,
+)
+# A source in brackets at a bulletin line's end: "4 killed, 10 wounded (police)."
+TRAILING_SOURCE = re.compile(r"\((?P<who>[^()\d]{3,60})\)\s*\.?$")
+SOURCE_WORDS = re.compile(
+    r"\b(?:police|officials?|administration|governor|ministry|prosecutors?|office|service|"
+    r"mayor|staff|council|mission|authorities|head|OVA|MVA|command|spokes\w+)\b",
+    re.I,
+)
+# A relative clause set off by commas ("Olena, whose husband was among the 14 killed, said"),
+# and a verb of saying right after it.
+RELATIVE_ASIDE = re.compile(r",\s*(?:who|whose|whom|which)\b[^,;:]*,")
+SAYING_NEXT = re.compile(
+    r"^\s*(?:has\s+|had\s+|also\s+)?(?:said|says|told|tells|recalled|recalls|added|wrote)\b"
+)
+# A document as a sentence's subject speaks for whoever issued it: "The statement added ...".
+DOCUMENT_SUBJECT = re.compile(
+    r"^(?:the|its|his|her|their)\s+(?:statement|report|post|message|release|press release|"
+    r"update|bulletin|briefing|announcement)$",
+    re.I,
+)
+# A participle phrase set off by commas after a claimant: "the governor, writing on Telegram,".
+PARTICIPLE_ASIDE = re.compile(
+    r"^(?:writing|speaking|posting|commenting|appearing|addressing|quoted|reporting)\b", re.I
+)
 # "By his count", "according to her": the claimant is the person just named.
 BY_THEIR_COUNT = re.compile(
     r"\b(?:by|according to|in) (?:his|her|their|its) (?:own )?(?:count|counting|estimate|"

@@ -79,6 +79,7 @@ def extract_claims(
     claims: list[Claim] = []
     unattributed: list[int] = []  # claims of this paragraph whose sentence names no claimant
     quoted: list[int] = []  # claims inside a quotation still open, whose speaker comes later
+    quote_open = False  # a quotation opened in an earlier sentence and not yet closed
     end_of_last = 0
     for sentence in split_sentences(text):
         pointer = source_pointer(sentence.text)
@@ -92,6 +93,7 @@ def extract_claims(
             context.statement = None  # a new line or paragraph ends a continued statement
             unattributed = []
             quoted = []
+            quote_open = False
         end_of_last = sentence.start + len(sentence.text)
         if quoted and (speaker := _after_quote(sentence.text, context.last_claimant, True)):
             # '"We lost 11 men. Another 30 were wounded," the commander said.': the speaker
@@ -99,8 +101,18 @@ def extract_claims(
             for k in quoted:
                 claims[k] = replace(claims[k], claimant=speaker)
             quoted = []
-        read = _read_sentence(sentence, context, reference)
-        own = _claimant(sentence.text, None)
+        read = _read_sentence(sentence, context, reference, quote_open)
+        own = _claimant(sentence.text, None, quote_open)
+        if not read and own and unattributed and _closing_attribution(sentence.text):
+            # "... lost up to 385 servicemen. Air defence shot down 54 drones, the ministry
+            # reported.": the bulletin's closing attribution covers its tallies before.
+            for k in unattributed:
+                claims[k] = replace(claims[k], claimant=own)
+            unattributed = []
+        if _opens_quotation(sentence.text):
+            quote_open = True
+        elif quote_open and _closes_quotation(sentence.text):
+            quote_open = False
         if read and own is None:
             unattributed = [len(claims) + n for n in range(len(read))]
         elif read:
@@ -187,10 +199,12 @@ def _event_of(word: str) -> tuple[str, str, int, bool] | None:
     return None
 
 
-def _read_sentence(sentence: Sentence, ctx: _Context, reference: date | None) -> list[Claim]:
+def _read_sentence(
+    sentence: Sentence, ctx: _Context, reference: date | None, quote_open: bool = False
+) -> list[Claim]:
     text = sentence.text
     numbers = find_numbers(text)
-    attribution = _claimant(text, ctx.last_claimant)
+    attribution = _claimant(text, ctx.last_claimant, quote_open)
     if lx.TOPIC_SHIFT.match(text):
         ctx.statement = None  # "Separately, a strike on Sumy killed three": a new item
     if attribution:
@@ -237,6 +251,8 @@ def _read_sentence(sentence: Sentence, ctx: _Context, reference: date | None) ->
             claimant = previous.claimant
         if claimant is None:
             claimant = ctx.statement
+        if claimant is not None and _narrated_aside(text, d.number.start):
+            claimant = None  # "Olena, whose husband was among the 14 killed, said she ..."
         category = _settle_category(victims, category, d.event, text)
         if (
             victims
@@ -244,9 +260,13 @@ def _read_sentence(sentence: Sentence, ctx: _Context, reference: date | None) ->
             and (category == "unknown" or victims.lower() == "boys")
             and claimant
             and lx.MILITARY_SPEAKER.search(claimant)
-            and re.search(rf"\b(?:our|my)\s+{re.escape(victims)}\b", text, re.I)
+            and (
+                re.search(rf"\b(?:our|my)\s+{re.escape(victims)}\b", text, re.I)
+                or re.search(rf"\b(?:lost|buried)\s+(?:\S+\s+)?{re.escape(victims)}\b", text, re.I)
+            )
         ):
-            # "We lost 14 of our men," the battalion commander said: a unit's own fighters.
+            # "We lost 14 of our men," the battalion commander said: a unit's own fighters;
+            # the men a commander's unit lost or buried are its fighters too.
             category = "pow" if d.event in lx.POW_EVENTS else "combatant"
         if victims is None and category == "unknown" and lx.FORCES_SUFFERED.search(text):
             category = "combatant"
@@ -277,6 +297,26 @@ def _read_sentence(sentence: Sentence, ctx: _Context, reference: date | None) ->
     if claims:
         ctx.previous = claims[-1]
     return claims
+
+
+def _closing_attribution(text: str) -> bool:
+    """Whether a sentence without claims tallies other things (a number) and ends with who said
+    so ("..., the ministry reported."), as a bulletin's last line does."""
+    return bool(find_numbers(text)) and bool(
+        lx.TRAILING_SAID.search(text) or lx.INVERTED_AT_END.search(text)
+    )
+
+
+def _narrated_aside(text: str, pos: int) -> bool:
+    """Whether the figure at `pos` lies in a relative clause set off by commas about the
+    speaker, before the speaker's verb of saying: the writer tells it, the speaker does not."""
+    for m in lx.RELATIVE_ASIDE.finditer(text):
+        if m.start() < pos < m.end():
+            inner = text[m.start() : m.end()]
+            return not lx.ATTRIBUTION_VERB.search(inner) and bool(
+                lx.SAYING_NEXT.match(text[m.end() :])
+            )
+    return False
 
 
 def _fill_from_neighbours(drafts: list[_Draft], ctx: _Context, anaphoric: bool) -> None:
@@ -389,6 +429,10 @@ def _read_number(text: str, tokens: list[_Token], i: int, consumed: set[int]) ->
         category = lx.VICTIM_NOUNS.get(who.lower().split()[-1])
         if category is not None:
             head = replace(head, words=who, category=category)
+    if head.kind == "person" and head.category == "unknown":
+        labelled = _people_label(tokens, i)
+        if labelled is not None:
+            head = replace(head, category=labelled)  # "personnel – 434,760 (+930) persons"
     inclusion = bool(lx.INCLUSION_CUES.search(before_text))
     anaphoric = bool(lx.ANAPHORIC_NUMBER_BEFORE.search(before_text)) or head.partitive
     event = head.event or _event_near(text, tokens, i, last, head)
@@ -509,6 +553,17 @@ def _list_label(tokens: list[_Token], i: int) -> tuple[_Head, str | None] | None
     return None
 
 
+def _people_label(tokens: list[_Token], i: int) -> str | None:
+    """The category of a bulletin label naming people before a figure ("personnel –")."""
+    j = i - 1
+    while j >= 0 and tokens[j].number is None and _is_qualifier_word(tokens[j].low):
+        j -= 1
+    if j < 1 or tokens[j].text not in lx.LIST_MARKS:
+        return None
+    category = lx.VICTIM_NOUNS.get(tokens[j - 1].low)
+    return category if category != "unknown" else None
+
+
 def _is_not_a_count(
     text: str, tokens: list[_Token], i: int, before_text: str, after_text: str
 ) -> bool:
@@ -571,6 +626,14 @@ class _Head:
 def _victim_phrase(tokens: list[_Token], j: int, consumed: set[int]) -> _Head:
     """What the number counts: people (with their words), harm events, nothing, or a thing."""
     start = j
+    if (
+        j < len(tokens)
+        and tokens[j].low in lx.COMPLEMENTS
+        and j >= 2
+        and tokens[j - 2].low in lx.TAKE_FORMS
+    ):
+        # "killed 60 soldiers and took three prisoner": the people are those named before
+        return _Head("bare", None, "unknown", "captured", j + 1)
     # "7 of the 16 soldiers", "27 of 34 drones", "30 of them": the whole is named after "of",
     # or, after a pronoun, in the phrase the pronoun stands for.
     if (
@@ -664,7 +727,10 @@ def _victim_phrase(tokens: list[_Token], j: int, consumed: set[int]) -> _Head:
         ):
             ev = lx.EVENT_HEAD_NOUNS[t.low]
             victims, cat, end = _of_phrase(tokens, k + 1)
-            if t.low in lx.PARTICIPLES and k == start:
+            if t.low in lx.PARTICIPLES and all(
+                tokens[x].low in lx.ELLIPTIC_MODIFIERS for x in range(start, k)
+            ):
+                # "12 wounded", "four more injured": the people are those named before
                 return _Head("bare", None, "unknown", ev, k + 1)
             if victims is None:
                 cat = next(
@@ -679,6 +745,10 @@ def _victim_phrase(tokens: list[_Token], j: int, consumed: set[int]) -> _Head:
                 return inner
             return _Head("thing", None, "unknown", None, k)
         word_event = _event_of(t.low)
+        if k == start and _noun_modifier(tokens, k):
+            mods.append(t.low)  # "two dock workers", "three aid convoy drivers"
+            k += 1
+            continue
         if (
             t.low in lx.MODIFIERS
             or t.low in lx.EVENT_NOUN_MODIFIERS
@@ -699,6 +769,21 @@ def _victim_phrase(tokens: list[_Token], j: int, consumed: set[int]) -> _Head:
     if k < len(tokens) and k == start:
         return _Head("bare", None, "unknown", None, start)
     return _Head("thing", None, "unknown", None, k)
+
+
+def _noun_modifier(tokens: list[_Token], k: int) -> bool:
+    """Whether a plain lower-case word right after the number qualifies the people noun after
+    it, as the first of a compound ("dock workers", "farm labourers")."""
+    t = tokens[k]
+    return (
+        t.text.isalpha()
+        and t.text.islower()
+        and len(t.text) > 2
+        and t.low not in lx.NOT_NOUN_MODIFIERS
+        and _event_of(t.low) is None
+        and _match_victim_head(tokens, k) is None
+        and _match_victim_head(tokens, k + 1) is not None
+    )
 
 
 def _plain_thing(tokens: list[_Token], k: int) -> bool:
@@ -759,8 +844,14 @@ def _event_near(text: str, tokens: list[_Token], i: int, last: int, head: _Head)
     """The harm event a number is tied to: after its noun phrase, else before the number."""
     after = _event_after(tokens, head.end, head)
     before = _event_before(tokens, i, head)
+    if after is None and before is None and head.kind == "person":
+        # "41 of the soldiers she carried out of the trenches later died": the main verb
+        # after a clause that qualifies the people without "who".
+        after = _distant_main_verb(tokens, head.end)
     if after == "perpetrator":
         return after
+    if after == "casualties" and before is not None and before[0] == "killed":
+        return after  # "lost about 80 people killed and wounded": a casualty figure
     if before is not None and (after is None or before[1] <= 1):
         return before[0]
     return after
@@ -805,7 +896,11 @@ def _event_after(tokens: list[_Token], k: int, head: _Head) -> str | None:
         if lx.PERPETRATOR_CUES.match(t.low):
             return "perpetrator"
         if t.low in lx.CONJUNCTIONS:
-            return None
+            skip = _coordinated_subject(tokens, j) if head.kind == "person" else None
+            if skip is None:
+                return None
+            j = skip  # "Two teachers and a guard were killed": the verb is both subjects'
+            continue
         if t.low in lx.RELATIVE_PRONOUNS:
             saw_relative = True
         if t.low in lx.PASSIVE_AUX:
@@ -814,6 +909,36 @@ def _event_after(tokens: list[_Token], k: int, head: _Head) -> str | None:
             steps += 1
         steps += 1 if t.low in lx.FILLERS else 0
         j += 1
+    return None
+
+
+def _distant_main_verb(tokens: list[_Token], k: int) -> str | None:
+    """An intransitive death verb ("died", "perished") or a passive harm verb ending the clause
+    that opens with the counted people, within a short clause without another count."""
+    for j in range(k, min(len(tokens), k + 14)):
+        t = tokens[j]
+        if t.number is not None or t.text in lx.PHRASE_STOPS or t.low in lx.CONJUNCTIONS:
+            return None
+        ev = _event_of(t.low)
+        if ev is not None and ev[0] in lx.UNDERGONE_EVENTS and t.low.endswith("ed"):
+            return ev[0]
+        if ev is not None:
+            return None
+    return None
+
+
+def _coordinated_subject(tokens: list[_Token], j: int) -> int | None:
+    """Where a plural verb resumes after "and a guard", when tokens[j] is that "and"."""
+    if tokens[j].low != "and" or j + 1 >= len(tokens):
+        return None
+    if tokens[j + 1].low not in lx.COORDINATED_OPENERS:
+        return None
+    for n in range(j + 2, min(len(tokens), j + 5)):
+        t = tokens[n]
+        if t.low in {"were", "have", "are"}:
+            return n
+        if not t.text.isalpha() or t.low in lx.CONJUNCTIONS or _event_of(t.low):
+            return None
     return None
 
 
@@ -893,10 +1018,25 @@ def _event_before(tokens: list[_Token], i: int, head: _Head) -> tuple[str, int] 
                 return event, distance
             return None
         if t.low in lx.CONJUNCTIONS and t.low not in lx.CONJUNCTIONS_BEFORE_KEPT:
-            return None
+            return _verb_before_coordination(tokens, j, head)
         if not _is_qualifier_word(t.low) and t.low not in lx.BEFORE_SKIP:
             distance += 1
         j -= 1
+    return None
+
+
+def _verb_before_coordination(tokens: list[_Token], j: int, head: _Head) -> tuple[str, int] | None:
+    """The verb of "killed a woman and her three grandchildren": an "and" at j that joins the
+    count to a short object ("a woman") of a harm verb right before it."""
+    if tokens[j].low != "and" or head.kind != "person":
+        return None
+    for v in range(j - 2, max(-1, j - 5), -1):
+        if tokens[v + 1].low not in lx.COORDINATED_OPENERS:
+            continue
+        ev = _event_of(tokens[v].low)
+        between = tokens[v + 1 : j]
+        if ev is not None and ev[1] == "verb" and all(t.text.isalpha() for t in between):
+            return ev[0], 0
     return None
 
 
@@ -911,11 +1051,27 @@ _TRAILING_DASH = re.compile(r"\s[—–]\s*(?P<who>[A-Z][\w'’.-]*(?:\s+[\w'’
 _HEADLINE = re.compile(r"^(?P<who>[A-Z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*){0,3})\s*:\s+\S")
 
 
-def _claimant(text: str, last_claimant: str | None) -> str | None:
-    """Who asserts what the sentence says, or None when the text names no one."""
-    quoted = _after_quote(text, last_claimant)
+def _claimant(text: str, last_claimant: str | None, quote_open: bool = False) -> str | None:
+    """Who asserts what the sentence says, or None when the text names no one.
+
+    A news outlet named last ("X said on Friday that ..., AFP reported") passes on what the
+    speaker the sentence names first said; that speaker is the claimant.
+    """
+    who = _claimant_of(text, last_claimant, quote_open)
+    if who is not None and lx.NEWS_OUTLET.search(who):
+        first = _leading_claimant(text, last_claimant)
+        if first is not None and not lx.NEWS_OUTLET.search(first):
+            return first
+    return who
+
+
+def _claimant_of(text: str, last_claimant: str | None, quote_open: bool) -> str | None:
+    quoted = _after_quote(text, last_claimant, quote_open)
     if quoted is not None:
         return quoted
+    m = lx.QUOTED_PASSIVE.match(lx.SUBJECT_OPENERS.sub("", text))
+    if m and _good_claimant(quoted_one := trim_claimant(m.group("who"))):
+        return _clean_claimant(quoted_one, last_claimant)
     m = lx.CITING_CLAUSE.search(text)
     if m:
         # "..., the ombudsman said, citing witness accounts": the ombudsman claims it; a news
@@ -943,6 +1099,8 @@ def _claimant(text: str, last_claimant: str | None) -> str | None:
     if m and _good_claimant(m.group("who")):
         return _clean_claimant(m.group("who"), last_claimant)
     m = lx.TRAILING_SAID.search(text)
+    if m and lx.LIST_AFTER_PARTICIPLE.match(text[: m.start()].split(",")[-1]):
+        m = None  # "..., using obituaries, local news reports.": a list, not a speaker
     if m and _good_claimant(m.group("who")):
         who = _clean_claimant(m.group("who"), last_claimant)
         if who:
@@ -951,9 +1109,16 @@ def _claimant(text: str, last_claimant: str | None) -> str | None:
     if m:
         return _clean_claimant(m.group("who"), last_claimant)
     m = lx.ACCORDING_TO.search(text)
+    if m and lx.OWN_SOURCES.match(m.group("who")):
+        m = None  # "Rybar: according to our sources, ...": the speaker's own sources
+    if m and m.group("who").lower() in lx.OBJECT_PRONOUNS:
+        return last_claimant  # "According to her, 41 of them ...": the person just named
     if m and _good_claimant(m.group("who")):
         # "according to figures released by the prosecutor's office": the office
-        return _agent(m.group("who")) or _clean_claimant(m.group("who"), last_claimant)
+        who = _agent(m.group("who")) or _clean_claimant(
+            trim_claimant(m.group("who")), last_claimant
+        )
+        return _with_apposition(who, text[m.end() :]) if who else who
     if lx.BY_THEIR_COUNT.search(text):
         return last_claimant
     m = _HEADLINE.match(text)
@@ -966,10 +1131,23 @@ def _claimant(text: str, last_claimant: str | None) -> str | None:
     m = lx.DATA_RELEASED_BY.match(text)
     if m and _good_claimant(released := trim_claimant(m.group("who"))):
         return released
+    m = lx.TRAILING_SOURCE.search(text)
+    if m and lx.SOURCE_WORDS.search(m.group("who")) and _good_claimant(m.group("who")):
+        return m.group("who").strip()  # "4 killed, 10 wounded (police)."
     m = lx.SHOW_VERBS.search(text)
     if m and (maker := _agent(re.split(r"[,;:\"“”(]", text[: m.start()])[-1])):
         return maker
     return _leading_claimant(text, last_claimant)
+
+
+def _with_apposition(who: str, rest: str) -> str:
+    """A claimant with the name or role set off by commas after it: "According to the regional
+    governor, Vyacheslav Gladkov, one woman ..." names the governor with his name."""
+    m = re.match(r"\s*,\s*(?P<app>[^,;:.()\"“”]{3,80}?)\s*,", rest)
+    if m is None:
+        return who
+    pair = f"{who}, {m.group('app')}"
+    return pair if trim_claimant(pair) == pair else who
 
 
 def _states_content(after_verb: str) -> bool:
@@ -1019,7 +1197,12 @@ def _person_subject(text: str) -> str | None:
     m = lx.PERSON_SUBJECT.match(text)
     if m is None:
         return None
-    who = m.group("who") + (f", {m.group('role')}" if m.group("role") else "")
+    if " " not in m.group("who") and (
+        not m.group("role") or lx.ATTRIBUTION_VERB.search(m.group("role"))
+    ):
+        return None  # a first name alone is a person only with a role beside it ("Iryna, a medic")
+    who = (m.group("title") or "") + m.group("who")
+    who = trim_claimant(who + (f", {m.group('role')}" if m.group("role") else ""))
     return who if _good_claimant(who) else None
 
 
@@ -1077,10 +1260,14 @@ def source_pointer(text: str) -> str | None:
         lx.SOURCE_POINTER.match(text.strip())
         or lx.SIGNATURE.match(text.strip())
         or lx.BARE_SIGNATURE.match(text.strip())
+        or lx.ORG_SIGNATURE.match(text.strip())
+        or lx.SOURCE_LABEL.match(text.strip())
+        or lx.TOLD_ABOUT_IT.match(text.strip())
     )
     if m is None or find_numbers(re.sub(r"\d+(?:st|nd|rd|th)\b", "", text)):
         return None
-    who = trim_claimant(m.group("who"))
+    named = m.groupdict().get("who") or m.group("whose")
+    who = _agent(named) or trim_claimant(named)  # "according to data from the Office"
     return who if _good_claimant(who) and who.lower() not in lx.PRONOUNS else None
 
 
@@ -1092,6 +1279,12 @@ def _leading_claimant(text: str, last_claimant: str | None) -> str | None:
         if re.search(r"\b(?:to|to be|asked to be|not to be)\s*$", head, re.I):
             continue  # "who asked to be identified": not the sentence's verb of saying
         clause = re.split(r"[,;:\"“”(]|\s[—–-]\s", head)
+        if (
+            len(clause) >= 4
+            and not clause[-1].strip()
+            and lx.PARTICIPLE_ASIDE.match(clause[-2].strip())
+        ):
+            clause = clause[:-2] + [""]  # "the governor, Name, writing on Telegram, said"
         subject = clause[-1].strip()
         if not subject and len(clause) >= 3 and not clause[-1].strip():
             # "Name, adviser to the head of X, said" / "The head of X, Name, said": the
@@ -1117,6 +1310,8 @@ def _leading_claimant(text: str, last_claimant: str | None) -> str | None:
             continue
         if subject.lower() in lx.PRONOUNS:
             return last_claimant if subject.lower() in lx.CLAIMANT_PRONOUNS else None
+        if lx.DOCUMENT_SUBJECT.match(subject):
+            return last_claimant  # "The statement added that ...": the one who issued it
         if (agent := _agent(subject)) is not None:
             return agent
         if lx.UNFINISHED_PHRASE.search(subject):
@@ -1139,6 +1334,8 @@ def _good_claimant(who: str) -> bool:
     words = who.strip().split()
     if not words or len(words) > 12:
         return False
+    if len(words) > 1 and words[0].lower() in lx.PRONOUNS:
+        return False  # "said she had not received his body": a clause, not a name
     if re.match(r"(?:by|of|in|on|at|from|with|for|to)\s", who.strip(), re.I):
         return False  # "by Ukrainian estimates": a phrase about the figure, not its claimant
     if lx.NOT_A_SOURCE.match(who.strip()):

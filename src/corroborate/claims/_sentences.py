@@ -47,9 +47,10 @@ _ABBREVIATIONS = {
     "ca",
 }
 # A full stop, question or exclamation mark (with closing quotes) followed by space and a
-# capital, a quote, or a digit; or a glued "verge.The" typo; or a line break.
+# capital, a quote, a digit or a dash before a signature (". — Name, head of X"); or a glued
+# "verge.The" typo; or a line break.
 _BOUNDARY = re.compile(
-    r"(?<=[.!?])['\"’”)]*(?:\s+(?=[\"'“‘(A-Z0-9])|(?=[A-Z][a-z]))|\n\s*\n|\n(?=\S)"
+    r"(?<=[.!?])['\"’”)]*(?:\s+(?=[\"'“‘(A-Z0-9]|[—–]\s*[A-Z])|(?=[A-Z][a-z]))|\n\s*\n|\n(?=\S)"
 )
 
 
