@@ -5,6 +5,7 @@ nothing."""
 from __future__ import annotations
 
 import json
+import os
 import threading
 import time
 from collections.abc import Iterator
@@ -336,3 +337,47 @@ def test_a_scheduler_that_cannot_be_reached_is_one_clear_line_and_nothing_is_arc
     reopened = Archive.open(archive.dir)
     assert [a for a, _, _ in _log(reopened)][1:] == []
     reopened.close()
+
+
+_SEARCH_THEN_WAIT = """
+import corroborate, os, time
+import faiss, numpy as np
+faiss.omp_set_num_threads(2)
+rng = np.random.default_rng(0)
+index = faiss.IndexBinaryFlat(256)
+index.add(rng.integers(0, 256, (5000, 32), dtype=np.uint8))
+index.search(rng.integers(0, 256, (500, 32), dtype=np.uint8), 16)
+cpu = time.process_time()
+time.sleep(0.5)  # the single writer waiting for its workers' next result
+print(os.environ["OMP_WAIT_POLICY"], time.process_time() - cpu)
+"""
+
+
+def _idle_cpu(env: dict[str, str]) -> tuple[str, float]:
+    import os
+    import subprocess
+    import sys
+
+    done = subprocess.run(
+        [sys.executable, "-c", _SEARCH_THEN_WAIT],
+        env={k: v for k, v in {**os.environ, **env}.items() if v},
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    policy, cpu = done.stdout.split()
+    return policy, float(cpu)
+
+
+@pytest.mark.skipif(len(os.sched_getaffinity(0)) < 2, reason="needs two cores")
+def test_the_ingesting_process_leaves_the_cores_to_its_workers_between_frame_searches() -> None:
+    """The single writer searches the frame index after each file, then waits for a worker:
+    FAISS's OpenMP threads must sleep then, not spin on a core a worker needs. A user's own
+    choice of policy is kept."""
+    policy, idle = _idle_cpu({"OMP_WAIT_POLICY": ""})
+    assert policy == "PASSIVE"
+    assert idle < 0.05  # the 0.5 s wait costs (almost) no CPU
+    policy, spinning = _idle_cpu({"OMP_WAIT_POLICY": "ACTIVE"})
+    assert policy == "ACTIVE"
+    # the check can fail: a spinning thread is seen (on a busy machine it gets a share)
+    assert spinning > 0.06
