@@ -594,3 +594,75 @@ def test_grandchildren_and_siblings_are_people_counted() -> None:
     assert [(c.count, c.victims, c.victim_category) for c in found] == [
         (3, "grandchildren", "civilian")
     ]
+
+
+def test_a_statements_title_line_names_its_issuer_for_figures_no_sentence_attributes() -> None:
+    found = read(
+        "Statement of the Ministry of Health of Ukraine regarding the strike on a hospital in "
+        "Kharkiv\n\nAs a result of the strike, 3 medics were killed. The regional governor said "
+        "11 patients were injured."
+    )
+    assert [(c.count, c.claimant) for c in found] == [
+        (3, "the Ministry of Health of Ukraine"),
+        (11, "The regional governor"),
+    ]
+    untitled = read("The strike on a hospital in Kharkiv\n\nAs a result, 3 medics were killed.")
+    assert [c.claimant for c in untitled] == [None]
+
+
+def test_a_prosecutors_release_speaks_for_what_its_investigation_found() -> None:
+    found = read(
+        "The Sumy Regional Prosecutor's Office has launched a pre-trial investigation into the "
+        "shelling of Shostka. According to the investigation, the strike killed 2 residents."
+    )
+    assert [(c.count, c.claimant) for c in found] == [(2, "The Sumy Regional Prosecutor's Office")]
+    alone = read("According to the investigation, the strike killed 2 residents.")
+    assert [c.claimant for c in alone] == [None]
+
+
+def test_a_second_speaker_who_puts_the_figure_at_another_number_restates_the_toll() -> None:
+    found = read(
+        "The police said 9 soldiers were killed. A brigade spokesman later put the figure at 6."
+    )
+    assert [(c.count, c.event, c.victims, c.claimant) for c in found] == [
+        (9, "killed", "soldiers", "The police"),
+        (6, "killed", "soldiers", "A brigade spokesman"),
+    ]
+    assert read("The mayor put the figure at 12.") == []  # no toll before it to restate
+
+
+def test_parts_and_more_of_the_people_counted_before_take_their_words() -> None:
+    found = read(
+        "Rescuers pulled the bodies of 14 people from the rubble. Three of them were children, "
+        "they said. 20 more were wounded. Of those wounded, 4 were pensioners."
+    )
+    assert [(c.count, c.event, c.victims, c.claimant) for c in found] == [
+        (14, "killed", "people", "Rescuers"),
+        (3, "killed", "children", "Rescuers"),
+        (20, "injured", "people", "Rescuers"),  # a statement continued keeps its claimant
+        (4, "injured", "pensioners", "Rescuers"),
+    ]
+
+
+def test_a_signature_with_the_name_first_covers_the_whole_post() -> None:
+    found = read(
+        "One man was killed in Kherson. 3 more people were injured.\n"
+        "Oleksandr Prokudin, head of Kherson OVA"
+    )
+    assert [(c.count, c.victims, c.claimant) for c in found] == [
+        (1, "man", "Oleksandr Prokudin, head of Kherson OVA"),
+        (3, "people", "Oleksandr Prokudin, head of Kherson OVA"),
+    ]
+
+
+def test_the_subject_before_said_is_the_speaker_not_the_clause_after_it() -> None:
+    found = read(
+        "The mayor of Sumy, Artem Kobzar, said the drone hit a bus. Four passengers were "
+        "killed, he said."
+    )
+    assert [c.claimant for c in found] == ["The mayor of Sumy, Artem Kobzar"]
+    found = read(
+        "A medic of the 47th Brigade, who gave only his first name, Oleh, said 12 soldiers "
+        "were wounded."
+    )
+    assert [c.claimant for c in found] == ["A medic of the 47th Brigade"]

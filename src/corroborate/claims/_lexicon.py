@@ -78,7 +78,7 @@ EVENT_PHRASES = re.compile(
     rf"\b(?:{_KILLED_OR_WOUNDED}|"
     r"shot dead|gunned down|lost their lives|lives lost|death tolls?|casualty tolls?|"
     r"taken (?:prisoner|captive|hostage)|took (?:prisoner|captive|hostage)|taken into custody|"
-    r"laid down (?:their )?arms|wiped out|took out|taken out|"
+    r"(?:laid|laying|lay) down (?:their )?arms|wiped out|took out|taken out|"
     r"gave themselves up|give themselves up|summar(?:y|ily) execut\w*|"
     r"shot down|shoot down|shooting down|shoots down)\b",
     re.I,
@@ -179,7 +179,8 @@ CATEGORY_MODIFIERS: dict[str, str] = {
 # Words in the sentence that say combatants were hors de combat, so their killing or capture
 # is about prisoners of war.
 POW_CONTEXT = re.compile(
-    r"\b(?:surrender\w*|captur\w*|captivity|captive\w*|hors de combat|laid down (?:their )?arms|"
+    r"\b(?:surrender\w*|captur\w*|captivity|captive\w*|hors de combat|"
+    r"(?:laid|laying|lay) down (?:their )?arms|"
     r"prisoners?|taken prisoner|in custody|unarmed|pows?)\b",
     re.I,
 )
@@ -274,10 +275,16 @@ ATTRIBUTION_VERBS = (
     r"admitting|added|adds|wrote|writes|posted|noted|notes|assessed|assesses|found|finds|"
     r"counted|counts|believes|believed|believe|established|establishes|boasted|boasts|"
     r"alleged|alleges|registered|insisted|insists|warned|revealed|reveals|concluded|"
-    r"puts? the (?:death )?toll|put the number|geolocated|tallied|calculated|informed|informs|"
+    r"puts? the (?:death )?toll|"
+    r"puts? (?:the|that|this|its|their) (?:number|figure|total|count|tally)|"
+    r"geolocated|tallied|calculated|informed|informs|"
     r"indicated|indicates|testified|disclosed|declared|published|asserted|asserts|"
     r"received (?:credible )?(?:allegations|reports)|(?:is|was|are|were|has been|became) aware|"
     r"opened(?! fire)|initiated|instituted|"
+    # "The Prosecutor's Office has launched a pre-trial investigation into ...": the office
+    # that investigates is whose findings the next sentences give.
+    r"(?:launched|started|began)\s+(?:a\s+|an\s+)?(?:pre-trial\s+|criminal\s+)?"
+    r"(?:investigation|proceedings|probe|inquiry)|"
     # A claimant who cites incidents as examples: "They cite the execution of 6 marines".
     r"cited|cites|cite|point(?:s|ed)? to|gave the example|gives the example|highlighted|"
     r"described|describes|listed|lists|named|names|"
@@ -300,6 +307,12 @@ ACCORDING_TO = re.compile(
 )
 # "according to our sources": the speaker's own, so the speaker is the claimant.
 OWN_SOURCES = re.compile(r"^(?:our|my)\b", re.I)
+# "According to the investigation, ...": the findings of the office whose release this is.
+OWN_INVESTIGATION = re.compile(
+    r"^(?:the\s+)?(?:pre-trial\s+|preliminary\s+)?(?:investigation|investigation's findings|"
+    r"case files?|case materials|materials of the case|inquiry|probe)$",
+    re.I,
+)
 AGE_AFTER = re.compile(r"[-\s]years?[-\s]old\b", re.I)  # "a 54-year-old teacher": an age
 # A verb of finding or believing, or one with a plain object ("posted a photo"): what the
 # sentence tells is a deed or a belief, not a statement later figures continue.
@@ -328,6 +341,12 @@ TOPIC_SHIFT = re.compile(
 BARE_SIGNATURE = re.compile(
     r"^(?P<who>(?:The\s+)?(?:head|chief|governor|mayor|spokesperson|spokesman|spokeswoman|"
     r"commander|deputy head)\s+of\s+[^.!?;:,]{2,80}?\s+[A-Z][a-z'’-]+\s+[A-Z][a-z'’-]+)\.?$"
+)
+# ... or with the name first: "Serhiy Lysak, head of Dnipropetrovsk OVA" (a line of its own).
+NAME_ROLE_SIGNATURE = re.compile(
+    r"^(?P<who>[A-Z][a-z'’-]+\s+[A-Z][a-z'’-]+,\s+(?:the\s+)?(?:acting\s+|deputy\s+)?"
+    r"(?:head|chief|governor|mayor|spokesperson|spokesman|spokeswoman|commander)\s+of\s+"
+    r"[^.!?;:,]{2,80}?)\.?$"
 )
 # Where a clause with a claimant of its own may start: "..., while the governor put it at 7".
 CONTRAST_CLAUSE = re.compile(r"(?:,\s*|\s+)(?:while|whereas|but)\s+|;\s*", re.I)
@@ -408,6 +427,23 @@ ANAPHORA = re.compile(
     r"another|a further|in addition|the remaining|the rest|the others|of the (?:victims|dead))\b",
     re.I,
 )
+# "Of those killed, 28 were children": the part's event is named in the opening phrase.
+PARTITIVE_OF_EVENT = re.compile(
+    r"^\W*(?:of|among)\s+(?:those|the|them)\s+(?P<ev>killed|dead|wounded|injured|executed|"
+    r"captured|missing|detained|held)\b[^.;:]{0,40},\s*$",
+    re.I,
+)
+# "A press officer later put the figure at 25": the same toll as the one before, restated.
+FIGURE_PUT_AT = re.compile(
+    r"\b(?:put|puts|putting|placed|places)\s+(?:the|that|this|its|their|his|her)\s+"
+    r"(?:figure|number|total|count|tally|estimate)\s+(?:at|closer to|nearer to)\s+"
+    r"(?:(?:about|around|roughly|nearly|almost|at least|more than|over|some|just)\s+)?$",
+    re.I,
+)
+# "Of those, 40 were children", "Among the dead, 3 were medics": a part of people counted.
+PART_OPENING = re.compile(r"^\W*(?:of|among)\b", re.I)
+# "12 more were injured", "Thirty-two more were wounded": more of the people counted before.
+MORE_OF_THE_SAME = re.compile(r"^\s+(?:more|further|additional)\s+(?!of\b)", re.I)
 ANAPHORIC_NUMBER_BEFORE = re.compile(r"\b(?:another|a further|the remaining|the other)\s*$", re.I)
 
 # --- Function words and punctuation the reader steps over or stops at --------------------------
@@ -455,6 +491,8 @@ COPULAS = {"were", "was", "are", "is"}  # "Of those, 40 were children"
 RELATIVE_PRONOUNS = {"who", "that"}  # "12 soldiers who killed": the people did it
 # Words before a counted head noun that are not part of the people's words.
 HEAD_LEAD_WORDS = {"the", "of"}
+# Words that add to a count rather than describe the people: "4 more people" are people.
+COUNT_EXTENDERS = {"more", "further", "additional"}
 # Words that open the people after an event noun: "executions of Ukrainian prisoners".
 OF_PHRASE_OPENERS = {"of", "against", "among", "involving", "into", "on", "over", "concerning"}
 # Words that open a parenthetical skipped after the people: ", including five children,".
@@ -497,7 +535,10 @@ SHOT_WORDS = {"shot", "shooting"}
 # Who suffered a toll with no people named: forces that lost men, or a civilian toll.
 FORCES_SUFFERED = re.compile(
     r"\b(?:forces|troops|army|military|units?|regiments?|brigades?|battalions?|companies|company|"
-    r"platoons?|divisions?)\b[^.;]{0,40}\b(?:suffered|lost|sustained)\b",
+    r"platoons?|divisions?)\b[^.;]{0,40}\b(?:suffered|lost|sustained)\b|"
+    # "Russia has suffered over 1 million casualties": a warring state's losses are its forces'.
+    r"\b(?:Russia|Ukraine|Moscow|Kyiv|the enemy|the Russians|the Ukrainians)\s+"
+    r"(?:(?:has|have|had)\s+)?(?:suffered|lost|sustained)\b",
     re.I,
 )
 CIVILIAN_TOLL = re.compile(
@@ -575,6 +616,9 @@ CLAIMANT_TAIL = re.compile(
     r",\s*(?:speaking|writing|citing|quoted|according|adding|referring|in|on|at|during|after|"
     r"before|when|as|while)\b.*$|"
     r"\s+(?:said|says|told|added|speaking|in an interview|in a statement|on telegram)\b.*$|"
+    # "... given by the city's military administration on the Telegram messaging app."
+    r"\s+(?:on|via)\s+(?:the\s+|its\s+|their\s+|his\s+|her\s+)?(?:official\s+)?"
+    r"(?:telegram|facebook|twitter|instagram|youtube|social media|messaging)\b.*$|"
     r"\s+(?:cited|quoted|interviewed) by\b.*$|"
     rf"\s+(?:on\s+)?(?:{WEEKDAYS}|yesterday|today|earlier|last (?:week|month|night))\b.*$",
     re.I,
@@ -615,6 +659,7 @@ PERSON_SUBJECT = re.compile(
     r"^(?P<title>(?:President|Minister|Governor|Mayor|Dr\.?|Mr\.?|Mrs\.?|Ms\.?|General|Colonel|"
     r"Captain|Sergeant|Lieutenant)\s+)?"
     r"(?P<who>[A-Z][a-z][\w'’-]+(?:\s+[A-Z][a-z][\w'’-]+){0,2})"
+    r"(?:,\s*\d{1,3},)?"  # "Natalia Kovalenko, 58, has run the morgue": an age aside
     r"(?:,\s*(?P<role>(?:the|a|an|his|her)\s+[^,]{3,80}|"
     r"[a-z][\w-]+(?:\s+[a-z][\w-]+)?\s+(?:to|of|for|at|in)\s[^,]{3,80}),)?"
     r"\s+(?:has\s+|had\s+|was\s+|is\s+|also\s+|now\s+)?[a-z]+\b"
@@ -688,6 +733,14 @@ NOT_A_SOURCE = re.compile(
     r"^(?:the\s+)?(?:(?:preliminary|official|latest|initial|updated|new|available|operational|"
     r"unofficial|unconfirmed|local|media)\s+)*(?:data|information|figures?|numbers?|estimates?|"
     r"reports?|statistics|footage|videos?|images?|sources?)$",
+    re.I,
+)
+# A title line naming who issued the text below it: "Statement of the Ministry of Foreign
+# Affairs of Ukraine on the Russian missile attack on Kyiv".
+STATEMENT_TITLE = re.compile(
+    r"^\s*(?:(?:joint|official)\s+)?(?:statement|comment|press release|communiqu[eé]|"
+    r"declaration|information message)\s+(?:of|by|from)\s+(?P<who>[^\n]{3,120}?)"
+    r"(?:\s+(?:on|regarding|concerning|about|in connection with|following)\s[^\n]*)?\s*\n",
     re.I,
 )
 # A machine-translated bulletin's opener: "Informs the Office of the Prosecutor General: ...".

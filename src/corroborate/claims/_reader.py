@@ -51,6 +51,8 @@ class _Draft:
     end_index: int
     increments: list[NumberMention] = field(default_factory=list)
     leans: bool = False  # says only who or where; the event is the one named before it
+    restates: bool = False  # "put the figure at 25": the toll before it, with another count
+    part: bool = False  # "Three of them were children": a part of people counted before
 
 
 def extract_claims(
@@ -114,7 +116,9 @@ def extract_claims(
         elif quote_open and _closes_quotation(sentence.text):
             quote_open = False
         if read and own is None:
-            unattributed = [len(claims) + n for n in range(len(read))]
+            # "One person was killed. 4 more were wounded. — Name, head of X": a pointer or a
+            # signature covers every unattributed sentence before it in the paragraph.
+            unattributed += [len(claims) + n for n in range(len(read))]
         elif read:
             unattributed = []
         if _opens_quotation(sentence.text):
@@ -124,12 +128,24 @@ def extract_claims(
         else:
             quoted = []
         claims.extend(read)
+    if (issuer := _statement_issuer(text)) is not None:
+        # A statement's figures that no sentence attributes are its issuer's.
+        claims = [c if c.claimant else replace(c, claimant=issuer) for c in claims]
     if resolve_places:
         claims = [
             replace(c, place_resolved=resolve_place(c.place, c.sentence)) if c.place else c
             for c in claims
         ]
     return claims
+
+
+def _statement_issuer(text: str) -> str | None:
+    """Who issued a text whose title line says so ("Statement of the Ministry of ... on ...")."""
+    m = lx.STATEMENT_TITLE.match(text)
+    if m is None:
+        return None
+    who = trim_claimant(m.group("who"))
+    return who if _good_claimant(who) and not find_numbers(who) else None
 
 
 @dataclass
@@ -239,7 +255,7 @@ def _read_sentence(
     place = find_place(text, exclude=attribution)
     claims: list[Claim] = []
     for d in drafts:
-        if not d.inclusion and (d.victims or d.event):
+        if not d.inclusion and not d.part and (d.victims or d.event):
             ctx.people = (d.victims, d.victim_category)
         if d.event is None:
             continue
@@ -262,7 +278,9 @@ def _read_sentence(
             and lx.MILITARY_SPEAKER.search(claimant)
             and (
                 re.search(rf"\b(?:our|my)\s+{re.escape(victims)}\b", text, re.I)
-                or re.search(rf"\b(?:lost|buried)\s+(?:\S+\s+)?{re.escape(victims)}\b", text, re.I)
+                or re.search(
+                    rf"\b(?:lost|buried)\s+(?:\S+\s+){{0,3}}{re.escape(victims)}\b", text, re.I
+                )
             )
         ):
             # "We lost 14 of our men," the battalion commander said: a unit's own fighters;
@@ -273,7 +291,7 @@ def _read_sentence(
         if victims is None and category == "unknown" and lx.CIVILIAN_TOLL.search(text):
             category = "civilian"
         last_tok = tokens[min(d.end_index, len(tokens) - 1)]
-        if not d.inclusion:
+        if not d.inclusion and not d.part:  # "20 more" after "3 of them were children": people
             ctx.people = (victims, category)
         claims.append(
             Claim(
@@ -324,6 +342,15 @@ def _fill_from_neighbours(drafts: list[_Draft], ctx: _Context, anaphoric: bool) 
     previous = ctx.previous
     for k, d in enumerate(drafts):
         before = next((x for x in reversed(drafts[:k]) if x.event and not x.inclusion), None)
+        if d.restates and d.event is None:
+            # "..., while a press officer put the figure at 25": the same toll, restated.
+            source = before or previous
+            if source is not None:
+                d.event, d.victims, d.victim_category = (
+                    source.event,
+                    source.victims,
+                    source.victim_category,
+                )
         if d.inclusion and d.event is None:
             after = next((x for x in drafts[k + 1 :] if x.event and not x.inclusion), None)
             lean = before or after
@@ -434,8 +461,19 @@ def _read_number(text: str, tokens: list[_Token], i: int, consumed: set[int]) ->
         if labelled is not None:
             head = replace(head, category=labelled)  # "personnel – 434,760 (+930) persons"
     inclusion = bool(lx.INCLUSION_CUES.search(before_text))
-    anaphoric = bool(lx.ANAPHORIC_NUMBER_BEFORE.search(before_text)) or head.partitive
+    anaphoric = (
+        bool(lx.ANAPHORIC_NUMBER_BEFORE.search(before_text))
+        or head.partitive
+        or (head.kind == "bare" and bool(lx.MORE_OF_THE_SAME.match(after_text)))
+    )
     event = head.event or _event_near(text, tokens, i, last, head)
+    if (
+        event is None
+        and head.kind == "person"
+        and (of := lx.PARTITIVE_OF_EVENT.search(before_text))
+    ):
+        word_event = _event_of(of.group("ev").lower())
+        event = word_event[0] if word_event else None
     main = _event_after_relative(tokens, head.end) if head.kind == "person" else None
     if main is not None and not (event == "perpetrator" and main == "captured"):
         # "Three soldiers who surrendered ... were shot": the main verb is what befell them,
@@ -457,7 +495,8 @@ def _read_number(text: str, tokens: list[_Token], i: int, consumed: set[int]) ->
     leans = head.copula or (head.kind == "bare" and _elliptic(tokens, i, head.end))
     if event is None and head.kind == "person" and _coordinated_object(tokens, i, head.end):
         leans = True  # "killed two soldiers and three medics": the verb governs both
-    if head.kind == "bare" and event is None and not inclusion and not leans:
+    restates = head.kind == "bare" and event is None and bool(lx.FIGURE_PUT_AT.search(before_text))
+    if head.kind == "bare" and event is None and not inclusion and not leans and not restates:
         return None
     return _Draft(
         number=num,
@@ -474,6 +513,8 @@ def _read_number(text: str, tokens: list[_Token], i: int, consumed: set[int]) ->
         end_index=head.end - 1 if head.end > last else last,
         increments=increments,
         leans=leans and event is None,
+        restates=restates,
+        part=head.partitive or (head.copula and bool(lx.PART_OPENING.match(before_text))),
     )
 
 
@@ -675,6 +716,9 @@ def _victim_phrase(tokens: list[_Token], j: int, consumed: set[int]) -> _Head:
             # "Two of the injured are in serious condition": a part of a toll already
             # counted, said to be in some state, is not a claim of its own.
             return _Head("thing", None, "unknown", None, inner.end)
+        if inner.kind == "person" and inner.copula and pronoun:
+            # "Nine of them were children": the part's event is the one of the toll before.
+            return replace(inner, partitive=True)
         if inner.kind in {"person", "event"}:
             return inner
         if inner.kind == "thing" and not pronoun:
@@ -699,14 +743,15 @@ def _victim_phrase(tokens: list[_Token], j: int, consumed: set[int]) -> _Head:
                 head_words, end, category = more  # "civilian detainees", "family members"
             first = start
             while first < k and (
-                tokens[first].low in lx.HEAD_LEAD_WORDS or _event_of(tokens[first].low)
+                tokens[first].low in lx.HEAD_LEAD_WORDS | lx.COUNT_EXTENDERS
+                or _event_of(tokens[first].low)
             ):
                 if tokens[first].low in lx.CATEGORY_MODIFIERS:
                     category = lx.CATEGORY_MODIFIERS[tokens[first].low]
                 first += 1  # "6 executed Ukrainian defenders" names Ukrainian defenders
             words = " ".join(tokens[x].text for x in range(first, end))
             lead = start
-            while lead < first and tokens[lead].low in lx.HEAD_LEAD_WORDS:
+            while lead < first and tokens[lead].low in lx.HEAD_LEAD_WORDS | lx.COUNT_EXTENDERS:
                 lead += 1
             qualified = " ".join(tokens[x].text for x in range(lead, end))
             return _Head("person", words, category, event_mod, end, qualified=qualified)
@@ -859,6 +904,19 @@ def _event_near(text: str, tokens: list[_Token], i: int, last: int, head: _Head)
 
 def _event_after(tokens: list[_Token], k: int, head: _Head) -> str | None:
     j = k
+    # "Three residents of the village, including a child, received ...": the people's place
+    # or group after "of" is part of them, before the parenthetical.
+    if j < len(tokens) and tokens[j].low == "of":
+        m = j + 1
+        while (
+            m < len(tokens)
+            and m - j <= 4
+            and tokens[m].text.isalpha()
+            and _event_of(tokens[m].low) is None
+        ):
+            m += 1
+        if m < len(tokens) and m > j + 1 and tokens[m].text == ",":
+            j = m
     # Skip a parenthetical: ", including five children," / ", among them ...,".
     if (
         j < len(tokens)
@@ -1086,6 +1144,8 @@ def _claimant_of(text: str, last_claimant: str | None, quote_open: bool) -> str 
     if m and _good_claimant(m.group("who")):
         return trim_claimant(m.group("who"))
     m = lx.INVERTED_AT_END.search(text)
+    if m and _apposed_subject(text[: m.start()]):
+        m = None  # "The governor, Name, said the attack began at midnight.": said what, not who
     if m and _states_content(m.group("who")):
         m = None  # "The mayor, X, told Reuters that five ...": Reuters is told, not telling
     if m and (maker := _agent(m.group("who"))):
@@ -1096,6 +1156,8 @@ def _claimant_of(text: str, last_claimant: str | None, quote_open: bool) -> str 
     if m and _good_claimant(m.group("who")) and _good_claimant(agent := trim_claimant(m["who"])):
         return agent
     m = lx.SAID_THEN_CLAIMANT.search(text)
+    if m and _apposed_subject(text[: m.start()]):
+        m = None
     if m and _good_claimant(m.group("who")):
         return _clean_claimant(m.group("who"), last_claimant)
     m = lx.TRAILING_SAID.search(text)
@@ -1109,7 +1171,7 @@ def _claimant_of(text: str, last_claimant: str | None, quote_open: bool) -> str 
     if m:
         return _clean_claimant(m.group("who"), last_claimant)
     m = lx.ACCORDING_TO.search(text)
-    if m and lx.OWN_SOURCES.match(m.group("who")):
+    if m and (lx.OWN_SOURCES.match(m.group("who")) or lx.OWN_INVESTIGATION.match(m["who"])):
         m = None  # "Rybar: according to our sources, ...": the speaker's own sources
     if m and m.group("who").lower() in lx.OBJECT_PRONOUNS:
         return last_claimant  # "According to her, 41 of them ...": the person just named
@@ -1148,6 +1210,18 @@ def _with_apposition(who: str, rest: str) -> str:
         return who
     pair = f"{who}, {m.group('app')}"
     return pair if trim_claimant(pair) == pair else who
+
+
+def _apposed_subject(before: str) -> bool:
+    """Whether all that stands before ", said ..." is a name with its role ("Kharkiv's governor,
+    Oleh Syniehubov"): then that is the subject, and what follows the verb is what was said."""
+    before = before.strip()
+    return (
+        "," in before
+        and trim_claimant(before) == before
+        and _good_claimant(before)
+        and not find_numbers(before)
+    )
 
 
 def _states_content(after_verb: str) -> bool:
@@ -1260,6 +1334,7 @@ def source_pointer(text: str) -> str | None:
         lx.SOURCE_POINTER.match(text.strip())
         or lx.SIGNATURE.match(text.strip())
         or lx.BARE_SIGNATURE.match(text.strip())
+        or lx.NAME_ROLE_SIGNATURE.match(text.strip())
         or lx.ORG_SIGNATURE.match(text.strip())
         or lx.SOURCE_LABEL.match(text.strip())
         or lx.TOLD_ABOUT_IT.match(text.strip())
@@ -1286,6 +1361,20 @@ def _leading_claimant(text: str, last_claimant: str | None) -> str | None:
         ):
             clause = clause[:-2] + [""]  # "the governor, Name, writing on Telegram, said"
         subject = clause[-1].strip()
+        rel = next(
+            (
+                n
+                for n in range(len(clause) - 2, 0, -1)
+                if re.match(r"\s*(?:who|whom|whose)\b", clause[n], re.I)
+            ),
+            None,
+        )
+        if not subject and rel is not None:
+            # "A press officer of the brigade, who asked to be identified only by his call
+            # sign, Skif, said": the subject stands before the relative clause about it.
+            kept = [c.strip() for c in clause[:rel]]
+            pair = ", ".join(kept[-2:])
+            subject = pair if len(kept) >= 2 and trim_claimant(pair) == pair else kept[-1]
         if not subject and len(clause) >= 3 and not clause[-1].strip():
             # "Name, adviser to the head of X, said" / "The head of X, Name, said": the
             # apposition is kept with the name.
