@@ -666,3 +666,37 @@ def test_the_subject_before_said_is_the_speaker_not_the_clause_after_it() -> Non
         "were wounded."
     )
     assert [c.claimant for c in found] == ["A medic of the 47th Brigade"]
+
+
+def test_a_prosecutors_procedural_guidance_names_the_office_that_claims_the_figure() -> None:
+    found = read(
+        "Under the procedural guidance of the Kharkiv Regional Prosecutor's Office, criminal "
+        "proceedings were opened into the killing of 3 civilians in Vovchansk."
+    )
+    assert [(c.count, c.claimant) for c in found] == [
+        (3, "the Kharkiv Regional Prosecutor's Office")
+    ]
+
+
+def test_an_investigation_by_an_outlet_is_the_outlets_finding() -> None:
+    found = read("An inquiry by the Associated Press found 8 prisoners of war executed in May.")
+    assert [(c.count, c.event, c.claimant) for c in found] == [
+        (8, "executed", "the Associated Press")
+    ]
+
+
+def test_ages_and_dotted_dates_between_people_and_their_harm_are_stepped_over() -> None:
+    found = read("In Kupiansk, 3 women aged 52, 64 and 70 were wounded, the police said.")
+    assert [(c.count, c.event, c.victims) for c in found] == [(3, "injured", "women")]
+    found = read(
+        "The General Staff reports that enemy losses from 01.06.24 to 30.06.24 amounted to "
+        "about 38,000 people."
+    )
+    assert [(c.count, c.event, c.qualifier) for c in found] == [(38000, "killed", "approx")]
+
+
+def test_the_people_a_speaker_puts_the_number_of_are_the_victims() -> None:
+    found = read("Kyiv put the number of Russian soldiers killed near Vuhledar at more than 500.")
+    assert [(c.count, c.victims, c.victim_category, c.qualifier) for c in found] == [
+        (500, "Russian soldiers", "combatant", "at_least")
+    ]

@@ -228,7 +228,12 @@ MONTHS = (
     "jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec"
 )
 WEEKDAYS = "monday|tuesday|wednesday|thursday|friday|saturday|sunday"
-AGE_BEFORE = re.compile(r"\b(?:aged|age|ages|aged between|ageing)\s*$", re.I)
+AGE_BEFORE = re.compile(
+    r"\b(?:aged|age|ages|aged between|ageing)\s*$|"
+    # "2 men aged 38 and 61": the second age too
+    r"\baged\s+\d{1,3}(?:\s*(?:,|and|or|to|-|–)\s*\d{1,3})*\s*(?:,|and|or|to|-|–)\s*$",
+    re.I,
+)
 CALLSIGN_BEFORE = re.compile(
     r"(?:call[ -]?sign|codename|code name|nicknamed|nickname|number|no\.|№|unit|brigade|"
     r"battalion|regiment|division|corps|group|squad|platoon|company|flight)"
@@ -302,6 +307,8 @@ _SHOWING = r"show(?:s|ed|n)?|suggest(?:s|ed)?|indicate[sd]?|reveal(?:s|ed)?|put(
 # Phrases that carry the claimant after them.
 ACCORDING_TO = re.compile(
     r"\b(?:according to|citing|quoting|cited by|as reported by|as documented by|"
+    # A prosecutors' release: "Under the procedural guidance of the X Prosecutor's Office, ..."
+    r"under the procedural (?:guidance|leadership|supervision) of|"
     rf"figures (?:from|by)|data (?:from|by)|estimates? (?:from|by)|per)\s+(?P<who>[^,;:.()\"“”]+?)(?=\s*(?:[,;:.()\"“”]|$|\s+(?:that|who|which|{_SHOWING})\b))",  # noqa: E501 - one regex alternative per line reads best
     re.I,
 )
@@ -344,8 +351,8 @@ BARE_SIGNATURE = re.compile(
 )
 # ... or with the name first: "Serhiy Lysak, head of Dnipropetrovsk OVA" (a line of its own).
 NAME_ROLE_SIGNATURE = re.compile(
-    r"^(?P<who>[A-Z][a-z'’-]+\s+[A-Z][a-z'’-]+,\s+(?:the\s+)?(?:acting\s+|deputy\s+)?"
-    r"(?:head|chief|governor|mayor|spokesperson|spokesman|spokeswoman|commander)\s+of\s+"
+    r"^(?P<who>[A-Z][a-z'’-]+\s+[A-Z][a-z'’-]+,\s+(?i:(?:the\s+)?(?:acting\s+|deputy\s+)?"
+    r"(?:head|chief|governor|mayor|spokesperson|spokesman|spokeswoman|commander)\s+of)\s+"
     r"[^.!?;:,]{2,80}?)\.?$"
 )
 # Where a clause with a claimant of its own may start: "..., while the governor put it at 7".
@@ -473,7 +480,7 @@ FILLERS = set(
 BEFORE_SKIP = set(
     """the of to at a an by rose risen reached climbed stood stands is was has had have now
     increased grew jumped hit total totalled totaled number numbered its their his her it put
-    toll""".split()
+    toll amounted amount amounts""".split()
 )
 # Auxiliaries of a passive or a state: after one, a verb is something the people underwent
 # ("12 were killed"); without one, it may be something they did ("12 soldiers killed 3").
@@ -541,6 +548,8 @@ FORCES_SUFFERED = re.compile(
     r"(?:(?:has|have|had)\s+)?(?:suffered|lost|sustained)\b",
     re.I,
 )
+# People named without a side: "people", "persons", "men" (the toll's context may settle it).
+PLAIN_PEOPLE = {"people", "persons", "men"}
 CIVILIAN_TOLL = re.compile(
     r"\bcivilian (?:casualties|deaths|victims|toll|losses|fatalities|injuries)\b", re.I
 )
@@ -626,7 +635,11 @@ CLAIMANT_TAIL = re.compile(
 # A role noun that makes a lower-case apposition part of a claimant ("the regional governor,
 # Valentyn Reznichenko"; "Olena Kovalenko, a trauma surgeon in Kramatorsk").
 ROLE_APPOSITION = re.compile(
-    r"^(?:(?:the|a|an|his|her|its|their)\s+\S|[a-z][\w-]+(?:\s+[a-z][\w-]+)?\s+(?:to|of|for|at|in)\s)"
+    r"^(?:(?:the|a|an|his|her|its|their)\s+\S|[a-z][\w-]+(?:\s+[a-z][\w-]+)?\s+(?:to|of|for|at|in)\s|"
+    # A signature's capitalised role: "Oleh Syniehubov, Head of Kharkiv RMA".
+    r"(?:Acting |Deputy )?(?:Head|Chief|Governor|Mayor|Spokesperson|Spokesman|Spokeswoman|"
+    r"Commander|Director|Minister|Adviser|Advisor|Secretary|Chair|Chairman|Chairwoman)\s+"
+    r"(?:of|to|for)\s)"
 )
 PERSON_NAME = re.compile(r"^(?:[A-Z][\w'’.-]+)(?:\s+[A-Z][\w'’.-]+){0,3}$")
 # A phrase whose agent is the claimant: "Data collected by the mission showed ...".
@@ -634,6 +647,7 @@ AGENT_OF = re.compile(
     r"^(?:(?:the|a|an)\s+)?(?:(?:preliminary|official|latest|initial|updated|new|available|operational)\s+)*"
     r"(?:data|figures?|numbers?|statistics|images?|satellite images?|footage|"
     r"analysis|records?|research|findings|documents?|lists?|reports?|estimates?|a count|"
+    r"investigations?|inquiry|inquiries|probes?|reviews?|stud(?:y|ies)|surveys?|"
     r"information|statements?|press releases?|posts?|messages?|announcements?|bulletins?|"
     r"updates?|briefings?)\b[^,]*?\b(?:by|from|of)\s+(?P<who>.+)$",
     re.I,
@@ -652,6 +666,14 @@ SOURCE_POINTER = re.compile(
     # administration.", "Data from the regional police."
     r"|^(?:the\s+)?(?:information|data|message|report)\s+(?:of|from)\s+(?P<whose>[^.!?;:]{3,120}?)"
     r"\s*[.!]?$",
+    re.I,
+)
+# "The Russian military put the number of its troops killed at 400": whom the figure counts.
+NUMBER_OF_PEOPLE_AT = re.compile(
+    r"\b(?:put|puts|putting|placed|places)\s+the\s+(?:number|toll|count) of "
+    r"(?P<who>[A-Za-z][\w'-]*(?: [A-Za-z][\w'-]*)?) "
+    r"(?:killed|dead|wounded|injured|captured|missing|executed)\b[^,;:.]{0,60}\bat\s+"
+    r"(?:(?:at least|more than|over|about|around|nearly|almost|some)\s+)?$",
     re.I,
 )
 # A sentence opening with a person's name (and a role beside it): "Olena K., a surgeon, keeps".

@@ -21,7 +21,8 @@ from corroborate.core import (
     known_word,
 )
 
-_TOKEN = re.compile(r"\w+(?:['’]\w+)*(?:-\w+)*|[^\w\s]")
+# A date written with dots or slashes ("24.02.22") is one word, not a sentence's end.
+_TOKEN = re.compile(r"\d{1,4}(?:[./]\d{1,4})+\b|\w+(?:['’]\w+)*(?:-\w+)*|[^\w\s]")
 
 
 @dataclass
@@ -286,7 +287,11 @@ def _read_sentence(
             # "We lost 14 of our men," the battalion commander said: a unit's own fighters;
             # the men a commander's unit lost or buried are its fighters too.
             category = "pow" if d.event in lx.POW_EVENTS else "combatant"
-        if victims is None and category == "unknown" and lx.FORCES_SUFFERED.search(text):
+        if (
+            category == "unknown"
+            and (victims is None or victims.lower() in lx.PLAIN_PEOPLE)
+            and lx.FORCES_SUFFERED.search(text)
+        ):  # "the enemy lost up to 60 people killed and wounded": its fighters
             category = "combatant"
         if victims is None and category == "unknown" and lx.CIVILIAN_TOLL.search(text):
             category = "civilian"
@@ -449,7 +454,10 @@ def _read_number(text: str, tokens: list[_Token], i: int, consumed: set[int]) ->
     head = _victim_phrase(tokens, last + 1, consumed)
     if head.kind == "thing":
         return None
-    if head.kind == "bare" and (named := lx.NUMBER_OF_PEOPLE.search(before_text)):
+    if head.kind == "bare" and (
+        named := lx.NUMBER_OF_PEOPLE.search(before_text)
+        or lx.NUMBER_OF_PEOPLE_AT.search(before_text)
+    ):
         # "The number of civilians killed in the region rose to 1,024": the people are named
         # before the figure the number of them reached.
         who = named.group("who")
@@ -922,13 +930,24 @@ def _event_after(tokens: list[_Token], k: int, head: _Head) -> str | None:
         j < len(tokens)
         and tokens[j].text == ","
         and j + 1 < len(tokens)
-        and tokens[j + 1].low in lx.PARENTHETICAL_OPENERS
+        and (
+            tokens[j + 1].low in lx.PARENTHETICAL_OPENERS
+            # "41 civilians, of whom 6 were children, were killed"
+            or (j + 2 < len(tokens) and tokens[j + 1].low == "of" and tokens[j + 2].low == "whom")
+        )
     ):
         m = j + 1
         while m < len(tokens) and tokens[m].text not in lx.PHRASE_STOPS:
             m += 1
         if m < len(tokens) and tokens[m].text == ",":
             j = m + 1
+    if j + 1 < len(tokens) and tokens[j].low == "aged" and tokens[j + 1].number is not None:
+        # "2 men aged 38 and 61 were wounded": their ages stand between them and the verb
+        j += 1
+        while j < len(tokens) and (
+            tokens[j].number is not None or tokens[j].low in {"and", ",", "-", "–", "to"}
+        ):
+            j += 1
     steps = 0
     saw_aux = False
     saw_relative = False
