@@ -700,3 +700,46 @@ def test_the_people_a_speaker_puts_the_number_of_are_the_victims() -> None:
     assert [(c.count, c.victims, c.victim_category, c.qualifier) for c in found] == [
         (500, "Russian soldiers", "combatant", "at_least")
     ]
+
+
+def test_a_heading_that_names_its_source_covers_the_list_under_it() -> None:
+    found = read(
+        "Results of the night attack on Odesa, according to the regional police:\n"
+        "- 2 people killed\n"
+        "- 11 injured, 4 of them hospitalised\n"
+        "- 30 cars damaged\n\n"
+        "Rescuers worked through the night."
+    )
+    assert [(c.count, c.event, c.victims, c.claimant) for c in found] == [
+        (2, "killed", "people", "the regional police"),
+        (11, "injured", "people", "the regional police"),
+    ]
+    unsourced = read("Results of the night attack:\n- 2 people killed")
+    assert [c.claimant for c in unsourced] == [None]
+
+
+def test_who_condemns_a_strike_that_killed_people_claims_its_toll() -> None:
+    found = read(
+        "The Foreign Ministry strongly condemns the Russian strike on Dnipro, which killed "
+        "9 civilians."
+    )
+    assert [(c.count, c.claimant) for c in found] == [(9, "The Foreign Ministry")]
+
+
+def test_a_long_role_beside_a_name_and_an_office_of_a_country_are_claimants() -> None:
+    found = read(
+        "Vladimir Rogov, the Moscow-appointed official in charge of the occupied part of the "
+        "Zaporizhzhia region, said 3 civilians were killed."
+    )
+    assert [c.claimant for c in found] == [
+        "Vladimir Rogov, the Moscow-appointed official in charge of the occupied part of the "
+        "Zaporizhzhia region"
+    ]
+    found = read("State Border Guard Service of Ukraine: 2 guards were wounded by shelling.")
+    assert [c.claimant for c in found] == ["State Border Guard Service of Ukraine"]
+    assert [c.claimant for c in read("Bombing of Kharkiv: 4 people killed.")] == [None]
+
+
+def test_a_rate_per_day_names_no_source() -> None:
+    found = read("The analysts estimated that Russia lost 1,200 soldiers per day in June.")
+    assert [c.claimant for c in found] == ["The analysts"]

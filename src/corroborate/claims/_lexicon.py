@@ -286,6 +286,8 @@ ATTRIBUTION_VERBS = (
     r"indicated|indicates|testified|disclosed|declared|published|asserted|asserts|"
     r"received (?:credible )?(?:allegations|reports)|(?:is|was|are|were|has been|became) aware|"
     r"opened(?! fire)|initiated|instituted|"
+    # "The ministry strongly condemns the strike on Sumy, which killed 35 civilians"
+    r"(?:strongly\s+|firmly\s+)?(?:condemns|condemned|condemn|denounced|denounces)|"
     # "The Prosecutor's Office has launched a pre-trial investigation into ...": the office
     # that investigates is whose findings the next sentences give.
     r"(?:launched|started|began)\s+(?:a\s+|an\s+)?(?:pre-trial\s+|criminal\s+)?"
@@ -309,7 +311,9 @@ ACCORDING_TO = re.compile(
     r"\b(?:according to|citing|quoting|cited by|as reported by|as documented by|"
     # A prosecutors' release: "Under the procedural guidance of the X Prosecutor's Office, ..."
     r"under the procedural (?:guidance|leadership|supervision) of|"
-    rf"figures (?:from|by)|data (?:from|by)|estimates? (?:from|by)|per)\s+(?P<who>[^,;:.()\"“”]+?)(?=\s*(?:[,;:.()\"“”]|$|\s+(?:that|who|which|{_SHOWING})\b))",  # noqa: E501 - one regex alternative per line reads best
+    rf"figures (?:from|by)|data (?:from|by)|estimates? (?:from|by)|"
+    r"per(?!\s+(?:day|week|month|year|hour|night|minute|capita|cent|person|head|km)\b))\s+"
+    rf"(?P<who>[^,;:.()\"“”]+?)(?=\s*(?:[,;:.()\"“”]|$|\s+(?:that|who|which|{_SHOWING})\b))",  # noqa: E501 - one regex alternative per line reads best
     re.I,
 )
 # "according to our sources": the speaker's own, so the speaker is the claimant.
@@ -424,7 +428,8 @@ PERPETRATOR_CUES = re.compile(
 # Words before a number that make it part of a larger group already counted.
 INCLUSION_CUES = re.compile(
     r"(?:\bincluding|\bamong (?:them|whom|those|these|the victims|the dead)(?: were)?|"
-    r"\bof (?:them|whom|those|these)|\bof which)\s*(?:at least |some |about |nearly |around )?$",
+    r"\bof (?:them|whom|those|these)|\bof which)\s*"
+    r"(?:at least |some |about |nearly |around |more than |over |almost |up to )?$",
     re.I,
 )
 # Openings that tie a sentence to the claim before it ("Of those, 109 were killed").
@@ -444,7 +449,8 @@ PARTITIVE_OF_EVENT = re.compile(
 FIGURE_PUT_AT = re.compile(
     r"\b(?:put|puts|putting|placed|places)\s+(?:the|that|this|its|their|his|her)\s+"
     r"(?:figure|number|total|count|tally|estimate)\s+(?:at|closer to|nearer to)\s+"
-    r"(?:(?:about|around|roughly|nearly|almost|at least|more than|over|some|just)\s+)?$",
+    r"(?:(?:about|around|roughly|nearly|almost|at least|more than|over|some|just|under|"
+    r"fewer than|less than|no more than|up to)\s+)?$",
     re.I,
 )
 # "Of those, 40 were children", "Among the dead, 3 were medics": a part of people counted.
@@ -573,7 +579,7 @@ TRAILING_SAID = re.compile(
     re.I,
 )
 SAID_THEN_CLAIMANT = re.compile(
-    r",\s*(?:said|says|according to|reported|wrote)\s+(?P<who>[^,;.]+?)(?:,[^,]*)?\s*[.!?\"”']*$",
+    r",\s*(?:said|says|according to|reported|wrote)\s+(?P<who>[^,;.]+?)(?:,[^,]*)?\s*[.!?:\"”']*$",
     re.I,
 )
 # A headline "Donetsk Oblast: ..." names a place, not who says it.
@@ -616,7 +622,7 @@ PASSIVE_AGENT = re.compile(
 INVERTED_AT_END = re.compile(
     r",\s*(?:said|says|according to|reported|reports|wrote|writes|informs|informed|announced|"
     r"announces|stated|states|noted|notes|added|adds|claimed|claims)\s+"
-    r"(?P<who>[^;.]+?)\s*[.!?\"”']*$",
+    r"(?P<who>[^;.]+?)\s*[.!?:\"”']*$",
     re.I,
 )
 # What ends a claimant phrase: a relative clause or a participle clause about the claimant.
@@ -688,6 +694,8 @@ PERSON_SUBJECT = re.compile(
 )
 # A signature line under a post: "— Vadym Filashkin, head of Donetsk Oblast Administration".
 SIGNATURE = re.compile(r"^[—–-]\s*(?P<who>[A-Z][^.!?;:]{2,140})$")
+# A line of a list: "- 3 people killed", "• 14 injured".
+LIST_ITEM = re.compile(r"^\s*[-–—•*·]\s+\S")
 # A label line naming the source: "Source: OHCHR.", "Data: regional police".
 SOURCE_LABEL = re.compile(
     r"^(?:sources?|data|figures)\s*:\s*(?P<who>[^.!?;:]{2,120}?)\s*\.?$", re.I

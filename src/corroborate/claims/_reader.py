@@ -84,7 +84,11 @@ def extract_claims(
     quoted: list[int] = []  # claims inside a quotation still open, whose speaker comes later
     quote_open = False  # a quotation opened in an earlier sentence and not yet closed
     end_of_last = 0
+    list_source: str | None = None  # who a heading ending in ":" names for the list under it
     for sentence in split_sentences(text):
+        item = bool(lx.LIST_ITEM.match(sentence.text))
+        if not item and "\n" in text[end_of_last : sentence.start]:
+            list_source = None
         pointer = source_pointer(sentence.text)
         if pointer is not None:
             # "This is according to X.", "— X, head of Y": X is the source of the figures just
@@ -106,6 +110,11 @@ def extract_claims(
             quoted = []
         read = _read_sentence(sentence, context, reference, quote_open)
         own = _claimant(sentence.text, None, quote_open)
+        if item and list_source is not None and own is None:
+            # "Consequences, according to the city administration:\n- 3 people killed"
+            read = [c if c.claimant else replace(c, claimant=list_source) for c in read]
+        elif not read and own and sentence.text.rstrip().endswith(":"):
+            list_source = own
         if not read and own and unattributed and _closing_attribution(sentence.text):
             # "... lost up to 385 servicemen. Air defence shot down 54 drones, the ministry
             # reported.": the bulletin's closing attribution covers its tallies before.
@@ -234,7 +243,8 @@ def _read_sentence(
     if not numbers:
         return []
     tokens = _tokenize(text, numbers)
-    anaphoric = bool(lx.ANAPHORA.search(text))
+    # A list's line ("- 14 injured") leans on the lines before it as a sentence of its own does.
+    anaphoric = bool(lx.ANAPHORA.search(text) or lx.LIST_ITEM.match(text))
     drafts: list[_Draft] = []
     consumed: set[int] = set()
     for i, tok in enumerate(tokens):
@@ -855,6 +865,8 @@ def _next_is_event_noun(tokens: list[_Token], k: int) -> bool:
 
 
 def _match_victim_head(tokens: list[_Token], k: int) -> tuple[str, int, str] | None:
+    if k >= len(tokens):
+        return None  # "14 injured, 9 of them hospitalised": the sentence ends before a noun
     if k + 1 < len(tokens) and tokens[k + 1].low in lx.EVENT_HEAD_NOUNS.keys() - lx.PARTICIPLES:
         return None  # "civilian deaths": an adjective before an event noun
     if k > 0 and tokens[k].low in lx.COMPLEMENTS and _match_victim_head(tokens, k - 1):
@@ -1125,7 +1137,9 @@ def _is_qualifier_word(word: str) -> bool:
 
 # "... 4 killed, 19 wounded — Donetsk regional military administration."
 _TRAILING_DASH = re.compile(r"\s[—–]\s*(?P<who>[A-Z][\w'’.-]*(?:\s+[\w'’.-]+){0,7}?)\s*\.?$")
-_HEADLINE = re.compile(r"^(?P<who>[A-Z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*){0,3})\s*:\s+\S")
+_HEADLINE = re.compile(
+    r"^(?P<who>[A-Z][\w'’.-]*(?:\s+(?:of\s+(?:the\s+)?)?[A-Z][\w'’.-]*){0,4})\s*:\s+\S"
+)
 
 
 def _claimant(text: str, last_claimant: str | None, quote_open: bool = False) -> str | None:
@@ -1203,6 +1217,8 @@ def _claimant_of(text: str, last_claimant: str | None, quote_open: bool) -> str 
     if lx.BY_THEIR_COUNT.search(text):
         return last_claimant
     m = _HEADLINE.match(text)
+    if m and " of " in m.group("who") and not lx.SOURCE_WORDS.search(m.group("who")):
+        m = None  # "Bombing of Kharkiv: ..." names what happened; "Police of X:" who says
     if m and not any(_event_of(w.lower()) for w in m.group("who").split()):
         if not lx.REGION_HEADING.search(m.group("who")):
             return m.group("who")
@@ -1424,7 +1440,7 @@ def _leading_claimant(text: str, last_claimant: str | None) -> str | None:
             return agent
         if lx.UNFINISHED_PHRASE.search(subject):
             continue  # "according to the report": a phrase cut off at a noun, not a subject
-        if len(subject.split()) > 12 or not _good_claimant(subject):
+        if len(subject.split()) > _word_limit(subject) or not _good_claimant(subject):
             continue
         return trim_claimant(subject)  # "Ukrainian soldiers who fought in Avdiivka told ..."
     return fallback
@@ -1438,9 +1454,17 @@ def _sentence_subject(text: str) -> str | None:
     return subject if subject and _good_claimant(subject) and len(subject.split()) <= 8 else None
 
 
+def _word_limit(who: str) -> int:
+    """How long a claimant phrase may be: a name with its role beside it ("Yevgeny Balitsky,
+    the Russian-installed governor of the occupied part of the Zaporizhzhia region") may run
+    longer than a phrase without a name, which past 12 words is a clause."""
+    name, comma, role = who.strip().partition(",")
+    return 16 if comma and lx.PERSON_NAME.match(name) and role.strip() else 12
+
+
 def _good_claimant(who: str) -> bool:
     words = who.strip().split()
-    if not words or len(words) > 12:
+    if not words or len(words) > _word_limit(who):
         return False
     if len(words) > 1 and words[0].lower() in lx.PRONOUNS:
         return False  # "said she had not received his body": a clause, not a name
