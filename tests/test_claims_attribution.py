@@ -743,3 +743,21 @@ def test_a_long_role_beside_a_name_and_an_office_of_a_country_are_claimants() ->
 def test_a_rate_per_day_names_no_source() -> None:
     found = read("The analysts estimated that Russia lost 1,200 soldiers per day in June.")
     assert [c.claimant for c in found] == ["The analysts"]
+
+
+def test_a_person_named_after_a_leading_clause_is_whom_he_stands_for() -> None:
+    found = read(
+        "When the assault on Robotyne began, Captain Ivan Moroz's platoon had 30 men. "
+        "By the end of the week, he said, 11 had been killed."
+    )
+    assert [(c.count, c.victims, c.claimant) for c in found] == [(11, "men", "Captain Ivan Moroz")]
+
+
+def test_a_former_role_beside_a_name_is_kept() -> None:
+    found = read(
+        "Oleksandr Kubrakov, then Ukraine's infrastructure minister, said 14 rail workers "
+        "had been killed."
+    )
+    assert [c.claimant for c in found] == [
+        "Oleksandr Kubrakov, then Ukraine's infrastructure minister"
+    ]

@@ -551,7 +551,7 @@ FORCES_SUFFERED = re.compile(
     r"platoons?|divisions?)\b[^.;]{0,40}\b(?:suffered|lost|sustained)\b|"
     # "Russia has suffered over 1 million casualties": a warring state's losses are its forces'.
     r"\b(?:Russia|Ukraine|Moscow|Kyiv|the enemy|the Russians|the Ukrainians)\s+"
-    r"(?:(?:has|have|had)\s+)?(?:suffered|lost|sustained)\b",
+    r"(?:(?:has|have|had)\s+)?(?:\w+ly\s+)?(?:suffered|lost|sustained)\b",
     re.I,
 )
 # People named without a side: "people", "persons", "men" (the toll's context may settle it).
@@ -642,6 +642,8 @@ CLAIMANT_TAIL = re.compile(
 # Valentyn Reznichenko"; "Olena Kovalenko, a trauma surgeon in Kramatorsk").
 ROLE_APPOSITION = re.compile(
     r"^(?:(?:the|a|an|his|her|its|their)\s+\S|[a-z][\w-]+(?:\s+[a-z][\w-]+)?\s+(?:to|of|for|at|in)\s|"
+    # "Iryna Venediktova, then Ukraine's prosecutor general"; "X, Kharkiv's mayor"
+    r"(?:then|now|formerly)\s+\S|[A-Z][\w-]+['’]s\s+[a-z]|"
     # A signature's capitalised role: "Oleh Syniehubov, Head of Kharkiv RMA".
     r"(?:Acting |Deputy )?(?:Head|Chief|Governor|Mayor|Spokesperson|Spokesman|Spokeswoman|"
     r"Commander|Director|Minister|Adviser|Advisor|Secretary|Chair|Chairman|Chairwoman)\s+"
@@ -691,6 +693,18 @@ PERSON_SUBJECT = re.compile(
     r"(?:,\s*(?P<role>(?:the|a|an|his|her)\s+[^,]{3,80}|"
     r"[a-z][\w-]+(?:\s+[a-z][\w-]+)?\s+(?:to|of|for|at|in)\s[^,]{3,80}),)?"
     r"\s+(?:has\s+|had\s+|was\s+|is\s+|also\s+|now\s+)?[a-z]+\b"
+)
+# A clause before a sentence's subject: "When the shelling began in earnest, ...".
+LEADING_CLAUSE = re.compile(
+    r"^(?:when|after|as|before|by the time|since|although|though|while|once|until)\b"
+    r"[^,;:]{3,100},\s*",
+    re.I,
+)
+# "43 had been killed", "12 were wounded": a bare count as the subject of a passive harm verb.
+PASSIVE_AFTER_COUNT = re.compile(
+    r"^\s+(?:(?:had|have|has)\s+been|were|was|are|is)\s+(?:\w+ly\s+)?"
+    r"(?:killed|wounded|injured|executed|captured|taken prisoner|shot|hurt)\b",
+    re.I,
 )
 # A signature line under a post: "— Vadym Filashkin, head of Donetsk Oblast Administration".
 SIGNATURE = re.compile(r"^[—–-]\s*(?P<who>[A-Z][^.!?;:]{2,140})$")

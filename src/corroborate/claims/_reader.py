@@ -54,6 +54,7 @@ class _Draft:
     leans: bool = False  # says only who or where; the event is the one named before it
     restates: bool = False  # "put the figure at 25": the toll before it, with another count
     part: bool = False  # "Three of them were children": a part of people counted before
+    passive_subject: bool = False  # "43 had been killed": a bare count that underwent harm
 
 
 def extract_claims(
@@ -381,7 +382,8 @@ def _fill_from_neighbours(drafts: list[_Draft], ctx: _Context, anaphoric: bool) 
             )
             if near is not None:
                 d.victims, d.victim_category = near.victims, near.victim_category
-            elif (anaphoric or d.anaphoric) and ctx.people is not None:
+            elif (anaphoric or d.anaphoric or d.passive_subject) and ctx.people is not None:
+                # "By the time they withdrew, 43 had been killed": the people counted before
                 d.victims, d.victim_category = ctx.people
         if d.leans and d.event is None and before is not None:
             d.event = before.event
@@ -533,6 +535,7 @@ def _read_number(text: str, tokens: list[_Token], i: int, consumed: set[int]) ->
         leans=leans and event is None,
         restates=restates,
         part=head.partitive or (head.copula and bool(lx.PART_OPENING.match(before_text))),
+        passive_subject=head.kind == "bare" and bool(lx.PASSIVE_AFTER_COUNT.match(after_text)),
     )
 
 
@@ -1302,15 +1305,17 @@ def _closes_quotation(text: str) -> bool:
 
 
 def _person_subject(text: str) -> str | None:
-    """A named person (with a role beside the name) who opens a sentence as its subject."""
-    m = lx.PERSON_SUBJECT.match(text)
+    """A named person (with a role beside the name) who opens a sentence as its subject, or
+    its main clause after a leading one ("When the shelling began, Sergeant X's company ...")."""
+    lead = lx.LEADING_CLAUSE.match(text)
+    m = lx.PERSON_SUBJECT.match(text[lead.end() :] if lead else text)
     if m is None:
         return None
     if " " not in m.group("who") and (
         not m.group("role") or lx.ATTRIBUTION_VERB.search(m.group("role"))
     ):
         return None  # a first name alone is a person only with a role beside it ("Iryna, a medic")
-    who = (m.group("title") or "") + m.group("who")
+    who = (m.group("title") or "") + re.sub(r"['’]s$", "", m.group("who"))  # "Tkachenko's men"
     who = trim_claimant(who + (f", {m.group('role')}" if m.group("role") else ""))
     return who if _good_claimant(who) else None
 
