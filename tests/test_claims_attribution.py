@@ -761,3 +761,21 @@ def test_a_former_role_beside_a_name_is_kept() -> None:
     assert [c.claimant for c in found] == [
         "Oleksandr Kubrakov, then Ukraine's infrastructure minister"
     ]
+
+
+def test_a_digests_dash_line_does_not_inherit_the_speaker_of_the_line_before() -> None:
+    found = read(
+        "Key developments:\n"
+        "— Russian strikes killed 4 people in Sumy, the regional governor said.\n"
+        "— In Kherson, 6 people were injured by drones."
+    )
+    assert [(c.count, c.claimant) for c in found] == [(4, "the regional governor"), (6, None)]
+
+
+def test_who_says_a_toll_in_a_relative_clause_claims_it_not_who_condemns_it() -> None:
+    found = read(
+        "The UN condemned the strike on Chernihiv, which Ukrainian officials said killed 17 people."
+    )
+    assert [c.claimant for c in found] == ["Ukrainian officials"]
+    found = read("The strike, which the air force said involved 40 missiles, killed 11 people.")
+    assert [c.claimant for c in found] == [None]

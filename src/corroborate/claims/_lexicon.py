@@ -694,6 +694,10 @@ PERSON_SUBJECT = re.compile(
     r"[a-z][\w-]+(?:\s+[a-z][\w-]+)?\s+(?:to|of|for|at|in)\s[^,]{3,80}),)?"
     r"\s+(?:has\s+|had\s+|was\s+|is\s+|also\s+|now\s+)?[a-z]+\b"
 )
+# Verbs of condemning, which claim a toll only when no one else in the sentence reports it.
+CONDEMNING = re.compile(r"\b(?:condemn\w*|denounc\w*)$", re.I)
+# A relative clause that ends a role beside a name: "a volunteer who has delivered aid".
+RELATIVE_TAIL = re.compile(r"\s(?:who|whom|whose|which|that)\s", re.I)
 # A clause before a sentence's subject: "When the shelling began in earnest, ...".
 LEADING_CLAUSE = re.compile(
     r"^(?:when|after|as|before|by the time|since|although|though|while|once|until)\b"

@@ -244,8 +244,10 @@ def _read_sentence(
     if not numbers:
         return []
     tokens = _tokenize(text, numbers)
-    # A list's line ("- 14 injured") leans on the lines before it as a sentence of its own does.
-    anaphoric = bool(lx.ANAPHORA.search(text) or lx.LIST_ITEM.match(text))
+    # A list's line ("- 14 injured") leans on the lines before it for its people and event, but
+    # not for a claimant: a new line ends a statement ("— In Zaporizhzhia, 5 were injured").
+    refers_back = bool(lx.ANAPHORA.search(text))
+    anaphoric = refers_back or bool(lx.LIST_ITEM.match(text))
     drafts: list[_Draft] = []
     consumed: set[int] = set()
     for i, tok in enumerate(tokens):
@@ -275,7 +277,7 @@ def _read_sentence(
         if second is not None and d.number.start >= second[0]:
             claimant = second[1]  # "The police said 5 ..., while the governor put it at seven"
         victims, category = d.victims, d.victim_category
-        if claimant is None and (anaphoric or d.anaphoric) and previous is not None:
+        if claimant is None and (refers_back or d.anaphoric) and previous is not None:
             claimant = previous.claimant
         if claimant is None:
             claimant = ctx.statement
@@ -472,7 +474,7 @@ def _read_number(text: str, tokens: list[_Token], i: int, consumed: set[int]) ->
     ):
         # "The number of civilians killed in the region rose to 1,024": the people are named
         # before the figure the number of them reached.
-        who = named.group("who")
+        who = re.sub(r"^(?:his|her|their|its|our|my)\s+", "", named.group("who"), flags=re.I)
         category = lx.VICTIM_NOUNS.get(who.lower().split()[-1])
         if category is not None:
             head = replace(head, words=who, category=category)
@@ -1141,7 +1143,10 @@ def _is_qualifier_word(word: str) -> bool:
 # "... 4 killed, 19 wounded — Donetsk regional military administration."
 _TRAILING_DASH = re.compile(r"\s[—–]\s*(?P<who>[A-Z][\w'’.-]*(?:\s+[\w'’.-]+){0,7}?)\s*\.?$")
 _HEADLINE = re.compile(
-    r"^(?P<who>[A-Z][\w'’.-]*(?:\s+(?:of\s+(?:the\s+)?)?[A-Z][\w'’.-]*){0,4})\s*:\s+\S"
+    r"^(?P<who>[A-Z][\w'’.-]*(?:\s+(?:of\s+(?:the\s+)?)?[A-Z][\w'’.-]*){0,4}"
+    # "Kharkiv governor: 3 people injured"
+    r"(?:\s+(?:governor|mayor|police|prosecutors|ombudsman|officials|military|administration))?)"
+    r"\s*:\s+\S"
 )
 
 
@@ -1390,6 +1395,8 @@ def _leading_claimant(text: str, last_claimant: str | None) -> str | None:
     """The subject of the first verb of saying or finding in the sentence."""
     fallback: str | None = None
     for m in lx.ATTRIBUTION_VERB.finditer(text):
+        if lx.CONDEMNING.search(m.group(0)) and lx.ATTRIBUTION_VERB.search(text[m.end() :]):
+            continue  # "The EU condemned the strike, which officials said killed 20": theirs
         head = re.sub(r"\s*\([^()]{1,40}\)", "", text[: m.start()])  # "Intelligence (HUR)"
         if re.search(r"\b(?:to|to be|asked to be|not to be)\s*$", head, re.I):
             continue  # "who asked to be identified": not the sentence's verb of saying
@@ -1419,10 +1426,24 @@ def _leading_claimant(text: str, last_claimant: str | None) -> str | None:
             # "Name, adviser to the head of X, said" / "The head of X, Name, said": the
             # apposition is kept with the name.
             pair = f"{clause[-3].strip()}, {clause[-2].strip()}"
-            if trim_claimant(pair) == pair:
+            kept_pair = trim_claimant(pair)
+            if kept_pair == pair:
                 subject = pair
+            elif kept_pair.startswith(f"{clause[-3].strip()}, ") and lx.RELATIVE_TAIL.search(pair):
+                subject = kept_pair  # "Name, a volunteer who has delivered aid ..., said"
             elif clause[-2].strip()[:1].islower():
                 subject = clause[0].strip()
+        said = re.split(r"[,;:]", text[m.end() :])[0]
+        relative = re.match(r"(?:which|that)\s+(?P<who>.+)$", subject, re.I)
+        if (
+            relative
+            and find_numbers(said)
+            and any(_event_of(w.lower()) for w in re.findall(r"[\w-]+", said))
+            and _good_claimant(relative["who"])
+        ):
+            # "the strike on Kryvyi Rih, which Ukrainian officials said killed 20 people": the
+            # speaker of the relative clause says the toll.
+            return trim_claimant(relative["who"])
         if re.match(
             r"(?:which|who|whom|whose|where|by|of|in|on|at|from|with|for)\b", subject, re.I
         ):
