@@ -779,3 +779,11 @@ def test_who_says_a_toll_in_a_relative_clause_claims_it_not_who_condemns_it() ->
     assert [c.claimant for c in found] == ["Ukrainian officials"]
     found = read("The strike, which the air force said involved 40 missiles, killed 11 people.")
     assert [c.claimant for c in found] == [None]
+
+
+def test_a_bare_count_in_a_new_paragraph_does_not_take_people_counted_before_it() -> None:
+    found = read(
+        "Russian forces captured 12 Ukrainian soldiers near Bakhmut, the ministry said.\n\n"
+        "In Kherson, 3 were killed by shelling."
+    )
+    assert [(c.count, c.victims) for c in found] == [(12, "Ukrainian soldiers"), (3, None)]

@@ -99,6 +99,7 @@ def extract_claims(
             unattributed = []
         if "\n" in text[end_of_last : sentence.start]:
             context.statement = None  # a new line or paragraph ends a continued statement
+            context.people_here = False
             unattributed = []
             quoted = []
             quote_open = False
@@ -167,6 +168,7 @@ class _Context:
     last_claimant: str | None = None  # the last claimant named, for "he", "it", "they"
     statement: str | None = None  # whose statement this line continues
     people: tuple[str | None, str] | None = None  # the last counted people, for "of them"
+    people_here: bool = False  # whether those people were counted in this paragraph
 
 
 def _tokenize(sentence: str, numbers: list[NumberMention]) -> list[_Token]:
@@ -270,7 +272,7 @@ def _read_sentence(
     claims: list[Claim] = []
     for d in drafts:
         if not d.inclusion and not d.part and (d.victims or d.event):
-            ctx.people = (d.victims, d.victim_category)
+            ctx.people, ctx.people_here = (d.victims, d.victim_category), True
         if d.event is None:
             continue
         claimant = attribution
@@ -310,7 +312,7 @@ def _read_sentence(
             category = "civilian"
         last_tok = tokens[min(d.end_index, len(tokens) - 1)]
         if not d.inclusion and not d.part:  # "20 more" after "3 of them were children": people
-            ctx.people = (victims, category)
+            ctx.people, ctx.people_here = (victims, category), True
         claims.append(
             Claim(
                 count=d.count,
@@ -384,7 +386,9 @@ def _fill_from_neighbours(drafts: list[_Draft], ctx: _Context, anaphoric: bool) 
             )
             if near is not None:
                 d.victims, d.victim_category = near.victims, near.victim_category
-            elif (anaphoric or d.anaphoric or d.passive_subject) and ctx.people is not None:
+            elif ctx.people is not None and (
+                anaphoric or d.anaphoric or (d.passive_subject and ctx.people_here)
+            ):
                 # "By the time they withdrew, 43 had been killed": the people counted before
                 d.victims, d.victim_category = ctx.people
         if d.leans and d.event is None and before is not None:
