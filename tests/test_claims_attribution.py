@@ -787,3 +787,8 @@ def test_a_bare_count_in_a_new_paragraph_does_not_take_people_counted_before_it(
         "In Kherson, 3 were killed by shelling."
     )
     assert [(c.count, c.victims) for c in found] == [(12, "Ukrainian soldiers"), (3, None)]
+
+
+def test_a_ministers_label_with_the_office_spelled_out_names_the_minister() -> None:
+    found = read("Minister of Health Viktor Liashko: 3 doctors were killed in the strike.")
+    assert [c.claimant for c in found] == ["Minister of Health Viktor Liashko"]

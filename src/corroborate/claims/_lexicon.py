@@ -735,7 +735,8 @@ TOLD_ABOUT_IT = re.compile(
 TRAILING_SOURCE = re.compile(r"\((?P<who>[^()\d]{3,60})\)\s*\.?$")
 SOURCE_WORDS = re.compile(
     r"\b(?:police|officials?|administration|governor|ministry|prosecutors?|office|service|"
-    r"mayor|staff|council|mission|authorities|head|OVA|MVA|command|spokes\w+)\b",
+    r"mayor|staff|council|mission|authorities|head|OVA|MVA|command|spokes\w+|ministers?|"
+    r"ombudsman|commissioner|president)\b",
     re.I,
 )
 # A relative clause set off by commas ("Olena, whose husband was among the 14 killed, said"),
