@@ -594,3 +594,201 @@ def test_grandchildren_and_siblings_are_people_counted() -> None:
     assert [(c.count, c.victims, c.victim_category) for c in found] == [
         (3, "grandchildren", "civilian")
     ]
+
+
+def test_a_statements_title_line_names_its_issuer_for_figures_no_sentence_attributes() -> None:
+    found = read(
+        "Statement of the Ministry of Health of Ukraine regarding the strike on a hospital in "
+        "Kharkiv\n\nAs a result of the strike, 3 medics were killed. The regional governor said "
+        "11 patients were injured."
+    )
+    assert [(c.count, c.claimant) for c in found] == [
+        (3, "the Ministry of Health of Ukraine"),
+        (11, "The regional governor"),
+    ]
+    untitled = read("The strike on a hospital in Kharkiv\n\nAs a result, 3 medics were killed.")
+    assert [c.claimant for c in untitled] == [None]
+
+
+def test_a_prosecutors_release_speaks_for_what_its_investigation_found() -> None:
+    found = read(
+        "The Sumy Regional Prosecutor's Office has launched a pre-trial investigation into the "
+        "shelling of Shostka. According to the investigation, the strike killed 2 residents."
+    )
+    assert [(c.count, c.claimant) for c in found] == [(2, "The Sumy Regional Prosecutor's Office")]
+    alone = read("According to the investigation, the strike killed 2 residents.")
+    assert [c.claimant for c in alone] == [None]
+
+
+def test_a_second_speaker_who_puts_the_figure_at_another_number_restates_the_toll() -> None:
+    found = read(
+        "The police said 9 soldiers were killed. A brigade spokesman later put the figure at 6."
+    )
+    assert [(c.count, c.event, c.victims, c.claimant) for c in found] == [
+        (9, "killed", "soldiers", "The police"),
+        (6, "killed", "soldiers", "A brigade spokesman"),
+    ]
+    assert read("The mayor put the figure at 12.") == []  # no toll before it to restate
+
+
+def test_parts_and_more_of_the_people_counted_before_take_their_words() -> None:
+    found = read(
+        "Rescuers pulled the bodies of 14 people from the rubble. Three of them were children, "
+        "they said. 20 more were wounded. Of those wounded, 4 were pensioners."
+    )
+    assert [(c.count, c.event, c.victims, c.claimant) for c in found] == [
+        (14, "killed", "people", "Rescuers"),
+        (3, "killed", "children", "Rescuers"),
+        (20, "injured", "people", "Rescuers"),  # a statement continued keeps its claimant
+        (4, "injured", "pensioners", "Rescuers"),
+    ]
+
+
+def test_a_signature_with_the_name_first_covers_the_whole_post() -> None:
+    found = read(
+        "One man was killed in Kherson. 3 more people were injured.\n"
+        "Oleksandr Prokudin, head of Kherson OVA"
+    )
+    assert [(c.count, c.victims, c.claimant) for c in found] == [
+        (1, "man", "Oleksandr Prokudin, head of Kherson OVA"),
+        (3, "people", "Oleksandr Prokudin, head of Kherson OVA"),
+    ]
+
+
+def test_the_subject_before_said_is_the_speaker_not_the_clause_after_it() -> None:
+    found = read(
+        "The mayor of Sumy, Artem Kobzar, said the drone hit a bus. Four passengers were "
+        "killed, he said."
+    )
+    assert [c.claimant for c in found] == ["The mayor of Sumy, Artem Kobzar"]
+    found = read(
+        "A medic of the 47th Brigade, who gave only his first name, Oleh, said 12 soldiers "
+        "were wounded."
+    )
+    assert [c.claimant for c in found] == ["A medic of the 47th Brigade"]
+
+
+def test_a_prosecutors_procedural_guidance_names_the_office_that_claims_the_figure() -> None:
+    found = read(
+        "Under the procedural guidance of the Kharkiv Regional Prosecutor's Office, criminal "
+        "proceedings were opened into the killing of 3 civilians in Vovchansk."
+    )
+    assert [(c.count, c.claimant) for c in found] == [
+        (3, "the Kharkiv Regional Prosecutor's Office")
+    ]
+
+
+def test_an_investigation_by_an_outlet_is_the_outlets_finding() -> None:
+    found = read("An inquiry by the Associated Press found 8 prisoners of war executed in May.")
+    assert [(c.count, c.event, c.claimant) for c in found] == [
+        (8, "executed", "the Associated Press")
+    ]
+
+
+def test_ages_and_dotted_dates_between_people_and_their_harm_are_stepped_over() -> None:
+    found = read("In Kupiansk, 3 women aged 52, 64 and 70 were wounded, the police said.")
+    assert [(c.count, c.event, c.victims) for c in found] == [(3, "injured", "women")]
+    found = read(
+        "The General Staff reports that enemy losses from 01.06.24 to 30.06.24 amounted to "
+        "about 38,000 people."
+    )
+    assert [(c.count, c.event, c.qualifier) for c in found] == [(38000, "killed", "approx")]
+
+
+def test_the_people_a_speaker_puts_the_number_of_are_the_victims() -> None:
+    found = read("Kyiv put the number of Russian soldiers killed near Vuhledar at more than 500.")
+    assert [(c.count, c.victims, c.victim_category, c.qualifier) for c in found] == [
+        (500, "Russian soldiers", "combatant", "at_least")
+    ]
+
+
+def test_a_heading_that_names_its_source_covers_the_list_under_it() -> None:
+    found = read(
+        "Results of the night attack on Odesa, according to the regional police:\n"
+        "- 2 people killed\n"
+        "- 11 injured, 4 of them hospitalised\n"
+        "- 30 cars damaged\n\n"
+        "Rescuers worked through the night."
+    )
+    assert [(c.count, c.event, c.victims, c.claimant) for c in found] == [
+        (2, "killed", "people", "the regional police"),
+        (11, "injured", "people", "the regional police"),
+    ]
+    unsourced = read("Results of the night attack:\n- 2 people killed")
+    assert [c.claimant for c in unsourced] == [None]
+
+
+def test_who_condemns_a_strike_that_killed_people_claims_its_toll() -> None:
+    found = read(
+        "The Foreign Ministry strongly condemns the Russian strike on Dnipro, which killed "
+        "9 civilians."
+    )
+    assert [(c.count, c.claimant) for c in found] == [(9, "The Foreign Ministry")]
+
+
+def test_a_long_role_beside_a_name_and_an_office_of_a_country_are_claimants() -> None:
+    found = read(
+        "Vladimir Rogov, the Moscow-appointed official in charge of the occupied part of the "
+        "Zaporizhzhia region, said 3 civilians were killed."
+    )
+    assert [c.claimant for c in found] == [
+        "Vladimir Rogov, the Moscow-appointed official in charge of the occupied part of the "
+        "Zaporizhzhia region"
+    ]
+    found = read("State Border Guard Service of Ukraine: 2 guards were wounded by shelling.")
+    assert [c.claimant for c in found] == ["State Border Guard Service of Ukraine"]
+    assert [c.claimant for c in read("Bombing of Kharkiv: 4 people killed.")] == [None]
+
+
+def test_a_rate_per_day_names_no_source() -> None:
+    found = read("The analysts estimated that Russia lost 1,200 soldiers per day in June.")
+    assert [c.claimant for c in found] == ["The analysts"]
+
+
+def test_a_person_named_after_a_leading_clause_is_whom_he_stands_for() -> None:
+    found = read(
+        "When the assault on Robotyne began, Captain Ivan Moroz's platoon had 30 men. "
+        "By the end of the week, he said, 11 had been killed."
+    )
+    assert [(c.count, c.victims, c.claimant) for c in found] == [(11, "men", "Captain Ivan Moroz")]
+
+
+def test_a_former_role_beside_a_name_is_kept() -> None:
+    found = read(
+        "Oleksandr Kubrakov, then Ukraine's infrastructure minister, said 14 rail workers "
+        "had been killed."
+    )
+    assert [c.claimant for c in found] == [
+        "Oleksandr Kubrakov, then Ukraine's infrastructure minister"
+    ]
+
+
+def test_a_digests_dash_line_does_not_inherit_the_speaker_of_the_line_before() -> None:
+    found = read(
+        "Key developments:\n"
+        "— Russian strikes killed 4 people in Sumy, the regional governor said.\n"
+        "— In Kherson, 6 people were injured by drones."
+    )
+    assert [(c.count, c.claimant) for c in found] == [(4, "the regional governor"), (6, None)]
+
+
+def test_who_says_a_toll_in_a_relative_clause_claims_it_not_who_condemns_it() -> None:
+    found = read(
+        "The UN condemned the strike on Chernihiv, which Ukrainian officials said killed 17 people."
+    )
+    assert [c.claimant for c in found] == ["Ukrainian officials"]
+    found = read("The strike, which the air force said involved 40 missiles, killed 11 people.")
+    assert [c.claimant for c in found] == [None]
+
+
+def test_a_bare_count_in_a_new_paragraph_does_not_take_people_counted_before_it() -> None:
+    found = read(
+        "Russian forces captured 12 Ukrainian soldiers near Bakhmut, the ministry said.\n\n"
+        "In Kherson, 3 were killed by shelling."
+    )
+    assert [(c.count, c.victims) for c in found] == [(12, "Ukrainian soldiers"), (3, None)]
+
+
+def test_a_ministers_label_with_the_office_spelled_out_names_the_minister() -> None:
+    found = read("Minister of Health Viktor Liashko: 3 doctors were killed in the strike.")
+    assert [c.claimant for c in found] == ["Minister of Health Viktor Liashko"]

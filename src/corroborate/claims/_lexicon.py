@@ -78,7 +78,7 @@ EVENT_PHRASES = re.compile(
     rf"\b(?:{_KILLED_OR_WOUNDED}|"
     r"shot dead|gunned down|lost their lives|lives lost|death tolls?|casualty tolls?|"
     r"taken (?:prisoner|captive|hostage)|took (?:prisoner|captive|hostage)|taken into custody|"
-    r"laid down (?:their )?arms|wiped out|took out|taken out|"
+    r"(?:laid|laying|lay) down (?:their )?arms|wiped out|took out|taken out|"
     r"gave themselves up|give themselves up|summar(?:y|ily) execut\w*|"
     r"shot down|shoot down|shooting down|shoots down)\b",
     re.I,
@@ -179,7 +179,8 @@ CATEGORY_MODIFIERS: dict[str, str] = {
 # Words in the sentence that say combatants were hors de combat, so their killing or capture
 # is about prisoners of war.
 POW_CONTEXT = re.compile(
-    r"\b(?:surrender\w*|captur\w*|captivity|captive\w*|hors de combat|laid down (?:their )?arms|"
+    r"\b(?:surrender\w*|captur\w*|captivity|captive\w*|hors de combat|"
+    r"(?:laid|laying|lay) down (?:their )?arms|"
     r"prisoners?|taken prisoner|in custody|unarmed|pows?)\b",
     re.I,
 )
@@ -227,7 +228,12 @@ MONTHS = (
     "jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec"
 )
 WEEKDAYS = "monday|tuesday|wednesday|thursday|friday|saturday|sunday"
-AGE_BEFORE = re.compile(r"\b(?:aged|age|ages|aged between|ageing)\s*$", re.I)
+AGE_BEFORE = re.compile(
+    r"\b(?:aged|age|ages|aged between|ageing)\s*$|"
+    # "2 men aged 38 and 61": the second age too
+    r"\baged\s+\d{1,3}(?:\s*(?:,|and|or|to|-|–)\s*\d{1,3})*\s*(?:,|and|or|to|-|–)\s*$",
+    re.I,
+)
 CALLSIGN_BEFORE = re.compile(
     r"(?:call[ -]?sign|codename|code name|nicknamed|nickname|number|no\.|№|unit|brigade|"
     r"battalion|regiment|division|corps|group|squad|platoon|company|flight)"
@@ -274,10 +280,18 @@ ATTRIBUTION_VERBS = (
     r"admitting|added|adds|wrote|writes|posted|noted|notes|assessed|assesses|found|finds|"
     r"counted|counts|believes|believed|believe|established|establishes|boasted|boasts|"
     r"alleged|alleges|registered|insisted|insists|warned|revealed|reveals|concluded|"
-    r"puts? the (?:death )?toll|put the number|geolocated|tallied|calculated|informed|informs|"
+    r"puts? the (?:death )?toll|"
+    r"puts? (?:the|that|this|its|their) (?:number|figure|total|count|tally)|"
+    r"geolocated|tallied|calculated|informed|informs|"
     r"indicated|indicates|testified|disclosed|declared|published|asserted|asserts|"
     r"received (?:credible )?(?:allegations|reports)|(?:is|was|are|were|has been|became) aware|"
     r"opened(?! fire)|initiated|instituted|"
+    # "The ministry strongly condemns the strike on Sumy, which killed 35 civilians"
+    r"(?:strongly\s+|firmly\s+)?(?:condemns|condemned|condemn|denounced|denounces)|"
+    # "The Prosecutor's Office has launched a pre-trial investigation into ...": the office
+    # that investigates is whose findings the next sentences give.
+    r"(?:launched|started|began)\s+(?:a\s+|an\s+)?(?:pre-trial\s+|criminal\s+)?"
+    r"(?:investigation|proceedings|probe|inquiry)|"
     # A claimant who cites incidents as examples: "They cite the execution of 6 marines".
     r"cited|cites|cite|point(?:s|ed)? to|gave the example|gives the example|highlighted|"
     r"described|describes|listed|lists|named|names|"
@@ -295,11 +309,21 @@ _SHOWING = r"show(?:s|ed|n)?|suggest(?:s|ed)?|indicate[sd]?|reveal(?:s|ed)?|put(
 # Phrases that carry the claimant after them.
 ACCORDING_TO = re.compile(
     r"\b(?:according to|citing|quoting|cited by|as reported by|as documented by|"
-    rf"figures (?:from|by)|data (?:from|by)|estimates? (?:from|by)|per)\s+(?P<who>[^,;:.()\"“”]+?)(?=\s*(?:[,;:.()\"“”]|$|\s+(?:that|who|which|{_SHOWING})\b))",  # noqa: E501 - one regex alternative per line reads best
+    # A prosecutors' release: "Under the procedural guidance of the X Prosecutor's Office, ..."
+    r"under the procedural (?:guidance|leadership|supervision) of|"
+    rf"figures (?:from|by)|data (?:from|by)|estimates? (?:from|by)|"
+    r"per(?!\s+(?:day|week|month|year|hour|night|minute|capita|cent|person|head|km)\b))\s+"
+    rf"(?P<who>[^,;:.()\"“”]+?)(?=\s*(?:[,;:.()\"“”]|$|\s+(?:that|who|which|{_SHOWING})\b))",  # noqa: E501 - one regex alternative per line reads best
     re.I,
 )
 # "according to our sources": the speaker's own, so the speaker is the claimant.
 OWN_SOURCES = re.compile(r"^(?:our|my)\b", re.I)
+# "According to the investigation, ...": the findings of the office whose release this is.
+OWN_INVESTIGATION = re.compile(
+    r"^(?:the\s+)?(?:pre-trial\s+|preliminary\s+)?(?:investigation|investigation's findings|"
+    r"case files?|case materials|materials of the case|inquiry|probe)$",
+    re.I,
+)
 AGE_AFTER = re.compile(r"[-\s]years?[-\s]old\b", re.I)  # "a 54-year-old teacher": an age
 # A verb of finding or believing, or one with a plain object ("posted a photo"): what the
 # sentence tells is a deed or a belief, not a statement later figures continue.
@@ -328,6 +352,12 @@ TOPIC_SHIFT = re.compile(
 BARE_SIGNATURE = re.compile(
     r"^(?P<who>(?:The\s+)?(?:head|chief|governor|mayor|spokesperson|spokesman|spokeswoman|"
     r"commander|deputy head)\s+of\s+[^.!?;:,]{2,80}?\s+[A-Z][a-z'’-]+\s+[A-Z][a-z'’-]+)\.?$"
+)
+# ... or with the name first: "Serhiy Lysak, head of Dnipropetrovsk OVA" (a line of its own).
+NAME_ROLE_SIGNATURE = re.compile(
+    r"^(?P<who>[A-Z][a-z'’-]+\s+[A-Z][a-z'’-]+,\s+(?i:(?:the\s+)?(?:acting\s+|deputy\s+)?"
+    r"(?:head|chief|governor|mayor|spokesperson|spokesman|spokeswoman|commander)\s+of)\s+"
+    r"[^.!?;:,]{2,80}?)\.?$"
 )
 # Where a clause with a claimant of its own may start: "..., while the governor put it at 7".
 CONTRAST_CLAUSE = re.compile(r"(?:,\s*|\s+)(?:while|whereas|but)\s+|;\s*", re.I)
@@ -398,7 +428,8 @@ PERPETRATOR_CUES = re.compile(
 # Words before a number that make it part of a larger group already counted.
 INCLUSION_CUES = re.compile(
     r"(?:\bincluding|\bamong (?:them|whom|those|these|the victims|the dead)(?: were)?|"
-    r"\bof (?:them|whom|those|these)|\bof which)\s*(?:at least |some |about |nearly |around )?$",
+    r"\bof (?:them|whom|those|these)|\bof which)\s*"
+    r"(?:at least |some |about |nearly |around |more than |over |almost |up to )?$",
     re.I,
 )
 # Openings that tie a sentence to the claim before it ("Of those, 109 were killed").
@@ -408,6 +439,24 @@ ANAPHORA = re.compile(
     r"another|a further|in addition|the remaining|the rest|the others|of the (?:victims|dead))\b",
     re.I,
 )
+# "Of those killed, 28 were children": the part's event is named in the opening phrase.
+PARTITIVE_OF_EVENT = re.compile(
+    r"^\W*(?:of|among)\s+(?:those|the|them)\s+(?P<ev>killed|dead|wounded|injured|executed|"
+    r"captured|missing|detained|held)\b[^.;:]{0,40},\s*$",
+    re.I,
+)
+# "A press officer later put the figure at 25": the same toll as the one before, restated.
+FIGURE_PUT_AT = re.compile(
+    r"\b(?:put|puts|putting|placed|places)\s+(?:the|that|this|its|their|his|her)\s+"
+    r"(?:figure|number|total|count|tally|estimate)\s+(?:at|closer to|nearer to)\s+"
+    r"(?:(?:about|around|roughly|nearly|almost|at least|more than|over|some|just|under|"
+    r"fewer than|less than|no more than|up to)\s+)?$",
+    re.I,
+)
+# "Of those, 40 were children", "Among the dead, 3 were medics": a part of people counted.
+PART_OPENING = re.compile(r"^\W*(?:of|among)\b", re.I)
+# "12 more were injured", "Thirty-two more were wounded": more of the people counted before.
+MORE_OF_THE_SAME = re.compile(r"^\s+(?:more|further|additional)\s+(?!of\b)", re.I)
 ANAPHORIC_NUMBER_BEFORE = re.compile(r"\b(?:another|a further|the remaining|the other)\s*$", re.I)
 
 # --- Function words and punctuation the reader steps over or stops at --------------------------
@@ -437,7 +486,7 @@ FILLERS = set(
 BEFORE_SKIP = set(
     """the of to at a an by rose risen reached climbed stood stands is was has had have now
     increased grew jumped hit total totalled totaled number numbered its their his her it put
-    toll""".split()
+    toll amounted amount amounts""".split()
 )
 # Auxiliaries of a passive or a state: after one, a verb is something the people underwent
 # ("12 were killed"); without one, it may be something they did ("12 soldiers killed 3").
@@ -455,6 +504,8 @@ COPULAS = {"were", "was", "are", "is"}  # "Of those, 40 were children"
 RELATIVE_PRONOUNS = {"who", "that"}  # "12 soldiers who killed": the people did it
 # Words before a counted head noun that are not part of the people's words.
 HEAD_LEAD_WORDS = {"the", "of"}
+# Words that add to a count rather than describe the people: "4 more people" are people.
+COUNT_EXTENDERS = {"more", "further", "additional"}
 # Words that open the people after an event noun: "executions of Ukrainian prisoners".
 OF_PHRASE_OPENERS = {"of", "against", "among", "involving", "into", "on", "over", "concerning"}
 # Words that open a parenthetical skipped after the people: ", including five children,".
@@ -497,9 +548,14 @@ SHOT_WORDS = {"shot", "shooting"}
 # Who suffered a toll with no people named: forces that lost men, or a civilian toll.
 FORCES_SUFFERED = re.compile(
     r"\b(?:forces|troops|army|military|units?|regiments?|brigades?|battalions?|companies|company|"
-    r"platoons?|divisions?)\b[^.;]{0,40}\b(?:suffered|lost|sustained)\b",
+    r"platoons?|divisions?)\b[^.;]{0,40}\b(?:suffered|lost|sustained)\b|"
+    # "Russia has suffered over 1 million casualties": a warring state's losses are its forces'.
+    r"\b(?:Russia|Ukraine|Moscow|Kyiv|the enemy|the Russians|the Ukrainians)\s+"
+    r"(?:(?:has|have|had)\s+)?(?:\w+ly\s+)?(?:suffered|lost|sustained)\b",
     re.I,
 )
+# People named without a side: "people", "persons", "men" (the toll's context may settle it).
+PLAIN_PEOPLE = {"people", "persons", "men"}
 CIVILIAN_TOLL = re.compile(
     r"\bcivilian (?:casualties|deaths|victims|toll|losses|fatalities|injuries)\b", re.I
 )
@@ -523,7 +579,7 @@ TRAILING_SAID = re.compile(
     re.I,
 )
 SAID_THEN_CLAIMANT = re.compile(
-    r",\s*(?:said|says|according to|reported|wrote)\s+(?P<who>[^,;.]+?)(?:,[^,]*)?\s*[.!?\"”']*$",
+    r",\s*(?:said|says|according to|reported|wrote)\s+(?P<who>[^,;.]+?)(?:,[^,]*)?\s*[.!?:\"”']*$",
     re.I,
 )
 # A headline "Donetsk Oblast: ..." names a place, not who says it.
@@ -566,7 +622,7 @@ PASSIVE_AGENT = re.compile(
 INVERTED_AT_END = re.compile(
     r",\s*(?:said|says|according to|reported|reports|wrote|writes|informs|informed|announced|"
     r"announces|stated|states|noted|notes|added|adds|claimed|claims)\s+"
-    r"(?P<who>[^;.]+?)\s*[.!?\"”']*$",
+    r"(?P<who>[^;.]+?)\s*[.!?:\"”']*$",
     re.I,
 )
 # What ends a claimant phrase: a relative clause or a participle clause about the claimant.
@@ -575,6 +631,9 @@ CLAIMANT_TAIL = re.compile(
     r",\s*(?:speaking|writing|citing|quoted|according|adding|referring|in|on|at|during|after|"
     r"before|when|as|while)\b.*$|"
     r"\s+(?:said|says|told|added|speaking|in an interview|in a statement|on telegram)\b.*$|"
+    # "... given by the city's military administration on the Telegram messaging app."
+    r"\s+(?:on|via)\s+(?:the\s+|its\s+|their\s+|his\s+|her\s+)?(?:official\s+)?"
+    r"(?:telegram|facebook|twitter|instagram|youtube|social media|messaging)\b.*$|"
     r"\s+(?:cited|quoted|interviewed) by\b.*$|"
     rf"\s+(?:on\s+)?(?:{WEEKDAYS}|yesterday|today|earlier|last (?:week|month|night))\b.*$",
     re.I,
@@ -582,7 +641,13 @@ CLAIMANT_TAIL = re.compile(
 # A role noun that makes a lower-case apposition part of a claimant ("the regional governor,
 # Valentyn Reznichenko"; "Olena Kovalenko, a trauma surgeon in Kramatorsk").
 ROLE_APPOSITION = re.compile(
-    r"^(?:(?:the|a|an|his|her|its|their)\s+\S|[a-z][\w-]+(?:\s+[a-z][\w-]+)?\s+(?:to|of|for|at|in)\s)"
+    r"^(?:(?:the|a|an|his|her|its|their)\s+\S|[a-z][\w-]+(?:\s+[a-z][\w-]+)?\s+(?:to|of|for|at|in)\s|"
+    # "Iryna Venediktova, then Ukraine's prosecutor general"; "X, Kharkiv's mayor"
+    r"(?:then|now|formerly)\s+\S|[A-Z][\w-]+['’]s\s+[a-z]|"
+    # A signature's capitalised role: "Oleh Syniehubov, Head of Kharkiv RMA".
+    r"(?:Acting |Deputy )?(?:Head|Chief|Governor|Mayor|Spokesperson|Spokesman|Spokeswoman|"
+    r"Commander|Director|Minister|Adviser|Advisor|Secretary|Chair|Chairman|Chairwoman)\s+"
+    r"(?:of|to|for)\s)"
 )
 PERSON_NAME = re.compile(r"^(?:[A-Z][\w'’.-]+)(?:\s+[A-Z][\w'’.-]+){0,3}$")
 # A phrase whose agent is the claimant: "Data collected by the mission showed ...".
@@ -590,6 +655,7 @@ AGENT_OF = re.compile(
     r"^(?:(?:the|a|an)\s+)?(?:(?:preliminary|official|latest|initial|updated|new|available|operational)\s+)*"
     r"(?:data|figures?|numbers?|statistics|images?|satellite images?|footage|"
     r"analysis|records?|research|findings|documents?|lists?|reports?|estimates?|a count|"
+    r"investigations?|inquiry|inquiries|probes?|reviews?|stud(?:y|ies)|surveys?|"
     r"information|statements?|press releases?|posts?|messages?|announcements?|bulletins?|"
     r"updates?|briefings?)\b[^,]*?\b(?:by|from|of)\s+(?P<who>.+)$",
     re.I,
@@ -610,17 +676,44 @@ SOURCE_POINTER = re.compile(
     r"\s*[.!]?$",
     re.I,
 )
+# "The Russian military put the number of its troops killed at 400": whom the figure counts.
+NUMBER_OF_PEOPLE_AT = re.compile(
+    r"\b(?:put|puts|putting|placed|places)\s+the\s+(?:number|toll|count) of "
+    r"(?P<who>[A-Za-z][\w'-]*(?: [A-Za-z][\w'-]*)?) "
+    r"(?:killed|dead|wounded|injured|captured|missing|executed)\b[^,;:.]{0,60}\bat\s+"
+    r"(?:(?:at least|more than|over|about|around|nearly|almost|some)\s+)?$",
+    re.I,
+)
 # A sentence opening with a person's name (and a role beside it): "Olena K., a surgeon, keeps".
 PERSON_SUBJECT = re.compile(
     r"^(?P<title>(?:President|Minister|Governor|Mayor|Dr\.?|Mr\.?|Mrs\.?|Ms\.?|General|Colonel|"
     r"Captain|Sergeant|Lieutenant)\s+)?"
     r"(?P<who>[A-Z][a-z][\w'’-]+(?:\s+[A-Z][a-z][\w'’-]+){0,2})"
+    r"(?:,\s*\d{1,3},)?"  # "Natalia Kovalenko, 58, has run the morgue": an age aside
     r"(?:,\s*(?P<role>(?:the|a|an|his|her)\s+[^,]{3,80}|"
     r"[a-z][\w-]+(?:\s+[a-z][\w-]+)?\s+(?:to|of|for|at|in)\s[^,]{3,80}),)?"
     r"\s+(?:has\s+|had\s+|was\s+|is\s+|also\s+|now\s+)?[a-z]+\b"
 )
+# Verbs of condemning, which claim a toll only when no one else in the sentence reports it.
+CONDEMNING = re.compile(r"\b(?:condemn\w*|denounc\w*)$", re.I)
+# A relative clause that ends a role beside a name: "a volunteer who has delivered aid".
+RELATIVE_TAIL = re.compile(r"\s(?:who|whom|whose|which|that)\s", re.I)
+# A clause before a sentence's subject: "When the shelling began in earnest, ...".
+LEADING_CLAUSE = re.compile(
+    r"^(?:when|after|as|before|by the time|since|although|though|while|once|until)\b"
+    r"[^,;:]{3,100},\s*",
+    re.I,
+)
+# "43 had been killed", "12 were wounded": a bare count as the subject of a passive harm verb.
+PASSIVE_AFTER_COUNT = re.compile(
+    r"^\s+(?:(?:had|have|has)\s+been|were|was|are|is)\s+(?:\w+ly\s+)?"
+    r"(?:killed|wounded|injured|executed|captured|taken prisoner|shot|hurt)\b",
+    re.I,
+)
 # A signature line under a post: "— Vadym Filashkin, head of Donetsk Oblast Administration".
 SIGNATURE = re.compile(r"^[—–-]\s*(?P<who>[A-Z][^.!?;:]{2,140})$")
+# A line of a list: "- 3 people killed", "• 14 injured".
+LIST_ITEM = re.compile(r"^\s*[-–—•*·]\s+\S")
 # A label line naming the source: "Source: OHCHR.", "Data: regional police".
 SOURCE_LABEL = re.compile(
     r"^(?:sources?|data|figures)\s*:\s*(?P<who>[^.!?;:]{2,120}?)\s*\.?$", re.I
@@ -642,7 +735,8 @@ TOLD_ABOUT_IT = re.compile(
 TRAILING_SOURCE = re.compile(r"\((?P<who>[^()\d]{3,60})\)\s*\.?$")
 SOURCE_WORDS = re.compile(
     r"\b(?:police|officials?|administration|governor|ministry|prosecutors?|office|service|"
-    r"mayor|staff|council|mission|authorities|head|OVA|MVA|command|spokes\w+)\b",
+    r"mayor|staff|council|mission|authorities|head|OVA|MVA|command|spokes\w+|ministers?|"
+    r"ombudsman|commissioner|president)\b",
     re.I,
 )
 # A relative clause set off by commas ("Olena, whose husband was among the 14 killed, said"),
@@ -688,6 +782,14 @@ NOT_A_SOURCE = re.compile(
     r"^(?:the\s+)?(?:(?:preliminary|official|latest|initial|updated|new|available|operational|"
     r"unofficial|unconfirmed|local|media)\s+)*(?:data|information|figures?|numbers?|estimates?|"
     r"reports?|statistics|footage|videos?|images?|sources?)$",
+    re.I,
+)
+# A title line naming who issued the text below it: "Statement of the Ministry of Foreign
+# Affairs of Ukraine on the Russian missile attack on Kyiv".
+STATEMENT_TITLE = re.compile(
+    r"^\s*(?:(?:joint|official)\s+)?(?:statement|comment|press release|communiqu[eé]|"
+    r"declaration|information message)\s+(?:of|by|from)\s+(?P<who>[^\n]{3,120}?)"
+    r"(?:\s+(?:on|regarding|concerning|about|in connection with|following)\s[^\n]*)?\s*\n",
     re.I,
 )
 # A machine-translated bulletin's opener: "Informs the Office of the Prosecutor General: ...".

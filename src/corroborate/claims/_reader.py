@@ -21,7 +21,8 @@ from corroborate.core import (
     known_word,
 )
 
-_TOKEN = re.compile(r"\w+(?:['’]\w+)*(?:-\w+)*|[^\w\s]")
+# A date written with dots or slashes ("24.02.22") is one word, not a sentence's end.
+_TOKEN = re.compile(r"\d{1,4}(?:[./]\d{1,4})+\b|\w+(?:['’]\w+)*(?:-\w+)*|[^\w\s]")
 
 
 @dataclass
@@ -51,6 +52,9 @@ class _Draft:
     end_index: int
     increments: list[NumberMention] = field(default_factory=list)
     leans: bool = False  # says only who or where; the event is the one named before it
+    restates: bool = False  # "put the figure at 25": the toll before it, with another count
+    part: bool = False  # "Three of them were children": a part of people counted before
+    passive_subject: bool = False  # "43 had been killed": a bare count that underwent harm
 
 
 def extract_claims(
@@ -81,7 +85,11 @@ def extract_claims(
     quoted: list[int] = []  # claims inside a quotation still open, whose speaker comes later
     quote_open = False  # a quotation opened in an earlier sentence and not yet closed
     end_of_last = 0
+    list_source: str | None = None  # who a heading ending in ":" names for the list under it
     for sentence in split_sentences(text):
+        item = bool(lx.LIST_ITEM.match(sentence.text))
+        if not item and "\n" in text[end_of_last : sentence.start]:
+            list_source = None
         pointer = source_pointer(sentence.text)
         if pointer is not None:
             # "This is according to X.", "— X, head of Y": X is the source of the figures just
@@ -91,6 +99,7 @@ def extract_claims(
             unattributed = []
         if "\n" in text[end_of_last : sentence.start]:
             context.statement = None  # a new line or paragraph ends a continued statement
+            context.people_here = False
             unattributed = []
             quoted = []
             quote_open = False
@@ -103,6 +112,11 @@ def extract_claims(
             quoted = []
         read = _read_sentence(sentence, context, reference, quote_open)
         own = _claimant(sentence.text, None, quote_open)
+        if item and list_source is not None and own is None:
+            # "Consequences, according to the city administration:\n- 3 people killed"
+            read = [c if c.claimant else replace(c, claimant=list_source) for c in read]
+        elif not read and own and sentence.text.rstrip().endswith(":"):
+            list_source = own
         if not read and own and unattributed and _closing_attribution(sentence.text):
             # "... lost up to 385 servicemen. Air defence shot down 54 drones, the ministry
             # reported.": the bulletin's closing attribution covers its tallies before.
@@ -114,7 +128,9 @@ def extract_claims(
         elif quote_open and _closes_quotation(sentence.text):
             quote_open = False
         if read and own is None:
-            unattributed = [len(claims) + n for n in range(len(read))]
+            # "One person was killed. 4 more were wounded. — Name, head of X": a pointer or a
+            # signature covers every unattributed sentence before it in the paragraph.
+            unattributed += [len(claims) + n for n in range(len(read))]
         elif read:
             unattributed = []
         if _opens_quotation(sentence.text):
@@ -124,12 +140,24 @@ def extract_claims(
         else:
             quoted = []
         claims.extend(read)
+    if (issuer := _statement_issuer(text)) is not None:
+        # A statement's figures that no sentence attributes are its issuer's.
+        claims = [c if c.claimant else replace(c, claimant=issuer) for c in claims]
     if resolve_places:
         claims = [
             replace(c, place_resolved=resolve_place(c.place, c.sentence)) if c.place else c
             for c in claims
         ]
     return claims
+
+
+def _statement_issuer(text: str) -> str | None:
+    """Who issued a text whose title line says so ("Statement of the Ministry of ... on ...")."""
+    m = lx.STATEMENT_TITLE.match(text)
+    if m is None:
+        return None
+    who = trim_claimant(m.group("who"))
+    return who if _good_claimant(who) and not find_numbers(who) else None
 
 
 @dataclass
@@ -140,6 +168,7 @@ class _Context:
     last_claimant: str | None = None  # the last claimant named, for "he", "it", "they"
     statement: str | None = None  # whose statement this line continues
     people: tuple[str | None, str] | None = None  # the last counted people, for "of them"
+    people_here: bool = False  # whether those people were counted in this paragraph
 
 
 def _tokenize(sentence: str, numbers: list[NumberMention]) -> list[_Token]:
@@ -217,7 +246,10 @@ def _read_sentence(
     if not numbers:
         return []
     tokens = _tokenize(text, numbers)
-    anaphoric = bool(lx.ANAPHORA.search(text))
+    # A list's line ("- 14 injured") leans on the lines before it for its people and event, but
+    # not for a claimant: a new line ends a statement ("— In Zaporizhzhia, 5 were injured").
+    refers_back = bool(lx.ANAPHORA.search(text))
+    anaphoric = refers_back or bool(lx.LIST_ITEM.match(text))
     drafts: list[_Draft] = []
     consumed: set[int] = set()
     for i, tok in enumerate(tokens):
@@ -239,15 +271,15 @@ def _read_sentence(
     place = find_place(text, exclude=attribution)
     claims: list[Claim] = []
     for d in drafts:
-        if not d.inclusion and (d.victims or d.event):
-            ctx.people = (d.victims, d.victim_category)
+        if not d.inclusion and not d.part and (d.victims or d.event):
+            ctx.people, ctx.people_here = (d.victims, d.victim_category), True
         if d.event is None:
             continue
         claimant = attribution
         if second is not None and d.number.start >= second[0]:
             claimant = second[1]  # "The police said 5 ..., while the governor put it at seven"
         victims, category = d.victims, d.victim_category
-        if claimant is None and (anaphoric or d.anaphoric) and previous is not None:
+        if claimant is None and (refers_back or d.anaphoric) and previous is not None:
             claimant = previous.claimant
         if claimant is None:
             claimant = ctx.statement
@@ -262,19 +294,25 @@ def _read_sentence(
             and lx.MILITARY_SPEAKER.search(claimant)
             and (
                 re.search(rf"\b(?:our|my)\s+{re.escape(victims)}\b", text, re.I)
-                or re.search(rf"\b(?:lost|buried)\s+(?:\S+\s+)?{re.escape(victims)}\b", text, re.I)
+                or re.search(
+                    rf"\b(?:lost|buried)\s+(?:\S+\s+){{0,3}}{re.escape(victims)}\b", text, re.I
+                )
             )
         ):
             # "We lost 14 of our men," the battalion commander said: a unit's own fighters;
             # the men a commander's unit lost or buried are its fighters too.
             category = "pow" if d.event in lx.POW_EVENTS else "combatant"
-        if victims is None and category == "unknown" and lx.FORCES_SUFFERED.search(text):
+        if (
+            category == "unknown"
+            and (victims is None or victims.lower() in lx.PLAIN_PEOPLE)
+            and lx.FORCES_SUFFERED.search(text)
+        ):  # "the enemy lost up to 60 people killed and wounded": its fighters
             category = "combatant"
         if victims is None and category == "unknown" and lx.CIVILIAN_TOLL.search(text):
             category = "civilian"
         last_tok = tokens[min(d.end_index, len(tokens) - 1)]
-        if not d.inclusion:
-            ctx.people = (victims, category)
+        if not d.inclusion and not d.part:  # "20 more" after "3 of them were children": people
+            ctx.people, ctx.people_here = (victims, category), True
         claims.append(
             Claim(
                 count=d.count,
@@ -324,6 +362,15 @@ def _fill_from_neighbours(drafts: list[_Draft], ctx: _Context, anaphoric: bool) 
     previous = ctx.previous
     for k, d in enumerate(drafts):
         before = next((x for x in reversed(drafts[:k]) if x.event and not x.inclusion), None)
+        if d.restates and d.event is None:
+            # "..., while a press officer put the figure at 25": the same toll, restated.
+            source = before or previous
+            if source is not None:
+                d.event, d.victims, d.victim_category = (
+                    source.event,
+                    source.victims,
+                    source.victim_category,
+                )
         if d.inclusion and d.event is None:
             after = next((x for x in drafts[k + 1 :] if x.event and not x.inclusion), None)
             lean = before or after
@@ -339,7 +386,10 @@ def _fill_from_neighbours(drafts: list[_Draft], ctx: _Context, anaphoric: bool) 
             )
             if near is not None:
                 d.victims, d.victim_category = near.victims, near.victim_category
-            elif (anaphoric or d.anaphoric) and ctx.people is not None:
+            elif ctx.people is not None and (
+                anaphoric or d.anaphoric or (d.passive_subject and ctx.people_here)
+            ):
+                # "By the time they withdrew, 43 had been killed": the people counted before
                 d.victims, d.victim_category = ctx.people
         if d.leans and d.event is None and before is not None:
             d.event = before.event
@@ -422,10 +472,13 @@ def _read_number(text: str, tokens: list[_Token], i: int, consumed: set[int]) ->
     head = _victim_phrase(tokens, last + 1, consumed)
     if head.kind == "thing":
         return None
-    if head.kind == "bare" and (named := lx.NUMBER_OF_PEOPLE.search(before_text)):
+    if head.kind == "bare" and (
+        named := lx.NUMBER_OF_PEOPLE.search(before_text)
+        or lx.NUMBER_OF_PEOPLE_AT.search(before_text)
+    ):
         # "The number of civilians killed in the region rose to 1,024": the people are named
         # before the figure the number of them reached.
-        who = named.group("who")
+        who = re.sub(r"^(?:his|her|their|its|our|my)\s+", "", named.group("who"), flags=re.I)
         category = lx.VICTIM_NOUNS.get(who.lower().split()[-1])
         if category is not None:
             head = replace(head, words=who, category=category)
@@ -434,8 +487,19 @@ def _read_number(text: str, tokens: list[_Token], i: int, consumed: set[int]) ->
         if labelled is not None:
             head = replace(head, category=labelled)  # "personnel – 434,760 (+930) persons"
     inclusion = bool(lx.INCLUSION_CUES.search(before_text))
-    anaphoric = bool(lx.ANAPHORIC_NUMBER_BEFORE.search(before_text)) or head.partitive
+    anaphoric = (
+        bool(lx.ANAPHORIC_NUMBER_BEFORE.search(before_text))
+        or head.partitive
+        or (head.kind == "bare" and bool(lx.MORE_OF_THE_SAME.match(after_text)))
+    )
     event = head.event or _event_near(text, tokens, i, last, head)
+    if (
+        event is None
+        and head.kind == "person"
+        and (of := lx.PARTITIVE_OF_EVENT.search(before_text))
+    ):
+        word_event = _event_of(of.group("ev").lower())
+        event = word_event[0] if word_event else None
     main = _event_after_relative(tokens, head.end) if head.kind == "person" else None
     if main is not None and not (event == "perpetrator" and main == "captured"):
         # "Three soldiers who surrendered ... were shot": the main verb is what befell them,
@@ -457,7 +521,8 @@ def _read_number(text: str, tokens: list[_Token], i: int, consumed: set[int]) ->
     leans = head.copula or (head.kind == "bare" and _elliptic(tokens, i, head.end))
     if event is None and head.kind == "person" and _coordinated_object(tokens, i, head.end):
         leans = True  # "killed two soldiers and three medics": the verb governs both
-    if head.kind == "bare" and event is None and not inclusion and not leans:
+    restates = head.kind == "bare" and event is None and bool(lx.FIGURE_PUT_AT.search(before_text))
+    if head.kind == "bare" and event is None and not inclusion and not leans and not restates:
         return None
     return _Draft(
         number=num,
@@ -474,6 +539,9 @@ def _read_number(text: str, tokens: list[_Token], i: int, consumed: set[int]) ->
         end_index=head.end - 1 if head.end > last else last,
         increments=increments,
         leans=leans and event is None,
+        restates=restates,
+        part=head.partitive or (head.copula and bool(lx.PART_OPENING.match(before_text))),
+        passive_subject=head.kind == "bare" and bool(lx.PASSIVE_AFTER_COUNT.match(after_text)),
     )
 
 
@@ -675,6 +743,9 @@ def _victim_phrase(tokens: list[_Token], j: int, consumed: set[int]) -> _Head:
             # "Two of the injured are in serious condition": a part of a toll already
             # counted, said to be in some state, is not a claim of its own.
             return _Head("thing", None, "unknown", None, inner.end)
+        if inner.kind == "person" and inner.copula and pronoun:
+            # "Nine of them were children": the part's event is the one of the toll before.
+            return replace(inner, partitive=True)
         if inner.kind in {"person", "event"}:
             return inner
         if inner.kind == "thing" and not pronoun:
@@ -699,14 +770,15 @@ def _victim_phrase(tokens: list[_Token], j: int, consumed: set[int]) -> _Head:
                 head_words, end, category = more  # "civilian detainees", "family members"
             first = start
             while first < k and (
-                tokens[first].low in lx.HEAD_LEAD_WORDS or _event_of(tokens[first].low)
+                tokens[first].low in lx.HEAD_LEAD_WORDS | lx.COUNT_EXTENDERS
+                or _event_of(tokens[first].low)
             ):
                 if tokens[first].low in lx.CATEGORY_MODIFIERS:
                     category = lx.CATEGORY_MODIFIERS[tokens[first].low]
                 first += 1  # "6 executed Ukrainian defenders" names Ukrainian defenders
             words = " ".join(tokens[x].text for x in range(first, end))
             lead = start
-            while lead < first and tokens[lead].low in lx.HEAD_LEAD_WORDS:
+            while lead < first and tokens[lead].low in lx.HEAD_LEAD_WORDS | lx.COUNT_EXTENDERS:
                 lead += 1
             qualified = " ".join(tokens[x].text for x in range(lead, end))
             return _Head("person", words, category, event_mod, end, qualified=qualified)
@@ -802,6 +874,8 @@ def _next_is_event_noun(tokens: list[_Token], k: int) -> bool:
 
 
 def _match_victim_head(tokens: list[_Token], k: int) -> tuple[str, int, str] | None:
+    if k >= len(tokens):
+        return None  # "14 injured, 9 of them hospitalised": the sentence ends before a noun
     if k + 1 < len(tokens) and tokens[k + 1].low in lx.EVENT_HEAD_NOUNS.keys() - lx.PARTICIPLES:
         return None  # "civilian deaths": an adjective before an event noun
     if k > 0 and tokens[k].low in lx.COMPLEMENTS and _match_victim_head(tokens, k - 1):
@@ -859,18 +933,42 @@ def _event_near(text: str, tokens: list[_Token], i: int, last: int, head: _Head)
 
 def _event_after(tokens: list[_Token], k: int, head: _Head) -> str | None:
     j = k
+    # "Three residents of the village, including a child, received ...": the people's place
+    # or group after "of" is part of them, before the parenthetical.
+    if j < len(tokens) and tokens[j].low == "of":
+        m = j + 1
+        while (
+            m < len(tokens)
+            and m - j <= 4
+            and tokens[m].text.isalpha()
+            and _event_of(tokens[m].low) is None
+        ):
+            m += 1
+        if m < len(tokens) and m > j + 1 and tokens[m].text == ",":
+            j = m
     # Skip a parenthetical: ", including five children," / ", among them ...,".
     if (
         j < len(tokens)
         and tokens[j].text == ","
         and j + 1 < len(tokens)
-        and tokens[j + 1].low in lx.PARENTHETICAL_OPENERS
+        and (
+            tokens[j + 1].low in lx.PARENTHETICAL_OPENERS
+            # "41 civilians, of whom 6 were children, were killed"
+            or (j + 2 < len(tokens) and tokens[j + 1].low == "of" and tokens[j + 2].low == "whom")
+        )
     ):
         m = j + 1
         while m < len(tokens) and tokens[m].text not in lx.PHRASE_STOPS:
             m += 1
         if m < len(tokens) and tokens[m].text == ",":
             j = m + 1
+    if j + 1 < len(tokens) and tokens[j].low == "aged" and tokens[j + 1].number is not None:
+        # "2 men aged 38 and 61 were wounded": their ages stand between them and the verb
+        j += 1
+        while j < len(tokens) and (
+            tokens[j].number is not None or tokens[j].low in {"and", ",", "-", "–", "to"}
+        ):
+            j += 1
     steps = 0
     saw_aux = False
     saw_relative = False
@@ -1048,7 +1146,12 @@ def _is_qualifier_word(word: str) -> bool:
 
 # "... 4 killed, 19 wounded — Donetsk regional military administration."
 _TRAILING_DASH = re.compile(r"\s[—–]\s*(?P<who>[A-Z][\w'’.-]*(?:\s+[\w'’.-]+){0,7}?)\s*\.?$")
-_HEADLINE = re.compile(r"^(?P<who>[A-Z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*){0,3})\s*:\s+\S")
+_HEADLINE = re.compile(
+    r"^(?P<who>[A-Z][\w'’.-]*(?:\s+(?:of\s+(?:the\s+)?)?[A-Z][\w'’.-]*){0,4}"
+    # "Kharkiv governor: 3 people injured"
+    r"(?:\s+(?:governor|mayor|police|prosecutors|ombudsman|officials|military|administration))?)"
+    r"\s*:\s+\S"
+)
 
 
 def _claimant(text: str, last_claimant: str | None, quote_open: bool = False) -> str | None:
@@ -1086,6 +1189,8 @@ def _claimant_of(text: str, last_claimant: str | None, quote_open: bool) -> str 
     if m and _good_claimant(m.group("who")):
         return trim_claimant(m.group("who"))
     m = lx.INVERTED_AT_END.search(text)
+    if m and _apposed_subject(text[: m.start()]):
+        m = None  # "The governor, Name, said the attack began at midnight.": said what, not who
     if m and _states_content(m.group("who")):
         m = None  # "The mayor, X, told Reuters that five ...": Reuters is told, not telling
     if m and (maker := _agent(m.group("who"))):
@@ -1096,6 +1201,8 @@ def _claimant_of(text: str, last_claimant: str | None, quote_open: bool) -> str 
     if m and _good_claimant(m.group("who")) and _good_claimant(agent := trim_claimant(m["who"])):
         return agent
     m = lx.SAID_THEN_CLAIMANT.search(text)
+    if m and _apposed_subject(text[: m.start()]):
+        m = None
     if m and _good_claimant(m.group("who")):
         return _clean_claimant(m.group("who"), last_claimant)
     m = lx.TRAILING_SAID.search(text)
@@ -1109,7 +1216,7 @@ def _claimant_of(text: str, last_claimant: str | None, quote_open: bool) -> str 
     if m:
         return _clean_claimant(m.group("who"), last_claimant)
     m = lx.ACCORDING_TO.search(text)
-    if m and lx.OWN_SOURCES.match(m.group("who")):
+    if m and (lx.OWN_SOURCES.match(m.group("who")) or lx.OWN_INVESTIGATION.match(m["who"])):
         m = None  # "Rybar: according to our sources, ...": the speaker's own sources
     if m and m.group("who").lower() in lx.OBJECT_PRONOUNS:
         return last_claimant  # "According to her, 41 of them ...": the person just named
@@ -1122,6 +1229,8 @@ def _claimant_of(text: str, last_claimant: str | None, quote_open: bool) -> str 
     if lx.BY_THEIR_COUNT.search(text):
         return last_claimant
     m = _HEADLINE.match(text)
+    if m and " of " in m.group("who") and not lx.SOURCE_WORDS.search(m.group("who")):
+        m = None  # "Bombing of Kharkiv: ..." names what happened; "Police of X:" who says
     if m and not any(_event_of(w.lower()) for w in m.group("who").split()):
         if not lx.REGION_HEADING.search(m.group("who")):
             return m.group("who")
@@ -1148,6 +1257,18 @@ def _with_apposition(who: str, rest: str) -> str:
         return who
     pair = f"{who}, {m.group('app')}"
     return pair if trim_claimant(pair) == pair else who
+
+
+def _apposed_subject(before: str) -> bool:
+    """Whether all that stands before ", said ..." is a name with its role ("Kharkiv's governor,
+    Oleh Syniehubov"): then that is the subject, and what follows the verb is what was said."""
+    before = before.strip()
+    return (
+        "," in before
+        and trim_claimant(before) == before
+        and _good_claimant(before)
+        and not find_numbers(before)
+    )
 
 
 def _states_content(after_verb: str) -> bool:
@@ -1193,15 +1314,17 @@ def _closes_quotation(text: str) -> bool:
 
 
 def _person_subject(text: str) -> str | None:
-    """A named person (with a role beside the name) who opens a sentence as its subject."""
-    m = lx.PERSON_SUBJECT.match(text)
+    """A named person (with a role beside the name) who opens a sentence as its subject, or
+    its main clause after a leading one ("When the shelling began, Sergeant X's company ...")."""
+    lead = lx.LEADING_CLAUSE.match(text)
+    m = lx.PERSON_SUBJECT.match(text[lead.end() :] if lead else text)
     if m is None:
         return None
     if " " not in m.group("who") and (
         not m.group("role") or lx.ATTRIBUTION_VERB.search(m.group("role"))
     ):
         return None  # a first name alone is a person only with a role beside it ("Iryna, a medic")
-    who = (m.group("title") or "") + m.group("who")
+    who = (m.group("title") or "") + re.sub(r"['’]s$", "", m.group("who"))  # "Tkachenko's men"
     who = trim_claimant(who + (f", {m.group('role')}" if m.group("role") else ""))
     return who if _good_claimant(who) else None
 
@@ -1260,6 +1383,7 @@ def source_pointer(text: str) -> str | None:
         lx.SOURCE_POINTER.match(text.strip())
         or lx.SIGNATURE.match(text.strip())
         or lx.BARE_SIGNATURE.match(text.strip())
+        or lx.NAME_ROLE_SIGNATURE.match(text.strip())
         or lx.ORG_SIGNATURE.match(text.strip())
         or lx.SOURCE_LABEL.match(text.strip())
         or lx.TOLD_ABOUT_IT.match(text.strip())
@@ -1275,6 +1399,8 @@ def _leading_claimant(text: str, last_claimant: str | None) -> str | None:
     """The subject of the first verb of saying or finding in the sentence."""
     fallback: str | None = None
     for m in lx.ATTRIBUTION_VERB.finditer(text):
+        if lx.CONDEMNING.search(m.group(0)) and lx.ATTRIBUTION_VERB.search(text[m.end() :]):
+            continue  # "The EU condemned the strike, which officials said killed 20": theirs
         head = re.sub(r"\s*\([^()]{1,40}\)", "", text[: m.start()])  # "Intelligence (HUR)"
         if re.search(r"\b(?:to|to be|asked to be|not to be)\s*$", head, re.I):
             continue  # "who asked to be identified": not the sentence's verb of saying
@@ -1286,14 +1412,42 @@ def _leading_claimant(text: str, last_claimant: str | None) -> str | None:
         ):
             clause = clause[:-2] + [""]  # "the governor, Name, writing on Telegram, said"
         subject = clause[-1].strip()
+        rel = next(
+            (
+                n
+                for n in range(len(clause) - 2, 0, -1)
+                if re.match(r"\s*(?:who|whom|whose)\b", clause[n], re.I)
+            ),
+            None,
+        )
+        if not subject and rel is not None:
+            # "A press officer of the brigade, who asked to be identified only by his call
+            # sign, Skif, said": the subject stands before the relative clause about it.
+            kept = [c.strip() for c in clause[:rel]]
+            pair = ", ".join(kept[-2:])
+            subject = pair if len(kept) >= 2 and trim_claimant(pair) == pair else kept[-1]
         if not subject and len(clause) >= 3 and not clause[-1].strip():
             # "Name, adviser to the head of X, said" / "The head of X, Name, said": the
             # apposition is kept with the name.
             pair = f"{clause[-3].strip()}, {clause[-2].strip()}"
-            if trim_claimant(pair) == pair:
+            kept_pair = trim_claimant(pair)
+            if kept_pair == pair:
                 subject = pair
+            elif kept_pair.startswith(f"{clause[-3].strip()}, ") and lx.RELATIVE_TAIL.search(pair):
+                subject = kept_pair  # "Name, a volunteer who has delivered aid ..., said"
             elif clause[-2].strip()[:1].islower():
                 subject = clause[0].strip()
+        said = re.split(r"[,;:]", text[m.end() :])[0]
+        relative = re.match(r"(?:which|that)\s+(?P<who>.+)$", subject, re.I)
+        if (
+            relative
+            and find_numbers(said)
+            and any(_event_of(w.lower()) for w in re.findall(r"[\w-]+", said))
+            and _good_claimant(relative["who"])
+        ):
+            # "the strike on Kryvyi Rih, which Ukrainian officials said killed 20 people": the
+            # speaker of the relative clause says the toll.
+            return trim_claimant(relative["who"])
         if re.match(
             r"(?:which|who|whom|whose|where|by|of|in|on|at|from|with|for)\b", subject, re.I
         ):
@@ -1316,7 +1470,7 @@ def _leading_claimant(text: str, last_claimant: str | None) -> str | None:
             return agent
         if lx.UNFINISHED_PHRASE.search(subject):
             continue  # "according to the report": a phrase cut off at a noun, not a subject
-        if len(subject.split()) > 12 or not _good_claimant(subject):
+        if len(subject.split()) > _word_limit(subject) or not _good_claimant(subject):
             continue
         return trim_claimant(subject)  # "Ukrainian soldiers who fought in Avdiivka told ..."
     return fallback
@@ -1330,9 +1484,17 @@ def _sentence_subject(text: str) -> str | None:
     return subject if subject and _good_claimant(subject) and len(subject.split()) <= 8 else None
 
 
+def _word_limit(who: str) -> int:
+    """How long a claimant phrase may be: a name with its role beside it ("Yevgeny Balitsky,
+    the Russian-installed governor of the occupied part of the Zaporizhzhia region") may run
+    longer than a phrase without a name, which past 12 words is a clause."""
+    name, comma, role = who.strip().partition(",")
+    return 16 if comma and lx.PERSON_NAME.match(name) and role.strip() else 12
+
+
 def _good_claimant(who: str) -> bool:
     words = who.strip().split()
-    if not words or len(words) > 12:
+    if not words or len(words) > _word_limit(who):
         return False
     if len(words) > 1 and words[0].lower() in lx.PRONOUNS:
         return False  # "said she had not received his body": a clause, not a name
