@@ -33,6 +33,9 @@ if [ "$name" = pip ]; then shift 2; fi
 step="$name $*"
 b="${CORROBORATE_TEST_BACKEND:-}"; [ -z "$b" ] || step="CORROBORATE_TEST_BACKEND=$b $step"
 echo "$step" >> "$CALLS"
+if [ -n "$b" ] && [ -n "${FAIL_BACKEND:-}" ]; then
+  echo "fake $name: backend pass failing" >&2; exit 4
+fi
 for bad in ${FAIL_ON:-}; do
   case "$step" in "${bad//_/ }"*) echo "fake $name: failing on purpose" >&2; exit 3;; esac
 done
@@ -61,7 +64,12 @@ def _repo_copy(tmp_path: Path, *, real_install: bool) -> Path:
 
 
 def _run(
-    repo: Path, script: str, tmp_path: Path, fail_on: str = "", args: tuple[str, ...] = ()
+    repo: Path,
+    script: str,
+    tmp_path: Path,
+    fail_on: str = "",
+    args: tuple[str, ...] = (),
+    fail_backend: bool = False,
 ) -> tuple[int, list[str], str]:
     calls = tmp_path / "calls.txt"
     calls.write_text("")
@@ -76,26 +84,41 @@ def _run(
         "PATH": f"{sysbin}:{os.environ['PATH']}",
         "CALLS": str(calls),
         "FAIL_ON": fail_on,
+        "FAIL_BACKEND": "1" if fail_backend else "",
     }
     done = subprocess.run(
         ["bash", str(repo / script), *args], env=env, capture_output=True, text=True, timeout=60
     )
-    return done.returncode, calls.read_text().splitlines(), done.stderr
+    return done.returncode, calls.read_text().splitlines(), done.stderr + done.stdout
+
+
+BACKEND_PASS = "CORROBORATE_TEST_BACKEND=postgresql+s3 pytest -q -m backend -p no:cacheprovider"
 
 
 def test_ci_runs_format_lint_and_strict_types_before_the_tests(tmp_path: Path) -> None:
     repo = _repo_copy(tmp_path, real_install=False)
     code, calls, err = _run(repo, ".ci/run", tmp_path)
     assert code == 0, err
-    assert calls == [
+    assert calls[:5] == [
         "install",
         f"ruff format --check {CHECKED}",
         f"ruff check {CHECKED}",
         "mypy --strict src/corroborate",
-        "pytest -q",
         f"python -c {SERVERS_CHECK}",
-        "CORROBORATE_TEST_BACKEND=postgresql+s3 pytest -q -m backend",
     ]
+    # then the main pass and the behavioural pass on postgresql+s3, side by side
+    assert sorted(calls[5:]) == sorted(["pytest -q", BACKEND_PASS])
+
+
+def test_a_failing_behavioural_pass_fails_the_run_and_its_output_is_shown(tmp_path: Path) -> None:
+    repo = _repo_copy(tmp_path, real_install=False)
+    code, calls, err = _run(repo, ".ci/run", tmp_path, fail_backend=True)
+    assert code == 4  # the main pass passed; the run still fails, with the backend's status
+    assert "backend pass failing" in err
+    assert "pytest -q" in calls
+    code, calls, err = _run(repo, ".ci/run", tmp_path, fail_on="pytest_-q")
+    assert code == 3  # the main pass failed: its status is the run's
+    assert BACKEND_PASS in calls  # the other pass ran to its end all the same
 
 
 def test_the_behavioural_pass_on_postgresql_and_s3_is_left_out_only_without_the_servers(
@@ -104,7 +127,7 @@ def test_the_behavioural_pass_on_postgresql_and_s3_is_left_out_only_without_the_
     repo = _repo_copy(tmp_path, real_install=False)
     code, calls, err = _run(repo, ".ci/run", tmp_path, fail_on="python_-c")  # none installed
     assert code == 0, err
-    assert calls[-2:] == ["pytest -q", f"python -c {SERVERS_CHECK}"]
+    assert calls[-2:] == [f"python -c {SERVERS_CHECK}", "pytest -q"]
     code, calls, err = _run(repo, "scripts/test", tmp_path, args=("tests/test_archive.py",))
     assert code == 0, err
     assert calls[-1] == "pytest -q tests/test_archive.py"  # a chosen file runs once, as asked
