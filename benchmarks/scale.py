@@ -13,6 +13,11 @@ Runs 3 and 4 keep blobs in a real S3 server (Ceph's RADOS Gateway, `corroborate.
 the ingesting process stores each file there and the workers read it back. Throughput is MB of video
 archived per second of wall time; the speed-up per worker is (4) over (3), target >= 1.8x on
 this 2-core machine; a machine shared with other work gives a lower figure than the code can.
+Next to the speed-up per worker it prints this machine's own ceiling for it: a worker's
+per-file work (read, hash, store, probe, keyframes, signatures; no database, no scheduler, no
+S3) on the same files, on a pool of one process and then of two. Two processes of
+pure work already share what a 2-core virtual machine's cores share (caches, memory bandwidth,
+the host's scheduling), so the Dask figure is to be read against this one, not against 2.0.
 The last part times the frame index from 1 to 10 million hashes (query time and memory).
 
 The videos are drone-like flights over the photographs scikit-image ships (real pictures),
@@ -137,6 +142,7 @@ def ingests(videos: Path, work: Path, size_mb: float) -> None:
         "(target >= 1.8x)",
         flush=True,
     )
+    ceiling(sorted(videos.iterdir()))
     one = ingest_run(work, "one", videos, [], ["--workers", "1"])
     report("SQLite + local folder, one process (--workers 1)", one)
     both = ingest_run(work, "cores", videos, [], [])
@@ -146,6 +152,42 @@ def ingests(videos: Path, work: Path, size_mb: float) -> None:
         f"machine: {os.cpu_count()} cores; load average before the runs: {LOAD_BEFORE}, "
         f"after: {' '.join(f'{x:.1f}' for x in os.getloadavg())}"
     )
+
+
+def ceiling(files: list[Path]) -> None:
+    """The same files' per-file work on a pool of one process, then of two (each taking the
+    next file as it finishes one, as Dask's workers do): the most two workers could gain on
+    this machine with nothing else running."""
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    from corroborate.archive.workers import one_decoder_thread
+
+    times = []
+    with tempfile.TemporaryDirectory() as blobs:
+        for n in (1, 2):
+            context = multiprocessing.get_context("spawn")
+            t = time.perf_counter()
+            with ProcessPoolExecutor(n, context, initializer=one_decoder_thread) as pool:
+                errors = [e for e in pool.map(work_one, [blobs] * len(files), files) if e]
+            times.append(time.perf_counter() - t)
+            if errors:
+                raise SystemExit(errors[0])
+    print(
+        f"  ceiling on this machine: a worker's per-file work on {len(files)} files, one "
+        f"process {times[0]:.1f} s, two processes {times[1]:.1f} s: "
+        f"{times[0] / times[1]:.2f}x",
+        flush=True,
+    )
+
+
+def work_one(blobs: str, path: Path) -> str | None:
+    """What a worker does with a file, without the cluster: `work_file` into a local blob
+    folder (one decoder thread, as a Dask worker decodes); its error, if any."""
+    from corroborate.archive.ingest import FileShared, FileTask, KnownDigests, work_file
+
+    done = work_file(FileShared(blobs, KnownDigests([])), FileTask(path, str(path), path.name))
+    return done.result.error
 
 
 def empty_bucket(server: object, url: str) -> None:
@@ -248,6 +290,9 @@ def main() -> None:
         "--index-sizes", default="1000000,3000000,10000000", help="hash counts, comma-separated"
     )
     parser.add_argument("--index-child", type=int, help=argparse.SUPPRESS)
+    parser.add_argument(
+        "--only-ceiling", action="store_true", help="only the two-process ceiling, no ingest"
+    )
     args = parser.parse_args()
     if args.index_child:
         index_child(args.index_child)
@@ -269,6 +314,9 @@ def main() -> None:
     if args.only_videos:
         return
     LOAD_BEFORE = " ".join(f"{x:.1f}" for x in os.getloadavg())
+    if args.only_ceiling:
+        ceiling(videos)
+        return
     if not args.skip_ingest:
         ingests(folder, args.dir, size_mb)
     if not args.skip_index:

@@ -134,8 +134,12 @@ def test_a_removed_object_is_named_by_verify(filled: Archive) -> None:
     assert sha in problems[0].message
 
 
-def test_a_reader_never_sees_part_of_an_object_under_its_content_address(team: Archive) -> None:
-    # 24 MB in 4 MB chunks: on S3 a multipart upload of several parts, on disk several writes
+@pytest.mark.parametrize("held", ["streamed", "in memory"])
+def test_a_reader_never_sees_part_of_an_object_under_its_content_address(
+    team: Archive, held: str
+) -> None:
+    # streamed: 24 MB in 4 MB chunks, on S3 a multipart upload of several parts, on disk several
+    # writes; in memory (a thumbnail, a signature): on S3 one PUT straight under its address
     payload = hashlib.sha256(b"seed").digest() * (24 * 1024 * 1024 // 32)
     sha = hashlib.sha256(payload).hexdigest()
     where = team.blobs.path(sha)
@@ -153,12 +157,13 @@ def test_a_reader_never_sees_part_of_an_object_under_its_content_address(team: A
     watcher = threading.Thread(target=watch)
     watcher.start()
     chunks = (payload[i : i + 4 * 1024 * 1024] for i in range(0, len(payload), 4 * 1024 * 1024))
-    stored = team.blobs.put_chunks(chunks)
+    stored = team.blobs.put_chunks(chunks) if held == "streamed" else team.blobs.put_bytes(payload)
     done.set()
     watcher.join()
     assert stored == (sha, len(payload))
     assert all(size == len(payload) for size in seen), seen
     assert team.blobs.rehash(sha) == sha
+    assert not [p for p in reader_fs.find(f"{team.blobs.root}/tmp") if not p.endswith(".probe")]
 
 
 @pytest.mark.parametrize("point", ["blob-written", "blob-stored", "rows-added"])

@@ -178,7 +178,19 @@ class BlobStore:
             raise
 
     def put_bytes(self, data: bytes) -> tuple[str, int]:
-        return self.put_chunks([data])
+        """Store bytes held in memory (a thumbnail, a signature). Their address is known before
+        they are sent, so an object store gets one PUT under it (S3 shows an object only once
+        it is whole), where a stream needs a temporary, a copy and a delete: a worker stores a
+        file's thumbnails in a quarter of the requests."""
+        if self.is_local or not data:
+            return self.put_chunks([data])
+        sha = hashlib.sha256(data).hexdigest()
+        final = self.path(sha)
+        with self.refusals("storing a blob"):
+            if not self.fs.exists(final):
+                self.fs.pipe_file(final, data)
+        crash_point("blob-stored")
+        return sha, len(data)
 
     def _commit(self, tmp: str, sha: str) -> None:
         final = self.path(sha)
