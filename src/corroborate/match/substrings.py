@@ -28,6 +28,7 @@ import numba
 import numpy as np
 
 from corroborate.errors import InternalError
+from corroborate.match.prefetch import prefetch
 
 CHUNK_BITS = 20  # 1 M buckets per table: about 10 rows each at 10 M hashes
 
@@ -91,6 +92,65 @@ def _build(codes: np.ndarray, chunks: int, bits: int) -> tuple[np.ndarray, np.nd
     return offsets, rows, prints
 
 
+# Probes are counting-sorted by their key's top bits, in groups of 2**GROUP_BITS adjacent keys:
+# a group's buckets lie within a few tens of kilobytes of a table, read in order across groups.
+GROUP_BITS = 8
+AHEAD = 16  # probes whose bucket is prefetched before it is read
+BATCH = 2048  # candidates past the fingerprint whose codes are fetched together
+
+
+@numba.njit(cache=True, nogil=True)
+def _verify(
+    codes: np.ndarray,
+    queries: np.ndarray,
+    table_rows: np.ndarray,
+    cand_q: np.ndarray,
+    cand_at: np.ndarray,
+    m: int,
+    c: int,
+    bits: int,
+    threshold: int,
+    hit_q: np.ndarray,
+    hit_r: np.ndarray,
+    hit_d: np.ndarray,
+    n: int,
+) -> int:
+    """Read the codes of `m` candidates (their row numbers, then their codes, all prefetched
+    first), keep those within `threshold` that no earlier table reaches; returns the count."""
+    words = queries.shape[1]
+    cap = hit_q.shape[0]
+    for i in range(m):
+        prefetch(table_rows, cand_at[i])
+    for i in range(m):
+        row = table_rows[cand_at[i]]
+        cand_at[i] = row
+        prefetch(codes, row * words)
+    for i in range(m):
+        q = cand_q[i]
+        row = cand_at[i]
+        d = np.uint64(0)
+        for w in range(words):
+            d += _popcount(codes[row * words + w] ^ queries[q, w])
+        if d > threshold:
+            continue
+        earlier = False  # an earlier table's probes reach it too
+        for e in range(c):
+            diff = _key(codes[row * words : row * words + words], e * bits, bits) ^ _key(
+                queries[q], e * bits, bits
+            )
+            if _popcount(np.uint64(diff)) <= 1:
+                earlier = True
+                break
+        if earlier:
+            continue
+        if n < cap:
+            hit_q[n] = q
+            hit_r[n] = row
+            hit_d[n] = d
+        n += 1
+    return n
+
+
 @numba.njit(cache=True, parallel=True, nogil=True)
 def _sweep(
     codes: np.ndarray,
@@ -105,67 +165,97 @@ def _sweep(
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """Every (query, row, distance) within `threshold` found by a table's probes, each pair
     once (by the first table that reaches it), in per-table runs of at most `cap`; a table
-    whose count exceeds `cap` has to be searched again with a larger one."""
+    whose count exceeds `cap` has to be searched again with a larger one. `codes` is flat
+    (uint64[n * words])."""
     chunks = offsets.shape[0]
     nq, words = queries.shape
     total = words * 64
-    nkeys = 1 << bits
+    shift = GROUP_BITS if bits > GROUP_BITS else 0
+    ngroups = 1 << (bits - shift)
+    nprobes = nq * (bits + 1)
     hit_q = np.empty((chunks, cap), dtype=np.int32)
     hit_r = np.empty((chunks, cap), dtype=np.int32)
     hit_d = np.empty((chunks, cap), dtype=np.int32)
     count = np.zeros(chunks, dtype=np.int64)
     for c in numba.prange(chunks):
         start = _print_start(c, bits, total)
+        off = offsets[c]
+        table_prints = prints[c]
         qprint = np.empty(nq, dtype=np.uint64)
-        # the probes, counting-sorted by key: each query's key and the keys one bit away
-        first = np.zeros(nkeys + 1, dtype=np.int32)
+        qkey = np.empty(nq, dtype=np.int64)
+        # the probes: each query's key and the keys one bit away, grouped by top bits
+        first = np.zeros(ngroups + 1, dtype=np.int32)
         for q in range(nq):
             qprint[q] = _word(queries[q], start)
             key = _key(queries[q], c * bits, bits)
-            first[key + 1] += 1
+            qkey[q] = key
+            first[(key >> shift) + 1] += 1
             for p in range(bits):
-                first[(key ^ (np.int64(1) << p)) + 1] += 1
-        for k in range(nkeys):
-            first[k + 1] += first[k]
-        fill = first[:nkeys].copy()
-        probing = np.empty(nq * (bits + 1), dtype=np.int32)
+                first[((key ^ (np.int64(1) << p)) >> shift) + 1] += 1
+        for g in range(ngroups):
+            first[g + 1] += first[g]
+        fill = first[:ngroups].copy()
+        probe_q = np.empty(nprobes, dtype=np.int32)
+        probe_k = np.empty(nprobes, dtype=np.int32)
         for q in range(nq):
-            key = _key(queries[q], c * bits, bits)
-            probing[fill[key]] = q
-            fill[key] += 1
-            for p in range(bits):
-                other = key ^ (np.int64(1) << p)
-                probing[fill[other]] = q
-                fill[other] += 1
+            key = qkey[q]
+            for p in range(bits + 1):
+                other = key if p == bits else key ^ (np.int64(1) << p)
+                g = other >> shift
+                probe_q[fill[g]] = q
+                probe_k[fill[g]] = other
+                fill[g] += 1
+        cand_q = np.empty(BATCH, dtype=np.int32)
+        cand_at = np.empty(BATCH, dtype=np.int64)
+        m = 0
         n = 0
-        for k in range(nkeys):
-            if first[k] == first[k + 1]:
-                continue
-            for at in range(offsets[c, k], offsets[c, k + 1]):
-                fingerprint = prints[c, at]
-                for j in range(first[k], first[k + 1]):
-                    q = probing[j]
-                    if _popcount(fingerprint ^ qprint[q]) > print_limit:
-                        continue
-                    row = rows[c, at]
-                    d = np.uint64(0)
-                    for w in range(words):
-                        d += _popcount(codes[row, w] ^ queries[q, w])
-                    if d > threshold:
-                        continue
-                    earlier = False  # an earlier table's probes reach it too
-                    for e in range(c):
-                        diff = _key(codes[row], e * bits, bits) ^ _key(queries[q], e * bits, bits)
-                        if _popcount(np.uint64(diff)) <= 1:
-                            earlier = True
-                            break
-                    if earlier:
-                        continue
-                    if n < cap:
-                        hit_q[c, n] = q
-                        hit_r[c, n] = row
-                        hit_d[c, n] = d
-                    n += 1
+        last = len(table_prints) - 1
+        for j in range(nprobes):
+            if j + AHEAD < nprobes:
+                ahead = off[probe_k[j + AHEAD]]
+                prefetch(table_prints, min(ahead, last))
+                prefetch(table_prints, min(ahead + 8, last))
+            q = probe_q[j]
+            k = probe_k[j]
+            qp = qprint[q]
+            for at in range(off[k], off[k + 1]):
+                if _popcount(table_prints[at] ^ qp) > print_limit:
+                    continue
+                cand_q[m] = q
+                cand_at[m] = at
+                m += 1
+                if m == BATCH:
+                    n = _verify(
+                        codes,
+                        queries,
+                        rows[c],
+                        cand_q,
+                        cand_at,
+                        m,
+                        c,
+                        bits,
+                        threshold,
+                        hit_q[c],
+                        hit_r[c],
+                        hit_d[c],
+                        n,
+                    )
+                    m = 0
+        n = _verify(
+            codes,
+            queries,
+            rows[c],
+            cand_q,
+            cand_at,
+            m,
+            c,
+            bits,
+            threshold,
+            hit_q[c],
+            hit_r[c],
+            hit_d[c],
+            n,
+        )
         count[c] = n
     return hit_q, hit_r, hit_d, count
 
@@ -215,7 +305,7 @@ class SubstringTables:
         cap = 8 * nq + 1024
         while True:
             q, r, d, count = _sweep(
-                self.codes,
+                self.codes.reshape(-1),
                 self.offsets,
                 self.rows,
                 self.prints,
