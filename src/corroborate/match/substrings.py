@@ -264,28 +264,43 @@ def _sweep(
 class SubstringTables:
     """Bucket tables over `codes` (uint8[n, bytes]); rows are positions in `codes`."""
 
-    codes: np.ndarray  # uint64[n, words]
+    codes: np.ndarray  # uint64[n, words]: the caller's codes in place when they are whole words
     offsets: np.ndarray  # int32[chunks, 2**bits + 1]
     rows: np.ndarray  # int32[chunks, n], by key
     prints: np.ndarray  # uint64[chunks, n]: 64 bits of each row's code outside the key
     bits: int
+    owner: object = None  # what keeps `codes` alive when they are a view of its memory
+    own_codes: bool = True  # whether `codes` is a copy the tables made (counted in nbytes)
 
     @classmethod
-    def build(cls, codes: np.ndarray, chunk_bits: int = CHUNK_BITS) -> SubstringTables:
+    def build(
+        cls, codes: np.ndarray, chunk_bits: int = CHUNK_BITS, owner: object = None
+    ) -> SubstringTables:
+        """Tables over `codes`, read in place (not copied) when they are C-ordered whole 64-bit
+        words, as 256-bit hashes are: the caller must then not change or move them while the
+        tables are in use, and passes in `owner` whatever keeps that memory alive."""
         nbytes = codes.shape[1]
         if len(codes) >= 2**31:
             raise InternalError(f"{len(codes):,} codes do not fit the tables' 32-bit row numbers")
         if nbytes * 8 < 128:
             raise InternalError(f"codes of {nbytes * 8} bits are too short for substring tables")
-        words = np.ascontiguousarray(_padded(codes).view(np.uint64))
+        in_place = (
+            nbytes % 8 == 0
+            and codes.dtype == np.uint8
+            and codes.flags.c_contiguous
+            and codes.ctypes.data % 8 == 0
+        )
+        words = codes.view(np.uint64) if in_place else _padded(codes).view(np.uint64)
         chunks = (nbytes * 8) // chunk_bits
         offsets, rows, prints = _build(words, chunks, chunk_bits)
-        return cls(words, offsets, rows, prints, chunk_bits)
+        return cls(words, offsets, rows, prints, chunk_bits, owner, not in_place)
 
     @property
     def nbytes(self) -> int:
-        """Memory held: the codes and the tables."""
-        return int(self.codes.nbytes + self.offsets.nbytes + self.rows.nbytes + self.prints.nbytes)
+        """Memory held by the tables: bucket offsets, row numbers and fingerprints, and a copy
+        of the codes only where they could not be read in place."""
+        held = self.offsets.nbytes + self.rows.nbytes + self.prints.nbytes
+        return int(held + (self.codes.nbytes if self.own_codes else 0))
 
     def search(self, queries: np.ndarray, threshold: int, k: int) -> tuple[np.ndarray, np.ndarray]:
         """(distances, rows), each [len(queries), k], closest first; row -1 where fewer than
