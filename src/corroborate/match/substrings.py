@@ -34,12 +34,13 @@ CHUNK_BITS = 20  # 1 M buckets per table: about 10 rows each at 10 M hashes
 
 
 @numba.njit(cache=True, inline="always")
-def _popcount(x: np.uint64) -> np.uint64:
-    # the SWAR count, which LLVM compiles to one popcnt instruction
+def _popcount(x: np.uint64) -> np.int64:
+    # the SWAR count, which LLVM compiles to one popcnt instruction; signed, so that comparing
+    # it with a (signed) limit is an integer compare, not a conversion of both to float64
     x = x - ((x >> np.uint64(1)) & np.uint64(0x5555555555555555))
     x = (x & np.uint64(0x3333333333333333)) + ((x >> np.uint64(2)) & np.uint64(0x3333333333333333))
     x = (x + (x >> np.uint64(4))) & np.uint64(0x0F0F0F0F0F0F0F0F)
-    return (x * np.uint64(0x0101010101010101)) >> np.uint64(56)
+    return np.int64((x * np.uint64(0x0101010101010101)) >> np.uint64(56))
 
 
 @numba.njit(cache=True, inline="always")
@@ -128,7 +129,7 @@ def _verify(
     for i in range(m):
         q = cand_q[i]
         row = cand_at[i]
-        d = np.uint64(0)
+        d = np.int64(0)
         for w in range(words):
             d += _popcount(codes[row * words + w] ^ queries[q, w])
         if d > threshold:
@@ -218,7 +219,8 @@ def _sweep(
             q = probe_q[j]
             k = probe_k[j]
             qp = qprint[q]
-            for at in range(off[k], off[k + 1]):
+            # unsigned: no check for a negative index on each of ~50 M reads
+            for at in range(np.uint64(off[k]), np.uint64(off[k + 1])):
                 if _popcount(table_prints[at] ^ qp) > print_limit:
                     continue
                 cand_q[m] = q
