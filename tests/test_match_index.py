@@ -130,3 +130,32 @@ def test_an_index_saved_as_ivf_by_an_older_version_loads_with_every_row(tmp_path
     np.save(index.meta_path, np.zeros((3_000, 3), dtype=np.int64), allow_pickle=False)
     index.load()
     assert (index.codes() == codes).all()
+
+
+def test_the_tables_read_the_stored_hashes_in_place_and_hold_only_their_own_arrays(
+    tmp_path: Path, footage_like: tuple[np.ndarray, np.ndarray], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """At 10 M hashes a second copy of them is 305 MiB: the tables search the flat index's."""
+    monkeypatch.setattr(index_mod, "TABLES_FROM", 1_000)
+    stored, queries = footage_like
+    index = FrameIndex(tmp_path, SIGNAL)
+    index.add("aaaaaaaaaaaa", _signature(stored[:16_000]))
+    tables = index.tables()
+    assert not tables.own_codes
+    assert tables.nbytes == tables.offsets.nbytes + tables.rows.nbytes + tables.prints.nbytes
+    assert (tables.codes.view(np.uint8) == index.codes()).all()
+    hits = index.search(queries, THRESHOLD)
+    truth = _exact(index.codes(), queries, THRESHOLD)
+    assert len(hits.query_rows) >= 0.95 * len(truth)
+
+
+def test_codes_that_are_not_whole_words_are_copied_and_still_found() -> None:
+    rng = np.random.default_rng(3)
+    stored = rng.integers(0, 256, (30_000, 20), dtype=np.uint8)  # 160-bit codes
+    queries = stored[:200] ^ np.packbits(rng.random((200, 160)) < 0.04, axis=1)  # ~6 bits
+    tables = SubstringTables.build(stored, 16)
+    assert tables.own_codes
+    dist, rows = tables.search(queries, 12, 4)
+    d = np.unpackbits(queries[:, None, :] ^ stored[None, :1_000, :], axis=2).sum(axis=2)
+    assert (rows[:, 0] == np.arange(200)).all()  # each query's own source, closest
+    assert (dist[:, 0] == d[np.arange(200), np.arange(200)]).all()

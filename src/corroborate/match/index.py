@@ -14,7 +14,7 @@ import fcntl
 import os
 from collections.abc import Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import faiss
 import numpy as np
@@ -48,7 +48,7 @@ class FrameIndex(SignalIndex):
         self.index_path = self.folder / f"{stem}.faissb"
         self.meta_path = self.folder / f"{stem}.rows.npy"
         self.lock_path = self.folder / f"{stem}.lock"
-        self.index: faiss.IndexBinary | None = None
+        self.index: faiss.IndexBinaryFlat | None = None
         self._tables: SubstringTables | None = None
         self.meta = np.zeros((0, 3), dtype=np.int64)  # item number, time in ms, view
 
@@ -119,9 +119,9 @@ class FrameIndex(SignalIndex):
         )
         if self.index is None:
             self.index = faiss.IndexBinaryFlat(self.signal.bits)
+        self._tables = None  # before the add: they read the flat index's memory, which it moves
         self.index.add(hashes)
         self.meta = np.concatenate([self.meta, meta])
-        self._tables = None
         return len(hashes)
 
     def tables(self) -> SubstringTables:
@@ -129,8 +129,18 @@ class FrameIndex(SignalIndex):
         if self._tables is None:
             from corroborate.match.substrings import SubstringTables
 
-            self._tables = SubstringTables.build(self.codes(), chunk_bits(len(self)))
+            stored = self._stored()
+            self._tables = SubstringTables.build(stored, chunk_bits(len(self)), owner=self.index)
         return self._tables
+
+    def _stored(self) -> np.ndarray:
+        """The stored hashes, uint8[n, bytes], as a view of the flat index's own memory (not a
+        copy: at 10 M hashes that is 305 MiB); valid until the next add or load."""
+        if self.index is None or len(self) == 0:
+            return np.zeros((0, self.signal.nbytes), dtype=np.uint8)
+        flat: Any = self.index  # FAISS's stubs leave out `xb`, the flat index's std::vector
+        n, size = len(self), int(flat.code_size)
+        return faiss.rev_swig_ptr(flat.xb.data(), n * size).reshape(n, size)
 
     def codes(self) -> np.ndarray:
         """The stored hashes, uint8[n, bytes], in row order."""
@@ -168,7 +178,7 @@ def chunk_bits(rows: int) -> int:
     return int(min(CHUNK_BITS, max(12, rows.bit_length() - 3)))
 
 
-def _flat(index: faiss.IndexBinary) -> faiss.IndexBinary:
+def _flat(index: faiss.IndexBinary) -> faiss.IndexBinaryFlat:
     """The flat index of an index as read: archives indexed before the substring tables were
     saved as an inverted-file index (rows in the order added), moved over on load."""
     if isinstance(index, faiss.IndexBinaryFlat):  # read_index_binary gives the subclass
