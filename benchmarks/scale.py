@@ -106,7 +106,7 @@ def ingest_run(
         shutil.rmtree(arc, ignore_errors=True)
 
 
-def ingests(videos: Path, work: Path, size_mb: float) -> None:
+def ingests(videos: Path, work: Path, size_mb: float, sqlite: bool = True) -> None:
     from corroborate.testing.dask_cluster import local_dask
     from corroborate.testing.postgres import local_postgres
     from corroborate.testing.rgw import local_rgw
@@ -143,6 +143,8 @@ def ingests(videos: Path, work: Path, size_mb: float) -> None:
         flush=True,
     )
     ceiling(sorted(videos.iterdir()))
+    if not sqlite:
+        return
     one = ingest_run(work, "one", videos, [], ["--workers", "1"])
     report("SQLite + local folder, one process (--workers 1)", one)
     both = ingest_run(work, "cores", videos, [], [])
@@ -286,6 +288,7 @@ def main() -> None:
     parser.add_argument("--files", type=int, default=0, help="a trial on the first N files")
     parser.add_argument("--skip-index", action="store_true")
     parser.add_argument("--skip-ingest", action="store_true")
+    parser.add_argument("--skip-sqlite", action="store_true", help="only the Dask ingests")
     parser.add_argument(
         "--index-sizes", default="1000000,3000000,10000000", help="hash counts, comma-separated"
     )
@@ -318,7 +321,7 @@ def main() -> None:
         ceiling(videos)
         return
     if not args.skip_ingest:
-        ingests(folder, args.dir, size_mb)
+        ingests(folder, args.dir, size_mb, sqlite=not args.skip_sqlite)
     if not args.skip_index:
         index_growth([int(x) for x in args.index_sizes.split(",")])
 
