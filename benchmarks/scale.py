@@ -33,6 +33,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -143,17 +144,20 @@ def ingests(videos: Path, work: Path, size_mb: float, sqlite: bool = True) -> No
         flush=True,
     )
     ceiling(sorted(videos.iterdir()))
-    if not sqlite:
-        return
+    if sqlite:
+        sqlite_runs(videos, work, report)
+    print(
+        f"machine: {os.cpu_count()} cores; load average before the runs: {LOAD_BEFORE}, "
+        f"after: {' '.join(f'{x:.1f}' for x in os.getloadavg())}"
+    )
+
+
+def sqlite_runs(videos: Path, work: Path, report: Callable[[str, float], None]) -> None:
     one = ingest_run(work, "one", videos, [], ["--workers", "1"])
     report("SQLite + local folder, one process (--workers 1)", one)
     both = ingest_run(work, "cores", videos, [], [])
     report("SQLite + local folder, every core (the default)", both)
     print(f"speed-up, every core over one process: {one / both:.2f}x")
-    print(
-        f"machine: {os.cpu_count()} cores; load average before the runs: {LOAD_BEFORE}, "
-        f"after: {' '.join(f'{x:.1f}' for x in os.getloadavg())}"
-    )
 
 
 def ceiling(files: list[Path]) -> None:
