@@ -95,16 +95,56 @@ def ingest_run(
     init: list[str],
     ingest: list[str],
     env: dict[str, str] | None = None,
+    cpu: dict[str, float] | None = None,
 ) -> float:
-    """A fresh archive, then the timed ingest of the folder; the archive is removed after."""
+    """A fresh archive, then the timed ingest of the folder; the archive is removed after.
+    `cpu`, when given, gets the CPU seconds each part of the stack spent on the ingest."""
     arc = work / name
     shutil.rmtree(arc, ignore_errors=True)
     corroborate("init", "-A", str(arc), *init, env=env)
     subprocess.run(["cat", *map(str, sorted(videos.iterdir()))], stdout=subprocess.DEVNULL)
+    before, mine = stack_cpu(), _children_cpu()
     try:
         return corroborate("ingest", "-A", str(arc), *ingest, str(videos), env=env)
     finally:
+        if cpu is not None:
+            after = stack_cpu()
+            cpu.update({k: after.get(k, 0.0) - before.get(k, 0.0) for k in after})
+            cpu["ingesting process"] = _children_cpu() - mine
         shutil.rmtree(arc, ignore_errors=True)
+
+
+def _children_cpu() -> float:
+    import resource
+
+    used = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return used.ru_utime + used.ru_stime
+
+
+def stack_cpu() -> dict[str, float]:
+    """CPU seconds so far of the services on this machine, by part: Dask's scheduler and
+    workers, the S3 server (RGW and its OSD), PostgreSQL (its server with the connections it
+    has ended)."""
+    import psutil
+
+    parts: dict[str, float] = {}
+    for proc in psutil.process_iter(["name", "cmdline", "cpu_times"]):
+        times, words = proc.info["cpu_times"], " ".join(proc.info["cmdline"] or [])
+        if times is None:
+            continue
+        if "dask" in words and " scheduler" in words:
+            part, used = "scheduler", times.user + times.system
+        elif "dask" in words and " worker" in words:
+            part, used = "workers", times.user + times.system
+        elif "radosgw" in words or "ceph-osd" in words:
+            part, used = "S3 server", times.user + times.system
+        elif proc.info["name"] == "postgres":
+            part = "PostgreSQL"
+            used = times.user + times.system + times.children_user + times.children_system
+        else:
+            continue
+        parts[part] = parts.get(part, 0.0) + used
+    return parts
 
 
 def ingests(videos: Path, work: Path, size_mb: float, sqlite: bool = True) -> None:
@@ -124,8 +164,10 @@ def ingests(videos: Path, work: Path, size_mb: float, sqlite: bool = True) -> No
     # is emptied after it)
     with local_postgres() as pg, local_rgw(memstore_mb=int(size_mb * 1.5) + 1024) as s3:
         dask_times = []
+        files = len(list(videos.iterdir()))
         for n in (1, 2):
             url, bucket = new_database(pg), new_bucket(s3)
+            cpu: dict[str, float] = {}
             with local_dask(workers=n, env=s3.env) as cluster:
                 took = ingest_run(
                     work,
@@ -134,10 +176,18 @@ def ingests(videos: Path, work: Path, size_mb: float, sqlite: bool = True) -> No
                     ["--database-url", url, "--blob-url", bucket],
                     ["--scheduler", cluster.address],
                     env=s3.env,
+                    cpu=cpu,
                 )
             empty_bucket(s3, bucket)
             dask_times.append(took)
             report(f"PostgreSQL + S3 (Ceph RGW) + Dask, {n} worker{'s' if n > 1 else ''}", took)
+            print(
+                "    CPU a file: "
+                + ", ".join(
+                    f"{k} {v / files:.2f} s" for k, v in sorted(cpu.items(), key=lambda x: -x[1])
+                ),
+                flush=True,
+            )
     print(
         f"speed-up per worker, Dask 2 workers over 1: {dask_times[0] / dask_times[1]:.2f}x "
         "(target >= 1.8x)",

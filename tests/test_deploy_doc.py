@@ -142,3 +142,25 @@ def test_the_guides_systemd_units_run_commands_the_cli_accepts() -> None:
         assert _check(root, args) is None, start
     for unit in units:
         assert "[Unit]" in unit and "Description=" in unit
+
+
+def test_the_guides_dask_units_and_shell_start_dask_as_the_tests_and_benchmarks_do() -> None:
+    from corroborate.archive.workers import DASK_SETTINGS
+
+    dask_units = [u for u in _blocks("ini") if "/dask " in u]
+    assert len(dask_units) == 2
+    for unit in dask_units:
+        given = dict(
+            line.removeprefix("Environment=").split("=", 1)
+            for line in unit.splitlines()
+            if line.startswith("Environment=")
+        )
+        assert given == DASK_SETTINGS
+    (by_hand,) = [b for b in _blocks("bash") if "dask scheduler" in b]
+    exported = dict(
+        word.split("=", 1)
+        for line in by_hand.splitlines()
+        if line.startswith("export DASK_")
+        for word in line.split()[1:]
+    )
+    assert exported == DASK_SETTINGS

@@ -83,6 +83,19 @@ def _ingested(tmp_path: Path, name: str, folder: Path, workers: Workers[object])
     return archive
 
 
+def test_the_workers_run_without_the_dashboards_profiler(cluster: LocalDask) -> None:
+    import dask
+
+    client = cluster.client()
+    try:
+        settings = client.run(lambda: dask.config.get("distributed.worker.profile.enabled"))
+        ticks = client.run_on_scheduler(lambda: dask.config.get("distributed.admin.tick.interval"))
+    finally:
+        client.close()
+    assert list(settings.values()) == [False, False]
+    assert ticks == "500ms"
+
+
 def test_a_folder_ingested_on_dask_or_every_core_is_logged_as_one_process_logs_it(
     folder: Path, cluster: LocalDask, tmp_path: Path
 ) -> None:

@@ -22,6 +22,7 @@ from backends import BACKENDS, Backend, backend_named, edit_blob, flip_a_byte, r
 from conftest import run_corroborate
 from corroborate.archive import ingest, list_items, verify_archive
 from corroborate.custody.setup import init_archive
+from corroborate.storage import blobs
 from corroborate.storage.archive import Archive
 from corroborate.testing.rgw import S3Server
 from corroborate.testing.servers import new_bucket, new_database
@@ -134,12 +135,15 @@ def test_a_removed_object_is_named_by_verify(filled: Archive) -> None:
     assert sha in problems[0].message
 
 
-@pytest.mark.parametrize("held", ["streamed", "in memory"])
+@pytest.mark.parametrize("held", ["streamed", "streamed, longer than one PUT", "in memory"])
 def test_a_reader_never_sees_part_of_an_object_under_its_content_address(
-    team: Archive, held: str
+    team: Archive, held: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    # streamed: 24 MB in 4 MB chunks, on S3 a multipart upload of several parts, on disk several
-    # writes; in memory (a thumbnail, a signature): on S3 one PUT straight under its address
+    # streamed: 24 MB in 4 MB chunks, on disk several writes, on S3 held and sent in one PUT
+    # under its address; longer than one PUT: on S3 a multipart upload of several parts to a
+    # temporary, then copied; in memory (a thumbnail, a signature): one PUT on S3
+    if held == "streamed, longer than one PUT":
+        monkeypatch.setattr(blobs, "ONE_PUT_MAX", 10 * 1024 * 1024)
     payload = hashlib.sha256(b"seed").digest() * (24 * 1024 * 1024 // 32)
     sha = hashlib.sha256(payload).hexdigest()
     where = team.blobs.path(sha)
@@ -157,7 +161,7 @@ def test_a_reader_never_sees_part_of_an_object_under_its_content_address(
     watcher = threading.Thread(target=watch)
     watcher.start()
     chunks = (payload[i : i + 4 * 1024 * 1024] for i in range(0, len(payload), 4 * 1024 * 1024))
-    stored = team.blobs.put_chunks(chunks) if held == "streamed" else team.blobs.put_bytes(payload)
+    stored = team.blobs.put_bytes(payload) if held == "in memory" else team.blobs.put_chunks(chunks)
     done.set()
     watcher.join()
     assert stored == (sha, len(payload))

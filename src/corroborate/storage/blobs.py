@@ -2,7 +2,9 @@
 same code path with a different URL. A blob's path derives from its SHA-256.
 
 Writes are atomic: bytes go to a temporary name in `tmp/`, are fsynced, then renamed into
-place, so a reader never sees half a blob and a kill leaves at most a stray temporary file. The
+place, so a reader never sees half a blob and a kill leaves at most a stray temporary file (an
+object store shows an object only once it is whole: up to `ONE_PUT_MAX`, bytes go there in one
+PUT straight under their address). The
 store's first write removes temporaries older than `STALE_TEMPORARY_S`: a live writer rewrites
 its temporary at every chunk, so only a dead writer's grows that old.
 """
@@ -10,6 +12,7 @@ its temporary at every chunk, so only a dead writer's grows that old.
 from __future__ import annotations
 
 import hashlib
+import itertools
 import os
 import re
 import time
@@ -25,6 +28,9 @@ from corroborate.crashpoints import crash_point
 from corroborate.errors import ArchiveError, IntegrityError, NotFoundError
 
 CHUNK = 4 * 1024 * 1024
+# A stream up to this size goes to an object store as one PUT under its address, held in
+# memory until it ends; a longer one as a temporary object, copied under its address.
+ONE_PUT_MAX = 64 * 1024 * 1024
 _SHA256 = re.compile(r"^[0-9a-f]{64}$")
 # A temporary untouched this long is a killed writer's (a live one writes a chunk at a time).
 STALE_TEMPORARY_S = 3600.0
@@ -139,7 +145,8 @@ class BlobStore:
             raise NotFoundError(f"blob {sha256} is missing from {self.url}") from None
 
     def put_chunks(self, chunks: Iterable[bytes]) -> tuple[str, int]:
-        """Store a stream of bytes; returns (sha256, size). Memory stays at one chunk."""
+        """Store a stream of bytes; returns (sha256, size). Memory stays at one chunk (on an
+        object store, at most `ONE_PUT_MAX` plus one chunk)."""
         with self.refusals("storing a blob"):
             return self._put_chunks(chunks)
 
@@ -147,6 +154,30 @@ class BlobStore:
         if not self._swept:
             self._swept = True
             self.clean_temporary()
+        if not self.is_local:
+            # Most evidence files are small: held whole, they need one request where a
+            # temporary needs an upload, a server-side copy and a delete (the store's CPU).
+            stream = iter(chunks)
+            held: list[bytes] = []
+            size = 0
+            for chunk in stream:
+                held.append(chunk)
+                size += len(chunk)
+                if size > ONE_PUT_MAX:
+                    return self._put_through_temporary(itertools.chain(held, stream))
+            return self._put_held(b"".join(held))
+        return self._put_through_temporary(chunks)
+
+    def _put_held(self, data: bytes) -> tuple[str, int]:
+        sha = hashlib.sha256(data).hexdigest()
+        final = self.path(sha)
+        if not self.fs.exists(final):
+            crash_point("blob-written")
+            self.fs.pipe_file(final, data)
+        crash_point("blob-stored")
+        return sha, len(data)
+
+    def _put_through_temporary(self, chunks: Iterable[bytes]) -> tuple[str, int]:
         digest = hashlib.sha256()
         size = 0
         tmp = f"{self.root}/tmp/{uuid.uuid4().hex}.part"
@@ -178,19 +209,9 @@ class BlobStore:
             raise
 
     def put_bytes(self, data: bytes) -> tuple[str, int]:
-        """Store bytes held in memory (a thumbnail, a signature). Their address is known before
-        they are sent, so an object store gets one PUT under it (S3 shows an object only once
-        it is whole), where a stream needs a temporary, a copy and a delete: a worker stores a
-        file's thumbnails in a quarter of the requests."""
-        if self.is_local or not data:
-            return self.put_chunks([data])
-        sha = hashlib.sha256(data).hexdigest()
-        final = self.path(sha)
-        with self.refusals("storing a blob"):
-            if not self.fs.exists(final):
-                self.fs.pipe_file(final, data)
-        crash_point("blob-stored")
-        return sha, len(data)
+        """Store bytes held in memory (a thumbnail, a signature): on an object store, one PUT
+        under their address (S3 shows an object only once it is whole)."""
+        return self.put_chunks([data])
 
     def _commit(self, tmp: str, sha: str) -> None:
         final = self.path(sha)

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from corroborate.archive.workers import DASK_SETTINGS
 from corroborate.errors import SetupError
 
 START_TIMEOUT_S = 120.0
@@ -110,13 +111,15 @@ def local_dask(
     workers: int = 2, *, env: dict[str, str] | None = None, hide: Sequence[Path] = ()
 ) -> Iterator[LocalDask]:
     """Start a scheduler on a free loopback port and `workers` worker processes that import
-    this same corroborate (its source folder first on their PYTHONPATH); stop them after.
+    this same corroborate (its source folder first on their PYTHONPATH), with the settings a
+    team's units give them (`DASK_SETTINGS`, unless `env` or ours says otherwise); stop them
+    after.
     `hide`: folders the workers must not see (`LocalDask.add_worker`)."""
     import corroborate
 
     workdir = Path(tempfile.mkdtemp(prefix="corroborate-dask-"))
     source = str(Path(corroborate.__file__).resolve().parents[1])
-    run_env = {**os.environ, **(env or {})}
+    run_env = {**DASK_SETTINGS, **os.environ, **(env or {})}
     run_env["PYTHONPATH"] = os.pathsep.join(p for p in (source, run_env.get("PYTHONPATH", "")) if p)
     address_file = workdir / "scheduler.json"
     log = open(workdir / "scheduler.log", "wb")  # noqa: SIM115 - kept by the child
