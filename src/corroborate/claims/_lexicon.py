@@ -608,7 +608,7 @@ QUOTE_VERBS = (
 AFTER_QUOTE = re.compile(r"[,.!?…]?\s*[”\"]\s+(?P<rest>[^“”\"]+)$")
 QUOTE_INVERTED = re.compile(rf"^(?:{QUOTE_VERBS})\s+(?P<who>.+?)\s*[.!?]*$", re.I)
 QUOTE_SUBJECT = re.compile(
-    rf"^(?P<who>.+?),?\s+(?:{AUX}\s+)?(?:{QUOTE_VERBS})\b(?:\s+.*)?[.!?]*$", re.I
+    rf"^(?P<who>.+?),?\s+(?:{AUX}\s+)?(?:{QUOTE_VERBS})\b(?:[\s,].*)?[.!?]*$", re.I
 )
 # Inverted attribution at a sentence's end: "..., reports the Prosecutor's Office of X.",
 # "..., informs the head of the regional military administration.", "..., says X, who runs Y."
@@ -668,7 +668,9 @@ SOURCE_POINTER = re.compile(
     r"statistics|tally|information)|this|that|these|those|it)\s+"
     r"(?:(?:is|are|was|were)\s+(?:according to|from|based on|"
     r"(?:compiled|collected|published|provided|gathered|released|verified|kept|recorded|"
-    r"reported|documented|given|supplied)\s+by)|"
+    r"reported|documented|given|supplied|confirmed|announced|issued|shared|posted)"
+    # "The estimate was published on Thursday by X": a short time or place before the agent.
+    r"(?:\s+(?:on|in|at|late|earlier|later|overnight)\b[^,.;:]{0,30}?)?\s+by)|"
     r"comes? from|came from|according to|follows? from|followed from)\s+(?P<who>.+?)\s*[.!]?$"
     # A translated bulletin's last line, without a verb: "Information of the district
     # administration.", "Data from the regional police."
@@ -693,6 +695,15 @@ PERSON_SUBJECT = re.compile(
     r"(?:,\s*(?P<role>(?:the|a|an|his|her)\s+[^,]{3,80}|"
     r"[a-z][\w-]+(?:\s+[a-z][\w-]+)?\s+(?:to|of|for|at|in)\s[^,]{3,80}),)?"
     r"\s+(?:has\s+|had\s+|was\s+|is\s+|also\s+|now\s+)?[a-z]+\b"
+)
+# A sentence opening with a role rather than a name, and a verb of speaking or of a visit:
+# "The chief of the district police spoke to reporters" (whom a later "he said" stands for).
+ROLE_SUBJECT = re.compile(
+    r"^(?P<who>(?:The|A|An)\s+(?:[\w'’-]+\s+){0,3}?(?:head|chief|governor|mayor|spokesperson|"
+    r"spokesman|spokeswoman|commander|official|officer|director|minister|prosecutor|ombudsman)"
+    r"(?:\s+(?:of|for|in|at)\s+[^,;:.]{2,60}?)?)\s+(?:has\s+|had\s+|also\s+)?"
+    r"(?:spoke|speaks|briefed|briefs|addressed|gave|held|appeared|met|visited|toured|arrived|"
+    r"came|went|stood|called|urged|described|answered|took questions)\b"
 )
 # Verbs of condemning, which claim a toll only when no one else in the sentence reports it.
 CONDEMNING = re.compile(r"\b(?:condemn\w*|denounc\w*)$", re.I)
@@ -744,6 +755,23 @@ SOURCE_WORDS = re.compile(
 RELATIVE_ASIDE = re.compile(r",\s*(?:who|whose|whom|which)\b[^,;:]*,")
 SAYING_NEXT = re.compile(
     r"^\s*(?:has\s+|had\s+|also\s+)?(?:said|says|told|tells|recalled|recalls|added|wrote)\b"
+)
+# The next part of a list of sources after one found: ", the emergency service and the mayor".
+_LIST_ITEM_WORDS = (
+    r"(?P<item>(?:[Tt]he|[Aa]n?|[Ii]ts|[Hh]is|[Hh]er|[Tt]heir|[A-Z][\w'’.-]*)"
+    r"(?:\s+[\w'’.-]+){0,5}?)"
+)
+LIST_NEXT_SOURCE = re.compile(
+    rf"(?:\s*,\s*(?P<and>and\s+)?|\s+(?P<and2>and)\s+){_LIST_ITEM_WORDS}"
+    rf"(?=\s*(?:,|\.|;|:|$|\s+and\s|\s+(?i:{QUOTE_VERBS})\b))",
+)
+# The part of a list of sources before one found: "The police, " before "X and Y said".
+LIST_PREVIOUS_SOURCE = re.compile(rf"(?:^|,\s*|\bto\s+|\bby\s+){_LIST_ITEM_WORDS}\s*,\s*$")
+# A part that opens a clause or names a time or place, not a source ("In Kharkiv, ...").
+NOT_A_LIST_SOURCE = re.compile(
+    r"^(?:in|on|at|after|before|when|while|since|during|as|over|overnight|earlier|later|"
+    r"then|but|so|however|meanwhile|separately|also|and|or|according)\b",
+    re.I,
 )
 # A document as a sentence's subject speaks for whoever issued it: "The statement added ...".
 DOCUMENT_SUBJECT = re.compile(

@@ -135,7 +135,7 @@ def extract_claims(
             unattributed = []
         if _opens_quotation(sentence.text):
             quoted = [len(claims) + n for n in range(len(read))] if own is None else []
-        elif quoted and own is None and not _closes_quotation(sentence.text):
+        elif quote_open and own is None and not _closes_quotation(sentence.text):
             quoted += [len(claims) + n for n in range(len(read))]
         else:
             quoted = []
@@ -1165,7 +1165,42 @@ def _claimant(text: str, last_claimant: str | None, quote_open: bool = False) ->
         first = _leading_claimant(text, last_claimant)
         if first is not None and not lx.NEWS_OUTLET.search(first):
             return first
-    return who
+    return _claimant_list(who, text) if who is not None else None
+
+
+def _claimant_list(who: str, text: str) -> str:
+    """The whole list when the claimant found is one part of a list of sources joined by "and".
+
+    "according to the police, the emergency service and the city's mayor": all three claim the
+    figure, so the claimant is the list, not its first part (nor its last two).
+    """
+    at = text.find(who)
+    if at < 0:
+        return who
+    start, end = at, at + len(who)
+    joined = " and " in who
+    while m := lx.LIST_NEXT_SOURCE.match(text, end):  # ", the emergency service and the mayor"
+        if not _list_source(m.group("item")):
+            break
+        end, joined = m.end("item"), joined or bool(m.group("and") or m.group("and2"))
+    if joined:
+        while m := lx.LIST_PREVIOUS_SOURCE.search(text[:start]):  # "The police, " before it
+            if not _list_source(m.group("item")):
+                break
+            start = m.start("item")
+    if not joined or (start, end) == (at, at + len(who)):
+        return who
+    return text[start:end].rstrip(" .,;:")
+
+
+def _list_source(item: str) -> bool:
+    """Whether one part of a list reads as a source: a short noun phrase, not a clause."""
+    return (
+        _good_claimant(item)
+        and len(item.split()) <= 6
+        and not lx.NOT_A_LIST_SOURCE.match(item)
+        and not any(ch.isdigit() for ch in item)
+    )
 
 
 def _claimant_of(text: str, last_claimant: str | None, quote_open: bool) -> str | None:
@@ -1315,9 +1350,14 @@ def _closes_quotation(text: str) -> bool:
 
 def _person_subject(text: str) -> str | None:
     """A named person (with a role beside the name) who opens a sentence as its subject, or
-    its main clause after a leading one ("When the shelling began, Sergeant X's company ...")."""
+    its main clause after a leading one ("When the shelling began, Sergeant X's company ..."),
+    or a role in place of a name ("The chief of the district police spoke to reporters")."""
     lead = lx.LEADING_CLAUSE.match(text)
-    m = lx.PERSON_SUBJECT.match(text[lead.end() :] if lead else text)
+    main = text[lead.end() :] if lead else text
+    role = lx.ROLE_SUBJECT.match(main)
+    if role is not None and _good_claimant(role["who"]):
+        return trim_claimant(role["who"])
+    m = lx.PERSON_SUBJECT.match(main)
     if m is None:
         return None
     if " " not in m.group("who") and (
