@@ -67,7 +67,7 @@ EVENT_TERMS: list[tuple[str, str, str, int, bool]] = [
         3,
         False,
     ),
-    (r"incidents?|cases|episodes|instances", "incidents", "noun", 1, False),
+    (r"incidents?|cases|episodes|instances|proceedings", "incidents", "noun", 1, False),
     (r"attacks", "incidents", "noun", 0, False),
 ]
 EVENT_RES = [
@@ -112,6 +112,7 @@ EVENT_HEAD_NOUNS: dict[str, str] = {
     "cases": "incidents",
     "episodes": "incidents",
     "instances": "incidents",
+    "proceedings": "incidents",  # "178 criminal proceedings over the deaths of"
     "attacks": "incidents",
     "losses": "killed",
 }
@@ -678,6 +679,14 @@ SOURCE_POINTER = re.compile(
     r"\s*[.!]?$",
     re.I,
 )
+# The same pointer with its source as the subject: "The Mission verified these figures through
+# interviews.", "The regional police compiled the data."
+SOURCE_POINTER_ACTIVE = re.compile(
+    r"^(?P<who>[A-Z][^,;:.!?]{2,100}?)\s+(?:has\s+|have\s+|had\s+)?(?:verified|compiled|"
+    r"documented|recorded|collected|gathered|provided|published|released|confirmed|gave|"
+    r"issued|supplied)\s+(?:these|those|the|this|that)\s+(?:figures?|numbers?|data|count|"
+    r"toll|tally|information|estimates?|statistics)\b[^.!?]*[.!]?$"
+)
 # "The Russian military put the number of its troops killed at 400": whom the figure counts.
 NUMBER_OF_PEOPLE_AT = re.compile(
     r"\b(?:put|puts|putting|placed|places)\s+the\s+(?:number|toll|count) of "
@@ -733,7 +742,10 @@ SOURCE_LABEL = re.compile(
 ORG_SIGNATURE = re.compile(
     r"^(?P<who>(?:[A-Z][\w'’.-]*\s+){0,6}(?:Office|Administration|Ministry|Service|Police|"
     r"Staff|Brigade|Command|Department|Council|Headquarters|Committee|Mission|Guard|Centre|"
-    r"Center|Directorate|Prosecutor's Office|Prosecutor’s Office))\.?$"
+    r"Center|Directorate|Prosecutor's Office|Prosecutor’s Office)"
+    # "Ministry of Internal Affairs of Ukraine": the office's name with its "of ..." complement.
+    r"(?:\s+(?:of|for)(?:\s+the)?\s+[A-Z][\w'’.-]*(?:\s+(?:of|for|and|the|[A-Z][\w'’.-]*))*)?)"
+    r"\.?$"
 )
 # A sentence after the figures that says who told them: "Head of the OVA X informed about it.",
 # "The regional police reported this."

@@ -152,10 +152,14 @@ def extract_claims(
 
 
 def _statement_issuer(text: str) -> str | None:
-    """Who issued a text whose title line says so ("Statement of the Ministry of ... on ...")."""
+    """Who issued a text whose title line says so ("Statement of the Ministry of ... on ..."),
+    or whose first line is only an office's name, as a release or a channel's post heads it."""
     m = lx.STATEMENT_TITLE.match(text)
     if m is None:
-        return None
+        first, newline, _ = text.strip().partition("\n")
+        m = lx.ORG_SIGNATURE.match(first.strip()) if newline else None
+        if m is None:
+            return None
     who = trim_claimant(m.group("who"))
     return who if _good_claimant(who) and not find_numbers(who) else None
 
@@ -955,6 +959,13 @@ def _event_after(tokens: list[_Token], k: int, head: _Head) -> str | None:
             tokens[j + 1].low in lx.PARENTHETICAL_OPENERS
             # "41 civilians, of whom 6 were children, were killed"
             or (j + 2 < len(tokens) and tokens[j + 1].low == "of" and tokens[j + 2].low == "whom")
+            # "Nine people, two of them children, were killed": a part named in passing
+            or (
+                j + 3 < len(tokens)
+                and tokens[j + 1].number is not None
+                and tokens[j + 2].low == "of"
+                and tokens[j + 3].low in {"them", "whom"}
+            )
         )
     ):
         m = j + 1
@@ -1427,6 +1438,7 @@ def source_pointer(text: str) -> str | None:
         or lx.ORG_SIGNATURE.match(text.strip())
         or lx.SOURCE_LABEL.match(text.strip())
         or lx.TOLD_ABOUT_IT.match(text.strip())
+        or lx.SOURCE_POINTER_ACTIVE.match(text.strip())
     )
     if m is None or find_numbers(re.sub(r"\d+(?:st|nd|rd|th)\b", "", text)):
         return None
