@@ -792,3 +792,119 @@ def test_a_bare_count_in_a_new_paragraph_does_not_take_people_counted_before_it(
 def test_a_ministers_label_with_the_office_spelled_out_names_the_minister() -> None:
     found = read("Minister of Health Viktor Liashko: 3 doctors were killed in the strike.")
     assert [c.claimant for c in found] == ["Minister of Health Viktor Liashko"]
+
+
+def test_a_long_quotation_that_opens_without_a_figure_is_all_the_speakers() -> None:
+    found = read(
+        "\u201cThe shelling never stopped. We lost six men on the second day, and another "
+        "nine were wounded. No one came to relieve us,\u201d the commander of the mortar "
+        "battery said."
+    )
+    assert [(c.count, c.event, c.claimant) for c in found] == [
+        (6, "killed", "the commander of the mortar battery"),
+        (9, "injured", "the commander of the mortar battery"),
+    ]
+
+
+def test_a_speaker_after_a_quotation_keeps_the_name_before_a_clause_about_anonymity() -> None:
+    found = read(
+        "\u201cWe counted 23 of their dead in the tree line,\u201d a platoon leader said, "
+        "speaking on condition that his name not be published."
+    )
+    assert [(c.count, c.claimant) for c in found] == [(23, "a platoon leader")]
+
+
+def test_the_source_named_in_the_next_sentence_with_a_day_before_it_is_the_claimant() -> None:
+    found = read(
+        "About 370 civilians have been killed by mines in the region since 2022. "
+        "The estimate was released on Monday by the regional prosecutor's office."
+    )
+    assert [(c.count, c.claimant) for c in found] == [(370, "the regional prosecutor's office")]
+    found = read(
+        "Fourteen miners were killed when a drone hit their bus.\n\n"
+        "The figure was confirmed by the mining company, which said the search was over."
+    )
+    assert [(c.count, c.claimant) for c in found] == [(14, "the mining company")]
+
+
+def test_a_following_paragraph_whose_subject_verified_the_figures_names_the_source() -> None:
+    found = read(
+        "In the first week of July, 41 civilians were killed in Donetsk region.\n\n"
+        "The regional police compiled these figures from hospital and morgue records."
+    )
+    assert [(c.count, c.claimant) for c in found] == [(41, "The regional police")]
+
+
+def test_a_list_of_sources_is_the_claimant_not_its_first_part() -> None:
+    found = read(
+        "Eight people were killed, according to the mayor, the regional police and the "
+        "emergency service."
+    )
+    assert [c.claimant for c in found] == [
+        "the mayor, the regional police and the emergency service"
+    ]
+    found = read("The army, the police and the governor said 3 soldiers were killed.")
+    assert [c.claimant for c in found] == ["The army, the police and the governor"]
+    # A place or time before the sources is not one of them.
+    found = read("In Sumy, the police and the mayor said 2 people were killed.")
+    assert [c.claimant for c in found] == ["the police and the mayor"]
+
+
+def test_a_role_that_opens_a_paragraph_is_whom_he_said_stands_for_in_the_next() -> None:
+    found = read(
+        "The head of the village council met reporters outside the school on Monday.\n\n"
+        "Four pupils were killed, he said, and 10 were wounded."
+    )
+    assert [(c.count, c.claimant) for c in found] == [
+        (4, "The head of the village council"),
+        (10, "The head of the village council"),
+    ]
+
+
+def test_a_release_headed_by_an_offices_name_is_that_offices() -> None:
+    found = read(
+        "National Police of Ukraine\n\n"
+        "Over the past day, 3 residents of Kherson region were killed by Russian shelling."
+    )
+    assert [(c.count, c.claimant) for c in found] == [(3, "National Police of Ukraine")]
+    # A first line that is not an office's name issues nothing.
+    found = read("Kherson, Monday\n\nOver the past day, 3 residents were killed by shelling.")
+    assert [c.claimant for c in found] == [None]
+
+
+def test_a_part_named_in_passing_between_commas_does_not_hide_the_verb() -> None:
+    found = read("Twelve people, four of them children, were killed in the strike on Sumy.")
+    assert [(c.count, c.event, c.victims) for c in found] == [
+        (12, "killed", "people"),
+        (4, "killed", "children"),
+    ]
+
+
+def test_criminal_proceedings_over_deaths_are_counted_incidents() -> None:
+    found = read("Prosecutors have opened 57 criminal proceedings over the deaths of prisoners.")
+    assert [(c.count, c.event) for c in found] == [(57, "incidents")]
+
+
+def test_he_or_she_never_stands_for_a_ministry_and_it_never_for_a_person() -> None:
+    # The last claimant is a ministry; "he" cannot be it, and the text does not say who he is.
+    found = read(
+        "The Ministry of Defence said it had lost contact with a unit near Kupiansk.\n\n"
+        "\u201cSeven of our men were killed there,\u201d he said."
+    )
+    assert [(c.count, c.claimant) for c in found] == [(7, None)]
+    found = read(
+        "Governor Ivan Fedorov spoke to reporters in Zaporizhzhia. "
+        "It said 5 people were killed in the strike."
+    )
+    assert [(c.count, c.claimant) for c in found] == [(5, None)]
+    # The pronoun that fits is resolved as before.
+    found = read(
+        "The Ministry of Defence said on Friday that its units had come under fire. "
+        "It said 5 soldiers were killed in the strike."
+    )
+    assert [(c.count, c.claimant) for c in found] == [(5, "The Ministry of Defence")]
+    found = read(
+        "The Ministry of Defence issued a statement on Friday. "
+        "It said 5 soldiers were killed in the strike."
+    )
+    assert [(c.count, c.claimant) for c in found] == [(5, "The Ministry of Defence")]

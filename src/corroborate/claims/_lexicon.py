@@ -305,6 +305,25 @@ ATTRIBUTION_VERBS = (
 AUX = r"(?:has|have|had|also|previously|earlier|now|later|separately|has also|have also|had also|has since|would|will)"  # noqa: E501 - one regex alternative per line reads best
 PRONOUNS = {"he", "she", "it", "they", "we", "i", "you"}
 OBJECT_PRONOUNS = {"him", "her", "them"}  # "according to her": the person named before
+# What a claimant's head is: a person's role ("governor", "the head of ...") or a body's name
+# ("ministry", "police"); the head stands before its "of ..." complement or after a possessive.
+CLAIMANT_COMPLEMENT = re.compile(r",|\s+(?:of|for|at|in|with|from|to)\s+", re.I)
+PERSON_ROLE = re.compile(
+    r"\b(?:governor|mayor|commander|spokes(?:man|woman|person)|head|chief|minister|president|"
+    r"official|officer|adviser|advisor|doctor|surgeon|medic|nurse|resident|soldier|ombudsman|"
+    r"commissioner|prosecutor|director|deputy|secretary|chairman|chairwoman|blogger|witness|"
+    r"volunteer|colonel|captain|sergeant|lieutenant|analyst|researcher|mother|"
+    r"father|wife|husband|son|daughter|man|woman|Mr|Mrs|Ms|Dr)\b",
+    re.I,
+)
+BODY_WORDS = re.compile(
+    r"\b(?:ministry|office|police|service|mission|staff|administration|council|brigade|corps|"
+    r"army|forces|government|committee|agency|department|headquarters|command|directorate|"
+    r"guard|navy|authorities|prosecutors|officials|monitors|observatory|group|organi[sz]ation|"
+    r"UN|OHCHR|HRMMU|centre|center|channel|institute|unit|battalion|regiment|military|"
+    r"intelligence|ministries|network|project|watch|amnesty|kremlin|ukraine|russia)\b",
+    re.I,
+)
 # Verbs of showing that end a source phrase: "data from the department showed that ...".
 _SHOWING = r"show(?:s|ed|n)?|suggest(?:s|ed)?|indicate[sd]?|reveal(?:s|ed)?|put(?:s)?"
 # Phrases that carry the claimant after them.
@@ -579,10 +598,6 @@ TRAILING_SAID = re.compile(
     rf"(?:\s+(?:on|in|late|early)\s+[\w' ]+?)?\s*[.!?\"”']*$",
     re.I,
 )
-SAID_THEN_CLAIMANT = re.compile(
-    r",\s*(?:said|says|according to|reported|wrote)\s+(?P<who>[^,;.]+?)(?:,[^,]*)?\s*[.!?:\"”']*$",
-    re.I,
-)
 # A headline "Donetsk Oblast: ..." names a place, not who says it.
 REGION_HEADING = re.compile(
     r"\b(?:oblast|region|province|district|raion|krai|city|direction|axis|front|sector)$", re.I
@@ -713,6 +728,11 @@ ROLE_SUBJECT = re.compile(
     r"(?:\s+(?:of|for|in|at)\s+[^,;:.]{2,60}?)?)\s+(?:has\s+|had\s+|also\s+)?"
     r"(?:spoke|speaks|briefed|briefs|addressed|gave|held|appeared|met|visited|toured|arrived|"
     r"came|went|stood|called|urged|described|answered|took questions)\b"
+)
+# A body's capitalised name opening a sentence: "The Ministry of Defence of Ukraine".
+BODY_SUBJECT = re.compile(
+    r"(?:The|A|An)\s+[A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*)*"
+    r"(?:\s+(?:of|for)(?:\s+the)?\s+[A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*)*)*"
 )
 # Verbs of condemning, which claim a toll only when no one else in the sentence reports it.
 CONDEMNING = re.compile(r"\b(?:condemn\w*|denounc\w*)$", re.I)

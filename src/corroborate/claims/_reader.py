@@ -1246,11 +1246,6 @@ def _claimant_of(text: str, last_claimant: str | None, quote_open: bool) -> str 
     m = lx.PASSIVE_AGENT.search(text)
     if m and _good_claimant(m.group("who")) and _good_claimant(agent := trim_claimant(m["who"])):
         return agent
-    m = lx.SAID_THEN_CLAIMANT.search(text)
-    if m and _apposed_subject(text[: m.start()]):
-        m = None
-    if m and _good_claimant(m.group("who")):
-        return _clean_claimant(m.group("who"), last_claimant)
     m = lx.TRAILING_SAID.search(text)
     if m and lx.LIST_AFTER_PARTICIPLE.match(text[: m.start()].split(",")[-1]):
         m = None  # "..., using obituaries, local news reports.": a list, not a speaker
@@ -1265,7 +1260,8 @@ def _claimant_of(text: str, last_claimant: str | None, quote_open: bool) -> str 
     if m and (lx.OWN_SOURCES.match(m.group("who")) or lx.OWN_INVESTIGATION.match(m["who"])):
         m = None  # "Rybar: according to our sources, ...": the speaker's own sources
     if m and m.group("who").lower() in lx.OBJECT_PRONOUNS:
-        return last_claimant  # "According to her, 41 of them ...": the person just named
+        # "According to her, 41 of them ...": the person just named
+        return _pronoun_claimant(m.group("who"), last_claimant)
     if m and _good_claimant(m.group("who")):
         # "according to figures released by the prosecutor's office": the office
         who = _agent(m.group("who")) or _clean_claimant(
@@ -1371,6 +1367,11 @@ def _person_subject(text: str) -> str | None:
     m = lx.PERSON_SUBJECT.match(main)
     if m is None:
         return None
+    if re.match(r"(?:The|A|An)\s", m.group("who")):
+        # "The Ministry of Defence issued ...": a body, whom a later "it said" stands for,
+        # with its whole name ("of Defence" too).
+        body = lx.BODY_SUBJECT.match(main)
+        return body.group(0) if body and _good_claimant(body.group(0)) else None
     if " " not in m.group("who") and (
         not m.group("role") or lx.ATTRIBUTION_VERB.search(m.group("role"))
     ):
@@ -1394,7 +1395,7 @@ def _after_quote(text: str, last_claimant: str | None, opened: bool = False) -> 
         return None
     who = trim_claimant(q.group("who"))
     if who.lower() in lx.PRONOUNS:
-        return last_claimant if who.lower() in lx.CLAIMANT_PRONOUNS else None
+        return _pronoun_claimant(who, last_claimant)
     return who if _good_claimant(who) else None
 
 
@@ -1515,7 +1516,7 @@ def _leading_claimant(text: str, last_claimant: str | None) -> str | None:
                 fallback = fallback or _sentence_subject(text)
             continue
         if subject.lower() in lx.PRONOUNS:
-            return last_claimant if subject.lower() in lx.CLAIMANT_PRONOUNS else None
+            return _pronoun_claimant(subject, last_claimant)
         if lx.DOCUMENT_SUBJECT.match(subject):
             return last_claimant  # "The statement added that ...": the one who issued it
         if (agent := _agent(subject)) is not None:
@@ -1570,5 +1571,39 @@ def _good_claimant(who: str) -> bool:
 def _clean_claimant(who: str, last_claimant: str | None) -> str | None:
     who = lx.SUBJECT_OPENERS.sub("", who.strip()).strip(" '\"“”")
     if who.lower() in lx.PRONOUNS:
-        return last_claimant if who.lower() in lx.CLAIMANT_PRONOUNS else None
+        return _pronoun_claimant(who, last_claimant)
     return who or None
+
+
+def _pronoun_claimant(pronoun: str, last_claimant: str | None) -> str | None:
+    """Whom a pronoun stands for: the claimant named last, when the pronoun can stand for it.
+
+    "he" or "she" never stands for a ministry or a police force, nor "it" for a person: when
+    the last claimant named is of the other kind, the text does not say who it is, and the
+    figure is left without a claimant rather than put in the wrong mouth. "We" and "I" speak
+    for someone a quotation names, not for the last claimant.
+    """
+    word = pronoun.lower()
+    if last_claimant is None or word not in lx.CLAIMANT_PRONOUNS | lx.OBJECT_PRONOUNS:
+        return None
+    kind = claimant_kind(last_claimant)
+    if word in {"he", "she", "him", "her"} and kind == "body":
+        return None
+    if word == "it" and kind == "person":
+        return None
+    return last_claimant
+
+
+def claimant_kind(who: str) -> str | None:
+    """Whether a claimant names a person ("Governor Oleh Kiper", "the head of the regional
+    administration") or a body ("the Ministry of Defence", "Ukraine's General Staff"), or None
+    when the words do not tell."""
+    head = lx.CLAIMANT_COMPLEMENT.split(who.strip(), maxsplit=1)[0]
+    head = re.split(r"['’]s\s+", head)[-1]  # "Ukraine's General Staff" -> "General Staff"
+    if lx.PERSON_ROLE.search(head):
+        return "person"
+    if lx.BODY_WORDS.search(head):
+        return "body"
+    if lx.PERSON_NAME.match(head) and len(head.split()) >= 2:
+        return "person"  # "Oleh Syniehubov"
+    return None
