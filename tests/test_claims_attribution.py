@@ -908,3 +908,17 @@ def test_he_or_she_never_stands_for_a_ministry_and_it_never_for_a_person() -> No
         "It said 5 soldiers were killed in the strike."
     )
     assert [(c.count, c.claimant) for c in found] == [(5, "The Ministry of Defence")]
+
+
+def test_an_offices_name_alone_above_a_list_is_the_source_of_its_lines() -> None:
+    found = read(
+        "State Emergency Service of Ukraine:\n- 4 rescuers killed\n- 7 injured\n- 2 fire engines "
+        "destroyed"
+    )
+    assert [(c.count, c.event, c.claimant) for c in found] == [
+        (4, "killed", "State Emergency Service of Ukraine"),
+        (7, "injured", "State Emergency Service of Ukraine"),
+    ]
+    # A heading that names no office gives its list no source.
+    found = read("Results of the night attack:\n- 4 people killed\n- 7 injured")
+    assert [c.claimant for c in found] == [None, None]

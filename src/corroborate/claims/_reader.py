@@ -115,8 +115,11 @@ def extract_claims(
         if item and list_source is not None and own is None:
             # "Consequences, according to the city administration:\n- 3 people killed"
             read = [c if c.claimant else replace(c, claimant=list_source) for c in read]
-        elif not read and own and sentence.text.rstrip().endswith(":"):
-            list_source = own
+        elif not read and sentence.text.rstrip().endswith(":"):
+            # "..., according to the city administration:" or an office's name alone above
+            # the list ("Ministry of Health of Ukraine:").
+            office = lx.ORG_SIGNATURE.match(sentence.text.strip().rstrip(":").strip())
+            list_source = own or (office.group("who") if office else None)
         if not read and own and unattributed and _closing_attribution(sentence.text):
             # "... lost up to 385 servicemen. Air defence shot down 54 drones, the ministry
             # reported.": the bulletin's closing attribution covers its tallies before.
