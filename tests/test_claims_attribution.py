@@ -922,3 +922,26 @@ def test_an_offices_name_alone_above_a_list_is_the_source_of_its_lines() -> None
     # A heading that names no office gives its list no source.
     found = read("Results of the night attack:\n- 4 people killed\n- 7 injured")
     assert [c.claimant for c in found] == [None, None]
+
+
+def test_a_count_after_of_the_people_opening_its_sentence_counts_those_people() -> None:
+    found = read(
+        "Russia handed over 150 prisoners on Tuesday. "
+        "Of the soldiers returned, 31 had been wounded in captivity, the ombudsman said."
+    )
+    assert [(c.count, c.event, c.victims) for c in found] == [(31, "injured", "soldiers")]
+
+
+def test_killed_before_the_people_it_qualifies_is_their_event() -> None:
+    found = read("The city council paid aid to the families of 9 killed firefighters.")
+    assert [(c.count, c.event, c.victims) for c in found] == [(9, "killed", "firefighters")]
+
+
+def test_who_concludes_after_a_survey_is_the_subject_the_sentence_opens_with() -> None:
+    found = read(
+        "The inquiry commission visited 14 villages before concluding that Russian troops had "
+        "executed at least 22 civilians there."
+    )
+    assert [(c.count, c.event, c.claimant) for c in found] == [
+        (22, "executed", "The inquiry commission")
+    ]

@@ -192,8 +192,8 @@ POW_EVENTS = {"captured", "surrendered", "executed"}
 # Anything capitalised is allowed too; anything else ends the victim phrase.
 MODIFIERS = set(
     """ukrainian russian belarusian chechen foreign wagner unarmed wounded injured captured
-    surrendered surrendering missing dead executed elderly young old other more innocent local
-    unclaimed released civilian military enemy allied fellow further additional own regular
+    surrendered surrendering missing dead executed killed elderly young old other more innocent
+    local unclaimed released civilian military enemy allied fellow further additional own regular
     nato north korean korean kadyrov mobilised mobilized ordinary armed detained
     fallen deceased slain murdered tortured abducted deported seriously severely critically
     badly lightly slightly volunteer
@@ -280,7 +280,7 @@ ATTRIBUTION_VERBS = (
     r"records|verified|verifies|confirmed|confirms|acknowledged|acknowledges|admitted|admits|corroborated|corroborates|"
     r"admitting|added|adds|wrote|writes|posted|noted|notes|assessed|assesses|found|finds|"
     r"counted|counts|believes|believed|believe|established|establishes|boasted|boasts|"
-    r"alleged|alleges|registered|insisted|insists|warned|revealed|reveals|concluded|"
+    r"alleged|alleges|registered|insisted|insists|warned|revealed|reveals|concluded|concluding|"
     r"puts? the (?:death )?toll|"
     r"puts? (?:the|that|this|its|their) (?:number|figure|total|count|tally)|"
     r"geolocated|tallied|calculated|informed|informs|"
@@ -360,6 +360,20 @@ NUMBER_OF_PEOPLE = re.compile(
     r"\b(?:rose to|reached|climbed to|increased to|stood at|stands at|is|was|has risen to|"
     r"had risen to|grew to|hit)\s+(?:(?:at least|more than|over|about|nearly|almost)\s+)?$",
     re.I,
+)
+# "Of the Ukrainians freed, 20 had been wounded": the people a bare count is a part of, named
+# in the phrase that opens its sentence.
+PEOPLE_OF_PART = re.compile(
+    r"^\W*(?:of|among)\s+(?:the|those|these)\s+(?P<who>(?:[A-Za-z][\w'-]*\s+){0,2}?"
+    r"[A-Za-z][\w'-]*?s)(?:\s+[a-z]+(?:ed|en)|\s+(?:held|freed|hit|caught|in\s+[^,]{1,30}))?"
+    r"\s*,\s*$",
+    re.I,
+)
+# The subject a sentence opens with, up to its first verb in the past: "The commission
+# interviewed", "Ukraine's prosecutors had visited".
+OPENING_SUBJECT = re.compile(
+    r"^(?P<who>(?:The|A|An|[A-Z][\w'’-]*)(?:\s+[\w'’-]+){0,6}?)\s+(?:has\s+|have\s+|had\s+)?"
+    r"[a-z]+ed\b"
 )
 # A sentence that opens a new item of news: a statement before it does not continue into it.
 TOPIC_SHIFT = re.compile(

@@ -489,6 +489,11 @@ def _read_number(text: str, tokens: list[_Token], i: int, consumed: set[int]) ->
         category = lx.VICTIM_NOUNS.get(who.lower().split()[-1])
         if category is not None:
             head = replace(head, words=who, category=category)
+    elif head.kind == "bare" and (whole := lx.PEOPLE_OF_PART.search(before_text)):
+        # "Of the Ukrainians freed, 20 had been wounded": a part of the people named there.
+        category = lx.VICTIM_NOUNS.get(whole.group("who").lower().split()[-1])
+        if category is not None:
+            head = replace(head, words=whole.group("who"), category=category)
     if head.kind == "person" and head.category == "unknown":
         labelled = _people_label(tokens, i)
         if labelled is not None:
@@ -1493,6 +1498,14 @@ def _leading_claimant(text: str, last_claimant: str | None) -> str | None:
                 subject = kept_pair  # "Name, a volunteer who has delivered aid ..., said"
             elif clause[-2].strip()[:1].islower():
                 subject = clause[0].strip()
+        if (
+            m.group(0).lower().endswith("ing")
+            and re.search(r"\b(?:before|after)\s*$", subject, re.I)
+            and (opener := lx.OPENING_SUBJECT.match(text))
+        ):
+            # "The commission interviewed 200 witnesses before concluding that ...": who
+            # concludes is the subject the sentence opens with.
+            subject = opener.group("who")
         said = re.split(r"[,;:]", text[m.end() :])[0]
         relative = re.match(r"(?:which|that)\s+(?P<who>.+)$", subject, re.I)
         if (
