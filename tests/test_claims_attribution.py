@@ -945,3 +945,14 @@ def test_who_concludes_after_a_survey_is_the_subject_the_sentence_opens_with() -
     assert [(c.count, c.event, c.claimant) for c in found] == [
         (22, "executed", "The inquiry commission")
     ]
+
+
+def test_the_writers_sentence_after_a_closed_quotation_is_not_the_speakers() -> None:
+    # The quotation marks close what the mayor said; the toll after it names no source.
+    found = read(
+        "\u201cWe will rebuild every house,\u201d the mayor said. The strike killed 12 people."
+    )
+    assert [(c.count, c.claimant) for c in found] == [(12, None)]
+    # Reported speech without quotation marks still runs on in its paragraph.
+    found = read("The mayor said rescuers were still at the site. The strike killed 12 people.")
+    assert [(c.count, c.claimant) for c in found] == [(12, "The mayor")]

@@ -248,6 +248,10 @@ def _read_sentence(
         # "Serhiy found his brother's body.", "The minister posted a photo.": a deed, not a
         # statement that the next sentence's figures continue.
         ctx.statement = None if lx.NOT_A_STATEMENT.search(text) and not numbers else attribution
+        if _after_quote(text, ctx.last_claimant, quote_open) is not None:
+            # '"We will rebuild," the mayor said. The strike killed 12.': the quotation marks
+            # close what the speaker said; the writer's next sentence is not the speaker's.
+            ctx.statement = None
     elif (person := _person_subject(text)) is not None:
         ctx.last_claimant = person  # whom a later "she said" stands for; not a claimant yet
     if not numbers:
