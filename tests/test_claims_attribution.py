@@ -956,3 +956,50 @@ def test_the_writers_sentence_after_a_closed_quotation_is_not_the_speakers() -> 
     # Reported speech without quotation marks still runs on in its paragraph.
     found = read("The mayor said rescuers were still at the site. The strike killed 12 people.")
     assert [(c.count, c.claimant) for c in found] == [(12, "The mayor")]
+
+
+def test_a_quotation_that_resumes_after_its_speaker_is_still_the_speakers() -> None:
+    found = read(
+        "\u201cThey fired at the bus stop,\u201d said a paramedic at the scene. "
+        "\u201cFour people died before we arrived.\u201d"
+    )
+    assert [(c.count, c.event, c.claimant) for c in found] == [
+        (4, "died", "a paramedic at the scene")
+    ]
+
+
+def test_those_who_did_not_survive_died() -> None:
+    found = read(
+        "Doctors at the regional hospital said 30 patients were admitted; 7 did not survive."
+    )
+    assert [(c.count, c.event, c.claimant) for c in found][-1] == (
+        7,
+        "died",
+        "Doctors at the regional hospital",
+    )
+
+
+def test_a_bulletins_closing_line_naming_who_informs_is_its_source() -> None:
+    found = read(
+        "Over the past day, 3 people were killed in the district. "
+        "The head of the district military administration Ivan Koval informs."
+    )
+    assert [(c.count, c.claimant) for c in found] == [
+        (3, "The head of the district military administration Ivan Koval")
+    ]
+
+
+def test_an_offices_label_before_a_dash_heads_the_list_under_it() -> None:
+    found = read(
+        "Sumy Regional Prosecutor's Office — consequences of the night strike:\n"
+        "— 3 men killed\n— 2 women injured"
+    )
+    assert [c.claimant for c in found] == [
+        "Sumy Regional Prosecutor's Office",
+        "Sumy Regional Prosecutor's Office",
+    ]
+
+
+def test_a_part_of_those_killed_named_after_the_copula_is_who_it_counts() -> None:
+    found = read("The mission said 22 of those killed were children.")
+    assert [(c.count, c.event, c.victims) for c in found] == [(22, "killed", "children")]

@@ -47,6 +47,14 @@ EVENT_TERMS: list[tuple[str, str, str, int, bool]] = [
     (r"buried|bury|burying", "killed", "verb", 2, True),  # "we buried 22 of our men"
     (r"los(?:t|s|ses|ing|e)", "killed", "verb", 3, True),
     (r"died|die|dies|dying|deaths?", "died", "verb", 4, False),
+    # "58 did not survive", "two could not be saved"
+    (
+        r"did not survive|didn't survive|could not be saved|couldn't be saved",
+        "died",
+        "verb",
+        4,
+        False,
+    ),
     (r"injur(?:e|ed|es|ing|y|ies)|wound(?:ed|ing|s)?|hurt|maimed", "injured", "verb", 3, False),
     (
         r"captur(?:e|ed|es|ing)|taken (?:prisoner|captive|hostage)|"
@@ -77,6 +85,7 @@ EVENT_RES = [
 EVENT_PHRASES = re.compile(
     rf"\b(?:{_KILLED_OR_WOUNDED}|"
     r"shot dead|gunned down|lost their lives|lives lost|death tolls?|casualty tolls?|"
+    r"did not survive|didn't survive|could not be saved|couldn't be saved|"
     r"taken (?:prisoner|captive|hostage)|took (?:prisoner|captive|hostage)|taken into custody|"
     r"(?:laid|laying|lay) down (?:their )?arms|wiped out|took out|taken out|"
     r"gave themselves up|give themselves up|summar(?:y|ily) execut\w*|"
@@ -98,6 +107,7 @@ EVENT_HEAD_NOUNS: dict[str, str] = {
     "fatalities": "killed",
     "casualties": "casualties",
     "dead": "killed",
+    "killed": "killed",  # "22 of those killed were children"
     "bodies": "killed",
     "corpses": "killed",
     "killings": "killed",
@@ -560,7 +570,7 @@ WEAK_CAPITALS = re.compile(rf"^(?:{MONTHS}|{WEEKDAYS})$", re.I)
 
 # --- Event words in particular roles ---------------------------------------------------------
 # Participles that follow the counted people rather than head them: "11 people wounded".
-PARTICIPLES = {"wounded", "injured", "dead"}
+PARTICIPLES = {"wounded", "injured", "dead", "killed"}
 # "30 of them": a pronoun after "of" stands for people named elsewhere.
 PARTITIVE_PRONOUNS = {"them", "those", "these", "whom", "which"}
 PARTITIVE_OPENERS = PARTITIVE_PRONOUNS | {"the", "their", "its", "our", "his", "her", "my", "your"}
@@ -784,8 +794,8 @@ ORG_SIGNATURE = re.compile(
 # A sentence after the figures that says who told them: "Head of the OVA X informed about it.",
 # "The regional police reported this."
 TOLD_ABOUT_IT = re.compile(
-    r"^(?P<who>[A-Z][^.!?;:]{2,120}?)\s+(?:informed|reported|said|wrote|announced|told)\s+"
-    r"(?:about\s+)?(?:it|this|that)\s*\.?$",
+    r"^(?P<who>[A-Z][^.!?;:]{2,120}?)\s+(?:(?:informed|reported|said|wrote|announced|told)\s+"
+    r"(?:about\s+)?(?:it|this|that)|informs|reports|informed|reported)\s*\.?$",
     re.I,
 )
 # A source in brackets at a bulletin line's end: "4 killed, 10 wounded (police)."

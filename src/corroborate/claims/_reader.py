@@ -118,7 +118,8 @@ def extract_claims(
         elif not read and sentence.text.rstrip().endswith(":"):
             # "..., according to the city administration:" or an office's name alone above
             # the list ("Ministry of Health of Ukraine:").
-            office = lx.ORG_SIGNATURE.match(sentence.text.strip().rstrip(":").strip())
+            label = re.split(r"\s[—–-]\s|:", sentence.text.strip().rstrip(":"))[0]
+            office = lx.ORG_SIGNATURE.match(label.strip())  # "X Office — after the strike:"
             list_source = own or (office.group("who") if office else None)
         if not read and own and unattributed and _closing_attribution(sentence.text):
             # "... lost up to 385 servicemen. Air defence shot down 54 drones, the ministry
@@ -176,6 +177,7 @@ class _Context:
     statement: str | None = None  # whose statement this line continues
     people: tuple[str | None, str] | None = None  # the last counted people, for "of them"
     people_here: bool = False  # whether those people were counted in this paragraph
+    statement_quoted: bool = False  # whether that statement was a quotation, now closed
 
 
 def _tokenize(sentence: str, numbers: list[NumberMention]) -> list[_Token]:
@@ -248,10 +250,9 @@ def _read_sentence(
         # "Serhiy found his brother's body.", "The minister posted a photo.": a deed, not a
         # statement that the next sentence's figures continue.
         ctx.statement = None if lx.NOT_A_STATEMENT.search(text) and not numbers else attribution
-        if _after_quote(text, ctx.last_claimant, quote_open) is not None:
-            # '"We will rebuild," the mayor said. The strike killed 12.': the quotation marks
-            # close what the speaker said; the writer's next sentence is not the speaker's.
-            ctx.statement = None
+        # '"We will rebuild," the mayor said. The strike killed 12.': the quotation marks
+        # close what the speaker said; only a quotation that resumes is still the speaker's.
+        ctx.statement_quoted = _after_quote(text, ctx.last_claimant, quote_open) is not None
     elif (person := _person_subject(text)) is not None:
         ctx.last_claimant = person  # whom a later "she said" stands for; not a claimant yet
     if not numbers:
@@ -292,7 +293,9 @@ def _read_sentence(
         victims, category = d.victims, d.victim_category
         if claimant is None and (refers_back or d.anaphoric) and previous is not None:
             claimant = previous.claimant
-        if claimant is None:
+        if claimant is None and not (
+            ctx.statement_quoted and not quote_open and not text.lstrip().startswith(("“", '"'))
+        ):
             claimant = ctx.statement
         if claimant is not None and _narrated_aside(text, d.number.start):
             claimant = None  # "Olena, whose husband was among the 14 killed, said she ..."
