@@ -1003,3 +1003,11 @@ def test_an_offices_label_before_a_dash_heads_the_list_under_it() -> None:
 def test_a_part_of_those_killed_named_after_the_copula_is_who_it_counts() -> None:
     found = read("The mission said 22 of those killed were children.")
     assert [(c.count, c.event, c.victims) for c in found] == [(22, "killed", "children")]
+
+
+def test_a_first_name_with_a_relative_clause_is_whom_he_says_stands_for() -> None:
+    found = read(
+        "Taras, who drives an ambulance in Kherson, remembers the night of the flood. "
+        "\u201cFive of my patients were killed,\u201d he says."
+    )
+    assert [c.claimant for c in found] == ["Taras"]

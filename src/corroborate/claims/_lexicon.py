@@ -742,6 +742,8 @@ PERSON_SUBJECT = re.compile(
     r"(?:,\s*\d{1,3},)?"  # "Natalia Kovalenko, 58, has run the morgue": an age aside
     r"(?:,\s*(?P<role>(?:the|a|an|his|her)\s+[^,]{3,80}|"
     r"[a-z][\w-]+(?:\s+[a-z][\w-]+)?\s+(?:to|of|for|at|in)\s[^,]{3,80}),)?"
+    # "Andriy, who runs a hardware shop in Irpin, recalls": a relative clause about a person
+    r"(?P<relative>,\s*(?:who|whose)\s[^,]{3,100},)?"
     r"\s+(?:has\s+|had\s+|was\s+|is\s+|also\s+|now\s+)?[a-z]+\b"
 )
 # A sentence opening with a role rather than a name, and a verb of speaking or of a visit:

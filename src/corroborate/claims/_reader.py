@@ -1387,8 +1387,10 @@ def _person_subject(text: str) -> str | None:
         # with its whole name ("of Defence" too).
         body = lx.BODY_SUBJECT.match(main)
         return body.group(0) if body and _good_claimant(body.group(0)) else None
-    if " " not in m.group("who") and (
-        not m.group("role") or lx.ATTRIBUTION_VERB.search(m.group("role"))
+    if (
+        " " not in m.group("who")
+        and not m.group("relative")
+        and (not m.group("role") or lx.ATTRIBUTION_VERB.search(m.group("role")))
     ):
         return None  # a first name alone is a person only with a role beside it ("Iryna, a medic")
     who = (m.group("title") or "") + re.sub(r"['’]s$", "", m.group("who"))  # "Tkachenko's men"
