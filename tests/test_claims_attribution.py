@@ -792,3 +792,222 @@ def test_a_bare_count_in_a_new_paragraph_does_not_take_people_counted_before_it(
 def test_a_ministers_label_with_the_office_spelled_out_names_the_minister() -> None:
     found = read("Minister of Health Viktor Liashko: 3 doctors were killed in the strike.")
     assert [c.claimant for c in found] == ["Minister of Health Viktor Liashko"]
+
+
+def test_a_long_quotation_that_opens_without_a_figure_is_all_the_speakers() -> None:
+    found = read(
+        "\u201cThe shelling never stopped. We lost six men on the second day, and another "
+        "nine were wounded. No one came to relieve us,\u201d the commander of the mortar "
+        "battery said."
+    )
+    assert [(c.count, c.event, c.claimant) for c in found] == [
+        (6, "killed", "the commander of the mortar battery"),
+        (9, "injured", "the commander of the mortar battery"),
+    ]
+
+
+def test_a_speaker_after_a_quotation_keeps_the_name_before_a_clause_about_anonymity() -> None:
+    found = read(
+        "\u201cWe counted 23 of their dead in the tree line,\u201d a platoon leader said, "
+        "speaking on condition that his name not be published."
+    )
+    assert [(c.count, c.claimant) for c in found] == [(23, "a platoon leader")]
+
+
+def test_the_source_named_in_the_next_sentence_with_a_day_before_it_is_the_claimant() -> None:
+    found = read(
+        "About 370 civilians have been killed by mines in the region since 2022. "
+        "The estimate was released on Monday by the regional prosecutor's office."
+    )
+    assert [(c.count, c.claimant) for c in found] == [(370, "the regional prosecutor's office")]
+    found = read(
+        "Fourteen miners were killed when a drone hit their bus.\n\n"
+        "The figure was confirmed by the mining company, which said the search was over."
+    )
+    assert [(c.count, c.claimant) for c in found] == [(14, "the mining company")]
+
+
+def test_a_following_paragraph_whose_subject_verified_the_figures_names_the_source() -> None:
+    found = read(
+        "In the first week of July, 41 civilians were killed in Donetsk region.\n\n"
+        "The regional police compiled these figures from hospital and morgue records."
+    )
+    assert [(c.count, c.claimant) for c in found] == [(41, "The regional police")]
+
+
+def test_a_list_of_sources_is_the_claimant_not_its_first_part() -> None:
+    found = read(
+        "Eight people were killed, according to the mayor, the regional police and the "
+        "emergency service."
+    )
+    assert [c.claimant for c in found] == [
+        "the mayor, the regional police and the emergency service"
+    ]
+    found = read("The army, the police and the governor said 3 soldiers were killed.")
+    assert [c.claimant for c in found] == ["The army, the police and the governor"]
+    # A place or time before the sources is not one of them.
+    found = read("In Sumy, the police and the mayor said 2 people were killed.")
+    assert [c.claimant for c in found] == ["the police and the mayor"]
+
+
+def test_a_role_that_opens_a_paragraph_is_whom_he_said_stands_for_in_the_next() -> None:
+    found = read(
+        "The head of the village council met reporters outside the school on Monday.\n\n"
+        "Four pupils were killed, he said, and 10 were wounded."
+    )
+    assert [(c.count, c.claimant) for c in found] == [
+        (4, "The head of the village council"),
+        (10, "The head of the village council"),
+    ]
+
+
+def test_a_release_headed_by_an_offices_name_is_that_offices() -> None:
+    found = read(
+        "National Police of Ukraine\n\n"
+        "Over the past day, 3 residents of Kherson region were killed by Russian shelling."
+    )
+    assert [(c.count, c.claimant) for c in found] == [(3, "National Police of Ukraine")]
+    # A first line that is not an office's name issues nothing.
+    found = read("Kherson, Monday\n\nOver the past day, 3 residents were killed by shelling.")
+    assert [c.claimant for c in found] == [None]
+
+
+def test_a_part_named_in_passing_between_commas_does_not_hide_the_verb() -> None:
+    found = read("Twelve people, four of them children, were killed in the strike on Sumy.")
+    assert [(c.count, c.event, c.victims) for c in found] == [
+        (12, "killed", "people"),
+        (4, "killed", "children"),
+    ]
+
+
+def test_criminal_proceedings_over_deaths_are_counted_incidents() -> None:
+    found = read("Prosecutors have opened 57 criminal proceedings over the deaths of prisoners.")
+    assert [(c.count, c.event) for c in found] == [(57, "incidents")]
+
+
+def test_he_or_she_never_stands_for_a_ministry_and_it_never_for_a_person() -> None:
+    # The last claimant is a ministry; "he" cannot be it, and the text does not say who he is.
+    found = read(
+        "The Ministry of Defence said it had lost contact with a unit near Kupiansk.\n\n"
+        "\u201cSeven of our men were killed there,\u201d he said."
+    )
+    assert [(c.count, c.claimant) for c in found] == [(7, None)]
+    found = read(
+        "Governor Ivan Fedorov spoke to reporters in Zaporizhzhia. "
+        "It said 5 people were killed in the strike."
+    )
+    assert [(c.count, c.claimant) for c in found] == [(5, None)]
+    # The pronoun that fits is resolved as before.
+    found = read(
+        "The Ministry of Defence said on Friday that its units had come under fire. "
+        "It said 5 soldiers were killed in the strike."
+    )
+    assert [(c.count, c.claimant) for c in found] == [(5, "The Ministry of Defence")]
+    found = read(
+        "The Ministry of Defence issued a statement on Friday. "
+        "It said 5 soldiers were killed in the strike."
+    )
+    assert [(c.count, c.claimant) for c in found] == [(5, "The Ministry of Defence")]
+
+
+def test_an_offices_name_alone_above_a_list_is_the_source_of_its_lines() -> None:
+    found = read(
+        "State Emergency Service of Ukraine:\n- 4 rescuers killed\n- 7 injured\n- 2 fire engines "
+        "destroyed"
+    )
+    assert [(c.count, c.event, c.claimant) for c in found] == [
+        (4, "killed", "State Emergency Service of Ukraine"),
+        (7, "injured", "State Emergency Service of Ukraine"),
+    ]
+    # A heading that names no office gives its list no source.
+    found = read("Results of the night attack:\n- 4 people killed\n- 7 injured")
+    assert [c.claimant for c in found] == [None, None]
+
+
+def test_a_count_after_of_the_people_opening_its_sentence_counts_those_people() -> None:
+    found = read(
+        "Russia handed over 150 prisoners on Tuesday. "
+        "Of the soldiers returned, 31 had been wounded in captivity, the ombudsman said."
+    )
+    assert [(c.count, c.event, c.victims) for c in found] == [(31, "injured", "soldiers")]
+
+
+def test_killed_before_the_people_it_qualifies_is_their_event() -> None:
+    found = read("The city council paid aid to the families of 9 killed firefighters.")
+    assert [(c.count, c.event, c.victims) for c in found] == [(9, "killed", "firefighters")]
+
+
+def test_who_concludes_after_a_survey_is_the_subject_the_sentence_opens_with() -> None:
+    found = read(
+        "The inquiry commission visited 14 villages before concluding that Russian troops had "
+        "executed at least 22 civilians there."
+    )
+    assert [(c.count, c.event, c.claimant) for c in found] == [
+        (22, "executed", "The inquiry commission")
+    ]
+
+
+def test_the_writers_sentence_after_a_closed_quotation_is_not_the_speakers() -> None:
+    # The quotation marks close what the mayor said; the toll after it names no source.
+    found = read(
+        "\u201cWe will rebuild every house,\u201d the mayor said. The strike killed 12 people."
+    )
+    assert [(c.count, c.claimant) for c in found] == [(12, None)]
+    # Reported speech without quotation marks still runs on in its paragraph.
+    found = read("The mayor said rescuers were still at the site. The strike killed 12 people.")
+    assert [(c.count, c.claimant) for c in found] == [(12, "The mayor")]
+
+
+def test_a_quotation_that_resumes_after_its_speaker_is_still_the_speakers() -> None:
+    found = read(
+        "\u201cThey fired at the bus stop,\u201d said a paramedic at the scene. "
+        "\u201cFour people died before we arrived.\u201d"
+    )
+    assert [(c.count, c.event, c.claimant) for c in found] == [
+        (4, "died", "a paramedic at the scene")
+    ]
+
+
+def test_those_who_did_not_survive_died() -> None:
+    found = read(
+        "Doctors at the regional hospital said 30 patients were admitted; 7 did not survive."
+    )
+    assert [(c.count, c.event, c.claimant) for c in found][-1] == (
+        7,
+        "died",
+        "Doctors at the regional hospital",
+    )
+
+
+def test_a_bulletins_closing_line_naming_who_informs_is_its_source() -> None:
+    found = read(
+        "Over the past day, 3 people were killed in the district. "
+        "The head of the district military administration Ivan Koval informs."
+    )
+    assert [(c.count, c.claimant) for c in found] == [
+        (3, "The head of the district military administration Ivan Koval")
+    ]
+
+
+def test_an_offices_label_before_a_dash_heads_the_list_under_it() -> None:
+    found = read(
+        "Sumy Regional Prosecutor's Office — consequences of the night strike:\n"
+        "— 3 men killed\n— 2 women injured"
+    )
+    assert [c.claimant for c in found] == [
+        "Sumy Regional Prosecutor's Office",
+        "Sumy Regional Prosecutor's Office",
+    ]
+
+
+def test_a_part_of_those_killed_named_after_the_copula_is_who_it_counts() -> None:
+    found = read("The mission said 22 of those killed were children.")
+    assert [(c.count, c.event, c.victims) for c in found] == [(22, "killed", "children")]
+
+
+def test_a_first_name_with_a_relative_clause_is_whom_he_says_stands_for() -> None:
+    found = read(
+        "Taras, who drives an ambulance in Kherson, remembers the night of the flood. "
+        "\u201cFive of my patients were killed,\u201d he says."
+    )
+    assert [c.claimant for c in found] == ["Taras"]

@@ -47,6 +47,14 @@ EVENT_TERMS: list[tuple[str, str, str, int, bool]] = [
     (r"buried|bury|burying", "killed", "verb", 2, True),  # "we buried 22 of our men"
     (r"los(?:t|s|ses|ing|e)", "killed", "verb", 3, True),
     (r"died|die|dies|dying|deaths?", "died", "verb", 4, False),
+    # "58 did not survive", "two could not be saved"
+    (
+        r"did not survive|didn't survive|could not be saved|couldn't be saved",
+        "died",
+        "verb",
+        4,
+        False,
+    ),
     (r"injur(?:e|ed|es|ing|y|ies)|wound(?:ed|ing|s)?|hurt|maimed", "injured", "verb", 3, False),
     (
         r"captur(?:e|ed|es|ing)|taken (?:prisoner|captive|hostage)|"
@@ -67,7 +75,7 @@ EVENT_TERMS: list[tuple[str, str, str, int, bool]] = [
         3,
         False,
     ),
-    (r"incidents?|cases|episodes|instances", "incidents", "noun", 1, False),
+    (r"incidents?|cases|episodes|instances|proceedings", "incidents", "noun", 1, False),
     (r"attacks", "incidents", "noun", 0, False),
 ]
 EVENT_RES = [
@@ -77,6 +85,7 @@ EVENT_RES = [
 EVENT_PHRASES = re.compile(
     rf"\b(?:{_KILLED_OR_WOUNDED}|"
     r"shot dead|gunned down|lost their lives|lives lost|death tolls?|casualty tolls?|"
+    r"did not survive|didn't survive|could not be saved|couldn't be saved|"
     r"taken (?:prisoner|captive|hostage)|took (?:prisoner|captive|hostage)|taken into custody|"
     r"(?:laid|laying|lay) down (?:their )?arms|wiped out|took out|taken out|"
     r"gave themselves up|give themselves up|summar(?:y|ily) execut\w*|"
@@ -98,6 +107,7 @@ EVENT_HEAD_NOUNS: dict[str, str] = {
     "fatalities": "killed",
     "casualties": "casualties",
     "dead": "killed",
+    "killed": "killed",  # "22 of those killed were children"
     "bodies": "killed",
     "corpses": "killed",
     "killings": "killed",
@@ -112,6 +122,7 @@ EVENT_HEAD_NOUNS: dict[str, str] = {
     "cases": "incidents",
     "episodes": "incidents",
     "instances": "incidents",
+    "proceedings": "incidents",  # "178 criminal proceedings over the deaths of"
     "attacks": "incidents",
     "losses": "killed",
 }
@@ -191,8 +202,8 @@ POW_EVENTS = {"captured", "surrendered", "executed"}
 # Anything capitalised is allowed too; anything else ends the victim phrase.
 MODIFIERS = set(
     """ukrainian russian belarusian chechen foreign wagner unarmed wounded injured captured
-    surrendered surrendering missing dead executed elderly young old other more innocent local
-    unclaimed released civilian military enemy allied fellow further additional own regular
+    surrendered surrendering missing dead executed killed elderly young old other more innocent
+    local unclaimed released civilian military enemy allied fellow further additional own regular
     nato north korean korean kadyrov mobilised mobilized ordinary armed detained
     fallen deceased slain murdered tortured abducted deported seriously severely critically
     badly lightly slightly volunteer
@@ -279,7 +290,7 @@ ATTRIBUTION_VERBS = (
     r"records|verified|verifies|confirmed|confirms|acknowledged|acknowledges|admitted|admits|corroborated|corroborates|"
     r"admitting|added|adds|wrote|writes|posted|noted|notes|assessed|assesses|found|finds|"
     r"counted|counts|believes|believed|believe|established|establishes|boasted|boasts|"
-    r"alleged|alleges|registered|insisted|insists|warned|revealed|reveals|concluded|"
+    r"alleged|alleges|registered|insisted|insists|warned|revealed|reveals|concluded|concluding|"
     r"puts? the (?:death )?toll|"
     r"puts? (?:the|that|this|its|their) (?:number|figure|total|count|tally)|"
     r"geolocated|tallied|calculated|informed|informs|"
@@ -304,6 +315,25 @@ ATTRIBUTION_VERBS = (
 AUX = r"(?:has|have|had|also|previously|earlier|now|later|separately|has also|have also|had also|has since|would|will)"  # noqa: E501 - one regex alternative per line reads best
 PRONOUNS = {"he", "she", "it", "they", "we", "i", "you"}
 OBJECT_PRONOUNS = {"him", "her", "them"}  # "according to her": the person named before
+# What a claimant's head is: a person's role ("governor", "the head of ...") or a body's name
+# ("ministry", "police"); the head stands before its "of ..." complement or after a possessive.
+CLAIMANT_COMPLEMENT = re.compile(r",|\s+(?:of|for|at|in|with|from|to)\s+", re.I)
+PERSON_ROLE = re.compile(
+    r"\b(?:governor|mayor|commander|spokes(?:man|woman|person)|head|chief|minister|president|"
+    r"official|officer|adviser|advisor|doctor|surgeon|medic|nurse|resident|soldier|ombudsman|"
+    r"commissioner|prosecutor|director|deputy|secretary|chairman|chairwoman|blogger|witness|"
+    r"volunteer|colonel|captain|sergeant|lieutenant|analyst|researcher|mother|"
+    r"father|wife|husband|son|daughter|man|woman|Mr|Mrs|Ms|Dr)\b",
+    re.I,
+)
+BODY_WORDS = re.compile(
+    r"\b(?:ministry|office|police|service|mission|staff|administration|council|brigade|corps|"
+    r"army|forces|government|committee|agency|department|headquarters|command|directorate|"
+    r"guard|navy|authorities|prosecutors|officials|monitors|observatory|group|organi[sz]ation|"
+    r"UN|OHCHR|HRMMU|centre|center|channel|institute|unit|battalion|regiment|military|"
+    r"intelligence|ministries|network|project|watch|amnesty|kremlin|ukraine|russia)\b",
+    re.I,
+)
 # Verbs of showing that end a source phrase: "data from the department showed that ...".
 _SHOWING = r"show(?:s|ed|n)?|suggest(?:s|ed)?|indicate[sd]?|reveal(?:s|ed)?|put(?:s)?"
 # Phrases that carry the claimant after them.
@@ -340,6 +370,20 @@ NUMBER_OF_PEOPLE = re.compile(
     r"\b(?:rose to|reached|climbed to|increased to|stood at|stands at|is|was|has risen to|"
     r"had risen to|grew to|hit)\s+(?:(?:at least|more than|over|about|nearly|almost)\s+)?$",
     re.I,
+)
+# "Of the Ukrainians freed, 20 had been wounded": the people a bare count is a part of, named
+# in the phrase that opens its sentence.
+PEOPLE_OF_PART = re.compile(
+    r"^\W*(?:of|among)\s+(?:the|those|these)\s+(?P<who>(?:[A-Za-z][\w'-]*\s+){0,2}?"
+    r"[A-Za-z][\w'-]*?s)(?:\s+[a-z]+(?:ed|en)|\s+(?:held|freed|hit|caught|in\s+[^,]{1,30}))?"
+    r"\s*,\s*$",
+    re.I,
+)
+# The subject a sentence opens with, up to its first verb in the past: "The commission
+# interviewed", "Ukraine's prosecutors had visited".
+OPENING_SUBJECT = re.compile(
+    r"^(?P<who>(?:The|A|An|[A-Z][\w'’-]*)(?:\s+[\w'’-]+){0,6}?)\s+(?:has\s+|have\s+|had\s+)?"
+    r"[a-z]+ed\b"
 )
 # A sentence that opens a new item of news: a statement before it does not continue into it.
 TOPIC_SHIFT = re.compile(
@@ -526,7 +570,7 @@ WEAK_CAPITALS = re.compile(rf"^(?:{MONTHS}|{WEEKDAYS})$", re.I)
 
 # --- Event words in particular roles ---------------------------------------------------------
 # Participles that follow the counted people rather than head them: "11 people wounded".
-PARTICIPLES = {"wounded", "injured", "dead"}
+PARTICIPLES = {"wounded", "injured", "dead", "killed"}
 # "30 of them": a pronoun after "of" stands for people named elsewhere.
 PARTITIVE_PRONOUNS = {"them", "those", "these", "whom", "which"}
 PARTITIVE_OPENERS = PARTITIVE_PRONOUNS | {"the", "their", "its", "our", "his", "her", "my", "your"}
@@ -578,10 +622,6 @@ TRAILING_SAID = re.compile(
     rf"(?:\s+(?:on|in|late|early)\s+[\w' ]+?)?\s*[.!?\"”']*$",
     re.I,
 )
-SAID_THEN_CLAIMANT = re.compile(
-    r",\s*(?:said|says|according to|reported|wrote)\s+(?P<who>[^,;.]+?)(?:,[^,]*)?\s*[.!?:\"”']*$",
-    re.I,
-)
 # A headline "Donetsk Oblast: ..." names a place, not who says it.
 REGION_HEADING = re.compile(
     r"\b(?:oblast|region|province|district|raion|krai|city|direction|axis|front|sector)$", re.I
@@ -608,7 +648,7 @@ QUOTE_VERBS = (
 AFTER_QUOTE = re.compile(r"[,.!?…]?\s*[”\"]\s+(?P<rest>[^“”\"]+)$")
 QUOTE_INVERTED = re.compile(rf"^(?:{QUOTE_VERBS})\s+(?P<who>.+?)\s*[.!?]*$", re.I)
 QUOTE_SUBJECT = re.compile(
-    rf"^(?P<who>.+?),?\s+(?:{AUX}\s+)?(?:{QUOTE_VERBS})\b(?:\s+.*)?[.!?]*$", re.I
+    rf"^(?P<who>.+?),?\s+(?:{AUX}\s+)?(?:{QUOTE_VERBS})\b(?:[\s,].*)?[.!?]*$", re.I
 )
 # Inverted attribution at a sentence's end: "..., reports the Prosecutor's Office of X.",
 # "..., informs the head of the regional military administration.", "..., says X, who runs Y."
@@ -668,13 +708,23 @@ SOURCE_POINTER = re.compile(
     r"statistics|tally|information)|this|that|these|those|it)\s+"
     r"(?:(?:is|are|was|were)\s+(?:according to|from|based on|"
     r"(?:compiled|collected|published|provided|gathered|released|verified|kept|recorded|"
-    r"reported|documented|given|supplied)\s+by)|"
+    r"reported|documented|given|supplied|confirmed|announced|issued|shared|posted)"
+    # "The estimate was published on Thursday by X": a short time or place before the agent.
+    r"(?:\s+(?:on|in|at|late|earlier|later|overnight)\b[^,.;:]{0,30}?)?\s+by)|"
     r"comes? from|came from|according to|follows? from|followed from)\s+(?P<who>.+?)\s*[.!]?$"
     # A translated bulletin's last line, without a verb: "Information of the district
     # administration.", "Data from the regional police."
     r"|^(?:the\s+)?(?:information|data|message|report)\s+(?:of|from)\s+(?P<whose>[^.!?;:]{3,120}?)"
     r"\s*[.!]?$",
     re.I,
+)
+# The same pointer with its source as the subject: "The Mission verified these figures through
+# interviews.", "The regional police compiled the data."
+SOURCE_POINTER_ACTIVE = re.compile(
+    r"^(?P<who>[A-Z][^,;:.!?]{2,100}?)\s+(?:has\s+|have\s+|had\s+)?(?:verified|compiled|"
+    r"documented|recorded|collected|gathered|provided|published|released|confirmed|gave|"
+    r"issued|supplied)\s+(?:these|those|the|this|that)\s+(?:figures?|numbers?|data|count|"
+    r"toll|tally|information|estimates?|statistics)\b[^.!?]*[.!]?$"
 )
 # "The Russian military put the number of its troops killed at 400": whom the figure counts.
 NUMBER_OF_PEOPLE_AT = re.compile(
@@ -692,7 +742,23 @@ PERSON_SUBJECT = re.compile(
     r"(?:,\s*\d{1,3},)?"  # "Natalia Kovalenko, 58, has run the morgue": an age aside
     r"(?:,\s*(?P<role>(?:the|a|an|his|her)\s+[^,]{3,80}|"
     r"[a-z][\w-]+(?:\s+[a-z][\w-]+)?\s+(?:to|of|for|at|in)\s[^,]{3,80}),)?"
+    # "Andriy, who runs a hardware shop in Irpin, recalls": a relative clause about a person
+    r"(?P<relative>,\s*(?:who|whose)\s[^,]{3,100},)?"
     r"\s+(?:has\s+|had\s+|was\s+|is\s+|also\s+|now\s+)?[a-z]+\b"
+)
+# A sentence opening with a role rather than a name, and a verb of speaking or of a visit:
+# "The chief of the district police spoke to reporters" (whom a later "he said" stands for).
+ROLE_SUBJECT = re.compile(
+    r"^(?P<who>(?:The|A|An)\s+(?:[\w'’-]+\s+){0,3}?(?:head|chief|governor|mayor|spokesperson|"
+    r"spokesman|spokeswoman|commander|official|officer|director|minister|prosecutor|ombudsman)"
+    r"(?:\s+(?:of|for|in|at)\s+[^,;:.]{2,60}?)?)\s+(?:has\s+|had\s+|also\s+)?"
+    r"(?:spoke|speaks|briefed|briefs|addressed|gave|held|appeared|met|visited|toured|arrived|"
+    r"came|went|stood|called|urged|described|answered|took questions)\b"
+)
+# A body's capitalised name opening a sentence: "The Ministry of Defence of Ukraine".
+BODY_SUBJECT = re.compile(
+    r"(?:The|A|An)\s+[A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*)*"
+    r"(?:\s+(?:of|for)(?:\s+the)?\s+[A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*)*)*"
 )
 # Verbs of condemning, which claim a toll only when no one else in the sentence reports it.
 CONDEMNING = re.compile(r"\b(?:condemn\w*|denounc\w*)$", re.I)
@@ -722,13 +788,16 @@ SOURCE_LABEL = re.compile(
 ORG_SIGNATURE = re.compile(
     r"^(?P<who>(?:[A-Z][\w'’.-]*\s+){0,6}(?:Office|Administration|Ministry|Service|Police|"
     r"Staff|Brigade|Command|Department|Council|Headquarters|Committee|Mission|Guard|Centre|"
-    r"Center|Directorate|Prosecutor's Office|Prosecutor’s Office))\.?$"
+    r"Center|Directorate|Prosecutor's Office|Prosecutor’s Office)"
+    # "Ministry of Internal Affairs of Ukraine": the office's name with its "of ..." complement.
+    r"(?:\s+(?:of|for)(?:\s+the)?\s+[A-Z][\w'’.-]*(?:\s+(?:of|for|and|the|[A-Z][\w'’.-]*))*)?)"
+    r"\.?$"
 )
 # A sentence after the figures that says who told them: "Head of the OVA X informed about it.",
 # "The regional police reported this."
 TOLD_ABOUT_IT = re.compile(
-    r"^(?P<who>[A-Z][^.!?;:]{2,120}?)\s+(?:informed|reported|said|wrote|announced|told)\s+"
-    r"(?:about\s+)?(?:it|this|that)\s*\.?$",
+    r"^(?P<who>[A-Z][^.!?;:]{2,120}?)\s+(?:(?:informed|reported|said|wrote|announced|told)\s+"
+    r"(?:about\s+)?(?:it|this|that)|informs|reports|informed|reported)\s*\.?$",
     re.I,
 )
 # A source in brackets at a bulletin line's end: "4 killed, 10 wounded (police)."
@@ -744,6 +813,23 @@ SOURCE_WORDS = re.compile(
 RELATIVE_ASIDE = re.compile(r",\s*(?:who|whose|whom|which)\b[^,;:]*,")
 SAYING_NEXT = re.compile(
     r"^\s*(?:has\s+|had\s+|also\s+)?(?:said|says|told|tells|recalled|recalls|added|wrote)\b"
+)
+# The next part of a list of sources after one found: ", the emergency service and the mayor".
+_LIST_ITEM_WORDS = (
+    r"(?P<item>(?:[Tt]he|[Aa]n?|[Ii]ts|[Hh]is|[Hh]er|[Tt]heir|[A-Z][\w'’.-]*)"
+    r"(?:\s+[\w'’.-]+){0,5}?)"
+)
+LIST_NEXT_SOURCE = re.compile(
+    rf"(?:\s*,\s*(?P<and>and\s+)?|\s+(?P<and2>and)\s+){_LIST_ITEM_WORDS}"
+    rf"(?=\s*(?:,|\.|;|:|$|\s+and\s|\s+(?i:{QUOTE_VERBS})\b))",
+)
+# The part of a list of sources before one found: "The police, " before "X and Y said".
+LIST_PREVIOUS_SOURCE = re.compile(rf"(?:^|,\s*|\bto\s+|\bby\s+){_LIST_ITEM_WORDS}\s*,\s*$")
+# A part that opens a clause or names a time or place, not a source ("In Kharkiv, ...").
+NOT_A_LIST_SOURCE = re.compile(
+    r"^(?:in|on|at|after|before|when|while|since|during|as|over|overnight|earlier|later|"
+    r"then|but|so|however|meanwhile|separately|also|and|or|according)\b",
+    re.I,
 )
 # A document as a sentence's subject speaks for whoever issued it: "The statement added ...".
 DOCUMENT_SUBJECT = re.compile(

@@ -115,8 +115,12 @@ def extract_claims(
         if item and list_source is not None and own is None:
             # "Consequences, according to the city administration:\n- 3 people killed"
             read = [c if c.claimant else replace(c, claimant=list_source) for c in read]
-        elif not read and own and sentence.text.rstrip().endswith(":"):
-            list_source = own
+        elif not read and sentence.text.rstrip().endswith(":"):
+            # "..., according to the city administration:" or an office's name alone above
+            # the list ("Ministry of Health of Ukraine:").
+            label = re.split(r"\s[—–-]\s|:", sentence.text.strip().rstrip(":"))[0]
+            office = lx.ORG_SIGNATURE.match(label.strip())  # "X Office — after the strike:"
+            list_source = own or (office.group("who") if office else None)
         if not read and own and unattributed and _closing_attribution(sentence.text):
             # "... lost up to 385 servicemen. Air defence shot down 54 drones, the ministry
             # reported.": the bulletin's closing attribution covers its tallies before.
@@ -135,7 +139,7 @@ def extract_claims(
             unattributed = []
         if _opens_quotation(sentence.text):
             quoted = [len(claims) + n for n in range(len(read))] if own is None else []
-        elif quoted and own is None and not _closes_quotation(sentence.text):
+        elif quote_open and own is None and not _closes_quotation(sentence.text):
             quoted += [len(claims) + n for n in range(len(read))]
         else:
             quoted = []
@@ -152,10 +156,14 @@ def extract_claims(
 
 
 def _statement_issuer(text: str) -> str | None:
-    """Who issued a text whose title line says so ("Statement of the Ministry of ... on ...")."""
+    """Who issued a text whose title line says so ("Statement of the Ministry of ... on ..."),
+    or whose first line is only an office's name, as a release or a channel's post heads it."""
     m = lx.STATEMENT_TITLE.match(text)
     if m is None:
-        return None
+        first, newline, _ = text.strip().partition("\n")
+        m = lx.ORG_SIGNATURE.match(first.strip()) if newline else None
+        if m is None:
+            return None
     who = trim_claimant(m.group("who"))
     return who if _good_claimant(who) and not find_numbers(who) else None
 
@@ -169,6 +177,7 @@ class _Context:
     statement: str | None = None  # whose statement this line continues
     people: tuple[str | None, str] | None = None  # the last counted people, for "of them"
     people_here: bool = False  # whether those people were counted in this paragraph
+    statement_quoted: bool = False  # whether that statement was a quotation, now closed
 
 
 def _tokenize(sentence: str, numbers: list[NumberMention]) -> list[_Token]:
@@ -241,6 +250,9 @@ def _read_sentence(
         # "Serhiy found his brother's body.", "The minister posted a photo.": a deed, not a
         # statement that the next sentence's figures continue.
         ctx.statement = None if lx.NOT_A_STATEMENT.search(text) and not numbers else attribution
+        # '"We will rebuild," the mayor said. The strike killed 12.': the quotation marks
+        # close what the speaker said; only a quotation that resumes is still the speaker's.
+        ctx.statement_quoted = _after_quote(text, ctx.last_claimant, quote_open) is not None
     elif (person := _person_subject(text)) is not None:
         ctx.last_claimant = person  # whom a later "she said" stands for; not a claimant yet
     if not numbers:
@@ -281,7 +293,9 @@ def _read_sentence(
         victims, category = d.victims, d.victim_category
         if claimant is None and (refers_back or d.anaphoric) and previous is not None:
             claimant = previous.claimant
-        if claimant is None:
+        if claimant is None and not (
+            ctx.statement_quoted and not quote_open and not text.lstrip().startswith(("“", '"'))
+        ):
             claimant = ctx.statement
         if claimant is not None and _narrated_aside(text, d.number.start):
             claimant = None  # "Olena, whose husband was among the 14 killed, said she ..."
@@ -482,6 +496,11 @@ def _read_number(text: str, tokens: list[_Token], i: int, consumed: set[int]) ->
         category = lx.VICTIM_NOUNS.get(who.lower().split()[-1])
         if category is not None:
             head = replace(head, words=who, category=category)
+    elif head.kind == "bare" and (whole := lx.PEOPLE_OF_PART.search(before_text)):
+        # "Of the Ukrainians freed, 20 had been wounded": a part of the people named there.
+        category = lx.VICTIM_NOUNS.get(whole.group("who").lower().split()[-1])
+        if category is not None:
+            head = replace(head, words=whole.group("who"), category=category)
     if head.kind == "person" and head.category == "unknown":
         labelled = _people_label(tokens, i)
         if labelled is not None:
@@ -955,6 +974,13 @@ def _event_after(tokens: list[_Token], k: int, head: _Head) -> str | None:
             tokens[j + 1].low in lx.PARENTHETICAL_OPENERS
             # "41 civilians, of whom 6 were children, were killed"
             or (j + 2 < len(tokens) and tokens[j + 1].low == "of" and tokens[j + 2].low == "whom")
+            # "Nine people, two of them children, were killed": a part named in passing
+            or (
+                j + 3 < len(tokens)
+                and tokens[j + 1].number is not None
+                and tokens[j + 2].low == "of"
+                and tokens[j + 3].low in {"them", "whom"}
+            )
         )
     ):
         m = j + 1
@@ -1165,7 +1191,42 @@ def _claimant(text: str, last_claimant: str | None, quote_open: bool = False) ->
         first = _leading_claimant(text, last_claimant)
         if first is not None and not lx.NEWS_OUTLET.search(first):
             return first
-    return who
+    return _claimant_list(who, text) if who is not None else None
+
+
+def _claimant_list(who: str, text: str) -> str:
+    """The whole list when the claimant found is one part of a list of sources joined by "and".
+
+    "according to the police, the emergency service and the city's mayor": all three claim the
+    figure, so the claimant is the list, not its first part (nor its last two).
+    """
+    at = text.find(who)
+    if at < 0:
+        return who
+    start, end = at, at + len(who)
+    joined = " and " in who
+    while m := lx.LIST_NEXT_SOURCE.match(text, end):  # ", the emergency service and the mayor"
+        if not _list_source(m.group("item")):
+            break
+        end, joined = m.end("item"), joined or bool(m.group("and") or m.group("and2"))
+    if joined:
+        while m := lx.LIST_PREVIOUS_SOURCE.search(text[:start]):  # "The police, " before it
+            if not _list_source(m.group("item")):
+                break
+            start = m.start("item")
+    if not joined or (start, end) == (at, at + len(who)):
+        return who
+    return text[start:end].rstrip(" .,;:")
+
+
+def _list_source(item: str) -> bool:
+    """Whether one part of a list reads as a source: a short noun phrase, not a clause."""
+    return (
+        _good_claimant(item)
+        and len(item.split()) <= 6
+        and not lx.NOT_A_LIST_SOURCE.match(item)
+        and not any(ch.isdigit() for ch in item)
+    )
 
 
 def _claimant_of(text: str, last_claimant: str | None, quote_open: bool) -> str | None:
@@ -1200,11 +1261,6 @@ def _claimant_of(text: str, last_claimant: str | None, quote_open: bool) -> str 
     m = lx.PASSIVE_AGENT.search(text)
     if m and _good_claimant(m.group("who")) and _good_claimant(agent := trim_claimant(m["who"])):
         return agent
-    m = lx.SAID_THEN_CLAIMANT.search(text)
-    if m and _apposed_subject(text[: m.start()]):
-        m = None
-    if m and _good_claimant(m.group("who")):
-        return _clean_claimant(m.group("who"), last_claimant)
     m = lx.TRAILING_SAID.search(text)
     if m and lx.LIST_AFTER_PARTICIPLE.match(text[: m.start()].split(",")[-1]):
         m = None  # "..., using obituaries, local news reports.": a list, not a speaker
@@ -1219,7 +1275,8 @@ def _claimant_of(text: str, last_claimant: str | None, quote_open: bool) -> str 
     if m and (lx.OWN_SOURCES.match(m.group("who")) or lx.OWN_INVESTIGATION.match(m["who"])):
         m = None  # "Rybar: according to our sources, ...": the speaker's own sources
     if m and m.group("who").lower() in lx.OBJECT_PRONOUNS:
-        return last_claimant  # "According to her, 41 of them ...": the person just named
+        # "According to her, 41 of them ...": the person just named
+        return _pronoun_claimant(m.group("who"), last_claimant)
     if m and _good_claimant(m.group("who")):
         # "according to figures released by the prosecutor's office": the office
         who = _agent(m.group("who")) or _clean_claimant(
@@ -1315,13 +1372,25 @@ def _closes_quotation(text: str) -> bool:
 
 def _person_subject(text: str) -> str | None:
     """A named person (with a role beside the name) who opens a sentence as its subject, or
-    its main clause after a leading one ("When the shelling began, Sergeant X's company ...")."""
+    its main clause after a leading one ("When the shelling began, Sergeant X's company ..."),
+    or a role in place of a name ("The chief of the district police spoke to reporters")."""
     lead = lx.LEADING_CLAUSE.match(text)
-    m = lx.PERSON_SUBJECT.match(text[lead.end() :] if lead else text)
+    main = text[lead.end() :] if lead else text
+    role = lx.ROLE_SUBJECT.match(main)
+    if role is not None and _good_claimant(role["who"]):
+        return trim_claimant(role["who"])
+    m = lx.PERSON_SUBJECT.match(main)
     if m is None:
         return None
-    if " " not in m.group("who") and (
-        not m.group("role") or lx.ATTRIBUTION_VERB.search(m.group("role"))
+    if re.match(r"(?:The|A|An)\s", m.group("who")):
+        # "The Ministry of Defence issued ...": a body, whom a later "it said" stands for,
+        # with its whole name ("of Defence" too).
+        body = lx.BODY_SUBJECT.match(main)
+        return body.group(0) if body and _good_claimant(body.group(0)) else None
+    if (
+        " " not in m.group("who")
+        and not m.group("relative")
+        and (not m.group("role") or lx.ATTRIBUTION_VERB.search(m.group("role")))
     ):
         return None  # a first name alone is a person only with a role beside it ("Iryna, a medic")
     who = (m.group("title") or "") + re.sub(r"['’]s$", "", m.group("who"))  # "Tkachenko's men"
@@ -1343,7 +1412,7 @@ def _after_quote(text: str, last_claimant: str | None, opened: bool = False) -> 
         return None
     who = trim_claimant(q.group("who"))
     if who.lower() in lx.PRONOUNS:
-        return last_claimant if who.lower() in lx.CLAIMANT_PRONOUNS else None
+        return _pronoun_claimant(who, last_claimant)
     return who if _good_claimant(who) else None
 
 
@@ -1387,6 +1456,7 @@ def source_pointer(text: str) -> str | None:
         or lx.ORG_SIGNATURE.match(text.strip())
         or lx.SOURCE_LABEL.match(text.strip())
         or lx.TOLD_ABOUT_IT.match(text.strip())
+        or lx.SOURCE_POINTER_ACTIVE.match(text.strip())
     )
     if m is None or find_numbers(re.sub(r"\d+(?:st|nd|rd|th)\b", "", text)):
         return None
@@ -1437,6 +1507,14 @@ def _leading_claimant(text: str, last_claimant: str | None) -> str | None:
                 subject = kept_pair  # "Name, a volunteer who has delivered aid ..., said"
             elif clause[-2].strip()[:1].islower():
                 subject = clause[0].strip()
+        if (
+            m.group(0).lower().endswith("ing")
+            and re.search(r"\b(?:before|after)\s*$", subject, re.I)
+            and (opener := lx.OPENING_SUBJECT.match(text))
+        ):
+            # "The commission interviewed 200 witnesses before concluding that ...": who
+            # concludes is the subject the sentence opens with.
+            subject = opener.group("who")
         said = re.split(r"[,;:]", text[m.end() :])[0]
         relative = re.match(r"(?:which|that)\s+(?P<who>.+)$", subject, re.I)
         if (
@@ -1463,7 +1541,7 @@ def _leading_claimant(text: str, last_claimant: str | None) -> str | None:
                 fallback = fallback or _sentence_subject(text)
             continue
         if subject.lower() in lx.PRONOUNS:
-            return last_claimant if subject.lower() in lx.CLAIMANT_PRONOUNS else None
+            return _pronoun_claimant(subject, last_claimant)
         if lx.DOCUMENT_SUBJECT.match(subject):
             return last_claimant  # "The statement added that ...": the one who issued it
         if (agent := _agent(subject)) is not None:
@@ -1518,5 +1596,39 @@ def _good_claimant(who: str) -> bool:
 def _clean_claimant(who: str, last_claimant: str | None) -> str | None:
     who = lx.SUBJECT_OPENERS.sub("", who.strip()).strip(" '\"“”")
     if who.lower() in lx.PRONOUNS:
-        return last_claimant if who.lower() in lx.CLAIMANT_PRONOUNS else None
+        return _pronoun_claimant(who, last_claimant)
     return who or None
+
+
+def _pronoun_claimant(pronoun: str, last_claimant: str | None) -> str | None:
+    """Whom a pronoun stands for: the claimant named last, when the pronoun can stand for it.
+
+    "he" or "she" never stands for a ministry or a police force, nor "it" for a person: when
+    the last claimant named is of the other kind, the text does not say who it is, and the
+    figure is left without a claimant rather than put in the wrong mouth. "We" and "I" speak
+    for someone a quotation names, not for the last claimant.
+    """
+    word = pronoun.lower()
+    if last_claimant is None or word not in lx.CLAIMANT_PRONOUNS | lx.OBJECT_PRONOUNS:
+        return None
+    kind = claimant_kind(last_claimant)
+    if word in {"he", "she", "him", "her"} and kind == "body":
+        return None
+    if word == "it" and kind == "person":
+        return None
+    return last_claimant
+
+
+def claimant_kind(who: str) -> str | None:
+    """Whether a claimant names a person ("Governor Oleh Kiper", "the head of the regional
+    administration") or a body ("the Ministry of Defence", "Ukraine's General Staff"), or None
+    when the words do not tell."""
+    head = lx.CLAIMANT_COMPLEMENT.split(who.strip(), maxsplit=1)[0]
+    head = re.split(r"['’]s\s+", head)[-1]  # "Ukraine's General Staff" -> "General Staff"
+    if lx.PERSON_ROLE.search(head):
+        return "person"
+    if lx.BODY_WORDS.search(head):
+        return "body"
+    if lx.PERSON_NAME.match(head) and len(head.split()) >= 2:
+        return "person"  # "Oleh Syniehubov"
+    return None
