@@ -245,6 +245,29 @@ AGE_BEFORE = re.compile(
     r"\baged\s+\d{1,3}(?:\s*(?:,|and|or|to|-|–)\s*\d{1,3})*\s*(?:,|and|or|to|-|–)\s*$",
     re.I,
 )
+# A figure someone denies or dismisses is not asserted by the sentence: "Police dismissed
+# social media reports that 20 people had died" (the police's own figure follows, if any).
+DISMISSED_BEFORE = re.compile(
+    r"\b(?:dismissed|denied|denies|deny|rejected|rejects|refuted|refutes|debunked|disputed)\s+"
+    r"(?:[\w'’-]+\s+){0,4}?(?:reports?|claims?|rumou?rs?|allegations?|suggestions?)\s+"
+    r"(?:that|of)\b[^.;!?]*$",
+    re.I,
+)
+# A toll foreseen is not a toll counted: "feared the toll could exceed 20", "may rise to 30".
+PROJECTED_BEFORE = re.compile(
+    r"\b(?:could|may|might|would|will|is expected to|are expected to|was expected to|"
+    r"were expected to|is likely to|threatens to)\s+(?:still\s+)?"
+    r"(?:rise|climb|grow|exceed|reach|top|pass|increase|surpass|go up)"
+    r"(?:\s+(?:to|above|beyond|past))?\s+"
+    r"(?:(?:at least|more than|over|as many as|about|around|some|nearly)\s+)?$",
+    re.I,
+)
+# "three bodies had been counted twice": a correction's duplicates, not more people harmed.
+COUNTED_TWICE_AFTER = re.compile(
+    r"^\s*(?:[\w'’-]+\s+){0,2}(?:had been|have been|has been|were|was)\s+"
+    r"(?:counted twice|double[- ]counted|counted more than once|counted in error|miscounted)",
+    re.I,
+)
 CALLSIGN_BEFORE = re.compile(
     r"(?:call[ -]?sign|codename|code name|nicknamed|nickname|number|no\.|№|unit|brigade|"
     r"battalion|regiment|division|corps|group|squad|platoon|company|flight)"

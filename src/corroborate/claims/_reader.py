@@ -669,6 +669,12 @@ def _is_not_a_count(
         return True
     if lx.CURRENCY_BEFORE.search(before_text) or lx.AGE_BEFORE.search(before_text):
         return True
+    if num.text.lower() == "one" and re.search(r"\bno\s*$", before_text, re.I):
+        return True  # "No one was killed": nobody, not one person
+    if lx.DISMISSED_BEFORE.search(before_text) or lx.PROJECTED_BEFORE.search(before_text):
+        return True
+    if lx.COUNTED_TWICE_AFTER.match(after_text):
+        return True
     if re.search(rf"\b(?:{lx.MONTHS})\.?\s*$", before_text, re.I) or re.match(
         rf"^\s*(?:of\s+)?(?:{lx.MONTHS})\b", after_text, re.I
     ):
