@@ -446,11 +446,22 @@ UNFINISHED_PHRASE = re.compile(
 )
 # "..., the ombudsman said, citing witness accounts." / "TASS, quoting the administration, said":
 # the source the speaker cites, at the end of the sentence or set off by commas.
-CITING_CLAUSE = re.compile(r",\s*(?:citing|quoting)\s+[^,;]+?(?:,\s*|(?=\s*[.!?\"”']*$))", re.I)
+CITING_CLAUSE = re.compile(
+    r",\s*(?:citing|quoting)\s+(?P<who>[^,;]+?)(?:,\s*|(?=\s*[.!?\"”']*$))", re.I
+)
+# "claims by Russian officials that 14 civilians were killed": whose claims they are.
+CLAIMS_BY = re.compile(
+    r"\b(?:claims?|reports?|statements?|figures?|allegations?|assertions?)\s+(?:made\s+)?by\s+"
+    r"(?P<who>[^,;.:\"“”]+?)\s+that\b",
+    re.I,
+)
 # Who passes a figure on rather than asserting it: the cited source is the claimant.
 NEWS_OUTLET = re.compile(
     r"\b(?:Reuters|AP|AFP|Associated Press|Agence France-Presse|TASS|Interfax(?:-Ukraine)?|"
     r"RIA(?: Novosti)?|Ukrinform|Suspilne|BBC|CNN|Kyiv Independent|news agency|"
+    r"Ukrainska Pravda|Kyiv Post|Hromadske|Meduza|Mediazona|Novaya Gazeta|Kommersant|RBC|"
+    r"The Guardian|New York Times|Washington Post|Wall Street Journal|Financial Times|"
+    r"Al Jazeera|Bloomberg|Radio Liberty|Radio Svoboda|RFE/RL|Deutsche Welle|DW|UNIAN|"
     r"(?:state|local|Russian|Ukrainian|Western)\s+(?:media|outlets?|newspapers?|television|TV)|"
     r"media|newspaper|broadcaster)\b",
     re.I,
@@ -653,7 +664,13 @@ REGION_HEADING = re.compile(
 SUBJECT_END = re.compile(
     r"\s+(?:has|have|had|is|are|was|were|will|would|can|could|may|might|did|does)\b", re.I
 )
-SUBJECT_LINKS = re.compile(r"\b(?:that|and)\s*$")  # "the ministry said that": not the subject
+# "the ministry said that": not the subject; "Emergency officials initially reported": the
+# adverb says when or how, not who.
+SUBJECT_LINKS = re.compile(
+    r"\b(?:that|and)\s*$|\s+(?:initially|originally|first|earlier|later|previously|"
+    r"subsequently|also|again|repeatedly|officially|publicly|separately)\s*$",
+    re.I,
+)
 # A verb of saying whose subject comes later: "Only ... said", "While ... reported".
 LATE_SUBJECT_STARTS = ("only", "while")
 # Pronouns that stand for the last claimant named ("it said", "they reported").

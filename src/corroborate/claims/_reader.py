@@ -1242,6 +1242,9 @@ def _claimant_of(text: str, last_claimant: str | None, quote_open: bool) -> str 
     m = lx.QUOTED_PASSIVE.match(lx.SUBJECT_OPENERS.sub("", text))
     if m and _good_claimant(quoted_one := trim_claimant(m.group("who"))):
         return _clean_claimant(quoted_one, last_claimant)
+    m = lx.CLAIMS_BY.search(text)
+    if m and _good_claimant(by := trim_claimant(m.group("who"))):
+        return _clean_claimant(by, last_claimant)
     m = lx.CITING_CLAUSE.search(text)
     if m:
         # "..., the ombudsman said, citing witness accounts": the ombudsman claims it; a news
@@ -1252,6 +1255,8 @@ def _claimant_of(text: str, last_claimant: str | None, quote_open: bool) -> str 
         )
         if speaker is not None and not lx.NEWS_OUTLET.search(speaker):
             return speaker
+        if speaker is not None and _good_claimant(cited := trim_claimant(m.group("who"))):
+            return cited  # "Ukrainska Pravda reported, citing the National Police, that ..."
     m = lx.INFORMS_OPENER.match(text)
     if m and _good_claimant(m.group("who")):
         return trim_claimant(m.group("who"))
@@ -1544,6 +1549,16 @@ def _leading_claimant(text: str, last_claimant: str | None) -> str | None:
             if m.group(0).lower().endswith("ing") or m.group(0).lower().startswith(
                 lx.LATE_SUBJECT_STARTS
             ):
+                opener = lx.OPENING_SUBJECT.match(text)
+                if (
+                    m.group(0).lower().endswith("ing")
+                    and opener
+                    and opener.end() <= m.start()
+                    and _good_claimant(opener.group("who"))
+                ):
+                    # "Ukraine's military denied the figure, saying it had lost 7 soldiers":
+                    # who says it is the subject of the verb the participle hangs on.
+                    fallback = fallback or trim_claimant(opener.group("who"))
                 fallback = fallback or _sentence_subject(text)
             continue
         if subject.lower() in lx.PRONOUNS:
