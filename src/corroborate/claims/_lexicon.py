@@ -316,6 +316,9 @@ ATTRIBUTION_VERBS = (
     r"alleged|alleges|registered|insisted|insists|warned|revealed|reveals|concluded|concluding|"
     r"puts? the (?:death )?toll|"
     r"puts? (?:the|that|this|its|their) (?:number|figure|total|count|tally)|"
+    # "the State Emergency Service revised the toll down to 9": a correction's new figure
+    r"(?:revised|raised|lowered|updated|corrected|increased) (?:the|that|this|its|their) "
+    r"(?:death )?(?:toll|number|figure|total|count|tally)|"
     r"geolocated|tallied|calculated|informed|informs|"
     r"indicated|indicates|testified|disclosed|declared|published|asserted|asserts|"
     r"received (?:credible )?(?:allegations|reports)|(?:is|was|are|were|has been|became) aware|"
@@ -427,7 +430,7 @@ NAME_ROLE_SIGNATURE = re.compile(
     r"[^.!?;:,]{2,80}?)\.?$"
 )
 # Where a clause with a claimant of its own may start: "..., while the governor put it at 7".
-CONTRAST_CLAUSE = re.compile(r"(?:,\s*|\s+)(?:while|whereas|but)\s+|;\s*", re.I)
+CONTRAST_CLAUSE = re.compile(r"(?:,\s*|\s+)(?:while|whereas|but|though|although)\s+|;\s*", re.I)
 # People a military speaker calls "our men": the unit's own fighters.
 OUR_PEOPLE = {"men", "guys", "lads", "boys"}
 MILITARY_SPEAKER = re.compile(
@@ -483,6 +486,12 @@ SUBJECT_OPENERS = re.compile(
     r"^(?:(?:and|but|while|whereas|then|so|however|meanwhile|also|separately|earlier|later|"
     r"on \w+|last \w+|this \w+|in a statement|in its report|on telegram|that|only|just|even|"
     r"reportedly|thus|now|since|finally)\b[\s,]*)+",
+    re.I,
+)
+# A time that opens a sentence before its subject: "On Saturday the State Emergency Service".
+TIME_OPENER = re.compile(
+    r"^(?:on|last|this|early|late|by)\s+(?:monday|tuesday|wednesday|thursday|friday|saturday|"
+    r"sunday|morning|afternoon|evening|night|week|month|day)\b[\s,]*",
     re.I,
 )
 # Words that cannot be a claimant by themselves.

@@ -1537,6 +1537,7 @@ def _leading_claimant(text: str, last_claimant: str | None) -> str | None:
             # "the strike on Kryvyi Rih, which Ukrainian officials said killed 20 people": the
             # speaker of the relative clause says the toll.
             return trim_claimant(relative["who"])
+        subject = lx.TIME_OPENER.sub("", subject)  # "On Saturday the service revised ..."
         if re.match(
             r"(?:which|who|whom|whose|where|by|of|in|on|at|from|with|for)\b", subject, re.I
         ):
