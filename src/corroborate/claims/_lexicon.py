@@ -541,6 +541,12 @@ FIGURE_PUT_AT = re.compile(
     re.I,
 )
 # "Of those, 40 were children", "Among the dead, 3 were medics": a part of people counted.
+# "Three children were among the 17 dead": the part shares the event of the toll it is in.
+AMONG_THE_COUNTED = re.compile(
+    r"^\s+(?:were|was|are|is)\s+(?:also\s+)?among\s+(?:the\s+)?(?:[\w,]+\s+){1,3}?"
+    r"(?P<ev>dead|killed|wounded|injured|executed|missing)\b",
+    re.I,
+)
 PART_OPENING = re.compile(r"^\W*(?:of|among)\b", re.I)
 # "12 more were injured", "Thirty-two more were wounded": more of the people counted before.
 MORE_OF_THE_SAME = re.compile(r"^\s+(?:more|further|additional)\s+(?!of\b)", re.I)

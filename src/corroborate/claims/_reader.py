@@ -533,6 +533,15 @@ def _read_number(text: str, tokens: list[_Token], i: int, consumed: set[int]) ->
             event, head = governing, replace(head, words=head.qualified)
     if event == "perpetrator":
         return None
+    if (
+        event is None
+        and head.kind == "person"
+        and 0 < head.end <= len(tokens)
+        and lx.AMONG_THE_COUNTED.match(text[tokens[head.end - 1].end :])
+    ):
+        # "Three children were among the 17 dead": the toll after it is the claim (as the
+        # older rows label it, d135), and its people are not the part's.
+        return None
     if event is None and (label := _list_label(tokens, i)) is not None:
         event = label[1]  # "personnel – about 615,000", "killed: 4"
         if head.kind == "bare":
