@@ -194,8 +194,22 @@ def _tokenize(sentence: str, numbers: list[NumberMention]) -> list[_Token]:
     for start, end, num in bounds:
         for a, b in _unglue(sentence, start, end) if num is None else [(start, end)]:
             word = sentence[a:b]
+            if _quoted_figure_close(sentence, tokens, word, b):
+                continue  # 'wrote that "at least 2,000" Russian troops': the figure quoted
             tokens.append(_Token(word, word.lower().replace("’", "'"), a, b, num))
     return _merge_phrases(sentence, tokens)
+
+
+def _quoted_figure_close(sentence: str, tokens: list[_Token], word: str, end: int) -> bool:
+    """Whether a closing quotation mark closes only a quoted figure before its people."""
+    if word not in {'"', "”"} or not tokens or tokens[-1].number is None:
+        return False
+    opened = max(sentence.rfind('"', 0, tokens[-1].start), sentence.rfind("“", 0, tokens[-1].start))
+    return (
+        opened >= 0
+        and len(sentence[opened + 1 : tokens[-1].start].split()) <= 3
+        and bool(re.match(r"\s+[A-Za-z]", sentence[end:]))
+    )
 
 
 _CAMEL_GLUE = re.compile(r"(?<=[a-z]{2})(?=[A-Z][a-z])")
