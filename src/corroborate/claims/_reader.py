@@ -979,6 +979,13 @@ def _event_near(text: str, tokens: list[_Token], i: int, last: int, head: _Head)
     return after
 
 
+def _ordinal_at(tokens: list[_Token], j: int) -> bool:
+    """Whether the number at j is an ordinal written in digits ("72nd", "3rd")."""
+    return j + 1 < len(tokens) and tokens[j + 1].low in {"st", "nd", "rd", "th"} and (
+        tokens[j + 1].start == tokens[j].end
+    )
+
+
 def _event_after(tokens: list[_Token], k: int, head: _Head) -> str | None:
     j = k
     # "Three residents of the village, including a child, received ...": the people's place
@@ -988,7 +995,7 @@ def _event_after(tokens: list[_Token], k: int, head: _Head) -> str | None:
         while (
             m < len(tokens)
             and m - j <= 4
-            and tokens[m].text.isalpha()
+            and (tokens[m].text.isalpha() or _ordinal_at(tokens, m - 1) or _ordinal_at(tokens, m))
             and _event_of(tokens[m].low) is None
         ):
             m += 1
@@ -1001,6 +1008,8 @@ def _event_after(tokens: list[_Token], k: int, head: _Head) -> str | None:
         and j + 1 < len(tokens)
         and (
             tokens[j + 1].low in lx.PARENTHETICAL_OPENERS
+            # "Two soldiers, aged 19 and 23, were killed": their ages set off by commas
+            or tokens[j + 1].low == "aged"
             # "41 civilians, of whom 6 were children, were killed"
             or (j + 2 < len(tokens) and tokens[j + 1].low == "of" and tokens[j + 2].low == "whom")
             # "Nine people, two of them children, were killed": a part named in passing
@@ -1029,6 +1038,9 @@ def _event_after(tokens: list[_Token], k: int, head: _Head) -> str | None:
     saw_relative = False
     while j < len(tokens) and steps < 7:
         t = tokens[j]
+        if t.number is not None and _ordinal_at(tokens, j):
+            j += 2  # "Two soldiers of the 72nd Brigade were killed": a unit, not a count
+            continue
         if t.number is not None or t.text in lx.CLAUSE_STOPS or t.text == ",":
             return None
         ev = _event_of(t.low)
