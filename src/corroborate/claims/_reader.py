@@ -981,8 +981,10 @@ def _event_near(text: str, tokens: list[_Token], i: int, last: int, head: _Head)
 
 def _ordinal_at(tokens: list[_Token], j: int) -> bool:
     """Whether the number at j is an ordinal written in digits ("72nd", "3rd")."""
-    return j + 1 < len(tokens) and tokens[j + 1].low in {"st", "nd", "rd", "th"} and (
-        tokens[j + 1].start == tokens[j].end
+    return (
+        j + 1 < len(tokens)
+        and tokens[j + 1].low in {"st", "nd", "rd", "th"}
+        and (tokens[j + 1].start == tokens[j].end)
     )
 
 
