@@ -253,6 +253,13 @@ DISMISSED_BEFORE = re.compile(
     r"(?:that|of)\b[^.;!?]*$",
     re.I,
 )
+# A figure the outlet itself withdraws: "An earlier version of this article said 15 people
+# were killed" (the correct figure follows).
+RETRACTED_BEFORE = re.compile(
+    r"\b(?:earlier|previous|original|first)\s+version\s+of\s+this\s+(?:article|story|report|"
+    r"piece|post)\b[^.;!?]*$",
+    re.I,
+)
 # A toll foreseen is not a toll counted: "feared the toll could exceed 20", "may rise to 30".
 PROJECTED_BEFORE = re.compile(
     r"\b(?:could|may|might|would|will|is expected to|are expected to|was expected to|"

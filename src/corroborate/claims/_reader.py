@@ -696,6 +696,8 @@ def _is_not_a_count(
         return True  # "No one was killed": nobody, not one person
     if lx.DISMISSED_BEFORE.search(before_text) or lx.PROJECTED_BEFORE.search(before_text):
         return True
+    if lx.RETRACTED_BEFORE.search(before_text):
+        return True
     if lx.COUNTED_TWICE_AFTER.match(after_text):
         return True
     if re.search(rf"\b(?:{lx.MONTHS})\.?\s*$", before_text, re.I) or re.match(
@@ -1609,7 +1611,10 @@ def _leading_claimant(text: str, last_claimant: str | None) -> str | None:
             continue  # "according to the report": a phrase cut off at a noun, not a subject
         if len(subject.split()) > _word_limit(subject) or not _good_claimant(subject):
             continue
-        return trim_claimant(subject)  # "Ukrainian soldiers who fought in Avdiivka told ..."
+        kept = trim_claimant(subject)  # "Ukrainian soldiers who fought in Avdiivka told ..."
+        if not _good_claimant(kept):
+            continue  # "An earlier version ..." trimmed to its article: no one named
+        return kept
     return fallback
 
 
@@ -1633,6 +1638,8 @@ def _good_claimant(who: str) -> bool:
     words = who.strip().split()
     if not words or len(words) > _word_limit(who):
         return False
+    if len(words) == 1 and words[0].lower() in {"a", "an", "the", "this", "that", "its"}:
+        return False  # a determiner left of a phrase cut short names no one
     if len(words) > 1 and words[0].lower() in lx.PRONOUNS:
         return False  # "said she had not received his body": a clause, not a name
     if re.match(r"(?:by|of|in|on|at|from|with|for|to)\s", who.strip(), re.I):
