@@ -459,6 +459,20 @@ UNFINISHED_PHRASE = re.compile(
 CITING_CLAUSE = re.compile(
     r",\s*(?:citing|quoting)\s+(?P<who>[^,;]+?)(?:,\s*|(?=\s*[.!?\"”']*$))", re.I
 )
+# "shared a Telegram post from the village council saying 3 people had been killed": the
+# post's author says it, not the one who shares it.
+POST_FROM = re.compile(
+    r"\b(?:post|message|statement|video|notice|update|bulletin)\s+(?:from|by)\s+"
+    r"(?P<who>[^,;.:\"“”]+?)\s+(?:saying|stating|reporting|claiming|which said|that said)\b",
+    re.I,
+)
+# "the ISW wrote that Russian milbloggers claimed 'over 100' ... were killed": a claim the
+# writer relays at a distance is the one who claimed it.
+RELAYED_CLAIM = re.compile(
+    r"\b(?:said|says|wrote|writes|reported|reports|noted|notes|added)\s+that\s+"
+    r"(?P<who>[A-Za-z][^,;:.\"“”]{2,60}?)\s+(?:had\s+|have\s+|has\s+)?"
+    r"(?:claimed|claim|claims|alleged|alleges|boasted|boasts)\b",
+)
 # "claims by Russian officials that 14 civilians were killed": whose claims they are.
 CLAIMS_BY = re.compile(
     r"\b(?:claims?|reports?|statements?|figures?|allegations?|assertions?)\s+(?:made\s+)?by\s+"

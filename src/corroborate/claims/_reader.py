@@ -202,9 +202,9 @@ def _tokenize(sentence: str, numbers: list[NumberMention]) -> list[_Token]:
 
 def _quoted_figure_close(sentence: str, tokens: list[_Token], word: str, end: int) -> bool:
     """Whether a closing quotation mark closes only a quoted figure before its people."""
-    if word not in {'"', "”"} or not tokens or tokens[-1].number is None:
+    if word not in {'"', "”", "'", "’"} or not tokens or tokens[-1].number is None:
         return False
-    opened = max(sentence.rfind('"', 0, tokens[-1].start), sentence.rfind("“", 0, tokens[-1].start))
+    opened = max(sentence.rfind(q, 0, tokens[-1].start) for q in ('"', "“", "'", "‘"))
     return (
         opened >= 0
         and len(sentence[opened + 1 : tokens[-1].start].split()) <= 3
@@ -710,8 +710,11 @@ def _is_not_a_count(
             return True
     if num.in_words and num.value == 1 and re.match(r"^\s*of\b", after_text, re.I):
         return True
-    if lx.CALLSIGN_BEFORE.search(before_text) or re.search(r"['\"‘“]\w+\s*$", before_text):
+    if lx.CALLSIGN_BEFORE.search(before_text):
         return True
+    quoted_word = re.search(r"['\"‘“](?P<w>\w+)\s*$", before_text)
+    if quoted_word and not _is_qualifier_word(quoted_word.group("w").lower()):
+        return True  # "Tiger 21" in quotes; not "'over 100' troops", a quoted figure
     if re.search(r"['\"‘“]$", before_text) and re.match(r"^\w*['\"’”]", after_text):
         return True  # '21': a call sign in quotes, not the first word of a quotation
     if re.match(r"^\s*,", after_text) and re.search(r"\w,\s*$", before_text):
@@ -1014,6 +1017,13 @@ def _event_after(tokens: list[_Token], k: int, head: _Head) -> str | None:
             tokens[j + 1].low in lx.PARENTHETICAL_OPENERS
             # "Two soldiers, aged 19 and 23, were killed": their ages set off by commas
             or tokens[j + 1].low == "aged"
+            # "one volunteer, it said, was wounded": who says it, set off by commas
+            or (
+                j + 3 < len(tokens)
+                and tokens[j + 1].low in lx.CLAIMANT_PRONOUNS | {"police", "officials"}
+                and tokens[j + 2].low in {"said", "says", "added", "reported"}
+                and tokens[j + 3].text == ","
+            )
             # "41 civilians, of whom 6 were children, were killed"
             or (j + 2 < len(tokens) and tokens[j + 1].low == "of" and tokens[j + 2].low == "whom")
             # "Nine people, two of them children, were killed": a part named in passing
@@ -1281,7 +1291,7 @@ def _claimant_of(text: str, last_claimant: str | None, quote_open: bool) -> str 
     m = lx.QUOTED_PASSIVE.match(lx.SUBJECT_OPENERS.sub("", text))
     if m and _good_claimant(quoted_one := trim_claimant(m.group("who"))):
         return _clean_claimant(quoted_one, last_claimant)
-    m = lx.CLAIMS_BY.search(text)
+    m = lx.CLAIMS_BY.search(text) or lx.POST_FROM.search(text) or lx.RELAYED_CLAIM.search(text)
     if m and _good_claimant(by := trim_claimant(m.group("who"))):
         return _clean_claimant(by, last_claimant)
     m = lx.CITING_CLAUSE.search(text)
