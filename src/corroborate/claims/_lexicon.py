@@ -533,6 +533,28 @@ NOT_CLAIMANTS = {
 PERPETRATOR_CUES = re.compile(
     r"\b(?:suspected|accused|charged|convicted|responsible|involved|implicated|ordered)\b", re.I
 )
+# A count right after a verb of charging or arresting counts suspects, not victims: "has
+# charged 3 Ukrainian soldiers in absentia with killing civilians".
+SUSPECTS_BEFORE = re.compile(
+    r"\b(?:charged|charges|indicted|convicted|sentenced|arrested|detained|"
+    r"notified|accused|prosecuted)\s+(?:(?:at least|more than|over|about|some)\s+)?$",
+    re.I,
+)
+# A part of people exchanged, freed or brought home is not a harm claim: "exchanged 95
+# prisoners each, among them 22 wounded soldiers".
+PART_OF_RETURNED = re.compile(
+    r"\b(?:exchanged|released|freed|returned|repatriated|evacuated|swapped|brought (?:back|home)|"
+    r"handed over|rescued)\b[^.;:!?]*(?:\bincluding|\bamong (?:them|whom|those)(?: were)?|"
+    r"\bof (?:them|whom))\s*(?:(?:at least|some|about|more than|over)\s+)?$",
+    re.I,
+)
+# Cases and proceedings are harm incidents only when the sentence says what harm they are
+# about ("62 criminal proceedings into the killing of civilians"), not "for collaboration".
+HARM_CONTEXT = re.compile(
+    r"\b(?:kill|death|dead|died|murder|execut|tortur|rap(?:e|ed|es)\b|wound|injur|shell|strike|"
+    r"attack|bomb|deport|abduct|disappear|ill-treat|mistreat|war crime|violat)",
+    re.I,
+)
 # Words before a number that make it part of a larger group already counted.
 INCLUSION_CUES = re.compile(
     r"(?:\bincluding|\bamong (?:them|whom|those|these|the victims|the dead)(?: were)?|"
@@ -555,8 +577,11 @@ PARTITIVE_OF_EVENT = re.compile(
 )
 # "A press officer later put the figure at 25": the same toll as the one before, restated.
 FIGURE_PUT_AT = re.compile(
-    r"\b(?:put|puts|putting|placed|places)\s+(?:the|that|this|its|their|his|her)\s+"
-    r"(?:figure|number|total|count|tally|estimate)\s+(?:at|closer to|nearer to)\s+"
+    r"\b(?:(?:put|puts|putting|placed|places)\s+(?:the|that|this|its|their|his|her)\s+"
+    r"(?:figure|number|total|count|tally|estimate)\s+(?:at|closer to|nearer to)|"
+    # "later corrected the figure to 5", "revised the toll down to 9"
+    r"(?:corrected|revised|raised|lowered|updated)\s+(?:the|that|this|its|their|his|her)\s+"
+    r"(?:figure|number|total|count|tally|estimate|toll|death toll)\s+(?:(?:up|down)(?:wards?)?\s+)?to)\s+"
     r"(?:(?:about|around|roughly|nearly|almost|at least|more than|over|some|just|under|"
     r"fewer than|less than|no more than|up to)\s+)?$",
     re.I,

@@ -548,6 +548,13 @@ def _read_number(text: str, tokens: list[_Token], i: int, consumed: set[int]) ->
     if event == "perpetrator":
         return None
     if (
+        event == "incidents"
+        and head.words is None
+        and head.kind == "event"
+        and not lx.HARM_CONTEXT.search(text)
+    ):
+        return None  # "14 criminal proceedings for collaboration": not about harm
+    if (
         event is None
         and head.kind == "person"
         and 0 < head.end <= len(tokens)
@@ -695,6 +702,8 @@ def _is_not_a_count(
     if num.text.lower() == "one" and re.search(r"\bno\s*$", before_text, re.I):
         return True  # "No one was killed": nobody, not one person
     if lx.DISMISSED_BEFORE.search(before_text) or lx.PROJECTED_BEFORE.search(before_text):
+        return True
+    if lx.SUSPECTS_BEFORE.search(before_text) or lx.PART_OF_RETURNED.search(before_text):
         return True
     if lx.RETRACTED_BEFORE.search(before_text):
         return True
