@@ -321,6 +321,7 @@ ATTRIBUTION_VERBS = (
     r"admitting|added|adds|wrote|writes|posted|noted|notes|assessed|assesses|found|finds|"
     r"counted|counts|believes|believed|believe|established|establishes|boasted|boasts|"
     r"alleged|alleges|registered|insisted|insists|warned|revealed|reveals|concluded|concluding|"
+    r"accused|accuses|accusing|"
     r"puts? the (?:death )?toll|"
     r"puts? (?:the|that|this|its|their) (?:number|figure|total|count|tally)|"
     # "the State Emergency Service revised the toll down to 9": a correction's new figure
@@ -581,7 +582,8 @@ FIGURE_PUT_AT = re.compile(
     r"(?:figure|number|total|count|tally|estimate)\s+(?:at|closer to|nearer to)|"
     # "later corrected the figure to 5", "revised the toll down to 9"
     r"(?:corrected|revised|raised|lowered|updated)\s+(?:the|that|this|its|their|his|her)\s+"
-    r"(?:figure|number|total|count|tally|estimate|toll|death toll)\s+(?:(?:up|down)(?:wards?)?\s+)?to)\s+"
+    r"(?:figure|number|total|count|tally|estimate|toll|death toll)\s+"
+    r"(?:(?:up|down)(?:wards?)?\s+)?to)\s+"
     r"(?:(?:about|around|roughly|nearly|almost|at least|more than|over|some|just|under|"
     r"fewer than|less than|no more than|up to)\s+)?$",
     re.I,

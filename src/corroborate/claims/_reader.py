@@ -291,6 +291,10 @@ def _read_sentence(
     if not drafts:
         return []
     second = _contrasted_claimant(text, attribution)
+    if second is not None and (own := _claimant(text[: second[0]], ctx.last_claimant, quote_open)):
+        # "Kommersant, quoting an official, wrote that 11 ...; RBC, citing the governor, put
+        # the toll at 13": the first clause's figures are its own source's.
+        attribution = own
     previous = ctx.previous
     _fill_from_neighbours(drafts, ctx, anaphoric)
     period = find_period(text, reference)
@@ -1418,6 +1422,10 @@ def _contrasted_claimant(text: str, first: str | None) -> tuple[int, str] | None
         if not find_numbers(rest):
             continue
         who = _leading_claimant(rest, first)
+        cited = lx.CITING_CLAUSE.search(rest)
+        if who is not None and lx.NEWS_OUTLET.search(who) and cited:
+            if _good_claimant(passed := trim_claimant(cited.group("who"))):
+                return m.end(), passed  # "; RBC, citing the regional governor, put the toll"
         opens = (
             who is not None
             and rest.lower().startswith(who.lower())
