@@ -1011,3 +1011,135 @@ def test_a_first_name_with_a_relative_clause_is_whom_he_says_stands_for() -> Non
         "\u201cFive of my patients were killed,\u201d he says."
     )
     assert [c.claimant for c in found] == ["Taras"]
+
+
+# --- Precision traps: figures a careless reader would invent or put in the wrong mouth ---------
+
+
+def test_a_figure_someone_dismisses_is_not_a_claim_but_their_own_figure_is() -> None:
+    found = read(
+        "The regional governor rejected online claims that 30 soldiers had died in the strike. "
+        "Four soldiers were wounded, the governor said."
+    )
+    assert [(c.count, c.event, c.claimant) for c in found] == [(4, "injured", "the governor")]
+
+
+def test_a_toll_foreseen_is_not_a_toll_counted() -> None:
+    found = read(
+        "Emergency workers found 6 bodies in the collapsed school and warned the toll could "
+        "rise to 15, the city council said."
+    )
+    assert [c.count for c in found] == [6]
+    assert read("Officials fear the number of dead may exceed 40.") == []
+
+
+def test_no_one_is_not_one_person() -> None:
+    found = read(
+        "No one was killed in the strike on Poltava, but 11 people were hurt, police said."
+    )
+    assert [(c.count, c.event) for c in found] == [(11, "injured")]
+
+
+def test_a_correction_keeps_each_figure_with_its_own_source() -> None:
+    found = read(
+        "Hospital officials initially reported 8 people killed. "
+        "On Monday the regional police revised the toll down to 7, saying one body had been "
+        "counted twice."
+    )
+    assert [(c.count, c.claimant) for c in found] == [
+        (8, "Hospital officials"),
+        (7, "the regional police"),
+    ]
+
+
+def test_a_figure_the_outlet_withdraws_is_not_a_claim() -> None:
+    found = read("A previous version of this story said 20 miners were killed in the blast.")
+    assert found == []
+
+
+def test_a_news_outlet_citing_a_source_passes_on_that_sources_figure() -> None:
+    found = read(
+        "Hromadske reported, citing the regional prosecutor's office, that five civilians "
+        "were killed in Vovchansk."
+    )
+    assert [(c.count, c.claimant) for c in found] == [(5, "the regional prosecutor's office")]
+
+
+def test_two_outlets_in_one_sentence_each_pass_on_their_own_source() -> None:
+    found = read(
+        "Meduza, quoting a local doctor, wrote that 9 people were wounded; Kommersant, citing "
+        "the acting governor, put the number at 12."
+    )
+    assert [(c.count, c.claimant) for c in found] == [
+        (9, "a local doctor"),
+        (12, "the acting governor"),
+    ]
+
+
+def test_claims_by_someone_the_writer_could_not_verify_are_theirs() -> None:
+    found = read(
+        "Reporters could not verify claims by the occupation authorities that 7 residents "
+        "were killed in Nova Kakhovka."
+    )
+    assert [(c.count, c.claimant) for c in found] == [(7, "the occupation authorities")]
+
+
+def test_a_claim_relayed_at_a_distance_is_its_claimers() -> None:
+    found = read(
+        "The analysts wrote that pro-war bloggers claimed 60 Ukrainian marines were killed "
+        "on the left bank."
+    )
+    assert [(c.count, c.claimant) for c in found] == [(60, "pro-war bloggers")]
+
+
+def test_a_post_shared_by_someone_is_its_authors() -> None:
+    found = read(
+        "A teacher forwarded a message from the district administration saying 2 children "
+        "had been injured."
+    )
+    assert [(c.count, c.claimant) for c in found] == [(2, "the district administration")]
+
+
+def test_the_speaker_of_a_participle_is_the_subject_of_its_verb() -> None:
+    found = read(
+        "The border guard service denied the report, saying it had lost 3 guards in the attack."
+    )
+    assert [(c.count, c.claimant) for c in found] == [(3, "The border guard service")]
+
+
+def test_an_accusation_is_its_makers_claim_but_the_people_charged_are_suspects() -> None:
+    found = read("The foreign ministry accused Russia of killing 14 civilians in Kramatorsk.")
+    assert [(c.count, c.victims, c.claimant) for c in found] == [
+        (14, "civilians", "The foreign ministry")
+    ]
+    assert read("Prosecutors have charged 2 Russian officers with killing civilians.") == []
+
+
+def test_people_exchanged_with_wounded_among_them_are_not_a_harm_claim() -> None:
+    found = read(
+        "Ukraine brought home 75 prisoners of war on Sunday, including 10 wounded soldiers."
+    )
+    assert found == []
+
+
+def test_criminal_proceedings_count_as_incidents_only_about_harm() -> None:
+    assert read("Police opened 9 criminal proceedings for looting in Kherson.") == []
+    found = read("Police opened 9 criminal proceedings into the deaths of civilians in Kherson.")
+    assert [(c.count, c.event) for c in found] == [(9, "incidents")]
+
+
+def test_a_part_among_a_toll_does_not_lend_its_people_to_the_toll() -> None:
+    found = read("Two medics were among the 8 killed, the health ministry said.")
+    assert [(c.count, c.event, c.victims) for c in found] == [(8, "killed", None)]
+
+
+def test_a_unit_ordinal_or_ages_do_not_cut_the_people_from_their_verb() -> None:
+    found = read("Three marines of the 36th Brigade, aged 20, 24 and 31, were killed, it said.")
+    assert [(c.count, c.event, c.victims) for c in found] == [(3, "killed", "marines")]
+
+
+def test_a_figure_quoted_alone_keeps_its_people() -> None:
+    found = read("The commander wrote that 'about 70' Russian paratroopers had been killed.")
+    assert [(c.count, c.qualifier, c.victims) for c in found] == [
+        (70, "approx", "Russian paratroopers")
+    ]

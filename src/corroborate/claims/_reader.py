@@ -1021,6 +1021,15 @@ def _event_after(tokens: list[_Token], k: int, head: _Head) -> str | None:
             m += 1
         if m < len(tokens) and m > j + 1 and tokens[m].text == ",":
             j = m
+    if j + 2 < len(tokens) and tokens[j].text == "," and tokens[j + 1].low == "aged":
+        # "Two soldiers, aged 19, 23 and 31, were killed": their ages set off by commas
+        m = j + 2
+        while m < len(tokens) and (
+            tokens[m].number is not None or tokens[m].low in {",", "and", "or", "-", "–", "to"}
+        ):
+            m += 1
+        if tokens[m - 1].text == ",":
+            j = m
     # Skip a parenthetical: ", including five children," / ", among them ...,".
     if (
         j < len(tokens)
@@ -1028,8 +1037,6 @@ def _event_after(tokens: list[_Token], k: int, head: _Head) -> str | None:
         and j + 1 < len(tokens)
         and (
             tokens[j + 1].low in lx.PARENTHETICAL_OPENERS
-            # "Two soldiers, aged 19 and 23, were killed": their ages set off by commas
-            or tokens[j + 1].low == "aged"
             # "one volunteer, it said, was wounded": who says it, set off by commas
             or (
                 j + 3 < len(tokens)
@@ -1638,10 +1645,10 @@ def _leading_claimant(text: str, last_claimant: str | None) -> str | None:
             continue  # "according to the report": a phrase cut off at a noun, not a subject
         if len(subject.split()) > _word_limit(subject) or not _good_claimant(subject):
             continue
-        kept = trim_claimant(subject)  # "Ukrainian soldiers who fought in Avdiivka told ..."
-        if not _good_claimant(kept):
+        named = trim_claimant(subject)  # "Ukrainian soldiers who fought in Avdiivka told ..."
+        if not _good_claimant(named):
             continue  # "An earlier version ..." trimmed to its article: no one named
-        return kept
+        return named
     return fallback
 
 
