@@ -1143,3 +1143,26 @@ def test_a_figure_quoted_alone_keeps_its_people() -> None:
     assert [(c.count, c.qualifier, c.victims) for c in found] == [
         (70, "approx", "Russian paratroopers")
     ]
+
+
+def test_a_denier_keeps_its_own_figure_in_the_same_sentence() -> None:
+    found = read("The army rejected claims that 40 soldiers had deserted, saying 2 were wounded.")
+    assert [(c.count, c.event, c.claimant) for c in found] == [(2, "injured", "The army")]
+
+
+def test_a_figure_the_sentence_calls_wrong_is_not_a_claim() -> None:
+    found = read("Officials said initial reports of 20 dead were false and that 4 people died.")
+    assert [(c.count, c.event) for c in found] == [(4, "died")]
+
+
+def test_suspects_are_not_victims() -> None:
+    found = read("Investigators named 3 suspects in the killing of 5 villagers in Yahidne.")
+    assert [(c.count, c.victims) for c in found] == [(5, "villagers")]
+
+
+def test_one_shocked_by_reports_does_not_claim_them() -> None:
+    found = read(
+        "The EU's foreign policy chief said he was shocked by reports that 30 civilians had "
+        "been killed in Pokrovsk."
+    )
+    assert [(c.count, c.claimant) for c in found] == [(30, None)]

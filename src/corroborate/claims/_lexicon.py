@@ -137,6 +137,9 @@ THING_NOUNS = set(
     questions votes points videos photos images posts documents pages files subscribers followers
     views items kits tourniquets packages parcels weapons rifles firearms grenades mines
     requests applications rubles roubles dollars euros hryvnias storeys floors kilograms""".split()
+    # People counted for what they are suspected of, not for harm they suffered: "identified 4
+    # suspects in the killing of 7 civilians".
+    + ["suspects", "perpetrators"]
 )
 # Nouns that are looked through: "1,200 reports of missing soldiers" counts soldiers.
 TRANSPARENT_NOUNS = {"reports", "allegations", "accounts", "names", "identities"}
@@ -250,7 +253,26 @@ AGE_BEFORE = re.compile(
 DISMISSED_BEFORE = re.compile(
     r"\b(?:dismissed|denied|denies|deny|rejected|rejects|refuted|refutes|debunked|disputed)\s+"
     r"(?:[\w'’-]+\s+){0,4}?(?:reports?|claims?|rumou?rs?|allegations?|suggestions?)\s+"
-    r"(?:that|of)\b[^.;!?]*$",
+    # up to the number, unless the denier's own words begin (", saying 3 were killed")
+    r"(?:that|of)\b(?:(?!,\s*(?:saying|adding|but|while|instead|and said)\b)[^.;!?])*$",
+    re.I,
+)
+# "an earlier report of 9 dead was wrong": a figure the sentence calls wrong.
+WRONG_FIGURE_BEFORE = re.compile(
+    r"\b(?:reports?|claims?|figures?|rumou?rs?|estimates?|tolls?)\s+of\s+"
+    r"(?:(?:at least|more than|over|about|some|up to|as many as)\s+)?$",
+    re.I,
+)
+WRONG_FIGURE_AFTER = re.compile(
+    r"^\s*(?:[\w-]+\s+){0,3}?(?:was|were|is|are|had been|has been|have been|proved|proved to be)\s+"
+    r"(?:wrong|false|inaccurate|incorrect|untrue|exaggerated|mistaken|fake|erroneous)\b",
+    re.I,
+)
+# "the UN was 'appalled' by reports that 50 civilians had been killed": reports that no one
+# is named for; the one appalled by them does not claim the figure.
+UNSOURCED_REPORTS = re.compile(
+    r"\b(?:by|about|over|at|of|on|amid)\s+(?:(?:unconfirmed|unverified|media|press|local|"
+    r"initial|early|the)\s+)?(?:reports?|claims?|accounts?)\s+that\b[^.;!?]*$",
     re.I,
 )
 # A figure the outlet itself withdraws: "An earlier version of this article said 15 people
@@ -712,6 +734,20 @@ QUALIFIER_WORDS = set(
 
 # --- Claimants ---------------------------------------------------------------------------------
 # "said X" at the very end: "..., the governor said." / "..., said the governor."
+# Verbs of saying that are also nouns: after a verb in the past they are its object.
+NOUN_LIKE_VERBS = {
+    "reports",
+    "report",
+    "claims",
+    "claim",
+    "estimates",
+    "estimate",
+    "records",
+    "counts",
+    "notes",
+    "documents",
+    "finds",
+}
 ATTRIBUTION_VERB = re.compile(rf"\b(?:{AUX}\s+)*(?:{ATTRIBUTION_VERBS})\b", re.I)
 TRAILING_SAID = re.compile(
     rf",\s*(?P<who>[^,;:\"“”]+?)\s+(?:{AUX}\s+)?(?:said|says|reported|reports|told [\w' ]+?|added|"  # noqa: E501 - one regex alternative per line reads best

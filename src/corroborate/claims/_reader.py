@@ -317,6 +317,8 @@ def _read_sentence(
             claimant = ctx.statement
         if claimant is not None and _narrated_aside(text, d.number.start):
             claimant = None  # "Olena, whose husband was among the 14 killed, said she ..."
+        if claimant is not None and lx.UNSOURCED_REPORTS.search(text[: d.number.start]):
+            claimant = None  # "... said the UN was appalled by reports that 50 civilians ..."
         category = _settle_category(victims, category, d.event, text)
         if (
             victims
@@ -708,6 +710,8 @@ def _is_not_a_count(
     if lx.DISMISSED_BEFORE.search(before_text) or lx.PROJECTED_BEFORE.search(before_text):
         return True
     if lx.SUSPECTS_BEFORE.search(before_text) or lx.PART_OF_RETURNED.search(before_text):
+        return True
+    if lx.WRONG_FIGURE_BEFORE.search(before_text) and lx.WRONG_FIGURE_AFTER.match(after_text):
         return True
     if lx.RETRACTED_BEFORE.search(before_text):
         return True
@@ -1619,6 +1623,8 @@ def _leading_claimant(text: str, last_claimant: str | None) -> str | None:
             continue
         subject = lx.SUBJECT_OPENERS.sub("", subject).strip()
         subject = lx.SUBJECT_LINKS.sub("", subject).strip()
+        if m.group(0).lower() in lx.NOUN_LIKE_VERBS and re.search(r"\b[a-z]+ed$", subject):
+            continue  # "The ministry denied reports that ...": a noun, the object of "denied"
         if not subject:
             if m.group(0).lower().endswith("ing") or m.group(0).lower().startswith(
                 lx.LATE_SUBJECT_STARTS
