@@ -1166,3 +1166,17 @@ def test_one_shocked_by_reports_does_not_claim_them() -> None:
         "been killed in Pokrovsk."
     )
     assert [(c.count, c.claimant) for c in found] == [(30, None)]
+
+
+def test_appeals_about_the_missing_are_not_a_count_of_the_missing() -> None:
+    assert read("The hotline has received 800 complaints from families of missing marines.") == []
+
+
+def test_bodies_of_people_executed_are_an_execution_claim() -> None:
+    found = read("The bodies of 3 men who had been executed were found in a basement, police said.")
+    assert [(c.count, c.event, c.victims) for c in found] == [(3, "executed", "men")]
+
+
+def test_a_source_given_as_data_of_an_office_in_brackets_is_the_office() -> None:
+    found = read("In Izium 2 people were killed (data of the regional police).")
+    assert [(c.count, c.claimant) for c in found] == [(2, "the regional police")]

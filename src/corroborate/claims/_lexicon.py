@@ -140,6 +140,9 @@ THING_NOUNS = set(
     # People counted for what they are suspected of, not for harm they suffered: "identified 4
     # suspects in the killing of 7 civilians".
     + ["suspects", "perpetrators"]
+    # What people send about the harmed, not the harmed: "1,200 appeals from relatives of
+    # missing soldiers".
+    + ["appeals", "complaints", "inquiries", "enquiries", "petitions", "letters"]
 )
 # Nouns that are looked through: "1,200 reports of missing soldiers" counts soldiers.
 TRANSPARENT_NOUNS = {"reports", "allegations", "accounts", "names", "identities"}

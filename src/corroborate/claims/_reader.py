@@ -309,6 +309,8 @@ def _read_sentence(
         if second is not None and d.number.start >= second[0]:
             claimant = second[1]  # "The police said 5 ..., while the governor put it at seven"
         victims, category = d.victims, d.victim_category
+        if victims and victims.lower().startswith("own "):
+            victims = victims[4:]  # "lost 98 of its own staff": the staff
         if claimant is None and (refers_back or d.anaphoric) and previous is not None:
             claimant = previous.claimant
         if claimant is None and not (
@@ -553,6 +555,12 @@ def _read_number(text: str, tokens: list[_Token], i: int, consumed: set[int]) ->
             event, head = governing, replace(head, words=head.qualified)
     if event == "perpetrator":
         return None
+    if (
+        event == "killed"
+        and head.kind == "person"
+        and _relative_event(tokens, head.end) == "executed"
+    ):
+        event = "executed"  # "The bodies of 5 soldiers who had been executed": how they died
     if (
         event == "incidents"
         and head.words is None
@@ -1163,6 +1171,20 @@ def _main_verb_event(tokens: list[_Token], k: int) -> str | None:
     return None
 
 
+def _relative_event(tokens: list[_Token], k: int) -> str | None:
+    """The harm a relative clause right after the people says they underwent ("who had been
+    executed", "that were shot")."""
+    if k >= len(tokens) or tokens[k].low not in {"who", "that"}:
+        return None
+    for n in range(k + 1, min(len(tokens), k + 5)):
+        low = tokens[n].low
+        if low in {"had", "have", "has", "been", "were", "was", "reportedly", "allegedly"}:
+            continue
+        ev = _event_of(low)
+        return ev[0] if ev is not None and ev[1] == "verb" else None
+    return None
+
+
 def _event_after_relative(tokens: list[_Token], k: int) -> str | None:
     """The main verb after a relative clause: "Two nurses who were treating patients were killed".
 
@@ -1383,7 +1405,8 @@ def _claimant_of(text: str, last_claimant: str | None, quote_open: bool) -> str 
         return released
     m = lx.TRAILING_SOURCE.search(text)
     if m and lx.SOURCE_WORDS.search(m.group("who")) and _good_claimant(m.group("who")):
-        return m.group("who").strip()  # "4 killed, 10 wounded (police)."
+        # "4 killed, 10 wounded (police).", "(data of the regional police)": the police
+        return _agent(m.group("who")) or m.group("who").strip()
     m = lx.SHOW_VERBS.search(text)
     if m and (maker := _agent(re.split(r"[,;:\"“”(]", text[: m.start()])[-1])):
         return maker
