@@ -1180,3 +1180,10 @@ def test_bodies_of_people_executed_are_an_execution_claim() -> None:
 def test_a_source_given_as_data_of_an_office_in_brackets_is_the_office() -> None:
     found = read("In Izium 2 people were killed (data of the regional police).")
     assert [(c.count, c.claimant) for c in found] == [(2, "the regional police")]
+
+
+def test_the_one_accused_is_not_the_claimant_nor_is_a_strike_that_claimed_lives() -> None:
+    found = read("A Russian soldier accused of killing 3 civilians in Bucha went on trial.")
+    assert [c.claimant for c in found] == [None]
+    found = read("The strike, the first in weeks, killed 3 people, officials initially said.")
+    assert [c.claimant for c in found] == ["officials"]

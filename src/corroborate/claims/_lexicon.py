@@ -346,7 +346,9 @@ ATTRIBUTION_VERBS = (
     r"admitting|added|adds|wrote|writes|posted|noted|notes|assessed|assesses|found|finds|"
     r"counted|counts|believes|believed|believe|established|establishes|boasted|boasts|"
     r"alleged|alleges|registered|insisted|insists|warned|revealed|reveals|concluded|concluding|"
-    r"accused|accuses|accusing|"
+    # "The embassy accused Ukraine of killing 28": its claim; "A soldier accused of killing
+    # 3" is the one accused, not accusing
+    r"(?<!was )(?<!were )(?<!been )(?<!is )(?<!are )accused(?!\s+of\b)|accuses|accusing|"
     r"puts? the (?:death )?toll|"
     r"puts? (?:the|that|this|its|their) (?:number|figure|total|count|tally)|"
     # "the State Emergency Service revised the toll down to 9": a correction's new figure
@@ -497,7 +499,8 @@ POST_FROM = re.compile(
 RELAYED_CLAIM = re.compile(
     r"\b(?:said|says|wrote|writes|reported|reports|noted|notes|added)\s+that\s+"
     r"(?P<who>[A-Za-z][^,;:.\"“”]{2,60}?)\s+(?:had\s+|have\s+|has\s+)?"
-    r"(?:claimed|claim|claims|alleged|alleges|boasted|boasts)\b",
+    r"(?:claimed|claim|claims|alleged|alleges|boasted|boasts)\b"
+    r"(?!\s+(?:the\s+lives|[\w,]+\s+(?:more\s+)?lives)\b)",  # "the strike claimed 12 lives"
 )
 # "claims by Russian officials that 14 civilians were killed": whose claims they are.
 CLAIMS_BY = re.compile(
@@ -771,6 +774,12 @@ SUBJECT_END = re.compile(
 SUBJECT_LINKS = re.compile(
     r"\b(?:that|and)\s*$|\s+(?:initially|originally|first|earlier|later|previously|"
     r"subsequently|also|again|repeatedly|officially|publicly|separately)\s*$",
+    re.I,
+)
+# The same adverbs after a claimant at a sentence's end: "..., officials initially said."
+CLAIMANT_ADVERB = re.compile(
+    r"\s+(?:initially|originally|earlier|later|previously|subsequently|also|again|"
+    r"repeatedly|officially|publicly|separately)$",
     re.I,
 )
 # A verb of saying whose subject comes later: "Only ... said", "While ... reported".

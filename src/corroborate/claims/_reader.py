@@ -1536,6 +1536,7 @@ def trim_claimant(who: str) -> str:
     """
     who = who.strip(" ,'\"“”")
     who = lx.CLAIMANT_TAIL.sub("", who).strip(" ,")
+    who = lx.CLAIMANT_ADVERB.sub("", who)  # "officials initially (said)"
     parts = [p.strip() for p in who.split(",")]
     kept = parts[0]
     if len(parts) > 1 and parts[1]:
@@ -1724,6 +1725,7 @@ def _good_claimant(who: str) -> bool:
 
 def _clean_claimant(who: str, last_claimant: str | None) -> str | None:
     who = lx.SUBJECT_OPENERS.sub("", who.strip()).strip(" '\"“”")
+    who = lx.CLAIMANT_ADVERB.sub("", who)  # "..., officials initially said."
     if who.lower() in lx.PRONOUNS:
         return _pronoun_claimant(who, last_claimant)
     return who or None
