@@ -1187,3 +1187,19 @@ def test_the_one_accused_is_not_the_claimant_nor_is_a_strike_that_claimed_lives(
     assert [c.claimant for c in found] == [None]
     found = read("The strike, the first in weeks, killed 3 people, officials initially said.")
     assert [c.claimant for c in found] == ["officials"]
+
+
+def test_a_clause_before_a_second_claimant_is_not_that_claimants() -> None:
+    found = read("Four people were killed, while the mayor said 15 were injured.")
+    assert [(c.count, c.claimant) for c in found] == [(4, None), (15, "the mayor")]
+
+
+def test_an_outlet_citing_its_own_tally_is_the_claimant() -> None:
+    found = read("The Associated Press, citing its own tally, said 26 medics had been killed.")
+    assert [(c.count, c.claimant) for c in found] == [(26, "The Associated Press")]
+
+
+def test_a_loss_foreseen_on_a_condition_is_not_a_claim() -> None:
+    assert (
+        read("Analysts say Russia could lose 2,000 troops a week if the offensive goes on.") == []
+    )

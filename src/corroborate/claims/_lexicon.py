@@ -289,7 +289,7 @@ RETRACTED_BEFORE = re.compile(
 PROJECTED_BEFORE = re.compile(
     r"\b(?:could|may|might|would|will|is expected to|are expected to|was expected to|"
     r"were expected to|is likely to|threatens to)\s+(?:still\s+)?"
-    r"(?:rise|climb|grow|exceed|reach|top|pass|increase|surpass|go up)"
+    r"(?:rise|climb|grow|exceed|reach|top|pass|increase|surpass|go up|lose|kill)"
     r"(?:\s+(?:to|above|beyond|past))?\s+"
     r"(?:(?:at least|more than|over|as many as|about|around|some|nearly)\s+)?$",
     re.I,
@@ -501,6 +501,12 @@ RELAYED_CLAIM = re.compile(
     r"(?P<who>[A-Za-z][^,;:.\"“”]{2,60}?)\s+(?:had\s+|have\s+|has\s+)?"
     r"(?:claimed|claim|claims|alleged|alleges|boasted|boasts)\b"
     r"(?!\s+(?:the\s+lives|[\w,]+\s+(?:more\s+)?lives)\b)",  # "the strike claimed 12 lives"
+)
+# What an outlet cites of its own: "citing its own tally", "citing its reporters".
+OWN_FIGURES = re.compile(
+    r"(?:its|their|our)\s+(?:own\s+)?(?:tally|count|reporting|reporters|"
+    r"correspondents?|journalists|analysis|investigation|sources|data)\b",
+    re.I,
 )
 # "claims by Russian officials that 14 civilians were killed": whose claims they are.
 CLAIMS_BY = re.compile(

@@ -257,6 +257,7 @@ def _read_sentence(
     text = sentence.text
     numbers = find_numbers(text)
     attribution = _claimant(text, ctx.last_claimant, quote_open)
+    prior_statement = ctx.statement  # before this sentence's own claimant continues it
     if lx.TOPIC_SHIFT.match(text):
         ctx.statement = None  # "Separately, a strike on Sumy killed three": a new item
     if attribution:
@@ -291,10 +292,11 @@ def _read_sentence(
     if not drafts:
         return []
     second = _contrasted_claimant(text, attribution)
-    if second is not None and (own := _claimant(text[: second[0]], ctx.last_claimant, quote_open)):
+    if second is not None:
         # "Kommersant, quoting an official, wrote that 11 ...; RBC, citing the governor, put
-        # the toll at 13": the first clause's figures are its own source's.
-        attribution = own
+        # the toll at 13": the first clause's figures are its own source's; "Five people were
+        # killed, while the governor said 12 were injured": the five are not the governor's.
+        attribution = _claimant(text[: second[0]], ctx.last_claimant, quote_open)
     previous = ctx.previous
     _fill_from_neighbours(drafts, ctx, anaphoric)
     period = find_period(text, reference)
@@ -316,7 +318,9 @@ def _read_sentence(
         if claimant is None and not (
             ctx.statement_quoted and not quote_open and not text.lstrip().startswith(("“", '"'))
         ):
-            claimant = ctx.statement
+            # a clause before a second claimant's continues only what was said before it
+            before_second = second is not None and d.number.start < second[0]
+            claimant = prior_statement if before_second else ctx.statement
         if claimant is not None and _narrated_aside(text, d.number.start):
             claimant = None  # "Olena, whose husband was among the 14 killed, said she ..."
         if claimant is not None and lx.UNSOURCED_REPORTS.search(text[: d.number.start]):
@@ -1350,6 +1354,8 @@ def _claimant_of(text: str, last_claimant: str | None, quote_open: bool) -> str 
         )
         if speaker is not None and not lx.NEWS_OUTLET.search(speaker):
             return speaker
+        if speaker is not None and lx.OWN_FIGURES.match(m.group("who")):
+            return speaker  # "Reuters, citing its own tally, said ...": the outlet counted
         if speaker is not None and _good_claimant(cited := trim_claimant(m.group("who"))):
             return cited  # "Ukrainska Pravda reported, citing the National Police, that ..."
     m = lx.INFORMS_OPENER.match(text)
@@ -1465,7 +1471,10 @@ def _contrasted_claimant(text: str, first: str | None) -> tuple[int, str] | None
             and rest.lower().startswith(who.lower())
             and not re.match(r"\w+ing\b|.*\bthat\b", who, re.I)  # "claiming that the toll"
         )
-        if who is not None and who != first and opens:  # the clause's own subject, first
+        # the clause's own subject, first, and not the claimant of the clause before it (the
+        # whole sentence's claimant may be this clause's: "Five were killed, while the
+        # governor said 12 were injured")
+        if who is not None and opens and who != _claimant(text[: m.start()] + ".", first):
             return m.end(), who
     return None
 
