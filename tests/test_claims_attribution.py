@@ -1203,3 +1203,11 @@ def test_a_loss_foreseen_on_a_condition_is_not_a_claim() -> None:
     assert (
         read("Analysts say Russia could lose 2,000 troops a week if the offensive goes on.") == []
     )
+
+
+def test_one_person_named_in_the_singular_is_who_the_count_counts() -> None:
+    found = read("One paramedic was wounded and 1 resident was killed, the regional police said.")
+    assert [(c.count, c.event, c.victims, c.victim_category) for c in found] == [
+        (1, "injured", "paramedic", "civilian"),
+        (1, "killed", "resident", "civilian"),
+    ]

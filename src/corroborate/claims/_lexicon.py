@@ -164,7 +164,11 @@ for _cat, _words in {
     "daughters|wives|husbands|neighbours|neighbors|tenants|guests|customers|spectators|clergy|"
     "monks|nuns|retirees|seniors|railway workers|utility workers|power engineers|medical workers|"
     "health workers|healthcare workers|media workers|drivers|truck drivers|abductees|"
-    "grandchildren|grandsons|granddaughters|grandmothers|grandfathers|grandparents",
+    "grandchildren|grandsons|granddaughters|grandmothers|grandfathers|grandparents|"
+    # one of them: "1 resident was killed", "one volunteer was wounded"
+    "resident|volunteer|medic|doctor|nurse|paramedic|rescuer|firefighter|worker|employee|"
+    "teacher|student|patient|farmer|driver|villager|journalist|reporter|pensioner|passenger|"
+    "girl|boy|baby|infant|teenager|policeman|police officer|aid worker|deminer|electrician",
     "combatant": "soldiers|soldier|troops|servicemen|serviceman|servicemembers|service members|"
     "servicewomen|military personnel|personnel|fighters|militants|mercenaries|marines|"
     "paratroopers|infantrymen|conscripts|mobilised|mobilized|reservists|officers|commanders|"
@@ -174,7 +178,8 @@ for _cat, _words in {
     "operators|border guards|national guardsmen|"
     "special forces|partisans|insurgents|legionnaires|contract soldiers|airborne troops|"
     "naval infantrymen|tankmen|drone operators|artillerymen|riflemen|motorised riflemen|"
-    "motorized riflemen|military servicemen|enemy personnel|militia|volunteer fighters",
+    "motorized riflemen|military servicemen|enemy personnel|militia|volunteer fighters|"
+    "officer|commander|marine|paratrooper|conscript|fighter|pilot|guard|border guard|sapper",
     "unknown": "people|persons|person|individuals|men|man|victims|others|ukrainians|russians|"
     "family members|relatives|inmates|men and women|occupants|guys|lads|brothers|sisters|"
     "parents|siblings|spouses",
