@@ -1211,3 +1211,9 @@ def test_one_person_named_in_the_singular_is_who_the_count_counts() -> None:
         (1, "injured", "paramedic", "civilian"),
         (1, "killed", "resident", "civilian"),
     ]
+
+
+def test_people_joined_after_hardware_take_the_verb_over_both() -> None:
+    found = read("Drone operators destroyed 4 tanks and 11 occupiers, the brigade said.")
+    assert [(c.count, c.event, c.victims) for c in found] == [(11, "killed", "occupiers")]
+    assert read("Russia launched 40 drones and 3 missiles overnight.") == []

@@ -588,6 +588,7 @@ def _read_number(text: str, tokens: list[_Token], i: int, consumed: set[int]) ->
     leans = head.copula or (head.kind == "bare" and _elliptic(tokens, i, head.end))
     if event is None and head.kind == "person" and _coordinated_object(tokens, i, head.end):
         leans = True  # "killed two soldiers and three medics": the verb governs both
+        event = _verb_over_things(tokens, i)  # "destroyed 3 tanks and 14 occupiers"
     restates = head.kind == "bare" and event is None and bool(lx.FIGURE_PUT_AT.search(before_text))
     if head.kind == "bare" and event is None and not inclusion and not leans and not restates:
         return None
@@ -636,6 +637,30 @@ def _coordinated_object(tokens: list[_Token], i: int, end: int) -> bool:
         or nxt.low in lx.PLACE_PREPOSITIONS
         or nxt.low in {"and", "as", "during", "over", "overnight", "inside"}
     )
+
+
+def _verb_over_things(tokens: list[_Token], i: int) -> str | None:
+    """The harm verb over a count of things joined before the people at i: "destroyed 3 tanks
+    and 14 occupiers" (the tanks are no claim, so no draft lends the people its event)."""
+    j = i - 1
+    while j >= 0 and _is_qualifier_word(tokens[j].low):
+        j -= 1
+    if j < 2 or tokens[j].low != "and":
+        return None
+    k = j - 1
+    while k >= 0 and tokens[k].text.isalpha() and tokens[k].low not in lx.THING_NOUNS:
+        k -= 1  # an adjective before the things: "3 armoured vehicles"
+    if k < 1 or tokens[k].low not in lx.THING_NOUNS:
+        return None
+    k -= 1
+    while k >= 0 and tokens[k].text.isalpha() and tokens[k].low not in lx.THING_NOUNS:
+        if tokens[k].low in {"and", ","}:
+            return None
+        k -= 1
+    if k < 1 or tokens[k].number is None:
+        return None
+    ev = _event_of(tokens[k - 1].low)
+    return ev[0] if ev is not None and ev[1] == "verb" else None
 
 
 def _is_increment(tokens: list[_Token], k: int) -> bool:
