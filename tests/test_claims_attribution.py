@@ -1217,3 +1217,29 @@ def test_people_joined_after_hardware_take_the_verb_over_both() -> None:
     found = read("Drone operators destroyed 4 tanks and 11 occupiers, the brigade said.")
     assert [(c.count, c.event, c.victims) for c in found] == [(11, "killed", "occupiers")]
     assert read("Russia launched 40 drones and 3 missiles overnight.") == []
+
+
+def test_a_statement_not_made_and_a_writers_caveat_name_no_claimant() -> None:
+    found = read(
+        "Figures from the Ukrainian side could not be verified. Moscow has not published its "
+        "losses since 2022, when it said 5,937 of its soldiers had died."
+    )
+    assert [(c.count, c.claimant) for c in found] == [(5937, None)]
+
+
+def test_the_writers_background_after_a_speaker_is_not_the_speakers() -> None:
+    found = read(
+        "A drone killed 3 civilians in Nikopol, the governor said, two days after 4 people "
+        "died in a strike on the market."
+    )
+    assert [(c.count, c.claimant) for c in found] == [(3, "the governor"), (4, None)]
+
+
+def test_an_account_run_by_an_office_is_the_office() -> None:
+    found = read('A Telegram channel run by the city council posted: "2 dead in Pavlohrad."')
+    assert [(c.count, c.claimant) for c in found] == [(2, "the city council")]
+
+
+def test_a_second_source_after_separately_has_its_own_figures() -> None:
+    found = read("The governor reported 2 killed; separately, the police reported 5 injured.")
+    assert [(c.count, c.claimant) for c in found] == [(2, "The governor"), (5, "the police")]

@@ -329,7 +329,7 @@ QUALIFIER_BEFORE: list[tuple[str, str]] = [
     (
         r"about|around|roughly|approximately|approx\.?|some|an estimated|estimated|nearly|almost|"
         r"close to|circa|c\.|in the region of|an approximate|or so|just over|just under|"
-        r"somewhere around|more or less|reportedly",
+        r"somewhere around|more or less|reportedly|maybe|perhaps|possibly",
         "approx",
     ),
 ]
@@ -409,7 +409,9 @@ ACCORDING_TO = re.compile(
     r"under the procedural (?:guidance|leadership|supervision) of|"
     rf"figures (?:from|by)|data (?:from|by)|estimates? (?:from|by)|"
     r"per(?!\s+(?:day|week|month|year|hour|night|minute|capita|cent|person|head|km)\b))\s+"
-    rf"(?P<who>[^,;:.()\"“”]+?)(?=\s*(?:[,;:.()\"“”]|$|\s+(?:that|who|which|{_SHOWING})\b))",  # noqa: E501 - one regex alternative per line reads best
+    rf"(?P<who>[^,;:.()\"“”]+?)(?=\s*(?:[,;:.()\"“”]|$|\s+(?:that|who|which|{_SHOWING})\b)|"
+    # "Figures from the Ukrainian side could not be verified": the phrase ends at its verb
+    r"\s+(?:could|can|cannot|may|might|has|have|had|is|are|was|were)\s+(?:not\s+)?(?:be|been)\b)",
     re.I,
 )
 # "according to our sources": the speaker's own, so the speaker is the claimant.
@@ -426,7 +428,10 @@ AGE_AFTER = re.compile(r"[-\s]years?[-\s]old\b", re.I)  # "a 54-year-old teacher
 NOT_A_STATEMENT = re.compile(
     r"\b(?:found|finds|believes|believed|believe|fears|feared|hopes|hoped)\b|"
     r"\b(?:posted|wrote|writes|published|shared|described|recorded|told|counted)\s+"
-    r"(?:a|an|his|her|their|its|my|our|residents|people|reporters)\b",
+    r"(?:a|an|his|her|their|its|my|our|residents|people|reporters)\b|"
+    # "Figures from the Ukrainian side could not be verified.": the writer's caveat
+    r"\b(?:could|can|cannot|can't)\s+(?:not\s+)?(?:be\s+)?(?:independently\s+)?"
+    r"(?:verified|verify|confirmed|confirm)\b",
     re.I,
 )
 # "The number of civilians killed in the region rose to 1,024": whom the figure counts.
@@ -449,7 +454,7 @@ PEOPLE_OF_PART = re.compile(
 # interviewed", "Ukraine's prosecutors had visited".
 OPENING_SUBJECT = re.compile(
     r"^(?P<who>(?:The|A|An|[A-Z][\w'’-]*)(?:\s+[\w'’-]+){0,6}?)\s+(?:has\s+|have\s+|had\s+)?"
-    r"[a-z]+ed\b"
+    r"(?:not\s+|never\s+|also\s+|already\s+)?[a-z]+ed\b"  # "Russia has not disclosed"
 )
 # A sentence that opens a new item of news: a statement before it does not continue into it.
 TOPIC_SHIFT = re.compile(
@@ -553,6 +558,19 @@ SUBJECT_OPENERS = re.compile(
 TIME_OPENER = re.compile(
     r"^(?:on|last|this|early|late|by)\s+(?:monday|tuesday|wednesday|thursday|friday|saturday|"
     r"sunday|morning|afternoon|evening|night|week|month|day)\b[\s,]*",
+    re.I,
+)
+# "An X account run by the regional police": the police.
+ACCOUNT_RUN_BY = re.compile(
+    r"^(?:an?|the|its|their)\s+(?:[\w-]+\s+){0,2}?(?:account|channel|page|feed)\s+"
+    r"(?:run|operated|managed|maintained)\s+by\s+(?P<who>.+)$",
+    re.I,
+)
+# "..., the governor said, a day after 5 people died in ...": the writer's background, which
+# the speaker named before it did not say.
+BACKGROUND_AFTER_SPEAKER = re.compile(
+    r",\s*[^,;]{2,80}?\s+(?:said|says|reported|told [\w' ]+?),\s*(?:a|one|two|three|four|five|"
+    r"several|\d+)\s+(?:days?|hours?|weeks?|months?)\s+(?:after|before)\b[^,;]*$",
     re.I,
 )
 # Words that cannot be a claimant by themselves.
@@ -746,7 +764,7 @@ CIVILIAN_TOLL = re.compile(
 QUALIFIER_WORDS = set(
     """at least no fewer than not less more over upwards of in excess a minimum as many up to
     high under most about around roughly approximately some an estimated nearly almost close
-    another further between from somewhere just only all total""".split()
+    another further between from somewhere just only all total maybe perhaps possibly""".split()
 )
 
 # --- Claimants ---------------------------------------------------------------------------------

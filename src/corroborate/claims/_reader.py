@@ -323,6 +323,8 @@ def _read_sentence(
             claimant = prior_statement if before_second else ctx.statement
         if claimant is not None and _narrated_aside(text, d.number.start):
             claimant = None  # "Olena, whose husband was among the 14 killed, said she ..."
+        if claimant is not None and lx.BACKGROUND_AFTER_SPEAKER.search(text[: d.number.start]):
+            claimant = None  # "..., the governor said, a day after 5 people died in ..."
         if claimant is not None and lx.UNSOURCED_REPORTS.search(text[: d.number.start]):
             claimant = None  # "... said the UN was appalled by reports that 50 civilians ..."
         category = _settle_category(victims, category, d.event, text)
@@ -1486,6 +1488,7 @@ def _contrasted_claimant(text: str, first: str | None) -> tuple[int, str] | None
         rest = text[m.end() :]
         if not find_numbers(rest):
             continue
+        rest = lx.SUBJECT_OPENERS.sub("", rest)  # "; separately, the police reported 2 ..."
         who = _leading_claimant(rest, first)
         cited = lx.CITING_CLAUSE.search(rest)
         if who is not None and lx.NEWS_OUTLET.search(who) and cited:
@@ -1571,6 +1574,8 @@ def trim_claimant(who: str) -> str:
     who = who.strip(" ,'\"“”")
     who = lx.CLAIMANT_TAIL.sub("", who).strip(" ,")
     who = lx.CLAIMANT_ADVERB.sub("", who)  # "officials initially (said)"
+    if run_by := lx.ACCOUNT_RUN_BY.match(who):
+        who = run_by.group("who").strip()  # "An X account run by the regional police"
     parts = [p.strip() for p in who.split(",")]
     kept = parts[0]
     if len(parts) > 1 and parts[1]:
@@ -1618,6 +1623,8 @@ def _leading_claimant(text: str, last_claimant: str | None) -> str | None:
         if lx.CONDEMNING.search(m.group(0)) and lx.ATTRIBUTION_VERB.search(text[m.end() :]):
             continue  # "The EU condemned the strike, which officials said killed 20": theirs
         head = re.sub(r"\s*\([^()]{1,40}\)", "", text[: m.start()])  # "Intelligence (HUR)"
+        if re.search(r"\b(?:not|never)\s*$", head, re.I):
+            continue  # "Russia has not disclosed its losses": a statement not made
         if re.search(r"\b(?:to|to be|asked to be|not to be)\s*$", head, re.I):
             continue  # "who asked to be identified": not the sentence's verb of saying
         clause = re.split(r"[,;:\"“”(]|\s[—–-]\s", head)
@@ -1674,7 +1681,7 @@ def _leading_claimant(text: str, last_claimant: str | None) -> str | None:
             return trim_claimant(relative["who"])
         subject = lx.TIME_OPENER.sub("", subject)  # "On Saturday the service revised ..."
         if re.match(
-            r"(?:which|who|whom|whose|where|by|of|in|on|at|from|with|for)\b", subject, re.I
+            r"(?:which|who|whom|whose|where|when|by|of|in|on|at|from|with|for)\b", subject, re.I
         ):
             # "The strike, which the air force said involved 40 missiles, killed 11": the
             # saying belongs to a clause about something else; no one is named for the figure.
