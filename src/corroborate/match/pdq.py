@@ -148,7 +148,7 @@ def _plan(h: int, w: int, windows: bytes) -> _Plan:
     _, keep, row_of = np.unique(rows, return_index=True, return_inverse=True)
     rowsets = yi[keep]
     pairs, pair_of = np.unique(row_of.reshape(-1, 1) * w + xi, return_inverse=True)
-    columns = np.ascontiguousarray(rowsets[pairs // w].T * w + pairs % w)
+    columns = np.ascontiguousarray(rowsets[pairs // w].T * w + pairs % w, dtype=np.int32)
     first = yi[0][:, None] * w + xi[0][None, :]
     return _Plan(columns, pair_of.reshape(len(win), _N), first)
 

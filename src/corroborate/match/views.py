@@ -482,6 +482,25 @@ STILL_EDGE = 10.0
 MAX_OVERLAY = 0.5  # share of the picture an overlay may cover
 
 
+def _still_and_mean(grays: list[np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
+    """Which pixels hold still between STILL_SHARE of consecutive samples, and the mean
+    picture (float32). Decoded frames (uint8) are counted in integers: the same answers
+    as the float32 arithmetic, which every integer level and sum below 2**24 keeps exact,
+    without a float copy of the whole stack."""
+    if grays[0].dtype != np.uint8:
+        stack = np.stack(grays).astype(np.float32)
+        still = (np.abs(np.diff(stack, axis=0)) <= STILL_LEVEL).mean(axis=0) >= STILL_SHARE
+        return still, stack.mean(axis=0)
+    stack8 = np.stack(grays)
+    level = int(np.floor(STILL_LEVEL))  # integer steps within STILL_LEVEL
+    steps = np.abs(np.diff(stack8.astype(np.int16), axis=0)) <= level
+    share = steps.sum(axis=0, dtype=np.int64).astype(np.float64) / np.intp(len(steps))
+    total = stack8.sum(axis=0, dtype=np.int32).astype(np.float32)
+    # as NumPy's mean divides its float32 sum by the count (an intp)
+    np.true_divide(total, np.intp(len(stack8)), out=total, casting="unsafe")
+    return share >= STILL_SHARE, total
+
+
 def overlay_mask(grays: list[np.ndarray], box: tuple[int, int, int, int]) -> np.ndarray | None:
     """The pixels of a channel's overlay in one shot: still edges (text, a badge's outline,
     buttons), closed over running text, and what they enclose; flat footage that holds still
@@ -489,13 +508,12 @@ def overlay_mask(grays: list[np.ndarray], box: tuple[int, int, int, int]) -> np.
     samples to tell, or the shot is a still picture."""
     if len(grays) < MIN_MASK_SAMPLES or any(g.shape != grays[0].shape for g in grays):
         return None
-    stack = np.stack(grays).astype(np.float32)
-    still = (np.abs(np.diff(stack, axis=0)) <= STILL_LEVEL).mean(axis=0) >= STILL_SHARE
+    still, mean = _still_and_mean(grays)
     x0, y0, x1, y1 = box
     inside = still[y0:y1, x0:x1]
     if inside.size == 0 or float(inside.mean()) > MAX_STILL:
         return None
-    outline = still & (_edges(stack.mean(axis=0)) >= STILL_EDGE)
+    outline = still & (_edges(mean) >= STILL_EDGE)
     if not outline[y0:y1, x0:x1].any():
         return None
     barrier = _box_sum(_closed(outline, _CLOSE_Y, _CLOSE_X).astype(np.float32), 2, 2) > 0.5
