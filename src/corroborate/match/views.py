@@ -13,6 +13,7 @@ enough (1.25-2.5% of the picture) that the hash stays within its threshold.
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 from typing import Protocol
 
 import numpy as np
@@ -527,26 +528,53 @@ def overlay_mask(grays: list[np.ndarray], box: tuple[int, int, int, int]) -> np.
     return out
 
 
+@dataclass(frozen=True)
+class _Fill:
+    """How an overlay mask is filled in, worked out once per mask (every frame of a shot
+    shares it): at each scale, which pixels are filled and what their sums divide by."""
+
+    keep: np.ndarray  # 1.0 where the footage shows, float32
+    steps: tuple[tuple[int, np.ndarray, np.ndarray], ...]  # (radius, pixels, divisors)
+    rest: np.ndarray  # pixels no scale reached
+    any_kept: bool
+
+
+_last_fill: list[tuple[np.ndarray, _Fill]] = []  # the last mask's, by identity
+
+
+def _fill_of(mask: np.ndarray) -> _Fill:
+    if _last_fill and _last_fill[0][0] is mask:
+        return _last_fill[0][1]
+    keep = (~mask).astype(np.float32)
+    todo = mask.copy()
+    steps = []
+    for r in (4, 12, 36):
+        den = _box_sum(keep, r, r)
+        ok = todo & (den >= 1.0)
+        steps.append((r, ok, den[ok]))
+        todo &= ~ok
+        if not todo.any():
+            break
+    fill = _Fill(keep, tuple(steps), todo, bool((~mask).any()))
+    _last_fill[:] = [(mask, fill)]
+    return fill
+
+
 def without_overlay(gray: np.ndarray, mask: np.ndarray | None) -> np.ndarray:
     """The frame with its overlay pixels replaced by the footage around them, smoothly
     (normalised box filtering at two scales), so an overlay adds no edges of its own to the
     hash and its area adds no detail to the quality."""
     if mask is None:
         return gray
+    fill = _fill_of(mask)
     g = gray.astype(np.float32, copy=False)
-    keep = (~mask).astype(np.float32)
     out = g.copy()
-    todo = mask.copy()
-    for r in (4, 12, 36):
-        den = _box_sum(keep, r, r)
-        num = _box_sum(g * keep, r, r)
-        ok = todo & (den >= 1.0)
-        out[ok] = num[ok] / den[ok]
-        todo &= ~ok
-        if not todo.any():
-            break
-    if todo.any():
-        out[todo] = float(g[~mask].mean()) if (~mask).any() else float(g.mean())
+    kept = g * fill.keep
+    for r, ok, den in fill.steps:
+        num = _box_sum(kept, r, r)
+        out[ok] = num[ok] / den
+    if fill.rest.any():
+        out[fill.rest] = float(g[~mask].mean()) if fill.any_kept else float(g.mean())
     return out
 
 
