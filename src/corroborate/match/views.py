@@ -365,10 +365,11 @@ def boxed_pieces(
         yield piece, boxed(piece, box)
 
 
-def _pixel_windows(box: tuple[int, int, int, int], views: tuple[Window, ...]) -> np.ndarray:
+def _pixel_windows(box: tuple[int, int, int, int], views: np.ndarray) -> np.ndarray:
+    """Windows [x0, y0, x1, y1] in pixels of `box` for views as an array [n, 4] (float32)."""
     x0, y0, x1, y1 = box
     w, h = x1 - x0, y1 - y0
-    v = np.asarray(views, dtype=np.float32)
+    v = views
     return np.stack(
         [x0 + v[:, 0] * w, y0 + v[:, 2] * h, x1 - v[:, 1] * w, y1 - v[:, 3] * h], axis=1
     )
@@ -384,6 +385,14 @@ def _mirror_plan() -> tuple[tuple[Window, ...], np.ndarray]:
 
 
 _HASHED, _MIRROR_OF = _mirror_plan()
+# the view lists as arrays, made once (not per frame)
+_STORED_ARRAY = np.asarray(STORED_VIEWS, dtype=np.float32)
+_HASHED_ARRAY = np.asarray(_HASHED, dtype=np.float32)
+# rows of the hashed windows that are query views: the plain ones, then their mirror images
+_QUERY_ROWS = np.r_[0 : len(QUERY_VIEWS), len(_HASHED) : len(_HASHED) + len(QUERY_VIEWS)]
+_QUERY_IDS = np.concatenate(
+    [np.arange(len(QUERY_VIEWS)), np.arange(len(QUERY_VIEWS)) + MIRRORED]
+).astype(np.uint16)
 
 
 def hash_frame(
@@ -405,16 +414,13 @@ def hash_frame(
     blurred = hasher.prefilter(gray, x1 - x0, y1 - y0)
     if not query:
         hashes, quality = hasher.hash_windows(
-            blurred, _pixel_windows(box, STORED_VIEWS), each_quality=False
+            blurred, _pixel_windows(box, _STORED_ARRAY), each_quality=False
         )
         return np.arange(len(STORED_VIEWS), dtype=np.uint16), hashes, quality
     hashes, quality = hasher.hash_windows(
-        blurred, _pixel_windows(box, _HASHED), each_quality=False, mirror_of=_MIRROR_OF
+        blurred, _pixel_windows(box, _HASHED_ARRAY), each_quality=False, mirror_of=_MIRROR_OF
     )
-    n = len(QUERY_VIEWS)
-    keep = np.r_[0:n, len(_HASHED) : len(_HASHED) + n]
-    ids = np.arange(n, dtype=np.uint16)
-    return np.concatenate([ids, ids + MIRRORED]).astype(np.uint16), hashes[keep], quality[keep]
+    return _QUERY_IDS.copy(), hashes[_QUERY_ROWS], quality[_QUERY_ROWS]
 
 
 # What is static across a shot is not footage: a channel's badge, caption band, ticker, a
