@@ -15,6 +15,7 @@ from pathlib import Path
 
 import av
 import numpy as np
+from av.video.reformatter import VideoReformatter
 from PIL import Image, ImageOps
 
 from corroborate.match.errors import MediaError
@@ -72,6 +73,9 @@ class VideoSamples:
             next_t = 0.0
             last_t = 0.0
             size: tuple[int, int] | None = None
+            # one scaler for the whole stream, on this thread: `frame.reformat` builds a new
+            # one for every frame (its filters and, by default, a pool of a thread a core)
+            scaler = VideoReformatter()
             try:
                 for frame in container.decode(stream):
                     if frame.pts is None or frame.time is None:
@@ -84,7 +88,9 @@ class VideoSamples:
                         continue
                     if size is None:
                         size = _small_size(frame.width, frame.height)
-                    small = frame.reformat(width=size[0], height=size[1], format="gray")
+                    small = scaler.reformat(
+                        frame, width=size[0], height=size[1], format="gray", threads=1
+                    )
                     self.count += 1
                     yield SampledFrame(t, small.to_ndarray())
                     next_t = (math.floor(t / step + 1e-6) + 1) * step

@@ -90,8 +90,11 @@ def _box(a: np.ndarray, window: int, axis: int) -> np.ndarray:
 
     a = np.ascontiguousarray(a, dtype=_F32)
     if axis == 1:
-        out = np.empty((a.shape[0], len(outs)), dtype=_F32)
-        pdq_kernels.box_rows(a, reads, signs, outs, divs, out)
+        # along rows as along the columns of the transpose: every line's running sum is a
+        # lane of one vector (the same float32 operations in the same order per line)
+        turned = np.empty((len(outs), a.shape[0]), dtype=_F32)
+        pdq_kernels.box_columns(np.ascontiguousarray(a.T), reads, signs, outs, divs, turned)
+        out = np.ascontiguousarray(turned.T)
     else:
         out = np.empty((len(outs), a.shape[1]), dtype=_F32)
         pdq_kernels.box_columns(a, reads, signs, outs, divs, out)
@@ -126,21 +129,6 @@ def _samples(lo: np.ndarray, hi: np.ndarray, size: int) -> np.ndarray:
     return index
 
 
-def _dot_first(a: np.ndarray, b: np.ndarray) -> np.ndarray:
-    """out[i, m] = sum over k of float32(b[i, k] * a[k, m]), added left to right in float32
-    as the reference's loops do (a BLAS matmul or NumPy's pairwise sum adds in another
-    order); every sum advances together, one vector multiply-add per k, compiled (each
-    product rounded to float32 before it is added, as NumPy's multiply then add did: no
-    fused multiply-add, no reordering)."""
-    from corroborate.match import pdq_kernels  # numba: loaded when a frame is first hashed
-
-    out = np.zeros((b.shape[0], a.shape[1]), dtype=_F32)
-    pdq_kernels.dot_first_into(
-        np.ascontiguousarray(a, dtype=_F32), np.ascontiguousarray(b, dtype=_F32), out
-    )
-    return out
-
-
 @dataclass(frozen=True)
 class _Plan:
     """Where a set of windows samples a frame, and which (rows, column) pairs they share:
@@ -160,7 +148,7 @@ def _plan(h: int, w: int, windows: bytes) -> _Plan:
     _, keep, row_of = np.unique(rows, return_index=True, return_inverse=True)
     rowsets = yi[keep]
     pairs, pair_of = np.unique(row_of.reshape(-1, 1) * w + xi, return_inverse=True)
-    columns = np.ascontiguousarray(rowsets[pairs // w].T * w + pairs % w)
+    columns = np.ascontiguousarray(rowsets[pairs // w].T * w + pairs % w, dtype=np.int32)
     first = yi[0][:, None] * w + xi[0][None, :]
     return _Plan(columns, pair_of.reshape(len(win), _N), first)
 
@@ -180,8 +168,13 @@ def bits_of(coefficients: np.ndarray) -> np.ndarray:
     """pdqBuffer16x16ToBits for rows of 256 coefficients: bit k is set when coefficient k is
     above Torben's median (the 128th smallest), packed with bit 255 first as the hex form
     and the `pdqhash` wheel order them."""
-    median = np.partition(coefficients, 127, axis=1)[:, 127:128]
-    return np.packbits((coefficients > median)[:, ::-1], axis=1)
+    from corroborate.match import pdq_kernels  # numba: loaded when a frame is first hashed
+
+    coefficients = np.ascontiguousarray(coefficients, dtype=_F32)
+    median = np.ascontiguousarray(np.partition(coefficients, 127, axis=1)[:, 127])
+    out = np.empty((len(coefficients), 32), dtype=np.uint8)
+    pdq_kernels.pack_bits(coefficients, median, out)
+    return out
 
 
 # what a multi-view signal filters a frame with, once, before hashing its windows
@@ -208,15 +201,18 @@ def hash_windows(
     n = len(win)
     plan = _plan(h, w, win.tobytes())
     frame = np.ascontiguousarray(blurred, dtype=_F32).ravel()
+    from corroborate.match import pdq_kernels  # numba: loaded when a frame is first hashed
+
     # T = D A. Column j of a window's T depends only on the window's 64 rows and on one
     # column of the frame, and crops share both, so each distinct (rows, column) pair is
     # transformed once: the same float32 sums as per window, about half the work.
-    vertical = _dot_first(frame[plan.columns], _DCT)  # [16 i, pairs]
-    # B = T Dt, per window: T's column k first, then (window, i), against D
-    across = vertical[:, plan.pair_of].transpose(2, 1, 0).reshape(_N, n * 16)
-    flat = _dot_first(across, _DCT).reshape(16, n, 16).transpose(1, 2, 0).reshape(n, 256)
-    if mirror_of is not None:
-        flat = np.concatenate([flat, flat[mirror_of] * _MIRROR_SIGN])
+    vertical = np.empty((plan.columns.shape[1], 16), dtype=_F32)  # [pairs, 16 i]
+    pdq_kernels.vertical_dct(frame, plan.columns, _DCT, vertical)
+    # B = T Dt per window (and its mirror image's), compiled in one pass
+    mirrors = _NO_MIRRORS if mirror_of is None else np.asarray(mirror_of, dtype=np.intp)
+    flat = np.empty((n + len(mirrors), 256), dtype=_F32)
+    pdq_kernels.window_coefficients(vertical, plan.pair_of, _DCT, mirrors, _MIRROR_SIGN, flat)
+    hashes = bits_of(flat)
     if each_quality:
         xi = _samples(win[:, 0], win[:, 2], w)
         yi = _samples(win[:, 1], win[:, 3], h)
@@ -224,8 +220,11 @@ def hash_windows(
         if mirror_of is not None:
             quality = np.concatenate([quality, quality[mirror_of]])
     else:
-        quality = np.repeat(quality_of(frame[plan.first][None]), len(flat))
-    return bits_of(flat), quality
+        quality = np.repeat(quality_of(frame[plan.first][None]), len(hashes))
+    return hashes, quality
+
+
+_NO_MIRRORS = np.zeros(0, dtype=np.intp)
 
 
 def hash_gray(gray: np.ndarray) -> tuple[np.ndarray, int]:

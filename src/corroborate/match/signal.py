@@ -16,12 +16,15 @@ import io
 from abc import ABC, abstractmethod
 from dataclasses import dataclass
 from pathlib import Path
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 import faiss
 import numpy as np
 
 from corroborate.match.errors import SignalError
+
+if TYPE_CHECKING:
+    from corroborate.match.frames import VideoSamples
 
 # popcount of every byte value, for Hamming distances on packed hashes
 _POPCOUNT = np.array([bin(i).count("1") for i in range(256)], dtype=np.uint8)
@@ -231,6 +234,13 @@ class SignalType(ABC):
         """Mask of a query's rows that search the index (all by default; verification
         still compares every row)."""
         return np.ones(len(sig), dtype=bool)
+
+    def video_samples(self, path: Path, *, threads: int = 0) -> VideoSamples:
+        """The frames of a video this signal hashes, decoded as it decodes them (the
+        decoding a speed benchmark's decode-only ceiling must repeat)."""
+        from corroborate.match.frames import VideoSamples
+
+        return VideoSamples(path, self.sample_rate, threads=threads)
 
     @abstractmethod
     def hash_file(self, path: Path, kind: str, *, threads: int = 0) -> FileSignature | None:

@@ -111,11 +111,13 @@ class MultiViewSignal(SignalType):
             signal=self.key,
         )
 
+    def video_samples(self, path: Path, *, threads: int = 0) -> VideoSamples:
+        """From version 4 decoded with the loop filter (see `VideoSamples`)."""
+        return VideoSamples(path, self.sample_rate, threads=threads, deblock=self.masks_overlays)
+
     def hash_file(self, path: Path, kind: str, *, threads: int = 0) -> FileSignature | None:
         if kind == "video":
-            samples = VideoSamples(
-                path, self.sample_rate, threads=threads, deblock=self.masks_overlays
-            )
+            samples = self.video_samples(path, threads=threads)
             return self.hash_frames(samples, "video", lambda: samples.duration)
         if kind == "image":
             gray = load_image(path)
@@ -154,7 +156,7 @@ class PdqSignal(SignalType):
                 signal=self.key,
             )
         if kind == "video":
-            samples = VideoSamples(path, self.sample_rate, threads=threads)
+            samples = self.video_samples(path, threads=threads)
             rows = [(f.time, *pdq.hash_gray(f.gray.astype(np.float32))) for f in samples]
             if not rows:
                 raise MediaError(f"{path.name}: no frames decoded")

@@ -13,6 +13,7 @@ enough (1.25-2.5% of the picture) that the hash stays within its threshold.
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 from typing import Protocol
 
 import numpy as np
@@ -364,10 +365,11 @@ def boxed_pieces(
         yield piece, boxed(piece, box)
 
 
-def _pixel_windows(box: tuple[int, int, int, int], views: tuple[Window, ...]) -> np.ndarray:
+def _pixel_windows(box: tuple[int, int, int, int], views: np.ndarray) -> np.ndarray:
+    """Windows [x0, y0, x1, y1] in pixels of `box` for views as an array [n, 4] (float32)."""
     x0, y0, x1, y1 = box
     w, h = x1 - x0, y1 - y0
-    v = np.asarray(views, dtype=np.float32)
+    v = views
     return np.stack(
         [x0 + v[:, 0] * w, y0 + v[:, 2] * h, x1 - v[:, 1] * w, y1 - v[:, 3] * h], axis=1
     )
@@ -383,6 +385,14 @@ def _mirror_plan() -> tuple[tuple[Window, ...], np.ndarray]:
 
 
 _HASHED, _MIRROR_OF = _mirror_plan()
+# the view lists as arrays, made once (not per frame)
+_STORED_ARRAY = np.asarray(STORED_VIEWS, dtype=np.float32)
+_HASHED_ARRAY = np.asarray(_HASHED, dtype=np.float32)
+# rows of the hashed windows that are query views: the plain ones, then their mirror images
+_QUERY_ROWS = np.r_[0 : len(QUERY_VIEWS), len(_HASHED) : len(_HASHED) + len(QUERY_VIEWS)]
+_QUERY_IDS = np.concatenate(
+    [np.arange(len(QUERY_VIEWS)), np.arange(len(QUERY_VIEWS)) + MIRRORED]
+).astype(np.uint16)
 
 
 def hash_frame(
@@ -398,22 +408,20 @@ def hash_frame(
     every query view and its mirror image; `mask` (an overlay's pixels) is filled in from
     the footage around it first, and with `stretch` the footage's contrast is stretched."""
     x0, y0, x1, y1 = box
+    levels = gray if mask is None and gray.dtype == np.uint8 else None
     gray = without_overlay(gray.astype(np.float32, copy=False), mask)
     if stretch:
-        gray = stretched(gray, box)
+        gray = stretched(gray, box, levels)
     blurred = hasher.prefilter(gray, x1 - x0, y1 - y0)
     if not query:
         hashes, quality = hasher.hash_windows(
-            blurred, _pixel_windows(box, STORED_VIEWS), each_quality=False
+            blurred, _pixel_windows(box, _STORED_ARRAY), each_quality=False
         )
         return np.arange(len(STORED_VIEWS), dtype=np.uint16), hashes, quality
     hashes, quality = hasher.hash_windows(
-        blurred, _pixel_windows(box, _HASHED), each_quality=False, mirror_of=_MIRROR_OF
+        blurred, _pixel_windows(box, _HASHED_ARRAY), each_quality=False, mirror_of=_MIRROR_OF
     )
-    n = len(QUERY_VIEWS)
-    keep = np.r_[0:n, len(_HASHED) : len(_HASHED) + n]
-    ids = np.arange(n, dtype=np.uint16)
-    return np.concatenate([ids, ids + MIRRORED]).astype(np.uint16), hashes[keep], quality[keep]
+    return _QUERY_IDS.copy(), hashes[_QUERY_ROWS], quality[_QUERY_ROWS]
 
 
 # What is static across a shot is not footage: a channel's badge, caption band, ticker, a
@@ -482,6 +490,25 @@ STILL_EDGE = 10.0
 MAX_OVERLAY = 0.5  # share of the picture an overlay may cover
 
 
+def _still_and_mean(grays: list[np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
+    """Which pixels hold still between STILL_SHARE of consecutive samples, and the mean
+    picture (float32). Decoded frames (uint8) are counted in integers: the same answers
+    as the float32 arithmetic, which every integer level and sum below 2**24 keeps exact,
+    without a float copy of the whole stack."""
+    if grays[0].dtype != np.uint8:
+        stack = np.stack(grays).astype(np.float32)
+        still = (np.abs(np.diff(stack, axis=0)) <= STILL_LEVEL).mean(axis=0) >= STILL_SHARE
+        return still, stack.mean(axis=0)
+    stack8 = np.stack(grays)
+    level = int(np.floor(STILL_LEVEL))  # integer steps within STILL_LEVEL
+    steps = np.abs(np.diff(stack8.astype(np.int16), axis=0)) <= level
+    share = steps.sum(axis=0, dtype=np.int64).astype(np.float64) / np.intp(len(steps))
+    total = stack8.sum(axis=0, dtype=np.int32).astype(np.float32)
+    # as NumPy's mean divides its float32 sum by the count (an intp)
+    np.true_divide(total, np.intp(len(stack8)), out=total, casting="unsafe")
+    return share >= STILL_SHARE, total
+
+
 def overlay_mask(grays: list[np.ndarray], box: tuple[int, int, int, int]) -> np.ndarray | None:
     """The pixels of a channel's overlay in one shot: still edges (text, a badge's outline,
     buttons), closed over running text, and what they enclose; flat footage that holds still
@@ -489,13 +516,12 @@ def overlay_mask(grays: list[np.ndarray], box: tuple[int, int, int, int]) -> np.
     samples to tell, or the shot is a still picture."""
     if len(grays) < MIN_MASK_SAMPLES or any(g.shape != grays[0].shape for g in grays):
         return None
-    stack = np.stack(grays).astype(np.float32)
-    still = (np.abs(np.diff(stack, axis=0)) <= STILL_LEVEL).mean(axis=0) >= STILL_SHARE
+    still, mean = _still_and_mean(grays)
     x0, y0, x1, y1 = box
     inside = still[y0:y1, x0:x1]
     if inside.size == 0 or float(inside.mean()) > MAX_STILL:
         return None
-    outline = still & (_edges(stack.mean(axis=0)) >= STILL_EDGE)
+    outline = still & (_edges(mean) >= STILL_EDGE)
     if not outline[y0:y1, x0:x1].any():
         return None
     barrier = _box_sum(_closed(outline, _CLOSE_Y, _CLOSE_X).astype(np.float32), 2, 2) > 0.5
@@ -509,26 +535,53 @@ def overlay_mask(grays: list[np.ndarray], box: tuple[int, int, int, int]) -> np.
     return out
 
 
+@dataclass(frozen=True)
+class _Fill:
+    """How an overlay mask is filled in, worked out once per mask (every frame of a shot
+    shares it): at each scale, which pixels are filled and what their sums divide by."""
+
+    keep: np.ndarray  # 1.0 where the footage shows, float32
+    steps: tuple[tuple[int, np.ndarray, np.ndarray], ...]  # (radius, pixels, divisors)
+    rest: np.ndarray  # pixels no scale reached
+    any_kept: bool
+
+
+_last_fill: list[tuple[np.ndarray, _Fill]] = []  # the last mask's, by identity
+
+
+def _fill_of(mask: np.ndarray) -> _Fill:
+    if _last_fill and _last_fill[0][0] is mask:
+        return _last_fill[0][1]
+    keep = (~mask).astype(np.float32)
+    todo = mask.copy()
+    steps = []
+    for r in (4, 12, 36):
+        den = _box_sum(keep, r, r)
+        ok = todo & (den >= 1.0)
+        steps.append((r, ok, den[ok]))
+        todo &= ~ok
+        if not todo.any():
+            break
+    fill = _Fill(keep, tuple(steps), todo, bool((~mask).any()))
+    _last_fill[:] = [(mask, fill)]
+    return fill
+
+
 def without_overlay(gray: np.ndarray, mask: np.ndarray | None) -> np.ndarray:
     """The frame with its overlay pixels replaced by the footage around them, smoothly
     (normalised box filtering at two scales), so an overlay adds no edges of its own to the
     hash and its area adds no detail to the quality."""
     if mask is None:
         return gray
+    fill = _fill_of(mask)
     g = gray.astype(np.float32, copy=False)
-    keep = (~mask).astype(np.float32)
     out = g.copy()
-    todo = mask.copy()
-    for r in (4, 12, 36):
-        den = _box_sum(keep, r, r)
-        num = _box_sum(g * keep, r, r)
-        ok = todo & (den >= 1.0)
-        out[ok] = num[ok] / den[ok]
-        todo &= ~ok
-        if not todo.any():
-            break
-    if todo.any():
-        out[todo] = float(g[~mask].mean()) if (~mask).any() else float(g.mean())
+    kept = g * fill.keep
+    for r, ok, den in fill.steps:
+        num = _box_sum(kept, r, r)
+        out[ok] = num[ok] / den
+    if fill.rest.any():
+        out[fill.rest] = float(g[~mask].mean()) if fill.any_kept else float(g.mean())
     return out
 
 
@@ -541,10 +594,40 @@ MAX_GAIN = 5.0
 STRETCH_SPAN = 160.0
 
 
-def stretched(gray: np.ndarray, box: tuple[int, int, int, int]) -> np.ndarray:
-    """The frame with the contrast of its footage (within `box`) stretched."""
+_STRETCH_AT = (2, 98)  # percentiles of the footage's grey levels that are stretched apart
+
+
+def _percentiles_of_levels(levels: np.ndarray) -> np.ndarray:
+    """np.percentile(levels.astype(float32), _STRETCH_AT) of uint8 pixels, from their
+    histogram instead of a partition of every pixel: the same order statistics and the
+    same float64 interpolation as NumPy's linear method (`_lerp`), so the same values."""
+    n = levels.size
+    q = np.true_divide(_STRETCH_AT, 100)
+    virtual = (n - 1) * q
+    previous = np.floor(virtual)
+    gamma = virtual - previous
+    below = previous.astype(np.intp)
+    cumulative = np.cumsum(np.bincount(levels.ravel(), minlength=256))
+    # the k-th smallest is the first level whose cumulative count exceeds k
+    a = np.searchsorted(cumulative, below, side="right").astype(np.float32)
+    b = np.searchsorted(cumulative, below + 1, side="right").astype(np.float32)
+    diff = b - a
+    out: np.ndarray = np.add(a, diff * gamma)
+    np.subtract(b, diff * (1 - gamma), out=out, where=gamma >= 0.5, casting="unsafe")
+    return out
+
+
+def stretched(
+    gray: np.ndarray, box: tuple[int, int, int, int], levels: np.ndarray | None = None
+) -> np.ndarray:
+    """The frame with the contrast of its footage (within `box`) stretched; `levels`, the
+    frame as decoded (uint8) when `gray` is exactly its float copy, finds the percentiles
+    from a histogram."""
     x0, y0, x1, y1 = box
-    lo, hi = np.percentile(gray[y0:y1, x0:x1], (2, 98))
+    if levels is not None and levels[y0:y1, x0:x1].size > 1:
+        lo, hi = _percentiles_of_levels(levels[y0:y1, x0:x1])
+    else:
+        lo, hi = np.percentile(gray[y0:y1, x0:x1], _STRETCH_AT)
     gain = min(MAX_GAIN, STRETCH_SPAN / max(float(hi - lo), 1.0))
     if gain <= 1.0:
         return gray
