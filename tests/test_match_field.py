@@ -16,7 +16,7 @@ from corroborate.match import clusters, find_matches, held_links, match_signatur
 from corroborate.match.frames import sample_video
 from corroborate.match.models import MatchRow
 from corroborate.match.signature import signature_for_file
-from corroborate.match.views import masked_pieces
+from corroborate.match.views import content_box, masked_pieces
 from corroborate.samples import render_flight
 from corroborate.samples import transforms as T
 from corroborate.storage.archive import Archive
@@ -41,6 +41,15 @@ def field(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     other = render_flight(root / "other.mp4", "rocket", seconds=8, width=w, height=h, seed=6)
     out["flight"], out["other"] = flight, other
     out["vertical"] = T.letterbox(flight, root / "vertical.mp4", size=(360, 640), fill="blur")
+    # a night flight (dark, noisy) and its upright repost in blurred fill: the fill has
+    # about as little detail as the footage
+    night = render_flight(
+        root / "night.mp4", "brick", seconds=8, width=w, height=h, seed=7, look="night"
+    )
+    out["night"] = night
+    out["night_vertical"] = T.letterbox(
+        night, root / "night_vertical.mp4", size=(720, 1280), fill="blur"
+    )
     out["compilation"], _ = T.compilation(
         [(other, 0.0, 6.0), (flight, 1.0, 7.5)], root / "compilation.mp4", size=SIZE
     )
@@ -73,6 +82,31 @@ def test_one_channels_overlay_on_two_different_low_detail_flights_does_not_match
 def test_a_branded_copy_still_matches_its_own_footage(field: dict[str, Path]) -> None:
     m = match_signatures(_sig(field["fog_a_channel"]), _sig(field["fog_a"]))
     assert m is not None and m.query_share > 0.6
+
+
+def test_a_night_flight_reposted_upright_in_blurred_fill_matches_the_original(
+    field: dict[str, Path],
+) -> None:
+    from corroborate.match import PDQ_MULTIVIEW_4
+
+    upright, night = field["night_vertical"], field["night"]
+    m = match_signatures(_sig(upright), _sig(night))
+    assert m is not None and m.query_share > 0.6
+    # what made that so: the picture is found inside fill that has as little detail as it,
+    # by the step in motion at its edges, where the signal before hashed fill and all
+    frames, _ = sample_video(upright, 4.0)
+    grays = [f.gray for f in frames]
+    h, w = grays[0].shape
+    x0, y0, x1, y1 = content_box(grays, dim_fill=True)
+    picture = w * 9 / 16  # the 16:9 flight fitted to the upright frame's width
+    assert (x0, x1) == (0, w) and abs((y1 - y0) - picture) <= 0.06 * picture
+    assert abs((y0 + y1) / 2 - h / 2) <= 3
+    _, dy0, _, dy1 = content_box(grays)  # by detail alone, the fill is taken for picture
+    assert dy1 - dy0 > 1.5 * picture
+    assert match_signatures(_sig(upright, PDQ_MULTIVIEW_4), _sig(night, PDQ_MULTIVIEW_4)) is None
+    # and a night flight with no fill keeps its whole picture
+    plain = [f.gray for f in sample_video(night, 4.0)[0]]
+    assert content_box(plain, dim_fill=True) == (0, 0, *plain[0].shape[::-1])
 
 
 def test_a_vertical_repost_and_a_compilation_match_with_no_original_archived(
@@ -121,7 +155,7 @@ def test_a_false_bridge_between_two_pieces_of_footage_is_held_for_review(
     with archive.write() as session:
         session.add(
             MatchRow(
-                query_id=b[1], item_id=a[1], signal="pdq-multiview/4", threshold=40, score=0.5,
+                query_id=b[1], item_id=a[1], signal="pdq-multiview/5", threshold=40, score=0.5,
                 query_share=1.0, item_share=1.0, distances={},
                 segments=[{"query": [0.0, 7.0], "item": [0.0, 7.0], "speed": 1.0, "hits": 20,
                            "median_distance": 30.0}],

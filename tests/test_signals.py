@@ -24,6 +24,7 @@ from corroborate.match.signals import (
     PDQ_MULTIVIEW_2,
     PDQ_MULTIVIEW_3,
     PDQ_MULTIVIEW_4,
+    PDQ_MULTIVIEW_5,
 )
 from corroborate.match.signature import FileSignature, signature_for_file
 
@@ -166,10 +167,20 @@ class TestPdqMultiview4(SignalContract):
     golden_whole = TestPdqMultiview3.golden_whole
     golden_digest = TestPdqMultiview3.golden_digest
 
+
+class TestPdqMultiview5(SignalContract):
+    """v4 that also finds a picture centred in dim blurred fill: a still has no motion to
+    find it by, so its hashes are v4's (the upright night repost is in
+    test_match_field.py)."""
+
+    signal = PDQ_MULTIVIEW_5
+    golden_whole = TestPdqMultiview3.golden_whole
+    golden_digest = TestPdqMultiview3.golden_digest
+
     def test_it_is_what_archives_are_matched_with(self, stills: dict[str, Path]) -> None:
         assert matching_signal() is self.signal
         sig = signature_for_file(stills["original"], "image")
-        assert sig is not None and sig.signal == "pdq-multiview/4"
+        assert sig is not None and sig.signal == "pdq-multiview/5"
 
 
 def _sized(photo: str, size: tuple[int, int]) -> np.ndarray:

@@ -57,6 +57,10 @@ class MultiViewSignal(SignalType):
     # footage around it before hashing, in stored and query views alike, and the contrast
     # of dim or hazy footage is stretched so its quality reflects its structure
     masks_overlays: bool = False
+    # from version 5: a centred picture in blurred fill that has as little detail as the
+    # picture (a night or fog video reposted upright) is found by the step in motion at
+    # its edges (`views.content_box`)
+    finds_dim_fill: bool = False
 
     index_class = FrameIndex
 
@@ -82,7 +86,7 @@ class MultiViewSignal(SignalType):
         query_every = max(1, round(self.sample_rate / self.query_rate))
         i = 0
         pieces = (
-            masked_pieces(frames)
+            masked_pieces(frames, dim_fill=self.finds_dim_fill)
             if self.masks_overlays
             else ((p, b, None) for p, b in boxed_pieces(frames))
         )
@@ -174,7 +178,12 @@ class PdqSignal(SignalType):
 
 
 def _multiview(
-    version: int, hasher: WindowHasher, min_quality: int = 40, *, masks_overlays: bool = False
+    version: int,
+    hasher: WindowHasher,
+    min_quality: int = 40,
+    *,
+    masks_overlays: bool = False,
+    finds_dim_fill: bool = False,
 ) -> MultiViewSignal:
     return MultiViewSignal(
         name="pdq-multiview",
@@ -189,6 +198,7 @@ def _multiview(
         stored_views=N_STORED,
         hasher=hasher,
         masks_overlays=masks_overlays,
+        finds_dim_fill=finds_dim_fill,
     )
 
 
@@ -213,8 +223,14 @@ PDQ_MULTIVIEW_3 = register(_multiview(3, pdq.CentredPdq(), min_quality=25))
 # not change under a linear stretch, but its quality, which counts gradients, no longer
 # mistakes dim footage for footage with no detail; and it is decoded with the loop filter,
 # whose absence left block edges that outweighed such footage's own structure.
-PDQ_MULTIVIEW_4 = register(
-    _multiview(4, pdq.CentredPdq(), min_quality=25, masks_overlays=True), matching=True
+PDQ_MULTIVIEW_4 = register(_multiview(4, pdq.CentredPdq(), min_quality=25, masks_overlays=True))
+# v5 is v4 that also finds a centred picture in blurred fill with as little detail as the
+# picture itself (a night or fog video reposted upright: v4 hashed such a copy whole, fill
+# and all, and missed it against every other copy), by the sharp step in motion at the
+# picture's edges.
+PDQ_MULTIVIEW_5 = register(
+    _multiview(5, pdq.CentredPdq(), min_quality=25, masks_overlays=True, finds_dim_fill=True),
+    matching=True,
 )
 # ThreatExchange's PDQ match threshold is 31 bits; stills only need one close hash
 PDQ = register(

@@ -245,8 +245,84 @@ def _span(active: np.ndarray) -> tuple[int, int] | None:
     return int(idx[0]), int(idx[-1]) + 1
 
 
-def content_box(grays: list[np.ndarray]) -> tuple[int, int, int, int]:
-    """(x0, y0, x1, y1) in pixels of the real picture within these frames of one shot."""
+def content_box(grays: list[np.ndarray], *, dim_fill: bool = False) -> tuple[int, int, int, int]:
+    """(x0, y0, x1, y1) in pixels of the real picture within these frames of one shot;
+    with `dim_fill`, a centred picture whose blurred fill has as little detail as the
+    picture itself (night, fog) is found by the sharp step in motion at its edges."""
+    box = _detail_box(grays)
+    if not dim_fill or len(grays) < 3:
+        return box
+    # where the detail box reaches into fill (it holds the sharp span and more), the fill
+    # had detail of its own: the sharp edges are the picture's
+    x0, y0, x1, y1 = box
+    motion = np.stack(grays[:: max(1, len(grays) // 24)]).astype(np.float32).std(axis=0)
+    rows = _sharp_centred_span(motion[:, x0:x1].mean(axis=1))
+    if rows is not None and _fill_between(motion[:, x0:x1], rows, (y0, y1)):
+        y0, y1 = rows
+    cols = _sharp_centred_span(motion[y0:y1, :].mean(axis=0))
+    if cols is not None and _fill_between(motion[y0:y1, :].T, cols, (x0, x1)):
+        x0, x1 = cols
+    return x0, y0, x1, y1
+
+
+def _fill_between(motion: np.ndarray, span: tuple[int, int], found: tuple[int, int]) -> bool:
+    """Whether the rows of `motion` outside `span` are fill the detail box (`found`) took
+    for picture: it reached into them by more than a couple of pixels, and they move about
+    evenly along their length (a band with a still badge on part of it and footage beside
+    it is not fill)."""
+    a, b = span
+    if not (found[0] <= a and b <= found[1]) or max(a - found[0], found[1] - b) <= 3:
+        return False
+    edge = _EDGE_PX + 1  # the rows at the edge itself are neither
+    outside = np.concatenate(
+        [motion[found[0] : max(found[0], a - edge)], motion[b + edge : found[1]]]
+    )
+    if not len(outside):
+        return False
+    low, high = np.percentile(outside, (10, 90), axis=1)
+    return float(np.median(low / np.maximum(high, 1e-3))) >= _FILL_EVENNESS
+
+
+# A centred picture's edge against its fill: the step in the profile of motion happens
+# within this many pixels (working size), and is this share of the contrast between them.
+_EDGE_PX = 2
+_EDGE_SHARE = 0.6
+_FILL_CONTRAST = 1.25  # the picture moves at least this much more than its fill
+# Fill moves about evenly along its rows (a blurred copy, noise); a band with a still badge
+# on part of it and footage beside it does not: the 10th percentile of a fill row's motion
+# is at least this share of its 90th.
+_FILL_EVENNESS = 0.3
+
+
+def _sharp_centred_span(profile: np.ndarray) -> tuple[int, int] | None:
+    """The rows (or columns) of a picture centred between two like margins of fill that
+    move less, when the profile steps up sharply at both edges; None when it does not.
+    Of the splits that qualify, the one that separates the two best (as Otsu's method
+    scores a split) wins."""
+    n, e = len(profile), _EDGE_PX
+    sums = np.concatenate([[0.0], np.cumsum(profile, dtype=np.float64)])
+    best: tuple[float, int, int] | None = None
+    for top in range(max(3, n // 30), int(n * 0.45)):
+        slack = max(3, top // 10)  # the two margins alike, within a tenth
+        for bottom in range(max(3, top - slack), min(int(n * 0.45), top + slack) + 1):
+            end = n - bottom
+            inside = (sums[end] - sums[top]) / (end - top)
+            outside = (sums[top] + sums[n] - sums[end]) / (top + bottom)
+            if inside < _FILL_CONTRAST * outside:
+                continue
+            rise = profile[top : top + e + 1].max() - profile[max(0, top - e - 1) : top].min()
+            fall = profile[end - e - 1 : end].max() - profile[end : end + e + 1].min()
+            contrast = inside - outside
+            if min(rise, fall) < _EDGE_SHARE * contrast:
+                continue
+            share = (top + bottom) / n
+            separation = float(share * (1 - share) * contrast**2)
+            if best is None or separation > best[0]:
+                best = (separation, top, end)
+    return None if best is None else (best[1], best[2])
+
+
+def _detail_box(grays: list[np.ndarray]) -> tuple[int, int, int, int]:
     h, w = grays[0].shape
     stack = np.stack(grays[:: max(1, len(grays) // 24)]).astype(np.float32)
     # fine detail (a Laplacian), which blurred fill lacks even where it has gradients
@@ -333,7 +409,7 @@ MIN_PIECE = 12
 
 
 def boxed_pieces(
-    frames: Iterable[SampledFrame],
+    frames: Iterable[SampledFrame], *, dim_fill: bool = False
 ) -> Iterator[tuple[list[SampledFrame], tuple[int, int, int, int]]]:
     """Consecutive runs of frames from one shot (one layout of fill), each with the content
     box found in it; frames are consumed as they come, a shot or 30 s at a time."""
@@ -346,7 +422,7 @@ def boxed_pieces(
     ) -> tuple[int, int, int, int]:
         if carried is not None and len(run) < MIN_PIECE:
             return carried
-        return content_box([f.gray for f in run])
+        return content_box([f.gray for f in run], dim_fill=dim_fill)
 
     for frame in frames:
         th = _thumb(frame.gray)
@@ -636,8 +712,8 @@ def stretched(
 
 
 def masked_pieces(
-    frames: Iterable[SampledFrame],
+    frames: Iterable[SampledFrame], *, dim_fill: bool = False
 ) -> Iterator[tuple[list[SampledFrame], tuple[int, int, int, int], np.ndarray | None]]:
     """`boxed_pieces`, each with the mask of what holds still in it (an overlay)."""
-    for piece, box in boxed_pieces(frames):
+    for piece, box in boxed_pieces(frames, dim_fill=dim_fill):
         yield piece, box, overlay_mask([f.gray for f in piece], box)
