@@ -68,7 +68,7 @@ def test_repost_is_found_both_ways(sigs: dict[str, FileSignature], name: str) ->
     for query, cand in ((sigs[name], sigs["source"]), (sigs["source"], sigs[name])):
         m = match_signatures(query, cand)
         assert m is not None, f"{name} not matched"
-        assert m.signal == "pdq-multiview/5" and m.threshold == PDQ_MULTIVIEW.threshold
+        assert m.signal == "pdq-multiview/6" and m.threshold == PDQ_MULTIVIEW.threshold
         assert max(m.distances) <= m.threshold and m.score > 0.3
 
 
@@ -126,7 +126,7 @@ def test_signature_is_stored_without_pickle_and_round_trips(sigs: dict[str, File
     sig = sigs["source"]
     data = sig.stored().to_bytes()
     with np.load(io.BytesIO(data), allow_pickle=False) as z:
-        assert str(z["signal"]) == "pdq-multiview/5"
+        assert str(z["signal"]) == "pdq-multiview/6"
     back = FileSignature.from_bytes(data)
     assert back.signal == sig.signal and back.kind == "video"
     assert len(back) == int((sig.views < N_STORED).sum())

@@ -48,7 +48,7 @@ def test_match_finds_a_clip_inside_an_unarchived_compilation(
     assert abs(m["query_ranges"][0][0] - COMP_AT[0]) <= 1
     assert abs(m["query_ranges"][0][1] - COMP_AT[1]) <= 1
     assert abs(m["item_ranges"][0][0] - COMP_PART[0]) <= 1
-    assert m["signal"] == "pdq-multiview/5" and m["threshold"] > 0
+    assert m["signal"] == "pdq-multiview/6" and m["threshold"] > 0
     assert m["name"] == "source.mp4" and 0 < m["query_share"] < 0.5
     assert found[neg]["query_ranges"][0][0] >= COMP_AT[1] - 1
     # an archived item can be the query too
@@ -148,7 +148,7 @@ def test_rehash_moves_an_archive_hashed_under_version_1_to_the_matching_signal(
     from corroborate.match.signature import signature_for_file
 
     new_signal = matching_signal()
-    assert new_signal.key == "pdq-multiview/5"
+    assert new_signal.key == "pdq-multiview/6"
 
     a = _ingest(archive, fs.source, signatures=False)
     b = _ingest(archive, fs.reposts["crop_left_20"], signatures=False)
@@ -169,9 +169,9 @@ def test_rehash_moves_an_archive_hashed_under_version_1_to_the_matching_signal(
         assert load_signature(session, a, new_signal) is not None
         assert load_signature(session, a, PDQ_MULTIVIEW_1) is not None  # kept, not rewritten
         signals = set(session.scalars(select(MatchRow.signal)))
-    assert signals == {"pdq-multiview/5"}
+    assert signals == {"pdq-multiview/6"}
     (m,) = find_matches(archive, b)
-    assert m.item_id == a and m.signal == "pdq-multiview/5"
+    assert m.item_id == a and m.signal == "pdq-multiview/6"
     # each signature rehash stored is in the custody log, with the digest of the stored bytes
     import hashlib
 
@@ -187,7 +187,7 @@ def test_rehash_moves_an_archive_hashed_under_version_1_to_the_matching_signal(
                     SignatureRow.item_id == item_id, SignatureRow.version == new_signal.version
                 )
             )
-            assert row is not None and entry.details["signal"] == "pdq-multiview/5"
+            assert row is not None and entry.details["signal"] == "pdq-multiview/6"
             assert entry.details["signature_sha256"] == hashlib.sha256(row.data).hexdigest()
             assert entry.details["rows"] == row.rows > 0
 

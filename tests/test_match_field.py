@@ -41,6 +41,8 @@ def field(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     other = render_flight(root / "other.mp4", "rocket", seconds=8, width=w, height=h, seed=6)
     out["flight"], out["other"] = flight, other
     out["vertical"] = T.letterbox(flight, root / "vertical.mp4", size=(360, 640), fill="blur")
+    out["crop"] = T.crop(flight, root / "crop.mp4", left=0.15)
+    out["flight_channel"] = T.channel_overlay(flight, root / "flight_channel.mp4")
     # a night flight (dark, noisy) and its upright repost in blurred fill: the fill has
     # about as little detail as the footage
     night = render_flight(
@@ -109,6 +111,23 @@ def test_a_night_flight_reposted_upright_in_blurred_fill_matches_the_original(
     assert content_box(plain, dim_fill=True) == (0, 0, *plain[0].shape[::-1])
 
 
+def test_a_copy_cropped_on_one_side_and_a_captioned_copy_find_each_other_either_way(
+    field: dict[str, Path],
+) -> None:
+    from corroborate.match import PDQ_MULTIVIEW_5
+
+    crop, captioned = _sig(field["crop"]), _sig(field["flight_channel"])
+    for query, archived in ((crop, captioned), (captioned, crop)):
+        m = match_signatures(query, archived)
+        assert m is not None and m.query_share > 0.6
+    # the middle band of the signal before lay outside a crop of 15%: the crop found the
+    # captioned copy only when the captioned one was the query
+    old_crop = _sig(field["crop"], PDQ_MULTIVIEW_5)
+    old_captioned = _sig(field["flight_channel"], PDQ_MULTIVIEW_5)
+    assert match_signatures(old_crop, old_captioned) is None
+    assert match_signatures(old_captioned, old_crop) is not None
+
+
 def test_a_vertical_repost_and_a_compilation_match_with_no_original_archived(
     archive: Archive, field: dict[str, Path]
 ) -> None:
@@ -155,7 +174,7 @@ def test_a_false_bridge_between_two_pieces_of_footage_is_held_for_review(
     with archive.write() as session:
         session.add(
             MatchRow(
-                query_id=b[1], item_id=a[1], signal="pdq-multiview/5", threshold=40, score=0.5,
+                query_id=b[1], item_id=a[1], signal="pdq-multiview/6", threshold=40, score=0.5,
                 query_share=1.0, item_share=1.0, distances={},
                 segments=[{"query": [0.0, 7.0], "item": [0.0, 7.0], "speed": 1.0, "hits": 20,
                            "median_distance": 30.0}],

@@ -25,6 +25,7 @@ from corroborate.match.signals import (
     PDQ_MULTIVIEW_3,
     PDQ_MULTIVIEW_4,
     PDQ_MULTIVIEW_5,
+    PDQ_MULTIVIEW_6,
 )
 from corroborate.match.signature import FileSignature, signature_for_file
 
@@ -177,10 +178,24 @@ class TestPdqMultiview5(SignalContract):
     golden_whole = TestPdqMultiview3.golden_whole
     golden_digest = TestPdqMultiview3.golden_digest
 
+
+class TestPdqMultiview6(SignalContract):
+    """v5 with the middle band a fifth in from each side: the same whole-picture hash, other
+    rows (the crop-and-caption stories are in test_match_field.py)."""
+
+    signal = PDQ_MULTIVIEW_6
+    golden_whole = TestPdqMultiview3.golden_whole
+    golden_digest = "def916a091e38884a3e97154564d49e52ba581d5da53f09c365b5a76d5f6dfdf"
+
     def test_it_is_what_archives_are_matched_with(self, stills: dict[str, Path]) -> None:
         assert matching_signal() is self.signal
         sig = signature_for_file(stills["original"], "image")
-        assert sig is not None and sig.signal == "pdq-multiview/5"
+        assert sig is not None and sig.signal == "pdq-multiview/6"
+
+    def test_its_middle_band_lies_inside_a_crop_of_a_fifth(self) -> None:
+        left, right, top, bottom = self.signal.views.stored[-1]
+        assert min(left, right) >= 0.2 and (top, bottom) == (0.15, 0.28)
+        assert self.signal.views.stored[:-1] == PDQ_MULTIVIEW_5.views.stored[:-1]
 
 
 def _sized(photo: str, size: tuple[int, int]) -> np.ndarray:

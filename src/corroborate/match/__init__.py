@@ -34,6 +34,7 @@ from corroborate.match.signals import (
     PDQ_MULTIVIEW_3,
     PDQ_MULTIVIEW_4,
     PDQ_MULTIVIEW_5,
+    PDQ_MULTIVIEW_6,
 )
 from corroborate.match.signature import full_signature as signature_for_file
 from corroborate.match.signature import load_signature, store_signature, sync_index
@@ -46,6 +47,7 @@ __all__ = [
     "PDQ_MULTIVIEW_3",
     "PDQ_MULTIVIEW_4",
     "PDQ_MULTIVIEW_5",
+    "PDQ_MULTIVIEW_6",
     "SIGNALS",
     "SignalError",
     "matching_signal",

@@ -30,9 +30,9 @@ from corroborate.match.index import FrameIndex
 from corroborate.match.signal import FileSignature, SignalType, register
 from corroborate.match.views import (
     MIRRORED,
-    N_STORED,
-    SEARCHED,
-    SEARCHED_MIRRORED,
+    NARROW_BAND_VIEWS,
+    VIEWS,
+    ViewSet,
     WindowHasher,
     boxed_pieces,
     hash_frame,
@@ -61,16 +61,21 @@ class MultiViewSignal(SignalType):
     # picture (a night or fog video reposted upright) is found by the step in motion at
     # its edges (`views.content_box`)
     finds_dim_fill: bool = False
+    # which views are stored, queried and searched (`views.ViewSet`)
+    views: ViewSet = VIEWS
 
     index_class = FrameIndex
 
     def searched(self, sig: FileSignature) -> np.ndarray:
         """A video query searches the index with fewer views than it is verified with (and
-        fewer still for mirror images): see `views.SEARCHED`."""
+        fewer still for mirror images): see `views.ViewSet`."""
         if sig.kind != "video" or not sig.has_query_views:
             return super().searched(sig)
         base = sig.views % MIRRORED
-        mask: np.ndarray = np.where(sig.views >= MIRRORED, SEARCHED_MIRRORED[base], SEARCHED[base])
+        views = self.views
+        mask: np.ndarray = np.where(
+            sig.views >= MIRRORED, views.searched_mirrored[base], views.searched[base]
+        )
         return mask
 
     def hash_frames(
@@ -99,6 +104,7 @@ class MultiViewSignal(SignalType):
                     hasher=self.hasher,
                     mask=mask,
                     stretch=self.masks_overlays,
+                    views=self.views,
                 )
                 hashes.append(digests)
                 views.append(ids)
@@ -184,6 +190,7 @@ def _multiview(
     *,
     masks_overlays: bool = False,
     finds_dim_fill: bool = False,
+    views: ViewSet = VIEWS,
 ) -> MultiViewSignal:
     return MultiViewSignal(
         name="pdq-multiview",
@@ -195,10 +202,11 @@ def _multiview(
         sample_rate=4.0,
         query_rate=2.0,
         min_seconds=5.0,
-        stored_views=N_STORED,
+        stored_views=len(views.stored),
         hasher=hasher,
         masks_overlays=masks_overlays,
         finds_dim_fill=finds_dim_fill,
+        views=views,
     )
 
 
@@ -229,7 +237,21 @@ PDQ_MULTIVIEW_4 = register(_multiview(4, pdq.CentredPdq(), min_quality=25, masks
 # and all, and missed it against every other copy), by the sharp step in motion at the
 # picture's edges.
 PDQ_MULTIVIEW_5 = register(
-    _multiview(5, pdq.CentredPdq(), min_quality=25, masks_overlays=True, finds_dim_fill=True),
+    _multiview(5, pdq.CentredPdq(), min_quality=25, masks_overlays=True, finds_dim_fill=True)
+)
+# v6 is v5 with the middle band a fifth in from each side instead of a tenth, so that it lies
+# inside a copy cropped by up to a fifth on one side, with windows onto it for such a crop
+# against the uncropped or a captioned copy and the other way round: v5's band lay outside a
+# 15% crop, so the crop found a captioned copy only when the captioned one was the query.
+PDQ_MULTIVIEW_6 = register(
+    _multiview(
+        6,
+        pdq.CentredPdq(),
+        min_quality=25,
+        masks_overlays=True,
+        finds_dim_fill=True,
+        views=NARROW_BAND_VIEWS,
+    ),
     matching=True,
 )
 # ThreatExchange's PDQ match threshold is 31 bits; stills only need one close hash

@@ -13,7 +13,7 @@ enough (1.25-2.5% of the picture) that the hash stays within its threshold.
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Protocol
 
 import numpy as np
@@ -98,16 +98,18 @@ def _onto(query: Region, target: Region) -> Window | None:
     return view if min(view) >= 0.0 else None
 
 
-def _cropped_captioned(bands: tuple[float, ...] = _CAPTION_BANDS) -> list[Window]:
+def _cropped_captioned(
+    band_view: Window, bands: tuple[float, ...], side_crops: tuple[float, ...]
+) -> list[Window]:
     """Windows onto the middle band of another copy, for copies cropped by one channel and
     captioned by another: the cropped-and-captioned copy (or a captioned one) against the
-    uncropped picture (or a cropped one), and the other way round."""
-    band_view = STORED_VIEWS[-1]
+    uncropped picture (or a cropped one), and the other way round. A band of 0 is a crop
+    against the uncropped picture."""
     out: list[Window] = []
     for b in bands:
         captioned = (0.0, 1.0, 0.0, 1.0 - b)
         crops: list[Region] = []
-        for a in _CAPTIONED_SIDE_CROPS:
+        for a in side_crops:
             crops += [(a, 1.0, 0.0, 1.0), (0.0, 1.0 - a, 0.0, 1.0)]
         crops += [(0.0, 1.0, t, 1.0) for t in _CAPTIONED_TOP_CROPS]
         for crop in crops:
@@ -124,8 +126,9 @@ def _cropped_captioned(bands: tuple[float, ...] = _CAPTION_BANDS) -> list[Window
     return out
 
 
-def _query_views() -> tuple[Window, ...]:
-    views: list[Window] = list(STORED_VIEWS)
+def _query_views(stored: tuple[Window, ...], captioned: list[Window]) -> tuple[Window, ...]:
+    band_side = stored[-1][0]  # the middle band's cut from each side
+    views: list[Window] = list(stored)
     steps = [round(0.025 * i, 4) for i in range(1, 17)]
     for c in steps[:10]:
         views += [(c, 0.0, 0.0, 0.0), (0.0, c, 0.0, 0.0)]
@@ -147,7 +150,7 @@ def _query_views() -> tuple[Window, ...]:
             (c + top * (1 - c), c + bottom * (1 - c)),  # stored copy lost c at the top
         ):
             if 0.0 <= t0 < t1 <= 1.0:
-                views.append((0.1, 0.1, round(t0, 4), round(1.0 - t1, 4)))
+                views.append((band_side, band_side, round(t0, 4), round(1.0 - t1, 4)))
     # corner crops (two adjacent edges cut, e.g. to remove a watermark): the window of the
     # query that lines up with the stored centre view (a tenth cut from every edge)
     for a in steps[:4]:
@@ -162,29 +165,8 @@ def _query_views() -> tuple[Window, ...]:
             ]
             # the stored copy lost the corner: the query's window onto its centre view
             views += _stored_corner(a, b)
-    views += _cropped_captioned()
-    unique: list[Window] = []
-    for v in views:
-        if v not in unique:
-            unique.append(v)
-    return tuple(unique)
-
-
-QUERY_VIEWS: tuple[Window, ...] = _query_views()
-N_STORED = len(STORED_VIEWS)
-
-
-def _searched(view: Window) -> bool:
-    """Whether the index is searched with this query view: one-edge crops only every 5%
-    (the steps between find the same footage and are used when verifying)."""
-    cuts = [c for c in view if c]
-    if view in _CAPTIONED_ALL:  # a crop-and-caption window: bands every 5% only
-        return view in _CAPTIONED_SEARCHED
-    if view in _CORNER_ALL:  # a corner-crop window: searched at the 5% steps only
-        return view in _CORNER_SEARCHED
-    if len(cuts) != 1:
-        return True
-    return round(cuts[0] / 0.025) % 2 == 0
+    views += captioned
+    return tuple(dict.fromkeys(views))
 
 
 def _corner_windows(amounts: tuple[float, ...]) -> set[Window]:
@@ -200,28 +182,102 @@ def _corner_windows(amounts: tuple[float, ...]) -> set[Window]:
 
 _CORNER_ALL = _corner_windows((0.025, 0.05, 0.075, 0.1))
 _CORNER_SEARCHED = _corner_windows((0.05, 0.1))
-_CAPTIONED_ALL = set(_cropped_captioned())
-_CAPTIONED_SEARCHED = set(_cropped_captioned(_CAPTION_BANDS[::2]))
 
-
-# Query view ids (plain and mirrored) that search the index.
-SEARCHED = np.array([_searched(v) for v in QUERY_VIEWS], dtype=bool)
-# Mirror images search the index with fewer windows: every window searched costs query time
-# against the whole archive, and a flipped copy that was also cut at a corner, or cropped and
-# captioned with a band far from a seventh of the height, is rare (verification still
-# compares every window).
-_CAPTIONED_MIRROR_SEARCHED = set(_cropped_captioned((0.15,)))
-SEARCHED_MIRRORED = SEARCHED & np.array(
-    [
-        v in _CAPTIONED_MIRROR_SEARCHED or (v not in _CAPTIONED_ALL and v not in _CORNER_ALL)
-        for v in QUERY_VIEWS
-    ],
-    dtype=bool,
-)
 # View ids at or above this are the same windows of the mirrored picture.
 MIRRORED = 1000
-if len(QUERY_VIEWS) >= MIRRORED:  # a mirrored view's id would collide with a plain one
-    raise InternalError(f"{len(QUERY_VIEWS)} query views do not fit under {MIRRORED}")
+
+
+@dataclass(frozen=True, eq=False)
+class ViewSet:
+    """One signal version's views: which are stored, which a query hashes, which of those
+    search the index, and the windows hashed to get them (made once, not per frame).
+    Part of the signal's version: changing one means a new signal version."""
+
+    stored: tuple[Window, ...]
+    query: tuple[Window, ...]  # the stored views first, with the same ids
+    searched: np.ndarray  # bool per query view id: whether it searches the index
+    searched_mirrored: np.ndarray  # and whether its mirror image does
+    hashed: tuple[Window, ...]  # the query views, then the mirror images' own windows
+    mirror_of: np.ndarray  # per query view, the hashed window its mirror image comes from
+    # the same as arrays, made once (not per frame)
+    stored_array: np.ndarray = field(init=False)
+    hashed_array: np.ndarray = field(init=False)
+    query_rows: np.ndarray = field(init=False)  # rows of `hashed` that are query views
+    query_ids: np.ndarray = field(init=False)  # their ids: plain, then mirrored
+
+    def __post_init__(self) -> None:
+        n, m = len(self.query), len(self.hashed)
+        ids = np.concatenate([np.arange(n), np.arange(n) + MIRRORED]).astype(np.uint16)
+        object.__setattr__(self, "stored_array", np.asarray(self.stored, dtype=np.float32))
+        object.__setattr__(self, "hashed_array", np.asarray(self.hashed, dtype=np.float32))
+        object.__setattr__(self, "query_rows", np.r_[0:n, m : m + n])
+        object.__setattr__(self, "query_ids", ids)
+
+
+def view_set(
+    stored: tuple[Window, ...],
+    *,
+    bands: tuple[float, ...] = _CAPTION_BANDS,
+    side_crops: tuple[float, ...] = _CAPTIONED_SIDE_CROPS,
+) -> ViewSet:
+    """The views of a signal whose last stored view is its middle band."""
+    band_view = stored[-1]
+    captioned_all = set(_cropped_captioned(band_view, bands, side_crops))
+    # a crop-and-caption window searches the index for bands every 5% only
+    captioned_searched = set(
+        _cropped_captioned(
+            band_view, tuple(b for b in bands if b == 0.0) + _CAPTION_BANDS[::2], side_crops
+        )
+    )
+    query = _query_views(stored, _cropped_captioned(band_view, bands, side_crops))
+    if len(query) >= MIRRORED:  # a mirrored view's id would collide with a plain one
+        raise InternalError(f"{len(query)} query views do not fit under {MIRRORED}")
+
+    def searched(view: Window) -> bool:
+        """One-edge crops only every 5% (the steps between find the same footage and are
+        used when verifying)."""
+        cuts = [c for c in view if c]
+        if view in captioned_all:
+            return view in captioned_searched
+        if view in _CORNER_ALL:  # a corner-crop window: searched at the 5% steps only
+            return view in _CORNER_SEARCHED
+        if len(cuts) != 1:
+            return True
+        return round(cuts[0] / 0.025) % 2 == 0
+
+    plain = np.array([searched(v) for v in query], dtype=bool)
+    # Mirror images search the index with fewer windows: every window searched costs query
+    # time against the whole archive, and a flipped copy that was also cut at a corner, or
+    # cropped and captioned with a band far from a seventh of the height, is rare
+    # (verification still compares every window).
+    mirror_searched = set(_cropped_captioned(band_view, (0.15,), side_crops))
+    mirrored = plain & np.array(
+        [v in mirror_searched or (v not in captioned_all and v not in _CORNER_ALL) for v in query],
+        dtype=bool,
+    )
+    # every query view's mirror image comes from a plain window: the mirror image of view
+    # (l, r, t, b) is the mirrored hash of window (r, l, t, b)
+    swapped = [(r, left, t, b) for left, r, t, b in query]
+    hashed = list(query)
+    hashed += [v for v in dict.fromkeys(swapped) if v not in query]
+    mirror_of = np.array([hashed.index(v) for v in swapped], dtype=np.intp)
+    return ViewSet(stored, query, plain, mirrored, tuple(hashed), mirror_of)
+
+
+# The views of pdq-multiview/1-/5: the middle band a tenth in from each side.
+VIEWS = view_set(STORED_VIEWS)
+# From pdq-multiview/6: the middle band a fifth in from each side, so that it lies inside a
+# copy cropped by up to a fifth on one side, and windows onto it for crops against the
+# uncropped or captioned picture and the other way round.
+NARROW_BAND_VIEWS = view_set(
+    (*STORED_VIEWS[:-1], (0.2, 0.2, 0.15, 0.28)), bands=(0.0, *_CAPTION_BANDS)
+)
+
+# the names of the first view set, which other modules and tests read
+QUERY_VIEWS: tuple[Window, ...] = VIEWS.query
+N_STORED = len(STORED_VIEWS)
+SEARCHED = VIEWS.searched
+SEARCHED_MIRRORED = VIEWS.searched_mirrored
 
 # A new shot starts where consecutive samples differ this much (mean absolute luma, 0-255,
 # on a 16x9 thumbnail).
@@ -451,26 +507,6 @@ def _pixel_windows(box: tuple[int, int, int, int], views: np.ndarray) -> np.ndar
     )
 
 
-def _mirror_plan() -> tuple[tuple[Window, ...], np.ndarray]:
-    """Windows to hash so that every query view's mirror image comes from a plain one: the
-    mirror image of view (l, r, t, b) is the mirrored hash of window (r, l, t, b)."""
-    swapped = [(r, left, t, b) for left, r, t, b in QUERY_VIEWS]
-    hashed = list(QUERY_VIEWS)
-    hashed += [v for v in dict.fromkeys(swapped) if v not in QUERY_VIEWS]
-    return tuple(hashed), np.array([hashed.index(v) for v in swapped], dtype=np.intp)
-
-
-_HASHED, _MIRROR_OF = _mirror_plan()
-# the view lists as arrays, made once (not per frame)
-_STORED_ARRAY = np.asarray(STORED_VIEWS, dtype=np.float32)
-_HASHED_ARRAY = np.asarray(_HASHED, dtype=np.float32)
-# rows of the hashed windows that are query views: the plain ones, then their mirror images
-_QUERY_ROWS = np.r_[0 : len(QUERY_VIEWS), len(_HASHED) : len(_HASHED) + len(QUERY_VIEWS)]
-_QUERY_IDS = np.concatenate(
-    [np.arange(len(QUERY_VIEWS)), np.arange(len(QUERY_VIEWS)) + MIRRORED]
-).astype(np.uint16)
-
-
 def hash_frame(
     gray: np.ndarray,
     box: tuple[int, int, int, int],
@@ -479,6 +515,7 @@ def hash_frame(
     mask: np.ndarray | None = None,
     *,
     stretch: bool = False,
+    views: ViewSet = VIEWS,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """(view ids, packed hashes [n, bytes], qualities) of one frame: stored views only, or
     every query view and its mirror image; `mask` (an overlay's pixels) is filled in from
@@ -491,13 +528,17 @@ def hash_frame(
     blurred = hasher.prefilter(gray, x1 - x0, y1 - y0)
     if not query:
         hashes, quality = hasher.hash_windows(
-            blurred, _pixel_windows(box, _STORED_ARRAY), each_quality=False
+            blurred, _pixel_windows(box, views.stored_array), each_quality=False
         )
-        return np.arange(len(STORED_VIEWS), dtype=np.uint16), hashes, quality
+        return np.arange(len(views.stored), dtype=np.uint16), hashes, quality
     hashes, quality = hasher.hash_windows(
-        blurred, _pixel_windows(box, _HASHED_ARRAY), each_quality=False, mirror_of=_MIRROR_OF
+        blurred,
+        _pixel_windows(box, views.hashed_array),
+        each_quality=False,
+        mirror_of=views.mirror_of,
     )
-    return _QUERY_IDS.copy(), hashes[_QUERY_ROWS], quality[_QUERY_ROWS]
+    rows = views.query_rows
+    return views.query_ids.copy(), hashes[rows], quality[rows]
 
 
 # What is static across a shot is not footage: a channel's badge, caption band, ticker, a
