@@ -58,3 +58,18 @@ def test_the_kernels_are_numpys_float32_sums_bit_for_bit(h: int, w: int, n: int,
     assert np.all(want_vertical == 0, axis=1).any()  # the zeroed quarter was summed
     assert np.array_equal(vertical.view(np.uint32), want_vertical.view(np.uint32))
     assert np.array_equal(coefficients.view(np.uint32), want.view(np.uint32))
+
+
+@pytest.mark.parametrize(("n", "window"), [(162, 3), (288, 5), (97, 2), (40, 40)])
+def test_the_box_filter_is_numpys_running_float32_sum(n: int, window: int) -> None:
+    a = np.random.default_rng(n).uniform(0, 255, (n, 37)).astype(np.float32)
+    reads, signs, outs, divs = pdq._box_plan(n, window)
+    want = np.empty((len(outs), a.shape[1]), dtype=np.float32)
+    running = np.zeros(a.shape[1], dtype=np.float32)
+    for j, (read, sign) in enumerate(zip(reads, signs, strict=True)):
+        running += a[read] * sign
+        for o in np.flatnonzero(outs == j):
+            want[o] = running / divs[o]
+    got = np.empty_like(want)
+    pdq_kernels.box_columns(a, reads, signs, outs, divs, got)
+    assert np.array_equal(got.view(np.uint32), want.view(np.uint32))

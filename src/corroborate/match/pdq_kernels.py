@@ -10,8 +10,9 @@ import numpy as np
 
 # The running sums compiled: per line, one float32 add (or subtract) per read and a float32
 # division per output, in the reference's order; rows are summed as the columns of the
-# transpose, so that every line is a lane of one vector.
-@numba.njit(cache=True, nogil=True)
+# transpose, so that every line is a lane of one vector. NumPy's error model: Python's would
+# test every divisor for zero, one element at a time, and keep the division loop scalar.
+@numba.njit(cache=True, nogil=True, error_model="numpy")
 def box_columns(
     a: np.ndarray,
     reads: np.ndarray,
