@@ -42,8 +42,8 @@ _SUMS = _TAPS * _LANES  # where the accumulators start in a kernel's work buffer
 
 
 # Both DCT passes are 64-tap dot products with rows of `dct`, one per lane and frequency,
-# each the same float32 sum as `dot_first_into` computes (products rounded to float32, added
-# left to right from zero, no fused multiply-add: numba contracts nothing without fastmath).
+# each the float32 sum the reference computes (products rounded to float32, added left to
+# right from zero, no fused multiply-add: numba contracts nothing without fastmath).
 # A kernel gathers the 64 taps of 64 lanes into one flat buffer, tap k at [k * 64, k * 64 + 64),
 # and `_transform` sums them into the frequencies after them, frequency f at
 # [_SUMS + f * 64, ...). One flat buffer with constant offsets lets LLVM see that taps and sums
