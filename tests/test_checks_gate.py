@@ -93,6 +93,8 @@ def _run(
 
 
 BACKEND_PASS = "CORROBORATE_TEST_BACKEND=postgresql+s3 pytest -q -m backend -p no:cacheprovider"
+# the whole suite's main pass, on every core the run may use (as `nproc` counts them)
+MAIN_PASS = f"pytest -q -n {len(os.sched_getaffinity(0))} --dist loadfile"
 
 
 def test_ci_runs_format_lint_and_strict_types_before_the_tests(tmp_path: Path) -> None:
@@ -107,7 +109,7 @@ def test_ci_runs_format_lint_and_strict_types_before_the_tests(tmp_path: Path) -
         f"python -c {SERVERS_CHECK}",
     ]
     # then the main pass and the behavioural pass on postgresql+s3, side by side
-    assert sorted(calls[5:]) == sorted(["pytest -q", BACKEND_PASS])
+    assert sorted(calls[5:]) == sorted([MAIN_PASS, BACKEND_PASS])
 
 
 def test_a_failing_behavioural_pass_fails_the_run_and_its_output_is_shown(tmp_path: Path) -> None:
@@ -115,7 +117,7 @@ def test_a_failing_behavioural_pass_fails_the_run_and_its_output_is_shown(tmp_pa
     code, calls, err = _run(repo, ".ci/run", tmp_path, fail_backend=True)
     assert code == 4  # the main pass passed; the run still fails, with the backend's status
     assert "backend pass failing" in err
-    assert "pytest -q" in calls
+    assert MAIN_PASS in calls
     code, calls, err = _run(repo, ".ci/run", tmp_path, fail_on="pytest_-q")
     assert code == 3  # the main pass failed: its status is the run's
     assert BACKEND_PASS in calls  # the other pass ran to its end all the same
@@ -127,7 +129,7 @@ def test_the_behavioural_pass_on_postgresql_and_s3_is_left_out_only_without_the_
     repo = _repo_copy(tmp_path, real_install=False)
     code, calls, err = _run(repo, ".ci/run", tmp_path, fail_on="python_-c")  # none installed
     assert code == 0, err
-    assert calls[-2:] == [f"python -c {SERVERS_CHECK}", "pytest -q"]
+    assert calls[-2:] == [f"python -c {SERVERS_CHECK}", MAIN_PASS]
     code, calls, err = _run(repo, "scripts/test", tmp_path, args=("tests/test_archive.py",))
     assert code == 0, err
     assert calls[-1] == "pytest -q tests/test_archive.py"  # a chosen file runs once, as asked
