@@ -222,14 +222,15 @@ def view_set(
 ) -> ViewSet:
     """The views of a signal whose last stored view is its middle band."""
     band_view = stored[-1]
-    captioned_all = set(_cropped_captioned(band_view, bands, side_crops))
+    captioned = _cropped_captioned(band_view, bands, side_crops)
+    captioned_all = set(captioned)
     # a crop-and-caption window searches the index for bands every 5% only
     captioned_searched = set(
         _cropped_captioned(
             band_view, tuple(b for b in bands if b == 0.0) + _CAPTION_BANDS[::2], side_crops
         )
     )
-    query = _query_views(stored, _cropped_captioned(band_view, bands, side_crops))
+    query = _query_views(stored, captioned)
     if len(query) >= MIRRORED:  # a mirrored view's id would collide with a plain one
         raise InternalError(f"{len(query)} query views do not fit under {MIRRORED}")
 
