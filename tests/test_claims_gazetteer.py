@@ -47,7 +47,11 @@ def _fake_package(root: Path, name: str, data: bytes) -> str:
 @pytest.mark.parametrize(
     ("label", "data", "says"),
     [
-        ("truncated", gzip.compress(b'{"format": "x", "entries": [', mtime=0)[:-6], "cannot be read"),
+        (
+            "truncated",
+            gzip.compress(b'{"format": "x", "entries": [', mtime=0)[:-6],
+            "cannot be read",
+        ),
         ("not gzip", b"not a gazetteer", "cannot be read"),
         ("a list", gzip.compress(b"[1, 2, 3]", mtime=0), "not a JSON object"),
         ("no entries", gzip.compress(json.dumps({"format": "x"}).encode(), mtime=0), "format"),
