@@ -1243,3 +1243,71 @@ def test_an_account_run_by_an_office_is_the_office() -> None:
 def test_a_second_source_after_separately_has_its_own_figures() -> None:
     found = read("The governor reported 2 killed; separately, the police reported 5 injured.")
     assert [(c.count, c.claimant) for c in found] == [(2, "The governor"), (5, "the police")]
+
+
+def test_a_role_and_name_before_said_on_a_day_are_the_speaker() -> None:
+    """'..., the head of the administration, Ivan Fedorov, said on Tuesday after ...': the words
+    after the verb say when, so the role and name before it claim the figures (was 'on')."""
+    found = read(
+        "A guided bomb struck Zaporizhzhia on Sunday, killing four people and wounding 22, the "
+        "head of the regional military administration, Ivan Fedorov, said on Tuesday after "
+        "rescuers finished clearing the rubble."
+    )
+    who = "the head of the regional military administration, Ivan Fedorov"
+    assert [(c.count, c.claimant) for c in found] == [(4, who), (22, who)]
+    found = read(
+        "Five people were killed, Ivan Fedorov, the regional governor, said in a statement."
+    )
+    assert [(c.count, c.claimant) for c in found] == [(5, "Ivan Fedorov, the regional governor")]
+
+
+def test_a_source_sentence_may_hold_a_number_that_is_not_a_count() -> None:
+    """'This is according to X, who said rescuers were searching a five-storey building': the
+    'five' describes a building; the sentence still names the source of the toll before it."""
+    found = read(
+        "At least 11 people were killed when two missiles hit Kharkiv on Thursday. This is "
+        "according to the governor, Oleh Syniehubov, who said rescuers were still searching "
+        "the ruins of a five-storey building."
+    )
+    assert [(c.count, c.claimant) for c in found] == [(11, "the governor, Oleh Syniehubov")]
+    found = read("At least 11 people were killed. These figures are from 2022.")
+    assert [(c.count, c.claimant) for c in found] == [(11, None)]
+
+
+def test_he_stands_for_the_officer_as_first_named_not_for_the_officer() -> None:
+    found = read(
+        "Russian forces lost 130 soldiers, a battalion press officer said. "
+        '"They came in waves," the officer told AP. Three soldiers from his battalion were '
+        "wounded, he said."
+    )
+    assert [(c.count, c.claimant) for c in found] == [
+        (130, "a battalion press officer"),
+        (3, "a battalion press officer"),
+    ]
+    # named again in its own words, the claimant is as written
+    found = read("A press officer said 130 soldiers died. Three were wounded, the officer said.")
+    assert [c.claimant for c in found] == ["A press officer", "the officer"]
+
+
+def test_a_title_naming_an_offices_briefing_is_the_issuer() -> None:
+    found = read(
+        "Russian Defence Ministry briefing, 21 May 2025\n\n"
+        "Over the past 24 hours, the enemy's losses amounted to up to 45 servicemen and three "
+        "motor vehicles. The Ukrainian Armed Forces lost over 230 servicemen and two tanks."
+    )
+    assert [(c.count, c.claimant) for c in found] == [
+        (45, "Russian Defence Ministry"),
+        (230, "Russian Defence Ministry"),
+    ]
+    # a title about a briefing that is not an office's is no issuer
+    assert read("Morning briefing\n\nFive people were killed in Sumy.")[0].claimant is None
+
+
+def test_a_relative_clause_after_the_executed_does_not_change_what_befell_them() -> None:
+    found = read(
+        "The Mission has documented the execution of 24 Ukrainian servicemen who were in "
+        "Russian custody or had been captured on the battlefield."
+    )
+    assert [(c.count, c.event) for c in found] == [(24, "executed")]
+    found = read("Two nurses who were treating patients were killed.")
+    assert [(c.count, c.event) for c in found] == [(2, "killed")]

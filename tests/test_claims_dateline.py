@@ -58,12 +58,54 @@ def test_a_dated_wire_opening_dates_the_report(opening: str) -> None:
     assert c.claimant == "the regional governor"
 
 
-def test_last_week_ends_on_the_dateline() -> None:
+def test_last_week_is_the_calendar_week_before_the_datelines() -> None:
+    """As "last month" is the calendar month before: Monday 4 to Sunday 10 March for a
+    Thursday 14 March dateline, never days after the week it names."""
     c = one(
         "MOSCOW, March 14, 2024 (Reuters) - Russia's defence ministry said 30 Ukrainian "
         "soldiers were killed last week."
     )
-    assert c.date_to == THURSDAY and c.date_from is not None and c.date_from < THURSDAY
+    assert (c.date_from, c.date_to) == (date(2024, 3, 4), date(2024, 3, 10))
+
+
+def test_this_week_runs_from_its_monday_to_the_dateline() -> None:
+    c = one("KYIV, March 14, 2024 (Reuters) - Police said 4 people were killed this week.")
+    assert (c.date_from, c.date_to) == (date(2024, 3, 11), THURSDAY)
+
+
+def test_the_same_period_is_the_period_of_the_figures_before() -> None:
+    text = (
+        "GENEVA, 31 March 2025 - The Mission documented the execution of 24 servicemen "
+        "between 1 December 2024 and 28 February 2025. In the same period, the Mission "
+        "recorded the deaths of seven prisoners of war in internment."
+    )
+    first, second = extract_claims(text, resolve_places=False)
+    assert (second.date_from, second.date_to) == (date(2024, 12, 1), date(2025, 2, 28))
+    assert (first.event, second.event) == ("executed", "died")
+
+
+def test_a_record_since_a_month_is_not_the_period_counted() -> None:
+    """'16 children killed in May, the highest number since October 2024': May is counted,
+    October 2024 is only what May is compared with."""
+    c = one(
+        "KYIV, 10 June 2025 - The Mission documented 16 children killed in May, the highest "
+        "monthly number for children since October 2024."
+    )
+    assert (c.date_from, c.date_to) == (date(2025, 5, 1), date(2025, 5, 31))
+
+
+def test_numeric_dates_bound_a_general_staff_total() -> None:
+    text = (
+        "The General Staff of the Armed Forces of Ukraine informs\n\n"
+        "The total combat losses of the enemy from 24.02.2022 to 16.06.2025 were approximately:\n"
+        "personnel — about 1,003,240 (+1,130) persons\n"
+        "tanks — 10,947 (+4)"
+    )
+    total, day = extract_claims(text, resolve_places=False)
+    assert (total.count, total.qualifier, day.count) == (1003240, "approx", 1130)
+    assert (total.date_from, total.date_to) == (date(2022, 2, 24), date(2025, 6, 16))
+    assert total.claimant == day.claimant == "The General Staff of the Armed Forces of Ukraine"
+    assert total.sentence == "personnel — about 1,003,240 (+1,130) persons"
 
 
 def test_a_dateline_without_a_year_takes_it_from_the_reports_date_line() -> None:

@@ -845,6 +845,13 @@ INVERTED_AT_END = re.compile(
     r"(?P<who>[^;.]+?)\s*[.!?:\"”']*$",
     re.I,
 )
+# What follows a verb of saying when it is not an inverted subject: when or how it was said
+# ("..., said on Tuesday after rescuers ...", "said in a statement").
+TIME_OR_MEANS_LEAD = re.compile(
+    rf"(?:on|in|at|after|before|during|late|early|earlier|later|yesterday|today|tonight|"
+    rf"overnight|last|this|via|by phone|{WEEKDAYS})\b",
+    re.I,
+)
 # What ends a claimant phrase: a relative clause or a participle clause about the claimant.
 CLAIMANT_TAIL = re.compile(
     r"(?:,\s*|\s+)(?:who|whom|whose|which|that)\b.*$|"
@@ -960,6 +967,8 @@ PASSIVE_AFTER_COUNT = re.compile(
 SIGNATURE = re.compile(r"^[—–-]\s*(?P<who>[A-Z][^.!?;:]{2,140})$")
 # A line of a list: "- 3 people killed", "• 14 injured".
 LIST_ITEM = re.compile(r"^\s*[-–—•*·]\s+\S")
+# A label line of a tally under a heading: "personnel — about 1,003,240 (+1,130) persons".
+LABEL_LINE = re.compile(r"^[a-z][\w'’ ()/-]{0,40}?\s+[—–‒-]\s+\S")
 # A label line naming the source: "Source: OHCHR.", "Data: regional police".
 SOURCE_LABEL = re.compile(
     r"^(?:sources?|data|figures)\s*:\s*(?P<who>[^.!?;:]{2,120}?)\s*\.?$", re.I
@@ -972,6 +981,12 @@ ORG_SIGNATURE = re.compile(
     # "Ministry of Internal Affairs of Ukraine": the office's name with its "of ..." complement.
     r"(?:\s+(?:of|for)(?:\s+the)?\s+[A-Z][\w'’.-]*(?:\s+(?:of|for|and|the|[A-Z][\w'’.-]*))*)?)"
     r"\.?$"
+)
+# A title line naming an office's briefing: "Russian Defence Ministry briefing, 21 May 2025".
+BRIEFING_TITLE = re.compile(
+    ORG_SIGNATURE.pattern.removesuffix(r"\.?$")
+    + r"\s+(?:daily\s+|weekly\s+|monthly\s+)?(?:briefing|statement|report|update|bulletin|"
+    r"summary|press release|communiqu[eé])(?:\s*[,:—–-]\s*[^\n]{0,40})?$"
 )
 # A sentence after the figures that says who told them: "Head of the OVA X informed about it.",
 # "The regional police reported this."

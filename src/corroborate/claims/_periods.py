@@ -20,7 +20,18 @@ _DAY_MONTH = (
 _MONTH_YEAR = rf"(?:(?:{MONTHS})\.?\s+\d{{4}})"
 _YEAR = r"(?:(?:19|20)\d{2})\b(?!\s*(?:people|civilians|soldiers|troops))"
 _MONTH = rf"(?:{MONTHS})\b"
-_DATE = rf"(?:{_DAY_MONTH_YEAR}|{_MONTH_YEAR}|{_DAY_MONTH}|{_YEAR}|{_MONTH})"
+_NUMERIC_DATE = r"(?:\d{1,2}[./]\d{1,2}[./](?:\d{4}|\d{2})\b)"  # "24.02.2022", "24.02.22"
+_DATE = rf"(?:{_NUMERIC_DATE}|{_DAY_MONTH_YEAR}|{_MONTH_YEAR}|{_DAY_MONTH}|{_YEAR}|{_MONTH})"
+# "the highest monthly number since October 2024": a comparison, not the period counted
+_COMPARED_SINCE = re.compile(
+    r"\b(?:highest|lowest|largest|biggest|deadliest|worst|heaviest|most|fewest|first time)\b"
+    r"[^.;:]{0,60}$",
+    re.I,
+)
+# "In the same period, ...": the period of the figures before
+SAME_PERIOD = re.compile(
+    r"\b(?:in|over|during|for)\s+the\s+same\s+(?:period|time|months?|weeks?)\b", re.I
+)
 _INVASION = r"(?:the (?:start|beginning|outset) of (?:the |russia's )?(?:full[- ]scale )?(?:invasion|war)|the (?:full[- ]scale )?invasion(?: began)?)"  # noqa: E501 - one regex alternative per line reads best
 _RELATIVE = rf"(?:the (?:past|last) (?:day|24 hours|48 hours|week|month|year|\w+ (?:days|weeks|months))|last (?:week|month|year|night)|yesterday|overnight|today|this (?:week|month|year)|{WEEKDAYS})"  # noqa: E501 - one regex alternative per line reads best
 
@@ -177,6 +188,8 @@ def find_period(text: str, reference: date | None = None) -> Period | None:
                     start = None
             return _period(words, start[0] if start else None, end[1] if end else None)
         if kind == "since":
+            if _COMPARED_SINCE.search(text[: m.start()]):
+                continue
             b = (INVASION, INVASION) if re.match(_INVASION, a, re.I) else _bounds(a, reference)
             return _period(words, b[0] if b else None, reference)
         if kind == "as_of":
@@ -205,6 +218,13 @@ def _period(words: str, start: date | None, end: date | None) -> Period:
 def _bounds(expr: str, reference: date | None) -> tuple[date, date] | None:
     """First and last day an expression covers: a year, a month, or a day."""
     expr = expr.strip()
+    if m := re.fullmatch(r"(\d{1,2})[./](\d{1,2})[./](\d{4}|\d{2})", expr):
+        year = int(m.group(3)) + (2000 if len(m.group(3)) == 2 else 0)
+        try:
+            d = date(year, int(m.group(2)), int(m.group(1)))
+        except ValueError:
+            return None
+        return d, d
     if re.fullmatch(r"(?:19|20)\d{2}", expr):
         y = int(expr)
         return date(y, 1, 1), date(y, 12, 31)
@@ -259,6 +279,11 @@ def _relative(expr: str, reference: date | None) -> tuple[date | None, date | No
         return end.replace(day=1), end
     if expr == "last year":
         return date(reference.year - 1, 1, 1), date(reference.year - 1, 12, 31)
+    if expr == "last week":  # the calendar week (Monday to Sunday) before the report's
+        end = reference - timedelta(days=reference.weekday() + 1)
+        return end - timedelta(days=6), end
+    if expr == "this week":
+        return reference - timedelta(days=reference.weekday()), reference
     if expr.startswith(("last ", "this ")):
         unit = expr.split()[1]
         days = spans.get(unit, 7)

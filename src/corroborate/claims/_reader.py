@@ -9,7 +9,7 @@ from datetime import date
 from corroborate.claims import _lexicon as lx
 from corroborate.claims._language import detect_language
 from corroborate.claims._numbers import NumberMention, find_numbers
-from corroborate.claims._periods import find_dateline, find_period
+from corroborate.claims._periods import SAME_PERIOD, Period, find_dateline, find_period
 from corroborate.claims._places import find_place, resolve_place
 from corroborate.claims._sentences import Sentence, split_sentences
 from corroborate.claims._slavic import extract_slavic_claims
@@ -86,10 +86,15 @@ def extract_claims(
     quote_open = False  # a quotation opened in an earlier sentence and not yet closed
     end_of_last = 0
     list_source: str | None = None  # who a heading ending in ":" names for the list under it
+    heading: str | None = None  # a heading ending in ":" over label lines ("tanks — 10,947")
     for sentence in split_sentences(text):
         item = bool(lx.LIST_ITEM.match(sentence.text))
         if not item and "\n" in text[end_of_last : sentence.start]:
             list_source = None
+        broke = "\n" in text[end_of_last : sentence.start]
+        under = heading is not None and broke and bool(lx.LABEL_LINE.match(sentence.text))
+        if not under and (broke or not sentence.text.rstrip().endswith(":")):
+            heading = None
         pointer = source_pointer(sentence.text)
         if pointer is not None:
             # "This is according to X.", "— X, head of Y": X is the source of the figures just
@@ -110,7 +115,15 @@ def extract_claims(
             for k in quoted:
                 claims[k] = replace(claims[k], claimant=speaker)
             quoted = []
-        read = _read_sentence(sentence, context, reference, quote_open)
+        if under and heading is not None:
+            # "The total combat losses ... were approximately:\npersonnel — about 1,003,240":
+            # a label line is read with the heading it completes, as if on one line.
+            lead = f"{heading} "
+            joined = Sentence(lead + sentence.text, sentence.start - len(lead), sentence.paragraph)
+            read = _read_sentence(joined, context, reference, quote_open)
+            read = [replace(c, sentence=sentence.text) for c in read]
+        else:
+            read = _read_sentence(sentence, context, reference, quote_open)
         own = _claimant(sentence.text, None, quote_open)
         if item and list_source is not None and own is None:
             # "Consequences, according to the city administration:\n- 3 people killed"
@@ -121,6 +134,7 @@ def extract_claims(
             label = re.split(r"\s[—–-]\s|:", sentence.text.strip().rstrip(":"))[0]
             office = lx.ORG_SIGNATURE.match(label.strip())  # "X Office — after the strike:"
             list_source = own or (office.group("who") if office else None)
+            heading = None if under else sentence.text.strip()
         if not read and own and unattributed and _closing_attribution(sentence.text):
             # "... lost up to 385 servicemen. Air defence shot down 54 drones, the ministry
             # reported.": the bulletin's closing attribution covers its tallies before.
@@ -162,6 +176,9 @@ def _statement_issuer(text: str) -> str | None:
     if m is None:
         first, newline, _ = text.strip().partition("\n")
         m = lx.ORG_SIGNATURE.match(first.strip()) if newline else None
+        m = m or (lx.BRIEFING_TITLE.match(first.strip()) if newline else None)
+        # "The General Staff of the Armed Forces of Ukraine informs" alone over the figures
+        m = m or (lx.TOLD_ABOUT_IT.match(first.strip()) if newline else None)
         if m is None:
             return None
     who = trim_claimant(m.group("who"))
@@ -261,7 +278,7 @@ def _read_sentence(
     if lx.TOPIC_SHIFT.match(text):
         ctx.statement = None  # "Separately, a strike on Sumy killed three": a new item
     if attribution:
-        ctx.last_claimant = attribution
+        ctx.last_claimant = _fuller_mention(attribution, ctx.last_claimant)
         # "Serhiy found his brother's body.", "The minister posted a photo.": a deed, not a
         # statement that the next sentence's figures continue.
         ctx.statement = None if lx.NOT_A_STATEMENT.search(text) and not numbers else attribution
@@ -300,6 +317,10 @@ def _read_sentence(
     previous = ctx.previous
     _fill_from_neighbours(drafts, ctx, anaphoric)
     period = find_period(text, reference)
+    same = SAME_PERIOD.search(text)
+    if same and previous is not None and previous.date_from is not None:
+        # "In the same period, the Mission recorded the deaths of seven ...": the dates before
+        period = Period(same.group(0), previous.date_from, previous.date_to)
     place = find_place(text, exclude=attribution)
     claims: list[Claim] = []
     for d in drafts:
@@ -1230,6 +1251,8 @@ def _event_after_relative(tokens: list[_Token], k: int) -> str | None:
             return None
         if t.low not in {"were", "was", "have", "has", "had"}:
             continue
+        if tokens[j - 1].low in {"or", "and"}:
+            continue  # "who were in custody or had been captured": still the relative clause
         for n in range(j + 1, min(len(tokens), j + 4)):
             ev = _event_of(tokens[n].low)
             if ev is not None and ev[1] == "verb" and tokens[n].low.endswith(("ed", "en", "ot")):
@@ -1391,6 +1414,13 @@ def _claimant_of(text: str, last_claimant: str | None, quote_open: bool) -> str 
     m = lx.INVERTED_AT_END.search(text)
     if m and _apposed_subject(text[: m.start()]):
         m = None  # "The governor, Name, said the attack began at midnight.": said what, not who
+    if m and lx.TIME_OR_MEANS_LEAD.match(m.group("who")):
+        # "..., the governor, Ivan Fedorov, said on Tuesday after ...": when, not who; the
+        # speaker is the role and name set off by commas before the verb.
+        before = _apposed_tail(text[: m.start()])
+        if before is not None:
+            return before
+        m = None
     if m and _states_content(m.group("who")):
         m = None  # "The mayor, X, told Reuters that five ...": Reuters is told, not telling
     if m and (maker := _agent(m.group("who"))):
@@ -1454,6 +1484,18 @@ def _with_apposition(who: str, rest: str) -> str:
         return who
     pair = f"{who}, {m.group('app')}"
     return pair if trim_claimant(pair) == pair else who
+
+
+def _apposed_tail(before: str) -> str | None:
+    """The role and name (or name and role) that end a clause before ", said": "Russian
+    shelling killed 4 people, the governor, Ivan Fedorov" -> "the governor, Ivan Fedorov"."""
+    parts = [p.strip() for p in before.split(",")]
+    if len(parts) < 3:
+        return None
+    pair = f"{parts[-2]}, {parts[-1]}"
+    if find_numbers(pair) or not _good_claimant(pair) or trim_claimant(pair) != pair:
+        return None
+    return pair
 
 
 def _apposed_subject(before: str) -> bool:
@@ -1609,10 +1651,12 @@ def source_pointer(text: str) -> str | None:
         or lx.TOLD_ABOUT_IT.match(text.strip())
         or lx.SOURCE_POINTER_ACTIVE.match(text.strip())
     )
-    if m is None or find_numbers(re.sub(r"\d+(?:st|nd|rd|th)\b", "", text)):
+    if m is None:
         return None
     named = m.groupdict().get("who") or m.group("whose")
     who = _agent(named) or trim_claimant(named)  # "according to data from the Office"
+    if find_numbers(re.sub(r"\d+(?:st|nd|rd|th)\b", "", text[: text.find(who) + len(who)])):
+        return None  # "These figures are from 2022", "according to 3 officials": not a source
     return who if _good_claimant(who) and who.lower() not in lx.PRONOUNS else None
 
 
@@ -1770,6 +1814,17 @@ def _clean_claimant(who: str, last_claimant: str | None) -> str | None:
     if who.lower() in lx.PRONOUNS:
         return _pronoun_claimant(who, last_claimant)
     return who or None
+
+
+def _fuller_mention(who: str, last_claimant: str | None) -> str:
+    """The earlier, fuller mention when `who` only names it again: after "a battalion press
+    officer said ...", "the officer told AP ..." is the same officer, and a later "he said"
+    stands for the officer as first named, not for "the officer"."""
+    m = re.fullmatch(r"the\s+(?:[a-z][\w-]*\s+){0,2}(?P<head>[a-z][\w-]*)", who, re.I)
+    if m is None or last_claimant is None or last_claimant.lower() == who.lower():
+        return who
+    first = re.split(r",|\s+(?:of|in|at|for|from)\s+", last_claimant)[0].split()
+    return last_claimant if first and first[-1].lower() == m["head"].lower() else who
 
 
 def _pronoun_claimant(pronoun: str, last_claimant: str | None) -> str | None:
