@@ -1311,3 +1311,70 @@ def test_a_relative_clause_after_the_executed_does_not_change_what_befell_them()
     assert [(c.count, c.event) for c in found] == [(24, "executed")]
     found = read("Two nurses who were treating patients were killed.")
     assert [(c.count, c.event) for c in found] == [(2, "killed")]
+
+
+def test_a_posts_closing_signature_signs_figures_paragraphs_above_it() -> None:
+    found = read(
+        "As a result of enemy shelling of Kupiansk district during the day 2 persons were "
+        "injured.\n\nInformation is being clarified.\n\n— Kharkiv Regional Military Administration"
+    )
+    assert [(c.count, c.claimant) for c in found] == [
+        (2, "Kharkiv Regional Military Administration")
+    ]
+    # a signature inside the text signs only what is next to it
+    found = read(
+        "Two people were killed in Sumy.\n\n— Sumy Regional Military Administration\n\n"
+        "A strike on Kharkiv killed 3 people."
+    )
+    assert [(c.count, c.claimant) for c in found] == [
+        (2, "Sumy Regional Military Administration"),
+        (3, None),
+    ]
+
+
+def test_the_captivity_of_people_come_home_is_not_a_capture() -> None:
+    found = read(
+        "In the exchange, 246 Ukrainian servicemen came home. Twelve of the returned defenders "
+        "had been held since the fall of Mariupol."
+    )
+    assert found == []
+    assert [c.event for c in read("Of the Ukrainians freed, 20 had been wounded.")] == ["injured"]
+
+
+def test_a_date_or_place_before_the_subject_does_not_hide_it() -> None:
+    found = read(
+        "Since February 2022 the Ukrainian Healthcare Center, a Kyiv think tank, has recorded "
+        "the deaths of 236 health workers."
+    )
+    assert [(c.count, c.event, c.claimant) for c in found] == [
+        (236, "died", "the Ukrainian Healthcare Center")
+    ]
+    assert [c.claimant for c in read("In May the police said 3 people were killed.")] == [
+        "the police"
+    ]
+    assert [c.claimant for c in read("In Kharkiv the police said 3 people were killed.")] == [
+        "the police"
+    ]
+
+
+def test_a_part_of_the_commanders_men_and_those_still_missing_are_his_men() -> None:
+    found = read(
+        "“Of the 600 men I had in the spring, 212 have been killed or wounded,” the commander "
+        "said. “Nineteen are still listed as missing.”"
+    )
+    assert [(c.count, c.event, c.victims, c.claimant) for c in found] == [
+        (212, "casualties", "men", "the commander"),
+        (19, "missing", "men", "the commander"),
+    ]
+
+
+def test_soldiers_shot_after_raising_their_hands_or_disarmed_are_prisoners_of_war() -> None:
+    found = read(
+        "Six servicemen were shot dead after they had raised their hands, the ombudsman said. "
+        "A drone video showed two disarmed soldiers being shot dead on a road."
+    )
+    assert [(c.count, c.victim_category) for c in found] == [(6, "pow"), (2, "pow")]
+    # unarmed men are not known to be soldiers
+    assert [c.victim_category for c in read("Police said 2 unarmed men were killed.")] == [
+        "unknown"
+    ]

@@ -196,13 +196,15 @@ CATEGORY_MODIFIERS: dict[str, str] = {
     "surrendered": "pow",
     "surrendering": "pow",
     "imprisoned": "pow",
+    "disarmed": "pow",
     "military": "combatant",
 }
 # Words in the sentence that say combatants were hors de combat, so their killing or capture
 # is about prisoners of war.
 POW_CONTEXT = re.compile(
     r"\b(?:surrender\w*|captur\w*|captivity|captive\w*|hors de combat|"
-    r"(?:laid|laying|lay) down (?:their )?arms|"
+    r"(?:laid|laying|lay|had laid) down (?:their )?(?:arms|weapons)|"
+    r"(?:raised|raising) (?:their )?hands|hands (?:up|raised)|disarmed|"
     r"prisoners?|taken prisoner|in custody|unarmed|pows?)\b",
     re.I,
 )
@@ -445,8 +447,11 @@ NUMBER_OF_PEOPLE = re.compile(
 # "Of the Ukrainians freed, 20 had been wounded": the people a bare count is a part of, named
 # in the phrase that opens its sentence.
 PEOPLE_OF_PART = re.compile(
-    r"^\W*(?:of|among)\s+(?:the|those|these)\s+(?P<who>(?:[A-Za-z][\w'-]*\s+){0,2}?"
-    r"[A-Za-z][\w'-]*?s)(?:\s+[a-z]+(?:ed|en)|\s+(?:held|freed|hit|caught|in\s+[^,]{1,30}))?"
+    r"^\W*(?:of|among)\s+(?:the|those|these|my|our|his|her|their)\s+"
+    r"(?:(?:\d[\d,]*|some|about|nearly|almost)\s+)*"  # "Of the 600 men I had in the spring,"
+    r"(?P<who>(?:[A-Za-z][\w'-]*\s+){0,2}?"
+    r"[A-Za-z][\w'-]*?s)(?:\s+[a-z]+(?:ed|en)|\s+(?:held|freed|hit|caught|in\s+[^,]{1,30})|"
+    r"\s+(?:who|that|I|we|he|she|they)\s+[^,]{1,40})?"
     r"\s*,\s*$",
     re.I,
 )
@@ -551,13 +556,19 @@ LIST_AFTER_PARTICIPLE = re.compile(
 SUBJECT_OPENERS = re.compile(
     r"^(?:(?:and|but|while|whereas|then|so|however|meanwhile|also|separately|earlier|later|"
     r"on \w+|last \w+|this \w+|in a statement|in its report|on telegram|that|only|just|even|"
+    # "Since February 2022 the centre has recorded ...", "In May 2025 the Mission ..."
+    rf"(?:since|in|by|until)\s+(?:(?:{MONTHS})\.?(?:\s+\d{{4}})?|(?:19|20)\d{{2}})|"
     r"reportedly|thus|now|since|finally)\b[\s,]*)+",
     re.I,
 )
 # A time that opens a sentence before its subject: "On Saturday the State Emergency Service".
 TIME_OPENER = re.compile(
-    r"^(?:on|last|this|early|late|by)\s+(?:monday|tuesday|wednesday|thursday|friday|saturday|"
-    r"sunday|morning|afternoon|evening|night|week|month|day)\b[\s,]*",
+    r"^(?:(?:on|last|this|early|late|by)\s+(?:monday|tuesday|wednesday|thursday|friday|"
+    r"saturday|sunday|morning|afternoon|evening|night|week|month|day)|"
+    # "In May the police said ...", "Since February 2022 the centre has recorded ..."
+    rf"(?:since|in|by|until)\s+(?:(?:{MONTHS})\.?(?:\s+\d{{4}})?|(?:19|20)\d{{2}})|"
+    # "In Kharkiv the police said ...": a place before the subject's article
+    r"in\s+(?-i:[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+){0,2})(?=\s*,?\s+(?:the|its)\s))\b[\s,]*",
     re.I,
 )
 # "An X account run by the regional police": the police.
@@ -605,6 +616,10 @@ PART_OF_RETURNED = re.compile(
     r"handed over|rescued)\b[^.;:!?]*(?:\bincluding|\bamong (?:them|whom|those)(?: were)?|"
     r"\bof (?:them|whom))\s*(?:(?:at least|some|about|more than|over)\s+)?$",
     re.I,
+)
+# People named as come home: their captivity is what the exchange ended, not a new capture.
+RETURNED_PEOPLE = re.compile(
+    r"(?:returned|released|freed|exchanged|repatriated|swapped|liberated)\b", re.I
 )
 # Cases and proceedings are harm incidents only when the sentence says what harm they are
 # about ("62 criminal proceedings into the killing of civilians"), not "for collaboration".
@@ -959,8 +974,10 @@ LEADING_CLAUSE = re.compile(
 )
 # "43 had been killed", "12 were wounded": a bare count as the subject of a passive harm verb.
 PASSIVE_AFTER_COUNT = re.compile(
-    r"^\s+(?:(?:had|have|has)\s+been|were|was|are|is)\s+(?:\w+ly\s+)?"
-    r"(?:killed|wounded|injured|executed|captured|taken prisoner|shot|hurt)\b",
+    r"^\s+(?:(?:had|have|has)\s+been|were|was|are|is|remain)\s+(?:\w+ly\s+)?"
+    # "Nineteen are still listed as missing": still counted among the same people
+    r"(?:(?:still|now)\s+)?(?:(?:listed|considered|reported|registered)\s+(?:as\s+)?)?"
+    r"(?:killed|wounded|injured|executed|captured|taken prisoner|shot|hurt|missing)\b",
     re.I,
 )
 # A signature line under a post: "— Vadym Filashkin, head of Donetsk Oblast Administration".

@@ -158,6 +158,10 @@ def extract_claims(
         else:
             quoted = []
         claims.extend(read)
+    if (signer := _closing_signature(text)) is not None:
+        # "... 2 persons were injured. ...\n\nInformation is being clarified.\n\n— Kharkiv
+        # Regional Military Administration": a post's signature signs the whole post.
+        claims = [c if c.claimant else replace(c, claimant=signer) for c in claims]
     if (issuer := _statement_issuer(text)) is not None:
         # A statement's figures that no sentence attributes are its issuer's.
         claims = [c if c.claimant else replace(c, claimant=issuer) for c in claims]
@@ -167,6 +171,22 @@ def extract_claims(
             for c in claims
         ]
     return claims
+
+
+def _closing_signature(text: str) -> str | None:
+    """Who signs a post on its last line ("— Kharkiv Regional Military Administration", or the
+    office's name alone), a line of its own; a news outlet's byline ("— Reuters") signs none."""
+    body, sep, last = text.rstrip().rpartition("\n")
+    if not sep or not body.strip():
+        return None
+    last = last.strip()
+    m = lx.SIGNATURE.match(last) or lx.ORG_SIGNATURE.match(last)
+    if m is None or find_numbers(last):
+        return None
+    who = trim_claimant(m.group("who")).rstrip(".")
+    if not _good_claimant(who) or lx.NEWS_OUTLET.search(who):
+        return None
+    return who
 
 
 def _statement_issuer(text: str) -> str | None:
@@ -582,6 +602,8 @@ def _read_number(text: str, tokens: list[_Token], i: int, consumed: set[int]) ->
             event, head = governing, replace(head, words=head.qualified)
     if event == "perpetrator":
         return None
+    if event == "captured" and head.words and lx.RETURNED_PEOPLE.match(head.words):
+        return None  # "Twelve of the returned defenders had been held since ...": came home
     if (
         event == "killed"
         and head.kind == "person"
