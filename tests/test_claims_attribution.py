@@ -1378,3 +1378,15 @@ def test_soldiers_shot_after_raising_their_hands_or_disarmed_are_prisoners_of_wa
     assert [c.victim_category for c in read("Police said 2 unarmed men were killed.")] == [
         "unknown"
     ]
+
+
+def test_a_part_of_a_toll_with_its_own_harm_is_two_claims() -> None:
+    """'2 of the 9 wounded ... had died': nine wounded, and two of them died (neither was read)."""
+    found = read(
+        "Hospital director Oleksandr Danyliuk said 2 of the 9 wounded brought in after the "
+        "strike had died."
+    )
+    assert sorted((c.count, c.event) for c in found) == [(2, "died"), (9, "injured")]
+    # a part said to be something else is no claim of its own
+    found = read("The director said 2 of the 9 wounded were children.")
+    assert [(c.count, c.event) for c in found] == [(9, "injured")]

@@ -865,6 +865,11 @@ def _victim_phrase(tokens: list[_Token], j: int, consumed: set[int]) -> _Head:
         k = j + 1 if tokens[j + 1].number is not None else j + 2
         if k < len(tokens) and tokens[k].number is not None:
             whole = _victim_phrase(tokens, k + 1, set())
+            if whole.kind in {"bare", "event"} and whole.event is not None and not pronoun:
+                # "2 of the 9 wounded brought in after the strike had died": the whole is a
+                # toll read on its own; the part's event is its own main verb, if a harm.
+                main = _main_verb_event(tokens, whole.end)
+                return _Head("bare", None, "unknown", main, whole.end)
             if whole.kind == "person" and whole.end < len(tokens):
                 after = tokens[whole.end].low
                 if (
