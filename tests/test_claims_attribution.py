@@ -1219,12 +1219,16 @@ def test_people_joined_after_hardware_take_the_verb_over_both() -> None:
     assert read("Russia launched 40 drones and 3 missiles overnight.") == []
 
 
-def test_a_statement_not_made_and_a_writers_caveat_name_no_claimant() -> None:
+def test_a_statement_not_made_is_no_claim_but_the_one_it_recalls_is() -> None:
+    """'has not published' states nothing and a writer's caveat continues into nothing; 'when
+    it said 5,937 ...' is what Moscow did say, 'it' standing for the sentence's own subject."""
     found = read(
         "Figures from the Ukrainian side could not be verified. Moscow has not published its "
         "losses since 2022, when it said 5,937 of its soldiers had died."
     )
-    assert [(c.count, c.claimant) for c in found] == [(5937, None)]
+    assert [(c.count, c.claimant) for c in found] == [(5937, "Moscow")]
+    found = read("The strike destroyed a school, when it said 5 people were killed.")
+    assert [(c.count, c.claimant) for c in found] == [(5, None)]
 
 
 def test_the_writers_background_after_a_speaker_is_not_the_speakers() -> None:

@@ -399,7 +399,7 @@ BODY_WORDS = re.compile(
     r"army|forces|government|committee|agency|department|headquarters|command|directorate|"
     r"guard|navy|authorities|prosecutors|officials|monitors|observatory|group|organi[sz]ation|"
     r"UN|OHCHR|HRMMU|centre|center|channel|institute|unit|battalion|regiment|military|"
-    r"intelligence|ministries|network|project|watch|amnesty|kremlin|ukraine|russia)\b",
+    r"intelligence|ministries|network|project|watch|amnesty|kremlin|ukraine|russia|moscow|kyiv|kiev|washington|minsk)\b",
     re.I,
 )
 # Verbs of showing that end a source phrase: "data from the department showed that ...".

@@ -1751,6 +1751,8 @@ def _leading_claimant(text: str, last_claimant: str | None) -> str | None:
             # speaker of the relative clause says the toll.
             return trim_claimant(relative["who"])
         subject = lx.TIME_OPENER.sub("", subject)  # "On Saturday the service revised ..."
+        if (within := _subordinate_pronoun(subject, text)) is not None:
+            return within
         if re.match(
             r"(?:which|who|whom|whose|where|when|by|of|in|on|at|from|with|for)\b", subject, re.I
         ):
@@ -1792,6 +1794,21 @@ def _leading_claimant(text: str, last_claimant: str | None) -> str | None:
             continue  # "An earlier version ..." trimmed to its article: no one named
         return named
     return fallback
+
+
+def _subordinate_pronoun(subject: str, text: str) -> str | None:
+    """The sentence's own subject, when a pronoun after "when" or "as" stands for it: "Russia
+    has not disclosed its losses since 2022, when it said 5,937 of its soldiers had died"."""
+    m = re.fullmatch(r"(?:when|as|after|before|because)\s+(?P<p>it|they|he|she)", subject, re.I)
+    opener = lx.OPENING_SUBJECT.match(text)
+    if m is None or opener is None:
+        return None
+    own = trim_claimant(opener.group("who"))
+    kind = claimant_kind(own) if _good_claimant(own) else None
+    pronoun = m.group("p").lower()
+    if (kind == "body" and pronoun in {"it", "they"}) or (kind == "person" and pronoun != "it"):
+        return own
+    return None
 
 
 def _sentence_subject(text: str) -> str | None:
