@@ -1394,3 +1394,81 @@ def test_a_part_of_a_toll_with_its_own_harm_is_two_claims() -> None:
     # a part said to be something else is no claim of its own
     found = read("The director said 2 of the 9 wounded were children.")
     assert [(c.count, c.event) for c in found] == [(9, "injured")]
+
+
+def test_a_toll_given_early_on_a_day_by_a_role_and_name_in_the_next_paragraph() -> None:
+    found = read(
+        "A missile struck Dnipro on Monday evening, killing at least seven people.\n\n"
+        "The toll was given early on Tuesday by the head of the regional military "
+        "administration, Serhiy Lysak, who said rescuers had worked through the night."
+    )
+    assert [(c.count, c.claimant) for c in found] == [
+        (7, "the head of the regional military administration, Serhiy Lysak")
+    ]
+
+
+def test_a_speaker_who_says_something_else_does_not_claim_the_toll_before() -> None:
+    found = read(
+        "Four villagers were killed. The shop's owner, Halyna Rudenko, said she had counted "
+        "12 people waiting for the bread van."
+    )
+    assert [(c.count, c.claimant) for c in found] == [(4, None)]
+
+
+def test_a_statement_on_a_website_and_its_own_report_are_their_publishers() -> None:
+    found = read(
+        "Over the past week, 43 Ukrainian servicemen surrendered, according to a statement "
+        "on the ministry's website."
+    )
+    assert [(c.count, c.claimant) for c in found] == [(43, "the ministry")]
+    found = read(
+        "The Coordination Headquarters for the Treatment of Prisoners of War has registered "
+        "more than 16,000 Ukrainian servicemen as missing, according to its annual report."
+    )
+    assert [c.claimant for c in found] == [
+        "The Coordination Headquarters for the Treatment of Prisoners of War"
+    ]
+
+
+def test_he_stands_for_a_sergeant_introduced_by_role_unit_and_call_sign() -> None:
+    found = read(
+        "A platoon sergeant in the 66th Mechanised Brigade who goes by the call sign Bober met "
+        "reporters at a farmhouse. His platoon had lost four men in September, he said."
+    )
+    assert [(c.count, c.claimant) for c in found] == [
+        (4, "A platoon sergeant in the 66th Mechanised Brigade")
+    ]
+
+
+def test_a_long_role_before_the_name_is_still_a_claimant() -> None:
+    found = read(
+        "Drones struck a bus station in Enerhodar, killing three people, the Kremlin-appointed "
+        "governor of the occupied part of the Zaporizhzhia region, Yevgeny Balitsky, said."
+    )
+    assert [c.claimant for c in found] == [
+        "the Kremlin-appointed governor of the occupied part of the Zaporizhzhia region, "
+        "Yevgeny Balitsky"
+    ]
+
+
+def test_the_qualified_people_and_a_part_of_a_units_people_keep_their_words() -> None:
+    found = read(
+        "Eleven wounded servicemen who were being carried in the ambulances were killed. Two "
+        "of the company's medics have been missing since August, she said."
+    )
+    assert [(c.count, c.victims) for c in found] == [(11, "wounded servicemen"), (2, "medics")]
+
+
+def test_a_quotation_running_over_two_paragraphs_is_its_final_speakers() -> None:
+    found = read(
+        "“They threw everything at us. We lost 14 men killed and 38 wounded.\n\n"
+        "“The worst of it is the evacuation,” said Col. Taras Hordiienko, who commands the 31st "
+        "Mechanised Brigade."
+    )
+    assert [(c.count, c.claimant) for c in found] == [
+        (14, "Col. Taras Hordiienko"),
+        (38, "Col. Taras Hordiienko"),
+    ]
+    # a closed quotation, then a new paragraph's: the first is not the second's speaker's
+    found = read('"We lost 14 men," a soldier said.\n\n"It was hard," said the mayor.')
+    assert [(c.count, c.claimant) for c in found] == [(14, "a soldier")]

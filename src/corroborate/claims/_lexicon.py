@@ -902,6 +902,22 @@ AGENT_OF = re.compile(
     r"updates?|briefings?)\b[^,]*?\b(?:by|from|of)\s+(?P<who>.+)$",
     re.I,
 )
+# "a statement on the ministry's website", "a post on the brigade's Telegram channel": the
+# ministry, the brigade.
+STATEMENT_ON_SITE = re.compile(
+    r"^(?:(?:the|a|an)\s+)?(?:statements?|posts?|messages?|updates?|reports?|notices?|"
+    r"releases?|press releases?|bulletins?|videos?)\s+(?:on|in|posted on|published on)\s+"
+    r"(?P<who>.+?)['’]s?\s+(?:official\s+)?(?:website|web site|site|page|channel|account|"
+    r"telegram(?:\s+channel)?|feed|social media)\b.*$",
+    re.I,
+)
+# "according to its annual report": whose report the possessive says
+OWN_DOCUMENT = re.compile(
+    r"^(?P<pron>its|their|his|her)\s+(?:own\s+)?(?:(?:annual|monthly|weekly|daily|latest|new|"
+    r"preliminary|official|updated|final|interim)\s+)*(?:report|data|figures|statement|tally|"
+    r"count|records|estimates?|update|review|findings|statistics|bulletin|briefing)\b",
+    re.I,
+)
 SHOW_VERBS = re.compile(r"\b(?:showed|shows|show|suggest|suggests|suggested|indicate)\b", re.I)
 # A sentence that names the source of the figures before it: "This is according to X.",
 # "The figures come from X.", "The numbers were compiled by X." It carries no claim itself.
@@ -912,7 +928,8 @@ SOURCE_POINTER = re.compile(
     r"(?:compiled|collected|published|provided|gathered|released|verified|kept|recorded|"
     r"reported|documented|given|supplied|confirmed|announced|issued|shared|posted)"
     # "The estimate was published on Thursday by X": a short time or place before the agent.
-    r"(?:\s+(?:on|in|at|late|earlier|later|overnight)\b[^,.;:]{0,30}?)?\s+by)|"
+    r"(?:\s+(?:on|in|at|late|early|earlier|later|overnight|first|initially)\b[^,.;:]{0,30}?)?"
+    r"\s+by)|"
     r"comes? from|came from|according to|follows? from|followed from)\s+(?P<who>.+?)\s*[.!]?$"
     # A translated bulletin's last line, without a verb: "Information of the district
     # administration.", "Data from the regional police."
@@ -952,8 +969,12 @@ PERSON_SUBJECT = re.compile(
 # "The chief of the district police spoke to reporters" (whom a later "he said" stands for).
 ROLE_SUBJECT = re.compile(
     r"^(?P<who>(?:The|A|An)\s+(?:[\w'’-]+\s+){0,3}?(?:head|chief|governor|mayor|spokesperson|"
-    r"spokesman|spokeswoman|commander|official|officer|director|minister|prosecutor|ombudsman)"
-    r"(?:\s+(?:of|for|in|at)\s+[^,;:.]{2,60}?)?)\s+(?:has\s+|had\s+|also\s+)?"
+    r"spokesman|spokeswoman|commander|official|officer|director|minister|prosecutor|ombudsman|"
+    r"sergeant|medic|surgeon|doctor|nurse|soldier|volunteer|colonel|captain|lieutenant|major|"
+    r"commissioner|paramedic|pilot|operator|marine|investigator)"
+    r"(?:\s+(?:of|for|in|at|from|with)\s+[^,;:.]{2,60}?)?)"
+    # "A platoon sergeant in the 66th Brigade who goes by the call sign Bober met reporters"
+    r"(?:,?\s+who\s+[^,;:.]{2,80}?,?)?\s+(?:has\s+|had\s+|also\s+)?"
     r"(?:spoke|speaks|briefed|briefs|addressed|gave|held|appeared|met|visited|toured|arrived|"
     r"came|went|stood|called|urged|described|answered|took questions)\b"
 )

@@ -102,12 +102,17 @@ def extract_claims(
             for k in unattributed:
                 claims[k] = replace(claims[k], claimant=pointer)
             unattributed = []
+        reopened = False
         if "\n" in text[end_of_last : sentence.start]:
             context.statement = None  # a new line or paragraph ends a continued statement
             context.people_here = False
             unattributed = []
-            quoted = []
-            quote_open = False
+            reopened = quote_open and sentence.text.lstrip().startswith(("“", '"'))
+            if not reopened:
+                # A quotation running on into a paragraph that reopens it (no closing mark at
+                # the first's end) is the same speaker's, named where it finally closes.
+                quoted = []
+                quote_open = False
         end_of_last = sentence.start + len(sentence.text)
         if quoted and (speaker := _after_quote(sentence.text, context.last_claimant, True)):
             # '"We lost 11 men. Another 30 were wounded," the commander said.': the speaker
@@ -152,7 +157,8 @@ def extract_claims(
         elif read:
             unattributed = []
         if _opens_quotation(sentence.text):
-            quoted = [len(claims) + n for n in range(len(read))] if own is None else []
+            earlier = quoted if reopened else []
+            quoted = earlier + [len(claims) + n for n in range(len(read))] if own is None else []
         elif quote_open and own is None and not _closes_quotation(sentence.text):
             quoted += [len(claims) + n for n in range(len(read))]
         else:
@@ -423,9 +429,16 @@ def _read_sentence(
 def _closing_attribution(text: str) -> bool:
     """Whether a sentence without claims tallies other things (a number) and ends with who said
     so ("..., the ministry reported."), as a bulletin's last line does."""
-    return bool(find_numbers(text)) and bool(
-        lx.TRAILING_SAID.search(text) or lx.INVERTED_AT_END.search(text)
-    )
+    if not find_numbers(text):
+        return False
+    if lx.TRAILING_SAID.search(text):
+        return True
+    # "The shop's owner, Halyna Rudenko, said she had counted 12 people ...": the words after
+    # "said" are what she said, not a closing speaker; she says nothing of the figures before.
+    m = lx.INVERTED_AT_END.search(text)
+    if m is None:
+        return False
+    return not _states_content(m["who"]) and not _apposed_subject(text[: m.start()])
 
 
 def _narrated_aside(text: str, pos: int) -> bool:
@@ -593,6 +606,10 @@ def _read_number(text: str, tokens: list[_Token], i: int, consumed: set[int]) ->
         # "Three soldiers who surrendered ... were shot": the main verb is what befell them,
         # the relative clause what they did or underwent before; those who killed and were
         # then detained are suspects, not prisoners.
+        if head.event and head.qualified and head.qualified != head.words and main != head.event:
+            head = replace(
+                head, words=head.qualified
+            )  # "11 wounded servicemen who ... were killed"
         event = main
     if head.event and head.qualified and head.qualified != head.words:
         # "killed two wounded soldiers", "46 wounded servicemen have died": the participle
@@ -886,6 +903,16 @@ def _victim_phrase(tokens: list[_Token], j: int, consumed: set[int]) -> _Head:
                     return _Head("bare", None, "unknown", None, whole.end + 1)
             consumed.add(k)
             k += 1
+        owner = next(
+            (
+                n
+                for n in range(k, min(len(tokens) - 1, k + 3))
+                if re.search(r"['’]s$", tokens[n].low)
+            ),
+            None,
+        )
+        if owner is not None and all(tokens[n].text.isalpha() for n in range(k, owner)):
+            k = owner + 1  # "Two of the company's medics": the medics, of the company
         inner = _victim_phrase(tokens, k, consumed)
         if (
             inner.kind in {"event", "bare"}
@@ -1369,11 +1396,28 @@ def _claimant(text: str, last_claimant: str | None, quote_open: bool = False) ->
     speaker the sentence names first said; that speaker is the claimant.
     """
     who = _claimant_of(text, last_claimant, quote_open)
+    if who is not None and (own := lx.OWN_DOCUMENT.match(who)):
+        who = _owner(own.group("pron"), text, last_claimant)
     if who is not None and lx.NEWS_OUTLET.search(who):
         first = _leading_claimant(text, last_claimant)
         if first is not None and not lx.NEWS_OUTLET.search(first):
             return first
     return _claimant_list(who, text) if who is not None else None
+
+
+def _owner(pronoun: str, text: str, last_claimant: str | None) -> str | None:
+    """Whose document "its annual report" is: the sentence's subject when it can own it ("The
+    headquarters has registered 16,000 ..., according to its annual report"), else whom the
+    possessive stands for."""
+    end = lx.SUBJECT_END.search(text)
+    subject = lx.SUBJECT_OPENERS.sub("", text[: end.start()]).strip() if end else None
+    if subject is not None and (not _good_claimant(subject) or len(subject.split()) > 12):
+        subject = None
+    body = pronoun.lower() in {"its", "their"}
+    if subject is not None and (kind := claimant_kind(subject)) is not None:
+        if (kind == "body") == body:
+            return trim_claimant(subject)
+    return _pronoun_claimant("it" if body else "he", last_claimant)
 
 
 def _claimant_list(who: str, text: str) -> str:
@@ -1659,7 +1703,7 @@ def trim_claimant(who: str) -> str:
 def _agent(subject: str) -> str | None:
     """Who made the data a sentence's subject names: "Data collected by the mission"."""
     subject = lx.SUBJECT_OPENERS.sub("", subject.strip()).strip()
-    m = lx.AGENT_OF.match(subject)
+    m = lx.STATEMENT_ON_SITE.match(subject) or lx.AGENT_OF.match(subject)
     if m is None:
         return None
     who = trim_claimant(m.group("who"))
@@ -1824,7 +1868,11 @@ def _word_limit(who: str) -> int:
     the Russian-installed governor of the occupied part of the Zaporizhzhia region") may run
     longer than a phrase without a name, which past 12 words is a clause."""
     name, comma, role = who.strip().partition(",")
-    return 16 if comma and lx.PERSON_NAME.match(name) and role.strip() else 12
+    if comma and lx.PERSON_NAME.match(name) and role.strip():
+        return 16
+    role, comma, name = who.strip().rpartition(",")  # "the governor of ..., Yevgeny Balitsky"
+    named = comma and role.strip() and lx.PERSON_NAME.fullmatch(name.strip())
+    return 16 if named else 12
 
 
 def _good_claimant(who: str) -> bool:
