@@ -1472,3 +1472,42 @@ def test_a_quotation_running_over_two_paragraphs_is_its_final_speakers() -> None
     # a closed quotation, then a new paragraph's: the first is not the second's speaker's
     found = read('"We lost 14 men," a soldier said.\n\n"It was hard," said the mayor.')
     assert [(c.count, c.claimant) for c in found] == [(14, "a soldier")]
+
+
+def test_figures_feared_called_fake_or_of_another_war_are_not_claims() -> None:
+    found = read(
+        "A missile killed two port workers, governor Oleh Kiper said. Posts on Telegram "
+        "claiming that 15 crew members had died were “fake”, the navy said. Port operators "
+        "warned that up to 100 workers could die in a single strike."
+    )
+    assert [(c.count, c.claimant) for c in found] == [(2, "governor Oleh Kiper")]
+    found = read(
+        "The Second World War, in which some 27 million Soviet citizens were killed, still "
+        "frames how residents talk. Roughly 600 people died inside the theatre."
+    )
+    assert [c.count for c in found] == [600]
+
+
+def test_proceedings_about_property_are_not_harm_to_people() -> None:
+    found = read(
+        "Prosecutors have opened 2,600 criminal proceedings into the destruction of civilian "
+        "property. They have opened 86 criminal proceedings into the killing of civilians."
+    )
+    assert [(c.count, c.event) for c in found] == [(86, "incidents")]
+
+
+def test_people_named_again_between_commas_keep_their_verb() -> None:
+    found = read("Seven civilians, employees of the bakery, were killed.")
+    assert [(c.count, c.event, c.victims) for c in found] == [(7, "killed", "civilians")]
+
+
+def test_a_formal_title_names_its_issuer_in_full() -> None:
+    found = read(
+        "Comment by the Official Representative of the Ministry of Foreign Affairs of the "
+        "Russian Federation M.V. Zakharova on the shelling of Rubizhne\n\n"
+        "Ukrainian formations struck a bakery. Seven civilians were killed."
+    )
+    assert [c.claimant for c in found] == [
+        "the Official Representative of the Ministry of Foreign Affairs of the Russian "
+        "Federation M.V. Zakharova"
+    ]

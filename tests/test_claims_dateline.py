@@ -230,3 +230,25 @@ def test_a_short_dateline_takes_its_year_from_when_the_report_was_read() -> None
     assert [(c.count, c.date_from) for c in found] == [(2, TUESDAY)]
     # Without that day there is no year, and a guessed one would move every weekday.
     assert [c.date_from for c in read(text)] == [None]
+
+
+def test_the_day_a_paragraph_narrates_dates_the_toll_after_it() -> None:
+    text = (
+        "On 7 October 2025 at about 10:40, Russian forces struck Kramatorsk with a guided "
+        "bomb. As a result of the attack, 3 civilians were killed, among them a boy born in "
+        "2013.\n\nSince the beginning of 2025, 40 civilians were killed in the district."
+    )
+    first, second = extract_claims(text, resolve_places=False)
+    assert (first.date_from, first.date_to) == (date(2025, 10, 7), date(2025, 10, 7))
+    assert second.date_from == date(2025, 1, 1)
+
+
+def test_when_a_unit_was_formed_is_not_the_period_and_the_same_fighting_is() -> None:
+    text = (
+        "KYIV, Ukraine, July 22, 2025 (Reuters) - The brigade said on Tuesday its soldiers "
+        "had captured nine Russian servicemen near Novoselivka on Sunday. The brigade, formed "
+        "in 2022, said about 70 Russian soldiers had been killed in the same fighting."
+    )
+    captured, killed = extract_claims(text, resolve_places=False)
+    assert captured.date_from == captured.date_to == date(2025, 7, 20)
+    assert (killed.date_from, killed.date_to) == (date(2025, 7, 20), date(2025, 7, 20))

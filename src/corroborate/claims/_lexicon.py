@@ -301,6 +301,32 @@ PROJECTED_BEFORE = re.compile(
     r"(?:(?:at least|more than|over|as many as|about|around|some|nearly)\s+)?$",
     re.I,
 )
+# "up to 100 workers could die in a single strike": a toll feared, not counted.
+PROJECTED_AFTER = re.compile(
+    r"^\s*(?:[\w'’-]+\s+){0,3}?(?:could|may|might|would|will)\s+(?:still\s+|also\s+)?"
+    r"(?:die|be killed|be wounded|be injured|lose their lives|perish|be lost)\b",
+    re.I,
+)
+# "Posts circulating on Telegram claiming that 15 crew members had died were 'fake'".
+CLAIM_REPORTED_BEFORE = re.compile(
+    r"\b(?:posts?|reports?|claims?|videos?|messages?|rumou?rs?|publications?)\b[^.;!?]*"
+    r"\b(?:claiming|saying|alleging|suggesting|stating)\s+(?:that\s+)?[^.;!?]*$",
+    re.I,
+)
+CALLED_FAKE_AFTER = re.compile(
+    r"^[^.;!?]*?\b(?:were|was|are|is|as)\s+(?:(?:a|an|pure|simply|obviously)\s+)?[“\"'‘]?"
+    r"(?:fakes?|false|untrue|disinformation|fabricated|fabrications?|propaganda|lies|a lie)\b",
+    re.I,
+)
+# A toll of another war in a clause about it: "The Second World War, in which some 27 million
+# Soviet citizens were killed".
+OTHER_WAR = re.compile(
+    r"\b(?:Second World War|First World War|World War (?:II|Two|2|I|One|1)|WWII|WW2|WWI|"
+    r"Great Patriotic War|Holodomor|Soviet-Afghan War|Soviet war in Afghanistan|"
+    r"(?:first|second) Chechen war)\b[^.;!?]{0,12}\b(?:in which|when|during which|where)\b"
+    r"[^.;!?]{0,40}$",
+    re.I,
+)
 # "three bodies had been counted twice": a correction's duplicates, not more people harmed.
 COUNTED_TWICE_AFTER = re.compile(
     r"^\s*(?:[\w'’-]+\s+){0,2}(?:had been|have been|has been|were|was)\s+"
@@ -620,6 +646,15 @@ PART_OF_RETURNED = re.compile(
 # People named as come home: their captivity is what the exchange ended, not a new capture.
 RETURNED_PEOPLE = re.compile(
     r"(?:returned|released|freed|exchanged|repatriated|swapped|liberated)\b", re.I
+)
+# Cases about things, not people: "proceedings into the destruction of civilian property".
+PROPERTY_CASES_AFTER = re.compile(
+    r"^\s*(?:[\w-]+\s+){0,3}?(?:proceedings|cases|investigations|probes)\s+"
+    r"(?:into|over|for|on|regarding|concerning|about)\s+(?:the\s+)?"
+    r"(?:destruction|damage|damaging|destroying|looting|theft|seizure)\b"
+    r"(?:(?!\b(?:kill|death|dead|died|injur|wound|murder|tortur|execut|people|civilians|"
+    r"residents|children)\w*)[^.;!?])*(?:[.;!?]|$)",
+    re.I,
 )
 # Cases and proceedings are harm incidents only when the sentence says what harm they are
 # about ("62 criminal proceedings into the killing of civilians"), not "for collaboration".

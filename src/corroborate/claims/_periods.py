@@ -30,7 +30,16 @@ _COMPARED_SINCE = re.compile(
 )
 # "In the same period, ...": the period of the figures before
 SAME_PERIOD = re.compile(
-    r"\b(?:in|over|during|for)\s+the\s+same\s+(?:period|time|months?|weeks?)\b", re.I
+    r"\b(?:in|over|during|for|on)\s+the\s+same\s+(?:period|time|months?|weeks?|day|night|"
+    r"fighting|battle|attack|strike|assault|offensive|evening|morning)\b",
+    re.I,
+)
+# "a boy born in 2013", "the brigade, formed in 2022": when someone or something began, not
+# the period a figure counts.
+_NOT_A_PERIOD_BEFORE = re.compile(
+    r"\b(?:born|formed|founded|established|created|built|set up|raised|mobilised|mobilized|"
+    r"enlisted|elected|appointed)\s*$",
+    re.I,
 )
 _INVASION = r"(?:the (?:start|beginning|outset) of (?:the |russia's )?(?:full[- ]scale )?(?:invasion|war)|the (?:full[- ]scale )?invasion(?: began)?)"  # noqa: E501 - one regex alternative per line reads best
 _RELATIVE = rf"(?:the (?:past|last) (?:day|24 hours|48 hours|week|month|year|\w+ (?:days|weeks|months))|last (?:week|month|year|night)|yesterday|overnight|today|this (?:week|month|year)|{WEEKDAYS})"  # noqa: E501 - one regex alternative per line reads best
@@ -173,7 +182,10 @@ def _date_of(expr: str) -> date | None:
 def find_period(text: str, reference: date | None = None) -> Period | None:
     """The first period expression in `text`, resolved against `reference` when it is relative."""
     for kind, rx in _PATTERNS:
-        m = rx.search(text)
+        m = next(
+            (x for x in rx.finditer(text) if not _NOT_A_PERIOD_BEFORE.search(text[: x.start()])),
+            None,
+        )
         if not m:
             continue
         words = m.group(0).strip()

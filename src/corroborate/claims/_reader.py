@@ -106,6 +106,7 @@ def extract_claims(
         if "\n" in text[end_of_last : sentence.start]:
             context.statement = None  # a new line or paragraph ends a continued statement
             context.people_here = False
+            context.day = None
             unattributed = []
             reopened = quote_open and sentence.text.lstrip().startswith(("“", '"'))
             if not reopened:
@@ -208,7 +209,12 @@ def _statement_issuer(text: str) -> str | None:
         if m is None:
             return None
     who = trim_claimant(m.group("who"))
-    return who if _good_claimant(who) and not find_numbers(who) else None
+    # a title's formal name may run long: "the Official Representative of the Ministry of
+    # Foreign Affairs of the Russian Federation M.V. Zakharova"
+    good = _good_claimant(who) or (
+        len(who.split()) <= 20 and _good_claimant(" ".join(who.split()[:12]))
+    )
+    return who if good and not find_numbers(who) else None
 
 
 @dataclass
@@ -221,6 +227,7 @@ class _Context:
     people: tuple[str | None, str] | None = None  # the last counted people, for "of them"
     people_here: bool = False  # whether those people were counted in this paragraph
     statement_quoted: bool = False  # whether that statement was a quotation, now closed
+    day: Period | None = None  # the day an earlier sentence of this paragraph narrates
 
 
 def _tokenize(sentence: str, numbers: list[NumberMention]) -> list[_Token]:
@@ -313,6 +320,11 @@ def _read_sentence(
         ctx.statement_quoted = _after_quote(text, ctx.last_claimant, quote_open) is not None
     elif (person := _person_subject(text)) is not None:
         ctx.last_claimant = person  # whom a later "she said" stands for; not a claimant yet
+    narrated = find_period(text, reference) if re.search(r"\d|day\b", text) else None
+    if narrated is not None and narrated.date_from and narrated.date_from == narrated.date_to:
+        # "On 7 October 2025 at about 10:40, the Russian forces struck Kramatorsk. As a result
+        # of the attack, 3 civilians were killed": the day narrated dates what follows it
+        ctx.day = narrated
     if not numbers:
         return []
     tokens = _tokenize(text, numbers)
@@ -343,6 +355,8 @@ def _read_sentence(
     previous = ctx.previous
     _fill_from_neighbours(drafts, ctx, anaphoric)
     period = find_period(text, reference)
+    if period is None and ctx.day is not None and ctx.day is not narrated:
+        period = ctx.day
     same = SAME_PERIOD.search(text)
     if same and previous is not None and previous.date_from is not None:
         # "In the same period, the Mission recorded the deaths of seven ...": the dates before
@@ -634,6 +648,8 @@ def _read_number(text: str, tokens: list[_Token], i: int, consumed: set[int]) ->
         and not lx.HARM_CONTEXT.search(text)
     ):
         return None  # "14 criminal proceedings for collaboration": not about harm
+    if event == "incidents" and lx.PROPERTY_CASES_AFTER.match(after_text):
+        return None  # "2,600 criminal proceedings into the destruction of civilian property"
     if (
         event is None
         and head.kind == "person"
@@ -814,8 +830,12 @@ def _is_not_a_count(
         return True
     if lx.RETRACTED_BEFORE.search(before_text):
         return True
-    if lx.COUNTED_TWICE_AFTER.match(after_text):
+    if lx.COUNTED_TWICE_AFTER.match(after_text) or lx.PROJECTED_AFTER.match(after_text):
         return True
+    if lx.CLAIM_REPORTED_BEFORE.search(before_text) and lx.CALLED_FAKE_AFTER.match(after_text):
+        return True  # "Posts claiming that 15 crew members had died were 'fake'"
+    if lx.OTHER_WAR.search(before_text):
+        return True  # "The Second World War, in which some 27 million Soviet citizens ..."
     if re.search(rf"\b(?:{lx.MONTHS})\.?\s*$", before_text, re.I) or re.match(
         rf"^\s*(?:of\s+)?(?:{lx.MONTHS})\b", after_text, re.I
     ):
@@ -1171,6 +1191,8 @@ def _event_after(tokens: list[_Token], k: int, head: _Head) -> str | None:
                 and tokens[j + 2].low == "of"
                 and tokens[j + 3].low in {"them", "whom"}
             )
+            # "Seven civilians, employees of the bakery, were killed": who they were
+            or _people_apposition(tokens, j + 1)
         )
     ):
         m = j + 1
@@ -1227,6 +1249,23 @@ def _event_after(tokens: list[_Token], k: int, head: _Head) -> str | None:
         steps += 1 if t.low in lx.FILLERS else 0
         j += 1
     return None
+
+
+def _people_apposition(tokens: list[_Token], k: int) -> bool:
+    """Whether tokens from k are people named again between commas, before the verb:
+    "employees of the bakery," / "most of them women,"; never a clause with its own verb."""
+    head = next(
+        (n for n in range(k, min(len(tokens), k + 3)) if _match_victim_head(tokens, n)), None
+    )
+    if head is None or any(tokens[n].number is not None for n in range(k, head + 1)):
+        return False
+    for n in range(head + 1, min(len(tokens) - 1, head + 8)):
+        t = tokens[n]
+        if t.text == ",":
+            return tokens[n + 1].low in lx.PASSIVE_AUX | {"had", "have", "has", "died"}
+        if t.number is not None or t.text in lx.CLAUSE_STOPS or _event_of(t.low):
+            return False
+    return False
 
 
 def _distant_main_verb(tokens: list[_Token], k: int) -> str | None:
