@@ -1511,3 +1511,74 @@ def test_a_formal_title_names_its_issuer_in_full() -> None:
         "the Official Representative of the Ministry of Foreign Affairs of the Russian "
         "Federation M.V. Zakharova"
     ]
+
+
+def test_telegram_posts_signed_by_a_head_of_administration_or_a_unit() -> None:
+    found = read(
+        "Consequences of the night attack on Kharkiv — 4 dead, 17 wounded\n"
+        "— in Saltivskyi district, a drone hit a 9-storey building.\n\n"
+        "Oleh Syniehubov, head of Kharkiv Regional Military Administration"
+    )
+    who = "Oleh Syniehubov, head of Kharkiv Regional Military Administration"
+    assert [(c.count, c.claimant) for c in found] == [(4, who), (17, who)]
+    found = read(
+        "The enemy lost 27 occupiers killed and 14 wounded.\n\n"
+        "Glory to Ukraine! | 93rd Brigade Kholodnyi Yar"
+    )
+    assert {c.claimant for c in found} == {"93rd Brigade Kholodnyi Yar"}
+
+
+def test_labels_and_according_to_an_estimate_are_not_claimants() -> None:
+    found = read("According to preliminary estimates, 86 occupiers were eliminated.")
+    assert [(c.count, c.claimant) for c in found] == [(86, None)]
+    found = read("Update: the number of injured has increased to 31.")
+    assert [(c.count, c.claimant) for c in found] == [(31, None)]
+    assert [c.claimant for c in read("Kharkiv governor: 3 people injured.")] == ["Kharkiv governor"]
+
+
+def test_a_source_the_figure_follows_from() -> None:
+    found = read(
+        "At least 655 children have been killed in Ukraine, it follows from the data of the "
+        "Office of the Prosecutor General as of the morning of 1 December."
+    )
+    assert [(c.count, c.claimant) for c in found] == [(655, "the Office of the Prosecutor General")]
+
+
+def test_ranges_with_one_multiplier_and_dozens() -> None:
+    found = read("Syrskyi said the enemy lost 5-7 thousand servicemen killed and wounded.")
+    assert [(c.count, c.count_high, c.qualifier) for c in found] == [(5000, 7000, "range")]
+    found = read("Between 1.5 and 2 thousand Ukrainian servicemen are considered missing.")
+    assert [(c.count, c.count_high) for c in found] == [(1500, 2000)]
+    found = read("The strike wounded two dozen people, the mayor said. Dozens fled.")
+    assert [(c.count, c.event) for c in found] == [(24, "injured")]
+
+
+def test_suspects_identified_and_survivors_are_not_victims() -> None:
+    found = read(
+        "Kovalenko said investigators had identified 11 Russian servicemen they believe took "
+        "part in the killings. The BBC relied on the testimony of two survivors who had "
+        "pretended to be dead."
+    )
+    assert found == []
+
+
+def test_a_publishers_own_report_and_a_witness_signed_in_a_testimony_line() -> None:
+    found = read(
+        "Bellwether Investigations | Findings, March 2025\n\n"
+        "Our analysis identified cases in which at least 63 surrendering soldiers were killed."
+    )
+    assert [(c.count, c.claimant) for c in found] == [(63, "Bellwether Investigations")]
+    found = read(
+        "Three of my comrades were killed there, right next to me.\n\n"
+        "— Serhiy, an infantryman of the 59th Brigade, in testimony recorded in Kyiv in "
+        "February 2025. He asked that his surname not be published."
+    )
+    assert [c.claimant for c in found] == ["Serhiy, an infantryman of the 59th Brigade"]
+
+
+def test_them_stands_for_the_people_named_earlier_in_the_sentence() -> None:
+    found = read(
+        "The spokesman said drone operators had attacked Russian servicemen who were trying "
+        "to surrender, killing 17 of them."
+    )
+    assert [(c.count, c.victims) for c in found] == [(17, "Russian servicemen")]

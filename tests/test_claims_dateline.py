@@ -252,3 +252,24 @@ def test_when_a_unit_was_formed_is_not_the_period_and_the_same_fighting_is() -> 
     captured, killed = extract_claims(text, resolve_places=False)
     assert captured.date_from == captured.date_to == date(2025, 7, 20)
     assert (killed.date_from, killed.date_to) == (date(2025, 7, 20), date(2025, 7, 20))
+
+
+def test_halves_quarters_and_a_year_written_once_for_both_months() -> None:
+    c = one("The commissioner said 32 prisoners were executed in the first half of 2025.")
+    assert (c.date_from, c.date_to) == (date(2025, 1, 1), date(2025, 6, 30))
+    text = (
+        "GENEVA, 18 March 2025 - The Commission documented 52 attacks between July and "
+        "December 2024. In those attacks, at least 18 civilians were killed."
+    )
+    toll = [c for c in extract_claims(text, resolve_places=False) if c.count == 18][0]
+    assert (toll.date_from, toll.date_to) == (date(2024, 7, 1), date(2024, 12, 31))
+
+
+def test_a_bulletins_title_dates_its_today() -> None:
+    text = (
+        "Operational information as of 22:00 14.11.2025 regarding the Russian invasion\n\n"
+        "According to preliminary estimates, 86 occupiers were eliminated in this direction "
+        "today."
+    )
+    c = one(text)
+    assert (c.date_from, c.date_to) == (date(2025, 11, 14), date(2025, 11, 14))

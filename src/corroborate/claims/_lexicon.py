@@ -630,6 +630,13 @@ PERPETRATOR_CUES = re.compile(
 )
 # A count right after a verb of charging or arresting counts suspects, not victims: "has
 # charged 3 Ukrainian soldiers in absentia with killing civilians".
+# "identified 11 Russian servicemen they believe took part in the killings": suspects.
+SUSPECTS_AFTER = re.compile(
+    r"^\s*(?:[\w'’-]+\s+){0,4}?(?:who|whom|that|they believe|believed to have|suspected of|"
+    r"allegedly|accused of)\b[^.;]{0,40}?\b(?:took part|taken part|participated|were involved|"
+    r"was involved|responsible|carried out|committed|ordered)\b",
+    re.I,
+)
 SUSPECTS_BEFORE = re.compile(
     r"\b(?:charged|charges|indicted|convicted|sentenced|arrested|detained|"
     r"notified|accused|prosecuted)\s+(?:(?:at least|more than|over|about|some)\s+)?$",
@@ -643,6 +650,8 @@ PART_OF_RETURNED = re.compile(
     r"\bof (?:them|whom))\s*(?:(?:at least|some|about|more than|over)\s+)?$",
     re.I,
 )
+SURVIVORS = re.compile(r"\bsurvivors?\b", re.I)
+SURVIVORS_AFTER = re.compile(r"^\s*(?:[\w'’-]+\s+)?survivors?\b", re.I)
 # People named as come home: their captivity is what the exchange ended, not a new capture.
 RETURNED_PEOPLE = re.compile(
     r"(?:returned|released|freed|exchanged|repatriated|swapped|liberated)\b", re.I
@@ -686,7 +695,9 @@ PARTITIVE_OF_EVENT = re.compile(
 # "A press officer later put the figure at 25": the same toll as the one before, restated.
 FIGURE_PUT_AT = re.compile(
     r"\b(?:(?:put|puts|putting|placed|places)\s+(?:the|that|this|its|their|his|her)\s+"
-    r"(?:figure|number|total|count|tally|estimate)\s+(?:at|closer to|nearer to)|"
+    # "puts the number for the same year at 124"
+    r"(?:figure|number|total|count|tally|estimate)(?:\s+(?:for|in|of)\s+[^,;.]{2,30}?)?\s+"
+    r"(?:at|closer to|nearer to)|"
     # "later corrected the figure to 5", "revised the toll down to 9"
     r"(?:corrected|revised|raised|lowered|updated)\s+(?:the|that|this|its|their|his|her)\s+"
     r"(?:figure|number|total|count|tally|estimate|toll|death toll)\s+"
@@ -1038,6 +1049,12 @@ PASSIVE_AFTER_COUNT = re.compile(
 )
 # A signature line under a post: "— Vadym Filashkin, head of Donetsk Oblast Administration".
 SIGNATURE = re.compile(r"^[—–-]\s*(?P<who>[A-Z][^.!?;:]{2,140})$")
+# A unit's channel signing its post after a slogan: "Glory! | 93rd Brigade Kholodnyi Yar".
+UNIT_SIGNATURE = re.compile(
+    r"(?:^|[|•]\s*)(?P<who>(?:The\s+)?\d{1,3}(?:st|nd|rd|th)\s+(?:[A-Z][\w'’-]*\s+){0,3}?"
+    r"(?:Brigade|Battalion|Regiment|Division|Corps|Army)(?:\s+[A-Z][\w'’-]*){0,3})\s*$"
+)
+ORDINAL_IN_NAME = r"\b\d{1,3}(?:st|nd|rd|th)\b"
 # A line of a list: "- 3 people killed", "• 14 injured".
 LIST_ITEM = re.compile(r"^\s*[-–—•*·]\s+\S")
 # A label line of a tally under a heading: "personnel — about 1,003,240 (+1,130) persons".
@@ -1060,6 +1077,12 @@ BRIEFING_TITLE = re.compile(
     ORG_SIGNATURE.pattern.removesuffix(r"\.?$")
     + r"\s+(?:daily\s+|weekly\s+|monthly\s+)?(?:briefing|statement|report|update|bulletin|"
     r"summary|press release|communiqu[eé])(?:\s*[,:—–-]\s*[^\n]{0,40})?$"
+)
+# A publisher's heading over its own report: "Bellwether Investigations | Findings, March 2025".
+PUBLISHER_HEADING = re.compile(
+    r"^(?P<who>(?:[A-Z][\w'’.&-]*\s+){0,5}[A-Z][\w'’.&-]*)\s*[|•]\s*(?:findings|report|"
+    r"investigation|analysis|research|briefing|update|statement|press release)\b[^\n]{0,40}$",
+    re.I,
 )
 # A sentence after the figures that says who told them: "Head of the OVA X informed about it.",
 # "The regional police reported this."
@@ -1144,6 +1167,13 @@ STATEMENT_TITLE = re.compile(
     r"^\s*(?:(?:joint|official)\s+)?(?:statement|comment|press release|communiqu[eé]|"
     r"declaration|information message)\s+(?:of|by|from)\s+(?P<who>[^\n]{3,120}?)"
     r"(?:\s+(?:on|regarding|concerning|about|in connection with|following)\s[^\n]*)?\s*\n",
+    re.I,
+)
+# A translated source phrase: "..., it follows from the data of the Office of the Prosecutor
+# General as of 1 December."
+IT_FOLLOWS_FROM = re.compile(
+    r",\s*(?:it|this|that|as)\s+(?:follows|followed|is clear|emerges)\s+from\s+"
+    r"(?P<who>[^;.]{3,160}?)\s*[.!]?$",
     re.I,
 )
 # A machine-translated bulletin's opener: "Informs the Office of the Prosecutor General: ...".

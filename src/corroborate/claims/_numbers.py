@@ -21,6 +21,15 @@ DIGIT_NUMBER = re.compile(
     re.I,
 )
 _MULTIPLIERS = {"million": 1_000_000, "mln": 1_000_000, "thousand": 1000, "k": 1000}
+# "5-7 thousand", "between 1.5 and 2 thousand": the multiplier after a range's upper bound is
+# the lower bound's too.
+_SHARED_MULTIPLIER = re.compile(
+    r"\s*(?:-|–|—|to|and)\s*\d+(?:\.\d+)?\s*(?P<mult>million|thousand|mln)\b", re.I
+)
+# "two dozen people" (24), "a dozen children" (12), "half a dozen" (6); "dozens" is no count.
+DOZEN = re.compile(
+    r"\b(?P<n>half a|a|one|two|three|four|five|six|seven|eight|nine|ten)\s+dozen\b(?!s)", re.I
+)
 # Words that a number may be glued to by a missing space ("the loss of1,351 soldiers").
 _GLUE_WORDS = {
     "of",
@@ -71,6 +80,8 @@ def find_numbers(text: str) -> list[NumberMention]:
             continue  # Su-25, F-16
         digits = re.sub(r"[,\u202f\u00a0 ]", "", raw)
         mult_word = (m.group("mult") or "").strip().lower()
+        if not mult_word and (shared := _SHARED_MULTIPLIER.match(text, end)):
+            mult_word = shared.group("mult").lower()
         try:
             value_f = float(digits)
         except ValueError:
@@ -84,6 +95,11 @@ def find_numbers(text: str) -> list[NumberMention]:
     blanked = list(text)
     for s, e in taken:
         blanked[s:e] = " " * (e - s)
+    for m in DOZEN.finditer("".join(blanked)):
+        n = m.group("n").lower()
+        value = 6 if n == "half a" else 12 * (1 if n == "a" else int(parse_number(n) or 1))
+        found.append(NumberMention(value, m.start(), m.end(), m.group(0), True))
+        blanked[m.start() : m.end()] = " " * (m.end() - m.start())
     for m in WORD_NUMBER.finditer("".join(blanked)):
         start, end = m.start(), m.end()
         phrase = m.group(0)

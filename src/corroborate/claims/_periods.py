@@ -30,8 +30,10 @@ _COMPARED_SINCE = re.compile(
 )
 # "In the same period, ...": the period of the figures before
 SAME_PERIOD = re.compile(
-    r"\b(?:in|over|during|for|on)\s+the\s+same\s+(?:period|time|months?|weeks?|day|night|"
-    r"fighting|battle|attack|strike|assault|offensive|evening|morning)\b",
+    r"\b(?:(?:in|over|during|for|on)\s+the\s+same\s+(?:period|time|months?|weeks?|day|night|"
+    r"year|fighting|battle|attack|strike|assault|offensive|evening|morning)|"
+    # "In those attacks, at least 18 civilians were killed": the attacks just dated
+    r"in\s+(?:those|these)\s+(?:attacks|strikes|cases|incidents|videos|months|weeks))\b",
     re.I,
 )
 # "a boy born in 2013", "the brigade, formed in 2022": when someone or something began, not
@@ -53,6 +55,14 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
         ),
     ),
     ("since", re.compile(rf"\b(?:since|from)\s+(?P<a>{_INVASION}|{_DATE})", re.I)),
+    (
+        "part",
+        re.compile(
+            r"\b(?:in|during|over|for)\s+the\s+(?P<part>first|second|third|fourth|last)\s+"
+            r"(?P<unit>half|quarter)\s+of\s+(?P<a>(?:19|20)\d{2})\b",
+            re.I,
+        ),
+    ),
     (
         "as_of",
         re.compile(
@@ -101,6 +111,13 @@ _DATELINE = re.compile(
     re.I,
 )
 
+# A bulletin's title dating it: "Operational information as of 22:00 14.11.2025 regarding ..."
+_TITLE_AS_OF = re.compile(
+    rf"\bas (?:of|at)\s+(?:{_TIME},?\s+(?:on\s+)?)?"
+    rf"(?P<d>\d{{1,2}}[./]\d{{1,2}}[./]\d{{4}}|{_DAY_MONTH_YEAR})",
+    re.I,
+)
+
 # A wire service's dateline opens the first paragraph: "KYIV, March 14, 2024 (Reuters) -",
 # "Kyiv, 14 March 2024 (AFP) -", "MOSCOW, Dec 3 (Reuters) -", "KYIV, Ukraine (AP) —". The place
 # is capitalised words (case matters here, so a sentence is not taken for one), then perhaps a
@@ -137,6 +154,9 @@ def find_dateline(text: str, lines: int = 8, known: date | None = None) -> date 
         m = _DATELINE.match(line.strip())
         if m and on_a_line is None:
             on_a_line = _date_of(m.group("d"))
+        t = _TITLE_AS_OF.search(line) if seen == 1 else None
+        if t and on_a_line is None:  # "Operational information as of 22:00 14.11.2025 ..."
+            on_a_line = _date_of(t.group("d"))
         w = _WIRE.match(line.strip())
         if w and wire is None:
             wire = w.group("d")
@@ -193,12 +213,29 @@ def find_period(text: str, reference: date | None = None) -> Period | None:
         if kind == "between":
             start = _bounds(a, reference)
             end = _bounds(m.group("b"), reference)
+            if start and end and not re.search(r"\d{4}", a) and re.search(r"\d{4}", m["b"]):
+                # "between July and December 2024": the year written once is both bounds'
+                start = (start[0].replace(year=_NO_YEAR), start[1].replace(year=_NO_YEAR))
             if start and end and start[0].year == _NO_YEAR:
                 try:
-                    start = (start[0].replace(year=end[0].year), start[1].replace(year=end[0].year))
+                    year = end[0].year
+                    if start[0].replace(year=year) > end[1]:  # "from December to February 2025"
+                        year -= 1
+                    start = (start[0].replace(year=year), start[1].replace(year=year))
                 except ValueError:  # 29 February in the year of the end
                     start = None
             return _period(words, start[0] if start else None, end[1] if end else None)
+        if kind == "part":
+            year, unit = int(a), m.group("unit").lower()
+            size = 6 if unit == "half" else 3
+            parts = 12 // size
+            n = {"first": 1, "second": 2, "third": 3, "fourth": 4, "last": parts}[m["part"].lower()]
+            if n > parts:
+                continue
+            first_month = (n - 1) * size + 1
+            last_month = first_month + size - 1
+            last_day = date(year, last_month, calendar.monthrange(year, last_month)[1])
+            return _period(words, date(year, first_month, 1), last_day)
         if kind == "since":
             if _COMPARED_SINCE.search(text[: m.start()]):
                 continue

@@ -55,6 +55,9 @@ class _Draft:
     restates: bool = False  # "put the figure at 25": the toll before it, with another count
     part: bool = False  # "Three of them were children": a part of people counted before
     passive_subject: bool = False  # "43 had been killed": a bare count that underwent harm
+    # "attacked Russian servicemen who ..., killing 17 of them": the people "them" names, earlier
+    # in the same sentence
+    people_before: tuple[str, str] | None = None
 
 
 def extract_claims(
@@ -187,8 +190,20 @@ def _closing_signature(text: str) -> str | None:
     if not sep or not body.strip():
         return None
     last = last.strip()
-    m = lx.SIGNATURE.match(last) or lx.ORG_SIGNATURE.match(last)
-    if m is None or find_numbers(last):
+    if re.match(r"[—–-]\s*[A-Z]", last):
+        # "— Serhiy, an infantryman of the 59th Brigade, in testimony recorded by ... He asked
+        # that his surname not be published.": the signer with the role, up to what is said
+        # about the testimony
+        last = last[: cut.start()] if (cut := re.search(r"[.!?]\s", last)) else last
+        last = "— " + trim_claimant(last.lstrip("—–- "))
+    m = (
+        lx.SIGNATURE.match(last)
+        or lx.ORG_SIGNATURE.match(last)
+        or lx.NAME_ROLE_SIGNATURE.match(last)  # "Oleh Syniehubov, head of Kharkiv RMA"
+        or lx.BARE_SIGNATURE.match(last)
+        or lx.UNIT_SIGNATURE.search(last)  # "Glory to Ukraine! | 93rd Brigade Kholodnyi Yar"
+    )
+    if m is None or find_numbers(re.sub(lx.ORDINAL_IN_NAME, "", last)):
         return None
     who = trim_claimant(m.group("who")).rstrip(".")
     if not _good_claimant(who) or lx.NEWS_OUTLET.search(who):
@@ -204,6 +219,7 @@ def _statement_issuer(text: str) -> str | None:
         first, newline, _ = text.strip().partition("\n")
         m = lx.ORG_SIGNATURE.match(first.strip()) if newline else None
         m = m or (lx.BRIEFING_TITLE.match(first.strip()) if newline else None)
+        m = m or (lx.PUBLISHER_HEADING.match(first.strip()) if newline else None)
         # "The General Staff of the Armed Forces of Ukraine informs" alone over the figures
         m = m or (lx.TOLD_ABOUT_IT.match(first.strip()) if newline else None)
         if m is None:
@@ -496,6 +512,8 @@ def _fill_from_neighbours(drafts: list[_Draft], ctx: _Context, anaphoric: bool) 
             )
             if near is not None:
                 d.victims, d.victim_category = near.victims, near.victim_category
+            elif d.people_before is not None and not ctx.people_here:
+                d.victims, d.victim_category = d.people_before
             elif ctx.people is not None and (
                 anaphoric or d.anaphoric or (d.passive_subject and ctx.people_here)
             ):
@@ -633,6 +651,8 @@ def _read_number(text: str, tokens: list[_Token], i: int, consumed: set[int]) ->
             event, head = governing, replace(head, words=head.qualified)
     if event == "perpetrator":
         return None
+    if event in {"killed", "died", "executed"} and head.words and lx.SURVIVORS.search(head.words):
+        return None  # "two survivors who had pretended to be dead": they lived
     if event == "captured" and head.words and lx.RETURNED_PEOPLE.match(head.words):
         return None  # "Twelve of the returned defenders had been held since ...": came home
     if (
@@ -688,7 +708,31 @@ def _read_number(text: str, tokens: list[_Token], i: int, consumed: set[int]) ->
         restates=restates,
         part=head.partitive or (head.copula and bool(lx.PART_OPENING.match(before_text))),
         passive_subject=head.kind == "bare" and bool(lx.PASSIVE_AFTER_COUNT.match(after_text)),
+        people_before=_people_before(tokens, i) if head.partitive else None,
     )
+
+
+def _people_before(tokens: list[_Token], i: int) -> tuple[str, str] | None:
+    """The nearest plural people named earlier in the sentence, with their modifiers, for a
+    partitive "of them": "attacked Russian servicemen who were trying to surrender, killing 17
+    of them"."""
+    for k in range(i - 1, -1, -1):
+        if tokens[k].number is not None:
+            return None  # counted people before are the ones "them" leans on, read elsewhere
+        match = _match_victim_head(tokens, k)
+        plural = match is not None and (
+            match[0].endswith(("s", "men", "people", "children", "personnel"))
+        )
+        if match is None or not plural:
+            continue
+        first = k
+        while first > 0 and (
+            _is_modifier(tokens[first - 1]) or tokens[first - 1].low in lx.HEAD_LEAD_WORDS
+        ):
+            first -= 1
+        words = " ".join(t.text for t in tokens[first : match[1]])
+        return words, match[2]
+    return None
 
 
 def _elliptic(tokens: list[_Token], i: int, end: int) -> bool:
@@ -826,6 +870,8 @@ def _is_not_a_count(
         return True
     if lx.SUSPECTS_BEFORE.search(before_text) or lx.PART_OF_RETURNED.search(before_text):
         return True
+    if lx.SUSPECTS_AFTER.match(after_text) or lx.SURVIVORS_AFTER.match(after_text):
+        return True  # suspects; "the testimony of two survivors who had pretended to be dead"
     if lx.WRONG_FIGURE_BEFORE.search(before_text) and lx.WRONG_FIGURE_AFTER.match(after_text):
         return True
     if lx.RETRACTED_BEFORE.search(before_text):
@@ -1421,7 +1467,10 @@ def _is_qualifier_word(word: str) -> bool:
 # "... 4 killed, 19 wounded — Donetsk regional military administration."
 _TRAILING_DASH = re.compile(r"\s[—–]\s*(?P<who>[A-Z][\w'’.-]*(?:\s+[\w'’.-]+){0,7}?)\s*\.?$")
 _HEADLINE = re.compile(
-    r"^(?P<who>[A-Z][\w'’.-]*(?:\s+(?:of\s+(?:the\s+)?)?[A-Z][\w'’.-]*){0,4}"
+    # "Update: the number of injured has increased to 31": a label, not a speaker
+    r"^(?!(?i:update|updated|breaking|correction|clarification|important|attention|urgent|"
+    r"photo|video|live|watch|read more|background|context)\s*:)"
+    r"(?P<who>[A-Z][\w'’.-]*(?:\s+(?:of\s+(?:the\s+)?)?[A-Z][\w'’.-]*){0,4}"
     # "Kharkiv governor: 3 people injured"
     r"(?:\s+(?:governor|mayor|police|prosecutors|ombudsman|officials|military|administration))?)"
     r"\s*:\s+\S"
@@ -1435,6 +1484,8 @@ def _claimant(text: str, last_claimant: str | None, quote_open: bool = False) ->
     speaker the sentence names first said; that speaker is the claimant.
     """
     who = _claimant_of(text, last_claimant, quote_open)
+    if who is not None and re.match(r"(?:our|my)\s", who, re.I):
+        return None  # "Our analysis identified ...": the writer's own; a heading may name it
     if who is not None and (own := lx.OWN_DOCUMENT.match(who)):
         who = _owner(own.group("pron"), text, last_claimant)
     if who is not None and lx.NEWS_OUTLET.search(who):
@@ -1518,6 +1569,13 @@ def _claimant_of(text: str, last_claimant: str | None, quote_open: bool) -> str 
             return speaker  # "Reuters, citing its own tally, said ...": the outlet counted
         if speaker is not None and _good_claimant(cited := trim_claimant(m.group("who"))):
             return cited  # "Ukrainska Pravda reported, citing the National Police, that ..."
+    m = lx.IT_FOLLOWS_FROM.search(text)
+    if m:
+        # "At least 655 children have been killed ..., it follows from the data of the Office"
+        named = re.sub(r"\s+as of\b.*$", "", m.group("who"))
+        source = _agent(named) or trim_claimant(named)
+        if _good_claimant(source):
+            return source
     m = lx.INFORMS_OPENER.match(text)
     if m and _good_claimant(m.group("who")):
         return trim_claimant(m.group("who"))
@@ -1922,7 +1980,7 @@ def _good_claimant(who: str) -> bool:
         return False  # a determiner left of a phrase cut short names no one
     if len(words) > 1 and words[0].lower() in lx.PRONOUNS:
         return False  # "said she had not received his body": a clause, not a name
-    if re.match(r"(?:by|of|in|on|at|from|with|for|to)\s", who.strip(), re.I):
+    if re.match(r"(?:by|of|in|on|at|from|with|for|to|according)\s", who.strip(), re.I):
         return False  # "by Ukrainian estimates": a phrase about the figure, not its claimant
     if lx.NOT_A_SOURCE.match(who.strip()):
         return False  # "preliminary data": what is said, not who says it
