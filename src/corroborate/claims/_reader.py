@@ -336,7 +336,8 @@ def _read_sentence(
         ctx.statement_quoted = _after_quote(text, ctx.last_claimant, quote_open) is not None
     elif (person := _person_subject(text)) is not None:
         ctx.last_claimant = person  # whom a later "she said" stands for; not a claimant yet
-    narrated = find_period(text, reference) if re.search(r"\d|day\b", text) else None
+    # the sentence's own period, read once: for its claims, and as the day it narrates
+    narrated = find_period(text, reference) if numbers or re.search(r"day\b", text) else None
     if narrated is not None and narrated.date_from and narrated.date_from == narrated.date_to:
         # "On 7 October 2025 at about 10:40, the Russian forces struck Kramatorsk. As a result
         # of the attack, 3 civilians were killed": the day narrated dates what follows it
@@ -370,8 +371,8 @@ def _read_sentence(
         attribution = _claimant(text[: second[0]], ctx.last_claimant, quote_open)
     previous = ctx.previous
     _fill_from_neighbours(drafts, ctx, anaphoric)
-    period = find_period(text, reference)
-    if period is None and ctx.day is not None and ctx.day is not narrated:
+    period = narrated
+    if period is None and ctx.day is not None:
         period = ctx.day
     same = SAME_PERIOD.search(text)
     if same and previous is not None and previous.date_from is not None:
