@@ -89,8 +89,6 @@ def test_a_branded_copy_still_matches_its_own_footage(field: dict[str, Path]) ->
 def test_a_night_flight_reposted_upright_in_blurred_fill_matches_the_original(
     field: dict[str, Path],
 ) -> None:
-    from corroborate.match import PDQ_MULTIVIEW_4
-
     upright, night = field["night_vertical"], field["night"]
     m = match_signatures(_sig(upright), _sig(night))
     assert m is not None and m.query_share > 0.6
@@ -105,7 +103,6 @@ def test_a_night_flight_reposted_upright_in_blurred_fill_matches_the_original(
     assert abs((y0 + y1) / 2 - h / 2) <= 3
     _, dy0, _, dy1 = content_box(grays)  # by detail alone, the fill is taken for picture
     assert dy1 - dy0 > 1.5 * picture
-    assert match_signatures(_sig(upright, PDQ_MULTIVIEW_4), _sig(night, PDQ_MULTIVIEW_4)) is None
     # and a night flight with no fill keeps its whole picture
     plain = [f.gray for f in sample_video(night, 4.0)[0]]
     assert content_box(plain, dim_fill=True) == (0, 0, *plain[0].shape[::-1])
@@ -114,18 +111,13 @@ def test_a_night_flight_reposted_upright_in_blurred_fill_matches_the_original(
 def test_a_copy_cropped_on_one_side_and_a_captioned_copy_find_each_other_either_way(
     field: dict[str, Path],
 ) -> None:
-    from corroborate.match import PDQ_MULTIVIEW_5
-
     crop, captioned = _sig(field["crop"]), _sig(field["flight_channel"])
     for query, archived in ((crop, captioned), (captioned, crop)):
         m = match_signatures(query, archived)
         assert m is not None and m.query_share > 0.6
-    # the middle band of the signal before lay outside a crop of 15%: the crop found the
-    # captioned copy only when the captioned one was the query
-    old_crop = _sig(field["crop"], PDQ_MULTIVIEW_5)
-    old_captioned = _sig(field["flight_channel"], PDQ_MULTIVIEW_5)
-    assert match_signatures(old_crop, old_captioned) is None
-    assert match_signatures(old_captioned, old_crop) is not None
+    # (the middle band of the signal before, pdq-multiview/5, lay outside a crop of 15%: the
+    # crop found the captioned copy only when the captioned one was the query; how near that
+    # miss was to the threshold varies with the encoder's build, so it is not asserted here)
 
 
 def test_a_vertical_repost_and_a_compilation_match_with_no_original_archived(
