@@ -123,3 +123,26 @@ def test_a_row_edited_on_the_team_database_is_named_by_verify(
     assert [p.kind for p in problems] == ["altered_row"]
     assert "sighting 1 (sightings) was changed outside corroborate" in problems[0].message
     archive.close()
+
+
+def test_a_decoy_under_a_blobs_address_does_not_pass_for_the_blob(
+    s3_server: S3Server, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Someone with write access to the bucket puts an object *below* the address a blob will
+    have, so that the address looks like a folder. The blob is still stored there whole: an
+    address is present only as an object of its own (s3fs's `exists` counts a folder too)."""
+    import hashlib
+
+    from corroborate.storage.blobs import BlobStore
+
+    for key, value in s3_server.env.items():
+        monkeypatch.setenv(key, value)
+    s3_server.make_bucket("decoys")
+    store = BlobStore("s3://decoys/case-9")
+    data = b"a witness's photograph" * 1000
+    sha = hashlib.sha256(data).hexdigest()
+    store.fs.pipe_file(store.path(sha) + "/decoy", b"something else")
+    store.fs.invalidate_cache()
+    assert not store.exists(sha)
+    assert store.put_bytes(data) == (sha, len(data))
+    assert store.exists(sha) and store.rehash(sha) == sha
