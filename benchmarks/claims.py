@@ -49,6 +49,23 @@ def same_phrase(a: str | None, b: str | None) -> bool:
     return na == nb or fuzz.ratio(na, nb) >= 90
 
 
+def same_event(p: dict[str, Any], g: dict[str, Any], legacy: bool) -> bool:
+    """The predicted event is the labelled one, by the convention of the row's set.
+
+    The older English rows label a killing of prisoners `executed` only where the text says
+    executed ("shot dead after surrendering" is `killed`, category `pow`); the newer sets
+    label every killing of people hors de combat `executed`, as the reader does.
+    """
+    if p["event"] == g["event"]:
+        return True
+    return (
+        legacy
+        and p["event"] == "executed"
+        and g["event"] == "killed"
+        and g.get("victim_category") == "pow"
+    )
+
+
 def _norm(s: str) -> str:
     s = s.lower().replace("’", "'")
     s = re.sub(r"[^\w' ]", " ", s)
@@ -93,7 +110,7 @@ def score(
         unmatched = list(gold)
         for p in pred:
             hit = next(
-                (g for g in unmatched if g["count"] == p["count"] and g["event"] == p["event"]),
+                (g for g in unmatched if g["count"] == p["count"] and same_event(p, g, legacy)),
                 None,
             )
             if hit is None:

@@ -200,7 +200,7 @@ def test_follow_up_sentence_inherits_victims_and_claimant() -> None:
         "177 Ukrainian prisoners since the start of the full-scale invasion. "
         "Of those, 109 were killed in 2024 alone."
     )
-    assert (second.count, second.event) == (109, "killed")
+    assert (second.count, second.event) == (109, "executed")  # killed, of the executed
     assert second.victims == first.victims == "Ukrainian prisoners"
     assert second.claimant == first.claimant
     assert (second.date_from, second.date_to) == (date(2024, 1, 1), date(2024, 12, 31))
@@ -512,8 +512,36 @@ def test_a_part_of_people_held_who_died_is_a_death_toll_and_the_whole_a_capture(
 
 def test_the_main_verb_after_a_relative_clause_is_what_befell_the_people() -> None:
     shot = read("Three Russian soldiers who surrendered near Robotyne were shot, the brigade said.")
-    assert [(c.count, c.event, c.victim_category) for c in shot] == [(3, "killed", "pow")]
+    assert [(c.count, c.event, c.victim_category) for c in shot] == [(3, "executed", "pow")]
     assert read("Forty Ukrainian soldiers who killed the attackers were later decorated.") == []
+
+
+def test_a_killing_of_people_who_had_stopped_fighting_is_an_execution_whatever_the_verb() -> None:
+    """A monitor tallies executions: "shot dead after surrendering" is one; combat deaths are not."""
+    for text in (
+        "Twelve Ukrainian POWs were shot dead after surrendering near Pokrovsk, prosecutors said.",
+        "Prosecutors said Russian troops shot dead three Ukrainian soldiers after they had laid "
+        "down their arms near Bakhmut.",
+        "Researchers geolocated a video that shows the killing of three Russian prisoners.",
+        "Drone operators attacked servicemen who were trying to surrender, killing 17 of them, "
+        "the ministry said.",
+    ):
+        (claim,) = read(text)
+        assert (claim.event, claim.victim_category) == ("executed", "pow"), text
+    for text, event in (
+        (
+            "\u201cWe killed at least 60 Russian soldiers and took three prisoner,\u201d he said.",
+            "killed",
+        ),
+        (
+            "The ombudsman said 245 Ukrainian prisoners of war have been killed in captivity.",
+            "killed",
+        ),
+        ("The court heard that the soldiers shot two unarmed men in the village.", "killed"),
+        ("Kyiv said 53 prisoners of war were killed in an explosion at the prison.", "killed"),
+        ("Three soldiers were killed before the rest of the unit surrendered.", "killed"),
+    ):
+        assert read(text)[0].event == event, text
 
 
 def test_our_men_in_a_commanders_words_are_his_units_fighters() -> None:

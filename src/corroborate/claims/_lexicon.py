@@ -208,6 +208,28 @@ POW_CONTEXT = re.compile(
     r"prisoners?|taken prisoner|in custody|unarmed|pows?)\b",
     re.I,
 )
+# A killing of prisoners or of combatants hors de combat is an execution whatever the verb
+# ("shot dead after surrendering", "the killing of three prisoners"), except a toll of deaths in
+# captivity whose manner is not given, or deaths from a strike, blast or shelling.
+NOT_AN_EXECUTION = re.compile(
+    r"\b(?:(?:killed|died|dead|deaths?)\s+(?:\w+\s+){0,2}(?:in|while in)\s+"
+    r"(?:russian\s+|ukrainian\s+)?(?:captivity|custody|detention)"
+    r"|strikes?|struck|shelling|shelled|explosions?|blasts?|missiles?|artillery|bomb\w*|"
+    r"air ?raids?|airstrikes?)\b",
+    re.I,
+)
+# Victims named as held or hors de combat ("Ukrainian POWs", "surrendering soldiers").
+HELD_VICTIMS = re.compile(
+    r"\b(?:prisoners?|pows?|captives?|surrender\w*|disarmed|captured)\b", re.I
+)
+# After the number, in its clause: the people it counts had stopped fighting.
+HORS_DE_COMBAT_AFTER = re.compile(
+    r"^[^.;:]{0,120}?\b(?:hors de combat|(?:who|that|after|while|as|when|having|once|with|"
+    r"despite)\s+(?:[\w'’]+\s+){0,4}?(?:surrender\w*|gave themselves up|disarmed|"
+    r"(?:laid|laying|lay) down (?:their )?(?:arms|weapons)|(?:raised|raising) (?:their )?hands|"
+    r"hands (?:up|raised|on their heads)|(?:been|being) (?:captured|taken prisoner)))\b",
+    re.I,
+)
 # Events that make combatant victims prisoners of war by themselves.
 POW_EVENTS = {"captured", "surrendered", "executed"}
 

@@ -406,6 +406,8 @@ def _read_sentence(
         if claimant is not None and lx.UNSOURCED_REPORTS.search(text[: d.number.start]):
             claimant = None  # "... said the UN was appalled by reports that 50 civilians ..."
         category = _settle_category(victims, category, d.event, text)
+        if d.event == "killed" and _an_execution(victims, category, text, d.number.start):
+            d.event, category = "executed", "pow"  # "12 POWs were shot dead after surrendering"
         if (
             victims
             and victims.lower() in lx.OUR_PEOPLE
@@ -529,6 +531,22 @@ def _fill_from_neighbours(drafts: list[_Draft], ctx: _Context, anaphoric: bool) 
         if d.event is None and (anaphoric or d.anaphoric) and previous is not None:
             if d.head_kind == "person":
                 d.event = previous.event
+
+
+def _an_execution(victims: str | None, category: str, text: str, at: int) -> bool:
+    """A killing of people held or hors de combat is an execution, whatever the verb.
+
+    The sign must belong to the people counted (their noun, or their clause after the number),
+    not to the sentence: "We killed 60 soldiers and took three prisoner" is combat.
+    """
+    if category not in {"pow", "combatant", "unknown"} or lx.NOT_AN_EXECUTION.search(text):
+        return False
+    if victims and lx.HELD_VICTIMS.search(victims) or lx.HORS_DE_COMBAT_AFTER.search(text[at:]):
+        return True
+    # "attacked servicemen who were trying to surrender, killing 17 of them": the people the
+    # number leans on, in their own clause before it
+    before = text.rfind(victims, 0, at) if victims else -1
+    return before >= 0 and bool(lx.HORS_DE_COMBAT_AFTER.search(text[before:at]))
 
 
 def _settle_category(victims: str | None, category: str, event: str, text: str) -> str:
