@@ -517,7 +517,7 @@ def test_the_main_verb_after_a_relative_clause_is_what_befell_the_people() -> No
 
 
 def test_a_killing_of_people_who_had_stopped_fighting_is_an_execution_whatever_the_verb() -> None:
-    """A monitor tallies executions: "shot dead after surrendering" is one; combat deaths are not."""
+    """A monitor tallies executions: "shot dead after surrendering" is one, combat is not."""
     for text in (
         "Twelve Ukrainian POWs were shot dead after surrendering near Pokrovsk, prosecutors said.",
         "Prosecutors said Russian troops shot dead three Ukrainian soldiers after they had laid "
