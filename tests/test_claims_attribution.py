@@ -1582,3 +1582,16 @@ def test_them_stands_for_the_people_named_earlier_in_the_sentence() -> None:
         "to surrender, killing 17 of them."
     )
     assert [(c.count, c.victims) for c in found] == [(17, "Russian servicemen")]
+
+
+def test_a_noun_after_a_determiner_is_no_speakers_verb() -> None:
+    """ "dismissed the reports" is no one reporting: the reader names no one rather than a
+    scrap of the sentence."""
+    found = read(
+        "Russia's Foreign Ministry spokeswoman, Yelena Borodina, dismissed the reports. "
+        "It was Ukrainian units, she said, that had murdered at least 40 Russian prisoners."
+    )
+    assert [c.count for c in found] == [40]
+    assert found[0].claimant in {None, "Russia's Foreign Ministry spokeswoman, Yelena Borodina"}
+    (claim,) = read("The ministry reports 40 civilians killed in the region.")
+    assert claim.claimant == "The ministry"

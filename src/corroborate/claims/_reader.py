@@ -1921,8 +1921,12 @@ def _leading_claimant(text: str, last_claimant: str | None) -> str | None:
             continue
         subject = lx.SUBJECT_OPENERS.sub("", subject).strip()
         subject = lx.SUBJECT_LINKS.sub("", subject).strip()
-        if m.group(0).lower() in lx.NOUN_LIKE_VERBS and re.search(r"\b[a-z]+ed$", subject):
-            continue  # "The ministry denied reports that ...": a noun, the object of "denied"
+        if m.group(0).lower() in lx.NOUN_LIKE_VERBS and re.search(
+            r"\b(?:[a-z]+ed|the|a|these|those|such|its|their|his|her|earlier|new)$", subject
+        ):
+            # "The ministry denied reports that ...", "She dismissed the reports": a noun, the
+            # object of the verb before it
+            continue
         if not subject:
             if m.group(0).lower().endswith("ing") or m.group(0).lower().startswith(
                 lx.LATE_SUBJECT_STARTS
@@ -1995,8 +1999,8 @@ def _good_claimant(who: str) -> bool:
     words = who.strip().split()
     if not words or len(words) > _word_limit(who):
         return False
-    if len(words) == 1 and words[0].lower() in {"a", "an", "the", "this", "that", "its"}:
-        return False  # a determiner left of a phrase cut short names no one
+    if words[-1].lower() in {"a", "an", "the", "this", "that", "these", "those", "its", "their"}:
+        return False  # "dismissed the (reports)": a phrase cut short at a determiner names no one
     if len(words) > 1 and words[0].lower() in lx.PRONOUNS:
         return False  # "said she had not received his body": a clause, not a name
     if re.match(r"(?:by|of|in|on|at|from|with|for|to|according)\s", who.strip(), re.I):
