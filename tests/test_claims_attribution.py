@@ -1595,3 +1595,29 @@ def test_a_noun_after_a_determiner_is_no_speakers_verb() -> None:
     assert found[0].claimant in {None, "Russia's Foreign Ministry spokeswoman, Yelena Borodina"}
     (claim,) = read("The ministry reports 40 civilians killed in the region.")
     assert claim.claimant == "The ministry"
+
+
+def test_a_part_of_the_people_a_mission_documented_keeps_them_as_victims() -> None:
+    found = read(
+        "The UN Human Rights Office said in a report released today that, of the Ukrainian "
+        "prisoners of war whose deaths in Russian hands it had documented since February 2022, "
+        "79 were executed shortly after capture and 61 were killed in places of internment."
+    )
+    assert [(c.count, c.event, c.victims) for c in found] == [
+        (79, "executed", "Ukrainian prisoners of war"),
+        (61, "killed", "Ukrainian prisoners of war"),  # in internment, manner not given
+    ]
+    assert {c.claimant for c in found} == {"The UN Human Rights Office"}
+
+
+def test_a_nationality_before_reports_is_no_speaker() -> None:
+    (claim,) = read(
+        "Russia's Foreign Ministry spokeswoman, Yelena Borodina, dismissed as "
+        "\u201cfabrications\u201d Ukrainian reports that Russian troops had shot "
+        "surrendering soldiers near Siversk, "
+        "telling her weekly briefing that Russia \u201cstrictly observes\u201d the Geneva "
+        "Conventions. "
+        "It was Ukrainian units, she said, that had murdered at least 40 Russian prisoners."
+    )
+    assert claim.count == 40
+    assert claim.claimant != "Ukrainian"

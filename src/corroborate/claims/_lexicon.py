@@ -213,7 +213,7 @@ POW_CONTEXT = re.compile(
 # captivity whose manner is not given, or deaths from a strike, blast or shelling.
 NOT_AN_EXECUTION = re.compile(
     r"\b(?:(?:killed|died|dead|deaths?)\s+(?:\w+\s+){0,2}(?:in|while in)\s+"
-    r"(?:russian\s+|ukrainian\s+)?(?:captivity|custody|detention)"
+    r"(?:russian\s+|ukrainian\s+)?(?:places?\s+of\s+)?(?:captivity|custody|detention|internment)"
     r"|strikes?|struck|shelling|shelled|explosions?|blasts?|missiles?|artillery|bomb\w*|"
     r"air ?raids?|airstrikes?)\b",
     re.I,
@@ -229,6 +229,12 @@ HORS_DE_COMBAT_AFTER = re.compile(
     r"(?:laid|laying|lay) down (?:their )?(?:arms|weapons)|(?:raised|raising) (?:their )?hands|"
     r"hands (?:up|raised|on their heads)|(?:been|being) (?:captured|taken prisoner)))\b",
     re.I,
+)
+# Words that stand alone before "reports" or "claims" as their adjective, never as a speaker:
+# "Ukrainian reports that ...", "earlier claims".
+ADJECTIVES_BEFORE_REPORTS = frozenset(
+    """ukrainian russian belarusian western foreign local earlier initial preliminary unconfirmed
+    unverified conflicting separate similar such other false new later recent""".split()
 )
 # Events that make combatant victims prisoners of war by themselves.
 POW_EVENTS = {"captured", "surrendered", "executed"}
@@ -495,11 +501,11 @@ NUMBER_OF_PEOPLE = re.compile(
 # "Of the Ukrainians freed, 20 had been wounded": the people a bare count is a part of, named
 # in the phrase that opens its sentence.
 PEOPLE_OF_PART = re.compile(
-    r"^\W*(?:of|among)\s+(?:the|those|these|my|our|his|her|their)\s+"
+    r"(?:^|\bthat\s*,|\bsaid\s*,)\W*(?:of|among)\s+(?:the|those|these|my|our|his|her|their)\s+"
     r"(?:(?:\d[\d,]*|some|about|nearly|almost)\s+)*"  # "Of the 600 men I had in the spring,"
     r"(?P<who>(?:[A-Za-z][\w'-]*\s+){0,2}?"
-    r"[A-Za-z][\w'-]*?s)(?:\s+[a-z]+(?:ed|en)|\s+(?:held|freed|hit|caught|in\s+[^,]{1,30})|"
-    r"\s+(?:who|that|I|we|he|she|they)\s+[^,]{1,40})?"
+    r"[A-Za-z][\w'-]*?s(?:\s+of\s+war)?)(?:\s+[a-z]+(?:ed|en)|\s+(?:held|freed|hit|caught|in\s+[^,]{1,30})|"
+    r"\s+(?:who|whose|that|I|we|he|she|they|it)\s+[^,]{1,90})?"
     r"\s*,\s*$",
     re.I,
 )

@@ -631,7 +631,8 @@ def _read_number(text: str, tokens: list[_Token], i: int, consumed: set[int]) ->
             head = replace(head, words=who, category=category)
     elif head.kind == "bare" and (whole := lx.PEOPLE_OF_PART.search(before_text)):
         # "Of the Ukrainians freed, 20 had been wounded": a part of the people named there.
-        category = lx.VICTIM_NOUNS.get(whole.group("who").lower().split()[-1])
+        noun = re.sub(r"\s+of\s+war$", "", whole.group("who").lower()).split()[-1]
+        category = lx.VICTIM_NOUNS.get(noun)  # "prisoners of war": its noun is "prisoners"
         if category is not None:
             head = replace(head, words=whole.group("who"), category=category)
     if head.kind == "person" and head.category == "unknown":
@@ -2001,6 +2002,8 @@ def _good_claimant(who: str) -> bool:
         return False
     if words[-1].lower() in {"a", "an", "the", "this", "that", "these", "those", "its", "their"}:
         return False  # "dismissed the (reports)": a phrase cut short at a determiner names no one
+    if len(words) == 1 and words[0].lower() in lx.ADJECTIVES_BEFORE_REPORTS:
+        return False  # "dismissed as fabrications Ukrainian reports that ...": a noun's adjective
     if len(words) > 1 and words[0].lower() in lx.PRONOUNS:
         return False  # "said she had not received his body": a clause, not a name
     if re.match(r"(?:by|of|in|on|at|from|with|for|to|according)\s", who.strip(), re.I):
