@@ -1621,3 +1621,22 @@ def test_a_nationality_before_reports_is_no_speaker() -> None:
     )
     assert claim.count == 40
     assert claim.claimant != "Ukrainian"
+
+
+def test_a_press_service_or_a_commissioner_signing_a_post_below_a_slogan() -> None:
+    brigade = read(
+        "Earlier that day, our artillery destroyed 17 occupiers in the same sector.\n\n"
+        "Choose life \u2014 surrender!\n\nPress service of the 163rd Separate Mechanised Brigade"
+    )
+    assert [c.claimant for c in brigade] == [
+        "Press service of the 163rd Separate Mechanised Brigade"
+    ]
+    commissioner = read(
+        "Since January I have recorded the killing of 42 Ukrainian POWs on the battlefield.\n\n"
+        "The world must react!\n\n"
+        "Ukrainian Parliament Commissioner for Human Rights Oleksandr Mykytiuk "
+        "(Telegram, translated from Ukrainian)"
+    )
+    assert [c.claimant for c in commissioner] == [
+        "Ukrainian Parliament Commissioner for Human Rights Oleksandr Mykytiuk"
+    ]

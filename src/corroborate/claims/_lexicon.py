@@ -523,9 +523,13 @@ TOPIC_SHIFT = re.compile(
 )
 # A bulletin signed without a dash: "The head of the OVA Oleksandr Prokudin." (a role, then a
 # name, and no verb).
+# A signature's trailing note of where and how it was published: "(Telegram, translated)".
+SIGNATURE_NOTE = r"(?:\s*\([^()]{0,60}\))?\.?$"
 BARE_SIGNATURE = re.compile(
-    r"^(?P<who>(?:The\s+)?(?:head|chief|governor|mayor|spokesperson|spokesman|spokeswoman|"
-    r"commander|deputy head)\s+of\s+[^.!?;:,]{2,80}?\s+[A-Z][a-z'’-]+\s+[A-Z][a-z'’-]+)\.?$"
+    r"^(?P<who>(?:The\s+)?(?:(?:[A-Z][\w'’-]*\s+){0,3}(?:Commissioner|Ombudsman|Ombudsperson)"
+    r"\s+(?:for|of)|(?:head|chief|governor|mayor|spokesperson|spokesman|spokeswoman|"
+    r"commander|deputy head)\s+of)\s+[^.!?;:,()]{2,80}?\s+[A-Z][a-z'’-]+\s+[A-Z][a-z'’-]+)"
+    + SIGNATURE_NOTE
 )
 # ... or with the name first: "Serhiy Lysak, head of Dnipropetrovsk OVA" (a line of its own).
 NAME_ROLE_SIGNATURE = re.compile(
@@ -1093,16 +1097,17 @@ SOURCE_LABEL = re.compile(
 )
 # A line that is only an office's name, under a post: "Kharkiv Regional Prosecutor's Office".
 ORG_SIGNATURE = re.compile(
-    r"^(?P<who>(?:[A-Z][\w'’.-]*\s+){0,6}(?:Office|Administration|Ministry|Service|Police|"
+    r"^(?P<who>(?:Press (?:service|office|centre|center) of (?:the )?)?"
+    r"(?:[A-Z0-9][\w'’.-]*\s+){0,6}(?:Office|Administration|Ministry|Service|Police|"
     r"Staff|Brigade|Command|Department|Council|Headquarters|Committee|Mission|Guard|Centre|"
     r"Center|Directorate|Prosecutor's Office|Prosecutor’s Office)"
     # "Ministry of Internal Affairs of Ukraine": the office's name with its "of ..." complement.
     r"(?:\s+(?:of|for)(?:\s+the)?\s+[A-Z][\w'’.-]*(?:\s+(?:of|for|and|the|[A-Z][\w'’.-]*))*)?)"
-    r"\.?$"
+    + SIGNATURE_NOTE
 )
 # A title line naming an office's briefing: "Russian Defence Ministry briefing, 21 May 2025".
 BRIEFING_TITLE = re.compile(
-    ORG_SIGNATURE.pattern.removesuffix(r"\.?$")
+    ORG_SIGNATURE.pattern.removesuffix(SIGNATURE_NOTE)
     + r"\s+(?:daily\s+|weekly\s+|monthly\s+)?(?:briefing|statement|report|update|bulletin|"
     r"summary|press release|communiqu[eé])(?:\s*[,:—–-]\s*[^\n]{0,40})?$"
 )
