@@ -525,6 +525,8 @@ def test_a_killing_of_people_who_had_stopped_fighting_is_an_execution_whatever_t
         "Researchers geolocated a video that shows the killing of three Russian prisoners.",
         "Drone operators attacked servicemen who were trying to surrender, killing 17 of them, "
         "the ministry said.",
+        "Drone footage appeared to show Russian soldiers gunning down five Ukrainian servicemen "
+        "who had come out of a dugout with their hands up, the office said.",
     ):
         (claim,) = read(text)
         assert (claim.event, claim.victim_category) == ("executed", "pow"), text

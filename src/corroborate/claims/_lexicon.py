@@ -24,7 +24,8 @@ EVENT_TERMS: list[tuple[str, str, str, int, bool]] = [
     (rf"{_KILLED_OR_WOUNDED}|casualties", "casualties", "verb", 4, False),
     (r"summar(?:y|ily) execut\w*|execut(?:e|ed|es|ing|ion|ions)", "executed", "verb", 4, False),
     (
-        r"shot dead|gunned down|kill(?:s|ed|ing|ings)?|slain|slaughtered|murder(?:ed|s|ing)?",
+        r"shot dead|gunned down|gunning down|guns? down|kill(?:s|ed|ing|ings)?|slain|"
+        r"slaughtered|murder(?:ed|s|ing)?",
         "killed",
         "verb",
         4,
@@ -84,7 +85,8 @@ EVENT_RES = [
 # Longest event phrases, tried first when reading tokens (multi-word ones).
 EVENT_PHRASES = re.compile(
     rf"\b(?:{_KILLED_OR_WOUNDED}|"
-    r"shot dead|gunned down|lost their lives|lives lost|death tolls?|casualty tolls?|"
+    r"shot dead|gunned down|gunning down|guns? down|lost their lives|lives lost|death tolls?|"
+    r"casualty tolls?|"
     r"did not survive|didn't survive|could not be saved|couldn't be saved|"
     r"taken (?:prisoner|captive|hostage)|took (?:prisoner|captive|hostage)|taken into custody|"
     r"(?:laid|laying|lay) down (?:their )?arms|wiped out|took out|taken out|"
